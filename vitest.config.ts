@@ -1,0 +1,34 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Two projects: pure domain code runs in plain Node (fast, no runtime needed);
+// everything touching HTTP, D1, Queues or Cron runs inside workerd with a real local D1.
+export default defineConfig(async () => ({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["test/unit/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest({
+            main: "./src/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+            },
+          }),
+        ],
+        test: {
+          name: "workers",
+          include: ["test/api/**/*.test.ts"],
+          setupFiles: ["./test/api/apply-migrations.ts"],
+        },
+      },
+    ],
+  },
+}));
