@@ -1,0 +1,59 @@
+import { betterAuth } from "better-auth/minimal";
+import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { organization } from "better-auth/plugins/organization";
+import type { AppBindings, Db } from "../env";
+import * as schema from "../db/schema";
+import { createDb } from "../db/client";
+import { hashPassword, verifyPassword } from "./password";
+import { accessControl, authRoles } from "./roles";
+
+function buildAuth(env: AppBindings, db: Db) {
+  const isLocal = env.APP_ENV !== "production";
+  return betterAuth({
+    secret: env.BETTER_AUTH_SECRET,
+    baseURL: env.PUBLIC_ORIGIN,
+    trustedOrigins: [env.PUBLIC_ORIGIN, "http://127.0.0.1:*", "http://localhost:*"].filter(
+      (origin) => isLocal || !origin.includes("*"),
+    ),
+    database: drizzleAdapter(db, { provider: "sqlite", schema, camelCase: true }),
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 10,
+      password: { hash: hashPassword, verify: verifyPassword },
+    },
+    session: {
+      // Each auth.api call re-reads the session; a short signed cookie cache saves a D1 read per request.
+      cookieCache: { enabled: true, maxAge: 60 },
+    },
+    advanced: {
+      // Secure cookies everywhere except plain-http local development.
+      useSecureCookies: env.PUBLIC_ORIGIN.startsWith("https://"),
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
+    rateLimit: { enabled: !isLocal, storage: "database" },
+    plugins: [
+      organization({
+        ac: accessControl,
+        roles: authRoles,
+        creatorRole: "owner",
+        teams: { enabled: true },
+        // Member management goes through Feedloop's own routes, which apply the no-escalation rule.
+        allowUserToCreateOrganization: true,
+      }),
+    ],
+  });
+}
+
+export type Auth = ReturnType<typeof buildAuth>;
+
+// One instance per env binding object, cached for the isolate's lifetime.
+const authByEnv = new WeakMap<object, Auth>();
+
+export function getAuth(env: AppBindings): Auth {
+  let auth = authByEnv.get(env);
+  if (!auth) {
+    auth = buildAuth(env, createDb(env.DB));
+    authByEnv.set(env, auth);
+  }
+  return auth;
+}

@@ -1,0 +1,85 @@
+import { createRoute } from "@hono/zod-openapi";
+import { and, asc, eq, isNull } from "drizzle-orm";
+import type { Context } from "hono";
+import { createMiddleware } from "hono/factory";
+import type { AppEnv, Principal } from "../env";
+import { apiKeys, member } from "../db/schema";
+import { isRole, roleHasPermission, type Permission } from "../domain/permissions";
+import { ProblemError } from "../lib/problem";
+import { sha256Hex } from "../lib/ids";
+import { getAuth } from "./create-auth";
+
+export const API_KEY_PREFIX = "fl_";
+
+async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Principal> {
+  const db = c.get("db");
+  const hash = await sha256Hex(key);
+  const row = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)) });
+  if (!row || !isRole(row.role)) throw new ProblemError("unauthorized", "This API key is unknown or has been revoked.");
+  // Recording last use must not slow the request down.
+  c.executionCtx.waitUntil(db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id)).run().then(() => undefined));
+  return { kind: "api_key", id: row.id, name: row.name, organizationId: row.organizationId, role: row.role };
+}
+
+/**
+ * Resolves the caller (API key or session cookie) and checks one permission from the table in
+ * src/domain/permissions.ts. Sets `principal`, whose organizationId every query then filters on.
+ */
+export function requirePermission(permission: Permission) {
+  return createMiddleware<AppEnv>(async (c, next) => {
+    const authorization = c.req.header("authorization");
+    let principal: Principal;
+    if (authorization?.startsWith("Bearer ")) {
+      principal = await principalFromApiKey(c, authorization.slice(7).trim());
+    } else {
+      const session = await getAuth(c.env).api.getSession({ headers: c.req.raw.headers });
+      if (!session) throw new ProblemError("unauthorized", "Sign in first, or send `Authorization: Bearer <API key>`.");
+      const db = c.get("db");
+      const wanted = c.req.header("x-organization-id") ?? session.session.activeOrganizationId ?? undefined;
+      const membership = await db.query.member.findFirst({
+        where: wanted
+          ? and(eq(member.userId, session.user.id), eq(member.organizationId, wanted))
+          : eq(member.userId, session.user.id),
+        orderBy: asc(member.createdAt),
+      });
+      if (!membership || !isRole(membership.role)) {
+        throw new ProblemError("forbidden", "You are not a member of this organisation.");
+      }
+      principal = {
+        kind: "user",
+        id: session.user.id,
+        name: session.user.name,
+        organizationId: membership.organizationId,
+        role: membership.role,
+      };
+    }
+    if (!roleHasPermission(principal.role, permission)) {
+      throw new ProblemError("forbidden", `Your role (${principal.role}) does not have the permission "${permission}".`);
+    }
+    c.set("principal", principal);
+    await next();
+  });
+}
+
+export type StaffRouteInfo = { method: string; path: string; permission: Permission };
+
+/** Every staff route, with its permission: read by the role × endpoint tests. */
+export const staffRouteRegistry: StaffRouteInfo[] = [];
+
+type RouteConfig = Parameters<typeof createRoute>[0];
+
+const STAFF_SECURITY: Array<Record<string, string[]>> = [{ cookieAuth: [] }, { bearerAuth: [] }];
+
+/**
+ * createRoute for staff endpoints: adds the permission check and records the route. `path` is the
+ * OpenAPI path under /api (e.g. `/surveys/{id}`).
+ */
+export function staffRoute<const R extends Omit<RouteConfig, "middleware">>(config: R & { permission: Permission }) {
+  const { permission, ...route } = config;
+  staffRouteRegistry.push({ method: route.method.toUpperCase(), path: `/api${route.path}`, permission });
+  return createRoute({
+    ...route,
+    middleware: [requirePermission(permission)] as const,
+    security: STAFF_SECURITY,
+  });
+}

@@ -1,0 +1,25 @@
+import type { Db, Principal } from "../../env";
+import { auditLog } from "../schema";
+import { newId } from "../../lib/ids";
+
+export type AuditEntry = {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  data?: unknown;
+};
+
+/** The audit row as a statement, so callers put it in the same batch as the change it records. */
+export function auditInsert(db: Db, principal: Pick<Principal, "kind" | "id" | "organizationId">, entry: AuditEntry, at = new Date()) {
+  return db.insert(auditLog).values({
+    id: newId("aud"),
+    organizationId: principal.organizationId,
+    actorKind: principal.kind,
+    actorId: principal.id,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? null,
+    data: entry.data ?? null,
+    at,
+  });
+}

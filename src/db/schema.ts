@@ -1,0 +1,204 @@
+/**
+ * Drizzle schema. Every business table carries `organization_id`, and every query in src/db filters
+ * by it: tenant isolation is enforced where rows are read, not trusted to the caller.
+ * Timestamps are integer milliseconds (drizzle `timestamp_ms`), the same representation better-auth's
+ * drizzle adapter uses, so the two never disagree on one database.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { organization, user } from "./auth-schema";
+
+export * from "./auth-schema";
+
+const createdAt = () =>
+  integer("created_at", { mode: "timestamp_ms" })
+    .notNull()
+    .default(sql`(cast(unixepoch('subsecond') * 1000 as integer))`);
+
+export const surveys = sqliteTable(
+  "surveys",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    /** Public link slug, unique across organisations because `/s/:slug` has no tenant in it. */
+    slug: text("slug").notNull(),
+    title: text("title").notNull(),
+    status: text("status", { enum: ["draft", "published", "closed"] }).notNull().default("draft"),
+    /** public: anyone with the link; invitation: only personal tokens; both. */
+    accessMode: text("access_mode", { enum: ["public", "invitation", "both"] }).notNull().default("public"),
+    /** Working copy of the definition (JSON); published versions are frozen in survey_versions. */
+    draftDefinition: text("draft_definition", { mode: "json" }).notNull(),
+    publishedVersion: integer("published_version"),
+    opensAt: integer("opens_at", { mode: "timestamp_ms" }),
+    closesAt: integer("closes_at", { mode: "timestamp_ms" }),
+    responseQuota: integer("response_quota"),
+    completedCount: integer("completed_count").notNull().default(0),
+    anonymous: integer("anonymous", { mode: "boolean" }).notNull().default(false),
+    storeIp: integer("store_ip", { mode: "boolean" }).notNull().default(false),
+    retentionDays: integer("retention_days"),
+    /** Complaint trigger rules (src/domain/complaints), JSON. */
+    complaintTriggers: text("complaint_triggers", { mode: "json" }),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [uniqueIndex("surveys_slug_unique").on(t.slug), index("surveys_org_idx").on(t.organizationId)],
+);
+
+export const surveyVersions = sqliteTable(
+  "survey_versions",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    definition: text("definition", { mode: "json" }).notNull(),
+    publishedAt: integer("published_at", { mode: "timestamp_ms" }).notNull(),
+    publishedBy: text("published_by"),
+  },
+  (t) => [uniqueIndex("survey_versions_unique").on(t.surveyId, t.version)],
+);
+
+export const surveyInvitations = sqliteTable(
+  "survey_invitations",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    /** SHA-256 of the token; the token itself is only ever in the link. */
+    tokenHash: text("token_hash").notNull(),
+    email: text("email"),
+    /** Segment attributes passed to the response as hidden fields (touchpoint, region, tier, …). */
+    hidden: text("hidden", { mode: "json" }),
+    validFrom: integer("valid_from", { mode: "timestamp_ms" }),
+    validUntil: integer("valid_until", { mode: "timestamp_ms" }),
+    usesLeft: integer("uses_left").notNull().default(1),
+    openedAt: integer("opened_at", { mode: "timestamp_ms" }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+    remindedAt: integer("reminded_at", { mode: "timestamp_ms" }),
+    reminderCount: integer("reminder_count").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("survey_invitations_token_unique").on(t.tokenHash),
+    index("survey_invitations_survey_idx").on(t.organizationId, t.surveyId),
+    index("survey_invitations_email_idx").on(t.organizationId, t.email),
+  ],
+);
+
+export const responses = sqliteTable(
+  "responses",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id")
+      .notNull()
+      .references(() => surveys.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    /** Client-chosen idempotency key: a retry with the same id never creates a second response. */
+    submissionId: text("submission_id").notNull(),
+    invitationId: text("invitation_id"),
+    /** SHA-256 of the resume secret for public-link partial responses. */
+    resumeHash: text("resume_hash"),
+    language: text("language").notNull(),
+    hidden: text("hidden", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    answers: text("answers", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["partial", "completed"] }).notNull(),
+    currentPage: integer("current_page").notNull().default(0),
+    touchpoint: text("touchpoint"),
+    region: text("region"),
+    tier: text("tier"),
+    respondentEmail: text("respondent_email"),
+    ip: text("ip"),
+    anonymised: integer("anonymised", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+    completedAt: integer("completed_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [
+    uniqueIndex("responses_submission_unique").on(t.surveyId, t.submissionId),
+    index("responses_org_survey_created_idx").on(t.organizationId, t.surveyId, t.createdAt),
+    index("responses_invitation_idx").on(t.invitationId),
+    index("responses_email_idx").on(t.organizationId, t.respondentEmail),
+  ],
+);
+
+/**
+ * Mergeable sufficient statistics per survey version × UTC day × segment. The vector layout is fixed
+ * by the version's definition, so a completed response adds its delta element-wise inside SQL
+ * (one atomic statement in the response's batch; no read-modify-write race between Workers).
+ */
+export const surveyDailyStats = sqliteTable(
+  "survey_daily_stats",
+  {
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    version: integer("version").notNull(),
+    day: text("day").notNull(),
+    touchpoint: text("touchpoint").notNull().default(""),
+    region: text("region").notNull().default(""),
+    tier: text("tier").notNull().default(""),
+    n: integer("n").notNull(),
+    vector: text("vector").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.surveyId, t.version, t.day, t.touchpoint, t.region, t.tier] }),
+    index("survey_daily_stats_org_idx").on(t.organizationId, t.surveyId, t.day),
+  ],
+);
+
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    role: text("role").notNull(),
+    /** SHA-256 of the full key; the key is shown once at creation. */
+    keyHash: text("key_hash").notNull(),
+    /** First characters, to recognise a key in lists without revealing it. */
+    prefix: text("prefix").notNull(),
+    createdBy: text("created_by").references(() => user.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+    lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+    revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId)],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    actorKind: text("actor_kind").notNull(),
+    actorId: text("actor_id"),
+    action: text("action").notNull(),
+    targetType: text("target_type").notNull(),
+    targetId: text("target_id"),
+    data: text("data", { mode: "json" }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("audit_log_org_at_idx").on(t.organizationId, t.at)],
+);
+
+/** Organisation settings Feedloop adds to better-auth's organisation row (time zone, working hours). */
+export const organizationSettings = sqliteTable("organization_settings", {
+  organizationId: text("organization_id")
+    .primaryKey()
+    .references(() => organization.id, { onDelete: "cascade" }),
+  timeZone: text("time_zone").notNull().default("UTC"),
+  /** JSON business calendar: working days, hours, holidays (src/domain/complaints). */
+  businessCalendar: text("business_calendar", { mode: "json" }),
+  complaintSequence: integer("complaint_sequence").notNull().default(0),
+  fatigueDays: integer("fatigue_days"),
+});
+

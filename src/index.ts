@@ -1,0 +1,102 @@
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./env";
+import { createDb } from "./db/client";
+import { getAuth } from "./auth/create-auth";
+import { createRouter } from "./lib/openapi";
+import { bodySizeLimit, MAX_BODY_BYTES, securityHeaders } from "./lib/http";
+import { PROBLEM_TYPES, ProblemError, problemResponse, type ProblemType } from "./lib/problem";
+import { healthRoutes } from "./routes/health";
+import { apiKeyRoutes } from "./routes/api-keys";
+import { problemRoutes } from "./routes/problems";
+
+const app = createRouter();
+
+app.use("*", async (c, next) => {
+  c.set("requestId", crypto.randomUUID());
+  c.set("db", createDb(c.env.DB));
+  await next();
+});
+app.use("*", securityHeaders);
+app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
+
+// better-auth answers sign-up, sign-in, sign-out, sessions and organisation management itself.
+app.on(["GET", "POST"], "/api/auth/*", (c) => getAuth(c.env).handler(c.req.raw));
+
+app.route("/", healthRoutes);
+app.route("/", problemRoutes);
+app.route("/api", apiKeyRoutes);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
+  type: "apiKey",
+  in: "cookie",
+  name: "better-auth.session_token",
+});
+app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", { type: "http", scheme: "bearer" });
+app.openAPIRegistry.registerComponent("schemas", "Problem", {
+  type: "object",
+  description: "RFC 9457 problem details",
+  required: ["type", "title", "status", "detail"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    instance: { type: "string" },
+    errors: {
+      type: "array",
+      items: {
+        type: "object",
+        required: ["field", "code", "message"],
+        properties: { field: { type: "string" }, code: { type: "string" }, message: { type: "string" } },
+      },
+    },
+  },
+});
+app.doc31("/api/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "Feedloop API",
+    version: "1.0.0",
+    description:
+      "Customer feedback, ACSI satisfaction indices and complaint handling. Errors are application/problem+json (RFC 9457).",
+  },
+});
+
+function statusToProblemType(status: number): ProblemType {
+  const match = (Object.keys(PROBLEM_TYPES) as ProblemType[]).find((t) => PROBLEM_TYPES[t].status === status);
+  return match ?? (status >= 500 ? "internal" : "bad-request");
+}
+
+app.notFound((c) =>
+  problemResponse(new ProblemError("not-found", `No route matches ${c.req.method} ${new URL(c.req.url).pathname}.`), new URL(c.req.url).pathname),
+);
+
+app.onError((err, c) => {
+  const instance = new URL(c.req.url).pathname;
+  if (err instanceof ProblemError) {
+    const headers: Record<string, string> = {};
+    if (err.problemType === "rate-limited") headers["retry-after"] = "60";
+    return problemResponse(err, instance, headers);
+  }
+  if (err instanceof HTTPException) {
+    // Hono's own errors (e.g. malformed JSON in a body) keep their status but speak problem+json.
+    const status = err.status;
+    const detail =
+      status === 400 && /json/i.test(err.message)
+        ? "The body is not valid JSON. Send a JSON object with Content-Type: application/json."
+        : err.message || PROBLEM_TYPES[statusToProblemType(status)].title;
+    return problemResponse(new ProblemError(statusToProblemType(status), detail), instance);
+  }
+  console.error(JSON.stringify({ level: "error", requestId: c.get("requestId"), path: instance, message: String(err), stack: err instanceof Error ? err.stack : undefined }));
+  return problemResponse(
+    new ProblemError("internal", `An unexpected error occurred. Quote request id ${c.get("requestId") ?? "unknown"} when reporting it.`),
+    instance,
+  );
+});
+
+export type AppType = typeof app;
+export { app };
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<AppEnv["Bindings"]>;

@@ -1,0 +1,47 @@
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../env";
+import { ProblemError } from "./problem";
+
+/** Largest request body accepted anywhere (a full survey answer set is a few KiB; a CSV import is the outlier). */
+export const MAX_BODY_BYTES = 1_048_576;
+/** Public submit endpoints accept far less: 64 answers × 5,000 characters of text fit comfortably. */
+export const MAX_PUBLIC_BODY_BYTES = 262_144;
+
+/** Rejects oversized bodies before they are read: Content-Length when sent, else a counted stream. */
+export function bodySizeLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
+    const declared = Number(c.req.header("content-length") ?? "NaN");
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      throw new ProblemError("payload-too-large", `The body is ${declared} bytes; the limit here is ${maxBytes} bytes.`);
+    }
+    if (!Number.isFinite(declared) && c.req.raw.body) {
+      const buffer = await c.req.raw.clone().arrayBuffer();
+      if (buffer.byteLength > maxBytes) {
+        throw new ProblemError("payload-too-large", `The body is larger than the limit of ${maxBytes} bytes.`);
+      }
+    }
+    await next();
+  };
+}
+
+/**
+ * Security headers on every Worker response. Pages are rendered without inline scripts or styles,
+ * so the CSP needs no 'unsafe-inline'.
+ */
+export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next();
+  const h = c.res.headers;
+  h.set("x-content-type-options", "nosniff");
+  h.set("referrer-policy", "strict-origin-when-cross-origin");
+  h.set("strict-transport-security", "max-age=31536000; includeSubDomains");
+  h.set("cross-origin-opener-policy", "same-origin");
+  if (!h.has("content-security-policy")) {
+    h.set(
+      "content-security-policy",
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    );
+  }
+  h.set("x-frame-options", "DENY");
+};
