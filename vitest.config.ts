@@ -19,7 +19,11 @@ export default defineConfig(async () => ({
             main: "./src/index.ts",
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations") },
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).
+                BETTER_AUTH_SECRET: "test-only-secret-not-used-anywhere-else-0123456789",
+              },
             },
           }),
         ],

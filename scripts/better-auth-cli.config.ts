@@ -8,5 +8,6 @@ export const auth = betterAuth({
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the CLI only reads the schema
   database: drizzleAdapter({} as never, { provider: "sqlite", camelCase: true }),
   emailAndPassword: { enabled: true },
+  rateLimit: { enabled: true, storage: "database" },
   plugins: [organization({ teams: { enabled: true } })],
 });
