@@ -56,6 +56,8 @@ CREATE TABLE `responses` (
 	`respondent_email` text,
 	`ip` text,
 	`anonymised` integer DEFAULT false NOT NULL,
+	`write_nonce` text,
+	`triggers_evaluated_at` integer,
 	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	`updated_at` integer NOT NULL,
 	`completed_at` integer,
@@ -95,6 +97,7 @@ CREATE TABLE `survey_invitations` (
 	`completed_at` integer,
 	`reminded_at` integer,
 	`reminder_count` integer DEFAULT 0 NOT NULL,
+	`write_nonce` text,
 	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
 	FOREIGN KEY (`survey_id`) REFERENCES `surveys`(`id`) ON UPDATE no action ON DELETE cascade
 );

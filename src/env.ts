@@ -13,7 +13,7 @@ export type AppBindings = CloudflareBindings & {
   DEMO_API_KEY?: string;
 };
 
-export type Db = DrizzleD1Database<typeof schema>;
+export type Db = DrizzleD1Database<typeof schema> & { $client: D1Database };
 
 /** Who is calling a staff route, resolved from a session cookie or an API key. */
 export type Principal = {

@@ -8,6 +8,13 @@ import { PROBLEM_TYPES, ProblemError, problemResponse, type ProblemType } from "
 import { healthRoutes } from "./routes/health";
 import { apiKeyRoutes } from "./routes/api-keys";
 import { problemRoutes } from "./routes/problems";
+import { publicSurveyRoutes } from "./routes/public-surveys";
+import { surveyRoutes } from "./routes/surveys";
+import { responseRoutes } from "./routes/responses";
+import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
+import { consumeEvents } from "./jobs/queue-consumer";
+import { runScheduled } from "./jobs/scheduled";
+import type { FeedloopEvent } from "./jobs/events";
 
 const app = createRouter();
 
@@ -17,6 +24,7 @@ app.use("*", async (c, next) => {
   await next();
 });
 app.use("*", securityHeaders);
+app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
 
 // better-auth answers sign-up, sign-in, sign-out, sessions and organisation management itself.
@@ -24,7 +32,10 @@ app.on(["GET", "POST"], "/api/auth/*", (c) => getAuth(c.env).handler(c.req.raw))
 
 app.route("/", healthRoutes);
 app.route("/", problemRoutes);
+app.route("/api", publicSurveyRoutes);
 app.route("/api", apiKeyRoutes);
+app.route("/api", surveyRoutes);
+app.route("/api", responseRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
   type: "apiKey",
@@ -99,4 +110,6 @@ export { app };
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<AppEnv["Bindings"]>;
+  queue: (batch, env) => consumeEvents(batch as MessageBatch<FeedloopEvent>, env),
+  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(controller, env)),
+} satisfies ExportedHandler<AppEnv["Bindings"], FeedloopEvent>;

@@ -83,6 +83,8 @@ export const surveyInvitations = sqliteTable(
     completedAt: integer("completed_at", { mode: "timestamp_ms" }),
     remindedAt: integer("reminded_at", { mode: "timestamp_ms" }),
     reminderCount: integer("reminder_count").notNull().default(0),
+    /** Set by the completion that consumed a use; the response insert in the same batch tests it. */
+    writeNonce: text("write_nonce"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -117,6 +119,10 @@ export const responses = sqliteTable(
     respondentEmail: text("respondent_email"),
     ip: text("ip"),
     anonymised: integer("anonymised", { mode: "boolean" }).notNull().default(false),
+    /** Set by the write that last changed the row; later statements of the same batch test it. */
+    writeNonce: text("write_nonce"),
+    /** When complaint triggers were evaluated (queue consumer); the cron retries rows left null. */
+    triggersEvaluatedAt: integer("triggers_evaluated_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
     completedAt: integer("completed_at", { mode: "timestamp_ms" }),

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// `npm start`: migrations → web build → wrangler dev (workerd + local SQLite) → idempotent demo seed.
+import { spawn, spawnSync } from "node:child_process";
+import { ensureDevVars, QUIET_ENV, waitForHealth } from "./local-env.mjs";
+
+const port = process.env.PORT ?? "8787";
+const host = "127.0.0.1";
+const origin = `http://${host}:${port}`;
+const env = { ...process.env, ...QUIET_ENV };
+const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+
+function run(args, label) {
+  console.log(`▸ ${label}`);
+  const result = spawnSync(npx, args, { stdio: "inherit", env });
+  if (result.status !== 0) {
+    console.error(`✗ ${label} failed (exit ${result.status})`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+const vars = ensureDevVars();
+run(["wrangler", "d1", "migrations", "apply", "DB", "--local"], "Applying D1 migrations locally");
+run(["vite", "build", "--logLevel", "warn"], "Building the web app");
+
+console.log(`▸ Starting wrangler dev on ${origin}`);
+const dev = spawn(
+  npx,
+  ["wrangler", "dev", "--ip", host, "--port", port, "--show-interactive-dev-session=false", "--test-scheduled", "--var", `PUBLIC_ORIGIN:${origin}`],
+  { stdio: ["ignore", "inherit", "inherit"], env },
+);
+const stop = () => dev.kill("SIGINT");
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+try {
+  await waitForHealth(origin);
+  const res = await fetch(`${origin}/__dev/seed`, { method: "POST", headers: { "x-seed-key": vars.DEMO_API_KEY } });
+  const seed = await res.json();
+  if (!res.ok) throw new Error(JSON.stringify(seed));
+  console.log(`
+✔ Feedloop is running at ${origin}
+
+  Survey (customer view):   ${origin}/s/demo-acsi            (?lang=zh-CN or ?lang=en)
+  Complaint form:           ${origin}/complaints/new?org=demo
+  Staff & manager app:      ${origin}/app/
+  OpenAPI document:         ${origin}/api/openapi.json
+
+  Demo accounts (password: ${seed.password}):
+${seed.accounts.map((a) => `    ${a.role.padEnd(8)} ${a.email}`).join("\n")}
+
+  Seeded: ${seed.responses} responses, ${seed.complaints} complaints${seed.alreadySeeded ? " (already present)" : ""}.
+API key (demo admin): ${vars.DEMO_API_KEY}
+  e.g. curl -H "authorization: Bearer ${vars.DEMO_API_KEY}" ${origin}/api/surveys
+`);
+} catch (error) {
+  console.error(`✗ ${error instanceof Error ? error.message : error}`);
+  stop();
+  process.exit(1);
+}

@@ -1,0 +1,85 @@
+import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import type { Db } from "../../env";
+import { responses } from "../schema";
+import { notFound } from "../../lib/problem";
+
+export type ResponseFilters = {
+  from?: Date;
+  to?: Date;
+  status?: "partial" | "completed";
+  /** Hidden-field equality filters, e.g. { touchpoint: "store" }. Keys are validated identifiers. */
+  hidden?: Record<string, string>;
+};
+
+export type ResponseListItem = {
+  id: string;
+  submissionId: string;
+  version: number;
+  status: "partial" | "completed";
+  language: string;
+  hidden: Record<string, string>;
+  answers: Record<string, unknown>;
+  createdAt: string;
+  completedAt: string | null;
+};
+
+function whereFor(organizationId: string, surveyId: string, filters: ResponseFilters): SQL {
+  const clauses: (SQL | undefined)[] = [eq(responses.organizationId, organizationId), eq(responses.surveyId, surveyId)];
+  if (filters.from) clauses.push(gte(responses.createdAt, filters.from));
+  if (filters.to) clauses.push(lt(responses.createdAt, filters.to));
+  if (filters.status) clauses.push(eq(responses.status, filters.status));
+  for (const [key, value] of Object.entries(filters.hidden ?? {})) {
+    // The key is bound as a JSON path parameter, never spliced into SQL text.
+    clauses.push(sql`json_extract(${responses.hidden}, ${`$.${key}`}) = ${value}`);
+  }
+  return and(...clauses)!;
+}
+
+function toItem(row: typeof responses.$inferSelect): ResponseListItem {
+  return {
+    id: row.id,
+    submissionId: row.submissionId,
+    version: row.version,
+    status: row.status,
+    language: row.language,
+    hidden: row.hidden,
+    answers: row.answers,
+    createdAt: row.createdAt.toISOString(),
+    completedAt: row.completedAt?.toISOString() ?? null,
+  };
+}
+
+export async function listResponses(
+  db: Db,
+  organizationId: string,
+  surveyId: string,
+  filters: ResponseFilters,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; items: ResponseListItem[] }> {
+  const where = whereFor(organizationId, surveyId, filters);
+  const [rows, [{ total }]] = await db.batch([
+    db.select().from(responses).where(where).orderBy(desc(responses.createdAt), desc(responses.id)).limit(page.limit).offset(page.offset),
+    db.select({ total: sql<number>`count(*)` }).from(responses).where(where),
+  ]);
+  return { total, items: rows.map(toItem) };
+}
+
+export async function getResponse(db: Db, organizationId: string, surveyId: string, id: string): Promise<ResponseListItem> {
+  const row = await db.query.responses.findFirst({
+    where: and(eq(responses.id, id), eq(responses.organizationId, organizationId), eq(responses.surveyId, surveyId)),
+  });
+  if (!row) throw notFound(`Response ${id}`);
+  return toItem(row);
+}
+
+/** Streams every matching response in pages, for exports that must not load everything at once. */
+export async function* iterateResponses(db: Db, organizationId: string, surveyId: string, filters: ResponseFilters, pageSize = 500) {
+  let offset = 0;
+  for (;;) {
+    const { items } = await listResponses(db, organizationId, surveyId, filters, { limit: pageSize, offset });
+    if (items.length === 0) return;
+    yield items;
+    offset += items.length;
+    if (items.length < pageSize) return;
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * Storage layout of a survey_daily_stats row: ItemMoments flattened into one fixed-length number
+ * vector whose layout is fixed by the survey version, so SQL can add a response's delta
+ * element-wise in one atomic statement (no read-modify-write race between concurrent Workers).
+ *
+ * vector = [rowCount,
+ *           pairCount[T], pairSumFirst[T], pairSumSecond[T], pairCrossProduct[T],   (T = p(p+1)/2)
+ *           counts of item 0 for values min0..max0, counts of item 1 …]
+ */
+import {
+  addRowToMoments,
+  createEmptyMoments,
+  type ItemMoments,
+} from "../domain/stats/item-moments";
+import { listAnswerSlots, type SurveyDefinition } from "../domain/survey/definition";
+import type { ResponseRecord } from "../domain/stats/response-matrix";
+
+export type StatsLayout = {
+  itemIds: string[];
+  bounds: { min: number; max: number }[];
+  length: number;
+};
+
+const layoutCache = new WeakMap<SurveyDefinition, StatsLayout>();
+
+/** Every numeric answer slot (ratings, five-level, yes/no, matrix rows) in survey order. */
+export function statsLayoutFor(definition: SurveyDefinition): StatsLayout {
+  let layout = layoutCache.get(definition);
+  if (!layout) {
+    const slots = listAnswerSlots(definition).filter((slot) => slot.bounds !== undefined);
+    const itemIds = slots.map((slot) => slot.id);
+    const bounds = slots.map((slot) => slot.bounds!);
+    const p = itemIds.length;
+    const triangle = (p * (p + 1)) / 2;
+    const histogram = bounds.reduce((sum, b) => sum + (b.max - b.min + 1), 0);
+    layout = { itemIds, bounds, length: 1 + 4 * triangle + histogram };
+    layoutCache.set(definition, layout);
+  }
+  return layout;
+}
+
+export function encodeMoments(moments: ItemMoments, layout: StatsLayout): number[] {
+  const out = new Array<number>(layout.length).fill(0);
+  out[0] = moments.rowCount;
+  const t = moments.pairCount.length;
+  for (let k = 0; k < t; k++) {
+    out[1 + k] = moments.pairCount[k]!;
+    out[1 + t + k] = moments.pairSumFirst[k]!;
+    out[1 + 2 * t + k] = moments.pairSumSecond[k]!;
+    out[1 + 3 * t + k] = moments.pairCrossProduct[k]!;
+  }
+  let offset = 1 + 4 * t;
+  layout.bounds.forEach((b, i) => {
+    const counts = moments.valueCounts[i] ?? {};
+    for (let v = b.min; v <= b.max; v++) out[offset + v - b.min] = counts[String(v)] ?? 0;
+    offset += b.max - b.min + 1;
+  });
+  return out;
+}
+
+export function decodeMoments(vector: readonly number[], layout: StatsLayout): ItemMoments {
+  if (vector.length !== layout.length) {
+    throw new Error(`statistics vector has ${vector.length} entries, layout expects ${layout.length}`);
+  }
+  const moments = createEmptyMoments(layout.itemIds);
+  moments.rowCount = vector[0]!;
+  const t = moments.pairCount.length;
+  for (let k = 0; k < t; k++) {
+    moments.pairCount[k] = vector[1 + k]!;
+    moments.pairSumFirst[k] = vector[1 + t + k]!;
+    moments.pairSumSecond[k] = vector[1 + 2 * t + k]!;
+    moments.pairCrossProduct[k] = vector[1 + 3 * t + k]!;
+  }
+  let offset = 1 + 4 * t;
+  layout.bounds.forEach((b, i) => {
+    const counts: Record<string, number> = {};
+    for (let v = b.min; v <= b.max; v++) {
+      const c = vector[offset + v - b.min]!;
+      if (c > 0) counts[String(v)] = c;
+    }
+    moments.valueCounts[i] = counts;
+    offset += b.max - b.min + 1;
+  });
+  return moments;
+}
+
+/** The delta one completed response adds to its bucket. */
+export function responseStatsDelta(numericRow: ResponseRecord, layout: StatsLayout): number[] {
+  const row: Record<string, number | null> = {};
+  for (const id of layout.itemIds) row[id] = numericRow[id] ?? null;
+  return encodeMoments(addRowToMoments(createEmptyMoments(layout.itemIds), row), layout);
+}

@@ -1,0 +1,14 @@
+/**
+ * CSV writing (RFC 4180). Cells that a spreadsheet would run as a formula (=, +, -, @, tab, CR)
+ * get a leading apostrophe: exported free text comes from customers (CSV injection).
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  let text = Array.isArray(value) ? value.join(";") : typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+export function csvLine(cells: unknown[]): string {
+  return `${cells.map(csvCell).join(",")}\r\n`;
+}

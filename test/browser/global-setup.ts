@@ -1,0 +1,75 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { ensureDevVars, QUIET_ENV, waitForHealth } from "../../scripts/local-env.mjs";
+
+/**
+ * Browser tests run against the real app: the built web assets served by `wrangler dev`
+ * (workerd + local SQLite) with its own throw-away database, seeded like `npm start`.
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+let dev: ChildProcess | undefined;
+let persistDir: string | undefined;
+
+export default async function setup(project: TestProject) {
+  const env = { ...process.env, ...QUIET_ENV };
+  const vars = ensureDevVars() as Record<string, string>;
+  persistDir = mkdtempSync(join(tmpdir(), "feedloop-browser-"));
+  const build = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit", env });
+  if (build.status !== 0) throw new Error("vite build failed");
+  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
+  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  dev = spawn(
+    "npx",
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", `PUBLIC_ORIGIN:${origin}`],
+    { stdio: ["ignore", "ignore", "inherit"], env, detached: true },
+  );
+  await waitForHealth(origin, 90_000);
+  const seed = await fetch(`${origin}/__dev/seed`, { method: "POST", headers: { "x-seed-key": vars.DEMO_API_KEY! } });
+  if (!seed.ok) throw new Error(`seed failed: ${seed.status} ${await seed.text()}`);
+  project.provide("origin", origin);
+  project.provide("demoApiKey", vars.DEMO_API_KEY!);
+  project.provide("seed", (await seed.json()) as SeedSummary);
+}
+
+export async function teardown() {
+  if (dev?.pid) {
+    try {
+      process.kill(-dev.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  if (persistDir) rmSync(persistDir, { recursive: true, force: true });
+}
+
+export type SeedSummary = {
+  password: string;
+  accounts: { role: string; email: string }[];
+  responses: number;
+  complaints: number;
+  surveyId: string;
+};
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    origin: string;
+    demoApiKey: string;
+    seed: SeedSummary;
+  }
+}
