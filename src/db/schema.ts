@@ -208,3 +208,4 @@ export const organizationSettings = sqliteTable("organization_settings", {
   fatigueDays: integer("fatigue_days"),
 });
 
+export * from "./complaint-schema";

@@ -1,0 +1,95 @@
+/**
+ * Response contract of the analytics endpoints (the manager dashboard reads exactly these).
+ * Constructs are keyed by the survey's construct tags: expectations, perceived_quality,
+ * perceived_value, satisfaction, complaints, loyalty, image, custom:<name>.
+ */
+import { z } from "@hono/zod-openapi";
+
+export const AnalyticsWarningSchema = z.object({ code: z.string(), severity: z.enum(["warning", "notice"]), message: z.string() });
+
+export const IntervalSchema = z.object({ low: z.number(), high: z.number(), level: z.number() }).nullable();
+
+export const ConstructResultSchema = z.object({
+  construct: z.string(),
+  /** 0-100 ACSI-style index; null when the construct could not be estimated. */
+  index: z.number().nullable(),
+  /** Bootstrap percentile interval, when a bootstrap has been run for this filter. */
+  interval: IntervalSchema,
+  items: z.array(z.string()),
+  weights: z.record(z.string(), z.number()),
+  loadings: z.record(z.string(), z.number()),
+  rSquared: z.number().nullable(),
+  reliability: z.object({ ave: z.number(), rhoC: z.number(), alpha: z.number(), rhoA: z.number() }).nullable(),
+  equalWeightsFallback: z.boolean(),
+});
+
+export const PathResultSchema = z.object({ from: z.string(), to: z.string(), coefficient: z.number(), interval: IntervalSchema });
+
+export const DriverResultSchema = z.object({
+  construct: z.string(),
+  importance: z.number(),
+  loyaltyImportance: z.number().nullable(),
+  performance: z.number(),
+  priorityScore: z.number(),
+  quadrant: z.string(),
+  rank: z.number(),
+});
+
+export const MetricsSchema = z.object({
+  nps: z.object({ score: z.number(), promoters: z.number(), passives: z.number(), detractors: z.number(), n: z.number() }).nullable(),
+  csat: z.object({ topTwoShare: z.number(), mean: z.number(), n: z.number() }).nullable(),
+  ces: z.object({ mean: z.number(), agreeShare: z.number(), n: z.number() }).nullable(),
+  /** Counts per level 1..5 of the five-level satisfaction item, and the three-level roll-up. */
+  satisfactionLevels: z
+    .object({ counts: z.array(z.number()), dissatisfied: z.number(), neutral: z.number(), satisfied: z.number(), n: z.number() })
+    .nullable(),
+  complaintRate: z.object({ rate: z.number(), complained: z.number(), n: z.number() }).nullable(),
+  loyalty: z
+    .object({ repurchaseMean: z.number().nullable(), priceToleranceIncreaseMean: z.number().nullable(), priceToleranceDecreaseMean: z.number().nullable() })
+    .nullable(),
+});
+
+export const IndicesResponseSchema = z
+  .object({
+    surveyId: z.string(),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    filters: z.record(z.string(), z.string()),
+    /** Completed responses in the selection. */
+    n: z.number(),
+    /** The satisfaction construct's index (the ACSI), null if not estimable. */
+    acsi: z.number().nullable(),
+    estimation: z.object({ scheme: z.string(), converged: z.boolean(), iterations: z.number(), goodnessOfFit: z.number().nullable() }).nullable(),
+    constructs: z.array(ConstructResultSchema),
+    paths: z.array(PathResultSchema),
+    totalEffects: z.array(z.object({ from: z.string(), to: z.string(), value: z.number() })),
+    drivers: z.array(DriverResultSchema),
+    metrics: MetricsSchema,
+    warnings: z.array(AnalyticsWarningSchema),
+    /** Measurement plan of the survey (seeds: purpose, sampling plan, benchmark) shown beside the results. */
+    measurementPlan: z.record(z.string(), z.unknown()).nullable(),
+    computeMs: z.number(),
+  })
+  .openapi("Indices");
+
+export const TrendResponseSchema = z
+  .object({
+    interval: z.enum(["week", "month"]),
+    points: z.array(
+      z.object({ period: z.string(), n: z.number(), acsi: z.number().nullable(), nps: z.number().nullable(), constructs: z.record(z.string(), z.number().nullable()) }),
+    ),
+  })
+  .openapi("IndexTrend");
+
+export const SegmentsResponseSchema = z
+  .object({
+    by: z.enum(["touchpoint", "region", "tier"]),
+    segments: z.array(
+      z.object({ value: z.string(), n: z.number(), acsi: z.number().nullable(), nps: z.number().nullable(), constructs: z.record(z.string(), z.number().nullable()) }),
+    ),
+  })
+  .openapi("IndexSegments");
+
+export type IndicesResponse = z.infer<typeof IndicesResponseSchema>;
+export type TrendResponse = z.infer<typeof TrendResponseSchema>;
+export type SegmentsResponse = z.infer<typeof SegmentsResponseSchema>;
