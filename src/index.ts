@@ -11,6 +11,9 @@ import { problemRoutes } from "./routes/problems";
 import { publicSurveyRoutes } from "./routes/public-surveys";
 import { surveyRoutes } from "./routes/surveys";
 import { responseRoutes } from "./routes/responses";
+import { meRoutes } from "./routes/me";
+import { devRoutes } from "./routes/dev";
+import { surveyPageRoutes } from "./routes/survey-pages";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
@@ -32,10 +35,13 @@ app.on(["GET", "POST"], "/api/auth/*", (c) => getAuth(c.env).handler(c.req.raw))
 
 app.route("/", healthRoutes);
 app.route("/", problemRoutes);
+app.route("/", devRoutes);
+app.route("/", surveyPageRoutes);
 app.route("/api", publicSurveyRoutes);
 app.route("/api", apiKeyRoutes);
 app.route("/api", surveyRoutes);
 app.route("/api", responseRoutes);
+app.route("/api", meRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
   type: "apiKey",

@@ -1,0 +1,117 @@
+/**
+ * The demo organisation `npm start` shows: one member per role, a published ACSI survey at
+ * /s/demo-acsi with a few hundred responses simulated from a known ACSI structural model
+ * (src/domain/simulation), spread over the last six months and three segment dimensions.
+ * Idempotent: a second run finds everything in place and adds nothing.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { AppBindings, Db, Principal } from "../../env";
+import { apiKeys, responses } from "../schema";
+import { ROLES, type Role } from "../../domain/permissions";
+import { getTemplate } from "../../domain/survey/templates";
+import { simulateAcsiResponses } from "../../domain/simulation";
+import { createSeededRandom } from "../../domain/stats/random";
+import type { Answers } from "../../domain/survey/answers";
+import { sha256Hex } from "../../lib/ids";
+import { createApiKey } from "../queries/api-keys";
+import { createSurvey, findSurveyBySlug, loadVersionDefinition, publishSurvey } from "../queries/surveys";
+import { saveSubmission } from "../queries/responses";
+import { ensureOrganisation } from "./organisations";
+
+export const DEMO_PASSWORD = "feedloop-demo-2026";
+export const DEMO_SURVEY_SLUG = "demo-acsi";
+export const DEMO_RESPONSE_COUNT = 400;
+const DEMO_SEED = 20261126;
+
+export const demoAccounts = ROLES.map((role) => ({ role, email: `${role}@demo.feedloop.test`, name: `Demo ${role}` }));
+
+export type DemoSeedSummary = {
+  organizationId: string;
+  surveyId: string;
+  password: string;
+  accounts: { role: Role; email: string }[];
+  responses: number;
+  complaints: number;
+  alreadySeeded: boolean;
+};
+
+const TOUCHPOINTS = ["store", "web", "call_centre"];
+const REGIONS = ["north", "east", "south", "west"];
+const TIERS = ["standard", "gold", "platinum"];
+const COMPLAINT_TEXTS = ["快递晚到了三天。", "The product stopped working after a week.", "客服电话一直打不通。", "I was charged twice."];
+
+export async function seedDemo(
+  env: AppBindings,
+  db: Db,
+  options: { now?: Date; seedComplaints?: (ctx: { organizationId: string; surveyId: string; userIds: Record<Role, string>; now: Date }) => Promise<number> } = {},
+): Promise<DemoSeedSummary> {
+  const now = options.now ?? new Date();
+  const { organizationId, userIds: byEmail } = await ensureOrganisation(env, db, {
+    name: "Feedloop Demo",
+    slug: "demo",
+    timeZone: "Asia/Shanghai",
+    members: demoAccounts.map((a) => ({ ...a, password: DEMO_PASSWORD })),
+  });
+  const userIds = Object.fromEntries(demoAccounts.map((a) => [a.role, byEmail[a.email]!])) as Record<Role, string>;
+  const owner: Principal = { kind: "user", id: userIds.owner, name: "Demo owner", organizationId, role: "owner" };
+
+  if (env.DEMO_API_KEY) {
+    const exists = await db.query.apiKeys.findFirst({ where: eq(apiKeys.keyHash, await sha256Hex(env.DEMO_API_KEY)) });
+    if (!exists) await createApiKey(db, owner, { name: "Demo admin key (local only)", role: "admin", plainKey: env.DEMO_API_KEY });
+  }
+
+  let survey = await findSurveyBySlug(db, DEMO_SURVEY_SLUG);
+  if (!survey) {
+    survey = await createSurvey(db, owner, { slug: DEMO_SURVEY_SLUG, definition: getTemplate("acsi"), accessMode: "both" });
+    survey = await publishSurvey(db, owner, survey.id);
+  }
+  const [{ existing }] = await db.select({ existing: sql<number>`count(*)` }).from(responses).where(eq(responses.surveyId, survey.id));
+  const alreadySeeded = existing >= DEMO_RESPONSE_COUNT;
+  if (!alreadySeeded) {
+    const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion!);
+    const simulated = simulateAcsiResponses({ n: DEMO_RESPONSE_COUNT, seed: DEMO_SEED });
+    const random = createSeededRandom(DEMO_SEED + 1);
+    const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(v)));
+    for (let r = existing; r < DEMO_RESPONSE_COUNT; r++) {
+      const row = simulated.rows[r]!;
+      const answers: Answers = {};
+      simulated.itemIds.forEach((id, k) => (answers[id] = id === "complained" ? row[k] === 1 : row[k]!));
+      // NPS and the five-level item follow loyalty and satisfaction with some noise, as real answers do.
+      answers.nps = clamp(((answers.loy_repurchase as number) - 1) * (10 / 9) + (random() - 0.5) * 3, 0, 10);
+      answers.sat_level = clamp(1 + ((answers.sat_overall as number) - 1) * (4 / 9) + (random() - 0.5), 1, 5);
+      if (answers.complained === true) answers.complaint_detail = pick(COMPLAINT_TEXTS);
+      const completedAt = new Date(now.getTime() - Math.floor(random() * 180 * 86_400_000));
+      const hidden = { touchpoint: pick(TOUCHPOINTS), region: pick(REGIONS), tier: pick(TIERS) };
+      await saveSubmission(db, {
+        survey,
+        definition,
+        version: survey.publishedVersion!,
+        submissionId: `demo-${DEMO_SEED}-${r}`,
+        invitation: null,
+        answers,
+        hidden,
+        language: random() < 0.6 ? "zh-CN" : "en",
+        complete: true,
+        currentPage: definition.pages.length - 1,
+        resumeHash: null,
+        respondentEmail: null,
+        ip: null,
+        existing: null,
+        now: completedAt,
+      });
+    }
+    // The demo's follow-up work was done "at the time": no complaint triggers fire for history.
+    await db.update(responses).set({ triggersEvaluatedAt: now }).where(eq(responses.surveyId, survey.id));
+  }
+  const complaints = options.seedComplaints ? await options.seedComplaints({ organizationId, surveyId: survey.id, userIds, now }) : 0;
+  return {
+    organizationId,
+    surveyId: survey.id,
+    password: DEMO_PASSWORD,
+    accounts: demoAccounts.map(({ role, email }) => ({ role, email })),
+    responses: DEMO_RESPONSE_COUNT,
+    complaints,
+    alreadySeeded,
+  };
+}
