@@ -3,7 +3,7 @@
  * same-page conditional questions appear and disappear as answers change, a submit can only be
  * sent once (no double-click duplicates), and the error summary takes focus for screen readers.
  */
-import { evaluateCondition } from "../../src/domain/survey/logic";
+import { evaluateCondition } from "../../src/domain/survey/conditions";
 import type { Condition } from "../../src/domain/survey/definition";
 import type { Answers } from "../../src/domain/survey/answers";
 
