@@ -13,6 +13,7 @@ import { surveyRoutes } from "./routes/surveys";
 import { responseRoutes } from "./routes/responses";
 import { meRoutes } from "./routes/me";
 import { devRoutes } from "./routes/dev";
+import { analyticsRoutes } from "./routes/analytics";
 import { surveyPageRoutes } from "./routes/survey-pages";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
@@ -41,6 +42,7 @@ app.route("/api", publicSurveyRoutes);
 app.route("/api", apiKeyRoutes);
 app.route("/api", surveyRoutes);
 app.route("/api", responseRoutes);
+app.route("/api", analyticsRoutes);
 app.route("/api", meRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {

@@ -159,6 +159,37 @@ export const surveyDailyStats = sqliteTable(
   ],
 );
 
+/**
+ * The submit path's statistics write: one row per completed response (its numeric answers and its
+ * bucket), appended in the response's own batch. Compaction (src/db/queries/stats-compaction.ts)
+ * folds these rows into survey_daily_stats; readers add the few rows not yet folded.
+ */
+export const surveyStatsPending = sqliteTable(
+  "survey_stats_pending",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    version: integer("version").notNull(),
+    day: text("day").notNull(),
+    touchpoint: text("touchpoint").notNull(),
+    region: text("region").notNull(),
+    tier: text("tier").notNull(),
+    responseId: text("response_id").notNull(),
+    /** The response's numeric answers in the version's layout order (null = missing). */
+    row: text("row").notNull(),
+  },
+  (t) => [index("survey_stats_pending_survey_idx").on(t.surveyId, t.id), uniqueIndex("survey_stats_pending_response_unique").on(t.responseId)],
+);
+
+/** How far compaction has folded the pending rows of a survey (optimistic concurrency token). */
+export const surveyStatsCompaction = sqliteTable("survey_stats_compaction", {
+  surveyId: text("survey_id").primaryKey(),
+  throughId: integer("through_id").notNull().default(0),
+  nonce: text("nonce"),
+  compactedAt: integer("compacted_at", { mode: "timestamp_ms" }),
+});
+
 export const apiKeys = sqliteTable(
   "api_keys",
   {

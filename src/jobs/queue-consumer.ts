@@ -2,6 +2,7 @@ import type { AppBindings } from "../env";
 import type { FeedloopEvent } from "./events";
 import { createDb } from "../db/client";
 import { handleResponseCompleted } from "./response-completed";
+import { compactSurveyStats } from "../db/queries/stats-compaction";
 
 /**
  * Consumer of the feedloop-events queue. Each message is handled idempotently and acked on
@@ -9,11 +10,19 @@ import { handleResponseCompleted } from "./response-completed";
  */
 export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: AppBindings): Promise<void> {
   const db = createDb(env.DB);
+  // Many completions of one survey arrive together: compact each survey once per batch.
+  const compacted = new Set<string>();
   for (const message of batch.messages) {
     try {
       switch (message.body.type) {
         case "response.completed":
           await handleResponseCompleted(db, env, message.body.responseId, new Date());
+          break;
+        case "stats.compact":
+          if (!compacted.has(message.body.surveyId)) {
+            compacted.add(message.body.surveyId);
+            await compactSurveyStats(db, message.body.surveyId);
+          }
           break;
         default:
           break;

@@ -3,6 +3,7 @@ import type { AppBindings } from "../env";
 import { createDb } from "../db/client";
 import { responses } from "../db/schema";
 import { handleResponseCompleted } from "./response-completed";
+import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats-compaction";
 
 /** Completed responses whose queue message never arrived are picked up after this long. */
 const REDELIVERY_GRACE_MS = 5 * 60_000;
@@ -18,4 +19,6 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
     .orderBy(asc(responses.completedAt))
     .limit(200);
   for (const { id } of stale) await handleResponseCompleted(db, env, id, now);
+  // Statistics logged by submissions whose compaction message never arrived.
+  for (const surveyId of await surveysWithPendingStats(db)) await compactSurveyStats(db, surveyId);
 }

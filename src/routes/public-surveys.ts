@@ -103,7 +103,7 @@ export const publicSurveyRoutes = createRouter()
       );
     }
     const { outcome } = result;
-    if (outcome.completedNow) enqueueResponseCompleted(c, outcome.id);
+    if (outcome.completedNow) enqueueResponseCompleted(c, outcome.id, open.survey.id);
     return c.json({ id: outcome.id, status: outcome.status }, outcome.created ? 201 : 200);
   });
 

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bearer, call, createTestOrg, json, type TestOrg } from "./helpers";
+import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
+import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 
 let a: TestOrg;
@@ -64,7 +65,8 @@ describe("submitting a response", () => {
 
   it("survives a retry storm: 10 concurrent copies of one submission store one response and count once", async () => {
     const submissionId = newSubmissionId();
-    const before = await env.DB.prepare("select coalesce(sum(n),0) as n from survey_daily_stats where survey_id = ?").bind(survey.id).first<{ n: number }>();
+    await compactSurveyStats(db(), survey.id);
+    const before = await env.DB.prepare("select coalesce(sum(n),0) as n from survey_daily_stats where survey_id = ? and touchpoint = '*' and region = '*' and tier = '*'").bind(survey.id).first<{ n: number }>();
     const results = await Promise.all(Array.from({ length: 10 }, () => submit(survey.slug, { submissionId, answers: acsiAnswers(), complete: true })));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
@@ -72,7 +74,8 @@ describe("submitting a response", () => {
     const ids = new Set(await Promise.all(results.map(async (r) => ((await r.json()) as { id: string }).id)));
     expect(ids.size).toBe(1);
     expect(await countResponses(`submission_id = '${submissionId}'`)).toBe(1);
-    const after = await env.DB.prepare("select coalesce(sum(n),0) as n from survey_daily_stats where survey_id = ?").bind(survey.id).first<{ n: number }>();
+    await compactSurveyStats(db(), survey.id);
+    const after = await env.DB.prepare("select coalesce(sum(n),0) as n from survey_daily_stats where survey_id = ? and touchpoint = '*' and region = '*' and tier = '*'").bind(survey.id).first<{ n: number }>();
     expect(after!.n - before!.n).toBe(1);
   });
 
@@ -146,8 +149,24 @@ describe("submitting a response", () => {
   });
 
   it("keeps the per-day statistics equal to a recount of the completed responses", async () => {
-    const stats = await env.DB.prepare("select coalesce(sum(n),0) as n from survey_daily_stats where survey_id = ?").bind(survey.id).first<{ n: number }>();
+    await compactSurveyStats(db(), survey.id);
+    const pending = await env.DB.prepare("select count(*) as n from survey_stats_pending where survey_id = ?").bind(survey.id).first<{ n: number }>();
+    expect(pending!.n).toBe(0);
+    const stats = await env.DB.prepare("select coalesce(sum(n),0) as n from survey_daily_stats where survey_id = ? and touchpoint = '*' and region = '*' and tier = '*'").bind(survey.id).first<{ n: number }>();
     expect(stats!.n).toBe(await countResponses("status = 'completed'"));
+  });
+
+  it("keeps every roll-up row equal to the sum of the exact segment cells, element by element", async () => {
+    const rows = await env.DB.prepare("select day, touchpoint, region, tier, n, vector from survey_daily_stats where survey_id = ?").bind(survey.id).all<{ day: string; touchpoint: string; region: string; tier: string; n: number; vector: string }>();
+    const exact = rows.results.filter((r) => r.touchpoint !== "*" && r.region !== "*" && r.tier !== "*");
+    const rollups = rows.results.filter((r) => r.touchpoint === "*" || r.region === "*" || r.tier === "*");
+    expect(rollups.length).toBeGreaterThan(0);
+    for (const rollup of rollups) {
+      const members = exact.filter((r) => r.day === rollup.day && ["touchpoint", "region", "tier"].every((k) => rollup[k as "tier"] === "*" || rollup[k as "tier"] === r[k as "tier"]));
+      const sum = JSON.parse(members[0]!.vector).map((_: number, i: number) => members.reduce((acc, m) => acc + JSON.parse(m.vector)[i], 0));
+      expect(JSON.parse(rollup.vector)).toEqual(sum);
+      expect(rollup.n).toBe(members.reduce((acc, m) => acc + m.n, 0));
+    }
   });
 });
 

@@ -16,7 +16,7 @@ import { segmentValues } from "../../domain/survey/hidden-fields";
 import { toNumericRow } from "../../domain/survey/numeric";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
-import { responseStatsDelta, statsLayoutFor } from "../stats-vector";
+import { statsLayoutFor } from "../stats-vector";
 import type { SurveyRow } from "./surveys";
 
 export type ResponseRow = typeof responses.$inferSelect;
@@ -56,32 +56,52 @@ export async function findResponseBySubmission(db: Db, surveyId: string, submiss
   });
 }
 
-/** The statistics bucket a response belongs to: UTC day × touchpoint × region × tier. */
+/** Marks a statistics row that sums over one segment dimension (never a real segment value). */
+export const ALL_SEGMENTS = "*";
+
+/** The exact statistics cell of a response: UTC day × touchpoint × region × tier. */
 export function statsBucketOf(definition: SurveyDefinition, hidden: Record<string, string>, completedAt: Date) {
   const segments = segmentValues(definition, hidden);
+  // A literal "*" from a link must not be mistaken for a roll-up row.
+  const cell = (value: string | undefined) => (value === ALL_SEGMENTS ? "(*)" : (value ?? ""));
   return {
     day: completedAt.toISOString().slice(0, 10),
-    touchpoint: segments.touchpoint ?? "",
-    region: segments.region ?? "",
-    tier: segments.tier ?? "",
+    touchpoint: cell(segments.touchpoint),
+    region: cell(segments.region),
+    tier: cell(segments.tier),
   };
 }
 
-function statsUpsert(d1: D1Database, input: SubmissionInput, responseId: string, nonce: string): D1PreparedStatement {
+/**
+ * Each completed response adds its delta to five rows of its day: the exact cell, the roll-up over
+ * all segments, and one roll-up per segment dimension. Reads for "all", "by touchpoint", "by
+ * region" or "by tier" then touch one row per day instead of every segment combination.
+ */
+export function statsRollupKeys(bucket: { touchpoint: string; region: string; tier: string }): [string, string, string][] {
+  const all = ALL_SEGMENTS;
+  return [
+    [bucket.touchpoint, bucket.region, bucket.tier],
+    [all, all, all],
+    [bucket.touchpoint, all, all],
+    [all, bucket.region, all],
+    [all, all, bucket.tier],
+  ];
+}
+
+/** Appends the response's numeric answers to the statistics log, gated on this batch's write. */
+function statsAppend(d1: D1Database, input: SubmissionInput, responseId: string, nonce: string): D1PreparedStatement {
   const layout = statsLayoutFor(input.definition);
-  const delta = JSON.stringify(responseStatsDelta(toNumericRow(input.definition, input.answers), layout));
+  const numeric = toNumericRow(input.definition, input.answers, { allNumeric: true });
+  const row = JSON.stringify(layout.itemIds.map((id) => numeric[id] ?? null));
   const bucket = statsBucketOf(input.definition, input.hidden, input.now);
   return d1
     .prepare(
-      `INSERT INTO survey_daily_stats (organization_id, survey_id, version, day, touchpoint, region, tier, n, vector)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, 1, ?8
-       WHERE EXISTS (SELECT 1 FROM responses WHERE id = ?9 AND write_nonce = ?10)
-       ON CONFLICT (survey_id, version, day, touchpoint, region, tier) DO UPDATE SET
-         n = survey_daily_stats.n + 1,
-         vector = (SELECT json_group_array(a.value + b.value ORDER BY a.key)
-                   FROM json_each(survey_daily_stats.vector) AS a JOIN json_each(?8) AS b ON a.key = b.key)`,
+      `INSERT INTO survey_stats_pending (organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+       WHERE EXISTS (SELECT 1 FROM responses WHERE id = ?8 AND write_nonce = ?10)
+       ON CONFLICT (response_id) DO NOTHING`,
     )
-    .bind(input.survey.organizationId, input.survey.id, input.version, bucket.day, bucket.touchpoint, bucket.region, bucket.tier, delta, responseId, nonce);
+    .bind(input.survey.organizationId, input.survey.id, input.version, bucket.day, bucket.touchpoint, bucket.region, bucket.tier, responseId, row, nonce);
 }
 
 export async function saveSubmission(db: Db, input: SubmissionInput): Promise<SubmissionOutcome> {
@@ -165,7 +185,7 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
            WHERE id = ?1 AND EXISTS (SELECT 1 FROM responses WHERE id = ?2 AND write_nonce = ?3)`,
         )
         .bind(survey.id, id, nonce),
-      statsUpsert(d1, input, id, nonce),
+      statsAppend(d1, input, id, nonce),
     );
   } else if (invitation) {
     statements.push(d1.prepare(`UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE id = ?2`).bind(nowMs, invitation.id));

@@ -17,6 +17,7 @@ import { createApiKey } from "../queries/api-keys";
 import { createSurvey, findSurveyBySlug, loadVersionDefinition, publishSurvey } from "../queries/surveys";
 import { saveSubmission } from "../queries/responses";
 import { ensureOrganisation } from "./organisations";
+import { compactSurveyStats } from "../queries/stats-compaction";
 
 export const DEMO_PASSWORD = "feedloop-demo-2026";
 export const DEMO_SURVEY_SLUG = "demo-acsi";
@@ -104,6 +105,7 @@ export async function seedDemo(
     // The demo's follow-up work was done "at the time": no complaint triggers fire for history.
     await db.update(responses).set({ triggersEvaluatedAt: now }).where(eq(responses.surveyId, survey.id));
   }
+  await compactSurveyStats(db, survey.id);
   const complaints = options.seedComplaints ? await options.seedComplaints({ organizationId, surveyId: survey.id, userIds, now }) : 0;
   return {
     organizationId,

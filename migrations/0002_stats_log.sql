@@ -1,0 +1,22 @@
+CREATE TABLE `survey_stats_compaction` (
+	`survey_id` text PRIMARY KEY NOT NULL,
+	`through_id` integer DEFAULT 0 NOT NULL,
+	`nonce` text,
+	`compacted_at` integer
+);
+--> statement-breakpoint
+CREATE TABLE `survey_stats_pending` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`organization_id` text NOT NULL,
+	`survey_id` text NOT NULL,
+	`version` integer NOT NULL,
+	`day` text NOT NULL,
+	`touchpoint` text NOT NULL,
+	`region` text NOT NULL,
+	`tier` text NOT NULL,
+	`response_id` text NOT NULL,
+	`row` text NOT NULL
+);
+--> statement-breakpoint
+CREATE INDEX `survey_stats_pending_survey_idx` ON `survey_stats_pending` (`survey_id`,`id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `survey_stats_pending_response_unique` ON `survey_stats_pending` (`response_id`);

@@ -1,0 +1,162 @@
+import { z } from "@hono/zod-openapi";
+import { staffRoute } from "../auth/principal";
+import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
+import { loadMergedStats, periodOf, SEGMENT_DIMENSIONS, type DayRange, type SegmentFilter } from "../db/queries/analytics";
+import { computeSurveyIndices, computeSurveyMetrics, indicesWithFixedWeights, type SurveyIndices } from "../domain/analytics/survey-indices";
+import { createEmptyMoments } from "../domain/stats/item-moments";
+import type { SurveyDefinition } from "../domain/survey/definition";
+import type { Db } from "../env";
+import { createRouter, problemResponses } from "../lib/openapi";
+import { ProblemError } from "../lib/problem";
+import { IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "./analytics-schemas";
+
+const Day = z.iso.date();
+const SegmentValue = z.string().min(1).max(200);
+const FilterQuery = z.object({
+  from: Day.optional(),
+  to: Day.optional(),
+  touchpoint: SegmentValue.optional(),
+  region: SegmentValue.optional(),
+  tier: SegmentValue.optional(),
+  scheme: z.enum(["path", "centroid", "factorial"]).default("path"),
+});
+const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+function rangeAndFilter(query: z.infer<typeof FilterQuery>): { range: DayRange; filter: SegmentFilter } {
+  if (query.from && query.to && query.from > query.to) throw new ProblemError("bad-request", "`from` must not be after `to`.");
+  const filter: SegmentFilter = {};
+  for (const d of SEGMENT_DIMENSIONS) if (query[d] !== undefined) filter[d] = query[d];
+  return { range: { from: query.from, to: query.to }, filter };
+}
+
+async function latestDefinition(db: Db, organizationId: string, surveyId: string): Promise<{ definition: SurveyDefinition; plan: Record<string, unknown> | null }> {
+  const survey = await getSurvey(db, organizationId, surveyId);
+  if (survey.publishedVersion === null) throw new ProblemError("conflict", "This survey has not been published yet, so it has no results.");
+  const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion);
+  return { definition, plan: (definition.measurementPlan as Record<string, unknown> | undefined) ?? null };
+}
+
+function shapeIndices(result: SurveyIndices): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "computeMs"> {
+  const estimate = result.estimate;
+  const indices = result.indices?.indices ?? {};
+  return {
+    n: result.n,
+    acsi: result.acsi,
+    estimation: estimate ? { scheme: estimate.scheme, converged: estimate.converged, iterations: estimate.iterations, goodnessOfFit: estimate.goodnessOfFit } : null,
+    constructs: (estimate?.constructs ?? []).map((construct) => ({
+      construct,
+      index: indices[construct]?.index ?? null,
+      interval: null,
+      items: indices[construct]?.items ?? [],
+      weights: indices[construct]?.normalizedWeights ?? {},
+      loadings: estimate!.outerLoadings[construct] ?? {},
+      rSquared: estimate!.rSquared[construct] ?? null,
+      reliability: estimate!.reliability[construct]
+        ? { ave: estimate!.reliability[construct]!.ave, rhoC: estimate!.reliability[construct]!.rhoC, alpha: estimate!.reliability[construct]!.alpha, rhoA: estimate!.reliability[construct]!.rhoA }
+        : null,
+      equalWeightsFallback: indices[construct]?.equalWeightsFallback ?? false,
+    })),
+    paths: (estimate?.pathCoefficients ?? []).map((p) => ({ from: p.from, to: p.to, coefficient: p.value, interval: null })),
+    totalEffects: estimate?.totalEffects ?? [],
+    drivers: result.drivers?.drivers ?? [],
+    metrics: result.metrics,
+    warnings: result.warnings,
+  };
+}
+
+const indicesRoute = staffRoute({
+  method: "get",
+  path: "/surveys/{id}/indices",
+  tags: ["analytics"],
+  summary: "ACSI-style indices, PLS path model, drivers and KPIs for a period and segment",
+  description:
+    "Computed from the per-day sufficient statistics only (never from the responses), so the cost does not grow with the number of responses. Segment filters: touchpoint, region, tier.",
+  permission: "analytics:read",
+  request: { params: IdParam, query: FilterQuery },
+  responses: { 200: { description: "Indices", content: { "application/json": { schema: IndicesResponseSchema } } }, ...problemResponses(400, 401, 403, 404, 409) },
+});
+
+const trendRoute = staffRoute({
+  method: "get",
+  path: "/surveys/{id}/indices/trend",
+  tags: ["analytics"],
+  summary: "Index trend by week or month (weights of the whole selection, applied per period)",
+  permission: "analytics:read",
+  request: { params: IdParam, query: FilterQuery.extend({ interval: z.enum(["week", "month"]).default("month") }) },
+  responses: { 200: { description: "Trend", content: { "application/json": { schema: TrendResponseSchema } } }, ...problemResponses(400, 401, 403, 404, 409) },
+});
+
+const segmentsRoute = staffRoute({
+  method: "get",
+  path: "/surveys/{id}/indices/segments",
+  tags: ["analytics"],
+  summary: "Compare segments (touchpoint, region or tier) on common weights",
+  permission: "analytics:read",
+  request: { params: IdParam, query: FilterQuery.extend({ by: z.enum(SEGMENT_DIMENSIONS) }) },
+  responses: { 200: { description: "Segments", content: { "application/json": { schema: SegmentsResponseSchema } } }, ...problemResponses(400, 401, 403, 404, 409) },
+});
+
+export const analyticsRoutes = createRouter()
+  .openapi(indicesRoute, async (c) => {
+    const started = performance.now();
+    const db = c.get("db");
+    const { organizationId } = c.get("principal");
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const { range, filter } = rangeAndFilter(query);
+    const { definition, plan } = await latestDefinition(db, organizationId, id);
+    const [group] = await loadMergedStats(db, organizationId, id, range, filter);
+    const result = computeSurveyIndices(definition, group?.moments ?? createEmptyMoments(), { scheme: query.scheme });
+    return c.json(
+      {
+        surveyId: id,
+        from: range.from ?? null,
+        to: range.to ?? null,
+        filters: filter as Record<string, string>,
+        ...shapeIndices(result),
+        measurementPlan: plan,
+        computeMs: Math.round((performance.now() - started) * 100) / 100,
+      },
+      200,
+    );
+  })
+  .openapi(trendRoute, async (c) => {
+    const db = c.get("db");
+    const { organizationId } = c.get("principal");
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const { range, filter } = rangeAndFilter(query);
+    const { definition } = await latestDefinition(db, organizationId, id);
+    const [overall] = await loadMergedStats(db, organizationId, id, range, filter);
+    const base = computeSurveyIndices(definition, overall?.moments ?? createEmptyMoments(), { scheme: query.scheme });
+    const periods = await loadMergedStats(db, organizationId, id, range, filter, { period: periodOf(query.interval) });
+    const points = periods
+      .sort((a, b) => a.key.localeCompare(b.key))
+      .map((p) => {
+        const constructs = base.indices ? indicesWithFixedWeights(base.indices, p.moments) : {};
+        const target = "satisfaction" in constructs ? constructs.satisfaction! : null;
+        const nps = computeSurveyMetrics(definition, p.moments).nps?.score ?? null;
+        return { period: p.key, n: p.n, acsi: target, nps, constructs };
+      });
+    return c.json({ interval: query.interval, points }, 200);
+  })
+  .openapi(segmentsRoute, async (c) => {
+    const db = c.get("db");
+    const { organizationId } = c.get("principal");
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const { range, filter } = rangeAndFilter(query);
+    const { definition } = await latestDefinition(db, organizationId, id);
+    const [overall] = await loadMergedStats(db, organizationId, id, range, filter);
+    const base = computeSurveyIndices(definition, overall?.moments ?? createEmptyMoments(), { scheme: query.scheme });
+    const groups = await loadMergedStats(db, organizationId, id, range, filter, { splitBy: query.by });
+    const segments = groups
+      .filter((g) => g.key !== "")
+      .sort((a, b) => b.n - a.n)
+      .map((g) => {
+        const constructs = base.indices ? indicesWithFixedWeights(base.indices, g.moments) : {};
+        const nps = computeSurveyMetrics(definition, g.moments).nps?.score ?? null;
+        return { value: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps, constructs };
+      });
+    return c.json({ by: query.by, segments }, 200);
+  });

@@ -1,0 +1,45 @@
+import { z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import { staffRoute } from "../auth/principal";
+import { organization, user } from "../db/schema";
+import { ROLES } from "../domain/permissions";
+import { createRouter, problemResponses } from "../lib/openapi";
+
+const MeSchema = z
+  .object({
+    user: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), kind: z.enum(["user", "api_key"]) }),
+    organizationId: z.string(),
+    organizationName: z.string().nullable(),
+    role: z.enum(ROLES),
+  })
+  .openapi("Me");
+
+const meRoute = staffRoute({
+  method: "get",
+  path: "/me",
+  tags: ["members"],
+  summary: "The caller (session user or API key), their organisation and their role in it",
+  permission: "members:read",
+  responses: {
+    200: { description: "The caller", content: { "application/json": { schema: MeSchema } } },
+    ...problemResponses(401, 403),
+  },
+});
+
+/** Lets the staff app decide which navigation to show; the server still checks every route. */
+export const meRoutes = createRouter().openapi(meRoute, async (c) => {
+  const db = c.get("db");
+  const principal = c.get("principal");
+  const org = await db.query.organization.findFirst({ where: eq(organization.id, principal.organizationId) });
+  const email =
+    principal.kind === "user" ? ((await db.query.user.findFirst({ where: eq(user.id, principal.id) }))?.email ?? null) : null;
+  return c.json(
+    {
+      user: { id: principal.id, name: principal.name, email, kind: principal.kind },
+      organizationId: principal.organizationId,
+      organizationName: org?.name ?? null,
+      role: principal.role,
+    },
+    200,
+  );
+});

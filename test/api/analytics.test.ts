@@ -1,0 +1,108 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
+import { seedDemo } from "../../src/db/seed/demo";
+import { loadVersionDefinition } from "../../src/db/queries/surveys";
+import { estimatePlsPath, computeAcsiIndices } from "../../src/domain/pls";
+import { indexModelFor } from "../../src/domain/analytics/survey-indices";
+import { toNumericRow, scaleBounds } from "../../src/domain/survey/numeric";
+import type { Answers } from "../../src/domain/survey/answers";
+import type { IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/routes/analytics-schemas";
+
+let demo: Awaited<ReturnType<typeof seedDemo>>;
+let adminKey: string;
+let other: TestOrg;
+
+beforeAll(async () => {
+  demo = await seedDemo({ ...env, DEMO_API_KEY: "fl_test_demo_key_for_analytics_0123456789" }, db(), { now: new Date("2026-11-20T12:00:00Z") });
+  adminKey = "fl_test_demo_key_for_analytics_0123456789";
+  other = await createTestOrg("analytics-other");
+});
+
+async function indices(query = ""): Promise<IndicesResponse> {
+  const res = await call(`/api/surveys/${demo.surveyId}/indices${query}`, { headers: bearer(adminKey) });
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as IndicesResponse;
+}
+
+/** The same estimate computed the slow way: from the raw stored responses. */
+async function estimateFromRawResponses(where = "1=1") {
+  const survey = await env.DB.prepare("select published_version as v from surveys where id = ?").bind(demo.surveyId).first<{ v: number }>();
+  const definition = await loadVersionDefinition(db(), demo.surveyId, survey!.v);
+  const rows = await env.DB.prepare(`select answers from responses where survey_id = ? and status = 'completed' and ${where}`).bind(demo.surveyId).all<{ answers: string }>();
+  const model = indexModelFor(definition);
+  const itemIds = Object.values(model.spec.constructs).flat();
+  const matrix = rows.results.map((r) => {
+    const numeric = toNumericRow(definition, JSON.parse(r.answers) as Answers);
+    return itemIds.map((id) => numeric[id] ?? null);
+  });
+  const estimate = estimatePlsPath(model.spec, { itemIds, rows: matrix });
+  return { estimate, indices: computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) }), n: rows.results.length };
+}
+
+describe("satisfaction indices from sufficient statistics", () => {
+  it("estimates the demo survey: n, ACSI in range, converged, all six constructs and nine paths", async () => {
+    const body = await indices();
+    expect(body.n).toBe(400);
+    expect(body.acsi).toBeGreaterThan(40);
+    expect(body.acsi).toBeLessThan(95);
+    expect(body.estimation?.converged).toBe(true);
+    expect(body.constructs.map((c) => c.construct).sort()).toEqual(["complaints", "expectations", "loyalty", "perceived_quality", "perceived_value", "satisfaction"]);
+    expect(body.paths).toHaveLength(9);
+    expect(body.metrics.nps?.n).toBe(400);
+    expect(body.drivers.length).toBe(3);
+  });
+
+  it("equals the estimate from the raw responses to 1e-9 (paths, weights, indices)", async () => {
+    const body = await indices();
+    const raw = await estimateFromRawResponses();
+    expect(body.n).toBe(raw.n);
+    for (const path of body.paths) {
+      const expected = raw.estimate.pathCoefficients.find((p) => p.from === path.from && p.to === path.to)!.value;
+      expect(Math.abs(path.coefficient - expected)).toBeLessThan(1e-9);
+    }
+    for (const construct of body.constructs) {
+      expect(Math.abs(construct.index! - raw.indices.indices[construct.construct]!.index)).toBeLessThan(1e-9);
+      for (const [item, loading] of Object.entries(construct.loadings)) {
+        expect(Math.abs(loading - raw.estimate.outerLoadings[construct.construct]![item]!)).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it("filters by segment and period with the same answer as the raw responses of that selection", async () => {
+    const body = await indices("?touchpoint=store&from=2026-08-01&to=2026-11-20");
+    const raw = await estimateFromRawResponses("touchpoint = 'store' and completed_at >= 1785542400000 and completed_at < 1795219200000");
+    expect(body.n).toBe(raw.n);
+    expect(Math.abs(body.acsi! - raw.indices.indices.satisfaction!.index)).toBeLessThan(1e-9);
+    const twoDims = await indices("?touchpoint=web&region=east");
+    const rawTwo = await estimateFromRawResponses("touchpoint = 'web' and region = 'east'");
+    expect(twoDims.n).toBe(rawTwo.n);
+  });
+
+  it("warns instead of failing when a selection is too small to estimate", async () => {
+    const body = await indices("?from=2030-01-01");
+    expect(body.n).toBe(0);
+    expect(body.acsi).toBeNull();
+    expect(body.warnings.map((w) => w.code)).toContain("SAMPLE_TOO_SMALL");
+  });
+
+  it("gives a monthly trend and a segment comparison whose counts add up", async () => {
+    const trend = (await (await call(`/api/surveys/${demo.surveyId}/indices/trend?interval=month`, { headers: bearer(adminKey) })).json()) as TrendResponse;
+    expect(trend.points.length).toBeGreaterThanOrEqual(6);
+    expect(trend.points.reduce((s, p) => s + p.n, 0)).toBe(400);
+    const segments = (await (await call(`/api/surveys/${demo.surveyId}/indices/segments?by=region`, { headers: bearer(adminKey) })).json()) as SegmentsResponse;
+    expect(segments.segments.map((s) => s.value).sort()).toEqual(["east", "north", "south", "west"]);
+    expect(segments.segments.reduce((s, p) => s + p.n, 0)).toBe(400);
+  });
+
+  it("rejects bad filters with 400 and hides the survey from other organisations", async () => {
+    expect((await call(`/api/surveys/${demo.surveyId}/indices?from=20-01-2026`, { headers: bearer(adminKey) })).status).toBe(400);
+    expect((await call(`/api/surveys/${demo.surveyId}/indices?scheme=magic`, { headers: bearer(adminKey) })).status).toBe(400);
+    expect((await call(`/api/surveys/${demo.surveyId}/indices`, { headers: bearer(other.keys.owner) })).status).toBe(404);
+  });
+
+  it("is for managers and above", async () => {
+    const staffKey = other.keys.staff;
+    expect((await call(`/api/surveys/${demo.surveyId}/indices`, { headers: bearer(staffKey) })).status).toBe(403);
+  });
+});
