@@ -1,3 +1,23 @@
+CREATE TABLE `response_notes` (
+	`id` text PRIMARY KEY NOT NULL,
+	`organization_id` text NOT NULL,
+	`response_id` text NOT NULL,
+	`author_id` text,
+	`author_name` text,
+	`body` text NOT NULL,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	FOREIGN KEY (`response_id`) REFERENCES `responses`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `response_notes_response_idx` ON `response_notes` (`organization_id`,`response_id`);--> statement-breakpoint
+CREATE TABLE `survey_daily_views` (
+	`organization_id` text NOT NULL,
+	`survey_id` text NOT NULL,
+	`day` text NOT NULL,
+	`views` integer DEFAULT 0 NOT NULL,
+	PRIMARY KEY(`survey_id`, `day`)
+);
+--> statement-breakpoint
 CREATE TABLE `survey_stats_compaction` (
 	`survey_id` text PRIMARY KEY NOT NULL,
 	`through_id` integer DEFAULT 0 NOT NULL,
@@ -19,4 +39,5 @@ CREATE TABLE `survey_stats_pending` (
 );
 --> statement-breakpoint
 CREATE INDEX `survey_stats_pending_survey_idx` ON `survey_stats_pending` (`survey_id`,`id`);--> statement-breakpoint
-CREATE UNIQUE INDEX `survey_stats_pending_response_unique` ON `survey_stats_pending` (`response_id`);
+CREATE UNIQUE INDEX `survey_stats_pending_response_unique` ON `survey_stats_pending` (`response_id`);--> statement-breakpoint
+ALTER TABLE `responses` ADD `tags` text;

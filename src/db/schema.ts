@@ -121,6 +121,8 @@ export const responses = sqliteTable(
     anonymised: integer("anonymised", { mode: "boolean" }).notNull().default(false),
     /** Set by the write that last changed the row; later statements of the same batch test it. */
     writeNonce: text("write_nonce"),
+    /** Staff tags (JSON array of strings). */
+    tags: text("tags", { mode: "json" }).$type<string[]>(),
     /** When complaint triggers were evaluated (queue consumer); the cron retries rows left null. */
     triggersEvaluatedAt: integer("triggers_evaluated_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
@@ -189,6 +191,35 @@ export const surveyStatsCompaction = sqliteTable("survey_stats_compaction", {
   nonce: text("nonce"),
   compactedAt: integer("compacted_at", { mode: "timestamp_ms" }),
 });
+
+/** Internal staff notes on a response (never shown to the respondent). */
+export const responseNotes = sqliteTable(
+  "response_notes",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    responseId: text("response_id")
+      .notNull()
+      .references(() => responses.id, { onDelete: "cascade" }),
+    authorId: text("author_id"),
+    authorName: text("author_name"),
+    body: text("body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("response_notes_response_idx").on(t.organizationId, t.responseId)],
+);
+
+/** Survey page views per day, the top of the views → starts → completions funnel. */
+export const surveyDailyViews = sqliteTable(
+  "survey_daily_views",
+  {
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    day: text("day").notNull(),
+    views: integer("views").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.surveyId, t.day] })],
+);
 
 export const apiKeys = sqliteTable(
   "api_keys",

@@ -22,7 +22,7 @@ import {
 } from "../db/queries/survey-access";
 import { findResponseBySubmission, type ResponseRow } from "../db/queries/responses";
 import { markInvitationOpened } from "../db/queries/invitations";
-import { findSurveyBySlug, loadVersionDefinition } from "../db/queries/surveys";
+import { findSurveyBySlug, loadVersionDefinition, recordSurveyView } from "../db/queries/surveys";
 import { enqueueResponseCompleted } from "../jobs/events";
 import { clientIp, enforcePublicRateLimit } from "../lib/rate-limit";
 import { randomSecret } from "../lib/ids";
@@ -145,6 +145,8 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     }
     if (existing?.status === "completed") return thankYouPage(c, open.definition, language);
     if (invitation) c.executionCtx.waitUntil(markInvitationOpened(db, invitation.id, now).then(() => undefined));
+    // An impression: the top of the views → starts → completions funnel (not on the answer path).
+    if (!existing) c.executionCtx.waitUntil(recordSurveyView(db, open.survey, now));
 
     const hidden = existing ? (existing.hidden as Record<string, string>) : parseHiddenFieldValues(open.definition, c.req.query()).values;
     const answers = (existing?.answers as Answers | undefined) ?? {};

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -28,8 +28,11 @@ export default async function setup(project: TestProject) {
   const env = { ...process.env, ...QUIET_ENV };
   const vars = ensureDevVars() as Record<string, string>;
   persistDir = mkdtempSync(join(tmpdir(), "feedloop-browser-"));
-  const build = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit", env });
-  if (build.status !== 0) throw new Error("vite build failed");
+  // `npm test` builds the web assets first; build here only when run on its own.
+  if (!existsSync("dist/web/index.html")) {
+    const build = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit", env });
+    if (build.status !== 0) throw new Error("vite build failed");
+  }
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   const port = await freePort();

@@ -1,6 +1,6 @@
-import { and, desc, eq } from "drizzle-orm";
+import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
-import { surveys, surveyVersions } from "../schema";
+import { surveyDailyViews, surveys, surveyVersions } from "../schema";
 import { SurveyDefinitionSchema, type SurveyDefinition } from "../../domain/survey/definition";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "./audit";
@@ -197,4 +197,12 @@ export async function listSurveyVersions(db: Db, organizationId: string, surveyI
     .from(surveyVersions)
     .where(and(eq(surveyVersions.organizationId, organizationId), eq(surveyVersions.surveyId, surveyId)))
     .orderBy(desc(surveyVersions.version));
+}
+
+/** Counts one view of a survey's first page for the day (the funnel's denominator). */
+export async function recordSurveyView(db: Db, survey: Pick<SurveyRow, "id" | "organizationId">, now: Date): Promise<void> {
+  await db
+    .insert(surveyDailyViews)
+    .values({ organizationId: survey.organizationId, surveyId: survey.id, day: now.toISOString().slice(0, 10), views: 1 })
+    .onConflictDoUpdate({ target: [surveyDailyViews.surveyId, surveyDailyViews.day], set: { views: sql`${surveyDailyViews.views} + 1` } });
 }
