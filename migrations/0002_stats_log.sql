@@ -1,3 +1,18 @@
+CREATE TABLE `bootstrap_runs` (
+	`id` text PRIMARY KEY NOT NULL,
+	`organization_id` text NOT NULL,
+	`survey_id` text NOT NULL,
+	`selection` text NOT NULL,
+	`samples` integer NOT NULL,
+	`seed` integer NOT NULL,
+	`status` text NOT NULL,
+	`result` text,
+	`error` text,
+	`created_at` integer DEFAULT (cast(unixepoch('subsecond') * 1000 as integer)) NOT NULL,
+	`finished_at` integer
+);
+--> statement-breakpoint
+CREATE INDEX `bootstrap_runs_selection_idx` ON `bootstrap_runs` (`organization_id`,`survey_id`,`selection`);--> statement-breakpoint
 CREATE TABLE `response_notes` (
 	`id` text PRIMARY KEY NOT NULL,
 	`organization_id` text NOT NULL,

@@ -221,6 +221,29 @@ export const surveyDailyViews = sqliteTable(
   (t) => [primaryKey({ columns: [t.surveyId, t.day] })],
 );
 
+/**
+ * Bootstrap confidence intervals need the raw rows, so they are computed by a queue job, never on
+ * the request path; the indices endpoint attaches the latest finished run for the same selection.
+ */
+export const bootstrapRuns = sqliteTable(
+  "bootstrap_runs",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    /** Canonical selection: from, to and segment filters (JSON text), compared for equality. */
+    selection: text("selection").notNull(),
+    samples: integer("samples").notNull(),
+    seed: integer("seed").notNull(),
+    status: text("status", { enum: ["queued", "running", "finished", "failed"] }).notNull(),
+    result: text("result", { mode: "json" }),
+    error: text("error"),
+    createdAt: createdAt(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [index("bootstrap_runs_selection_idx").on(t.organizationId, t.surveyId, t.selection)],
+);
+
 export const apiKeys = sqliteTable(
   "api_keys",
   {

@@ -5,7 +5,8 @@ import type { AppEnv } from "../env";
 export type FeedloopEvent =
   | { type: "response.completed"; responseId: string }
   | { type: "outbox.deliver"; outboxId: string }
-  | { type: "stats.compact"; surveyId: string };
+  | { type: "stats.compact"; surveyId: string }
+  | { type: "bootstrap.run"; runId: string };
 
 /**
  * Hands follow-up work for a completed response (complaint triggers, webhooks) to the queue, off

@@ -6,6 +6,9 @@ import { computeSurveyIndices, computeSurveyMetrics, indicesWithFixedWeights, ty
 import { createEmptyMoments } from "../domain/stats/item-moments";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
+import type { BootstrapResult } from "../domain/pls";
+import { createBootstrapRun, getBootstrapRun, latestFinishedBootstrap } from "../db/queries/bootstrap";
+import type { FeedloopEvent } from "../jobs/events";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
 import { IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "./analytics-schemas";
@@ -36,7 +39,7 @@ async function latestDefinition(db: Db, organizationId: string, surveyId: string
   return { definition, plan: (definition.measurementPlan as Record<string, unknown> | undefined) ?? null };
 }
 
-function shapeIndices(result: SurveyIndices): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "computeMs"> {
+function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "computeMs"> {
   const estimate = result.estimate;
   const indices = result.indices?.indices ?? {};
   return {
@@ -46,7 +49,7 @@ function shapeIndices(result: SurveyIndices): Omit<IndicesResponse, "surveyId" |
     constructs: (estimate?.constructs ?? []).map((construct) => ({
       construct,
       index: indices[construct]?.index ?? null,
-      interval: null,
+      interval: toInterval(bootstrap?.indices?.[construct], bootstrap),
       items: indices[construct]?.items ?? [],
       weights: indices[construct]?.normalizedWeights ?? {},
       loadings: estimate!.outerLoadings[construct] ?? {},
@@ -56,12 +59,21 @@ function shapeIndices(result: SurveyIndices): Omit<IndicesResponse, "surveyId" |
         : null,
       equalWeightsFallback: indices[construct]?.equalWeightsFallback ?? false,
     })),
-    paths: (estimate?.pathCoefficients ?? []).map((p) => ({ from: p.from, to: p.to, coefficient: p.value, interval: null })),
+    paths: (estimate?.pathCoefficients ?? []).map((p) => ({
+      from: p.from,
+      to: p.to,
+      coefficient: p.value,
+      interval: toInterval(bootstrap?.pathCoefficients.find((b) => b.from === p.from && b.to === p.to), bootstrap),
+    })),
     totalEffects: estimate?.totalEffects ?? [],
     drivers: result.drivers?.drivers ?? [],
     metrics: result.metrics,
     warnings: result.warnings,
   };
+}
+
+function toInterval(interval: { lower: number; upper: number } | undefined, run: BootstrapResult | null) {
+  return interval && run ? { low: interval.lower, high: interval.upper, level: run.confidenceLevel } : null;
 }
 
 const indicesRoute = staffRoute({
@@ -96,7 +108,63 @@ const segmentsRoute = staffRoute({
   responses: { 200: { description: "Segments", content: { "application/json": { schema: SegmentsResponseSchema } } }, ...problemResponses(400, 401, 403, 404, 409) },
 });
 
+const BootstrapRequestSchema = z
+  .object({
+    from: Day.optional(),
+    to: Day.optional(),
+    touchpoint: SegmentValue.optional(),
+    region: SegmentValue.optional(),
+    tier: SegmentValue.optional(),
+    samples: z.number().int().min(50).max(5000).default(500),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  })
+  .strict();
+
+const BootstrapRunSchema = z
+  .object({ id: z.string(), status: z.enum(["queued", "running", "finished", "failed"]), samples: z.number(), seed: z.number(), result: z.unknown().nullable(), error: z.string().nullable() })
+  .openapi("BootstrapRun");
+
+const startBootstrapRoute = staffRoute({
+  method: "post",
+  path: "/surveys/{id}/indices/bootstrap",
+  tags: ["analytics"],
+  summary: "Start bootstrap confidence intervals for a selection (runs in the background)",
+  description: "Percentile intervals from resampling the raw completed responses (seeded). Poll the run, then the indices endpoint for the same selection carries the intervals.",
+  permission: "analytics:read",
+  request: { params: IdParam, body: { content: { "application/json": { schema: BootstrapRequestSchema } }, required: true } },
+  responses: { 202: { description: "Queued", content: { "application/json": { schema: BootstrapRunSchema } } }, ...problemResponses(401, 403, 404, 422) },
+});
+
+const getBootstrapRoute = staffRoute({
+  method: "get",
+  path: "/surveys/{id}/indices/bootstrap/{runId}",
+  tags: ["analytics"],
+  summary: "A bootstrap run and, when finished, its intervals",
+  permission: "analytics:read",
+  request: { params: IdParam.extend({ runId: z.string().min(1).max(64) }) },
+  responses: { 200: { description: "The run", content: { "application/json": { schema: BootstrapRunSchema } } }, ...problemResponses(401, 403, 404) },
+});
+
+function shapeRun(run: Awaited<ReturnType<typeof getBootstrapRun>>) {
+  return { id: run.id, status: run.status, samples: run.samples, seed: run.seed, result: run.result ?? null, error: run.error };
+}
+
 export const analyticsRoutes = createRouter()
+  .openapi(startBootstrapRoute, async (c) => {
+    const db = c.get("db");
+    const principal = c.get("principal");
+    const { id } = c.req.valid("param");
+    const { samples, seed, ...selection } = c.req.valid("json");
+    if (selection.from && selection.to && selection.from > selection.to) throw new ProblemError("validation-failed", "`from` must not be after `to`.", { errors: [{ field: "to", code: "invalid_range", message: "must not be before from" }] });
+    const runId = await createBootstrapRun(db, principal, id, selection, samples, seed);
+    const message: FeedloopEvent = { type: "bootstrap.run", runId };
+    c.executionCtx.waitUntil(c.env.EVENTS.send(message));
+    return c.json(shapeRun(await getBootstrapRun(db, principal.organizationId, id, runId)), 202);
+  })
+  .openapi(getBootstrapRoute, async (c) => {
+    const { id, runId } = c.req.valid("param");
+    return c.json(shapeRun(await getBootstrapRun(c.get("db"), c.get("principal").organizationId, id, runId)), 200);
+  })
   .openapi(indicesRoute, async (c) => {
     const started = performance.now();
     const db = c.get("db");
@@ -107,13 +175,15 @@ export const analyticsRoutes = createRouter()
     const { definition, plan } = await latestDefinition(db, organizationId, id);
     const [group] = await loadMergedStats(db, organizationId, id, range, filter);
     const result = computeSurveyIndices(definition, group?.moments ?? createEmptyMoments(), { scheme: query.scheme });
+    // Intervals come from the latest bootstrap run for exactly this selection (path scheme only).
+    const bootstrap = query.scheme === "path" ? await latestFinishedBootstrap(db, organizationId, id, { ...range, ...filter }) : null;
     return c.json(
       {
         surveyId: id,
         from: range.from ?? null,
         to: range.to ?? null,
         filters: filter as Record<string, string>,
-        ...shapeIndices(result),
+        ...shapeIndices(result, bootstrap),
         measurementPlan: plan,
         computeMs: Math.round((performance.now() - started) * 100) / 100,
       },

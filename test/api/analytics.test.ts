@@ -8,6 +8,8 @@ import { indexModelFor } from "../../src/domain/analytics/survey-indices";
 import { toNumericRow, scaleBounds } from "../../src/domain/survey/numeric";
 import type { Answers } from "../../src/domain/survey/answers";
 import type { IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/routes/analytics-schemas";
+import { executeBootstrapRun } from "../../src/db/queries/bootstrap";
+import { json } from "./helpers";
 
 let demo: Awaited<ReturnType<typeof seedDemo>>;
 let adminKey: string;
@@ -99,6 +101,35 @@ describe("satisfaction indices from sufficient statistics", () => {
     expect((await call(`/api/surveys/${demo.surveyId}/indices?from=20-01-2026`, { headers: bearer(adminKey) })).status).toBe(400);
     expect((await call(`/api/surveys/${demo.surveyId}/indices?scheme=magic`, { headers: bearer(adminKey) })).status).toBe(400);
     expect((await call(`/api/surveys/${demo.surveyId}/indices`, { headers: bearer(other.keys.owner) })).status).toBe(404);
+  });
+
+  it("computes seeded bootstrap intervals off the request path and attaches them to the same selection", async () => {
+    const start = async () => {
+      const res = await call(`/api/surveys/${demo.surveyId}/indices/bootstrap`, json("POST", { samples: 60, seed: 7, region: "north" }, bearer(adminKey)));
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const first = await start();
+    await executeBootstrapRun(db(), first);
+    const run = (await (await call(`/api/surveys/${demo.surveyId}/indices/bootstrap/${first}`, { headers: bearer(adminKey) })).json()) as {
+      status: string;
+      result: { succeeded: number; indices: Record<string, { lower: number; upper: number; estimate: number }> };
+    };
+    expect(run.status).toBe("finished");
+    expect(run.result.succeeded).toBeGreaterThan(50);
+    const sat = run.result.indices.satisfaction!;
+    expect(sat.lower).toBeLessThan(sat.estimate);
+    expect(sat.upper).toBeGreaterThan(sat.estimate);
+    const withIntervals = await indices("?region=north");
+    const construct = withIntervals.constructs.find((c) => c.construct === "satisfaction")!;
+    expect(construct.interval).toEqual({ low: sat.lower, high: sat.upper, level: 0.95 });
+    expect(withIntervals.paths.every((p) => p.interval !== null)).toBe(true);
+    // Another selection has no run, so no intervals; the same seed reproduces the same intervals.
+    expect((await indices()).constructs.every((c) => c.interval === null)).toBe(true);
+    const second = await start();
+    await executeBootstrapRun(db(), second);
+    const again = (await (await call(`/api/surveys/${demo.surveyId}/indices/bootstrap/${second}`, { headers: bearer(adminKey) })).json()) as typeof run;
+    expect(again.result.indices.satisfaction).toEqual(sat);
   });
 
   it("is for managers and above", async () => {
