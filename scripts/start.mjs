@@ -11,7 +11,8 @@ const npx = process.platform === "win32" ? "npx.cmd" : "npx";
 
 function run(args, label) {
   console.log(`▸ ${label}`);
-  const result = spawnSync(npx, args, { stdio: "inherit", env });
+  // No stdin: wrangler then applies migrations without an interactive "Ok to proceed?" prompt.
+  const result = spawnSync(npx, args, { stdio: ["ignore", "inherit", "inherit"], env });
   if (result.status !== 0) {
     console.error(`✗ ${label} failed (exit ${result.status})`);
     process.exit(result.status ?? 1);
