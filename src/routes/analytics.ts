@@ -76,6 +76,28 @@ function toInterval(interval: { lower: number; upper: number } | undefined, run:
   return interval && run ? { low: interval.lower, high: interval.upper, level: run.confidenceLevel } : null;
 }
 
+/**
+ * Periods or segments of a selection, each indexed with the weights of the whole selection (the
+ * ACSI practice of fixed weights keeps small groups comparable and stable).
+ */
+async function groupsOnCommonWeights(
+  db: Db,
+  organizationId: string,
+  surveyId: string,
+  query: z.infer<typeof FilterQuery>,
+  grouping: Parameters<typeof loadMergedStats>[5],
+) {
+  const { range, filter } = rangeAndFilter(query);
+  const { definition } = await latestDefinition(db, organizationId, surveyId);
+  const [overall] = await loadMergedStats(db, organizationId, surveyId, range, filter);
+  const base = computeSurveyIndices(definition, overall?.moments ?? createEmptyMoments(), { scheme: query.scheme });
+  const groups = await loadMergedStats(db, organizationId, surveyId, range, filter, grouping);
+  return groups.map((g) => {
+    const constructs = base.indices ? indicesWithFixedWeights(base.indices, g.moments) : {};
+    return { key: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps: computeSurveyMetrics(definition, g.moments).nps?.score ?? null, constructs };
+  });
+}
+
 const indicesRoute = staffRoute({
   method: "get",
   path: "/surveys/{id}/indices",
@@ -191,42 +213,19 @@ export const analyticsRoutes = createRouter()
     );
   })
   .openapi(trendRoute, async (c) => {
-    const db = c.get("db");
-    const { organizationId } = c.get("principal");
-    const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const { range, filter } = rangeAndFilter(query);
-    const { definition } = await latestDefinition(db, organizationId, id);
-    const [overall] = await loadMergedStats(db, organizationId, id, range, filter);
-    const base = computeSurveyIndices(definition, overall?.moments ?? createEmptyMoments(), { scheme: query.scheme });
-    const periods = await loadMergedStats(db, organizationId, id, range, filter, { period: periodOf(query.interval) });
-    const points = periods
-      .sort((a, b) => a.key.localeCompare(b.key))
-      .map((p) => {
-        const constructs = base.indices ? indicesWithFixedWeights(base.indices, p.moments) : {};
-        const target = "satisfaction" in constructs ? constructs.satisfaction! : null;
-        const nps = computeSurveyMetrics(definition, p.moments).nps?.score ?? null;
-        return { period: p.key, n: p.n, acsi: target, nps, constructs };
-      });
-    return c.json({ interval: query.interval, points }, 200);
+    const points = await groupsOnCommonWeights(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, query, { period: periodOf(query.interval) });
+    return c.json(
+      { interval: query.interval, points: points.sort((a, b) => a.key.localeCompare(b.key)).map(({ key, ...rest }) => ({ period: key, ...rest })) },
+      200,
+    );
   })
   .openapi(segmentsRoute, async (c) => {
-    const db = c.get("db");
-    const { organizationId } = c.get("principal");
-    const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const { range, filter } = rangeAndFilter(query);
-    const { definition } = await latestDefinition(db, organizationId, id);
-    const [overall] = await loadMergedStats(db, organizationId, id, range, filter);
-    const base = computeSurveyIndices(definition, overall?.moments ?? createEmptyMoments(), { scheme: query.scheme });
-    const groups = await loadMergedStats(db, organizationId, id, range, filter, { splitBy: query.by });
+    const groups = await groupsOnCommonWeights(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, query, { splitBy: query.by });
     const segments = groups
       .filter((g) => g.key !== "")
       .sort((a, b) => b.n - a.n)
-      .map((g) => {
-        const constructs = base.indices ? indicesWithFixedWeights(base.indices, g.moments) : {};
-        const nps = computeSurveyMetrics(definition, g.moments).nps?.score ?? null;
-        return { value: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps, constructs };
-      });
+      .map(({ key, ...rest }) => ({ value: key, ...rest }));
     return c.json({ by: query.by, segments }, 200);
   });
