@@ -15,6 +15,13 @@ import { meRoutes } from "./routes/me";
 import { devRoutes } from "./routes/dev";
 import { analyticsRoutes } from "./routes/analytics";
 import { surveyPageRoutes } from "./routes/survey-pages";
+import { surveyAdminRoutes } from "./routes/survey-admin";
+import { respondentRoutes } from "./routes/respondents";
+import { organisationRoutes } from "./routes/organisation";
+import { auditRoutes } from "./routes/audit";
+import { complaintRoutes } from "./routes/complaints";
+import { complaintAdminRoutes } from "./routes/complaints-admin";
+import { complaintPageRoutes } from "./routes/complaint-pages";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
@@ -41,9 +48,16 @@ app.route("/", surveyPageRoutes);
 app.route("/api", publicSurveyRoutes);
 app.route("/api", apiKeyRoutes);
 app.route("/api", surveyRoutes);
+app.route("/api", surveyAdminRoutes);
 app.route("/api", responseRoutes);
 app.route("/api", analyticsRoutes);
 app.route("/api", meRoutes);
+app.route("/api", respondentRoutes);
+app.route("/api", organisationRoutes);
+app.route("/api", auditRoutes);
+app.route("/api", complaintRoutes);
+app.route("/api", complaintAdminRoutes);
+app.route("/", complaintPageRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
   type: "apiKey",

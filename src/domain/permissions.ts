@@ -33,6 +33,7 @@ export const PERMISSION_MIN_ROLE = {
   "webhooks:manage": "admin",
   "apikeys:manage": "admin",
   "members:read": "viewer",
+  "members:invite": "manager",
   "members:manage": "admin",
   "organization:configure": "admin",
   "audit:read": "admin",

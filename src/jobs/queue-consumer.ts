@@ -3,12 +3,15 @@ import type { FeedloopEvent } from "./events";
 import { createDb } from "../db/client";
 import { handleResponseCompleted } from "./response-completed";
 import { compactSurveyStats } from "../db/queries/stats-compaction";
+import { executeBootstrapRun } from "../db/queries/bootstrap";
+import { deliverOutbox, type DeliveryDeps } from "./outbox-delivery";
 
 /**
  * Consumer of the feedloop-events queue. Each message is handled idempotently and acked on
- * success; a throw retries it (max_retries in wrangler.toml, then the dead-letter queue).
+ * success; a throw retries it (max_retries in wrangler.toml, then the dead-letter queue). A webhook
+ * receiver that fails is not a throw: the outbox row records the failure and schedules its retry.
  */
-export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: AppBindings): Promise<void> {
+export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: AppBindings, deps: DeliveryDeps = {}): Promise<void> {
   const db = createDb(env.DB);
   // Many completions of one survey arrive together: compact each survey once per batch.
   const compacted = new Set<string>();
@@ -23,6 +26,12 @@ export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: App
             compacted.add(message.body.surveyId);
             await compactSurveyStats(db, message.body.surveyId);
           }
+          break;
+        case "bootstrap.run":
+          await executeBootstrapRun(db, message.body.runId);
+          break;
+        case "outbox.deliver":
+          await deliverOutbox(db, env, message.body.outboxId, new Date(), deps);
           break;
         default:
           break;

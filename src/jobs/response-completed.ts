@@ -1,16 +1,67 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { AppBindings, Db } from "../env";
 import { responses } from "../db/schema";
+import { loadVersionDefinition } from "../db/queries/surveys";
+import { createComplaint } from "../db/queries/complaints-intake";
+import { complaintRequestFromResponse } from "../db/queries/complaints-triggers";
+import { handlingResultStatements } from "../db/queries/complaints-handling";
+import { enqueueOutbox, type OutboxInsert, webhookOutboxRows } from "../db/queries/outbox";
+import { subscribedEndpoints } from "../db/queries/webhooks";
+import { gatedInsert } from "../db/queries/complaints-sql";
 
 /**
- * Follow-up work for a completed response. Idempotent: the marker column is set in the same
- * batch as the work it records, and a response already marked is skipped.
+ * Follow-up work for a completed response: the complaint trigger rules (a matching response
+ * becomes a complaint), the response.completed webhooks, and — for a complaint-handling survey —
+ * attaching the result to its complaint.
+ *
+ * Exactly once: `triggers_evaluated_at` is set in the same D1 batch as all of that work, and a
+ * response already marked is skipped. A redelivered message that races the first one is stopped
+ * by the unique source_response_id (the complaint) and the outbox dedupe keys (the webhooks).
  */
-export async function handleResponseCompleted(db: Db, _env: AppBindings, responseId: string, now: Date): Promise<void> {
+export async function handleResponseCompleted(db: Db, env: AppBindings, responseId: string, now: Date): Promise<void> {
   const response = await db.query.responses.findFirst({ where: eq(responses.id, responseId) });
   if (!response || response.status !== "completed" || response.triggersEvaluatedAt) return;
-  await db
-    .update(responses)
-    .set({ triggersEvaluatedAt: now })
-    .where(and(eq(responses.id, responseId), isNull(responses.triggersEvaluatedAt)));
+  const survey = await db.query.surveys.findFirst({ where: (s, { eq: equals }) => equals(s.id, response.surveyId) });
+  const d1 = db.$client;
+  const mark = d1
+    .prepare("UPDATE responses SET triggers_evaluated_at = ? WHERE id = ? AND triggers_evaluated_at IS NULL")
+    .bind(now.getTime(), response.id);
+  if (!survey || survey.organizationId !== response.organizationId) {
+    await db.update(responses).set({ triggersEvaluatedAt: now }).where(and(eq(responses.id, responseId), isNull(responses.triggersEvaluatedAt)));
+    return;
+  }
+  const definition = await loadVersionDefinition(db, survey.id, response.version);
+
+  const webhooks: OutboxInsert[] = webhookOutboxRows({
+    organizationId: response.organizationId,
+    endpoints: await subscribedEndpoints(db, response.organizationId, "response.completed"),
+    eventType: "response.completed",
+    data: {
+      id: response.id,
+      surveyId: survey.id,
+      surveySlug: survey.slug,
+      version: response.version,
+      language: response.language,
+      hidden: response.hidden,
+      answers: response.answers,
+      completedAt: (response.completedAt ?? now).toISOString(),
+    },
+    now,
+    dedupeKeyPrefix: `response.completed:${response.id}`,
+  });
+  const always: D1PreparedStatement[] = [
+    mark,
+    ...webhooks.map((row) => gatedInsert(d1, "outbox", row, undefined, { onConflictDoNothing: true })),
+    ...(await handlingResultStatements(db, response, definition, now)),
+  ];
+
+  const request = complaintRequestFromResponse(survey, definition, response, now);
+  let outboxIds = webhooks.map((row) => row.id);
+  if (request) {
+    const result = await createComplaint(db, env, { ...request, alwaysStatements: always });
+    outboxIds = [...outboxIds, ...result.outboxIds];
+  } else {
+    await d1.batch(always);
+  }
+  await enqueueOutbox(env, outboxIds);
 }

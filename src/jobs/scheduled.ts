@@ -4,12 +4,27 @@ import { createDb } from "../db/client";
 import { responses } from "../db/schema";
 import { handleResponseCompleted } from "./response-completed";
 import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats-compaction";
+import { runSlaSweep } from "./sla-sweep";
+import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
+import { purgeExpiredResponses } from "./retention";
 
 /** Completed responses whose queue message never arrived are picked up after this long. */
 const REDELIVERY_GRACE_MS = 5 * 60_000;
+/** Outbox rows delivered in parallel by one cron run (each webhook attempt times out after 5 s). */
+const OUTBOX_CONCURRENCY = 5;
 
-/** Cron entry point: every 5 minutes the sweeps; daily the retention purge. */
-export async function runScheduled(controller: Pick<ScheduledController, "cron" | "scheduledTime">, env: AppBindings): Promise<void> {
+/**
+ * Cron entry point (every 5 minutes; the daily run does the same plus the retention purge):
+ *   1. responses whose follow-up never ran (lost queue message), and statistics not yet compacted,
+ *   2. the SLA sweep and escalations (src/jobs/sla-sweep.ts),
+ *   3. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued.
+ * `scheduledTime` is the clock, so tests drive it with createScheduledController.
+ */
+export async function runScheduled(
+  controller: Pick<ScheduledController, "cron" | "scheduledTime">,
+  env: AppBindings,
+  deps: DeliveryDeps = {},
+): Promise<void> {
   const now = new Date(controller.scheduledTime);
   const db = createDb(env.DB);
   const stale = await db
@@ -19,6 +34,21 @@ export async function runScheduled(controller: Pick<ScheduledController, "cron" 
     .orderBy(asc(responses.completedAt))
     .limit(200);
   for (const { id } of stale) await handleResponseCompleted(db, env, id, now);
+
   // Statistics logged by submissions whose compaction message never arrived.
   for (const surveyId of await surveysWithPendingStats(db)) await compactSurveyStats(db, surveyId);
+
+  await runSlaSweep(db, env, now);
+  if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);
+
+  const due = await dueOutboxIds(db, now);
+  for (let i = 0; i < due.length; i += OUTBOX_CONCURRENCY) {
+    await Promise.all(
+      due.slice(i, i + OUTBOX_CONCURRENCY).map((id) =>
+        deliverOutbox(db, env, id, now, deps).catch((error: unknown) => {
+          console.error(JSON.stringify({ level: "error", message: "outbox delivery failed", outboxId: id, error: String(error) }));
+        }),
+      ),
+    );
+  }
 }

@@ -8,8 +8,10 @@ import { csvLine } from "../lib/csv";
 import { ProblemError } from "../lib/problem";
 
 const HIDDEN_FILTER = /^hidden\.([a-z][a-z0-9_]{0,63})$/;
+const SCORE_FILTER = /^score\.([a-z][a-z0-9_]{0,63})$/;
+const SCORE_RANGE = /^(-?\d+(?:\.\d+)?)?\.\.(-?\d+(?:\.\d+)?)?$|^(-?\d+(?:\.\d+)?)$/;
 
-const ResponseQuery = z
+export const ResponseQuery = z
   .object({
     from: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
     to: z.iso.datetime({ offset: true }).optional().or(z.iso.date().optional()),
@@ -18,15 +20,32 @@ const ResponseQuery = z
     pageSize: z.coerce.number().int().min(1).max(200).default(50),
   })
   .catchall(z.string().max(200))
-  .openapi({ description: "Filters; add `hidden.<field>=<value>` to filter on a hidden field, e.g. hidden.touchpoint=store" });
+  .openapi({
+    description:
+      "Filters; add `hidden.<field>=<value>` to filter on a hidden field (e.g. hidden.touchpoint=store) and `score.<item>=<min>..<max>` for a numeric answer range, inclusive, either end optional (e.g. score.nps=0..6, score.sat_overall=8..)",
+  });
 
-function filtersFrom(query: Record<string, unknown>): ResponseFilters {
+export function filtersFrom(query: Record<string, unknown>): ResponseFilters {
   const hidden: Record<string, string> = {};
+  const scores: Record<string, { min?: number; max?: number }> = {};
   for (const [key, value] of Object.entries(query)) {
     if (["from", "to", "status", "page", "pageSize"].includes(key)) continue;
+    const score = SCORE_FILTER.exec(key);
+    if (score) {
+      const range = SCORE_RANGE.exec(String(value).trim());
+      const min = range?.[1] ?? range?.[3];
+      const max = range?.[2] ?? range?.[3];
+      if (!range || (min === undefined && max === undefined) || (min !== undefined && max !== undefined && Number(min) > Number(max))) {
+        throw new ProblemError("bad-request", `Filter "${key}" needs a range such as 0..6, 9.., ..6 or 7.`, {
+          errors: [{ field: `query.${key}`, code: "invalid_range", message: "not a range min..max" }],
+        });
+      }
+      scores[score[1]!] = { ...(min !== undefined ? { min: Number(min) } : {}), ...(max !== undefined ? { max: Number(max) } : {}) };
+      continue;
+    }
     const match = HIDDEN_FILTER.exec(key);
     if (!match) {
-      throw new ProblemError("bad-request", `Unknown filter "${key}". Use from, to, status, page, pageSize or hidden.<field>.`, {
+      throw new ProblemError("bad-request", `Unknown filter "${key}". Use from, to, status, page, pageSize, hidden.<field> or score.<item>.`, {
         errors: [{ field: `query.${key}`, code: "unknown_filter", message: "not a known filter" }],
       });
     }
@@ -35,7 +54,7 @@ function filtersFrom(query: Record<string, unknown>): ResponseFilters {
   const from = typeof query.from === "string" ? new Date(query.from) : undefined;
   const to = typeof query.to === "string" ? new Date(query.to) : undefined;
   if (from && to && from >= to) throw new ProblemError("bad-request", "`from` must be before `to`.");
-  return { from, to, status: query.status as ResponseFilters["status"], hidden };
+  return { from, to, status: query.status as ResponseFilters["status"], hidden, scores };
 }
 
 const ResponseItemSchema = z
@@ -47,6 +66,7 @@ const ResponseItemSchema = z
     language: z.string(),
     hidden: z.record(z.string(), z.string()),
     answers: z.record(z.string(), z.unknown()),
+    tags: z.array(z.string()),
     createdAt: z.string(),
     completedAt: z.string().nullable(),
   })

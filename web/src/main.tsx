@@ -1,7 +1,5 @@
 import { render } from "preact";
-
-function App() {
-  return <main><h1>Feedloop</h1></main>;
-}
+import "./styles/app.css";
+import { App } from "./app";
 
 render(<App />, document.getElementById("app")!);

@@ -120,6 +120,8 @@ export async function loadMergedStats(
       moments = mergeMoments(moments, extra);
       n += extra.rowCount;
     }
+    // A pending −1 row (deleted response) can cancel a folded value exactly: drop the zero counts.
+    for (const counts of moments.valueCounts) for (const value of Object.keys(counts)) if (counts[value] === 0) delete counts[value];
     groups.push({ key, moments, n });
   }
   return groups;

@@ -9,6 +9,8 @@ export type ResponseFilters = {
   status?: "partial" | "completed";
   /** Hidden-field equality filters, e.g. { touchpoint: "store" }. Keys are validated identifiers. */
   hidden?: Record<string, string>;
+  /** Numeric answer ranges (inclusive), e.g. { nps: { min: 0, max: 6 } }. Keys are validated identifiers. */
+  scores?: Record<string, { min?: number; max?: number }>;
 };
 
 export type ResponseListItem = {
@@ -19,6 +21,7 @@ export type ResponseListItem = {
   language: string;
   hidden: Record<string, string>;
   answers: Record<string, unknown>;
+  tags: string[];
   createdAt: string;
   completedAt: string | null;
 };
@@ -32,6 +35,13 @@ function whereFor(organizationId: string, surveyId: string, filters: ResponseFil
     // The key is bound as a JSON path parameter, never spliced into SQL text.
     clauses.push(sql`json_extract(${responses.hidden}, ${`$.${key}`}) = ${value}`);
   }
+  for (const [key, range] of Object.entries(filters.scores ?? {})) {
+    // Only numeric answers match a range (a text "9" must not compare as greater than every number).
+    const path = `$.${key}`;
+    clauses.push(sql`json_type(${responses.answers}, ${path}) IN ('integer', 'real')`);
+    if (range.min !== undefined) clauses.push(sql`json_extract(${responses.answers}, ${path}) >= ${range.min}`);
+    if (range.max !== undefined) clauses.push(sql`json_extract(${responses.answers}, ${path}) <= ${range.max}`);
+  }
   return and(...clauses)!;
 }
 
@@ -44,6 +54,7 @@ function toItem(row: typeof responses.$inferSelect): ResponseListItem {
     language: row.language,
     hidden: row.hidden,
     answers: row.answers,
+    tags: row.tags ?? [],
     createdAt: row.createdAt.toISOString(),
     completedAt: row.completedAt?.toISOString() ?? null,
   };

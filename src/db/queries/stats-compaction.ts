@@ -24,12 +24,46 @@ export async function layoutsFor(db: Db, surveyId: string, versions: Iterable<nu
   return layouts;
 }
 
-/** Adds one logged response (values in layout order) to a moments accumulator. */
+/**
+ * A logged row is either the plain array of a response's values (weight +1, the submit path) or
+ * `{"w":-1,"v":[…]}`: the same values to be taken out again (a deleted or anonymised response,
+ * src/db/queries/response-admin.ts). Sums are exact for integer answers, so +1 then −1 of the same
+ * values restores every bucket bit for bit, whichever order compaction and readers see them in.
+ */
+export function parsePendingRow(text: string): { weight: 1 | -1; values: (number | null)[] } {
+  const parsed = JSON.parse(text) as (number | null)[] | { w: number; v: (number | null)[] };
+  if (Array.isArray(parsed)) return { weight: 1, values: parsed };
+  return { weight: parsed.w < 0 ? -1 : 1, values: parsed.v };
+}
+
+/** Adds (or, for a weight −1 row, subtracts) one logged response to a moments accumulator built on `layout`. */
 export function addPendingRow(moments: ItemMoments, layout: StatsLayout, row: PendingStatsRow): void {
-  const values = JSON.parse(row.row) as (number | null)[];
+  const { weight, values } = parsePendingRow(row.row);
   const record: Record<string, number | null> = {};
   layout.itemIds.forEach((id, i) => (record[id] = values[i] ?? null));
-  addRowToMoments(moments, record);
+  if (weight === 1) {
+    addRowToMoments(moments, record);
+    return;
+  }
+  const single = addRowToMoments(createEmptyMoments(layout.itemIds), record);
+  if (single.itemIds.length !== moments.itemIds.length || single.itemIds.some((id, i) => moments.itemIds[i] !== id)) {
+    throw new Error("addPendingRow: the accumulator does not use the version's statistics layout");
+  }
+  for (let k = 0; k < single.pairCount.length; k++) {
+    moments.pairCount[k]! -= single.pairCount[k]!;
+    moments.pairSumFirst[k]! -= single.pairSumFirst[k]!;
+    moments.pairSumSecond[k]! -= single.pairSumSecond[k]!;
+    moments.pairCrossProduct[k]! -= single.pairCrossProduct[k]!;
+  }
+  single.valueCounts.forEach((counts, i) => {
+    const target = moments.valueCounts[i]!;
+    for (const [value, count] of Object.entries(counts)) {
+      const next = (target[value] ?? 0) - count;
+      if (next === 0) delete target[value];
+      else target[value] = next;
+    }
+  });
+  moments.rowCount -= 1;
 }
 
 type BucketKey = { version: number; day: string; touchpoint: string; region: string; tier: string };

@@ -1,0 +1,155 @@
+/**
+ * Shared by the benchmarks: bundles the real Worker the way `wrangler deploy` would
+ * (`wrangler deploy --dry-run --outdir`), bundles the bench helper Worker, and runs them in plain
+ * Miniflare (no wrangler dev inspector relay in the way) with a D1 database on disk.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { build } from "esbuild";
+import { Miniflare, type WorkerOptions } from "miniflare";
+// @ts-expect-error -- plain ESM helper shared with the start script
+import { QUIET_ENV } from "../../scripts/local-env.mjs";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const BUNDLE_DIR = join(ROOT, ".wrangler/bench-bundle");
+export const COMPATIBILITY_DATE = "2026-04-26";
+export const COMPATIBILITY_FLAGS = ["nodejs_compat"];
+export const BENCH_API_KEY = "fl_bench_0123456789abcdefghijklmnopqrstuvwxyz";
+
+export function quietEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ...(QUIET_ENV as Record<string, string>), WRANGLER_LOG_PATH: join(ROOT, ".wrangler/logs") };
+}
+
+/** `wrangler deploy --dry-run --outdir`: the exact bundle a deploy would upload. */
+export function bundleWorker(): string {
+  // The Worker's [assets] directory must exist for wrangler to bundle.
+  if (!existsSync(join(ROOT, "dist/web/index.html"))) {
+    const vite = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { cwd: ROOT, env: quietEnv(), stdio: "inherit" });
+    if (vite.status !== 0) throw new Error("vite build failed");
+  }
+  rmSync(BUNDLE_DIR, { recursive: true, force: true });
+  const result = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", BUNDLE_DIR], { cwd: ROOT, env: quietEnv(), encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
+  const entry = readdirSync(BUNDLE_DIR).find((f) => f.endsWith(".js"));
+  if (!entry) throw new Error(`no bundle in ${BUNDLE_DIR}`);
+  return join(BUNDLE_DIR, entry);
+}
+
+/** The bench helper Worker (compaction, statistics check, seeding), bundled with esbuild. */
+export async function bundleHelper(): Promise<string> {
+  const out = join(ROOT, ".wrangler/bench-helper/helper.js");
+  await build({
+    entryPoints: [join(ROOT, "bench/helper-worker.ts")],
+    outfile: out,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser", "import"],
+    external: ["node:*", "cloudflare:*"],
+    logLevel: "warning",
+  });
+  return out;
+}
+
+export function migrationSql(): string[] {
+  const dir = join(ROOT, "migrations");
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((f) => readFileSync(join(dir, f), "utf8"));
+}
+
+/** Runs every migration file through a D1 binding (statements split on drizzle's breakpoints). */
+export async function applyMigrations(db: D1Database): Promise<void> {
+  for (const file of migrationSql()) {
+    const statements = file
+      .split("--> statement-breakpoint")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
+    for (let i = 0; i < statements.length; i += 50) await db.batch(statements.slice(i, i + 50).map((s) => db.prepare(s)));
+  }
+}
+
+export type BenchWorkers = {
+  mf: Miniflare;
+  url: URL;
+  /** Dispatch to a named worker (helper, baseline). */
+  fetchWorker(name: string, path: string, init?: RequestInit): Promise<Response>;
+};
+
+export function appWorker(scriptPath: string, options: { consumer: boolean; vars?: Record<string, string> }): WorkerOptions {
+  return {
+    name: "feedloop",
+    scriptPath,
+    modules: true,
+    modulesRoot: BUNDLE_DIR,
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
+    d1Databases: { DB: "feedloop-bench" },
+    queueProducers: { EVENTS: { queueName: "feedloop-events" } },
+    ...(options.consumer ? { queueConsumers: { "feedloop-events": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5 } } } : {}),
+    ratelimits: {
+      PUBLIC_IP_LIMITER: { simple: { limit: 120, period: 60 } },
+      SURVEY_LIMITER: { simple: { limit: 6000, period: 60 } },
+    },
+    bindings: {
+      APP_ENV: "development",
+      PUBLIC_ORIGIN: "http://127.0.0.1:8787",
+      RATE_LIMITS: "off",
+      BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop",
+      DEMO_API_KEY: BENCH_API_KEY,
+      ...options.vars,
+    },
+  };
+}
+
+export function helperWorker(scriptPath: string): WorkerOptions {
+  return {
+    name: "helper",
+    scriptPath,
+    modules: true,
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: COMPATIBILITY_FLAGS,
+    d1Databases: { DB: "feedloop-bench" },
+    bindings: { BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop", PUBLIC_ORIGIN: "http://127.0.0.1:8787", APP_ENV: "development", RATE_LIMITS: "off" },
+  };
+}
+
+export async function startWorkers(workers: WorkerOptions[], persistDir: string): Promise<BenchWorkers> {
+  rmSync(persistDir, { recursive: true, force: true });
+  mkdirSync(persistDir, { recursive: true });
+  const mf = new Miniflare({
+    workers,
+    host: "127.0.0.1",
+    port: 0,
+    cf: false,
+    d1Persist: join(persistDir, "d1"),
+    cachePersist: false,
+  });
+  const url = await mf.ready;
+  return {
+    mf,
+    url,
+    async fetchWorker(name, path, init) {
+      const worker = await mf.getWorker(name);
+      return (await worker.fetch(`http://helper${path}`, init as never)) as unknown as Response;
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index]!;
+}
+
+export function table(rows: Record<string, string | number>[]): string {
+  if (rows.length === 0) return "";
+  const columns = Object.keys(rows[0]!);
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => String(r[c] ?? "").length)));
+  const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
+  return [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => String(r[c] ?? ""))))].join("\n");
+}

@@ -1,0 +1,86 @@
+/**
+ * Complaint analytics for a period (ISO 10002 monitoring KPIs), computed by the pure functions of
+ * src/domain/complaints/analytics.ts over the complaints received in [from, to).
+ */
+import { and, eq, gt, gte, lt, lte, sql } from "drizzle-orm";
+import type { Db } from "../../env";
+import { complaints } from "../schema";
+import {
+  type AnalyticsGranularity,
+  type ComplaintAnalyticsRecord,
+  complaintHandlingTimes,
+  complaintVolumeByPeriod,
+  DEFAULT_VOLUME_ANOMALY_OPTIONS,
+  detectComplaintVolumeAnomalies,
+  firstContactResolutionRate,
+  handlingSatisfaction,
+  type PostComplaintSurveyResult,
+  reopenRate,
+  slaCompliance,
+} from "../../domain/complaints";
+import { complaintSla, loadComplaintContext, rowToComplaint } from "./complaints";
+
+/** Enough for any realistic period of one organisation; beyond it the response says `truncated`. */
+const MAX_RECORDS = 20_000;
+const DAY_MS = 86_400_000;
+
+export const VOLUME_ANOMALY_RULE =
+  "For each category, complaints received in the last 7 days (rolling, ending at `to`) are compared with the 8 preceding 7-day windows: " +
+  "alert when the current count is at least 5 and exceeds mean + 3 × max(sd, √mean) of the baseline counts " +
+  "(√mean is the Poisson floor so a flat baseline does not make a small rise an alert).";
+
+export async function complaintAnalytics(db: Db, organizationId: string, options: { from: Date; to: Date; granularity: AnalyticsGranularity; now: Date }) {
+  const ctx = await loadComplaintContext(db, organizationId);
+  const rows = await db
+    .select()
+    .from(complaints)
+    .where(and(eq(complaints.organizationId, organizationId), gte(complaints.receivedAt, options.from), lt(complaints.receivedAt, options.to)))
+    .limit(MAX_RECORDS + 1);
+  const truncated = rows.length > MAX_RECORDS;
+  const records: ComplaintAnalyticsRecord[] = rows.slice(0, MAX_RECORDS).map((row) => {
+    const complaint = rowToComplaint(row);
+    const sla = complaintSla(complaint, ctx, options.now);
+    return { ...complaint, sla: sla.milestones };
+  });
+  const volume = {
+    category: complaintVolumeByPeriod(records, { dimension: "category", granularity: options.granularity, timeZone: ctx.timeZone }),
+    touchpoint: complaintVolumeByPeriod(records, { dimension: "touchpoint", granularity: options.granularity, timeZone: ctx.timeZone }),
+    region: complaintVolumeByPeriod(records, { dimension: "segment.region", granularity: options.granularity, timeZone: ctx.timeZone }),
+    tier: complaintVolumeByPeriod(records, { dimension: "segment.tier", granularity: options.granularity, timeZone: ctx.timeZone }),
+  };
+  const surveyResults: PostComplaintSurveyResult[] = rows
+    .filter((row) => row.handlingRespondedAt !== null)
+    .map((row) => ({ complaintId: row.id, respondedAt: row.handlingRespondedAt!, csat: row.handlingCsat, ces: row.handlingCes, resolved: row.handlingResolved }));
+
+  // The anomaly rule looks at the 9 weeks ending at `to`, whatever the requested period.
+  const windowStart = new Date(options.to.getTime() - DEFAULT_VOLUME_ANOMALY_OPTIONS.windowDays * (DEFAULT_VOLUME_ANOMALY_OPTIONS.baselineWindows + 1) * DAY_MS);
+  const recent = await db
+    .select({ category: complaints.category, receivedAt: complaints.receivedAt })
+    .from(complaints)
+    .where(and(eq(complaints.organizationId, organizationId), gt(complaints.receivedAt, windowStart), lte(complaints.receivedAt, options.to)));
+  const anomalies = detectComplaintVolumeAnomalies(recent, options.to);
+
+  const [{ open }] = await db
+    .select({ open: sql<number>`count(*)` })
+    .from(complaints)
+    .where(and(eq(complaints.organizationId, organizationId), sql`${complaints.state} != 'closed'`));
+
+  return {
+    from: options.from.toISOString(),
+    to: options.to.toISOString(),
+    granularity: options.granularity,
+    timeZone: ctx.timeZone,
+    total: records.length,
+    truncated,
+    openNow: open,
+    byState: Object.fromEntries([...new Set(records.map((r) => r.state))].map((state) => [state, records.filter((r) => r.state === state).length])),
+    volume,
+    handlingTimes: complaintHandlingTimes(records),
+    handlingBusinessTimes: complaintHandlingTimes(records, { calendar: ctx.calendar }),
+    slaCompliance: slaCompliance(records),
+    reopenRate: reopenRate(records),
+    firstContactResolution: firstContactResolutionRate(records),
+    handlingSatisfaction: handlingSatisfaction(surveyResults),
+    volumeAnomalies: { rule: VOLUME_ANOMALY_RULE, alerts: anomalies.filter((a) => a.alert), categories: anomalies },
+  };
+}

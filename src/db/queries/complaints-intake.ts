@@ -1,0 +1,346 @@
+/**
+ * Complaint intake: the one function the three doors (survey responses through the queue, the
+ * public form, the staff API) call, so every complaint is the same record.
+ *
+ * One D1 batch, exactly once per intake key:
+ *   1. ensure the organisation's settings row and bump complaint_sequence — unless a complaint with
+ *      this intake key / source response already exists;
+ *   2. insert the complaint, its reference computed in SQL from the counter just bumped
+ *      (FL-<year>-<sequence>), `ON CONFLICT DO NOTHING` on the unique keys;
+ *   3. gated on the complaint's write nonce: timeline events, audit row, outbox notifications
+ *      (their texts get the reference substituted in SQL) and the round-robin cursor;
+ *   4. `alwaysStatements` (e.g. marking the survey response evaluated), which run either way so a
+ *      redelivered message converges.
+ */
+import { and, eq, or } from "drizzle-orm";
+import type { AppBindings, Db } from "../../env";
+import { complaints } from "../schema";
+import {
+  applyComplaintActivity,
+  type Complaint,
+  type ComplaintActor,
+  type ComplaintPriority,
+  type ComplaintSegment,
+  type ComplaintSeverity,
+  type ComplaintSource,
+  type ComplaintTimelineEvent,
+  openComplaint,
+  routeComplaint,
+  zonedDateTimeParts,
+} from "../../domain/complaints";
+import { randomSecret, newId, sha256Hex } from "../../lib/ids";
+import { ProblemError } from "../../lib/problem";
+import type { ComplaintLanguage } from "../../routes/complaints-i18n";
+import { acknowledgementEmail, REFERENCE_PLACEHOLDER, staffNoticeEmail } from "../../jobs/notifications";
+import {
+  auditInsertRow,
+  type AuditActor,
+  complaintColumns,
+  complaintSla,
+  complaintStatusSecret,
+  complaintStatusUrl,
+  type ComplaintRow,
+  eventInsertRow,
+  loadComplaintContext,
+  publicOrigin,
+  slaColumns,
+  userContacts,
+} from "./complaints";
+import { chooseAssignee, loadTeams } from "./complaints-config";
+import { complaintNonceGate, driverValue, gatedInsert } from "./complaints-sql";
+import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, webhookOutboxRows } from "./outbox";
+import { subscribedEndpoints } from "./webhooks";
+
+export type IntakeContact = { name: string | null; email: string | null; phone: string | null; anonymous: boolean };
+
+export type IntakeRequest = {
+  organizationId: string;
+  source: ComplaintSource;
+  /** Idempotency key within the organisation (form submission id, API Idempotency-Key); null = none. */
+  intakeKey: string | null;
+  sourceResponseId?: string | null;
+  sourceSurveyId?: string | null;
+  /** Empty: derived from the description's first line. */
+  subject?: string | null;
+  description: string;
+  category?: string | null;
+  touchpoint?: string | null;
+  region?: string | null;
+  tier?: string | null;
+  segment?: ComplaintSegment;
+  severity?: ComplaintSeverity | null;
+  priority?: ComplaintPriority | null;
+  desiredRemedy?: string | null;
+  contact: IntakeContact;
+  language: ComplaintLanguage;
+  triggerRuleIds?: string[];
+  /** Recorded on the `received` event. */
+  actor: ComplaintActor;
+  auditActor: AuditActor;
+  alwaysStatements?: D1PreparedStatement[];
+  now: Date;
+};
+
+export type IntakeResult = {
+  created: boolean;
+  row: ComplaintRow;
+  statusSecret: string;
+  statusUrl: string;
+  /** Outbox rows to hand to the queue (empty when nothing was created). */
+  outboxIds: string[];
+};
+
+export const ROUTING_ACTOR: ComplaintActor = { kind: "system", id: "routing", name: "Routing" };
+
+function deriveSubject(subject: string | null | undefined, description: string): string {
+  const given = subject?.trim();
+  if (given) return given.slice(0, 300);
+  const firstLine = description.trim().split(/\r?\n/)[0]?.trim() ?? "";
+  if (!firstLine) return "(no subject)";
+  return firstLine.length > 80 ? `${firstLine.slice(0, 79)}…` : firstLine;
+}
+
+async function findExisting(db: Db, request: IntakeRequest): Promise<ComplaintRow | undefined> {
+  const clauses = [];
+  if (request.intakeKey) clauses.push(and(eq(complaints.organizationId, request.organizationId), eq(complaints.intakeKey, request.intakeKey)));
+  if (request.sourceResponseId) clauses.push(eq(complaints.sourceResponseId, request.sourceResponseId));
+  if (clauses.length === 0) return undefined;
+  return db.query.complaints.findFirst({ where: clauses.length === 1 ? clauses[0] : or(...clauses) });
+}
+
+async function existingResult(env: AppBindings, db: Db, request: IntakeRequest, row: ComplaintRow): Promise<IntakeResult> {
+  if (row.organizationId !== request.organizationId) throw new ProblemError("conflict", "This source already raised a complaint elsewhere.");
+  if (request.alwaysStatements?.length) await db.$client.batch(request.alwaysStatements);
+  const statusSecret = await complaintStatusSecret(env, row.id);
+  return { created: false, row, statusSecret, statusUrl: complaintStatusUrl(env, row.reference, statusSecret), outboxIds: [] };
+}
+
+export async function createComplaint(db: Db, env: AppBindings, request: IntakeRequest): Promise<IntakeResult> {
+  const existing = await findExisting(db, request);
+  if (existing) return existingResult(env, db, request, existing);
+
+  const { now, organizationId } = request;
+  const ctx = await loadComplaintContext(db, organizationId);
+  const id = newId("cmp");
+  const anonymous = request.contact.anonymous;
+  const contact = anonymous ? { name: null, email: null, phone: null } : request.contact;
+  const segment: ComplaintSegment = { ...(request.segment ?? {}) };
+  for (const key of ["touchpoint", "region", "tier"] as const) {
+    const value = request[key];
+    if (value) segment[key] = value;
+  }
+  const description = request.description.trim();
+  const opened = openComplaint(
+    {
+      id,
+      organizationId,
+      // The real reference is assigned in SQL (see the module comment); the domain only needs a valid shape.
+      reference: "FL-0000-000000",
+      subject: deriveSubject(request.subject, description),
+      description,
+      priority: request.priority ?? "normal",
+      severity: request.severity ?? null,
+      category: request.category ?? null,
+      touchpoint: request.touchpoint ? request.touchpoint.slice(0, 100) : null,
+      source: request.source,
+      sourceResponseId: request.sourceResponseId ?? null,
+      complainantId: contact.email ? contact.email.toLowerCase() : null,
+      segment,
+      triggerRuleIds: request.triggerRuleIds ?? [],
+    },
+    request.actor,
+    now,
+  );
+  let complaint: Complaint = opened.complaint;
+  const events: ComplaintTimelineEvent[] = [...opened.events];
+
+  // Routing: first matching rule (or the default team), then the team's assignment strategy.
+  let cursorStatements: ((gate: ReturnType<typeof complaintNonceGate>, d1: D1Database) => D1PreparedStatement[]) | null = null;
+  if (ctx.routing) {
+    const decision = routeComplaint(ctx.routing, complaint);
+    const team = (await loadTeams(db, organizationId)).find((candidate) => candidate.teamId === decision.teamId);
+    if (team) {
+      const choice = await chooseAssignee(db, organizationId, team);
+      const assigned = applyComplaintActivity(
+        complaint,
+        {
+          actor: ROUTING_ACTOR,
+          activity: {
+            kind: "assign",
+            teamId: team.teamId,
+            assigneeId: choice.assigneeId,
+            reason: decision.ruleId ? "routing_rule" : choice.reason,
+            ...(decision.ruleId ? { ruleId: decision.ruleId } : {}),
+          },
+        },
+        now,
+      );
+      if (assigned.ok) {
+        complaint = assigned.complaint;
+        events.push(...assigned.events);
+        cursorStatements = choice.statements;
+      }
+    }
+  }
+
+  const sla = complaintSla(complaint, ctx, now);
+  const statusSecret = await complaintStatusSecret(env, id);
+  const statusUrl = complaintStatusUrl(env, REFERENCE_PLACEHOLDER, statusSecret);
+  const nonce = randomSecret(16);
+  const gate = complaintNonceGate(id, nonce);
+  const year = zonedDateTimeParts(now, ctx.timeZone).year;
+
+  const row: Record<string, unknown> = {
+    id,
+    organization_id: organizationId,
+    status_secret_hash: await sha256Hex(statusSecret),
+    source: request.source,
+    source_response_id: request.sourceResponseId ?? null,
+    source_survey_id: request.sourceSurveyId ?? null,
+    intake_key: request.intakeKey,
+    subject: complaint.subject,
+    description: complaint.description,
+    region: request.region ?? null,
+    tier: request.tier ?? null,
+    segment: complaint.segment,
+    desired_remedy: request.desiredRemedy?.trim() || null,
+    contact_name: contact.name?.trim() || null,
+    contact_email: contact.email?.trim().toLowerCase() || null,
+    contact_phone: contact.phone?.trim() || null,
+    anonymous,
+    language: request.language,
+    received_at: complaint.receivedAt,
+    ...complaintColumns(complaint),
+    ...slaColumns(complaint, ctx, now),
+    escalations: [],
+    version: 0,
+    write_nonce: nonce,
+    created_at: now,
+    updated_at: now,
+  };
+  const columns = Object.keys(row);
+  const duplicate = `EXISTS (SELECT 1 FROM complaints WHERE (organization_id = ? AND intake_key = ?) OR source_response_id = ?)`;
+  const duplicateParams = [organizationId, request.intakeKey, request.sourceResponseId ?? null];
+  const d1 = db.$client;
+
+  // Notifications (texts carry @@REFERENCE@@, replaced in SQL).
+  const outbox: OutboxInsert[] = [];
+  if (contact.email) {
+    outbox.push(
+      emailOutboxRow({
+        organizationId,
+        complaintId: id,
+        eventType: "complaint.acknowledgement",
+        to: contact.email.trim().toLowerCase(),
+        language: request.language,
+        content: acknowledgementEmail({
+          language: request.language,
+          reference: REFERENCE_PLACEHOLDER,
+          name: contact.name,
+          promisedAt: sla.promisedResolutionAt,
+          timeZone: ctx.timeZone,
+          statusUrl,
+          organizationName: ctx.organizationName,
+        }),
+        now,
+      }),
+    );
+  }
+  if (complaint.assigneeId) {
+    const assignee = (await userContacts(db, [complaint.assigneeId])).get(complaint.assigneeId);
+    if (assignee) {
+      outbox.push(
+        emailOutboxRow({
+          organizationId,
+          complaintId: id,
+          eventType: "complaint.assigned",
+          to: assignee.email,
+          content: staffNoticeEmail({
+            kind: "assigned",
+            reference: REFERENCE_PLACEHOLDER,
+            subject: complaint.subject,
+            category: complaint.category,
+            deskUrl: `${publicOrigin(env)}${STAFF_DESK_COMPLAINT_PATH}${id}`,
+          }),
+          now,
+        }),
+      );
+    }
+  }
+  outbox.push(
+    ...webhookOutboxRows({
+      organizationId,
+      endpoints: await subscribedEndpoints(db, organizationId, "complaint.created"),
+      eventType: "complaint.created",
+      complaintId: id,
+      data: {
+        id,
+        reference: REFERENCE_PLACEHOLDER,
+        source: complaint.source,
+        state: complaint.state,
+        priority: complaint.priority,
+        severity: complaint.severity,
+        category: complaint.category,
+        touchpoint: complaint.touchpoint,
+        teamId: complaint.teamId,
+        assigneeId: complaint.assigneeId,
+        sourceResponseId: complaint.sourceResponseId,
+        receivedAt: complaint.receivedAt.toISOString(),
+        promisedResolutionAt: sla.promisedResolutionAt.toISOString(),
+      },
+      now,
+    }),
+  );
+
+  const statements: D1PreparedStatement[] = [
+    d1.prepare("INSERT INTO organization_settings (organization_id) VALUES (?) ON CONFLICT DO NOTHING").bind(organizationId),
+    d1
+      .prepare(`UPDATE organization_settings SET complaint_sequence = complaint_sequence + 1 WHERE organization_id = ? AND NOT ${duplicate}`)
+      .bind(organizationId, ...duplicateParams),
+    d1
+      .prepare(
+        `INSERT INTO complaints (reference, ${columns.join(", ")})
+         SELECT 'FL-' || ? || '-' || printf('%06d', (SELECT complaint_sequence FROM organization_settings WHERE organization_id = ?)), ${columns.map(() => "?").join(", ")}
+         WHERE NOT ${duplicate}
+         ON CONFLICT DO NOTHING`,
+      )
+      .bind(String(year), organizationId, ...columns.map((column) => driverValue(row[column])), ...duplicateParams),
+  ];
+  const insertIndex = statements.length - 1;
+  for (const event of events) statements.push(gatedInsert(d1, "complaint_events", eventInsertRow(organizationId, id, event), gate));
+  statements.push(
+    gatedInsert(
+      d1,
+      "audit_log",
+      auditInsertRow(
+        organizationId,
+        request.auditActor,
+        { action: "complaint.created", targetType: "complaint", targetId: id, data: { reference: REFERENCE_PLACEHOLDER, source: request.source } },
+        now,
+      ),
+      gate,
+      { templateReference: { complaintId: id, columns: ["data"] } },
+    ),
+  );
+  for (const item of outbox) {
+    statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
+  }
+  if (cursorStatements) statements.push(...cursorStatements(gate, d1));
+  statements.push(...(request.alwaysStatements ?? []));
+
+  const results = await d1.batch(statements);
+  if ((results[insertIndex]?.meta.changes ?? 0) === 0) {
+    const winner = await findExisting(db, request);
+    if (!winner) throw new ProblemError("conflict", "The complaint could not be recorded because of a concurrent change; send it again.");
+    return existingResult(env, db, request, winner);
+  }
+  const created = await db.query.complaints.findFirst({ where: eq(complaints.id, id) });
+  if (!created) throw new Error(`complaint ${id} vanished after insert`);
+  return {
+    created: true,
+    row: created,
+    statusSecret,
+    statusUrl: complaintStatusUrl(env, created.reference, statusSecret),
+    outboxIds: outbox.map((item) => item.id),
+  };
+}

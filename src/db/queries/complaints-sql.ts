@@ -1,0 +1,74 @@
+/**
+ * Raw D1 statement builders for the complaint batches. Drizzle's batch cannot express "insert only
+ * if an earlier statement of this batch wrote nonce N", so these write plain SQL with bound
+ * parameters (never interpolated values; table and column names come from this code only).
+ */
+
+/** Value as D1 stores it: Date → epoch ms, boolean → 0/1, objects → JSON text. */
+export function driverValue(value: unknown): string | number | null {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (typeof value === "number" || typeof value === "string") return value;
+  return JSON.stringify(value);
+}
+
+export type Gate = { sql: string; params: unknown[] };
+
+/** True when the complaint row was written by this request (its nonce is on it). */
+export function complaintNonceGate(complaintId: string, nonce: string): Gate {
+  return { sql: "EXISTS (SELECT 1 FROM complaints WHERE id = ? AND write_nonce = ?)", params: [complaintId, nonce] };
+}
+
+const ALWAYS: Gate = { sql: "1 = 1", params: [] };
+
+/**
+ * `INSERT INTO table (cols) SELECT ?… WHERE <gate> [ON CONFLICT DO NOTHING]`. Keys of `row` are
+ * column names.
+ */
+export function gatedInsert(
+  d1: D1Database,
+  table: string,
+  row: Record<string, unknown>,
+  gate: Gate = ALWAYS,
+  options: {
+    onConflictDoNothing?: boolean;
+    returning?: string;
+    /** Text columns in which `@@REFERENCE@@` is replaced by the complaint's reference (assigned earlier in the batch). */
+    templateReference?: { complaintId: string; columns: string[] };
+  } = {},
+): D1PreparedStatement {
+  const columns = Object.keys(row);
+  const templated = new Set(options.templateReference?.columns ?? []);
+  const expressions: string[] = [];
+  const params: (string | number | null)[] = [];
+  for (const column of columns) {
+    if (templated.has(column)) {
+      expressions.push("replace(?, '@@REFERENCE@@', coalesce((SELECT reference FROM complaints WHERE id = ?), ''))");
+      params.push(driverValue(row[column]), options.templateReference!.complaintId);
+    } else {
+      expressions.push("?");
+      params.push(driverValue(row[column]));
+    }
+  }
+  const sqlText =
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${expressions.join(", ")} WHERE ${gate.sql}` +
+    (options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "") +
+    (options.returning ? ` RETURNING ${options.returning}` : "");
+  return d1.prepare(sqlText).bind(...params, ...gate.params.map(driverValue));
+}
+
+/** `UPDATE table SET col = ?, … [, extra] WHERE <where>`. */
+export function updateStatement(
+  d1: D1Database,
+  table: string,
+  set: Record<string, unknown>,
+  where: Gate,
+  extraSet: string[] = [],
+): D1PreparedStatement {
+  const columns = Object.keys(set);
+  const assignments = [...columns.map((column) => `${column} = ?`), ...extraSet];
+  return d1
+    .prepare(`UPDATE ${table} SET ${assignments.join(", ")} WHERE ${where.sql}`)
+    .bind(...columns.map((column) => driverValue(set[column])), ...where.params.map(driverValue));
+}

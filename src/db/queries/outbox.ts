@@ -1,0 +1,153 @@
+/**
+ * The notification outbox: rows written in the same batch as the change they announce, delivered
+ * by the queue consumer (src/jobs/outbox-delivery.ts), re-driven by the cron. Staff can read the
+ * recorded e-mails (locally the e-mail adapter only records them).
+ */
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import type { AppBindings, Db } from "../../env";
+import { outbox } from "../schema";
+import { newId } from "../../lib/ids";
+import type { EmailContent } from "../../jobs/notifications";
+import type { FeedloopEvent } from "../../jobs/events";
+
+export type OutboxRow = typeof outbox.$inferSelect;
+
+/** Give up after this many attempts; the row is then `failed` with its last error. */
+export const OUTBOX_MAX_ATTEMPTS = 5;
+
+/** Where staff notices link to: the complaint page of the staff desk. */
+export const STAFF_DESK_COMPLAINT_PATH = "/app/complaints/";
+
+/** Column → value map for one outbox insert (see complaints-sql.ts gatedInsert). */
+export type OutboxInsert = Record<string, unknown> & { id: string };
+
+export function emailOutboxRow(input: {
+  organizationId: string;
+  complaintId?: string | null;
+  eventType: string;
+  to: string;
+  content: EmailContent;
+  language?: string;
+  now: Date;
+  dedupeKey?: string | null;
+}): OutboxInsert {
+  return {
+    id: newId("obx"),
+    organization_id: input.organizationId,
+    kind: "email",
+    event_type: input.eventType,
+    complaint_id: input.complaintId ?? null,
+    endpoint_id: null,
+    recipient: input.to,
+    subject: input.content.subject,
+    payload: { to: input.to, subject: input.content.subject, text: input.content.text, language: input.language ?? null },
+    status: "pending",
+    attempts: 0,
+    next_attempt_at: input.now,
+    dedupe_key: input.dedupeKey ?? null,
+    created_at: input.now,
+  };
+}
+
+export type WebhookEndpointRef = { id: string; url: string };
+
+/**
+ * One row per subscribed endpoint. The payload is the exact event object sent (and signed); its
+ * `id` is the outbox id, which is also the `webhook-id` header, stable across retries.
+ */
+export function webhookOutboxRows(input: {
+  organizationId: string;
+  endpoints: WebhookEndpointRef[];
+  eventType: string;
+  data: Record<string, unknown>;
+  complaintId?: string | null;
+  now: Date;
+  dedupeKeyPrefix?: string;
+}): OutboxInsert[] {
+  return input.endpoints.map((endpoint) => {
+    const id = newId("msg");
+    return {
+      id,
+      organization_id: input.organizationId,
+      kind: "webhook",
+      event_type: input.eventType,
+      complaint_id: input.complaintId ?? null,
+      endpoint_id: endpoint.id,
+      recipient: endpoint.url,
+      subject: null,
+      payload: { id, type: input.eventType, timestamp: input.now.toISOString(), data: input.data },
+      status: "pending",
+      attempts: 0,
+      next_attempt_at: input.now,
+      dedupe_key: input.dedupeKeyPrefix ? `${input.dedupeKeyPrefix}:${endpoint.id}` : null,
+      created_at: input.now,
+    };
+  });
+}
+
+/** Hand the rows to the queue; if sending fails the cron re-drives them (next_attempt_at has passed). */
+export async function enqueueOutbox(env: AppBindings, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    const messages: { body: FeedloopEvent }[] = ids.map((outboxId) => ({ body: { type: "outbox.deliver", outboxId } }));
+    for (let i = 0; i < messages.length; i += 100) await env.EVENTS.sendBatch(messages.slice(i, i + 100));
+  } catch (error) {
+    console.warn(JSON.stringify({ level: "warn", message: "outbox enqueue failed; the cron will re-drive", ids, error: String(error) }));
+  }
+}
+
+export type OutboxFilters = { kind?: "email" | "webhook"; status?: OutboxRow["status"]; complaintId?: string };
+
+export type OutboxItem = {
+  id: string;
+  kind: OutboxRow["kind"];
+  eventType: string;
+  complaintId: string | null;
+  endpointId: string | null;
+  recipient: string;
+  subject: string | null;
+  payload: Record<string, unknown>;
+  status: OutboxRow["status"];
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+};
+
+export function outboxItem(row: OutboxRow): OutboxItem {
+  return {
+    id: row.id,
+    kind: row.kind,
+    eventType: row.eventType,
+    complaintId: row.complaintId,
+    endpointId: row.endpointId,
+    recipient: row.recipient,
+    subject: row.subject,
+    payload: row.payload,
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt.toISOString(),
+    lastError: row.lastError,
+    deliveredAt: row.deliveredAt?.toISOString() ?? null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export async function listOutbox(
+  db: Db,
+  organizationId: string,
+  filters: OutboxFilters,
+  page: { limit: number; offset: number },
+): Promise<{ total: number; items: OutboxItem[] }> {
+  const clauses: SQL[] = [eq(outbox.organizationId, organizationId)];
+  if (filters.kind) clauses.push(eq(outbox.kind, filters.kind));
+  if (filters.status) clauses.push(eq(outbox.status, filters.status));
+  if (filters.complaintId) clauses.push(eq(outbox.complaintId, filters.complaintId));
+  const where = and(...clauses);
+  const [rows, [{ total }]] = await db.batch([
+    db.select().from(outbox).where(where).orderBy(desc(outbox.createdAt), desc(outbox.id)).limit(page.limit).offset(page.offset),
+    db.select({ total: sql<number>`count(*)` }).from(outbox).where(where),
+  ]);
+  return { total, items: rows.map(outboxItem) };
+}

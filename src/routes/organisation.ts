@@ -1,0 +1,302 @@
+/**
+ * Organisation admin: members and roles, deactivation, staff invitations by e-mail link, and the
+ * organisation's settings (time zone, working hours, fatigue rule).
+ *
+ * Staff invitations use better-auth's organisation plugin (`auth.api.createInvitation`) after
+ * Feedloop's own no-escalation check (`canGrantRole`): a manager may invite staff and viewers, or
+ * another manager, never an admin. The e-mail (outbox) links to the web app's accept page
+ * `/app/invite/<id>`, which shows GET /api/public/staff-invitations/{id} and, once the invitee has
+ * signed up or signed in with the invited address, calls POST /api/staff-invitations/{id}/accept.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { isAPIError } from "better-auth/api";
+import { staffRoute } from "../auth/principal";
+import { getAuth } from "../auth/create-auth";
+import {
+  cancelStaffInvitation,
+  changeMemberRole,
+  deactivateMember,
+  getOrganisationSettings,
+  listMembers,
+  listStaffInvitations,
+  publicStaffInvitation,
+  updateOrganisationSettings,
+} from "../db/queries/organisation";
+import { emailOutboxRow, enqueueOutbox } from "../db/queries/outbox";
+import { gatedInsert } from "../db/queries/complaints-sql";
+import { auditStatement } from "../db/queries/response-admin";
+import { organization } from "../db/schema";
+import { canGrantRole, ROLES } from "../domain/permissions";
+import { createRouter, problemResponses } from "../lib/openapi";
+import { ProblemError } from "../lib/problem";
+import { eq } from "drizzle-orm";
+
+const MemberSchema = z
+  .object({ id: z.string(), userId: z.string(), name: z.string(), email: z.string(), role: z.string(), createdAt: z.string() })
+  .openapi("Member");
+const MemberParam = z.object({ memberId: z.string().min(1).max(64) });
+const InvitationSchema = z
+  .object({ id: z.string(), email: z.string(), role: z.string().nullable(), status: z.string(), inviterId: z.string(), expiresAt: z.string(), createdAt: z.string() })
+  .openapi("StaffInvitation");
+const SettingsSchema = z
+  .object({
+    timeZone: z.string(),
+    workingDays: z.array(z.number()),
+    workingHours: z.array(z.object({ start: z.string(), end: z.string() })),
+    holidays: z.array(z.string()),
+    additionalWorkingDates: z.array(z.string()),
+    fatigueDays: z.number().nullable(),
+  })
+  .openapi("OrganisationSettings");
+
+const listMembersRoute = staffRoute({
+  method: "get",
+  path: "/organisation/members",
+  tags: ["members"],
+  summary: "The organisation's members and their roles",
+  permission: "members:read",
+  responses: { 200: { description: "Members", content: { "application/json": { schema: z.object({ items: z.array(MemberSchema) }) } } }, ...problemResponses(401, 403) },
+});
+
+const changeRoleRoute = staffRoute({
+  method: "patch",
+  path: "/organisation/members/{memberId}",
+  tags: ["members"],
+  summary: "Change a member's role (no escalation; only owners touch owners; the last owner stays)",
+  permission: "members:manage",
+  request: { params: MemberParam, body: { content: { "application/json": { schema: z.object({ role: z.enum(ROLES) }).strict() } }, required: true } },
+  responses: { 200: { description: "Updated", content: { "application/json": { schema: MemberSchema } } }, ...problemResponses(401, 403, 404, 409, 422) },
+});
+
+const deactivateRoute = staffRoute({
+  method: "delete",
+  path: "/organisation/members/{memberId}",
+  tags: ["members"],
+  summary: "Deactivate a member: remove the membership and revoke their sessions",
+  permission: "members:manage",
+  request: { params: MemberParam },
+  responses: { 200: { description: "Deactivated", content: { "application/json": { schema: z.object({ sessionsRevoked: z.number() }) } } }, ...problemResponses(401, 403, 404, 409) },
+});
+
+const listInvitationsRoute = staffRoute({
+  method: "get",
+  path: "/organisation/invitations",
+  tags: ["members"],
+  summary: "Staff invitations (default: pending ones)",
+  permission: "members:invite",
+  request: { query: z.object({ status: z.enum(["pending", "accepted", "rejected", "canceled", "all"]).default("pending") }) },
+  responses: { 200: { description: "Invitations", content: { "application/json": { schema: z.object({ items: z.array(InvitationSchema) }) } } }, ...problemResponses(400, 401, 403) },
+});
+
+const inviteRoute = staffRoute({
+  method: "post",
+  path: "/organisation/invitations",
+  tags: ["members"],
+  summary: "Invite a colleague by e-mail link with a role you may grant (signed-in users only: the invitation is sent in your name)",
+  permission: "members:invite",
+  request: { body: { content: { "application/json": { schema: z.object({ email: z.email().max(320), role: z.enum(ROLES) }).strict() } }, required: true } },
+  responses: {
+    201: { description: "Invited", content: { "application/json": { schema: InvitationSchema.extend({ acceptUrl: z.string() }) } } },
+    ...problemResponses(401, 403, 409, 422),
+  },
+});
+
+const cancelInvitationRoute = staffRoute({
+  method: "delete",
+  path: "/organisation/invitations/{invitationId}",
+  tags: ["members"],
+  summary: "Cancel a pending staff invitation",
+  permission: "members:invite",
+  request: { params: z.object({ invitationId: z.string().min(1).max(64) }) },
+  responses: { 204: { description: "Canceled" }, ...problemResponses(401, 403, 404, 409) },
+});
+
+const getSettingsRoute = staffRoute({
+  method: "get",
+  path: "/organisation/settings",
+  tags: ["organisation"],
+  summary: "Time zone, working days and hours, holidays, and the invitation fatigue rule",
+  permission: "members:read",
+  responses: { 200: { description: "Settings", content: { "application/json": { schema: SettingsSchema } } }, ...problemResponses(401, 403) },
+});
+
+const updateSettingsRoute = staffRoute({
+  method: "patch",
+  path: "/organisation/settings",
+  tags: ["organisation"],
+  summary: "Change settings (validated as a whole: IANA time zone, the complaint domain's business calendar, fatigue days)",
+  permission: "organization:configure",
+  request: {
+    body: {
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              timeZone: z.string().min(1).max(100),
+              workingDays: z.array(z.number().int()).max(7),
+              workingHours: z.array(z.object({ start: z.string(), end: z.string() })).max(6),
+              holidays: z.array(z.string()).max(400),
+              additionalWorkingDates: z.array(z.string()).max(100),
+              fatigueDays: z.number().int().min(1).max(3650).nullable(),
+            })
+            .partial()
+            .strict(),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: { 200: { description: "Updated", content: { "application/json": { schema: SettingsSchema } } }, ...problemResponses(401, 403, 422) },
+});
+
+const publicInvitationRoute = createRoute({
+  method: "get",
+  path: "/public/staff-invitations/{invitationId}",
+  tags: ["members"],
+  summary: "What the accept page shows (organisation, invited address, role, status); the id from the e-mail is the secret",
+  request: { params: z.object({ invitationId: z.string().min(1).max(64) }) },
+  responses: {
+    200: {
+      description: "Invitation",
+      content: {
+        "application/json": {
+          schema: z.object({ id: z.string(), organizationName: z.string(), email: z.string(), role: z.string().nullable(), status: z.string(), expiresAt: z.string() }),
+        },
+      },
+    },
+    ...problemResponses(404),
+  },
+});
+
+const acceptRoute = createRoute({
+  method: "post",
+  path: "/staff-invitations/{invitationId}/accept",
+  tags: ["members"],
+  summary: "Accept a staff invitation as the signed-in user (whose e-mail must be the invited one)",
+  security: [{ cookieAuth: [] }],
+  request: { params: z.object({ invitationId: z.string().min(1).max(64) }) },
+  responses: {
+    200: { description: "Joined", content: { "application/json": { schema: z.object({ organizationId: z.string(), role: z.string() }) } } },
+    ...problemResponses(401, 403, 404),
+  },
+});
+
+/** better-auth's errors as problems. */
+function authProblem(error: unknown): ProblemError {
+  const status = (error as { statusCode?: number }).statusCode ?? 400;
+  const message = (error as { body?: { message?: string } }).body?.message ?? (error as Error).message ?? "The request was refused.";
+  if (/already (a member|invited)/i.test(message)) return new ProblemError("conflict", `${message}.`);
+  if (/not found/i.test(message)) return new ProblemError("not-found", "This invitation does not exist, has expired or was already used.");
+  if (status === 401) return new ProblemError("unauthorized", "Sign in first (with the invited e-mail address).");
+  if (status === 403) return new ProblemError("forbidden", `${message}.`);
+  return new ProblemError("bad-request", `${message}.`);
+}
+
+function invitationEmail(input: { organizationName: string; inviterName: string; role: string; url: string; expiresAt: Date }) {
+  const until = input.expiresAt.toISOString().slice(0, 10);
+  return {
+    subject: `Join ${input.organizationName} on Feedloop / 加入 ${input.organizationName}`,
+    text: [
+      `${input.inviterName} invited you to join ${input.organizationName} on Feedloop as ${input.role}.`,
+      `Accept the invitation (valid until ${until}): ${input.url}`,
+      "",
+      `${input.inviterName} 邀请您以「${input.role}」身份加入 ${input.organizationName}（Feedloop）。`,
+      `请在 ${until} 前通过以下链接接受邀请：${input.url}`,
+      "",
+      "If you did not expect this e-mail you can ignore it. / 如非本人操作，请忽略此邮件。",
+    ].join("\n"),
+  };
+}
+
+export const organisationRoutes = createRouter()
+  .openapi(listMembersRoute, async (c) => c.json({ items: await listMembers(c.get("db"), c.get("principal").organizationId) }, 200))
+  .openapi(changeRoleRoute, async (c) => {
+    const member = await changeMemberRole(c.get("db"), c.get("principal"), c.req.valid("param").memberId, c.req.valid("json").role);
+    return c.json(member, 200);
+  })
+  .openapi(deactivateRoute, async (c) => c.json(await deactivateMember(c.get("db"), c.get("principal"), c.req.valid("param").memberId), 200))
+  .openapi(listInvitationsRoute, async (c) => {
+    const { status } = c.req.valid("query");
+    return c.json({ items: await listStaffInvitations(c.get("db"), c.get("principal").organizationId, status === "all" ? undefined : status) }, 200);
+  })
+  .openapi(inviteRoute, async (c) => {
+    const principal = c.get("principal");
+    const db = c.get("db");
+    const { role } = c.req.valid("json");
+    const email = c.req.valid("json").email.trim().toLowerCase();
+    if (principal.kind !== "user") {
+      throw new ProblemError("forbidden", "Staff invitations are sent in a person's name: sign in to invite (API keys cannot).");
+    }
+    if (!canGrantRole(principal.role, role)) {
+      throw new ProblemError("forbidden", `A ${principal.role} cannot invite someone as ${role}${role === "owner" ? " (only owners can)" : " (it is above your own role)"}.`);
+    }
+    let created: { id: string; email: string; role: string; status: string; inviterId: string; expiresAt: Date; createdAt: Date };
+    try {
+      created = (await getAuth(c.env).api.createInvitation({
+        headers: c.req.raw.headers,
+        body: { email, role: role as never, organizationId: principal.organizationId },
+      })) as unknown as typeof created;
+    } catch (error) {
+      if (isAPIError(error)) throw authProblem(error);
+      throw error;
+    }
+    const org = await db.query.organization.findFirst({ where: eq(organization.id, principal.organizationId) });
+    const expiresAt = new Date(created.expiresAt);
+    const acceptUrl = `${c.env.PUBLIC_ORIGIN}/app/invite/${encodeURIComponent(created.id)}`;
+    const now = new Date();
+    const mail = emailOutboxRow({
+      organizationId: principal.organizationId,
+      eventType: "staff.invitation",
+      to: email,
+      content: invitationEmail({ organizationName: org?.name ?? "", inviterName: principal.name, role, url: acceptUrl, expiresAt }),
+      now,
+      dedupeKey: `staff.invitation:${created.id}`,
+    });
+    const d1 = db.$client;
+    await d1.batch([
+      gatedInsert(d1, "outbox", mail, undefined, { onConflictDoNothing: true }),
+      auditStatement(d1, principal, { action: "staff_invitation.created", targetType: "invitation", targetId: created.id, data: { email, role } }, now),
+    ]);
+    c.executionCtx.waitUntil(enqueueOutbox(c.env, [mail.id]));
+    return c.json(
+      {
+        id: created.id,
+        email: created.email,
+        role: created.role,
+        status: created.status,
+        inviterId: created.inviterId,
+        expiresAt: expiresAt.toISOString(),
+        createdAt: new Date(created.createdAt).toISOString(),
+        acceptUrl,
+      },
+      201,
+    );
+  })
+  .openapi(cancelInvitationRoute, async (c) => {
+    await cancelStaffInvitation(c.get("db"), c.get("principal"), c.req.valid("param").invitationId);
+    return c.body(null, 204);
+  })
+  .openapi(getSettingsRoute, async (c) => c.json(await getOrganisationSettings(c.get("db"), c.get("principal").organizationId), 200))
+  .openapi(updateSettingsRoute, async (c) => c.json(await updateOrganisationSettings(c.get("db"), c.get("principal"), c.req.valid("json")), 200))
+  .openapi(publicInvitationRoute, async (c) => c.json(await publicStaffInvitation(c.get("db"), c.req.valid("param").invitationId), 200))
+  .openapi(acceptRoute, async (c) => {
+    const auth = getAuth(c.env);
+    const session = await auth.api.getSession({ headers: c.req.raw.headers });
+    if (!session) throw new ProblemError("unauthorized", "Sign up or sign in with the invited e-mail address first.");
+    const { invitationId } = c.req.valid("param");
+    let result: { invitation: { organizationId: string; role: string }; member: { id: string; role: string } } | null;
+    try {
+      result = (await auth.api.acceptInvitation({ headers: c.req.raw.headers, body: { invitationId } })) as unknown as typeof result;
+    } catch (error) {
+      if (isAPIError(error)) throw authProblem(error);
+      throw error;
+    }
+    if (!result) throw new ProblemError("not-found", "This invitation does not exist, has expired or was already used.");
+    const d1 = c.get("db").$client;
+    await auditStatement(
+      d1,
+      { kind: "user", id: session.user.id, organizationId: result.invitation.organizationId },
+      { action: "member.joined", targetType: "member", targetId: result.member.id, data: { invitationId, role: result.member.role } },
+    ).run();
+    return c.json({ organizationId: result.invitation.organizationId, role: result.member.role }, 200);
+  });

@@ -1,0 +1,371 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bearer, call, createTestOrg, json, type TestOrg } from "./helpers";
+
+let a: TestOrg;
+let b: TestOrg;
+
+beforeAll(async () => {
+  a = await createTestOrg("cmp-a");
+  b = await createTestOrg("cmp-b");
+});
+
+type Detail = {
+  id: string;
+  reference: string;
+  state: string;
+  priority: string;
+  category: string | null;
+  teamId: string | null;
+  assigneeId: string | null;
+  statusUrl?: string;
+  sla: { paused: boolean; pausedIntervals: { from: string; to: string }[]; promisedResolutionAt: string; milestones: { milestone: string; dueAt: string; metAt: string | null }[] };
+  legalTransitions: { name: string; to: string | null }[];
+  timeline: { type: string; visibility: string; actor: { kind: string }; data: Record<string, unknown> }[];
+  handlingSurvey: { invitationIssued: boolean; url: string | null };
+  handoffs: { id: string; ownerId: string; status: string }[];
+  customerContext: { pastComplaints: { id: string }[] };
+};
+
+async function problem(res: Response) {
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  return (await res.json()) as { status: number; type: string; detail: string; errors?: { field: string; code: string }[] };
+}
+
+async function createComplaint(org: TestOrg, body: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Detail> {
+  const res = await call(
+    "/api/complaints",
+    json("POST", { subject: "Charged twice", description: "My card was charged twice for order 42.", contact: { email: "li@example.com", name: "Li" }, category: "billing", ...body }, { ...bearer(org.keys.staff), ...headers }),
+  );
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as Detail;
+}
+
+async function transition(org: TestOrg, id: string, body: Record<string, unknown>, key = org.keys.staff) {
+  return call(`/api/complaints/${id}/transitions`, json("POST", body, bearer(key)));
+}
+
+async function moveTo(org: TestOrg, id: string, body: Record<string, unknown>): Promise<Detail> {
+  const res = await transition(org, id, body);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { complaint: Detail }).complaint;
+}
+
+describe("staff intake", () => {
+  it("records a complaint with a reference, SLA deadlines, a status link and an acknowledgement e-mail", async () => {
+    const created = await createComplaint(a, { source: "phone", touchpoint: "call_centre", region: "east", severity: "high", desiredRemedy: "Refund the second charge" });
+    expect(created.reference).toMatch(/^FL-\d{4}-\d{6}$/);
+    expect(created.state).toBe("received");
+    expect(created.sla.milestones.map((m) => m.milestone)).toEqual(["acknowledge", "first_response", "resolution"]);
+    expect(new Date(created.sla.promisedResolutionAt).getTime()).toBeGreaterThan(Date.now());
+    expect(created.statusUrl).toMatch(new RegExp(`/complaints/status/${created.reference}\\?k=[A-Za-z0-9_-]{43}$`));
+    expect(created.timeline.map((e) => e.type)).toEqual(["received"]);
+    const row = await env.DB.prepare("select source, severity, touchpoint, region, status_secret_hash from complaints where id = ?").bind(created.id).first<Record<string, unknown>>();
+    expect(row).toMatchObject({ source: "phone", severity: 3, touchpoint: "call_centre", region: "east" });
+    // Only the hash of the secret is stored.
+    expect(String(row!.status_secret_hash)).not.toContain(created.statusUrl!.split("k=")[1]);
+    const mail = await env.DB.prepare("select recipient, subject, payload from outbox where complaint_id = ? and kind = 'email'").bind(created.id).first<{ recipient: string; subject: string; payload: string }>();
+    expect(mail!.recipient).toBe("li@example.com");
+    expect(mail!.subject).toContain(created.reference);
+    expect(JSON.parse(mail!.payload).text).toContain(created.statusUrl);
+  });
+
+  it("numbers references per organisation", async () => {
+    const first = await createComplaint(b, { contact: { phone: "+86 10 1234 5678" } });
+    const second = await createComplaint(b, { anonymous: true, contact: undefined });
+    const sequence = (ref: string) => Number(ref.split("-")[2]);
+    expect(sequence(second.reference)).toBe(sequence(first.reference) + 1);
+    expect(sequence(first.reference)).toBe(1);
+  });
+
+  it("returns the same complaint for a repeated Idempotency-Key", async () => {
+    const key = crypto.randomUUID();
+    const first = await createComplaint(a, {}, { "idempotency-key": key });
+    const again = await call("/api/complaints", json("POST", { subject: "x", description: "y" }, { ...bearer(a.keys.staff), "idempotency-key": key }));
+    expect(again.status).toBe(200);
+    const body = (await again.json()) as Detail;
+    expect(body.id).toBe(first.id);
+    expect(body.statusUrl).toBe(first.statusUrl);
+  });
+
+  it("rejects invalid input with 422 field errors", async () => {
+    const missing = await call("/api/complaints", json("POST", { subject: "x" }, bearer(a.keys.staff)));
+    expect(missing.status).toBe(422);
+    expect((await problem(missing)).errors?.map((e) => e.field)).toContain("description");
+    const badEmail = await call("/api/complaints", json("POST", { subject: "x", description: "y", contact: { email: "not-an-email" } }, bearer(a.keys.staff)));
+    expect((await problem(badEmail)).errors?.map((e) => e.field)).toContain("contact.email");
+    const badCategory = await call("/api/complaints", json("POST", { subject: "x", description: "y", category: "weather" }, bearer(a.keys.staff)));
+    expect(badCategory.status).toBe(422);
+    expect((await problem(badCategory)).errors?.[0]?.code).toBe("unknown_category");
+  });
+});
+
+describe("workflow over the API", () => {
+  it("walks received → acknowledged → assessed → responded → closed, records every step, then invites to the handling survey", async () => {
+    const c = await createComplaint(a);
+    expect(c.legalTransitions.map((t) => t.to)).toEqual(["acknowledged"]);
+    let d = await moveTo(a, c.id, { to: "acknowledged", message: "Thank you, we are on it." });
+    expect(d.sla.milestones.find((m) => m.milestone === "acknowledge")!.metAt).not.toBeNull();
+    d = await moveTo(a, c.id, { to: "assessed", priority: "high", category: "billing", severity: 3 });
+    expect(d.priority).toBe("high");
+    d = await moveTo(a, c.id, { to: "responded", publicReply: "We refunded the second charge.", proposedRemedy: "Refund of 120 CNY" });
+    expect(d.state).toBe("responded");
+    d = await moveTo(a, c.id, { to: "closed", resolution: { outcome: "accepted" }, publicReply: "Glad we could help." });
+    expect(d.state).toBe("closed");
+    expect(d.timeline.filter((e) => e.type === "state_changed").map((e) => e.data.to)).toEqual(["acknowledged", "assessed", "responded", "closed"]);
+    expect(d.timeline.filter((e) => e.type === "public_reply").every((e) => e.visibility === "public")).toBe(true);
+    // Closing the loop: one personal invitation to the organisation's handling survey.
+    expect(d.handlingSurvey.invitationIssued).toBe(true);
+    expect(d.handlingSurvey.url).toMatch(/\/s\/cmp-a-complaint-handling\?t=/);
+    const survey = await env.DB.prepare("select access_mode, status from surveys where slug = 'cmp-a-complaint-handling'").first<{ access_mode: string; status: string }>();
+    expect(survey).toEqual({ access_mode: "invitation", status: "published" });
+    const invitation = await env.DB.prepare("select hidden, email from survey_invitations where id = (select handling_invitation_id from complaints where id = ?)").bind(c.id).first<{ hidden: string; email: string }>();
+    expect(JSON.parse(invitation!.hidden).case_id).toBe(c.id);
+    expect(invitation!.email).toBe("li@example.com");
+    const mails = await env.DB.prepare("select event_type from outbox where complaint_id = ? and kind = 'email' order by created_at").bind(c.id).all<{ event_type: string }>();
+    expect(mails.results.map((m) => m.event_type)).toEqual(
+      expect.arrayContaining(["complaint.acknowledgement", "complaint.update", "complaint.handling_survey"]),
+    );
+    const audit = await env.DB.prepare("select action from audit_log where target_id = ? order by at").bind(c.id).all<{ action: string }>();
+    expect(audit.results.map((r) => r.action)).toEqual(
+      expect.arrayContaining(["complaint.created", "complaint.acknowledge", "complaint.assess", "complaint.respond", "complaint.close"]),
+    );
+  });
+
+  it("answers an illegal transition with 409 illegal-transition and changes nothing", async () => {
+    const c = await createComplaint(a);
+    const res = await transition(a, c.id, { to: "closed", resolution: { outcome: "accepted" } });
+    expect(res.status).toBe(409);
+    const body = await problem(res);
+    expect(body.type).toBe("/problems/illegal-transition");
+    expect(body.detail).toMatch(/received to closed/);
+    const state = await env.DB.prepare("select state, version from complaints where id = ?").bind(c.id).first<{ state: string; version: number }>();
+    expect(state).toEqual({ state: "received", version: 0 });
+  });
+
+  it("answers an invalid payload with 422 naming the field, and an unknown state with 422", async () => {
+    const c = await createComplaint(a);
+    await moveTo(a, c.id, { to: "acknowledged" });
+    const res = await transition(a, c.id, { to: "assessed", priority: "high" });
+    expect(res.status).toBe(422);
+    expect((await problem(res)).errors?.map((e) => e.field)).toContain("category");
+    const unknown = await transition(a, c.id, { to: "solved" });
+    expect(unknown.status).toBe(422);
+    expect((await problem(unknown)).errors?.map((e) => e.field)).toContain("to");
+  });
+
+  it("pauses the SLA while waiting on the customer and returns to the previous state", async () => {
+    const c = await createComplaint(a);
+    await moveTo(a, c.id, { to: "acknowledged" });
+    let d = await moveTo(a, c.id, { to: "waiting_on_customer", publicReply: "Could you send the order number?" });
+    expect(d.sla.paused).toBe(true);
+    expect(d.legalTransitions.map((t) => t.to)).toEqual(["acknowledged"]);
+    d = await moveTo(a, c.id, { to: "acknowledged", note: "The customer phoned with the number." });
+    expect(d.state).toBe("acknowledged");
+    expect(d.sla.paused).toBe(false);
+    expect(d.sla.pausedIntervals).toHaveLength(1);
+  });
+
+  it("keeps internal notes internal and public replies public", async () => {
+    const c = await createComplaint(a);
+    const note = await call(`/api/complaints/${c.id}/notes`, json("POST", { text: "Card provider confirms a double capture." }, bearer(a.keys.staff)));
+    expect(note.status).toBe(200);
+    const reply = await call(`/api/complaints/${c.id}/replies`, json("POST", { text: "We are checking with the card provider." }, bearer(a.keys.staff)));
+    const d = ((await reply.json()) as { complaint: Detail }).complaint;
+    expect(d.timeline.find((e) => e.type === "note")!.visibility).toBe("internal");
+    expect(d.timeline.find((e) => e.type === "public_reply")!.visibility).toBe("public");
+    expect(d.sla.milestones.find((m) => m.milestone === "first_response")!.metAt).not.toBeNull();
+    const empty = await call(`/api/complaints/${c.id}/notes`, json("POST", { text: "   " }, bearer(a.keys.staff)));
+    expect(empty.status).toBe(422);
+  });
+
+  it("assigns and reassigns within the organisation only", async () => {
+    const c = await createComplaint(a);
+    const assigned = await call(`/api/complaints/${c.id}/assignment`, json("POST", { assigneeId: a.userIds.staff }, bearer(a.keys.manager)));
+    expect(assigned.status).toBe(200);
+    const d = ((await assigned.json()) as { complaint: Detail }).complaint;
+    expect(d.assigneeId).toBe(a.userIds.staff);
+    expect(d.timeline.find((e) => e.type === "assigned")!.data).toMatchObject({ assigneeId: a.userIds.staff, reason: "manual" });
+    const outsider = await call(`/api/complaints/${c.id}/assignment`, json("POST", { assigneeId: b.userIds.staff }, bearer(a.keys.manager)));
+    expect(outsider.status).toBe(422);
+    const auto = await call(`/api/complaints/${c.id}/assignment`, json("POST", { auto: true }, bearer(a.keys.manager)));
+    expect(auto.status).toBe(409);
+    const mine = await call(`/api/complaints?owner=me`, { headers: { cookie: a.cookies.staff } });
+    expect(((await mine.json()) as { items: { id: string }[] }).items.map((i) => i.id)).toContain(c.id);
+  });
+
+  it("hands off to an improvement owner, separately from the customer reply", async () => {
+    const c = await createComplaint(a);
+    const due = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const res = await call(
+      `/api/complaints/${c.id}/handoffs`,
+      json("POST", { rootCause: "Payment retries without idempotency key", correctiveAction: "Add idempotency keys to card captures", ownerId: a.userIds.manager, dueDate: due }, bearer(a.keys.staff)),
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    const body = (await res.json()) as { handoff: { id: string; status: string }; complaint: Detail };
+    expect(body.handoff.status).toBe("open");
+    expect(body.complaint.handoffs).toHaveLength(1);
+    expect(body.complaint.timeline.find((e) => e.type === "handed_off")!.visibility).toBe("internal");
+    const patched = await call(`/api/complaints/${c.id}/handoffs/${body.handoff.id}`, json("PATCH", { status: "done" }, bearer(a.keys.staff)));
+    expect(((await patched.json()) as { status: string }).status).toBe("done");
+    const past = await call(
+      `/api/complaints/${c.id}/handoffs`,
+      json("POST", { rootCause: "x", correctiveAction: "y", ownerId: a.userIds.manager, dueDate: "2020-01-01" }, bearer(a.keys.staff)),
+    );
+    expect(past.status).toBe(422);
+  });
+});
+
+describe("the queue", () => {
+  it("filters, searches, counts per status and shows the customer's past complaints", async () => {
+    const email = `repeat-${crypto.randomUUID().slice(0, 8)}@example.com`;
+    const first = await createComplaint(a, { subject: "Parcel lost in Hangzhou", contact: { email }, category: "delivery" });
+    const second = await createComplaint(a, { subject: "Second parcel late", contact: { email }, category: "delivery" });
+    await moveTo(a, second.id, { to: "acknowledged" });
+    const res = await call("/api/complaints?category=delivery&status=acknowledged", { headers: bearer(a.keys.staff) });
+    const list = (await res.json()) as { total: number; counts: Record<string, number>; items: { id: string; overdue: boolean }[] };
+    expect(list.items.map((i) => i.id)).toEqual([second.id]);
+    expect(list.counts.received).toBeGreaterThanOrEqual(1);
+    expect(list.counts.acknowledged).toBeGreaterThanOrEqual(1);
+    expect(list.counts.overdue).toBe(0);
+    const search = await call(`/api/complaints?q=${encodeURIComponent("Hangzhou")}`, { headers: bearer(a.keys.staff) });
+    expect(((await search.json()) as { items: { id: string }[] }).items.map((i) => i.id)).toEqual([first.id]);
+    const overdue = await call("/api/complaints?overdue=true", { headers: bearer(a.keys.staff) });
+    expect(((await overdue.json()) as { total: number }).total).toBe(0);
+    const detail = (await (await call(`/api/complaints/${second.id}`, { headers: bearer(a.keys.staff) })).json()) as Detail;
+    expect(detail.customerContext.pastComplaints.map((p) => p.id)).toEqual([first.id]);
+    const bad = await call("/api/complaints?status=solved", { headers: bearer(a.keys.staff) });
+    expect(bad.status).toBe(400);
+  });
+
+  it("sorts what is due first to the top", async () => {
+    const res = await call("/api/complaints?pageSize=100", { headers: bearer(a.keys.staff) });
+    const items = ((await res.json()) as { items: { nextDueAt: string | null }[] }).items;
+    const due = items.map((i) => i.nextDueAt).filter((d): d is string => d !== null);
+    expect(due).toEqual([...due].sort());
+    const firstNull = items.findIndex((i) => i.nextDueAt === null);
+    if (firstNull >= 0) expect(items.slice(firstNull).every((i) => i.nextDueAt === null)).toBe(true);
+  });
+
+  it("reports analytics for a period", async () => {
+    const res = await call("/api/complaints/analytics?granularity=day", { headers: bearer(a.keys.staff) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.total).toBeGreaterThan(5);
+    expect(body.volume.category.length).toBeGreaterThan(0);
+    expect(body.handlingTimes.acknowledge.count).toBeGreaterThan(0);
+    expect(body.firstContactResolution.denominator).toBeGreaterThanOrEqual(1);
+    expect(body.volumeAnomalies.rule).toMatch(/mean \+ 3/);
+  });
+});
+
+describe("routing rules and teams", () => {
+  it("routes by the first matching rule and assigns round robin inside the team", async () => {
+    const team = await call(
+      "/api/complaint-teams",
+      json("POST", { name: "Billing desk", leadUserId: a.userIds.manager, strategy: "round_robin", memberIds: [a.userIds.staff, a.userIds.admin] }, bearer(a.keys.admin)),
+    );
+    expect(team.status, await team.clone().text()).toBe(201);
+    const billing = (await team.json()) as { id: string; members: unknown[] };
+    expect(billing.members).toHaveLength(2);
+    const general = (await (await call("/api/complaint-teams", json("POST", { name: "Care", memberIds: [a.userIds.manager] }, bearer(a.keys.admin)))).json()) as { id: string };
+    const staffCannot = await call("/api/complaint-config/routing", json("PUT", { rules: [], defaultTeamId: general.id }, bearer(a.keys.staff)));
+    expect(staffCannot.status).toBe(403);
+    const unknownTeam = await call("/api/complaint-config/routing", json("PUT", { rules: [], defaultTeamId: "team_nope" }, bearer(a.keys.admin)));
+    expect(unknownTeam.status).toBe(422);
+    const saved = await call(
+      "/api/complaint-config/routing",
+      json(
+        "PUT",
+        {
+          rules: [
+            { id: "refunds", match: "any", conditions: [{ field: "category", op: "equals", value: "billing" }, { field: "text", op: "containsAny", value: ["退款", "refund"] }], teamId: billing.id },
+          ],
+          defaultTeamId: general.id,
+        },
+        bearer(a.keys.admin),
+      ),
+    );
+    expect(saved.status, await saved.clone().text()).toBe(200);
+    const one = await createComplaint(a, { category: "billing" });
+    const two = await createComplaint(a, { category: "other", description: "我要退款" });
+    const three = await createComplaint(a, { category: "delivery", subject: "Late", description: "The parcel is late." });
+    expect(one.teamId).toBe(billing.id);
+    expect(two.teamId).toBe(billing.id);
+    expect(new Set([one.assigneeId, two.assigneeId])).toEqual(new Set([a.userIds.staff, a.userIds.admin]));
+    expect(three.teamId).toBe(general.id);
+    expect(three.assigneeId).toBe(a.userIds.manager);
+    const event = one.timeline.find((e) => e.type === "assigned")!;
+    expect(event.data).toMatchObject({ reason: "routing_rule", ruleId: "refunds" });
+    const assignedMail = await env.DB.prepare("select count(*) as n from outbox where complaint_id = ? and event_type = 'complaint.assigned'").bind(one.id).first<{ n: number }>();
+    expect(assignedMail!.n).toBe(1);
+    const config = (await (await call("/api/complaint-config", { headers: bearer(a.keys.staff) })).json()) as { routing: { rules: unknown[] }; slaPolicies: unknown[] };
+    expect(config.routing.rules).toHaveLength(1);
+    expect(config.slaPolicies).toHaveLength(4);
+  });
+
+  it("validates SLA policies with the domain rules", async () => {
+    const incomplete = await call(
+      "/api/complaint-config/sla-policies",
+      json("PUT", { policies: [{ priority: "urgent", targets: { acknowledgeMinutes: 30, firstResponseMinutes: 60, resolutionMinutes: 480 } }] }, bearer(a.keys.admin)),
+    );
+    expect(incomplete.status).toBe(422);
+    expect(JSON.stringify(await incomplete.json())).toMatch(/missing the general SLA policy/);
+  });
+});
+
+describe("tenant isolation and roles", () => {
+  it("hides organisation A's complaints from organisation B", async () => {
+    const c = await createComplaint(a);
+    for (const path of [`/api/complaints/${c.id}`, `/api/complaints/${c.id}/status-link`]) {
+      const res = await call(path, { headers: bearer(b.keys.admin) });
+      expect(res.status).toBe(404);
+    }
+    const moved = await transition(b, c.id, { to: "acknowledged" }, b.keys.admin);
+    expect(moved.status).toBe(404);
+    const noted = await call(`/api/complaints/${c.id}/notes`, json("POST", { text: "peek" }, bearer(b.keys.admin)));
+    expect(noted.status).toBe(404);
+    const list = (await (await call("/api/complaints?pageSize=100", { headers: bearer(b.keys.admin) })).json()) as { items: { id: string }[] };
+    expect(list.items.map((i) => i.id)).not.toContain(c.id);
+    const outbox = (await (await call("/api/outbox?pageSize=200", { headers: bearer(b.keys.staff) })).json()) as { items: { complaintId: string | null }[] };
+    expect(outbox.items.some((i) => i.complaintId === c.id)).toBe(false);
+    const state = await env.DB.prepare("select state from complaints where id = ?").bind(c.id).first<{ state: string }>();
+    expect(state!.state).toBe("received");
+  });
+
+  it("lets a viewer neither read nor move complaints, and only admins configure", async () => {
+    const c = await createComplaint(a);
+    expect((await call("/api/complaints", { headers: bearer(a.keys.viewer) })).status).toBe(403);
+    const moved = await transition(a, c.id, { to: "acknowledged" }, a.keys.viewer);
+    expect(moved.status).toBe(403);
+    expect((await problem(moved)).detail).toMatch(/complaints:write/);
+    const viaCookie = await call(`/api/complaints/${c.id}/transitions`, json("POST", { to: "acknowledged" }, { cookie: a.cookies.viewer }));
+    expect(viaCookie.status).toBe(403);
+    expect((await call("/api/webhooks", { headers: bearer(a.keys.staff) })).status).toBe(403);
+    expect((await call("/api/complaint-config/categories", json("PUT", { categories: ["late_refund"] }, bearer(a.keys.manager)))).status).toBe(403);
+    expect((await call("/api/outbox", { headers: bearer(a.keys.viewer) })).status).toBe(403);
+  });
+
+  it("manages webhook endpoints (admin): the secret is shown once", async () => {
+    const created = await call("/api/webhooks", json("POST", { url: "https://hooks.example.test/feedloop", events: ["complaint.created"] }, bearer(a.keys.admin)));
+    expect(created.status).toBe(201);
+    const endpoint = (await created.json()) as { id: string; secret: string };
+    expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
+    const list = (await (await call("/api/webhooks", { headers: bearer(a.keys.admin) })).json()) as { items: { id: string; secret: string }[] };
+    expect(list.items.find((i) => i.id === endpoint.id)!.secret).not.toBe(endpoint.secret);
+    const off = await call(`/api/webhooks/${endpoint.id}`, json("PATCH", { active: false }, bearer(a.keys.admin)));
+    expect(((await off.json()) as { active: boolean }).active).toBe(false);
+    expect((await call(`/api/webhooks/${endpoint.id}`, { method: "DELETE", headers: bearer(b.keys.admin) })).status).toBe(404);
+    expect((await call(`/api/webhooks/${endpoint.id}`, { method: "DELETE", headers: bearer(a.keys.admin) })).status).toBe(204);
+    const badEvent = await call("/api/webhooks", json("POST", { url: "https://x.test", events: ["everything"] }, bearer(a.keys.admin)));
+    expect(badEvent.status).toBe(422);
+  });
+
+  it("documents every complaint endpoint in the OpenAPI document", async () => {
+    const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, { security?: unknown }>> };
+    for (const path of ["/api/complaints", "/api/complaints/{id}", "/api/complaints/{id}/transitions", "/api/complaints/analytics", "/api/outbox", "/api/webhooks", "/api/complaint-config/routing", "/complaints/new", "/complaints/status/{reference}"]) {
+      expect(doc.paths[path], path).toBeDefined();
+    }
+    expect(doc.paths["/api/complaints/{id}/transitions"].post.security).toBeDefined();
+  });
+});

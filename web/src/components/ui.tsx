@@ -1,0 +1,153 @@
+import type { ComponentChildren } from "preact";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { ApiError, errorMessage } from "../lib/api";
+import { useI18n } from "../lib/i18n";
+
+/** Page heading that takes focus after in-app navigation so screen readers announce the page. */
+export function PageHeader({ title, children, subtitle }: { title: string; subtitle?: ComponentChildren; children?: ComponentChildren }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · Feedloop`;
+  }, [title]);
+  useLayoutEffect(() => {
+    if (document.activeElement === document.body || document.activeElement?.closest("nav")) ref.current?.focus({ preventScroll: true });
+  }, []);
+  return (
+    <header class="page-header">
+      <div>
+        <h1 ref={ref} tabIndex={-1}>
+          {title}
+        </h1>
+        {subtitle && <p class="page-subtitle">{subtitle}</p>}
+      </div>
+      {children && <div class="page-actions">{children}</div>}
+    </header>
+  );
+}
+
+export function Loading({ label }: { label?: string }) {
+  const { t } = useI18n();
+  return (
+    <p class="loading" role="status">
+      {label ?? t("common.loading")}
+    </p>
+  );
+}
+
+/** Shows a problem's `detail` (never HTML) in an alert region. */
+export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  if (!error) return null;
+  const problem = error instanceof ApiError ? error.problem : null;
+  return (
+    <div class="alert alert-error" role="alert">
+      <p>
+        {problem && problem.title && problem.title !== problem.detail ? <strong>{problem.title}: </strong> : null}
+        {errorMessage(error)}
+      </p>
+      {problem?.errors && problem.errors.length > 0 && (
+        <ul>
+          {problem.errors.map((e) => (
+            <li key={e.field + e.code}>
+              <code>{e.field}</code> {e.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      {onRetry && (
+        <button type="button" class="btn btn-small" onClick={onRetry}>
+          {t("common.retry")}
+        </button>
+      )}
+    </div>
+  );
+}
+
+type FieldProps = {
+  id: string;
+  label: string;
+  error?: string;
+  hint?: string;
+  children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean }) => ComponentChildren;
+  class?: string;
+};
+
+/** Label, control, hint and field error wired together with ids. */
+export function Field({ id, label, error, hint, children, class: className }: FieldProps) {
+  const described = [hint ? `${id}-hint` : "", error ? `${id}-error` : ""].filter(Boolean).join(" ") || undefined;
+  return (
+    <div class={`field${error ? " field-invalid" : ""}${className ? ` ${className}` : ""}`}>
+      <label for={id}>{label}</label>
+      {children({ id, "aria-describedby": described, "aria-invalid": error ? true : undefined })}
+      {hint && (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Pager({ page, pageSize, total, onPage }: { page: number; pageSize: number; total: number; onPage: (page: number) => void }) {
+  const { t } = useI18n();
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <nav class="pager" aria-label={t("common.pagination")}>
+      <button type="button" class="btn btn-small" disabled={page <= 1} onClick={() => onPage(page - 1)}>
+        {t("common.previous")}
+      </button>
+      <span aria-live="polite">{t("common.pageOf", { page, pages, total })}</span>
+      <button type="button" class="btn btn-small" disabled={page >= pages} onClick={() => onPage(page + 1)}>
+        {t("common.next")}
+      </button>
+    </nav>
+  );
+}
+
+/** A side drawer built on <dialog>: modal focus handling and Escape come from the browser. */
+export function Drawer({ open, title, onClose, children }: { open: boolean; title: string; onClose: () => void; children: ComponentChildren }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const { t } = useI18n();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog ref={ref} class="drawer" aria-labelledby="drawer-title" onClose={onClose} onCancel={onClose}>
+      <div class="drawer-head">
+        <h2 id="drawer-title">{title}</h2>
+        <button type="button" class="btn btn-small" onClick={onClose}>
+          {t("common.close")}
+        </button>
+      </div>
+      <div class="drawer-body">{open && children}</div>
+    </dialog>
+  );
+}
+
+export function Badge({ tone, children }: { tone: "ok" | "warn" | "bad" | "info" | "muted"; children: ComponentChildren }) {
+  return <span class={`badge badge-${tone}`}>{children}</span>;
+}
+
+export function Card({ title, children, class: className, id, headingLevel = 2, actions }: { title?: string; children: ComponentChildren; class?: string; id?: string; headingLevel?: 2 | 3; actions?: ComponentChildren }) {
+  const Heading = (headingLevel === 2 ? "h2" : "h3") as "h2";
+  const headingId = id ? `${id}-title` : undefined;
+  return (
+    <section class={`card${className ? ` ${className}` : ""}`} id={id} aria-labelledby={title ? headingId : undefined}>
+      {(title || actions) && (
+        <div class="card-head">
+          {title && <Heading id={headingId}>{title}</Heading>}
+          {actions}
+        </div>
+      )}
+      {children}
+    </section>
+  );
+}
