@@ -48,9 +48,11 @@ export default async function setup(project: TestProject) {
   project.provide("origin", origin);
   project.provide("demoApiKey", vars.DEMO_API_KEY!);
   project.provide("seed", (await seed.json()) as SeedSummary);
+  // With a default export vitest ignores a named `teardown`: return it instead.
+  return teardown;
 }
 
-export async function teardown() {
+async function teardown() {
   if (dev?.pid) {
     try {
       process.kill(-dev.pid, "SIGTERM");
