@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { seedDemo } from "../db/seed/demo";
+import { seedDemoComplaints } from "../db/seed/complaints";
 import { ProblemError } from "../lib/problem";
 
 /**
@@ -12,6 +13,7 @@ export const devRoutes = new Hono<AppEnv>().post("/__dev/seed", async (c) => {
   if (c.env.APP_ENV !== "development" || !key || c.req.header("x-seed-key") !== key) {
     throw new ProblemError("not-found", "No route matches this request.");
   }
-  const summary = await seedDemo(c.env, c.get("db"));
+  const db = c.get("db");
+  const summary = await seedDemo(c.env, db, { seedComplaints: (ctx) => seedDemoComplaints(c.env, db, ctx) });
   return c.json(summary, 200);
 });
