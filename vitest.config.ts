@@ -42,6 +42,9 @@ export default defineConfig(async () => ({
         test: {
           name: "workers",
           include: ["test/api/**/*.test.ts"],
+          // Concurrency tests fire hundreds of requests; on a loaded 2-core machine 5 s is too tight.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
           setupFiles: ["./test/api/apply-migrations.ts"],
         },
       },
