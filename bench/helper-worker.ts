@@ -6,7 +6,11 @@
  */
 import { createDb } from "../src/db/client";
 import { compactSurveyStats } from "../src/db/queries/stats-compaction";
-import { checkSurveyStats } from "./lib/stats-recompute";
+import { checkSurveyStats, recomputeDailyStats } from "./lib/stats-recompute";
+import { simulateAcsiResponses } from "../src/domain/simulation";
+import { loadMergedStats, periodOf } from "../src/db/queries/analytics";
+import { computeSurveyIndices, indicesWithFixedWeights } from "../src/domain/analytics/survey-indices";
+import { createSeededRandom } from "../src/domain/stats/random";
 import { findSurveyBySlug, loadVersionDefinition } from "../src/db/queries/surveys";
 import { findResponseBySubmission, saveSubmission } from "../src/db/queries/responses";
 import { validateResponseAnswers, type Answers } from "../src/domain/survey/answers";
@@ -43,6 +47,18 @@ export default {
       const noQueue = { ...env, EVENTS: { send: async () => undefined, sendBatch: async () => undefined } } as never;
       for (const { id } of ids) await handleResponseCompleted(db, noQueue, id, new Date());
       return Response.json({ handled: ids.length, ms: performance.now() - started });
+    }
+    if (url.pathname === "/seed-responses") {
+      const p = url.searchParams;
+      return Response.json(await seedResponses(env, surveyId, Number(p.get("n")), Number(p.get("offset") ?? 0), Number(p.get("days") ?? 400), Number(p.get("now"))));
+    }
+    if (url.pathname === "/build-stats") return Response.json(await buildStats(env, db, surveyId));
+    if (url.pathname === "/clone-complaints") {
+      return Response.json(await cloneComplaints(env, url.searchParams.get("org") ?? "", Number(url.searchParams.get("factor") ?? 1), url.searchParams.get("like") ?? "%"));
+    }
+    if (url.pathname === "/profile-indices") {
+      const p = url.searchParams;
+      return Response.json(await profileIndices(env, db, surveyId, p.get("from") ?? undefined, p.get("to") ?? undefined, Number(p.get("repeat") ?? 10)));
     }
     if (url.pathname === "/check-stats") return Response.json(await checkSurveyStats(db, surveyId));
     if (url.pathname === "/profile") return Response.json(await profileSubmitPath(env, db, url.searchParams.get("slug") ?? "", Number(url.searchParams.get("repeat") ?? 200)));
@@ -227,4 +243,149 @@ async function profileRequests(env: Env, slug: string, repeat: number) {
     });
   }
   return out;
+}
+
+/** Multi-row INSERTs, each under D1's 100 KB statement limit. */
+function packInserts(d1: D1Database, head: string, rows: string[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  let current: string[] = [];
+  let size = head.length;
+  for (const row of rows) {
+    if (current.length > 0 && size + row.length + 1 > 90_000) {
+      statements.push(d1.prepare(head + current.join(",")));
+      current = [];
+      size = head.length;
+    }
+    current.push(row);
+    size += row.length + 1;
+  }
+  if (current.length > 0) statements.push(d1.prepare(head + current.join(",")));
+  return statements;
+}
+
+const sqlText = (value: string | null) => (value === null ? "NULL" : `'${value.replace(/'/g, "''")}'`);
+
+/**
+ * bench:query seeding, step 1: `n` completed responses of the ACSI template, simulated from the
+ * known ACSI model (src/domain/simulation, as the demo seed does), spread over `days` days before
+ * `now` and three segment dimensions, written as plain rows in large batches (no statistics log:
+ * step 2 builds the statistics rows). Deterministic for a given offset.
+ */
+async function seedResponses(env: Env, surveyId: string, n: number, offset: number, days: number, now: number) {
+  const started = performance.now();
+  const survey = await env.DB.prepare("SELECT organization_id, published_version FROM surveys WHERE id = ?").bind(surveyId).first<{ organization_id: string; published_version: number }>();
+  if (!survey) throw new Error("no survey");
+  const simulated = simulateAcsiResponses({ n, seed: 7919 + offset });
+  const random = createSeededRandom(104_729 + offset);
+  const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(v)));
+  const rows: string[] = [];
+  for (let r = 0; r < n; r++) {
+    const row = simulated.rows[r]!;
+    const answers: Record<string, unknown> = {};
+    simulated.itemIds.forEach((id, k) => (answers[id] = id === "complained" ? row[k] === 1 : row[k]!));
+    answers.nps = clamp(((answers.loy_repurchase as number) - 1) * (10 / 9) + (random() - 0.5) * 3, 0, 10);
+    answers.sat_level = clamp(1 + ((answers.sat_overall as number) - 1) * (4 / 9) + (random() - 0.5), 1, 5);
+    if (answers.complained === true) answers.complaint_detail = "Delivery was late.";
+    const hidden = { touchpoint: pick(["store", "web", "call_centre"]), region: pick(["north", "east", "south", "west"]), tier: pick(["standard", "gold", "platinum"]) };
+    const completedAt = now - Math.floor(random() * days * 86_400_000);
+    const i = offset + r;
+    rows.push(
+      `(${sqlText(`rsp_bench_${i}`)}, ${sqlText(survey.organization_id)}, ${sqlText(surveyId)}, ${survey.published_version}, ${sqlText(`bench-${i}`)}, ${sqlText(random() < 0.6 ? "zh-CN" : "en")}, ${sqlText(JSON.stringify(hidden))}, ${sqlText(JSON.stringify(answers))}, 'completed', 4, ${sqlText(hidden.touchpoint)}, ${sqlText(hidden.region)}, ${sqlText(hidden.tier)}, 0, ${completedAt}, ${completedAt}, ${completedAt}, ${completedAt})`,
+    );
+  }
+  const statements = packInserts(
+    env.DB,
+    "INSERT INTO responses (id, organization_id, survey_id, version, submission_id, language, hidden, answers, status, current_page, touchpoint, region, tier, anonymised, created_at, updated_at, completed_at, triggers_evaluated_at) VALUES ",
+    rows,
+  );
+  for (let i = 0; i < statements.length; i += 20) await env.DB.batch(statements.slice(i, i + 20));
+  await env.DB.prepare("UPDATE surveys SET completed_count = completed_count + ? WHERE id = ?").bind(n, surveyId).run();
+  return { inserted: n, ms: performance.now() - started };
+}
+
+/**
+ * bench:query seeding, step 2: the survey_daily_stats rows of the seeded responses, computed by
+ * bench/lib/stats-recompute.ts with the submit path's own bucket and roll-up rules and
+ * encodeMoments (the chaos tests show submit + compaction produce exactly these rows).
+ */
+async function buildStats(env: Env, db: ReturnType<typeof createDb>, surveyId: string) {
+  const started = performance.now();
+  const survey = await env.DB.prepare("SELECT organization_id FROM surveys WHERE id = ?").bind(surveyId).first<{ organization_id: string }>();
+  const { rows, completed } = await recomputeDailyStats(db, surveyId);
+  const values = [...rows.entries()].map(([key, row]) => {
+    const [version, day, touchpoint, region, tier] = key.split("|");
+    return `(${sqlText(survey!.organization_id)}, ${sqlText(surveyId)}, ${version}, ${sqlText(day!)}, ${sqlText(touchpoint!)}, ${sqlText(region!)}, ${sqlText(tier!)}, ${row.n}, ${sqlText(JSON.stringify(row.vector))})`;
+  });
+  await env.DB.prepare("DELETE FROM survey_daily_stats WHERE survey_id = ?").bind(surveyId).run();
+  const statements = packInserts(env.DB, "INSERT INTO survey_daily_stats (organization_id, survey_id, version, day, touchpoint, region, tier, n, vector) VALUES ", values);
+  for (let i = 0; i < statements.length; i += 20) await env.DB.batch(statements.slice(i, i + 20));
+  return { completed, statsRows: values.length, ms: performance.now() - started };
+}
+
+/**
+ * bench:query complaint seeding: copies the organisation's complaints (created through the staff
+ * API, so every column is as the app writes it) `factor - 1` times with new ids and references,
+ * received times shifted back by whole days so the copies span the last 90 days; their timeline
+ * events are copied with them.
+ */
+async function cloneComplaints(env: Env, organizationId: string, factor: number, subjectLike: string) {
+  const started = performance.now();
+  const columns = (await env.DB.prepare("SELECT name FROM pragma_table_info('complaints')").all<{ name: string }>()).results.map((c) => c.name);
+  const eventColumns = (await env.DB.prepare("SELECT name FROM pragma_table_info('complaint_events')").all<{ name: string }>()).results.map((c) => c.name);
+  const timeColumns = new Set(["received_at", "acknowledged_at", "first_responded_at", "closed_at", "acknowledge_due_at", "first_response_due_at", "resolution_due_at", "next_due_at", "created_at", "updated_at"]);
+  for (let k = 1; k < factor; k++) {
+    const shift = (k % 90) * 86_400_000;
+    const expr = (c: string) => {
+      if (c === "id") return `id || '.c${k}'`;
+      if (c === "reference") return `substr(reference, 1, 8) || printf('%06d', ${k} * 10000 + CAST(substr(reference, 9) AS INTEGER))`;
+      if (c === "intake_key") return `CASE WHEN intake_key IS NULL THEN NULL ELSE intake_key || '.c${k}' END`;
+      if (c === "source_response_id") return "NULL";
+      if (timeColumns.has(c)) return `CASE WHEN ${c} IS NULL THEN NULL ELSE ${c} - ${shift} END`;
+      return c;
+    };
+    const eventExpr = (c: string) => (c === "id" ? `id || '.c${k}'` : c === "complaint_id" ? `complaint_id || '.c${k}'` : c === "at" ? `at - ${shift}` : c);
+    await env.DB.batch([
+      env.DB.prepare(`INSERT INTO complaints (${columns.join(", ")}) SELECT ${columns.map(expr).join(", ")} FROM complaints WHERE organization_id = ?1 AND id NOT LIKE '%.c%' AND subject LIKE ?2`).bind(organizationId, subjectLike),
+      env.DB.prepare(`INSERT INTO complaint_events (${eventColumns.join(", ")}) SELECT ${eventColumns.map(eventExpr).join(", ")} FROM complaint_events WHERE organization_id = ?1 AND complaint_id IN (SELECT id FROM complaints WHERE organization_id = ?1 AND id NOT LIKE '%.c%' AND subject LIKE ?2)`).bind(organizationId, subjectLike),
+    ]);
+  }
+  const total = await env.DB.prepare("SELECT count(*) AS n FROM complaints WHERE organization_id = ?").bind(organizationId).first<{ n: number }>();
+  return { complaints: total!.n, ms: performance.now() - started };
+}
+
+/** Where an indices call spends its time: reading + merging the statistics rows vs the PLS estimation. */
+async function profileIndices(env: Env, db: ReturnType<typeof createDb>, surveyId: string, from: string | undefined, to: string | undefined, repeat: number) {
+  const survey = await env.DB.prepare("SELECT organization_id, published_version FROM surveys WHERE id = ?").bind(surveyId).first<{ organization_id: string; published_version: number }>();
+  const definition = await loadVersionDefinition(db, surveyId, survey!.published_version);
+  const range = { from, to };
+  const rowStats = await env.DB.prepare(
+    "SELECT count(*) AS n, sum(length(vector)) AS bytes FROM survey_daily_stats WHERE survey_id = ?1 AND day >= coalesce(?2, '') AND day <= coalesce(?3, '9999') AND touchpoint = '*' AND region = '*' AND tier = '*'",
+  )
+    .bind(surveyId, from ?? null, to ?? null)
+    .first<{ n: number; bytes: number }>();
+  const time = async <T,>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> => {
+    let value!: T;
+    const started = performance.now();
+    for (let i = 0; i < repeat; i++) value = await fn();
+    return { ms: (performance.now() - started) / repeat, value };
+  };
+  const sql = await time(() => env.DB.prepare("SELECT day, n, vector FROM survey_daily_stats WHERE survey_id = ?1 AND day >= coalesce(?2, '') AND day <= coalesce(?3, '9999') AND touchpoint = '*' AND region = '*' AND tier = '*'").bind(surveyId, from ?? null, to ?? null).all());
+  const load = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}));
+  const pls = await time(() => computeSurveyIndices(definition, load.value[0]!.moments, { scheme: "path" }));
+  const periods = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}, { period: periodOf("month") }));
+  const fixed = await time(() => periods.value.map((p) => indicesWithFixedWeights(pls.value.indices!, p.moments)));
+  const split = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}, { splitBy: "touchpoint" }));
+  return {
+    rows: rowStats!.n,
+    vectorKB: Math.round((rowStats!.bytes ?? 0) / 1024),
+    steps: [
+      { step: "raw D1 read of the all-segments rows (no parsing)", ms: sql.ms },
+      { step: "loadMergedStats: read + JSON.parse + sum + decode", ms: load.ms },
+      { step: "computeSurveyIndices (PLS path model, drivers, KPIs)", ms: pls.ms },
+      { step: "trend: loadMergedStats by month (second read)", ms: periods.ms },
+      { step: "trend: indices with fixed weights per month", ms: fixed.ms },
+      { step: "segments: loadMergedStats split by touchpoint (exact cells)", ms: split.ms },
+    ],
+  };
 }

@@ -39,6 +39,18 @@ app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
 
 // better-auth answers sign-up, sign-in, sign-out, sessions and organisation management itself.
+/**
+ * better-auth's organisation endpoints that change members, roles, invitations or teams do not
+ * know Feedloop's no-escalation rule (a manager could invite an admin). Those changes go through
+ * /api/organisation/*, which checks canGrantRole; over HTTP only these read/select calls remain.
+ */
+const ALLOWED_AUTH_ORGANIZATION_CALLS = new Set(["set-active", "list", "get-full-organization", "get-active-member", "check-slug", "create"]);
+app.on(["GET", "POST"], "/api/auth/organization/:call", async (c, next) => {
+  if (!ALLOWED_AUTH_ORGANIZATION_CALLS.has(c.req.param("call"))) {
+    throw new ProblemError("not-found", "Manage members, roles and invitations through /api/organisation (see the OpenAPI document).");
+  }
+  await next();
+});
 app.on(["GET", "POST"], "/api/auth/*", (c) => getAuth(c.env).handler(c.req.raw));
 
 app.route("/", healthRoutes);

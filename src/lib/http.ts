@@ -2,8 +2,8 @@ import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 import { ProblemError } from "./problem";
 
-/** Largest request body accepted anywhere (a full survey answer set is a few KiB; a CSV import is the outlier). */
-export const MAX_BODY_BYTES = 1_048_576;
+/** Largest request body accepted anywhere: the 2 MB customer-list CSV import is the outlier (a survey answer set is a few KiB). */
+export const MAX_BODY_BYTES = 2_200_000;
 /** Public submit endpoints accept far less: 64 answers × 5,000 characters of text fit comfortably. */
 export const MAX_PUBLIC_BODY_BYTES = 262_144;
 

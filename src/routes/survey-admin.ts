@@ -13,6 +13,7 @@ import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importInvitations, invitationExportR
 import { addResponseNote, listResponseNotes, setResponseTags, surveyFunnel } from "../db/queries/response-admin";
 import { iterateResponses } from "../db/queries/response-list";
 import { enqueueOutbox } from "../db/queries/outbox";
+import { auditInsert } from "../db/queries/audit";
 import { listAnswerSlots, type SurveyDefinition } from "../domain/survey/definition";
 import { localize } from "../domain/survey/localization";
 import { createRouter, problemResponses } from "../lib/openapi";
@@ -350,6 +351,8 @@ export const surveyAdminRoutes = createRouter()
     const definition = await liveDefinition(db, survey);
     const chunks: string[] = [];
     for await (const row of invitationExportRows(db, organizationId, survey.id, definition.hiddenFields.map((h) => h.id), new Date())) chunks.push(csvLine(row));
+    // The list holds customers' e-mail addresses: who took it is recorded.
+    await auditInsert(db, c.get("principal"), { action: "invitations.exported", targetType: "survey", targetId: survey.id, data: { rows: chunks.length - 1 } }).run();
     return c.body(chunks.join(""), 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${survey.slug}-invitations.csv"`,
@@ -423,6 +426,7 @@ export const surveyAdminRoutes = createRouter()
       }
     }
     const bytes = buildXlsx({ name: "Responses", header, rows });
+    await auditInsert(db, c.get("principal"), { action: "responses.exported", targetType: "survey", targetId: survey.id, data: { format: "xlsx", rows: rows.length } }).run();
     return c.body(bytes.buffer as ArrayBuffer, 200, {
       "content-type": XLSX_CONTENT_TYPE,
       "content-disposition": `attachment; filename="${survey.slug}-responses.xlsx"`,

@@ -100,3 +100,15 @@ describe("staff authentication", () => {
     expect(res.headers.get("content-type")).toContain("application/problem+json");
   });
 });
+
+describe("better-auth's own organisation endpoints", () => {
+  it("refuses member, role and invitation changes over HTTP, so the no-escalation rule cannot be bypassed", async () => {
+    for (const call_ of ["invite-member", "update-member-role", "remove-member", "add-member", "create-team"]) {
+      const res = await call(`/api/auth/organization/${call_}`, json("POST", { email: "x@example.com", role: "admin" }, { cookie: a.cookies.manager }));
+      expect(res.status, call_).toBe(404);
+      expect(res.headers.get("content-type")).toContain("application/problem+json");
+    }
+    const invitations = await (await import("cloudflare:test")).env.DB.prepare("select count(*) as n from invitation where email = 'x@example.com'").first<{ n: number }>();
+    expect(invitations!.n).toBe(0);
+  });
+});

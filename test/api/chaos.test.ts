@@ -9,8 +9,9 @@
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bearer, call, db, json } from "./helpers";
-import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
+import { bearer, db } from "./helpers";
+import { acsiAnswers, newSubmissionId } from "./fixtures";
+import { directCall as call, directSubmit as submit, jsonInit as json, publishedSurvey as createPublishedSurvey } from "./direct";
 import { ensureOrganisation } from "../../src/db/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 import { compactSurveyStats } from "../../src/db/queries/stats-compaction";

@@ -39,6 +39,7 @@ const BuilderStartPage = lazyPage(() => import("./pages/builder/Start").then((m)
 const BuilderPage = lazyPage<{ id: string }>(() => import("./pages/builder/Builder").then((m) => m.BuilderPage));
 const DistributionPage = lazyPage<{ id: string }>(() => import("./pages/builder/Distribution").then((m) => m.DistributionPage));
 const AdminPage = lazyPage<{ section: string }>(() => import("./pages/admin/Admin").then((m) => m.AdminPage));
+const InvitePage = lazyPage<{ id: string }>(() => import("./pages/admin/Invite").then((m) => m.InvitePage));
 
 type NavItem = { to: string; label: MessageKey; min: Role };
 const NAV: NavItem[] = [
@@ -122,8 +123,10 @@ function LangSwitch() {
 
 function SignedOut() {
   const { path, query } = useLocation();
+  // An invitation link must work for someone who has no account yet: the page offers sign-up.
+  const invite = match("/invite/:id", path);
   useEffect(() => {
-    if (path !== "/sign-in") {
+    if (path !== "/sign-in" && !invite) {
       const next = location.pathname + location.search;
       navigate(`${BASE}/sign-in${next.startsWith(BASE) && path !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`, { replace: true });
     }
@@ -135,7 +138,7 @@ function SignedOut() {
         <LangSwitch />
       </header>
       <main id="main" class="main main-narrow">
-        <SignInPage next={query.get("next")} />
+        {invite ? <InvitePage id={invite.id!} /> : <SignInPage next={query.get("next")} />}
       </main>
     </>
   );
@@ -227,6 +230,7 @@ function Routes() {
   if ((m = match("/surveys/:id/distribution", path))) return can(me, "invitations:write") ? <DistributionPage id={m.id!} /> : <Forbidden />;
   if (path === "/admin") return atLeast(me.role, "manager") ? <Redirect to="/admin/members" /> : <Forbidden />;
   if ((m = match("/admin/:section", path))) return atLeast(me.role, "manager") ? <AdminPage section={m.section!} /> : <Forbidden />;
+  if ((m = match("/invite/:id", path))) return <InvitePage id={m.id!} />;
   if (path === "/complaints") return can(me, "complaints:read") ? <ComplaintsPage /> : <Forbidden />;
   if ((m = match("/complaints/:id", path))) return can(me, "complaints:read") ? <ComplaintPage id={m.id!} /> : <Forbidden />;
   if (path === "/settings/api-keys") return can(me, "apikeys:manage") ? <ApiKeysPage /> : <Forbidden />;

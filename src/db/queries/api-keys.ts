@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import type { Role } from "../../domain/permissions";
 import { apiKeys } from "../schema";
@@ -60,13 +60,19 @@ export async function createApiKey(
 }
 
 export async function revokeApiKey(db: Db, principal: Principal, id: string): Promise<boolean> {
-  const [updated] = await db.batch([
-    db
-      .update(apiKeys)
-      .set({ revokedAt: new Date() })
-      .where(and(eq(apiKeys.id, id), eq(apiKeys.organizationId, principal.organizationId), isNull(apiKeys.revokedAt)))
-      .returning({ id: apiKeys.id }),
-    auditInsert(db, principal, { action: "api_key.revoked", targetType: "api_key", targetId: id }),
+  // The audit row is written only when this statement revoked a key of the caller's organisation
+  // (`changes()` of the UPDATE just before it in the batch): an unknown, foreign or already revoked
+  // id answers 404 and leaves no "api_key.revoked" record behind.
+  const d1 = db.$client;
+  const now = Date.now();
+  const [updated] = await d1.batch([
+    d1.prepare("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND organization_id = ?3 AND revoked_at IS NULL").bind(now, id, principal.organizationId),
+    d1
+      .prepare(
+        `INSERT INTO audit_log (id, organization_id, actor_kind, actor_id, action, target_type, target_id, data, at)
+         SELECT ?1, ?2, ?3, ?4, 'api_key.revoked', 'api_key', ?5, NULL, ?6 WHERE changes() > 0`,
+      )
+      .bind(newId("aud"), principal.organizationId, principal.kind, principal.id, id, now),
   ]);
-  return updated.length > 0;
+  return (updated?.meta.changes ?? 0) > 0;
 }

@@ -158,6 +158,20 @@ const en = {
   "a.apiKey": "API key",
   "a.system": "system",
   "a.filterActor": "Only this actor",
+  "i.title": "Join an organisation",
+  "i.intro": "{org} invites {email} to join Feedloop as {role}.",
+  "i.notPending": "This invitation can no longer be used ({status}). Ask for a new one.",
+  "i.wrongUser": "You are signed in as {me}, but the invitation is for {email}. Sign out, then open the link again.",
+  "i.expires": "Valid until {date}.",
+  "i.createAccount": "Create your account for this address:",
+  "i.name": "Your name",
+  "i.nameRequired": "Enter your name.",
+  "i.password": "Password",
+  "i.passwordHint": "At least 10 characters.",
+  "i.passwordShort": "Use at least 10 characters.",
+  "i.accept": "Join {org}",
+  "i.signUpAndAccept": "Create account and join",
+  "i.haveAccount": "Already have an account? Sign in first.",
 };
 
 export type AKey = keyof typeof en;
@@ -319,6 +333,20 @@ const zhCN: Record<AKey, string> = {
   "a.apiKey": "API 密钥",
   "a.system": "系统",
   "a.filterActor": "只看此操作者",
+  "i.title": "加入组织",
+  "i.intro": "{org} 邀请 {email} 以{role}身份加入 Feedloop。",
+  "i.notPending": "此邀请已无法使用（{status}）。请联系对方重新邀请。",
+  "i.wrongUser": "您当前以 {me} 登录，但邀请是发给 {email} 的。请退出登录后重新打开链接。",
+  "i.expires": "有效期至 {date}。",
+  "i.createAccount": "为此邮箱创建账号：",
+  "i.name": "您的姓名",
+  "i.nameRequired": "请输入姓名。",
+  "i.password": "密码",
+  "i.passwordHint": "至少 10 个字符。",
+  "i.passwordShort": "请至少使用 10 个字符。",
+  "i.accept": "加入 {org}",
+  "i.signUpAndAccept": "创建账号并加入",
+  "i.haveAccount": "已有账号？请先登录。",
 };
 
 export const useT = makeLocalT(en, zhCN);

@@ -70,9 +70,9 @@ export function BuilderPage({ id }: { id: string }) {
       <p class="crumbs">
         <Link to={`/surveys/${encodeURIComponent(id)}`}>← {t("b.backToSurvey")}</Link>
       </p>
-      {survey.loading && !survey.data && <Loading />}
+      {survey.loading && survey.data?.id !== id && <Loading />}
       <ErrorAlert error={survey.error} onRetry={survey.reload} />
-      {survey.data && <Editor key={survey.data.id} initial={survey.data} />}
+      {survey.data && survey.data.id === id && <Editor key={survey.data.id} initial={survey.data} />}
     </>
   );
 }

@@ -5,7 +5,13 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { useT } from "./messages";
+import { makeLocalT } from "./local-i18n";
+
+// Own two strings, so the admin pages using this dialog do not load the builder's dictionary.
+const useT = makeLocalT(
+  { "dlg.cancel": "Cancel", "dlg.typeToConfirm": "Type {text} to confirm" },
+  { "dlg.cancel": "取消", "dlg.typeToConfirm": "输入 {text} 以确认" },
+);
 
 export type ConfirmRequest = {
   title: string;

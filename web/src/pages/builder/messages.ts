@@ -313,8 +313,6 @@ const en = {
   "dist.statusIntro": "Each invitation is not opened, opened, started, completed or expired. The export lists them all (without links).",
   "dist.statusCsv": "Export status (CSV)",
 
-  "dlg.cancel": "Cancel",
-  "dlg.typeToConfirm": "Type {text} to confirm",
 };
 
 export type BKey = keyof typeof en;
@@ -631,8 +629,6 @@ const zhCN: Record<BKey, string> = {
   "dist.statusIntro": "每个邀请的状态为未打开、已打开、已开始、已完成或已过期。导出文件列出全部邀请（不含链接）。",
   "dist.statusCsv": "导出状态（CSV）",
 
-  "dlg.cancel": "取消",
-  "dlg.typeToConfirm": "输入 {text} 以确认",
 };
 
 export const useT = makeLocalT(en, zhCN);

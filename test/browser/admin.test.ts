@@ -1,0 +1,170 @@
+/**
+ * Organisation administration in the staff app: the no-escalation rule as the UI shows it, staff
+ * invitations (and the server's refusal shown as such), role changes and deactivation, the
+ * organisation's settings, webhooks with their secret shown once, and the filterable audit log.
+ */
+import { describe, expect, inject, it } from "vitest";
+import type { Page } from "playwright-core";
+import { launchBrowser } from "./browser";
+
+const origin = inject("origin");
+const seed = inject("seed");
+const apiKey = inject("demoApiKey");
+
+async function signIn(page: Page, role: string) {
+  const account = seed.accounts.find((a) => a.role === role);
+  if (!account) throw new Error(`no demo ${role}`);
+  await page.goto(`${origin}/app/sign-in`);
+  await page.fill("#email", account.email);
+  await page.fill("#password", seed.password);
+  await page.click("button[type=submit]");
+  await page.waitForURL((url) => !url.pathname.endsWith("/sign-in"));
+}
+
+async function staffApi<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const res = await fetch(`${origin}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+}
+
+type Member = { id: string; email: string; role: string; name: string };
+
+describe("organisation administration", () => {
+  it("a manager can invite staff but is offered no role above their own; a refused invitation shows the server's reason", async () => {
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/admin/members`);
+      const table = page.locator("[data-testid=members-table]");
+      await table.locator("tbody tr").first().waitFor();
+      // Managers see members but cannot change roles or deactivate anyone.
+      expect(await table.locator("select").count()).toBe(0);
+      expect(await table.getByRole("button", { name: "Deactivate" }).count()).toBe(0);
+      // Admin-only sections are not offered.
+      const tabs = await page.locator("nav.tabs a").allTextContents();
+      expect(tabs).toEqual(["Members and roles", "Organisation"]);
+      expect(await page.locator("#inv-staff-role option").allTextContents()).toEqual(["Viewer", "Staff", "Manager"]);
+
+      const email = `new-staff-${Date.now().toString(36)}@example.com`;
+      await page.fill("#inv-staff-email", email);
+      await page.selectOption("#inv-staff-role", "staff");
+      await page.getByRole("button", { name: "Send invitation" }).click();
+      await page.getByText(`Invitation sent to ${email}.`).waitFor();
+      await page.locator("code", { hasText: "/app/invite/" }).waitFor();
+      await page.locator("td", { hasText: email }).waitFor();
+
+      // An existing member cannot be invited again: the server's problem is shown.
+      await page.fill("#inv-staff-email", "viewer@demo.feedloop.test");
+      await page.getByRole("button", { name: "Send invitation" }).click();
+      await page.locator(".alert-error").getByText(/already/i).waitFor();
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it("an admin changes a role and deactivates a member who joined by invitation", async () => {
+    // A colleague joins through an invitation (sign-up and accept over the API).
+    const email = `joiner-${Date.now().toString(36)}@example.com`;
+    const invitation = await (async () => {
+      const page = await launchBrowser();
+      try {
+        const p = await page.context.newPage();
+        await signIn(p, "admin");
+        return await p.evaluate(async (address) => {
+          const res = await fetch("/api/organisation/invitations", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: address, role: "viewer" }) });
+          return (await res.json()) as { id: string };
+        }, email);
+      } finally {
+        await page.close();
+      }
+    })();
+    const signUp = await fetch(`${origin}/api/auth/sign-up/email`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin },
+      body: JSON.stringify({ email, password: "joiner-password-2026", name: "New Joiner" }),
+    });
+    expect(signUp.status, await signUp.clone().text()).toBe(200);
+    const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const accept = await fetch(`${origin}/api/staff-invitations/${invitation.id}/accept`, { method: "POST", headers: { cookie, origin } });
+    expect(accept.status, await accept.clone().text()).toBe(200);
+
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await signIn(page, "admin");
+      await page.goto(`${origin}/app/admin/members`);
+      const row = page.locator(`tr[data-member="${email}"]`);
+      await row.waitFor();
+      // The owner row is not editable by an admin; the admin's own row neither.
+      expect(await page.locator('tr[data-member="owner@demo.feedloop.test"] select').count()).toBe(0);
+      expect(await page.locator('tr[data-member="admin@demo.feedloop.test"] select').count()).toBe(0);
+      expect(await row.locator("select option").allTextContents()).toEqual(["Viewer", "Staff", "Manager", "Admin"]);
+      await row.locator("select").selectOption("staff");
+      await page.getByText("New Joiner is now Staff.").waitFor();
+      const members = await staffApi<{ items: Member[] }>("GET", "/api/organisation/members");
+      expect(members.items.find((m) => m.email === email)?.role).toBe("staff");
+
+      await row.getByRole("button", { name: "Deactivate" }).click();
+      await page.locator("[data-testid=confirm-dialog] button[type=submit]").click();
+      await page.getByText(/New Joiner was deactivated/).waitFor();
+      await row.waitFor({ state: "detached" });
+    } finally {
+      await browser.close();
+    }
+    const after = await staffApi<{ items: Member[] }>("GET", "/api/organisation/members");
+    expect(after.items.some((m) => m.email === email)).toBe(false);
+  });
+
+  it("an admin edits the organisation settings, adds a webhook (secret shown once) and finds it in the audit log", async () => {
+    const original = await staffApi<Record<string, unknown>>("GET", "/api/organisation/settings");
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await signIn(page, "admin");
+
+      await page.goto(`${origin}/app/admin/organisation`);
+      await page.locator("#org-tz").waitFor();
+      await page.fill("#org-tz", "Not/AZone");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      // The server's validation message appears next to the field.
+      await page.locator("#org-tz-error").waitFor();
+      await page.fill("#org-tz", "Asia/Shanghai");
+      await page.fill("#org-fatigue", "45");
+      await page.getByRole("button", { name: "Save settings" }).click();
+      await page.getByText("Settings saved.").waitFor();
+      const saved = await staffApi<{ timeZone: string; fatigueDays: number }>("GET", "/api/organisation/settings");
+      expect(saved).toMatchObject({ timeZone: "Asia/Shanghai", fatigueDays: 45 });
+
+      await page.goto(`${origin}/app/admin/webhooks`);
+      const url = `http://127.0.0.1:9/hook-${Date.now().toString(36)}`;
+      await page.fill("#wh-url", url);
+      await page.getByRole("button", { name: "Add endpoint" }).click();
+      const secret = page.locator("[data-testid=webhook-secret] code");
+      await secret.waitFor();
+      expect(await secret.textContent()).toMatch(/^whsec_.{20,}/);
+      const listed = page.locator(".a-endpoint", { hasText: url });
+      await listed.waitFor();
+      // In the list only the secret's first characters are shown.
+      expect(await listed.textContent()).toContain("…");
+      await listed.getByRole("button", { name: "Delivery log" }).click();
+      await page.getByText("No delivery attempts yet.").waitFor();
+      await page.locator("dialog.drawer").getByRole("button", { name: "Close" }).click();
+      await listed.getByRole("button", { name: "Disable" }).click();
+      await listed.getByText("Disabled").waitFor();
+
+      await page.goto(`${origin}/app/admin/audit?action=webhook.*`);
+      const audit = page.locator("[data-testid=audit-table]");
+      await audit.getByText("webhook.created").first().waitFor();
+      await audit.getByText("webhook.updated").first().waitFor();
+      expect(await audit.getByText("organization.settings_updated").count()).toBe(0);
+    } finally {
+      await browser.close();
+      await staffApi("PATCH", "/api/organisation/settings", { timeZone: original.timeZone, fatigueDays: original.fatigueDays });
+    }
+  });
+});
