@@ -28,6 +28,10 @@ import { clientIp, enforcePublicRateLimit } from "../lib/rate-limit";
 import { randomSecret } from "../lib/ids";
 import { ProblemError } from "../lib/problem";
 import { htmlDocument, MessagePage, SurveyPageView } from "./survey-page-views";
+import { eq } from "drizzle-orm";
+import { organization } from "../db/schema";
+import { evaluateComplaintTriggers } from "../domain/complaints/triggers";
+import { surveyTriggerRules } from "../db/queries/complaints-triggers";
 
 const SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const SECRET = /^[A-Za-z0-9_-]{8,200}$/;
@@ -107,10 +111,29 @@ function renderPage(
   );
 }
 
-function thankYouPage(c: Context<AppEnv>, definition: SurveyDefinition, language: string) {
+function thankYouPage(c: Context<AppEnv>, definition: SurveyDefinition, language: string, complaintFormUrl?: string) {
   const strings = uiStringsFor(language);
   const message = definition.thankYou ? localize(definition.thankYou, language, definition.defaultLanguage) : strings.thankYouDefault;
-  return html(c, htmlDocument({ language, title: strings.thankYouTitle, body: <MessagePage title={strings.thankYouTitle} message={message} /> }));
+  const followUp = complaintFormUrl ? (
+    <p class="notice">
+      <a href={complaintFormUrl}>
+        {language === "zh-CN" ? "很抱歉给您带来不好的体验。如希望我们跟进处理，请在此提交投诉，我们会承诺处理时限并及时回复您。" : "We are sorry your experience fell short. If you would like us to follow up, tell us here: we will promise a deadline and keep you informed."}
+      </a>
+    </p>
+  ) : null;
+  return html(
+    c,
+    htmlDocument({
+      language,
+      title: strings.thankYouTitle,
+      body: (
+        <>
+          <MessagePage title={strings.thankYouTitle} message={message} />
+          {followUp}
+        </>
+      ),
+    }),
+  );
 }
 
 function pageUrl(slug: string, ctx: { language: string; token?: string; resume?: string }, pageId?: string) {
@@ -264,13 +287,18 @@ export const surveyPageRoutes = new Hono<AppEnv>()
       }
       throw error;
     }
-    return c.redirect(`/s/${slug}/thanks?lang=${encodeURIComponent(language)}`, 303);
+    // An answer that will raise a complaint (a detractor, "very dissatisfied", "I complained"): the
+    // respondent of a public link left no contact, so offer the complaint form to follow it up.
+    const followUp = invitation === null && evaluateComplaintTriggers(surveyTriggerRules(open.survey, open.definition), final.normalized, hidden).complaint !== null;
+    return c.redirect(`/s/${slug}/thanks?lang=${encodeURIComponent(language)}${followUp ? "&followup=1" : ""}`, 303);
   })
   .get("/s/:slug/thanks", async (c) => {
     const slug = c.req.param("slug");
-    const language = requestLanguage(c, c.req.query("lang"));
     const survey = SLUG.test(slug) ? await findSurveyBySlug(c.get("db"), slug) : undefined;
-    if (!survey?.publishedVersion) return accessErrorPage(c, new SurveyAccessError("unknown", "not-found", "Unknown survey."), language);
+    if (!survey?.publishedVersion) return accessErrorPage(c, new SurveyAccessError("unknown", "not-found", "Unknown survey."), requestLanguage(c, c.req.query("lang")));
     const definition = await loadVersionDefinition(c.get("db"), survey.id, survey.publishedVersion);
-    return thankYouPage(c, definition, pickLanguage(definition, c.req.query("lang"), c.req.header("accept-language")));
+    const language = pickLanguage(definition, c.req.query("lang"), c.req.header("accept-language"));
+    if (c.req.query("followup") !== "1") return thankYouPage(c, definition, language);
+    const org = await c.get("db").query.organization.findFirst({ where: eq(organization.id, survey.organizationId), columns: { slug: true } });
+    return thankYouPage(c, definition, language, org ? `/complaints/new?org=${encodeURIComponent(org.slug)}&survey=${encodeURIComponent(slug)}&lang=${encodeURIComponent(language)}` : undefined);
   });

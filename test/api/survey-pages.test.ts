@@ -119,3 +119,12 @@ describe("server-rendered survey pages", () => {
     expect(againHtml).toMatch(/Thank you|already been used/);
   });
 });
+
+describe("closing the loop from a public link", () => {
+  it("offers the complaint form on the thank-you page when the answers will raise a complaint", async () => {
+    const unhappy = await answerWithoutJavaScript(`/s/${survey.slug}?lang=en`, acsiAnswers({ nps: 2, complained: true, complaint_detail: "Broken on arrival" }));
+    expect(unhappy.html).toContain("/complaints/new?org=pages-a");
+    const happy = await answerWithoutJavaScript(`/s/${survey.slug}?lang=en`, acsiAnswers());
+    expect(happy.html).not.toContain("/complaints/new");
+  });
+});

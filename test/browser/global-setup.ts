@@ -42,12 +42,18 @@ export default async function setup(project: TestProject) {
     ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", `PUBLIC_ORIGIN:${origin}`],
     { stdio: ["ignore", "ignore", "inherit"], env, detached: true },
   );
-  await waitForHealth(origin, 90_000);
-  const seed = await fetch(`${origin}/__dev/seed`, { method: "POST", headers: { "x-seed-key": vars.DEMO_API_KEY! } });
-  if (!seed.ok) throw new Error(`seed failed: ${seed.status} ${await seed.text()}`);
-  project.provide("origin", origin);
-  project.provide("demoApiKey", vars.DEMO_API_KEY!);
-  project.provide("seed", (await seed.json()) as SeedSummary);
+  try {
+    await waitForHealth(origin, 90_000);
+    const seed = await fetch(`${origin}/__dev/seed`, { method: "POST", headers: { "x-seed-key": vars.DEMO_API_KEY! } });
+    if (!seed.ok) throw new Error(`seed failed: ${seed.status} ${await seed.text()}`);
+    project.provide("origin", origin);
+    project.provide("demoApiKey", vars.DEMO_API_KEY!);
+    project.provide("seed", (await seed.json()) as SeedSummary);
+  } catch (error) {
+    // A failed start must not leave the detached wrangler dev running.
+    await teardown();
+    throw error;
+  }
   // With a default export vitest ignores a named `teardown`: return it instead.
   return teardown;
 }
