@@ -23,11 +23,14 @@ import { handleResponseCompleted } from "../src/jobs/response-completed";
 // @ts-expect-error -- plain JS Worker, no types
 import baseline from "./baseline-worker.js";
 
-type Env = { DB: D1Database };
+type Env = { DB: D1Database } & Record<string, unknown>;
 
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, baseEnv: Env): Promise<Response> {
     const url = new URL(request.url);
+    // ?db=<binding> picks another D1 binding (the sharding test binds one helper to several databases).
+    const binding = url.searchParams.get("db");
+    const env: Env = binding ? { ...baseEnv, DB: baseEnv[binding] as D1Database } : baseEnv;
     const db = createDb(env.DB);
     const surveyId = url.searchParams.get("survey") ?? "";
     if (url.pathname === "/compact") {
@@ -43,10 +46,19 @@ export default {
     if (url.pathname === "/followup") {
       // The queue consumer's per-response work (complaint triggers, webhooks), run directly.
       const started = performance.now();
-      const ids = (await env.DB.prepare("SELECT id FROM responses WHERE survey_id = ? AND status = 'completed' AND triggers_evaluated_at IS NULL").bind(surveyId).all<{ id: string }>()).results;
-      const noQueue = { ...env, EVENTS: { send: async () => undefined, sendBatch: async () => undefined } } as never;
-      for (const { id } of ids) await handleResponseCompleted(db, noQueue, id, new Date());
-      return Response.json({ handled: ids.length, ms: performance.now() - started });
+      const limit = Number(url.searchParams.get("limit") ?? 1_000_000);
+      const ids = (await env.DB.prepare("SELECT id FROM responses WHERE survey_id = ? AND status = 'completed' AND triggers_evaluated_at IS NULL LIMIT ?").bind(surveyId, limit).all<{ id: string }>()).results;
+      const stats: D1Stats = { calls: 0, ms: 0, statements: 0, rowsRead: 0, rowsWritten: 0 };
+      const DB = instrumentD1(env.DB, stats);
+      const noQueue = { ...env, DB, EVENTS: { send: async () => undefined, sendBatch: async () => undefined } } as never;
+      const timedDb = createDb(DB);
+      for (const { id } of ids) await handleResponseCompleted(timedDb, noQueue, id, new Date());
+      const n = Math.max(1, ids.length);
+      return Response.json({
+        handled: ids.length,
+        ms: performance.now() - started,
+        perResponse: { d1Calls: stats.calls / n, statements: stats.statements / n, msInD1: stats.ms / n, rowsRead: stats.rowsRead / n, rowsWritten: stats.rowsWritten / n },
+      });
     }
     if (url.pathname === "/seed-responses") {
       const p = url.searchParams;

@@ -370,8 +370,15 @@ async function main() {
       } while (Date.now() < deadline);
       console.log(`  queue consumer: ${open === 0 ? "all" : `${stored.length - open} of ${stored.length}`} completed responses had their follow-up work done${open ? " within 20 s after the load (the cron sweep catches the rest)" : ""}`);
     } else {
-      const followup = (await (await app.fetchWorker("helper", `/followup?survey=${survey.id}`, { method: "POST" })).json()) as { handled: number; ms: number };
-      console.log(`  follow-up work (the consumer's handleResponseCompleted, run directly): ${followup.handled} responses in ${(followup.ms / 1000).toFixed(1)} s (${Math.round(followup.handled / (followup.ms / 1000))}/s)`);
+      const followup = (await (await app.fetchWorker("helper", `/followup?survey=${survey.id}&limit=500`, { method: "POST" })).json()) as {
+        handled: number;
+        ms: number;
+        perResponse: { d1Calls: number; statements: number; msInD1: number; rowsRead: number; rowsWritten: number };
+      };
+      const per = followup.perResponse;
+      console.log(
+        `  follow-up work (the consumer's handleResponseCompleted, run directly on a sample): ${followup.handled} responses in ${(followup.ms / 1000).toFixed(1)} s (${Math.round(followup.handled / (followup.ms / 1000))}/s); per response ${per.d1Calls.toFixed(1)} D1 calls, ${per.statements.toFixed(1)} statements, ${per.rowsRead.toFixed(0)} rows read, ${per.rowsWritten.toFixed(0)} written, ${per.msInD1.toFixed(1)} ms in D1`,
+      );
       summary.followup = followup;
     }
 

@@ -161,11 +161,25 @@ async function main() {
     console.log(`\n${table(rows)}\n`);
     const profile = await helper<{ rows: number; vectorKB: number; steps: { step: string; ms: number }[] }>(`/profile-indices?survey=${survey.id}&from=${from}&to=${to}&repeat=5`);
     console.log(`Where an indices call goes (one year: ${profile.rows} all-segments rows, ${profile.vectorKB} KB of JSON vectors; in-Worker, ms):\n${table(profile.steps.map((p) => ({ step: p.step, ms: p.ms.toFixed(1) })))}\n`);
+    // One full CSV export of the 100,000 responses (the heaviest single staff call; paged reads).
+    let exportResult: { ms: number; status: number; lines: number } | null = null;
+    if (process.env.BENCH_QUERY_EXPORT !== "0") {
+      const t0 = performance.now();
+      try {
+        const res = await fetch(new URL(`${s}/responses/export.csv`, app.url), { headers: { authorization: `Bearer ${BENCH_API_KEY}` }, signal: AbortSignal.timeout(180_000) });
+        const text = await res.text();
+        exportResult = { ms: performance.now() - t0, status: res.status, lines: text.split("\n").length - 2 };
+        console.log(`CSV export of the survey: ${res.status}, ${exportResult.lines.toLocaleString("en")} rows in ${(exportResult.ms / 1000).toFixed(1)} s`);
+        if (res.status !== 200) failures.push(`export: ${res.status} ${text.slice(0, 300)}`);
+      } catch (error) {
+        console.log(`CSV export of the survey: no answer within 180 s (${String(error)})`);
+      }
+    }
     console.log(`(load average: ${loadavg().map((l) => l.toFixed(1)).join(" ")}; "server ms" is the indices endpoint's own computeMs)`);
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
     writeFileSync(
       join(ROOT, "bench/results/query.json"),
-      JSON.stringify({ date: new Date().toISOString(), responses: RESPONSES, complaints: cloned.complaints, statsRows: stats.statsRows, runs: RUNS, loadavg: loadavg(), results: rows, indicesProfile: profile, failures }, null, 2),
+      JSON.stringify({ date: new Date().toISOString(), responses: RESPONSES, complaints: cloned.complaints, statsRows: stats.statsRows, runs: RUNS, loadavg: loadavg(), results: rows, indicesProfile: profile, export: exportResult, failures }, null, 2),
     );
     for (const f of failures) console.error(`  ✗ ${f}`);
     console.log(`${failures.length === 0 ? "All calls answered correctly." : `${failures.length} check(s) FAILED.`} (${((Date.now() - started) / 1000).toFixed(0)} s; figures in bench/results/query.json)`);

@@ -37,6 +37,10 @@ app.use("*", async (c, next) => {
 app.use("*", securityHeaders);
 app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
+// The server-rendered public forms (survey pages, complaint form and status page) are as public as
+// /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.
+app.use("/s/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
+app.use("/complaints/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 
 // better-auth answers sign-up, sign-in, sign-out, sessions and organisation management itself.
 /**

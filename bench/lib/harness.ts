@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 import { Miniflare, type WorkerOptions } from "miniflare";
 // @ts-expect-error -- plain ESM helper shared with the start script
@@ -22,23 +22,22 @@ export function quietEnv(): NodeJS.ProcessEnv {
 }
 
 /** `wrangler deploy --dry-run --outdir`: the exact bundle a deploy would upload. */
-export function bundleWorker(): string {
+export function bundleWorker(outDir = BUNDLE_DIR): string {
   // The Worker's [assets] directory must exist for wrangler to bundle.
   if (!existsSync(join(ROOT, "dist/web/index.html"))) {
     const vite = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { cwd: ROOT, env: quietEnv(), stdio: "inherit" });
     if (vite.status !== 0) throw new Error("vite build failed");
   }
-  rmSync(BUNDLE_DIR, { recursive: true, force: true });
-  const result = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", BUNDLE_DIR], { cwd: ROOT, env: quietEnv(), encoding: "utf8" });
+  rmSync(outDir, { recursive: true, force: true });
+  const result = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outDir], { cwd: ROOT, env: quietEnv(), encoding: "utf8" });
   if (result.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${result.stdout}\n${result.stderr}`);
-  const entry = readdirSync(BUNDLE_DIR).find((f) => f.endsWith(".js"));
-  if (!entry) throw new Error(`no bundle in ${BUNDLE_DIR}`);
-  return join(BUNDLE_DIR, entry);
+  const entry = readdirSync(outDir).find((f) => f.endsWith(".js"));
+  if (!entry) throw new Error(`no bundle in ${outDir}`);
+  return join(outDir, entry);
 }
 
 /** The bench helper Worker (compaction, statistics check, seeding), bundled with esbuild. */
-export async function bundleHelper(): Promise<string> {
-  const out = join(ROOT, ".wrangler/bench-helper/helper.js");
+export async function bundleHelper(out = join(ROOT, ".wrangler/bench-helper/helper.js")): Promise<string> {
   await build({
     entryPoints: [join(ROOT, "bench/helper-worker.ts")],
     outfile: out,
@@ -80,15 +79,18 @@ export type BenchWorkers = {
   fetchWorker(name: string, path: string, init?: RequestInit): Promise<Response>;
 };
 
-export function appWorker(scriptPath: string, options: { consumer: boolean; vars?: Record<string, string> }): WorkerOptions {
+export function appWorker(
+  scriptPath: string,
+  options: { consumer: boolean; vars?: Record<string, string>; name?: string; database?: string },
+): WorkerOptions {
   return {
-    name: "feedloop",
+    name: options.name ?? "feedloop",
     scriptPath,
     modules: true,
-    modulesRoot: BUNDLE_DIR,
+    modulesRoot: dirname(scriptPath),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
-    d1Databases: { DB: "feedloop-bench" },
+    d1Databases: { DB: options.database ?? "feedloop-bench" },
     queueProducers: { EVENTS: { queueName: "feedloop-events" } },
     ...(options.consumer ? { queueConsumers: { "feedloop-events": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5 } } } : {}),
     ratelimits: {
@@ -106,36 +108,44 @@ export function appWorker(scriptPath: string, options: { consumer: boolean; vars
   };
 }
 
-export function helperWorker(scriptPath: string): WorkerOptions {
+export function helperWorker(scriptPath: string, options: { name?: string; database?: string; extraDatabases?: Record<string, string> } = {}): WorkerOptions {
   return {
-    name: "helper",
+    name: options.name ?? "helper",
     scriptPath,
     modules: true,
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
-    d1Databases: { DB: "feedloop-bench" },
+    d1Databases: { DB: options.database ?? "feedloop-bench", ...options.extraDatabases },
     bindings: { BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop", PUBLIC_ORIGIN: "http://127.0.0.1:8787", APP_ENV: "development", RATE_LIMITS: "off" },
   };
 }
 
-export async function startWorkers(workers: WorkerOptions[], persistDir: string): Promise<BenchWorkers> {
-  rmSync(persistDir, { recursive: true, force: true });
-  mkdirSync(persistDir, { recursive: true });
+/** Starts Miniflare; `persistDir` null keeps D1 in memory (tests). */
+export async function startWorkers(workers: WorkerOptions[], persistDir: string | null): Promise<BenchWorkers> {
+  if (persistDir) {
+    rmSync(persistDir, { recursive: true, force: true });
+    mkdirSync(persistDir, { recursive: true });
+  }
   const mf = new Miniflare({
     workers,
     host: "127.0.0.1",
     port: 0,
     cf: false,
-    d1Persist: join(persistDir, "d1"),
+    d1Persist: persistDir ? join(persistDir, "d1") : false,
     cachePersist: false,
   });
   const url = await mf.ready;
+  const handles = new Map<string, Awaited<ReturnType<Miniflare["getWorker"]>>>();
   return {
     mf,
     url,
     async fetchWorker(name, path, init) {
-      const worker = await mf.getWorker(name);
-      return (await worker.fetch(`http://helper${path}`, init as never)) as unknown as Response;
+      let worker = handles.get(name);
+      if (!worker) {
+        worker = await mf.getWorker(name);
+        handles.set(name, worker);
+      }
+      return (await worker.fetch(`http://127.0.0.1${path}`, init as never)) as unknown as Response;
     },
   };
 }

@@ -17,9 +17,18 @@ export function bodySizeLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
       throw new ProblemError("payload-too-large", `The body is ${declared} bytes; the limit here is ${maxBytes} bytes.`);
     }
     if (!Number.isFinite(declared) && c.req.raw.body) {
-      const buffer = await c.req.raw.clone().arrayBuffer();
-      if (buffer.byteLength > maxBytes) {
-        throw new ProblemError("payload-too-large", `The body is larger than the limit of ${maxBytes} bytes.`);
+      // No Content-Length (chunked): count a copy of the stream and stop reading at the limit, so a
+      // huge body is never buffered whole (it would exhaust the isolate's memory before the check).
+      const reader = c.req.raw.clone().body!.getReader();
+      let total = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        total += value.byteLength;
+        if (total > maxBytes) {
+          await reader.cancel();
+          throw new ProblemError("payload-too-large", `The body is larger than the limit of ${maxBytes} bytes.`);
+        }
       }
     }
     await next();

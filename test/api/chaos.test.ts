@@ -3,9 +3,10 @@
  * their completion, and compactions racing each other and the submissions — then the statistics are
  * compared with a recomputation from the raw responses (bench/lib/stats-recompute.ts).
  *
- * Queue-consumer and webhook failures (consumer throws on first delivery → complaint created once;
- * failing webhook receiver → retried, then recorded as failed) are covered with the complaint flow in
- * the complaint engineers' test files (see docs/limits.md, "Chaos coverage").
+ * Queue-consumer and webhook failures are covered with the complaint flow: a consumer that crashes
+ * before or after committing → the complaint is created exactly once (test/api/complaints-intake.test.ts);
+ * a failing webhook receiver → retried with backoff, then recorded as failed (test/api/outbox.test.ts).
+ * See docs/limits.md, "Chaos coverage".
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -159,6 +159,50 @@ describe("body size caps", () => {
     expect(over.headers.get("content-type")).toContain("application/problem+json");
   });
 
+  it("server-rendered public forms (survey page, complaint form) refuse bodies over the public limit", async () => {
+    const big = new URLSearchParams({ _submission: newSubmissionId(), comment: "x".repeat(MAX_PUBLIC_BODY_BYTES) }).toString();
+    for (const path of [`/s/${survey.slug}`, "/complaints/new?org=sec"]) {
+      const declared = await call(path, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.18.0.3" }, body: big });
+      expect(declared.status, path).toBe(413);
+      const bytes = new TextEncoder().encode(big);
+      const streamed = await call(path, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "cf-connecting-ip": "198.18.0.3" },
+        body: new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(bytes);
+            controller.close();
+          },
+        }),
+        duplex: "half",
+      } as RequestInit);
+      expect(streamed.status, `${path} streamed`).toBe(413);
+    }
+  });
+
+  it("stops reading a streamed (chunked) body at the limit instead of buffering all of it", async () => {
+    const chunk = new Uint8Array(65_536).fill(0x78);
+    let pulled = 0;
+    const total = 64 * chunk.length; // 4 MiB offered, 16 × the public limit
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= total) return controller.close();
+        pulled += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await call(`/api/public/surveys/${survey.slug}/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "cf-connecting-ip": "198.18.0.4" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+    // A few chunks of read-ahead at most, not the whole 4 MiB.
+    expect(pulled).toBeLessThan(MAX_PUBLIC_BODY_BYTES + 8 * chunk.length);
+  });
+
   it(`staff API: ${MAX_BODY_BYTES} bytes are read, one more byte is 413`, async () => {
     const auth = { authorization: `Bearer ${key}` };
     const at = await sized("/api/surveys", MAX_BODY_BYTES, auth);
