@@ -542,16 +542,13 @@ function Distribution({ data }: { data: IndicesResponse }) {
 
 function TrendSection({ trend }: { trend: ReturnType<typeof useAsync<TrendResponse>> }) {
   const i18n = useDI18n();
-  const { t, num } = i18n;
+  const { t } = i18n;
   if (trend.error) return <ErrorAlert error={trend.error} onRetry={trend.reload} />;
   if (!trend.data) return <Loading />;
   const points = trend.data.points;
   if (!points.length) return <p class="empty">{t("dash.noTrend")}</p>;
   const categories = points.map((p) => p.period);
-  const constructNames = sortConstructs(
-    [...new Set(points.flatMap((p) => Object.keys(p.constructs)))].filter((c) => c !== "satisfaction"),
-    (c) => c,
-  );
+  const constructNames = driverConstructNames(points);
   const series = [
     { label: t("dash.acsi"), values: points.map((p) => p.acsi), color: PALETTE[0] },
     ...constructNames.map((c, i) => ({
@@ -568,57 +565,78 @@ function TrendSection({ trend }: { trend: ReturnType<typeof useAsync<TrendRespon
       <p class="muted small">{t("dash.trendHint")}</p>
       <details>
         <summary>{t("dash.dataTable")}</summary>
-        <div class="table-wrap">
-          <table class="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{t("dash.period")}</th>
-                <th scope="col" class="num">
-                  n
-                </th>
-                <th scope="col" class="num">
-                  {t("dash.acsi")}
-                </th>
-                <th scope="col" class="num">
-                  {t("dash.nps")}
-                </th>
-                {constructNames.map((c) => (
-                  <th scope="col" class="num" key={c}>
-                    {constructShort(i18n, c)}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((p) => (
-                <tr key={p.period}>
-                  <th scope="row">{p.period}</th>
-                  <td class="num">{num(p.n, 0)}</td>
-                  <td class="num">{num(p.acsi, 1)}</td>
-                  <td class="num">{num(p.nps, 1)}</td>
-                  {constructNames.map((c) => (
-                    <td class="num" key={c}>
-                      {num(p.constructs[c], 1)}
-                    </td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <IndexRowsTable
+          heading={t("dash.period")}
+          rows={points.map((p) => ({ label: p.period, n: p.n, acsi: p.acsi, nps: p.nps, constructs: p.constructs }))}
+          constructNames={constructNames}
+        />
       </details>
     </>
   );
 }
 
-function SegmentsSection({ segments, by }: { segments: ReturnType<typeof useAsync<SegmentsResponse>>; by: Dim }) {
+/** The constructs present in any row, except satisfaction (shown as the ACSI column), in model order. */
+function driverConstructNames(rows: { constructs: Record<string, number | null | undefined> }[]): string[] {
+  return sortConstructs([...new Set(rows.flatMap((r) => Object.keys(r.constructs)))].filter((c) => c !== "satisfaction"), (c) => c);
+}
+
+type IndexRow = { label: string; n: number; acsi: number | null; nps: number | null; constructs: Record<string, number | null | undefined> };
+
+/** One row per period or segment: n, ACSI, NPS and every construct index (the trend's and segments' data table). */
+function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { heading: string; rows: IndexRow[]; constructNames: string[]; caption?: string; testId?: string }) {
   const i18n = useDI18n();
   const { t, num } = i18n;
+  return (
+    <div class="table-wrap">
+      <table class="table table-compact" data-testid={testId}>
+        {caption && <caption class="visually-hidden">{caption}</caption>}
+        <thead>
+          <tr>
+            <th scope="col">{heading}</th>
+            <th scope="col" class="num">
+              n
+            </th>
+            <th scope="col" class="num">
+              {t("dash.acsi")}
+            </th>
+            <th scope="col" class="num">
+              {t("dash.nps")}
+            </th>
+            {constructNames.map((c) => (
+              <th scope="col" class="num" key={c}>
+                {constructShort(i18n, c)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}>
+              <th scope="row">{r.label}</th>
+              <td class="num">{num(r.n, 0)}</td>
+              <td class="num">{num(r.acsi, 1)}</td>
+              <td class="num">{num(r.nps, 1)}</td>
+              {constructNames.map((c) => (
+                <td class="num" key={c}>
+                  {num(r.constructs[c], 1)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function SegmentsSection({ segments, by }: { segments: ReturnType<typeof useAsync<SegmentsResponse>>; by: Dim }) {
+  const i18n = useDI18n();
+  const { t } = i18n;
   if (segments.error) return <ErrorAlert error={segments.error} onRetry={segments.reload} />;
   if (!segments.data) return <Loading />;
   const rows = segments.data.segments;
   if (!rows.length) return <p class="empty">{t("dash.noSegments")}</p>;
-  const constructNames = sortConstructs([...new Set(rows.flatMap((r) => Object.keys(r.constructs)))].filter((c) => c !== "satisfaction"), (c) => c);
+  const constructNames = driverConstructNames(rows);
   return (
     <>
       <BarChart
@@ -629,45 +647,13 @@ function SegmentsSection({ segments, by }: { segments: ReturnType<typeof useAsyn
         label={t("dash.segmentsChart", { by: t(`segment.${by}` as DKey) })}
         height={240}
       />
-      <div class="table-wrap">
-        <table class="table table-compact" data-testid="segments-table">
-          <caption class="visually-hidden">{t("dash.segmentsChart", { by: t(`segment.${by}` as DKey) })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t(`segment.${by}` as DKey)}</th>
-              <th scope="col" class="num">
-                n
-              </th>
-              <th scope="col" class="num">
-                {t("dash.acsi")}
-              </th>
-              <th scope="col" class="num">
-                {t("dash.nps")}
-              </th>
-              {constructNames.map((c) => (
-                <th scope="col" class="num" key={c}>
-                  {constructShort(i18n, c)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.value}>
-                <th scope="row">{r.value}</th>
-                <td class="num">{num(r.n, 0)}</td>
-                <td class="num">{num(r.acsi, 1)}</td>
-                <td class="num">{num(r.nps, 1)}</td>
-                {constructNames.map((c) => (
-                  <td class="num" key={c}>
-                    {num(r.constructs[c], 1)}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <IndexRowsTable
+        heading={t(`segment.${by}` as DKey)}
+        caption={t("dash.segmentsChart", { by: t(`segment.${by}` as DKey) })}
+        testId="segments-table"
+        rows={rows.map((r) => ({ label: r.value, n: r.n, acsi: r.acsi, nps: r.nps, constructs: r.constructs }))}
+        constructNames={constructNames}
+      />
     </>
   );
 }
