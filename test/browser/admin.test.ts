@@ -4,32 +4,10 @@
  * organisation's settings, webhooks with their secret shown once, and the filterable audit log.
  */
 import { describe, expect, inject, it } from "vitest";
-import type { Page } from "playwright-core";
 import { launchBrowser } from "./browser";
+import { signIn, staffApi } from "./staff";
 
 const origin = inject("origin");
-const seed = inject("seed");
-const apiKey = inject("demoApiKey");
-
-async function signIn(page: Page, role: string) {
-  const account = seed.accounts.find((a) => a.role === role);
-  if (!account) throw new Error(`no demo ${role}`);
-  await page.goto(`${origin}/app/sign-in`);
-  await page.fill("#email", account.email);
-  await page.fill("#password", seed.password);
-  await page.click("button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.endsWith("/sign-in"));
-}
-
-async function staffApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${origin}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (res.status === 204 ? undefined : await res.json()) as T;
-}
 
 type Member = { id: string; email: string; role: string; name: string };
 

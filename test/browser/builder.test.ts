@@ -10,20 +10,10 @@
 import { describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "./browser";
+import { signIn } from "./staff";
 
 const origin = inject("origin");
-const seed = inject("seed");
 const apiKey = inject("demoApiKey");
-
-async function signIn(page: Page, role: string) {
-  const account = seed.accounts.find((a) => a.role === role);
-  if (!account) throw new Error(`no demo ${role}`);
-  await page.goto(`${origin}/app/sign-in`);
-  await page.fill("#email", account.email);
-  await page.fill("#password", seed.password);
-  await page.click("button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.endsWith("/sign-in"));
-}
 
 async function staffApi<T>(path: string): Promise<T> {
   const res = await fetch(`${origin}${path}`, { headers: { authorization: `Bearer ${apiKey}` } });

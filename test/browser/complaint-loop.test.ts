@@ -1,6 +1,7 @@
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "./browser";
+import { signIn, staffApi } from "./staff";
 
 /**
  * Issue 4, closing the loop end to end: a low-score answer to the demo survey becomes a complaint
@@ -8,8 +9,6 @@ import { launchBrowser } from "./browser";
  * every step on the status page reached through the link in their acknowledgement e-mail.
  */
 const origin = inject("origin");
-const seed = inject("seed");
-const apiKey = inject("demoApiKey");
 
 const run = Date.now().toString(36);
 const EMAIL = `loop-${run}@example.com`;
@@ -31,16 +30,6 @@ const ANSWERS: Record<string, number | boolean> = {
   loy_repurchase: 2, loy_price_increase: 1, loy_price_decrease: 1, nps: 2, sat_level: 1,
 };
 const TEXTS: Record<string, string> = { complaint_detail: COMPLAINT_TEXT, comment: "Please fix your delivery." };
-
-async function staffApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${origin}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
 
 /** Clicks through a survey page by page (visible radio labels, text areas), until the thank-you page. */
 async function answerSurvey(page: Page, answers: Record<string, number | boolean>, texts: Record<string, string>) {
@@ -88,16 +77,6 @@ async function statusPage(page: Page, url: string): Promise<StatusView> {
       )
     ).sort(),
   };
-}
-
-async function signIn(page: Page, role: string) {
-  const account = seed.accounts.find((a) => a.role === role);
-  if (!account) throw new Error(`no demo ${role}`);
-  await page.goto(`${origin}/app/sign-in`);
-  await page.fill("#email", account.email);
-  await page.fill("#password", seed.password);
-  await page.click("button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.endsWith("/sign-in"));
 }
 
 const headerState = (page: Page) => page.locator("h1 + .page-subtitle .badge").first().textContent();

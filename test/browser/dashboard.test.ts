@@ -2,19 +2,10 @@ import { readFileSync } from "node:fs";
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "./browser";
+import { signIn } from "./staff";
 
 const origin = inject("origin");
 const seed = inject("seed");
-
-async function signIn(page: Page, role: string) {
-  const account = seed.accounts.find((a) => a.role === role);
-  if (!account) throw new Error(`no demo ${role}`);
-  await page.goto(`${origin}/app/sign-in`);
-  await page.fill("#email", account.email);
-  await page.fill("#password", seed.password);
-  await page.click("button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.endsWith("/sign-in"));
-}
 
 /** Collects CSP violations: the app must run under `script-src 'self'; style-src 'self'`. */
 function watchCsp(page: Page): string[] {

@@ -10,32 +10,13 @@
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "./browser";
+import { signIn, staffApi } from "./staff";
 
 const origin = inject("origin");
 const seed = inject("seed");
-const apiKey = inject("demoApiKey");
 
 const PAYLOAD = `<script>window.__xss=1</script><img src=x onerror="window.__xss=2"><b>bold?</b>`;
 const SEGMENT = `<img src=x onerror="window.__xss=3">`;
-
-async function staffApi<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${origin}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
-async function signIn(page: Page, role: string) {
-  const account = seed.accounts.find((a) => a.role === role)!;
-  await page.goto(`${origin}/app/sign-in`);
-  await page.fill("#email", account.email);
-  await page.fill("#password", seed.password);
-  await page.click("button[type=submit]");
-  await page.waitForURL((url) => !url.pathname.endsWith("/sign-in"));
-}
 
 /** Records CSP violations and script side effects the page may produce. */
 async function watch(page: Page) {
