@@ -296,6 +296,39 @@ function describedBy(id: string, hint: boolean, error: string | undefined): stri
   return ids.length ? ids.join(" ") : undefined;
 }
 
+/** A customer action on the status page that carries one text (reply, rejection reason, reopen reason). */
+function StatusActionForm(props: {
+  action: string;
+  hidden: ComponentChildren;
+  kind: "reject" | "reply" | "reopen";
+  field: "reason" | "message";
+  label: string;
+  rows: number;
+  error?: string;
+  value?: string;
+  submit: string;
+  primary?: boolean;
+  inline?: boolean;
+}) {
+  const id = `field-${props.kind}`;
+  return (
+    <form method="post" action={props.action} class={props.inline ? "inline-form" : undefined}>
+      {props.hidden}
+      <input type="hidden" name="action" value={props.kind} />
+      <div class={`field${props.error ? " has-error" : ""}`}>
+        <label for={id}>{props.label}</label>
+        <FieldError id={id} message={props.error} />
+        <textarea id={id} name={props.field} rows={props.rows} aria-invalid={props.error ? "true" : undefined} aria-describedby={describedBy(id, false, props.error)}>
+          {props.value ?? ""}
+        </textarea>
+      </div>
+      <button type="submit" class={props.primary ? "primary" : undefined}>
+        {props.submit}
+      </button>
+    </form>
+  );
+}
+
 function TextField(props: { id: string; name: string; label: string; value: string; type?: "text" | "email" | "tel"; hint?: string; error?: string; autocomplete?: string; optional: string; maxLength?: number }) {
   return (
     <div class={`field${props.error ? " has-error" : ""}`}>
@@ -632,18 +665,7 @@ function StatusView(props: {
                   {w.accept}
                 </button>
               </form>
-              <form method="post" action={action} class="inline-form">
-                {hidden}
-                <input type="hidden" name="action" value="reject" />
-                <div class={`field${errors.reject ? " has-error" : ""}`}>
-                  <label for="field-reject">{w.rejectReason}</label>
-                  <FieldError id="field-reject" message={errors.reject} />
-                  <textarea id="field-reject" name="reason" rows={3} aria-invalid={errors.reject ? "true" : undefined} aria-describedby={describedBy("field-reject", false, errors.reject)}>
-                    {props.values.reason ?? ""}
-                  </textarea>
-                </div>
-                <button type="submit">{w.reject}</button>
-              </form>
+              <StatusActionForm action={action} hidden={hidden} kind="reject" field="reason" label={w.rejectReason} rows={3} error={errors.reject} value={props.values.reason} submit={w.reject} inline />
             </section>
           ) : null}
         </>
@@ -665,20 +687,7 @@ function StatusView(props: {
           {state !== "closed" ? (
             <section aria-labelledby="reply-title">
               <h2 id="reply-title">{w.reply}</h2>
-              <form method="post" action={action}>
-                {hidden}
-                <input type="hidden" name="action" value="reply" />
-                <div class={`field${errors.reply ? " has-error" : ""}`}>
-                  <label for="field-reply">{w.replyLabel}</label>
-                  <FieldError id="field-reply" message={errors.reply} />
-                  <textarea id="field-reply" name="message" rows={4} aria-invalid={errors.reply ? "true" : undefined} aria-describedby={describedBy("field-reply", false, errors.reply)}>
-                    {props.values.message ?? ""}
-                  </textarea>
-                </div>
-                <button type="submit" class="primary">
-                  {w.send}
-                </button>
-              </form>
+              <StatusActionForm action={action} hidden={hidden} kind="reply" field="message" label={w.replyLabel} rows={4} error={errors.reply} value={props.values.message} submit={w.send} primary />
             </section>
           ) : (
             <>
@@ -696,18 +705,7 @@ function StatusView(props: {
               ) : null}
               <section aria-labelledby="reopen-title">
                 <h2 id="reopen-title">{w.reopen}</h2>
-                <form method="post" action={action}>
-                  {hidden}
-                  <input type="hidden" name="action" value="reopen" />
-                  <div class={`field${errors.reopen ? " has-error" : ""}`}>
-                    <label for="field-reopen">{w.reopenReason}</label>
-                    <FieldError id="field-reopen" message={errors.reopen} />
-                    <textarea id="field-reopen" name="reason" rows={3} aria-invalid={errors.reopen ? "true" : undefined} aria-describedby={describedBy("field-reopen", false, errors.reopen)}>
-                      {props.values.reopenReason ?? ""}
-                    </textarea>
-                  </div>
-                  <button type="submit">{w.reopenSubmit}</button>
-                </form>
+                <StatusActionForm action={action} hidden={hidden} kind="reopen" field="reason" label={w.reopenReason} rows={3} error={errors.reopen} value={props.values.reopenReason} submit={w.reopenSubmit} />
               </section>
             </>
           )}
