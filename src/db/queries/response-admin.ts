@@ -287,6 +287,35 @@ async function reload(db: Db, organizationId: string, ids: string[]): Promise<Re
 }
 
 /**
+ * Rewrites the organisation's rows chunk by chunk, each chunk in one batch under a fresh write
+ * nonce that claims only rows unchanged since they were read. `writeChunk` returns the ids to retry
+ * (changed meanwhile); they are re-read and retried up to ERASE_ATTEMPTS times, then reported as
+ * skipped. `extra` statements (e.g. the audit row) ride in the first chunk's batch.
+ */
+async function rewriteInClaimedChunks(
+  db: Db,
+  organizationId: string,
+  rows: ResponseRow[],
+  extra: D1PreparedStatement[],
+  writeChunk: (chunk: ResponseRow[], nonce: string, extra: D1PreparedStatement[], result: EraseResult) => Promise<string[]>,
+): Promise<EraseResult> {
+  const result: EraseResult = { responses: 0, completed: 0, notes: 0, skipped: [] };
+  let pendingExtra = extra;
+  let todo = rows.filter((r) => r.organizationId === organizationId);
+  for (let attempt = 0; attempt < ERASE_ATTEMPTS && todo.length > 0; attempt++) {
+    const retry: string[] = [];
+    for (let i = 0; i < todo.length; i += ERASE_CHUNK) {
+      retry.push(...(await writeChunk(todo.slice(i, i + ERASE_CHUNK), randomSecret(16), pendingExtra, result)));
+      pendingExtra = [];
+    }
+    todo = await reload(db, organizationId, retry);
+  }
+  result.skipped = todo.map((r) => r.id);
+  if (pendingExtra.length > 0) await db.$client.batch(pendingExtra);
+  return result;
+}
+
+/**
  * Deletes responses (and their notes) of one organisation, subtracting completed ones from the
  * statistics and from their survey's completed count, atomically per chunk. Extra statements
  * (e.g. the audit row) run in the first chunk's batch.
@@ -294,14 +323,7 @@ async function reload(db: Db, organizationId: string, ids: string[]): Promise<Re
 export async function deleteResponses(db: Db, organizationId: string, rows: ResponseRow[], extra: D1PreparedStatement[] = []): Promise<EraseResult> {
   const d1 = db.$client;
   const definitionOf = definitionsCache(db);
-  const result: EraseResult = { responses: 0, completed: 0, notes: 0, skipped: [] };
-  let pendingExtra = extra;
-  let todo = rows.filter((r) => r.organizationId === organizationId);
-  for (let attempt = 0; attempt < ERASE_ATTEMPTS && todo.length > 0; attempt++) {
-    const retry: string[] = [];
-    for (let i = 0; i < todo.length; i += ERASE_CHUNK) {
-      const chunk = todo.slice(i, i + ERASE_CHUNK);
-      const nonce = randomSecret(16);
+  return rewriteInClaimedChunks(db, organizationId, rows, extra, async (chunk, nonce, pendingExtra, result) => {
       const claims = JSON.stringify(chunk.map((r) => ({ id: r.id, u: r.updatedAt.getTime() })));
       const ids = JSON.stringify(chunk.map((r) => r.id));
       const entries: LogEntry[] = [];
@@ -341,22 +363,15 @@ export async function deleteResponses(db: Db, organizationId: string, rows: Resp
         d1.prepare(`DELETE FROM responses WHERE id IN (${mine}) AND write_nonce = ?2 AND organization_id = ?3`).bind(ids, nonce, organizationId),
         ...pendingExtra,
       ];
-      pendingExtra = [];
       const results = await d1.batch(statements);
       result.responses += results[4]?.meta.changes ?? 0;
       result.notes += results[3]?.meta.changes ?? 0;
       // One −1 log row per completed response this batch deleted.
       result.completed += results[1]?.meta.changes ?? 0;
-      if ((results[0]?.meta.changes ?? 0) < chunk.length) {
-        // Changed since read (or deleted by someone else): whatever is still there is re-read and retried.
-        retry.push(...(await reload(db, organizationId, chunk.map((r) => r.id))).map((r) => r.id));
-      }
-    }
-    todo = await reload(db, organizationId, retry);
-  }
-  result.skipped = todo.map((r) => r.id);
-  if (pendingExtra.length > 0) await d1.batch(pendingExtra);
-  return result;
+      // Changed since read (or deleted by someone else): whatever is still there is re-read and retried.
+      if ((results[0]?.meta.changes ?? 0) < chunk.length) return (await reload(db, organizationId, chunk.map((r) => r.id))).map((r) => r.id);
+      return [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -392,14 +407,7 @@ export function anonymisedContent(definition: SurveyDefinition, row: Pick<Respon
 export async function anonymiseResponses(db: Db, organizationId: string, rows: ResponseRow[], now: Date, extra: D1PreparedStatement[] = []): Promise<EraseResult> {
   const d1 = db.$client;
   const definitionOf = definitionsCache(db);
-  const result: EraseResult = { responses: 0, completed: 0, notes: 0, skipped: [] };
-  let pendingExtra = extra;
-  let todo = rows.filter((r) => r.organizationId === organizationId);
-  for (let attempt = 0; attempt < ERASE_ATTEMPTS && todo.length > 0; attempt++) {
-    const retry: string[] = [];
-    for (let i = 0; i < todo.length; i += ERASE_CHUNK) {
-      const chunk = todo.slice(i, i + ERASE_CHUNK);
-      const nonce = randomSecret(16);
+  return rewriteInClaimedChunks(db, organizationId, rows, extra, async (chunk, nonce, pendingExtra, result) => {
       const updates: { id: string; u: number; a: string; h: string }[] = [];
       const entries: LogEntry[] = [];
       for (const row of chunk) {
@@ -434,7 +442,6 @@ export async function anonymiseResponses(db: Db, organizationId: string, rows: R
           .bind(ids, nonce, organizationId),
         ...pendingExtra,
       ];
-      pendingExtra = [];
       const results = await d1.batch(statements);
       result.notes += results[entries.length > 0 ? 2 : 1]?.meta.changes ?? 0;
       const claimedRows = await d1
@@ -444,13 +451,8 @@ export async function anonymiseResponses(db: Db, organizationId: string, rows: R
       const claimed = new Set(claimedRows.results.map((r) => r.id));
       result.responses += claimed.size;
       result.completed += chunk.filter((r) => claimed.has(r.id) && r.status === "completed").length;
-      retry.push(...chunk.filter((r) => !claimed.has(r.id)).map((r) => r.id));
-    }
-    todo = await reload(db, organizationId, retry);
-  }
-  result.skipped = todo.map((r) => r.id);
-  if (pendingExtra.length > 0) await d1.batch(pendingExtra);
-  return result;
+      return chunk.filter((r) => !claimed.has(r.id)).map((r) => r.id);
+  });
 }
 
 /** Newest first, for exports. */
