@@ -21,6 +21,7 @@ import { organisationRoutes } from "./routes/organisation";
 import { auditRoutes } from "./routes/audit";
 import { complaintRoutes } from "./routes/complaints";
 import { complaintAdminRoutes } from "./routes/complaints-admin";
+import { webhookRoutes } from "./routes/webhooks";
 import { complaintPageRoutes } from "./routes/complaint-pages";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
@@ -73,6 +74,7 @@ app.route("/api", organisationRoutes);
 app.route("/api", auditRoutes);
 app.route("/api", complaintRoutes);
 app.route("/api", complaintAdminRoutes);
+app.route("/api", webhookRoutes);
 app.route("/", complaintPageRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {

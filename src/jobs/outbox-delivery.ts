@@ -7,14 +7,19 @@
  * two consumers never send the same row at once; a crashed attempt is retried when the lease ends.
  * Retries: network error, 408, 429 and 5xx, with exponential backoff (1 min × 5^(n−1): 1, 5, 25,
  * 125 min; the cron re-drives due rows every 5 minutes), at most OUTBOX_MAX_ATTEMPTS attempts; then
- * `failed` with the last error. Other statuses fail at once (the receiver refused the message).
+ * `failed` with the last error. Other statuses fail at once (the receiver refused the message),
+ * and so does a URL the target rules no longer allow (src/domain/webhook-target.ts).
  */
 import { and, eq } from "drizzle-orm";
-import type { AppBindings, Db } from "../env";
+import type { AppBindings, Db, Principal } from "../env";
 import { outbox, webhookEndpoints } from "../db/schema";
 import { newId, randomSecret } from "../lib/ids";
 import { webhookHeaders } from "../lib/webhook-signing";
+import { webhookTargetRefusal, webhookTargetRules } from "../domain/webhook-target";
 import { OUTBOX_MAX_ATTEMPTS, type OutboxRow } from "../db/queries/outbox";
+import { getWebhookEndpoint } from "../db/queries/webhooks";
+import { auditInsert } from "../db/queries/audit";
+import { ProblemError } from "../lib/problem";
 
 export type EmailMessage = { to: string; subject: string; text: string; language?: string | null };
 
@@ -99,41 +104,145 @@ function retryAfter(response: Response): number | undefined {
   return Number.isFinite(date) ? Math.min(Math.max(0, date - Date.now()), 7_200_000) : undefined;
 }
 
-async function deliverWebhook(db: Db, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+export type WebhookAttempt =
+  | { outcome: "answered"; statusCode: number; durationMs: number; response: Response }
+  | { outcome: "timeout"; durationMs: number; error: string }
+  | { outcome: "network_error"; durationMs: number; error: string }
+  /** The URL is not an allowed target (src/domain/webhook-target.ts); nothing was sent. */
+  | { outcome: "refused"; durationMs: 0; error: string };
+
+export const WEBHOOK_TIMEOUT_MS = 5000;
+
+/**
+ * One signed POST to a receiver. Real deliveries and test sends both go through here, so they
+ * share the signing, the target check (again at send time: the rules may be stricter than when
+ * the URL was saved), redirects not followed, and a hard timeout — the timer wins even if a
+ * fetch implementation ignores its abort signal, so no caller waits longer than `timeoutMs`.
+ */
+export async function sendSignedWebhook(
+  target: { url: string; secret: string },
+  message: { id: string; body: string },
+  now: Date,
+  options: { appEnv: string | undefined } & Pick<DeliveryDeps, "fetch" | "timeoutMs">,
+): Promise<WebhookAttempt> {
+  const refusal = webhookTargetRefusal(target.url, webhookTargetRules(options.appEnv));
+  if (refusal) return { outcome: "refused", durationMs: 0, error: `the webhook URL ${refusal.message}` };
+  const timeoutMs = options.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const headers = await webhookHeaders(target.secret, message.id, Math.floor(now.getTime() / 1000), message.body);
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new DOMException(`no answer within ${timeoutMs} ms`, "TimeoutError");
+      abort.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  const started = Date.now();
+  try {
+    const response = await Promise.race([
+      doFetch(target.url, { method: "POST", headers, body: message.body, redirect: "manual", signal: abort.signal }),
+      timedOut,
+    ]);
+    const durationMs = Date.now() - started;
+    // Drain so the connection can be reused; the body itself is not kept.
+    await response.body?.cancel().catch(() => undefined);
+    return { outcome: "answered", statusCode: response.status, durationMs, response };
+  } catch (caught) {
+    const durationMs = Date.now() - started;
+    const error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
+    return abort.signal.aborted ? { outcome: "timeout", durationMs, error } : { outcome: "network_error", durationMs, error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function deliverWebhook(db: Db, env: AppBindings, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const endpoint = row.endpointId
     ? await db.query.webhookEndpoints.findFirst({ where: and(eq(webhookEndpoints.id, row.endpointId), eq(webhookEndpoints.organizationId, row.organizationId)) })
     : undefined;
   if (!endpoint) return fail(db, row, nonce, "the webhook endpoint was deleted", false, now);
   if (!endpoint.active) return fail(db, row, nonce, "the webhook endpoint is disabled", false, now);
-  const body = JSON.stringify(row.payload);
-  const timestamp = Math.floor(now.getTime() / 1000);
-  const headers = await webhookHeaders(endpoint.secret, row.id, timestamp, body);
-  const doFetch = deps.fetch ?? ((input, init) => fetch(input, init));
-  const started = Date.now();
-  let statusCode: number | null = null;
-  let error: string | null = null;
-  let response: Response | null = null;
-  try {
-    response = await doFetch(endpoint.url, { method: "POST", headers, body, redirect: "manual", signal: AbortSignal.timeout(deps.timeoutMs ?? 5000) });
-    statusCode = response.status;
-    // Drain so the connection can be reused; the body itself is not kept.
-    await response.body?.cancel().catch(() => undefined);
-  } catch (caught) {
-    error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
-  }
+  const attempt = await sendSignedWebhook(endpoint, { id: row.id, body: JSON.stringify(row.payload) }, now, { appEnv: env.APP_ENV, fetch: deps.fetch, timeoutMs: deps.timeoutMs });
+  const statusCode = attempt.outcome === "answered" ? attempt.statusCode : null;
   await db.$client
     .prepare(
       `INSERT INTO webhook_deliveries (id, organization_id, outbox_id, endpoint_id, attempt, status_code, error, duration_ms, at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     )
-    .bind(newId("whd"), row.organizationId, row.id, endpoint.id, row.attempts, statusCode, error, Date.now() - started, now.getTime())
+    .bind(newId("whd"), row.organizationId, row.id, endpoint.id, row.attempts, statusCode, attempt.outcome === "answered" ? null : attempt.error, attempt.durationMs, now.getTime())
     .run();
-  if (statusCode !== null && statusCode >= 200 && statusCode < 300) {
-    await finish(db, row, nonce, { status: "delivered", deliveredAt: now, lastError: null, providerMessageId: `HTTP ${statusCode}` });
+  if (attempt.outcome === "refused") return fail(db, row, nonce, attempt.error, false, now);
+  if (attempt.outcome !== "answered") return fail(db, row, nonce, `network error: ${attempt.error}`, true, now);
+  if (attempt.statusCode >= 200 && attempt.statusCode < 300) {
+    await finish(db, row, nonce, { status: "delivered", deliveredAt: now, lastError: null, providerMessageId: `HTTP ${attempt.statusCode}` });
     return { status: "delivered" };
   }
-  if (statusCode === null) return fail(db, row, nonce, `network error: ${error}`, true, now);
-  return fail(db, row, nonce, `HTTP ${statusCode}`, isRetryableStatus(statusCode), now, response ? retryAfter(response) : undefined);
+  return fail(db, row, nonce, `HTTP ${attempt.statusCode}`, isRetryableStatus(attempt.statusCode), now, retryAfter(attempt.response));
+}
+
+export type WebhookTestResult = {
+  endpointId: string;
+  url: string;
+  /** The `webhook-id` of the test message. */
+  messageId: string;
+  eventType: typeof WEBHOOK_TEST_EVENT_TYPE;
+  statusCode: number;
+  /** The receiver answered 2xx. */
+  accepted: boolean;
+  latencyMs: number;
+};
+
+export const WEBHOOK_TEST_EVENT_TYPE = "webhook.test";
+
+/**
+ * Sends a signed `webhook.test` event to one of the organisation's endpoints at once (enabled or
+ * not), outside the outbox: no retry and no delivery-log row, the answer is what the receiver
+ * said. Another organisation's endpoint is "not found". Timeouts and unreachable receivers are
+ * problems (504, 502) so the admin sees at once what to fix.
+ */
+export async function sendTestWebhook(db: Db, env: AppBindings, principal: Principal, endpointId: string, now: Date, deps: DeliveryDeps = {}): Promise<WebhookTestResult> {
+  const endpoint = await getWebhookEndpoint(db, principal.organizationId, endpointId);
+  const messageId = newId("msg");
+  const payload = {
+    id: messageId,
+    type: WEBHOOK_TEST_EVENT_TYPE,
+    timestamp: now.toISOString(),
+    data: { endpointId: endpoint.id, subscribedEvents: endpoint.events, message: "A test event from Feedloop: your endpoint is reachable and can check the signature." },
+  };
+  const timeoutMs = deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+  const attempt = await sendSignedWebhook(endpoint, { id: messageId, body: JSON.stringify(payload) }, now, { appEnv: env.APP_ENV, fetch: deps.fetch, timeoutMs });
+  await auditInsert(db, principal, {
+    action: "webhook.tested",
+    targetType: "webhook_endpoint",
+    targetId: endpoint.id,
+    data: attempt.outcome === "answered" ? { statusCode: attempt.statusCode, latencyMs: attempt.durationMs } : { outcome: attempt.outcome },
+  });
+  switch (attempt.outcome) {
+    case "answered":
+      return {
+        endpointId: endpoint.id,
+        url: endpoint.url,
+        messageId,
+        eventType: WEBHOOK_TEST_EVENT_TYPE,
+        statusCode: attempt.statusCode,
+        accepted: attempt.statusCode >= 200 && attempt.statusCode < 300,
+        latencyMs: attempt.durationMs,
+      };
+    case "refused":
+      throw new ProblemError("conflict", `Nothing was sent: ${attempt.error}. Change the URL with PATCH /api/webhooks/${endpoint.id}.`, {
+        errors: [{ field: "url", code: "not_allowed", message: attempt.error }],
+      });
+    case "timeout":
+      throw new ProblemError("webhook-receiver-timeout", `The receiver at ${endpoint.url} did not answer within ${timeoutMs / 1000} s. Check that it answers quickly (queue slow work) and try again.`, {
+        extensions: { endpointId: endpoint.id, latencyMs: attempt.durationMs, timeoutMs },
+      });
+    case "network_error":
+      throw new ProblemError("webhook-receiver-unreachable", `The receiver at ${endpoint.url} could not be reached (${attempt.error}). Check the host name, port and TLS certificate.`, {
+        extensions: { endpointId: endpoint.id, latencyMs: attempt.durationMs },
+      });
+  }
 }
 
 async function deliverEmail(db: Db, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
@@ -148,11 +257,11 @@ async function deliverEmail(db: Db, row: OutboxRow, nonce: string, now: Date, de
   }
 }
 
-export async function deliverOutbox(db: Db, _env: AppBindings, outboxId: string, now: Date, deps: DeliveryDeps = {}): Promise<DeliveryOutcome> {
+export async function deliverOutbox(db: Db, env: AppBindings, outboxId: string, now: Date, deps: DeliveryDeps = {}): Promise<DeliveryOutcome> {
   const claimed = await claim(db, outboxId, now);
   if (!claimed) return { status: "skipped" };
   const { row, nonce } = claimed;
-  return row.kind === "webhook" ? deliverWebhook(db, row, nonce, now, deps) : deliverEmail(db, row, nonce, now, deps);
+  return row.kind === "webhook" ? deliverWebhook(db, env, row, nonce, now, deps) : deliverEmail(db, row, nonce, now, deps);
 }
 
 /** Pending rows whose next attempt is due (cron re-drive), oldest first. */

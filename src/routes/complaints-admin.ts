@@ -1,6 +1,7 @@
 /**
  * Complaint configuration (admin): routing rules, SLA policies and escalation, categories, the
- * business calendar, teams; the outbox (staff read the recorded e-mails) and webhook endpoints.
+ * business calendar, teams; the outbox (staff read the recorded e-mails). Webhook endpoints are in
+ * src/routes/webhooks.ts.
  */
 import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
@@ -26,14 +27,6 @@ import {
   updateTeam,
 } from "../db/queries/complaints-config";
 import { listOutbox } from "../db/queries/outbox";
-import {
-  createWebhookEndpoint,
-  deleteWebhookEndpoint,
-  listWebhookDeliveries,
-  listWebhookEndpoints,
-  updateWebhookEndpoint,
-  WEBHOOK_EVENT_TYPES,
-} from "../db/queries/webhooks";
 
 const Json = z.record(z.string(), z.unknown());
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true as const });
@@ -184,82 +177,6 @@ const listOutboxRoute = staffRoute({
   },
 });
 
-const WebhookSchema = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    description: z.string().nullable(),
-    events: z.array(z.string()),
-    active: z.boolean(),
-    secret: z.string().openapi({ description: "whsec_… in full only when created or rotated" }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("WebhookEndpoint");
-const WebhookUrl = z
-  .url({ protocol: /^https?$/ })
-  .max(2000)
-  .openapi({ description: "Receiver URL (https in production)" });
-const WebhookInputSchema = z
-  .object({
-    url: WebhookUrl,
-    events: z.array(z.enum(WEBHOOK_EVENT_TYPES)).min(1),
-    description: z.string().trim().max(500).nullable().optional(),
-    active: z.boolean().optional(),
-  })
-  .strict();
-
-const listWebhooksRoute = staffRoute({
-  method: "get",
-  path: "/webhooks",
-  tags: ["notifications"],
-  summary: "Webhook endpoints",
-  permission: "webhooks:manage",
-  responses: { 200: { description: "Endpoints", content: { "application/json": { schema: z.object({ items: z.array(WebhookSchema) }) } } }, ...problemResponses(401, 403) },
-});
-const createWebhookRoute = staffRoute({
-  method: "post",
-  path: "/webhooks",
-  tags: ["notifications"],
-  summary: `Subscribe an endpoint to events (${WEBHOOK_EVENT_TYPES.join(", ")}); signed with Standard Webhooks`,
-  permission: "webhooks:manage",
-  request: { body: json(WebhookInputSchema) },
-  responses: { 201: { description: "Created (the secret is shown in full once)", content: { "application/json": { schema: WebhookSchema } } }, ...problemResponses(401, 403, 422) },
-});
-const updateWebhookRoute = staffRoute({
-  method: "patch",
-  path: "/webhooks/{id}",
-  tags: ["notifications"],
-  summary: "Change an endpoint, disable it, or rotate its secret",
-  permission: "webhooks:manage",
-  request: { params: IdParam, body: json(WebhookInputSchema.partial().extend({ rotateSecret: z.boolean().optional() }).strict()) },
-  responses: { 200: { description: "Updated", content: { "application/json": { schema: WebhookSchema } } }, ...problemResponses(401, 403, 404, 422) },
-});
-const deleteWebhookRoute = staffRoute({
-  method: "delete",
-  path: "/webhooks/{id}",
-  tags: ["notifications"],
-  summary: "Delete an endpoint (pending messages to it are recorded as failed)",
-  permission: "webhooks:manage",
-  request: { params: IdParam },
-  responses: { 204: { description: "Deleted" }, ...problemResponses(401, 403, 404) },
-});
-const deliveriesRoute = staffRoute({
-  method: "get",
-  path: "/webhooks/{id}/deliveries",
-  tags: ["notifications"],
-  summary: "Delivery attempts to an endpoint: receiver status or network error",
-  permission: "webhooks:manage",
-  request: {
-    params: IdParam,
-    query: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }),
-  },
-  responses: {
-    200: { description: "Attempts", content: { "application/json": { schema: z.object({ total: z.number(), items: z.array(Json) }) } } },
-    ...problemResponses(401, 403, 404),
-  },
-});
-
 async function configView(db: Parameters<typeof loadComplaintContext>[0], organizationId: string) {
   const ctx = await loadComplaintContext(db, organizationId);
   return {
@@ -321,18 +238,4 @@ export const complaintAdminRoutes = createRouter()
       { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
     );
     return c.json(result, 200);
-  })
-  .openapi(listWebhooksRoute, async (c) => c.json({ items: await listWebhookEndpoints(c.get("db"), c.get("principal").organizationId) }, 200))
-  .openapi(createWebhookRoute, async (c) => c.json(await createWebhookEndpoint(c.get("db"), c.get("principal"), c.req.valid("json")), 201))
-  .openapi(updateWebhookRoute, async (c) =>
-    c.json(await updateWebhookEndpoint(c.get("db"), c.get("principal"), c.req.valid("param").id, c.req.valid("json")), 200),
-  )
-  .openapi(deleteWebhookRoute, async (c) => {
-    await deleteWebhookEndpoint(c.get("db"), c.get("principal"), c.req.valid("param").id);
-    return c.body(null, 204);
-  })
-  .openapi(deliveriesRoute, async (c) => {
-    const { page, pageSize } = c.req.valid("query");
-    const result = await listWebhookDeliveries(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, pageSize, (page - 1) * pageSize);
-    return c.json(result as { total: number; items: Record<string, unknown>[] }, 200);
   });
