@@ -4,7 +4,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal } from "../env";
 import { apiKeys, member } from "../db/schema";
-import { isRole, roleHasPermission, type Permission } from "../domain/permissions";
+import { apiKeyStanding, isRole, roleHasPermission, type Permission } from "../domain/permissions";
 import { ProblemError } from "../lib/problem";
 import { sha256Hex } from "../lib/ids";
 import { getAuth } from "./create-auth";
@@ -14,8 +14,25 @@ export const API_KEY_PREFIX = "fl_";
 async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Principal> {
   const db = c.get("db");
   const hash = await sha256Hex(key);
-  const row = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)) });
+  // The creator's current membership comes with the key: the key follows it (apiKeyStanding).
+  const [found] = await db
+    .select({ key: apiKeys, creatorRole: member.role })
+    .from(apiKeys)
+    .leftJoin(member, and(eq(member.userId, apiKeys.createdBy), eq(member.organizationId, apiKeys.organizationId)))
+    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  const row = found?.key;
   if (!row || !isRole(row.role)) throw new ProblemError("unauthorized", "This API key is unknown or has been revoked.");
+  const standing = apiKeyStanding(row.role, row.createdBy, found.creatorRole);
+  if (standing === "creator_removed") {
+    throw new ProblemError("unauthorized", "This API key no longer works: the member who created it is no longer in the organisation. Ask an admin for a new key.");
+  }
+  if (standing === "creator_role_below_key") {
+    throw new ProblemError(
+      "forbidden",
+      `This API key has the role ${row.role}, but the member who created it now has the role ${found.creatorRole}; a key never carries more than its creator. Create a new key with their current role or lower.`,
+    );
+  }
   // Recording last use must not slow the request down.
   c.executionCtx.waitUntil(db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id)).run().then(() => undefined));
   return { kind: "api_key", id: row.id, name: row.name, organizationId: row.organizationId, role: row.role };

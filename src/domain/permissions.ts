@@ -53,3 +53,18 @@ export function canGrantRole(actor: Role, target: Role): boolean {
   if (target === "owner") return actor === "owner";
   return roleRank(actor) >= roleRank(target) && roleRank(actor) >= roleRank("manager");
 }
+
+export type ApiKeyStanding = "valid" | "creator_removed" | "creator_role_below_key";
+
+/**
+ * An API key acts for the member who created it and never carries more than that member has now:
+ * it stops working when they leave the organisation, and while their role is below the key's (it
+ * works again if the role is restored). `createdBy` null means the key was provisioned directly in
+ * the database, not by a member, and has nobody to follow.
+ */
+export function apiKeyStanding(keyRole: Role, createdBy: string | null, creatorCurrentRole: string | null): ApiKeyStanding {
+  if (createdBy === null) return "valid";
+  if (creatorCurrentRole === null) return "creator_removed";
+  if (!isRole(creatorCurrentRole) || roleRank(creatorCurrentRole) < roleRank(keyRole)) return "creator_role_below_key";
+  return "valid";
+}

@@ -72,10 +72,10 @@ const deactivateRoute = staffRoute({
   method: "delete",
   path: "/organisation/members/{memberId}",
   tags: ["members"],
-  summary: "Deactivate a member: remove the membership and revoke their sessions",
+  summary: "Deactivate a member: remove the membership and revoke their sessions and the API keys they created",
   permission: "members:manage",
   request: { params: MemberParam },
-  responses: { 200: { description: "Deactivated", content: { "application/json": { schema: z.object({ sessionsRevoked: z.number() }) } } }, ...problemResponses(401, 403, 404, 409) },
+  responses: { 200: { description: "Deactivated", content: { "application/json": { schema: z.object({ sessionsRevoked: z.number(), apiKeysRevoked: z.number() }) } } }, ...problemResponses(401, 403, 404, 409) },
 });
 
 const listInvitationsRoute = staffRoute({

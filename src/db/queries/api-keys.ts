@@ -33,6 +33,16 @@ export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKe
   return rows.map(summarise);
 }
 
+/**
+ * The member a new key answers to: the signed-in user, or — for a key made with a key — the member
+ * behind that key, so the new key also stops working when they leave or are demoted.
+ */
+async function accountableUserId(db: Db, principal: Principal): Promise<string | null> {
+  if (principal.kind === "user") return principal.id;
+  const parent = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, principal.id), columns: { createdBy: true } });
+  return parent?.createdBy ?? null;
+}
+
 /** Creates a key and returns it in plain text exactly once; only its SHA-256 is stored. */
 export async function createApiKey(
   db: Db,
@@ -49,7 +59,7 @@ export async function createApiKey(
     role: input.role,
     keyHash: await sha256Hex(key),
     prefix: key.slice(0, 8),
-    createdBy: principal.kind === "user" ? principal.id : null,
+    createdBy: await accountableUserId(db, principal),
     createdAt: now,
   };
   await db.batch([

@@ -79,11 +79,11 @@ export async function changeMemberRole(db: Db, principal: Principal, memberId: s
 }
 
 /**
- * Deactivates a member: removes the membership (and their complaint-team memberships here) and
- * revokes their sessions — all of them when this was their only organisation, otherwise those
+ * Deactivates a member: removes the membership (and their complaint-team memberships here),
+ * revokes the API keys they created here, and revokes their sessions — all of them when this was their only organisation, otherwise those
  * whose active organisation is this one. Their account, and what they wrote, stay.
  */
-export async function deactivateMember(db: Db, principal: Principal, memberId: string): Promise<{ sessionsRevoked: number }> {
+export async function deactivateMember(db: Db, principal: Principal, memberId: string): Promise<{ sessionsRevoked: number; apiKeysRevoked: number }> {
   const target = await findMember(db, principal.organizationId, memberId);
   if (principal.kind === "user" && target.userId === principal.id) {
     throw new ProblemError("conflict", "You cannot deactivate yourself; ask another admin.");
@@ -112,12 +112,20 @@ export async function deactivateMember(db: Db, principal: Principal, memberId: s
            AND (activeOrganizationId = ?2 OR NOT EXISTS (SELECT 1 FROM member WHERE userId = ?1))`,
       )
       .bind(target.userId, org, memberId),
+    // Their API keys are revoked with the membership, so re-adding the person later does not bring
+    // old keys back (while removed they fail anyway: src/domain/permissions.ts apiKeyStanding).
+    d1
+      .prepare(
+        `UPDATE api_keys SET revoked_at = ?4 WHERE organization_id = ?2 AND created_by = ?1 AND revoked_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)`,
+      )
+      .bind(target.userId, org, memberId, Date.now()),
   ]);
   if ((results[0]?.meta.changes ?? 0) === 0) {
     if (target.role === "owner") throw new ProblemError("conflict", "This is the organisation's last owner; make someone else an owner first.");
     throw new ProblemError("conflict", "The member changed while you were deactivating them; reload and try again.");
   }
-  return { sessionsRevoked: results[3]?.meta.changes ?? 0 };
+  return { sessionsRevoked: results[3]?.meta.changes ?? 0, apiKeysRevoked: results[4]?.meta.changes ?? 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
