@@ -9,19 +9,67 @@ export type FeedloopEvent =
   | { type: "bootstrap.run"; runId: string };
 
 /**
- * Hands follow-up work for a completed response (complaint triggers, webhooks) to the queue, off
- * the submit path. If the send itself fails the response is still stored with
- * triggers_evaluated_at = NULL, and the cron sweep picks it up: nothing is lost.
+ * A survey's logged statistics are folded at most once per window per isolate: the first completion
+ * of a window sends a stats.compact delayed by the window, which then folds the whole window. Reads
+ * merge what is still logged, and the cron compacts whatever a lost message left, so this only
+ * trades queue messages for compaction lag.
  */
-export function enqueueResponseCompleted(c: Context<AppEnv>, responseId: string, surveyId: string): void {
-  const messages: FeedloopEvent[] = [
-    { type: "response.completed", responseId },
-    // Fold the response's logged statistics into the day buckets soon; the cron catches misses.
-    { type: "stats.compact", surveyId },
-  ];
-  c.executionCtx.waitUntil(
-    c.env.EVENTS.sendBatch(messages.map((body) => ({ body }))).catch((error: unknown) => {
-      console.warn(JSON.stringify({ level: "warn", message: "queue send failed; cron will retry", responseId, error: String(error) }));
-    }),
-  );
+export const STATS_COMPACT_WINDOW_SECONDS = 10;
+const MAX_TRACKED_SURVEYS = 1_000;
+const compactionScheduledUntil = new Map<string, number>();
+
+function compactionDue(surveyId: string, nowMs: number): boolean {
+  if ((compactionScheduledUntil.get(surveyId) ?? 0) > nowMs) return false;
+  if (compactionScheduledUntil.size >= MAX_TRACKED_SURVEYS) compactionScheduledUntil.clear();
+  compactionScheduledUntil.set(surveyId, nowMs + STATS_COMPACT_WINDOW_SECONDS * 1000);
+  return true;
+}
+
+/**
+ * Messages of this isolate's requests wait a moment and leave together: one sendBatch per window
+ * instead of one per response (the per-request send was the submit path's p99 tail). The window's
+ * first request keeps its context open until the send; later requests only add to the buffer.
+ */
+const SEND_WINDOW_MS = 20;
+/** Queues accepts up to 100 messages per sendBatch. */
+const MAX_SEND_BATCH = 100;
+let outgoing: MessageSendRequest<FeedloopEvent>[] = [];
+let sendScheduled = false;
+
+function sendSoon(c: Context<AppEnv>, messages: MessageSendRequest<FeedloopEvent>[]): void {
+  outgoing.push(...messages);
+  if (sendScheduled) return;
+  sendScheduled = true;
+  const queue = c.env.EVENTS;
+  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, SEND_WINDOW_MS)).then(() => sendOutgoing(queue)));
+}
+
+async function sendOutgoing(queue: Queue): Promise<void> {
+  const buffered = outgoing;
+  outgoing = [];
+  sendScheduled = false;
+  for (let i = 0; i < buffered.length; i += MAX_SEND_BATCH) {
+    const batch = buffered.slice(i, i + MAX_SEND_BATCH);
+    await queue.sendBatch(batch).catch((error: unknown) => {
+      const responseIds = batch.flatMap(({ body }) => (body.type === "response.completed" ? [body.responseId] : []));
+      console.warn(JSON.stringify({ level: "warn", message: "queue send failed; cron will retry", responseIds, error: String(error) }));
+    });
+  }
+}
+
+/**
+ * Queue work after a completion, off the submit path: `response.completed` only when the consumer
+ * has work for the response (`followUpPending`: complaint triggers matched, a handling-survey
+ * case_id, or a response.completed webhook subscriber — decided in the write, which marks the
+ * others evaluated), and the debounced `stats.compact`. If a send fails, or the isolate ends before
+ * the window's send, the response is still stored with triggers_evaluated_at = NULL and the cron
+ * sweep picks it up; logged statistics are compacted by the cron: nothing is lost.
+ */
+export function enqueueResponseCompleted(c: Context<AppEnv>, outcome: { id: string; followUpPending: boolean }, surveyId: string): void {
+  const messages: MessageSendRequest<FeedloopEvent>[] = [];
+  if (outcome.followUpPending) messages.push({ body: { type: "response.completed", responseId: outcome.id } });
+  if (compactionDue(surveyId, Date.now())) {
+    messages.push({ body: { type: "stats.compact", surveyId }, delaySeconds: STATS_COMPACT_WINDOW_SECONDS });
+  }
+  if (messages.length > 0) sendSoon(c, messages);
 }

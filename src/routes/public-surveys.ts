@@ -3,7 +3,7 @@ import { createRouter, problemResponses } from "../lib/openapi";
 import { validationProblem } from "../lib/problem";
 import { pickLanguage } from "../domain/survey/localization";
 import { parseHiddenFieldValues } from "../domain/survey/hidden-fields";
-import { openSurveyBySlug, resolveInvitation, submitAnswers } from "../db/queries/survey-access";
+import { openSurveyBySlug, resolveInvitation, submitAnswers, withCachedOpenSurvey } from "../db/queries/survey-access";
 import { enqueueResponseCompleted } from "../jobs/events";
 import { clientIp, enforcePublicRateLimit } from "../lib/rate-limit";
 
@@ -79,22 +79,26 @@ export const publicSurveyRoutes = createRouter()
     const body = c.req.valid("json");
     const db = c.get("db");
     const now = new Date();
-    const open = await openSurveyBySlug(db, slug, now);
-    const invitation = await resolveInvitation(db, open.survey, body.token, now);
-    const hidden = parseHiddenFieldValues(open.definition, body.hidden ?? {}).values;
-    const language = pickLanguage(open.definition, body.language, c.req.header("accept-language"));
-    const result = await submitAnswers(db, {
-      open,
-      submissionId: body.submissionId,
-      invitation,
-      answers: body.answers,
-      hidden,
-      language,
-      complete: body.complete,
-      currentPage: body.currentPage,
-      resumeSecret: body.resumeToken,
-      ip: clientIp(c),
-      now,
+    const ip = clientIp(c);
+    const acceptLanguage = c.req.header("accept-language");
+    const { open, result } = await withCachedOpenSurvey(db, slug, now, async (open) => {
+      const invitation = await resolveInvitation(db, open.survey, body.token, now);
+      const hidden = parseHiddenFieldValues(open.definition, body.hidden ?? {}).values;
+      const language = pickLanguage(open.definition, body.language, acceptLanguage);
+      const result = await submitAnswers(db, {
+        open,
+        submissionId: body.submissionId,
+        invitation,
+        answers: body.answers,
+        hidden,
+        language,
+        complete: body.complete,
+        currentPage: body.currentPage,
+        resumeSecret: body.resumeToken,
+        ip,
+        now,
+      });
+      return { open, result };
     });
     if (result.kind === "invalid") {
       throw validationProblem(
@@ -103,7 +107,6 @@ export const publicSurveyRoutes = createRouter()
       );
     }
     const { outcome } = result;
-    if (outcome.completedNow) enqueueResponseCompleted(c, outcome.id, open.survey.id);
+    if (outcome.completedNow) enqueueResponseCompleted(c, outcome, open.survey.id);
     return c.json({ id: outcome.id, status: outcome.status }, outcome.created ? 201 : 200);
   });
-

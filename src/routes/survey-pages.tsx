@@ -279,7 +279,7 @@ export const surveyPageRoutes = new Hono<AppEnv>()
         ip: clientIp(c),
         now,
       });
-      if (result.kind === "saved" && result.outcome.completedNow) enqueueResponseCompleted(c, result.outcome.id, open.survey.id);
+      if (result.kind === "saved" && result.outcome.completedNow) enqueueResponseCompleted(c, result.outcome, open.survey.id);
     } catch (error) {
       if (error instanceof ProblemError && (error.problemType === "token-spent" || error.problemType === "gone" || error.problemType === "survey-unavailable")) {
         const reason = error.problemType === "token-spent" ? "spent" : error.problemType === "gone" ? "expired" : "closed";

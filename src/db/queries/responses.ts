@@ -9,7 +9,7 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../env";
-import { responses, surveyInvitations } from "../schema";
+import { responses, surveyInvitations, surveys } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import type { Answers } from "../../domain/survey/answers";
 import { segmentValues } from "../../domain/survey/hidden-fields";
@@ -22,8 +22,15 @@ import type { SurveyRow } from "./surveys";
 export type ResponseRow = typeof responses.$inferSelect;
 export type InvitationRow = typeof surveyInvitations.$inferSelect;
 
+/** The survey columns the submit path needs; a full SurveyRow fits too. */
+export type SubmitSurvey = Pick<
+  SurveyRow,
+  "id" | "organizationId" | "slug" | "status" | "publishedVersion" | "opensAt" | "closesAt" | "responseQuota" | "anonymous" | "storeIp" | "updatedAt"
+>;
+
 export type SubmissionInput = {
-  survey: SurveyRow;
+  /** The survey as read when the request started (perhaps from the per-isolate cache): the write re-checks it. */
+  survey: SubmitSurvey;
   definition: SurveyDefinition;
   version: number;
   submissionId: string;
@@ -37,8 +44,15 @@ export type SubmissionInput = {
   resumeHash: string | null;
   respondentEmail: string | null;
   ip: string | null;
+  /** The response with this submissionId when the caller looked it up; null also for "not looked up" (optimistic insert). */
   existing: ResponseRow | null;
   now: Date;
+  /**
+   * false: the answers match no complaint trigger and carry no case_id, so the write itself marks the
+   * response evaluated — unless the organisation has a response.completed webhook subscriber, which the
+   * same statement checks. Absent or true: left for the queue consumer (triggers_evaluated_at NULL).
+   */
+  answersNeedFollowUp?: boolean;
 };
 
 export type SubmissionOutcome = {
@@ -48,7 +62,30 @@ export type SubmissionOutcome = {
   created: boolean;
   /** This request is the one that completed it: follow-up work (complaint triggers) runs once. */
   completedNow: boolean;
+  /** Completed now and left with triggers_evaluated_at NULL: the queue consumer has work for it. */
+  followUpPending: boolean;
 };
+
+/**
+ * The write changed nothing because a partial response with this submissionId exists, and the
+ * caller had not looked it up (optimistic insert): continue that response instead.
+ */
+export class PartialResponseExistsError extends ProblemError {
+  constructor() {
+    super("conflict", "This response was changed by another request at the same time; send it again.");
+  }
+}
+
+/**
+ * The write changed nothing because the survey is no longer what the caller read (closed, window
+ * passed, re-published or its settings changed). Callers that read the survey from a cache read it
+ * again and retry; others answer 409.
+ */
+export class SurveyChangedError extends ProblemError {
+  constructor() {
+    super("conflict", "The survey changed while this response was being saved; send it again.");
+  }
+}
 
 export async function findResponseBySubmission(db: Db, surveyId: string, submissionId: string): Promise<ResponseRow | undefined> {
   return db.query.responses.findFirst({
@@ -104,6 +141,16 @@ function statsAppend(d1: D1Database, input: SubmissionInput, responseId: string,
     .bind(input.survey.organizationId, input.survey.id, input.version, bucket.day, bucket.touchpoint, bucket.region, bucket.tier, responseId, row, nonce);
 }
 
+/**
+ * SQL that is NULL when the organisation (bound at ?orgParam) has an active response.completed
+ * webhook subscriber and the evaluation time (?nowParam) otherwise: a response nothing follows up on
+ * is marked evaluated by its own write, and one a subscriber waits for is left to the consumer.
+ */
+function evaluatedUnlessSubscribed(orgParam: number, nowParam: number): string {
+  return `CASE WHEN EXISTS (SELECT 1 FROM webhook_endpoints AS w, json_each(w.events) AS e
+      WHERE w.organization_id = ?${orgParam} AND w.active = 1 AND e.value = 'response.completed') THEN NULL ELSE ?${nowParam} END`;
+}
+
 export async function saveSubmission(db: Db, input: SubmissionInput): Promise<SubmissionOutcome> {
   // Raw D1 statements: each later statement tests what an earlier one of the same batch wrote.
   const d1 = db.$client;
@@ -115,45 +162,65 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
   const answersJson = JSON.stringify(input.answers);
   const status = input.complete ? "completed" : "partial";
   const tokenGated = input.complete && invitation !== null;
+  const markWhenNoFollowUp = input.complete && input.answersNeedFollowUp === false;
 
-  // Gates shared by the insert and the update; parameters ?20-?22 are bound by both.
-  const gates = `(?20 = 0 OR EXISTS (SELECT 1 FROM survey_invitations WHERE id = ?21 AND write_nonce = ?22))
-     AND (?23 = 0 OR (SELECT response_quota IS NULL OR completed_count < response_quota FROM surveys WHERE id = ?24))`;
-  const gateParams = [tokenGated ? 1 : 0, invitation?.id ?? null, nonce, input.complete ? 1 : 0, survey.id];
+  // Gates shared by the token use and the response write, parameters ?20-?27 bound by both:
+  //  - the token use this batch consumed (when completing with a token);
+  //  - the survey still as the caller read it, perhaps from a cache seconds old: not closed, inside its
+  //    window, the same published version and settings (every change to a survey bumps updated_at),
+  //    and below its quota. A refused gate is explained (and the survey re-read) afterwards.
+  const surveyAsRead = `EXISTS (SELECT 1 FROM surveys WHERE id = ?24 AND status != 'closed' AND published_version = ?25 AND updated_at = ?26
+       AND (opens_at IS NULL OR opens_at <= ?27) AND (closes_at IS NULL OR closes_at > ?27)
+       AND (?23 = 0 OR response_quota IS NULL OR completed_count < response_quota))`;
+  const gates = `(?20 = 0 OR EXISTS (SELECT 1 FROM survey_invitations WHERE id = ?21 AND write_nonce = ?22)) AND ${surveyAsRead}`;
+  const gateParams = [tokenGated ? 1 : 0, invitation?.id ?? null, nonce, input.complete ? 1 : 0, survey.id, survey.publishedVersion, survey.updatedAt.getTime(), nowMs];
+  const bindGated = (statement: D1PreparedStatement, own: unknown[]) => statement.bind(...own, ...Array(19 - own.length).fill(null), ...gateParams);
 
   const statements: D1PreparedStatement[] = [];
   if (tokenGated) {
+    // A use is only taken for a write that can happen: not for a retry of a stored submissionId
+    // (the optimistic insert has not looked), nor for a response another request completed.
+    const responseWritable = existing
+      ? "EXISTS (SELECT 1 FROM responses WHERE id = ?4 AND status = 'partial')"
+      : "NOT EXISTS (SELECT 1 FROM responses WHERE survey_id = ?24 AND submission_id = ?4)";
     statements.push(
-      d1
-        .prepare(
+      bindGated(
+        d1.prepare(
           `UPDATE survey_invitations SET uses_left = uses_left - 1, completed_at = ?1, write_nonce = ?2
-           WHERE id = ?3 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)`,
-        )
-        .bind(nowMs, nonce, invitation!.id),
+           WHERE id = ?3 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)
+             AND ${responseWritable} AND ${surveyAsRead}`,
+        ),
+        [nowMs, nonce, invitation!.id, existing ? existing.id : input.submissionId],
+      ),
     );
   }
   const writeIndex = statements.length;
   if (existing) {
     statements.push(
-      d1
-        .prepare(
-          `UPDATE responses SET answers = ?1, status = ?2, current_page = ?3, updated_at = ?4, completed_at = ?5, write_nonce = ?6
-           WHERE id = ?7 AND status = 'partial' AND ${gates}`,
-        )
-        .bind(answersJson, status, input.currentPage, nowMs, input.complete ? nowMs : null, nonce, id, ...Array(12).fill(null), ...gateParams),
+      bindGated(
+        d1.prepare(
+          `UPDATE responses SET answers = ?1, status = ?2, current_page = ?3, updated_at = ?4, completed_at = ?5, write_nonce = ?6,
+             triggers_evaluated_at = ${markWhenNoFollowUp ? evaluatedUnlessSubscribed(8, 4) : "NULL"}
+           WHERE id = ?7 AND status = 'partial' AND ${gates}
+           RETURNING triggers_evaluated_at`,
+        ),
+        [answersJson, status, input.currentPage, nowMs, input.complete ? nowMs : null, nonce, id, survey.organizationId],
+      ),
     );
   } else {
     statements.push(
-      d1
-        .prepare(
+      bindGated(
+        d1.prepare(
           `INSERT INTO responses (id, organization_id, survey_id, version, submission_id, invitation_id, resume_hash, language,
              hidden, answers, status, current_page, touchpoint, region, tier, respondent_email, ip, anonymised, write_nonce,
-             created_at, updated_at, completed_at)
-           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 0, ?22, ?18, ?18, ?19
+             created_at, updated_at, completed_at, triggers_evaluated_at)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 0, ?22, ?18, ?18, ?19,
+             ${markWhenNoFollowUp ? evaluatedUnlessSubscribed(2, 18) : "NULL"}
            WHERE ${gates}
-           ON CONFLICT (survey_id, submission_id) DO NOTHING`,
-        )
-        .bind(
+           ON CONFLICT (survey_id, submission_id) DO NOTHING
+           RETURNING triggers_evaluated_at`,
+        ),
+        [
           id,
           survey.organizationId,
           survey.id,
@@ -173,8 +240,8 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
           survey.storeIp ? input.ip : null,
           nowMs,
           input.complete ? nowMs : null,
-          ...gateParams,
-        ),
+        ],
+      ),
     );
   }
   if (input.complete) {
@@ -191,23 +258,55 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
     statements.push(d1.prepare(`UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE id = ?2`).bind(nowMs, invitation.id));
   }
 
-  const results = await d1.batch(statements);
-  if ((results[writeIndex]?.meta.changes ?? 0) > 0) {
-    return { id, status, created: !existing, completedNow: input.complete };
+  const results = await d1.batch<{ triggers_evaluated_at: number | null }>(statements);
+  const written = results[writeIndex];
+  if ((written?.meta.changes ?? 0) > 0) {
+    const followUpPending = input.complete && (written?.results[0]?.triggers_evaluated_at ?? null) === null;
+    return { id, status, created: !existing, completedNow: input.complete, followUpPending };
   }
   return explainRefusedWrite(db, input);
 }
 
-/** The write changed nothing: a concurrent duplicate, a spent or expired token, or a full quota. */
+/**
+ * The write changed nothing: the survey changed since it was read, a concurrent duplicate, a partial
+ * response the optimistic insert did not know of, a spent or expired token, or a full quota.
+ */
 async function explainRefusedWrite(db: Db, input: SubmissionInput): Promise<SubmissionOutcome> {
-  const current = await findResponseBySubmission(db, input.survey.id, input.submissionId);
+  // One round trip for both: the survey as it is now, and the response this submissionId has.
+  const [[survey], [current]] = await db.batch([
+    db
+      .select({
+        status: surveys.status,
+        publishedVersion: surveys.publishedVersion,
+        updatedAt: surveys.updatedAt,
+        opensAt: surveys.opensAt,
+        closesAt: surveys.closesAt,
+        responseQuota: surveys.responseQuota,
+        completedCount: surveys.completedCount,
+      })
+      .from(surveys)
+      .where(eq(surveys.id, input.survey.id)),
+    db
+      .select({ id: responses.id, status: responses.status })
+      .from(responses)
+      .where(and(eq(responses.surveyId, input.survey.id), eq(responses.submissionId, input.submissionId))),
+  ]);
+  const nowMs = input.now.getTime();
+  const asRead =
+    survey !== undefined &&
+    survey.status !== "closed" &&
+    survey.publishedVersion === input.survey.publishedVersion &&
+    survey.updatedAt.getTime() === input.survey.updatedAt.getTime() &&
+    (!survey.opensAt || survey.opensAt.getTime() <= nowMs) &&
+    (!survey.closesAt || survey.closesAt.getTime() > nowMs);
+  if (!asRead) throw new SurveyChangedError();
   if (current && (current.status === "completed" || !input.complete)) {
-    // Someone else's identical request won the race: answer exactly as for a retry.
-    return { id: current.id, status: current.status, created: false, completedNow: false };
+    // Someone else's identical request won the race, or this is a retry: answer as for the first.
+    return { id: current.id, status: current.status, created: false, completedNow: false, followUpPending: false };
   }
+  if (current && !input.existing) throw new PartialResponseExistsError();
   if (input.complete && input.invitation) {
     const invitation = await db.query.surveyInvitations.findFirst({ where: eq(surveyInvitations.id, input.invitation.id) });
-    const nowMs = input.now.getTime();
     if (invitation?.validUntil && invitation.validUntil.getTime() <= nowMs) {
       throw new ProblemError("gone", "This invitation link has expired.");
     }
@@ -215,7 +314,7 @@ async function explainRefusedWrite(db: Db, input: SubmissionInput): Promise<Subm
       throw new ProblemError("token-spent", "This personal invitation has already been used to complete the survey.");
     }
   }
-  if (input.complete && input.survey.responseQuota !== null) {
+  if (input.complete && survey.responseQuota !== null && survey.completedCount >= survey.responseQuota) {
     throw new ProblemError("survey-unavailable", "This survey has reached its response quota and is no longer accepting answers.");
   }
   throw new ProblemError("conflict", "This response was changed by another request at the same time; send it again.");

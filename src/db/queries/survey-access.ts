@@ -4,13 +4,26 @@
  */
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../env";
-import { responses, surveyInvitations } from "../schema";
+import { responses, surveyInvitations, surveys } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import { validateResponseAnswers, type AnswerError, type Answers } from "../../domain/survey/answers";
+import type { ComplaintTriggerRule } from "../../domain/complaints";
 import { ProblemError, notFound } from "../../lib/problem";
 import { sha256Hex } from "../../lib/ids";
-import { findSurveyBySlug, loadVersionDefinition, type SurveyRow } from "./surveys";
-import { findResponseBySubmission, saveSubmission, type InvitationRow, type ResponseRow, type SubmissionOutcome } from "./responses";
+import { loadVersionDefinition, type SurveyRow } from "./surveys";
+import { surveyTriggerRules } from "./complaints-triggers";
+import { answersNeedFollowUp } from "../../jobs/response-completed";
+import { cachedOpenSurvey, forgetOpenSurvey, rememberOpenSurvey } from "./open-survey-cache";
+import {
+  findResponseBySubmission,
+  PartialResponseExistsError,
+  saveSubmission,
+  SurveyChangedError,
+  type InvitationRow,
+  type ResponseRow,
+  type SubmissionOutcome,
+  type SubmitSurvey,
+} from "./responses";
 
 export type SurveyUnavailableReason = "unknown" | "closed" | "not_yet_open" | "quota_reached" | "invitation_only";
 export type TokenProblem = "invalid" | "expired" | "not_yet_valid" | "spent";
@@ -23,28 +36,91 @@ export class SurveyAccessError extends ProblemError {
   }
 }
 
-export type OpenSurvey = { survey: SurveyRow; definition: SurveyDefinition; version: number };
+/** The survey columns answering needs: not the draft definition nor anything else the public path never reads. */
+export type OpenSurveyRow = SubmitSurvey & Pick<SurveyRow, "accessMode" | "completedCount" | "complaintTriggers">;
 
-export async function openSurveyBySlug(db: Db, slug: string, now: Date): Promise<OpenSurvey> {
-  const survey = await findSurveyBySlug(db, slug);
-  if (!survey || survey.publishedVersion === null) {
-    throw new SurveyAccessError("unknown", "not-found", `There is no published survey at "${slug}". Check the link you were given.`);
+const OPEN_SURVEY_COLUMNS = {
+  id: true,
+  organizationId: true,
+  slug: true,
+  status: true,
+  accessMode: true,
+  publishedVersion: true,
+  opensAt: true,
+  closesAt: true,
+  responseQuota: true,
+  completedCount: true,
+  anonymous: true,
+  storeIp: true,
+  complaintTriggers: true,
+  updatedAt: true,
+} as const;
+
+export type OpenSurvey = {
+  survey: OpenSurveyRow;
+  definition: SurveyDefinition;
+  version: number;
+  /** The survey's complaint trigger rules for the published version (configured or default). */
+  triggerRules: ComplaintTriggerRule[];
+};
+
+/**
+ * The survey at `slug` if it accepts answers now. `fromCache` serves it from the isolate's cache
+ * (seconds old; only for a write whose SQL gate re-checks it: see `withCachedOpenSurvey`); every
+ * read from D1 refreshes the cache.
+ */
+export async function openSurveyBySlug(db: Db, slug: string, now: Date, options: { fromCache?: boolean } = {}): Promise<OpenSurvey> {
+  let open = options.fromCache ? cachedOpenSurvey(slug, now.getTime()) : undefined;
+  if (!open) {
+    const survey = await db.query.surveys.findFirst({ where: eq(surveys.slug, slug), columns: OPEN_SURVEY_COLUMNS });
+    if (!survey || survey.publishedVersion === null) {
+      forgetOpenSurvey(slug);
+      throw new SurveyAccessError("unknown", "not-found", `There is no published survey at "${slug}". Check the link you were given.`);
+    }
+    const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion);
+    open = { survey, definition, version: survey.publishedVersion, triggerRules: surveyTriggerRules(survey, definition) };
+    rememberOpenSurvey(slug, open, now.getTime());
   }
-  if (survey.status === "closed" || (survey.closesAt && survey.closesAt.getTime() <= now.getTime())) {
-    throw new SurveyAccessError("closed", "survey-unavailable", "This survey is closed and no longer accepts answers.");
+  const { survey } = open;
+  try {
+    if (survey.status === "closed" || (survey.closesAt && survey.closesAt.getTime() <= now.getTime())) {
+      throw new SurveyAccessError("closed", "survey-unavailable", "This survey is closed and no longer accepts answers.");
+    }
+    if (survey.opensAt && survey.opensAt.getTime() > now.getTime()) {
+      throw new SurveyAccessError("not_yet_open", "survey-unavailable", `This survey opens on ${survey.opensAt.toISOString()}.`);
+    }
+    if (survey.responseQuota !== null && survey.completedCount >= survey.responseQuota) {
+      throw new SurveyAccessError("quota_reached", "survey-unavailable", "This survey has received all the responses it needs. Thank you!");
+    }
+  } catch (error) {
+    // A refusal is not cached: a survey re-opened a moment later accepts again at once.
+    forgetOpenSurvey(slug);
+    throw error;
   }
-  if (survey.opensAt && survey.opensAt.getTime() > now.getTime()) {
-    throw new SurveyAccessError("not_yet_open", "survey-unavailable", `This survey opens on ${survey.opensAt.toISOString()}.`);
+  return open;
+}
+
+/**
+ * Runs a submission against the cached open survey. The write's SQL gate re-checks what the cache
+ * may have missed; when it finds the survey changed (closed, re-published, settings edited) the
+ * entry is dropped and the submission runs once more against a fresh read — which refuses a survey
+ * closed a moment ago with its usual problem, and applies new settings (access mode, anonymity).
+ * A refusal for the quota drops the entry too, so later requests fail fast on a fresh count.
+ */
+export async function withCachedOpenSurvey<T>(db: Db, slug: string, now: Date, submit: (open: OpenSurvey) => Promise<T>): Promise<T> {
+  const open = await openSurveyBySlug(db, slug, now, { fromCache: true });
+  try {
+    return await submit(open);
+  } catch (error) {
+    if (error instanceof ProblemError && error.problemType === "survey-unavailable") forgetOpenSurvey(slug);
+    if (!(error instanceof SurveyChangedError)) throw error;
+    forgetOpenSurvey(slug);
+    return submit(await openSurveyBySlug(db, slug, now));
   }
-  if (survey.responseQuota !== null && survey.completedCount >= survey.responseQuota) {
-    throw new SurveyAccessError("quota_reached", "survey-unavailable", "This survey has received all the responses it needs. Thank you!");
-  }
-  const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion);
-  return { survey, definition, version: survey.publishedVersion };
 }
 
 /** Resolves a personal invitation token; the token itself is never stored, only its hash. */
-export async function resolveInvitation(db: Db, survey: SurveyRow, token: string | undefined, now: Date): Promise<InvitationRow | null> {
+export async function resolveInvitation(db: Db, survey: Pick<SurveyRow, "id" | "accessMode">, token: string | undefined, now: Date): Promise<InvitationRow | null> {
   if (!token) {
     if (survey.accessMode === "invitation") {
       throw new SurveyAccessError("invitation_only", "forbidden", "This survey is by personal invitation only. Use the link from your invitation.");
@@ -67,7 +143,7 @@ export async function resolveInvitation(db: Db, survey: SurveyRow, token: string
 /** The unfinished response a returning respondent continues: by invitation, or by resume secret. */
 export async function findResumableResponse(
   db: Db,
-  survey: SurveyRow,
+  survey: Pick<SurveyRow, "id">,
   invitation: InvitationRow | null,
   resumeSecret: string | undefined,
 ): Promise<ResponseRow | undefined> {
@@ -110,10 +186,18 @@ export type SubmitResult =
  * submissionId returns its id unchanged.
  */
 export async function submitAnswers(db: Db, request: SubmitRequest): Promise<SubmitResult> {
+  if (request.complete && !request.prevalidated) {
+    const inserted = await insertFreshCompletion(db, request);
+    if (inserted) return inserted;
+  }
   const { open } = request;
   const existing = (await findResponseBySubmission(db, open.survey.id, request.submissionId)) ?? null;
   if (existing?.status === "completed") {
-    return { kind: "saved", outcome: { id: existing.id, status: "completed", created: false, completedNow: false }, answers: existing.answers as Answers };
+    return {
+      kind: "saved",
+      outcome: { id: existing.id, status: "completed", created: false, completedNow: false, followUpPending: false },
+      answers: existing.answers as Answers,
+    };
   }
   if (existing && request.invitation && existing.invitationId && existing.invitationId !== request.invitation.id) {
     throw new ProblemError("conflict", "This submissionId belongs to a different invitation.");
@@ -133,7 +217,8 @@ export async function submitAnswers(db: Db, request: SubmitRequest): Promise<Sub
     if (!result.ok) return { kind: "invalid", errors: result.errors };
     answers = result.normalized;
   }
-  const hidden = existing ? (existing.hidden as Record<string, string>) : { ...request.hidden, ...((request.invitation?.hidden as Record<string, string> | null) ?? {}) };
+  const hidden = existing ? (existing.hidden as Record<string, string>) : freshHidden(request);
+  const triggerRules = definition === open.definition ? open.triggerRules : surveyTriggerRules(open.survey, definition);
   const outcome = await saveSubmission(db, {
     survey: open.survey,
     definition,
@@ -150,8 +235,54 @@ export async function submitAnswers(db: Db, request: SubmitRequest): Promise<Sub
     ip: request.ip,
     existing,
     now: request.now,
+    answersNeedFollowUp: request.complete ? answersNeedFollowUp(triggerRules, answers, hidden) : undefined,
   });
   return { kind: "saved", outcome, answers };
+}
+
+/** Hidden fields of a response started by this request: the link's, overridden by the invitation's. */
+function freshHidden(request: SubmitRequest): Record<string, string> {
+  return { ...request.hidden, ...((request.invitation?.hidden as Record<string, string> | null) ?? {}) };
+}
+
+/**
+ * Optimistic path for the common case, a complete submission whose answers are valid on their own:
+ * insert it without first looking for a response with its submissionId (one D1 call, not two).
+ * The insert's unique survey × submissionId decides: a stored completed response answers exactly as
+ * a retry (same id, nothing counted twice); a stored partial one, or answers that are only valid
+ * merged with saved ones, return undefined so the caller takes the full path that continues it.
+ */
+async function insertFreshCompletion(db: Db, request: SubmitRequest): Promise<SubmitResult | undefined> {
+  const { open } = request;
+  const given = request.answers;
+  if (typeof given !== "object" || given === null || Array.isArray(given)) return undefined;
+  const validated = validateResponseAnswers(open.definition, given, { complete: true });
+  if (!validated.ok) return undefined;
+  const hidden = freshHidden(request);
+  try {
+    const outcome = await saveSubmission(db, {
+      survey: open.survey,
+      definition: open.definition,
+      version: open.version,
+      submissionId: request.submissionId,
+      invitation: request.invitation,
+      answers: validated.normalized,
+      hidden,
+      language: request.language,
+      complete: true,
+      currentPage: request.currentPage ?? 0,
+      resumeHash: request.resumeSecret ? await sha256Hex(request.resumeSecret) : null,
+      respondentEmail: request.invitation?.email ?? null,
+      ip: request.ip,
+      existing: null,
+      now: request.now,
+      answersNeedFollowUp: answersNeedFollowUp(open.triggerRules, validated.normalized, hidden),
+    });
+    return { kind: "saved", outcome, answers: validated.normalized };
+  } catch (error) {
+    if (error instanceof PartialResponseExistsError) return undefined;
+    throw error;
+  }
 }
 
 export function notFoundSurvey(slug: string): ProblemError {
