@@ -8,7 +8,7 @@ import { createDb } from "../src/db/client";
 import { compactSurveyStats } from "../src/db/queries/stats-compaction";
 import { checkSurveyStats, recomputeDailyStats } from "./lib/stats-recompute";
 import { simulateAcsiResponses } from "../src/domain/simulation";
-import { loadMergedStats, periodOf } from "../src/db/queries/analytics";
+import { loadMergedStats } from "../src/db/queries/analytics";
 import { computeSurveyIndices, indicesWithFixedWeights } from "../src/domain/analytics/survey-indices";
 import { createSeededRandom } from "../src/domain/stats/random";
 import { findSurveyBySlug, loadVersionDefinition } from "../src/db/queries/surveys";
@@ -332,7 +332,17 @@ async function buildStats(env: Env, db: ReturnType<typeof createDb>, surveyId: s
   await env.DB.prepare("DELETE FROM survey_daily_stats WHERE survey_id = ?").bind(surveyId).run();
   const statements = packInserts(env.DB, "INSERT INTO survey_daily_stats (organization_id, survey_id, version, day, touchpoint, region, tier, n, vector) VALUES ", values);
   for (let i = 0; i < statements.length; i += 20) await env.DB.batch(statements.slice(i, i + 20));
-  return { completed, statsRows: values.length, ms: performance.now() - started };
+  // Month rows: marked stale, then rebuilt from the day rows by the app's own compaction (the path
+  // a database migrated from before month rows takes).
+  await env.DB.prepare(
+    "INSERT INTO survey_stats_compaction (survey_id, through_id, monthly_through_id) VALUES (?1, 0, NULL) ON CONFLICT (survey_id) DO UPDATE SET monthly_through_id = NULL",
+  )
+    .bind(surveyId)
+    .run();
+  const monthsStarted = performance.now();
+  await compactSurveyStats(db, surveyId);
+  const monthRows = await env.DB.prepare("SELECT count(*) AS n FROM survey_monthly_stats WHERE survey_id = ?").bind(surveyId).first<{ n: number }>();
+  return { completed, statsRows: values.length, monthRows: monthRows!.n, monthRebuildMs: performance.now() - monthsStarted, ms: performance.now() - started };
 }
 
 /**
@@ -385,7 +395,7 @@ async function profileIndices(env: Env, db: ReturnType<typeof createDb>, surveyI
   const sql = await time(() => env.DB.prepare("SELECT day, n, vector FROM survey_daily_stats WHERE survey_id = ?1 AND day >= coalesce(?2, '') AND day <= coalesce(?3, '9999') AND touchpoint = '*' AND region = '*' AND tier = '*'").bind(surveyId, from ?? null, to ?? null).all());
   const load = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}));
   const pls = await time(() => computeSurveyIndices(definition, load.value[0]!.moments, { scheme: "path" }));
-  const periods = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}, { period: periodOf("month") }));
+  const periods = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}, { interval: "month" }));
   const fixed = await time(() => periods.value.map((p) => indicesWithFixedWeights(pls.value.indices!, p.moments)));
   const split = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}, { splitBy: "touchpoint" }));
   return {
@@ -395,9 +405,9 @@ async function profileIndices(env: Env, db: ReturnType<typeof createDb>, surveyI
       { step: "raw D1 read of the all-segments rows (no parsing)", ms: sql.ms },
       { step: "loadMergedStats: read + JSON.parse + sum + decode", ms: load.ms },
       { step: "computeSurveyIndices (PLS path model, drivers, KPIs)", ms: pls.ms },
-      { step: "trend: loadMergedStats by month (second read)", ms: periods.ms },
+      { step: "trend: loadMergedStats by month", ms: periods.ms },
       { step: "trend: indices with fixed weights per month", ms: fixed.ms },
-      { step: "segments: loadMergedStats split by touchpoint (exact cells)", ms: split.ms },
+      { step: "segments: loadMergedStats split by touchpoint", ms: split.ms },
     ],
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Independent check of the statistics tables: recomputes every survey_daily_stats row of a survey
  * from its raw completed responses (same bucket and roll-up rules, no incremental folding) and
- * compares it with what the submit path + compaction stored. Used by the chaos tests, the sharding
+ * compares it with what the submit path + compaction stored; the survey_monthly_stats rows are
+ * compared with the sums of the recomputed day rows of each calendar month. Used by the chaos tests, the sharding
  * test and the ingest benchmark's helper Worker. All sums are of integer answers, so the comparison
  * is exact.
  */
 import { and, asc, eq, gt } from "drizzle-orm";
 import type { Db } from "../../src/env";
-import { responses, surveyDailyStats, surveyStatsPending } from "../../src/db/schema";
+import { responses, surveyDailyStats, surveyMonthlyStats, surveyStatsCompaction, surveyStatsPending } from "../../src/db/schema";
 import { loadVersionDefinition } from "../../src/db/queries/surveys";
 import { statsBucketOf, statsRollupKeys } from "../../src/db/queries/responses";
 import { encodeMoments, statsLayoutFor } from "../../src/db/stats-vector";
@@ -24,6 +25,8 @@ export type StatsCheck = {
   aggregatedN: number;
   /** survey_daily_stats rows compared. */
   rows: number;
+  /** survey_monthly_stats rows compared. */
+  monthRows: number;
   /** Logged responses not folded yet (0 after compaction). */
   pending: number;
   mismatches: string[];
@@ -76,6 +79,8 @@ export async function recomputeDailyStats(db: Db, surveyId: string): Promise<{ r
   return { rows, completed };
 }
 
+const isEmptyRow = (n: number, vector: number[]) => n === 0 && vector.every((v) => v === 0);
+
 /** Compares the stored statistics of a survey with a recomputation from its responses. */
 export async function checkSurveyStats(db: Db, surveyId: string): Promise<StatsCheck> {
   const expected = await recomputeDailyStats(db, surveyId);
@@ -89,11 +94,12 @@ export async function checkSurveyStats(db: Db, surveyId: string): Promise<StatsC
     seen.add(key);
     if (row.touchpoint === "*" && row.region === "*" && row.tier === "*") aggregatedN += row.n;
     const want = expected.rows.get(key);
+    const vector = JSON.parse(row.vector) as number[];
     if (!want) {
-      mismatches.push(`${key}: stored n=${row.n} but no completed response belongs there`);
+      // Deleting a bucket's only responses leaves an all-zero row: the same as no row.
+      if (!isEmptyRow(row.n, vector)) mismatches.push(`${key}: stored n=${row.n} but no completed response belongs there`);
       continue;
     }
-    const vector = JSON.parse(row.vector) as number[];
     if (row.n !== want.n) mismatches.push(`${key}: n ${row.n} != ${want.n}`);
     const firstDiff = want.vector.findIndex((v, i) => Math.abs(v - (vector[i] ?? NaN)) > 1e-9 * Math.max(1, Math.abs(v)));
     if (firstDiff >= 0 || vector.length !== want.vector.length) {
@@ -101,5 +107,38 @@ export async function checkSurveyStats(db: Db, surveyId: string): Promise<StatsC
     }
   }
   for (const [key, want] of expected.rows) if (!seen.has(key)) mismatches.push(`${key}: missing (expected n=${want.n})`);
-  return { completed: expected.completed, aggregatedN, rows: stored.length, pending: pendingRows.length, mismatches };
+
+  // Month rows: the element-wise sum of the recomputed day rows of each month.
+  const expectedMonths = new Map<string, StatsRow>();
+  for (const [key, row] of expected.rows) {
+    const [version, day, t, r, tier] = key.split("|") as [string, string, string, string, string];
+    const monthKey = keyOf(Number(version), day.slice(0, 7), t, r, tier);
+    const acc = expectedMonths.get(monthKey);
+    if (!acc) expectedMonths.set(monthKey, { n: row.n, vector: [...row.vector] });
+    else {
+      acc.n += row.n;
+      row.vector.forEach((v, i) => (acc.vector[i]! += v));
+    }
+  }
+  const storedMonths = await db.select().from(surveyMonthlyStats).where(eq(surveyMonthlyStats.surveyId, surveyId));
+  const state = await db.query.surveyStatsCompaction.findFirst({ where: eq(surveyStatsCompaction.surveyId, surveyId) });
+  if (state && state.monthlyThroughId !== state.throughId) mismatches.push(`month rows stale: built through ${state.monthlyThroughId}, days through ${state.throughId}`);
+  const seenMonths = new Set<string>();
+  for (const row of storedMonths) {
+    const key = keyOf(row.version, row.month, row.touchpoint, row.region, row.tier);
+    seenMonths.add(key);
+    const want = expectedMonths.get(key);
+    const vector = JSON.parse(row.vector) as number[];
+    if (!want) {
+      if (!isEmptyRow(row.n, vector)) mismatches.push(`month ${key}: stored n=${row.n} but no completed response belongs there`);
+      continue;
+    }
+    if (row.n !== want.n) mismatches.push(`month ${key}: n ${row.n} != ${want.n}`);
+    const firstDiff = want.vector.findIndex((v, i) => Math.abs(v - (vector[i] ?? NaN)) > 1e-9 * Math.max(1, Math.abs(v)));
+    if (firstDiff >= 0 || vector.length !== want.vector.length) {
+      mismatches.push(`month ${key}: vector differs at ${firstDiff} (${vector[firstDiff]} != ${want.vector[firstDiff]})`);
+    }
+  }
+  for (const [key, want] of expectedMonths) if (!seenMonths.has(key)) mismatches.push(`month ${key}: missing (expected n=${want.n})`);
+  return { completed: expected.completed, aggregatedN, rows: stored.length, monthRows: storedMonths.length, pending: pendingRows.length, mismatches };
 }

@@ -162,6 +162,31 @@ export const surveyDailyStats = sqliteTable(
 );
 
 /**
+ * Calendar-month roll-ups of survey_daily_stats (same keys and vector layout, `month` = YYYY-MM):
+ * each row is the exact sum of that month's day rows, written by the same compaction batch, so a
+ * dashboard range reads whole months as one row each and day rows only for the partial months at
+ * its edges (a year = 12 rows instead of 365).
+ */
+export const surveyMonthlyStats = sqliteTable(
+  "survey_monthly_stats",
+  {
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    version: integer("version").notNull(),
+    month: text("month").notNull(),
+    touchpoint: text("touchpoint").notNull().default(""),
+    region: text("region").notNull().default(""),
+    tier: text("tier").notNull().default(""),
+    n: integer("n").notNull(),
+    vector: text("vector").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.surveyId, t.version, t.month, t.touchpoint, t.region, t.tier] }),
+    index("survey_monthly_stats_org_idx").on(t.organizationId, t.surveyId, t.month),
+  ],
+);
+
+/**
  * The submit path's statistics write: one row per completed response (its numeric answers and its
  * bucket), appended in the response's own batch. Compaction (src/db/queries/stats-compaction.ts)
  * folds these rows into survey_daily_stats; readers add the few rows not yet folded.
@@ -190,6 +215,12 @@ export const surveyStatsCompaction = sqliteTable("survey_stats_compaction", {
   throughId: integer("through_id").notNull().default(0),
   nonce: text("nonce"),
   compactedAt: integer("compacted_at", { mode: "timestamp_ms" }),
+  /**
+   * The `through_id` at which survey_monthly_stats last equalled the sum of the day rows. Readers use
+   * the month rows only while it equals `through_id`; null (before the month rows were built, or
+   * after a compaction by a Worker that does not write them) makes the next compaction rebuild them.
+   */
+  monthlyThroughId: integer("monthly_through_id"),
 });
 
 /** Internal staff notes on a response (never shown to the respondent). */

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
 import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
-import { loadMergedStats, periodOf, SEGMENT_DIMENSIONS, type DayRange, type SegmentFilter } from "../db/queries/analytics";
+import { loadMergedStats, SEGMENT_DIMENSIONS, type DayRange, type SegmentFilter, type StatsGrouping } from "../db/queries/analytics";
 import { computeSurveyIndices, computeSurveyMetrics, indicesWithFixedWeights, type SurveyIndices } from "../domain/analytics/survey-indices";
-import { createEmptyMoments } from "../domain/stats/item-moments";
+import { createEmptyMoments, mergeAllMoments } from "../domain/stats/item-moments";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
 import type { BootstrapResult } from "../domain/pls";
@@ -80,18 +80,12 @@ function toInterval(interval: { lower: number; upper: number } | undefined, run:
  * Periods or segments of a selection, each indexed with the weights of the whole selection (the
  * ACSI practice of fixed weights keeps small groups comparable and stable).
  */
-async function groupsOnCommonWeights(
-  db: Db,
-  organizationId: string,
-  surveyId: string,
-  query: z.infer<typeof FilterQuery>,
-  grouping: Parameters<typeof loadMergedStats>[5],
-) {
+async function groupsOnCommonWeights(db: Db, organizationId: string, surveyId: string, query: z.infer<typeof FilterQuery>, grouping: StatsGrouping) {
   const { range, filter } = rangeAndFilter(query);
   const { definition } = await latestDefinition(db, organizationId, surveyId);
-  const [overall] = await loadMergedStats(db, organizationId, surveyId, range, filter);
-  const base = computeSurveyIndices(definition, overall?.moments ?? createEmptyMoments(), { scheme: query.scheme });
   const groups = await loadMergedStats(db, organizationId, surveyId, range, filter, grouping);
+  // Periods and segment values partition the selection, so the whole selection is their sum (one read, not two).
+  const base = computeSurveyIndices(definition, mergeAllMoments(groups.map((g) => g.moments)), { scheme: query.scheme });
   return groups.map((g) => {
     const constructs = base.indices ? indicesWithFixedWeights(base.indices, g.moments) : {};
     return { key: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps: computeSurveyMetrics(definition, g.moments).nps?.score ?? null, constructs };
@@ -214,7 +208,7 @@ export const analyticsRoutes = createRouter()
   })
   .openapi(trendRoute, async (c) => {
     const query = c.req.valid("query");
-    const points = await groupsOnCommonWeights(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, query, { period: periodOf(query.interval) });
+    const points = await groupsOnCommonWeights(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, query, { interval: query.interval });
     return c.json(
       { interval: query.interval, points: points.sort((a, b) => a.key.localeCompare(b.key)).map(({ key, ...rest }) => ({ period: key, ...rest })) },
       200,
@@ -225,7 +219,8 @@ export const analyticsRoutes = createRouter()
     const groups = await groupsOnCommonWeights(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, query, { splitBy: query.by });
     const segments = groups
       .filter((g) => g.key !== "")
-      .sort((a, b) => b.n - a.n)
+      // Largest first; ties by value, so the order does not depend on which rows were read first.
+      .sort((a, b) => b.n - a.n || a.key.localeCompare(b.key))
       .map(({ key, ...rest }) => ({ value: key, ...rest }));
     return c.json({ by: query.by, segments }, 200);
   });

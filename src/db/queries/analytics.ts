@@ -1,24 +1,31 @@
 /**
- * Reads the per-day statistics rows (never the responses) and merges them. Which rows are read
- * depends on the filter: the all-segments roll-up, a one-dimension roll-up, or the exact cells.
+ * Reads the statistics rows (never the responses) and merges them. Which rows are read depends on
+ * the filter (the all-segments roll-up, a one-dimension roll-up, or the exact cells) and on the
+ * range: whole calendar months come from survey_monthly_stats, the partial months at the edges
+ * from survey_daily_stats (src/domain/analytics/stats-range.ts).
  */
-import { and, eq, gte, lte, ne, type SQL } from "drizzle-orm";
+import { and, eq, gte, lte, ne, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
-import { surveyDailyStats, surveyStatsPending } from "../schema";
+import { surveyDailyStats, surveyMonthlyStats, surveyStatsCompaction, surveyStatsPending } from "../schema";
 import { createEmptyMoments, mergeMoments, type ItemMoments } from "../../domain/stats/item-moments";
-import { decodeMoments } from "../stats-vector";
+import { planStatsRead, monthOfDay, type DayRange, type StatsReadPlan } from "../../domain/analytics/stats-range";
+import { decodeMoments, type StatsLayout } from "../stats-vector";
 import { addPendingRow, layoutsFor } from "./stats-compaction";
 import { ALL_SEGMENTS } from "./responses";
 
+export type { DayRange } from "../../domain/analytics/stats-range";
 export const SEGMENT_DIMENSIONS = ["touchpoint", "region", "tier"] as const;
 export type SegmentDimension = (typeof SEGMENT_DIMENSIONS)[number];
 export type SegmentFilter = Partial<Record<SegmentDimension, string>>;
-export type DayRange = { from?: string; to?: string };
+/** Split the selection by one segment dimension, or by calendar month or ISO week. */
+export type StatsGrouping = { splitBy?: SegmentDimension; interval?: "week" | "month" };
+
+type SegmentColumns = Record<SegmentDimension, AnyColumn>;
 
 /** Row selector for a filter, optionally keeping one dimension split out (segment comparison). */
-function rowSelector(filter: SegmentFilter, splitBy?: SegmentDimension): SQL[] {
+function rowSelector(columns: SegmentColumns, filter: SegmentFilter, splitBy?: SegmentDimension): SQL[] {
   const given = SEGMENT_DIMENSIONS.filter((d) => filter[d] !== undefined);
-  const column = (d: SegmentDimension) => surveyDailyStats[d];
+  const column = (d: SegmentDimension) => columns[d];
   if (given.length === 0 && !splitBy) return SEGMENT_DIMENSIONS.map((d) => eq(column(d), ALL_SEGMENTS));
   if (given.length === 0 && splitBy) {
     return SEGMENT_DIMENSIONS.map((d) => (d === splitBy ? ne(column(d), ALL_SEGMENTS) : eq(column(d), ALL_SEGMENTS)));
@@ -30,11 +37,35 @@ function rowSelector(filter: SegmentFilter, splitBy?: SegmentDimension): SQL[] {
   return SEGMENT_DIMENSIONS.map((d) => (filter[d] !== undefined ? eq(column(d), filter[d]!) : ne(column(d), ALL_SEGMENTS)));
 }
 
+const NOTHING = sql`0`;
+
 export type StatsGroup = { key: string; moments: ItemMoments; n: number };
 
+/** Vectors of one group and version added as plain arrays; decoded once at the end. */
+class VectorSums {
+  readonly groups = new Map<string, Map<number, { vector: number[]; n: number }>>();
+
+  add(key: string, version: number, vectorJson: string, n: number): void {
+    let byVersion = this.groups.get(key);
+    if (!byVersion) {
+      byVersion = new Map();
+      this.groups.set(key, byVersion);
+    }
+    const values = JSON.parse(vectorJson) as number[];
+    const acc = byVersion.get(version);
+    if (!acc) byVersion.set(version, { vector: values, n });
+    else {
+      const target = acc.vector;
+      for (let i = 0; i < values.length; i++) target[i]! += values[i]!;
+      acc.n += n;
+    }
+  }
+}
+
 /**
- * Loads the selected rows and merges them into groups (one group unless `groupKey` splits them).
- * Cost: one row per day per group; independent of how many responses the days hold.
+ * Loads the selected rows and merges them into groups (one group unless `grouping` splits them).
+ * Cost: one row per whole month plus one per edge day, per group; independent of how many
+ * responses they hold.
  */
 export async function loadMergedStats(
   db: Db,
@@ -42,28 +73,8 @@ export async function loadMergedStats(
   surveyId: string,
   range: DayRange,
   filter: SegmentFilter,
-  grouping: { splitBy?: SegmentDimension; period?: (day: string) => string } = {},
+  grouping: StatsGrouping = {},
 ): Promise<StatsGroup[]> {
-  const where = and(
-    eq(surveyDailyStats.organizationId, organizationId),
-    eq(surveyDailyStats.surveyId, surveyId),
-    range.from ? gte(surveyDailyStats.day, range.from) : undefined,
-    range.to ? lte(surveyDailyStats.day, range.to) : undefined,
-    ...rowSelector(filter, grouping.splitBy),
-  );
-  const bucketQuery = db
-    .select({
-      version: surveyDailyStats.version,
-      day: surveyDailyStats.day,
-      touchpoint: surveyDailyStats.touchpoint,
-      region: surveyDailyStats.region,
-      tier: surveyDailyStats.tier,
-      n: surveyDailyStats.n,
-      vector: surveyDailyStats.vector,
-    })
-    .from(surveyDailyStats)
-    .where(where)
-    .orderBy(surveyDailyStats.day);
   const pendingQuery = db
     .select()
     .from(surveyStatsPending)
@@ -76,31 +87,86 @@ export async function loadMergedStats(
         ...SEGMENT_DIMENSIONS.filter((d) => filter[d] !== undefined).map((d) => eq(surveyStatsPending[d], filter[d]!)),
       ),
     );
-  // One batch is one snapshot: a logged response is either still pending or already folded.
-  const [rows, pending] = await db.batch([bucketQuery, pendingQuery]);
-  const layouts = await layoutsFor(db, surveyId, [...rows.map((r) => r.version), ...pending.map((p) => p.version)]);
-  // Within one group and version, vectors share a layout: add them as plain arrays first and
-  // decode once, instead of decoding and merging every day separately.
-  const sums = new Map<string, Map<number, { vector: number[]; n: number }>>();
-  for (const row of rows) {
-    const key = grouping.splitBy ? row[grouping.splitBy] : grouping.period ? grouping.period(row.day) : "all";
-    const byVersion = sums.get(key) ?? new Map<number, { vector: number[]; n: number }>();
-    sums.set(key, byVersion);
-    const values = JSON.parse(row.vector) as number[];
-    const acc = byVersion.get(row.version);
-    if (!acc) byVersion.set(row.version, { vector: values, n: row.n });
-    else {
-      for (let i = 0; i < values.length; i++) acc.vector[i]! += values[i]!;
-      acc.n += row.n;
-    }
+  const queriesFor = (plan: StatsReadPlan) => {
+    const dayRanges = plan.days.map((d) => and(d.from ? gte(surveyDailyStats.day, d.from) : undefined, d.to ? lte(surveyDailyStats.day, d.to) : undefined) ?? sql`1`);
+    const dayQuery = db
+      .select({
+        version: surveyDailyStats.version,
+        day: surveyDailyStats.day,
+        touchpoint: surveyDailyStats.touchpoint,
+        region: surveyDailyStats.region,
+        tier: surveyDailyStats.tier,
+        n: surveyDailyStats.n,
+        vector: surveyDailyStats.vector,
+      })
+      .from(surveyDailyStats)
+      .where(
+        dayRanges.length === 0
+          ? NOTHING
+          : and(
+              eq(surveyDailyStats.organizationId, organizationId),
+              eq(surveyDailyStats.surveyId, surveyId),
+              or(...dayRanges),
+              ...rowSelector(surveyDailyStats, filter, grouping.splitBy),
+            ),
+      );
+    const months = plan.months;
+    const monthQuery = db
+      .select({
+        version: surveyMonthlyStats.version,
+        month: surveyMonthlyStats.month,
+        touchpoint: surveyMonthlyStats.touchpoint,
+        region: surveyMonthlyStats.region,
+        tier: surveyMonthlyStats.tier,
+        n: surveyMonthlyStats.n,
+        vector: surveyMonthlyStats.vector,
+      })
+      .from(surveyMonthlyStats)
+      .where(
+        months === null
+          ? NOTHING
+          : and(
+              eq(surveyMonthlyStats.organizationId, organizationId),
+              eq(surveyMonthlyStats.surveyId, surveyId),
+              months.from ? gte(surveyMonthlyStats.month, months.from) : undefined,
+              months.to ? lte(surveyMonthlyStats.month, months.to) : undefined,
+              ...rowSelector(surveyMonthlyStats, filter, grouping.splitBy),
+            ),
+      );
+    return [dayQuery, monthQuery] as const;
+  };
+  const stateQuery = db
+    .select({ throughId: surveyStatsCompaction.throughId, monthlyThroughId: surveyStatsCompaction.monthlyThroughId })
+    .from(surveyStatsCompaction)
+    .where(eq(surveyStatsCompaction.surveyId, surveyId));
+
+  // Weeks cross month boundaries, so a weekly trend reads days only.
+  const wantMonths = grouping.interval !== "week";
+  // One batch is one snapshot: a logged response is either still pending or already folded, and
+  // month rows always match the day rows of the same snapshot.
+  let [state, dayRows, monthRows, pending] = await db.batch([stateQuery, ...queriesFor(planStatsRead(range, wantMonths)), pendingQuery]);
+  // No state row: nothing was ever folded (no day or month rows). Otherwise the month rows are
+  // usable only when built up to the current compaction (see survey_stats_compaction).
+  const monthsCurrent = state.length === 0 || state[0]!.monthlyThroughId === state[0]!.throughId;
+  if (wantMonths && !monthsCurrent) {
+    [dayRows, monthRows, pending] = await db.batch([...queriesFor(planStatsRead(range, false)), pendingQuery]);
   }
+
+  const layouts = await layoutsFor(db, surveyId, [...dayRows.map((r) => r.version), ...monthRows.map((r) => r.version), ...pending.map((p) => p.version)]);
+  const periodOfDay = grouping.interval ? periodOf(grouping.interval) : undefined;
+  const groupKey = (row: { touchpoint: string; region: string; tier: string }, day: string | null, month: string): string =>
+    grouping.splitBy ? row[grouping.splitBy] : grouping.interval === "month" ? month : periodOfDay && day ? periodOfDay(day) : "all";
+
+  const sums = new VectorSums();
+  for (const row of monthRows) sums.add(groupKey(row, null, row.month), row.version, row.vector, row.n);
+  for (const row of dayRows) sums.add(groupKey(row, row.day, monthOfDay(row.day)), row.version, row.vector, row.n);
   // Responses logged but not yet folded by compaction (normally a few seconds' worth).
   const pendingMoments = new Map<string, Map<number, ItemMoments>>();
   for (const row of pending) {
-    const key = grouping.splitBy ? row[grouping.splitBy] : grouping.period ? grouping.period(row.day) : "all";
+    const key = groupKey(row, row.day, monthOfDay(row.day));
     const byVersion = pendingMoments.get(key) ?? new Map<number, ItemMoments>();
     pendingMoments.set(key, byVersion);
-    const layout = layouts.get(row.version)!;
+    const layout: StatsLayout = layouts.get(row.version)!;
     let moments = byVersion.get(row.version);
     if (!moments) {
       moments = createEmptyMoments(layout.itemIds);
@@ -109,10 +175,10 @@ export async function loadMergedStats(
     addPendingRow(moments, layout, row);
   }
   const groups: StatsGroup[] = [];
-  for (const key of new Set([...sums.keys(), ...pendingMoments.keys()])) {
+  for (const key of new Set([...sums.groups.keys(), ...pendingMoments.keys()])) {
     let moments = createEmptyMoments();
     let n = 0;
-    for (const [version, acc] of sums.get(key) ?? []) {
+    for (const [version, acc] of sums.groups.get(key) ?? []) {
       moments = mergeMoments(moments, decodeMoments(acc.vector, layouts.get(version)!));
       n += acc.n;
     }
@@ -120,11 +186,15 @@ export async function loadMergedStats(
       moments = mergeMoments(moments, extra);
       n += extra.rowCount;
     }
-    // A pending −1 row (deleted response) can cancel a folded value exactly: drop the zero counts.
-    for (const counts of moments.valueCounts) for (const value of Object.keys(counts)) if (counts[value] === 0) delete counts[value];
+    dropZeroCounts(moments);
     groups.push({ key, moments, n });
   }
   return groups;
+}
+
+/** A pending −1 row (deleted response) can cancel a folded value exactly: drop the zero counts. */
+function dropZeroCounts(moments: ItemMoments): void {
+  for (const counts of moments.valueCounts) for (const value of Object.keys(counts)) if (counts[value] === 0) delete counts[value];
 }
 
 /** ISO week (Monday start) or calendar month of a YYYY-MM-DD day. */

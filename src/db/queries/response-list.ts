@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import type { Db } from "../../env";
 import { responses } from "../schema";
 import { notFound } from "../../lib/problem";
@@ -83,14 +83,25 @@ export async function getResponse(db: Db, organizationId: string, surveyId: stri
   return toItem(row);
 }
 
-/** Streams every matching response in pages, for exports that must not load everything at once. */
+/**
+ * Streams every matching response in pages, for exports that must not load everything at once.
+ * Keyset pagination on the list's order (created_at desc, id desc): each page starts where the
+ * previous one ended, so every page reads only its own rows (OFFSET re-read every earlier row,
+ * quadratic over a large export) and no page needs the total count.
+ */
 export async function* iterateResponses(db: Db, organizationId: string, surveyId: string, filters: ResponseFilters, pageSize = 500) {
-  let offset = 0;
+  const where = whereFor(organizationId, surveyId, filters);
+  let after: { createdAt: Date; id: string } | null = null;
   for (;;) {
-    const { items } = await listResponses(db, organizationId, surveyId, filters, { limit: pageSize, offset });
-    if (items.length === 0) return;
-    yield items;
-    offset += items.length;
-    if (items.length < pageSize) return;
+    // `created_at <= last` is the index range; the OR only breaks ties within one millisecond.
+    const resume: SQL | undefined = after
+      ? and(lte(responses.createdAt, after.createdAt), or(lt(responses.createdAt, after.createdAt), lt(responses.id, after.id)))
+      : undefined;
+    const rows: (typeof responses.$inferSelect)[] = await db.select().from(responses).where(and(where, resume)).orderBy(desc(responses.createdAt), desc(responses.id)).limit(pageSize);
+    if (rows.length === 0) return;
+    yield rows.map(toItem);
+    const last: typeof responses.$inferSelect = rows[rows.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+    if (rows.length < pageSize) return;
   }
 }

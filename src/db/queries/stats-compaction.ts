@@ -1,12 +1,13 @@
 /**
  * Folds the statistics log (survey_stats_pending) into the per-day sufficient statistics
  * (survey_daily_stats): each logged response is added to its exact segment cell and to the four
- * roll-ups. Any number of compactions may run at once: each one's writes are gated on moving the
+ * roll-ups, and the same deltas to the calendar-month rows (survey_monthly_stats) in the same
+ * batch. Any number of compactions may run at once: each one's writes are gated on moving the
  * survey's `through_id` from the value it read, so only one of two racing compactions applies.
  */
-import { and, asc, eq, gt, gte, lte } from "drizzle-orm";
+import { and, asc, eq, gt, gte, isNull, lte, ne, or } from "drizzle-orm";
 import type { Db } from "../../env";
-import { surveyDailyStats, surveyStatsCompaction, surveyStatsPending } from "../schema";
+import { surveyDailyStats, surveyMonthlyStats, surveyStatsCompaction, surveyStatsPending } from "../schema";
 import { addRowToMoments, createEmptyMoments, type ItemMoments } from "../../domain/stats/item-moments";
 import { encodeMoments, statsLayoutFor, type StatsLayout } from "../stats-vector";
 import { loadVersionDefinition } from "./surveys";
@@ -66,13 +67,95 @@ export function addPendingRow(moments: ItemMoments, layout: StatsLayout, row: Pe
   moments.rowCount -= 1;
 }
 
-type BucketKey = { version: number; day: string; touchpoint: string; region: string; tier: string };
-const keyString = (k: BucketKey) => `${k.version}|${k.day}|${k.touchpoint}|${k.region}|${k.tier}`;
+type BucketKey = { version: number; period: string; touchpoint: string; region: string; tier: string };
+const keyString = (k: BucketKey) => `${k.version}|${k.period}|${k.touchpoint}|${k.region}|${k.tier}`;
+type Delta = { key: BucketKey; organizationId: string; moments: ItemMoments };
+
+/** Calendar month (YYYY-MM) of a YYYY-MM-DD day: the key of its survey_monthly_stats row. */
+export const monthOf = (day: string) => day.slice(0, 7);
+
+/**
+ * Month rows of a survey rebuilt from its day rows in SQL (element-wise sums of the vectors), for a
+ * database migrated from before month rows existed or compacted meanwhile by an older Worker.
+ * Gated on the compaction nonce like every other compaction write.
+ */
+function rebuildMonthlyStatements(d1: D1Database, surveyId: string, nonce: string): D1PreparedStatement[] {
+  const gate = `EXISTS (SELECT 1 FROM survey_stats_compaction WHERE survey_id = ?1 AND nonce = ?2)`;
+  return [
+    d1.prepare(`DELETE FROM survey_monthly_stats WHERE survey_id = ?1 AND ${gate}`).bind(surveyId, nonce),
+    d1
+      .prepare(
+        `INSERT INTO survey_monthly_stats (organization_id, survey_id, version, month, touchpoint, region, tier, n, vector)
+         SELECT organization_id, survey_id, version, month, touchpoint, region, tier,
+                sum(CASE WHEN position = 0 THEN total END), json_group_array(total ORDER BY position)
+         FROM (
+           SELECT d.organization_id, d.survey_id, d.version, substr(d.day, 1, 7) AS month, d.touchpoint, d.region, d.tier,
+                  element.key AS position, sum(element.value) AS total
+           FROM survey_daily_stats d, json_each(d.vector) AS element
+           WHERE d.survey_id = ?1 AND ${gate}
+           GROUP BY d.organization_id, d.version, month, d.touchpoint, d.region, d.tier, element.key
+         )
+         GROUP BY organization_id, version, month, touchpoint, region, tier`,
+      )
+      .bind(surveyId, nonce),
+  ];
+}
+
+/**
+ * Upserts of `current + delta` for each bucket, gated on the round's nonce. `existing` holds the
+ * stored rows the deltas add to (read before the batch; the gate makes a stale read harmless).
+ */
+function upsertStatements(
+  d1: D1Database,
+  table: "survey_daily_stats" | "survey_monthly_stats",
+  surveyId: string,
+  nonce: string,
+  deltas: Iterable<Delta>,
+  existing: Map<string, { n: number; vector: string }>,
+  layouts: Map<number, StatsLayout>,
+): D1PreparedStatement[] {
+  const periodColumn = table === "survey_daily_stats" ? "day" : "month";
+  const statements: D1PreparedStatement[] = [];
+  for (const { key, organizationId, moments } of deltas) {
+    const delta = encodeMoments(moments, layouts.get(key.version)!);
+    const current = existing.get(keyString(key));
+    const vector = current ? (JSON.parse(current.vector) as number[]).map((v, i) => v + delta[i]!) : delta;
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO ${table} (organization_id, survey_id, version, ${periodColumn}, touchpoint, region, tier, n, vector)
+           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
+           WHERE EXISTS (SELECT 1 FROM survey_stats_compaction WHERE survey_id = ?2 AND nonce = ?10)
+           ON CONFLICT (survey_id, version, ${periodColumn}, touchpoint, region, tier) DO UPDATE SET n = excluded.n, vector = excluded.vector`,
+        )
+        .bind(organizationId, surveyId, key.version, key.period, key.touchpoint, key.region, key.tier, (current?.n ?? 0) + moments.rowCount, JSON.stringify(vector), nonce),
+    );
+  }
+  return statements;
+}
 
 /** One compaction round for a survey; returns how many logged responses it folded (0 if raced). */
 async function compactRound(db: Db, surveyId: string): Promise<number> {
   const state = await db.query.surveyStatsCompaction.findFirst({ where: eq(surveyStatsCompaction.surveyId, surveyId) });
   const throughId = state?.throughId ?? 0;
+  // No state row: nothing was ever folded, so empty month rows match the (empty) day rows.
+  const monthlyThroughId = state ? state.monthlyThroughId : 0;
+  const d1 = db.$client;
+  const nonce = randomSecret(16);
+  const now = Date.now();
+  if (monthlyThroughId !== throughId) {
+    // Month rows are stale: rebuild them from the day rows first (through_id stays where it is).
+    const results = await d1.batch([
+      d1
+        .prepare(
+          `UPDATE survey_stats_compaction SET nonce = ?2, monthly_through_id = through_id, compacted_at = ?3
+           WHERE survey_id = ?1 AND through_id = ?4 AND monthly_through_id IS ?5`,
+        )
+        .bind(surveyId, nonce, now, throughId, monthlyThroughId),
+      ...rebuildMonthlyStatements(d1, surveyId, nonce),
+    ]);
+    if ((results[0]?.meta.changes ?? 0) === 0) return 0; // raced: the other compaction carries on
+  }
   const pending = await db
     .select()
     .from(surveyStatsPending)
@@ -83,55 +166,51 @@ async function compactRound(db: Db, surveyId: string): Promise<number> {
   const maxId = pending[pending.length - 1]!.id;
   const layouts = await layoutsFor(db, surveyId, pending.map((p) => p.version));
 
-  const deltas = new Map<string, { key: BucketKey; organizationId: string; moments: ItemMoments }>();
+  const dayDeltas = new Map<string, Delta>();
+  const monthDeltas = new Map<string, Delta>();
   for (const row of pending) {
     const layout = layouts.get(row.version)!;
     for (const [touchpoint, region, tier] of statsRollupKeys(row)) {
-      const key = { version: row.version, day: row.day, touchpoint, region, tier };
-      let delta = deltas.get(keyString(key));
-      if (!delta) {
-        delta = { key, organizationId: row.organizationId, moments: createEmptyMoments(layout.itemIds) };
-        deltas.set(keyString(key), delta);
+      for (const [deltas, period] of [[dayDeltas, row.day], [monthDeltas, monthOf(row.day)]] as const) {
+        const key = { version: row.version, period, touchpoint, region, tier };
+        let delta = deltas.get(keyString(key));
+        if (!delta) {
+          delta = { key, organizationId: row.organizationId, moments: createEmptyMoments(layout.itemIds) };
+          deltas.set(keyString(key), delta);
+        }
+        addPendingRow(delta.moments, layout, row);
       }
-      addPendingRow(delta.moments, layout, row);
     }
   }
   // A day range rather than a list of days: D1 allows at most 100 bound parameters.
   const days = pending.map((p) => p.day).sort();
-  const existing = await db
-    .select()
-    .from(surveyDailyStats)
-    .where(and(eq(surveyDailyStats.surveyId, surveyId), gte(surveyDailyStats.day, days[0]!), lte(surveyDailyStats.day, days[days.length - 1]!)));
-  const existingByKey = new Map(existing.map((r) => [keyString(r), r]));
+  const [existingDays, existingMonths] = await db.batch([
+    db
+      .select()
+      .from(surveyDailyStats)
+      .where(and(eq(surveyDailyStats.surveyId, surveyId), gte(surveyDailyStats.day, days[0]!), lte(surveyDailyStats.day, days[days.length - 1]!))),
+    db
+      .select()
+      .from(surveyMonthlyStats)
+      .where(
+        and(eq(surveyMonthlyStats.surveyId, surveyId), gte(surveyMonthlyStats.month, monthOf(days[0]!)), lte(surveyMonthlyStats.month, monthOf(days[days.length - 1]!))),
+      ),
+  ]);
+  const existingDayRows = new Map(existingDays.map((r) => [keyString({ ...r, period: r.day }), r]));
+  const existingMonthRows = new Map(existingMonths.map((r) => [keyString({ ...r, period: r.month }), r]));
 
-  const d1 = db.$client;
-  const nonce = randomSecret(16);
-  const now = Date.now();
   const statements: D1PreparedStatement[] = [
     d1
       .prepare(
-        `INSERT INTO survey_stats_compaction (survey_id, through_id, nonce, compacted_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (survey_id) DO UPDATE SET through_id = excluded.through_id, nonce = excluded.nonce, compacted_at = excluded.compacted_at
-         WHERE survey_stats_compaction.through_id = ?5`,
+        `INSERT INTO survey_stats_compaction (survey_id, through_id, nonce, compacted_at, monthly_through_id) VALUES (?1, ?2, ?3, ?4, ?2)
+         ON CONFLICT (survey_id) DO UPDATE SET through_id = excluded.through_id, nonce = excluded.nonce, compacted_at = excluded.compacted_at,
+           monthly_through_id = excluded.monthly_through_id
+         WHERE survey_stats_compaction.through_id = ?5 AND survey_stats_compaction.monthly_through_id IS ?5`,
       )
       .bind(surveyId, maxId, nonce, now, throughId),
+    ...upsertStatements(d1, "survey_daily_stats", surveyId, nonce, dayDeltas.values(), existingDayRows, layouts),
+    ...upsertStatements(d1, "survey_monthly_stats", surveyId, nonce, monthDeltas.values(), existingMonthRows, layouts),
   ];
-  for (const { key, organizationId, moments } of deltas.values()) {
-    const layout = layouts.get(key.version)!;
-    const delta = encodeMoments(moments, layout);
-    const current = existingByKey.get(keyString(key));
-    const vector = current ? (JSON.parse(current.vector) as number[]).map((v, i) => v + delta[i]!) : delta;
-    statements.push(
-      d1
-        .prepare(
-          `INSERT INTO survey_daily_stats (organization_id, survey_id, version, day, touchpoint, region, tier, n, vector)
-           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
-           WHERE EXISTS (SELECT 1 FROM survey_stats_compaction WHERE survey_id = ?2 AND nonce = ?10)
-           ON CONFLICT (survey_id, version, day, touchpoint, region, tier) DO UPDATE SET n = excluded.n, vector = excluded.vector`,
-        )
-        .bind(organizationId, surveyId, key.version, key.day, key.touchpoint, key.region, key.tier, (current?.n ?? 0) + moments.rowCount, JSON.stringify(vector), nonce),
-    );
-  }
   statements.push(
     d1
       .prepare(
@@ -155,8 +234,19 @@ export async function compactSurveyStats(db: Db, surveyId: string, maxRounds = 5
   return folded;
 }
 
-/** Surveys with logged responses waiting to be folded (for the cron sweep). */
-export async function surveysWithPendingStats(db: Db, limit = 100): Promise<string[]> {
-  const rows = await db.selectDistinct({ surveyId: surveyStatsPending.surveyId }).from(surveyStatsPending).limit(limit);
-  return rows.map((r) => r.surveyId);
+/**
+ * Surveys the cron sweep should compact: those with logged responses waiting to be folded, and a
+ * few whose month rows need rebuilding (after the migration that added them, or a compaction by a
+ * Worker that predates them).
+ */
+export async function surveysWithPendingStats(db: Db, limit = 100, rebuildLimit = 5): Promise<string[]> {
+  const [pending, stale] = await db.batch([
+    db.selectDistinct({ surveyId: surveyStatsPending.surveyId }).from(surveyStatsPending).limit(limit),
+    db
+      .select({ surveyId: surveyStatsCompaction.surveyId })
+      .from(surveyStatsCompaction)
+      .where(or(isNull(surveyStatsCompaction.monthlyThroughId), ne(surveyStatsCompaction.monthlyThroughId, surveyStatsCompaction.throughId)))
+      .limit(rebuildLimit),
+  ]);
+  return [...new Set([...pending, ...stale].map((r) => r.surveyId))];
 }
