@@ -162,6 +162,8 @@ const createInvitationsRoute = staffRoute({
   path: "/surveys/{id}/invitations",
   tags: ["invitations"],
   summary: "Create personal single-use invitation links (the tokens are in this response only)",
+  description:
+    "All or nothing. With the organisation's contact-fatigue rule set (PATCH /api/organisation/settings `fatigueDays`), an address invited to any of its surveys within that many days — or twice in one request — is refused: 422 with a `fatigue` error per address (`invitations.<index>.email`), as the CSV import does.",
   permission: "invitations:write",
   request: {
     params: IdParam,
@@ -268,6 +270,7 @@ export const surveyRoutes = createRouter()
       survey,
       invitations.map((inv) => ({ email: inv.email ?? null, hidden: inv.hidden, validFrom: toDate(inv.validFrom), validUntil: toDate(inv.validUntil), uses: inv.uses })),
       c.env.PUBLIC_ORIGIN,
+      { contactFatigue: "apply" },
     );
     return c.json({ items: created }, 201);
   })

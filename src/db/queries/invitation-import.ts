@@ -4,7 +4,7 @@
  * - The file is checked as a whole first: size, row count, RFC 4180 syntax, an `email` column,
  *   no unknown or repeated columns. Any of these fails the request and nothing is imported.
  * - Then row by row: a valid e-mail, not repeated in the file, not invited within the
- *   organisation's fatigue period (organization_settings.fatigue_days, across all its surveys),
+ *   organisation's fatigue period (./invitation-fatigue.ts, shared with the JSON endpoint),
  *   segment values allowed by the survey's hidden fields, valid_from/valid_until dates.
  * - With any rejected row nothing is imported unless `partial` is set; then the valid rows are.
  * - All inserts and the audit row go into ONE D1 batch (a transaction), as set-based INSERT …
@@ -16,10 +16,10 @@
  * Tokens are random and only their SHA-256 is stored, so the personal links exist only in this
  * import's answer (JSON, or CSV with `Accept: text/csv`). They cannot be exported later.
  */
-import { and, eq, gte, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Principal } from "../../env";
-import { organizationSettings, surveyInvitations, surveys } from "../schema";
+import { surveyInvitations } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import { MAX_HIDDEN_FIELD_VALUE_LENGTH } from "../../domain/survey/definition";
 import { CsvSyntaxError, CsvTooManyRecordsError, parseCsv } from "../../lib/csv-parse";
@@ -27,6 +27,7 @@ import { newId, randomSecret, sha256Hex } from "../../lib/ids";
 import { ProblemError, type FieldError } from "../../lib/problem";
 import { auditStatement } from "./response-admin";
 import { invitationStatus } from "./invitations";
+import { fatigueDays, fatigueGuardStatement, fatigueMessage, fatiguePeriodStart, isFatigueGuardFailure, recentInvitations } from "./invitation-fatigue";
 
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 10_000;
@@ -148,41 +149,9 @@ export function parseInvitationCsv(
   return { rows, rejected, hiddenColumns: columns.filter((c) => hiddenById.has(c)) };
 }
 
-export async function fatigueDays(db: Db, organizationId: string): Promise<number | null> {
-  const row = await db.query.organizationSettings.findFirst({ where: eq(organizationSettings.organizationId, organizationId), columns: { fatigueDays: true } });
-  return row?.fatigueDays && row.fatigueDays > 0 ? row.fatigueDays : null;
-}
-
-/**
- * Addresses invited (to any of the organisation's surveys) since `since`, with their latest
- * invitation. Bound as JSON, 1,000 addresses per query.
- */
-export async function recentInvitations(db: Db, organizationId: string, emails: string[], since: Date): Promise<Map<string, { at: Date; surveySlug: string }>> {
-  const found = new Map<string, { at: Date; surveySlug: string }>();
-  for (let i = 0; i < emails.length; i += 1000) {
-    const rows = await db
-      .select({ email: sql<string>`lower(${surveyInvitations.email})`, at: surveyInvitations.createdAt, slug: surveys.slug })
-      .from(surveyInvitations)
-      .innerJoin(surveys, eq(surveys.id, surveyInvitations.surveyId))
-      .where(
-        and(
-          eq(surveyInvitations.organizationId, organizationId),
-          gte(surveyInvitations.createdAt, since),
-          sql`lower(${surveyInvitations.email}) IN (SELECT value FROM json_each(${JSON.stringify(emails.slice(i, i + 1000))}))`,
-        ),
-      );
-    for (const row of rows) {
-      const seen = found.get(row.email);
-      if (!seen || seen.at < row.at) found.set(row.email, { at: row.at, surveySlug: row.slug });
-    }
-  }
-  return found;
-}
-
 /** Moves rows whose address was invited within the fatigue period to `rejected`. */
 async function applyFatigueRule(db: Db, organizationId: string, parsed: { rows: ImportRow[]; rejected: RejectedRow[] }, days: number, now: Date) {
-  const since = new Date(now.getTime() - days * 86_400_000);
-  const recent = await recentInvitations(db, organizationId, parsed.rows.map((r) => r.email), since);
+  const recent = await recentInvitations(db, organizationId, parsed.rows.map((r) => r.email), fatiguePeriodStart(now, days));
   const rows: ImportRow[] = [];
   const rejected = [...parsed.rejected];
   for (const row of parsed.rows) {
@@ -197,7 +166,7 @@ async function applyFatigueRule(db: Db, organizationId: string, parsed: { rows: 
           {
             field: "email",
             code: "fatigue",
-            message: `was invited on ${hit.at.toISOString().slice(0, 10)} (survey "${hit.surveySlug}"); the organisation invites each customer at most once every ${days} days`,
+            message: fatigueMessage(hit, days),
           },
         ],
       });
@@ -206,8 +175,6 @@ async function applyFatigueRule(db: Db, organizationId: string, parsed: { rows: 
   rejected.sort((a, b) => a.row - b.row);
   return { rows, rejected };
 }
-
-const FATIGUE_GUARD_FAILURE = "feedloop-fatigue-guard";
 
 export async function importInvitations(
   db: Db,
@@ -254,19 +221,7 @@ export async function importInvitations(
           .bind(JSON.stringify(payload.slice(i, i + INSERT_ROWS_PER_STATEMENT)), principal.organizationId, survey.id, now.getTime()),
       );
     }
-    if (days && payload.length > 0) {
-      // json() of a non-JSON string raises an error, which aborts and rolls back the whole batch.
-      statements.push(
-        d1
-          .prepare(
-            `SELECT json(CASE WHEN EXISTS (
-               SELECT 1 FROM survey_invitations WHERE organization_id = ?1 AND created_at >= ?2
-                 AND lower(email) IN (SELECT value FROM json_each(?3)) GROUP BY lower(email) HAVING count(*) > 1)
-             THEN '${FATIGUE_GUARD_FAILURE}' ELSE '"ok"' END) AS guard`,
-          )
-          .bind(principal.organizationId, now.getTime() - days * 86_400_000, JSON.stringify(payload.map((p) => p.e))),
-      );
-    }
+    if (days && payload.length > 0) statements.push(fatigueGuardStatement(d1, principal.organizationId, payload.map((p) => p.e), days, now));
     statements.push(
       auditStatement(d1, principal, {
         action: "invitations.imported",
@@ -279,7 +234,7 @@ export async function importInvitations(
       await d1.batch(statements);
     } catch (error) {
       // A concurrent import took some of these addresses: check the rows again (once).
-      if (attempt === 0 && days && /malformed JSON/i.test(String(error))) continue;
+      if (attempt === 0 && days && isFatigueGuardFailure(error)) continue;
       throw error;
     }
     return { accepted: payload.length, rejected: checked.rejected, invitations, hiddenColumns: parsed.hiddenColumns };
