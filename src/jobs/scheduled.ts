@@ -15,7 +15,11 @@ const OUTBOX_CONCURRENCY = 5;
 
 /**
  * Cron entry point (every 5 minutes; the daily run does the same plus the retention purge):
- *   1. responses whose follow-up never ran (lost queue message), and statistics not yet compacted,
+ *   1. responses whose follow-up never ran (lost queue message, or a send window that never ended),
+ *      and statistics not yet compacted (compaction messages are debounced: src/jobs/events.ts).
+ *      A response nothing follows up on is marked evaluated by its own submit batch, so it never
+ *      waits here: this set holds only responses that have work (a complaint, a webhook, a handling
+ *      result) and whose message went missing,
  *   2. the SLA sweep and escalations (src/jobs/sla-sweep.ts),
  *   3. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued.
  * `scheduledTime` is the clock, so tests drive it with createScheduledController.
