@@ -9,16 +9,18 @@ import {
   type AnalyticsGranularity,
   type ComplaintAnalyticsRecord,
   complaintHandlingTimes,
-  complaintVolumeByPeriod,
+  complaintVolumesByPeriod,
   DEFAULT_VOLUME_ANOMALY_OPTIONS,
   detectComplaintVolumeAnomalies,
   firstContactResolutionRate,
   handlingSatisfaction,
   type PostComplaintSurveyResult,
   reopenRate,
+  resolveComplaintSlaPolicy,
   slaCompliance,
+  slaMilestoneOutcomes,
 } from "../../domain/complaints";
-import { complaintSla, loadComplaintContext, rowToComplaint } from "./complaints";
+import { loadComplaintContext, rowToComplaint } from "./complaints";
 
 /** Enough for any realistic period of one organisation; beyond it the response says `truncated`. */
 const MAX_RECORDS = 20_000;
@@ -39,15 +41,13 @@ export async function complaintAnalytics(db: Db, organizationId: string, options
   const truncated = rows.length > MAX_RECORDS;
   const records: ComplaintAnalyticsRecord[] = rows.slice(0, MAX_RECORDS).map((row) => {
     const complaint = rowToComplaint(row);
-    const sla = complaintSla(complaint, ctx, options.now);
-    return { ...complaint, sla: sla.milestones };
+    // Compliance needs only met-at and breach per milestone (the same rule as complaintSla), not
+    // the remaining-time figures, which walk the business calendar from now back to each due time.
+    const policy = resolveComplaintSlaPolicy(ctx.policies, complaint.priority, complaint.category);
+    return { ...complaint, sla: slaMilestoneOutcomes(complaint, policy, ctx.calendar, options.now) };
   });
-  const volume = {
-    category: complaintVolumeByPeriod(records, { dimension: "category", granularity: options.granularity, timeZone: ctx.timeZone }),
-    touchpoint: complaintVolumeByPeriod(records, { dimension: "touchpoint", granularity: options.granularity, timeZone: ctx.timeZone }),
-    region: complaintVolumeByPeriod(records, { dimension: "segment.region", granularity: options.granularity, timeZone: ctx.timeZone }),
-    tier: complaintVolumeByPeriod(records, { dimension: "segment.tier", granularity: options.granularity, timeZone: ctx.timeZone }),
-  };
+  const volumes = complaintVolumesByPeriod(records, ["category", "touchpoint", "segment.region", "segment.tier"], { granularity: options.granularity, timeZone: ctx.timeZone });
+  const volume = { category: volumes.category, touchpoint: volumes.touchpoint, region: volumes["segment.region"], tier: volumes["segment.tier"] };
   const surveyResults: PostComplaintSurveyResult[] = rows
     .filter((row) => row.handlingRespondedAt !== null)
     .map((row) => ({ complaintId: row.id, respondedAt: row.handlingRespondedAt!, csat: row.handlingCsat, ces: row.handlingCes, resolved: row.handlingResolved }));

@@ -74,31 +74,68 @@ type Delta = { key: BucketKey; organizationId: string; moments: ItemMoments };
 /** Calendar month (YYYY-MM) of a YYYY-MM-DD day: the key of its survey_monthly_stats row. */
 export const monthOf = (day: string) => day.slice(0, 7);
 
+/** Month rows per INSERT statement: 9 bound values a row + 2 for the gate stay within D1's 100. */
+const MONTH_ROWS_PER_INSERT = 10;
+
 /**
- * Month rows of a survey rebuilt from its day rows in SQL (element-wise sums of the vectors), for a
- * database migrated from before month rows existed or compacted meanwhile by an older Worker.
- * Gated on the compaction nonce like every other compaction write.
+ * Rebuilds a survey's month rows from its day rows (for a database migrated from before month rows
+ * existed, or compacted meanwhile by an older Worker). Reads one month of day rows at a time and
+ * sums them here rather than in SQL: one big json_each aggregate would hold the single-threaded
+ * database for seconds. The write is one batch, gated like every compaction write on `through_id`
+ * not having moved since it was read (day rows change only when it moves). Returns false if raced.
  */
-function rebuildMonthlyStatements(d1: D1Database, surveyId: string, nonce: string): D1PreparedStatement[] {
-  const gate = `EXISTS (SELECT 1 FROM survey_stats_compaction WHERE survey_id = ?1 AND nonce = ?2)`;
-  return [
-    d1.prepare(`DELETE FROM survey_monthly_stats WHERE survey_id = ?1 AND ${gate}`).bind(surveyId, nonce),
+async function rebuildMonthlyStats(db: Db, surveyId: string, throughId: number, monthlyThroughId: number | null): Promise<boolean> {
+  const d1 = db.$client;
+  const months = (
+    await d1.prepare("SELECT DISTINCT substr(day, 1, 7) AS month FROM survey_daily_stats WHERE survey_id = ?1 ORDER BY 1").bind(surveyId).all<{ month: string }>()
+  ).results.map((r) => r.month);
+  const monthRows: { organizationId: string; key: BucketKey; n: number; vector: number[] }[] = [];
+  for (const month of months) {
+    const dayRows = await db
+      .select()
+      .from(surveyDailyStats)
+      .where(and(eq(surveyDailyStats.surveyId, surveyId), gte(surveyDailyStats.day, `${month}-01`), lte(surveyDailyStats.day, `${month}-31`)));
+    const sums = new Map<string, (typeof monthRows)[number]>();
+    for (const row of dayRows) {
+      const key = { version: row.version, period: month, touchpoint: row.touchpoint, region: row.region, tier: row.tier };
+      const values = JSON.parse(row.vector) as number[];
+      const sum = sums.get(keyString(key));
+      if (!sum) sums.set(keyString(key), { organizationId: row.organizationId, key, n: row.n, vector: values });
+      else {
+        sum.n += row.n;
+        for (let i = 0; i < values.length; i++) sum.vector[i]! += values[i]!;
+      }
+    }
+    monthRows.push(...sums.values());
+  }
+  const nonce = randomSecret(16);
+  const gate = "EXISTS (SELECT 1 FROM survey_stats_compaction WHERE survey_id = ? AND nonce = ?)";
+  const statements: D1PreparedStatement[] = [
     d1
       .prepare(
-        `INSERT INTO survey_monthly_stats (organization_id, survey_id, version, month, touchpoint, region, tier, n, vector)
-         SELECT organization_id, survey_id, version, month, touchpoint, region, tier,
-                sum(CASE WHEN position = 0 THEN total END), json_group_array(total ORDER BY position)
-         FROM (
-           SELECT d.organization_id, d.survey_id, d.version, substr(d.day, 1, 7) AS month, d.touchpoint, d.region, d.tier,
-                  element.key AS position, sum(element.value) AS total
-           FROM survey_daily_stats d, json_each(d.vector) AS element
-           WHERE d.survey_id = ?1 AND ${gate}
-           GROUP BY d.organization_id, d.version, month, d.touchpoint, d.region, d.tier, element.key
-         )
-         GROUP BY organization_id, version, month, touchpoint, region, tier`,
+        `UPDATE survey_stats_compaction SET nonce = ?2, monthly_through_id = through_id, compacted_at = ?3
+         WHERE survey_id = ?1 AND through_id = ?4 AND monthly_through_id IS ?5`,
       )
-      .bind(surveyId, nonce),
+      .bind(surveyId, nonce, Date.now(), throughId, monthlyThroughId),
+    d1.prepare(`DELETE FROM survey_monthly_stats WHERE survey_id = ? AND ${gate}`).bind(surveyId, surveyId, nonce),
   ];
+  for (let i = 0; i < monthRows.length; i += MONTH_ROWS_PER_INSERT) {
+    const chunk = monthRows.slice(i, i + MONTH_ROWS_PER_INSERT);
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO survey_monthly_stats (organization_id, survey_id, version, month, touchpoint, region, tier, n, vector)
+           SELECT * FROM (VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?)").join(", ")}) WHERE ${gate}`,
+        )
+        .bind(
+          ...chunk.flatMap((r) => [r.organizationId, surveyId, r.key.version, r.key.period, r.key.touchpoint, r.key.region, r.key.tier, r.n, JSON.stringify(r.vector)]),
+          surveyId,
+          nonce,
+        ),
+    );
+  }
+  const results = await d1.batch(statements);
+  return (results[0]?.meta.changes ?? 0) > 0;
 }
 
 /**
@@ -145,16 +182,7 @@ async function compactRound(db: Db, surveyId: string): Promise<number> {
   const now = Date.now();
   if (monthlyThroughId !== throughId) {
     // Month rows are stale: rebuild them from the day rows first (through_id stays where it is).
-    const results = await d1.batch([
-      d1
-        .prepare(
-          `UPDATE survey_stats_compaction SET nonce = ?2, monthly_through_id = through_id, compacted_at = ?3
-           WHERE survey_id = ?1 AND through_id = ?4 AND monthly_through_id IS ?5`,
-        )
-        .bind(surveyId, nonce, now, throughId, monthlyThroughId),
-      ...rebuildMonthlyStatements(d1, surveyId, nonce),
-    ]);
-    if ((results[0]?.meta.changes ?? 0) === 0) return 0; // raced: the other compaction carries on
+    if (!(await rebuildMonthlyStats(db, surveyId, throughId, monthlyThroughId))) return 0; // raced: the other compaction carries on
   }
   const pending = await db
     .select()

@@ -163,9 +163,25 @@ function isoWeekdayOfDayNumber(dayNumber: DayNumber): IsoWeekday {
   return (sundayBased === 0 ? 7 : sundayBased) as IsoWeekday;
 }
 
+// SLA maths and complaint analytics ask for the civil day of the same instants over and over
+// (received-at times, "now", due times) and formatToParts is what costs: remember recent answers
+// per zone (an exact memo of a pure function; cleared when it grows large).
+const dayNumberMemo = new Map<string, Map<number, DayNumber>>();
+const DAY_NUMBER_MEMO_LIMIT = 50_000;
+
 function localDayNumber(instantMs: number, timeZone: string): DayNumber {
+  let memo = dayNumberMemo.get(timeZone);
+  if (!memo) {
+    memo = new Map();
+    dayNumberMemo.set(timeZone, memo);
+  }
+  const known = memo.get(instantMs);
+  if (known !== undefined) return known;
   const parts = zonedDateTimeParts(new Date(instantMs), timeZone);
-  return Date.UTC(parts.year, parts.month - 1, parts.day) / DAY_MS;
+  const dayNumber = Date.UTC(parts.year, parts.month - 1, parts.day) / DAY_MS;
+  if (memo.size >= DAY_NUMBER_MEMO_LIMIT) memo.clear();
+  memo.set(instantMs, dayNumber);
+  return dayNumber;
 }
 
 function dayNumberToLocalDate(dayNumber: DayNumber): string {

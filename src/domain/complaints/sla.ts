@@ -266,6 +266,36 @@ export type ComplaintSlaStatus = {
   promisedResolutionAt: Date;
 };
 
+/** What decides a milestone: when it is (or was) due, when it was met, and whether it was late. */
+export type SlaMilestoneOutcome = Pick<SlaMilestoneStatus, "dueAt" | "metAt" | "breached"> & {
+  /** The instant the due time is compared with: met-at, the start of an open pause, or now. */
+  referenceMs: number;
+};
+
+/**
+ * Due time, met-at and breach of every milestone, without the remaining-time figures (which walk
+ * the business calendar from now to the due time): all that compliance statistics need.
+ */
+export function slaMilestoneOutcomes(
+  complaint: ComplaintSlaFacts,
+  policy: SlaPolicy,
+  calendar: BusinessCalendar,
+  now: Date,
+): Record<SlaMilestone, SlaMilestoneOutcome> {
+  const nowMs = now.getTime();
+  const paused = (policy.pausedStates as readonly ComplaintState[]).includes(complaint.state);
+  // While paused the clock is frozen at the start of the current pause: a milestone already
+  // breached before the pause does not keep growing more overdue while the customer owes us.
+  const openPauseStartMs = paused ? slaPauseIntervals(complaint, policy, now).at(-1)?.startMs ?? nowMs : nowMs;
+  const outcome = (milestone: SlaMilestone): SlaMilestoneOutcome => {
+    const dueMs = computeDueAtMs(complaint, policy, calendar, milestone, now);
+    const metAt = milestoneMetAt(complaint, milestone);
+    const referenceMs = metAt ? metAt.getTime() : paused && dueMs < openPauseStartMs ? openPauseStartMs : nowMs;
+    return { dueAt: new Date(dueMs), metAt, breached: referenceMs > dueMs, referenceMs };
+  };
+  return Object.fromEntries(SLA_MILESTONES.map((milestone) => [milestone, outcome(milestone)])) as Record<SlaMilestone, SlaMilestoneOutcome>;
+}
+
 export function slaStatus(
   complaint: ComplaintSlaFacts,
   policy: SlaPolicy,
@@ -273,23 +303,17 @@ export function slaStatus(
   now: Date,
 ): ComplaintSlaStatus {
   const clock = clockFor(policy, calendar);
-  const nowMs = now.getTime();
   const paused = (policy.pausedStates as readonly ComplaintState[]).includes(complaint.state);
-  // While paused the clock is frozen at the start of the current pause: a milestone already
-  // breached before the pause does not keep growing more overdue while the customer owes us.
-  const openPauseStartMs = paused ? slaPauseIntervals(complaint, policy, now).at(-1)?.startMs ?? nowMs : nowMs;
+  const outcomes = slaMilestoneOutcomes(complaint, policy, calendar, now);
   const milestoneStatus = (milestone: SlaMilestone): SlaMilestoneStatus => {
     const target = slaTargetMinutes(policy, milestone);
-    const dueMs = computeDueAtMs(complaint, policy, calendar, milestone, now);
-    const metAt = milestoneMetAt(complaint, milestone);
-    const referenceMs = metAt ? metAt.getTime() : paused && dueMs < openPauseStartMs ? openPauseStartMs : nowMs;
-    const exactRemainingMinutes = clock.between(referenceMs, dueMs) / MINUTE_MS;
-    const breached = referenceMs > dueMs;
+    const { dueAt, metAt, breached, referenceMs } = outcomes[milestone];
+    const exactRemainingMinutes = clock.between(referenceMs, dueAt.getTime()) / MINUTE_MS;
     const threshold = policy.approachingLeadMinutes ?? policy.approachingShare * target;
     return {
       milestone,
       targetMinutes: target,
-      dueAt: new Date(dueMs),
+      dueAt,
       metAt,
       breached,
       remainingMinutes: Math.floor(exactRemainingMinutes),
