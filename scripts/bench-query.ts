@@ -164,6 +164,8 @@ async function main() {
     console.log(`\n${table(rows)}\n`);
     const profile = await helper<{ rows: number; vectorKB: number; steps: { step: string; ms: number }[] }>(`/profile-indices?survey=${survey.id}&from=${from}&to=${to}&repeat=5`);
     console.log(`Where an indices call goes (one year: ${profile.rows} all-segments rows, ${profile.vectorKB} KB of JSON vectors; in-Worker, ms):\n${table(profile.steps.map((p) => ({ step: p.step, ms: p.ms.toFixed(1) })))}\n`);
+    const complaintProfile = await helper<{ complaints: number; steps: { step: string; ms: number }[] }>(`/profile-complaint-analytics?org=${organizationId}&days=90&repeat=5`);
+    console.log(`Where a complaint analytics call goes (90 days: ${complaintProfile.complaints.toLocaleString("en")} complaints; in-Worker, ms):\n${table(complaintProfile.steps.map((p) => ({ step: p.step, ms: p.ms.toFixed(1) })))}\n`);
     // One full CSV export of the 100,000 responses (the heaviest single staff call; paged reads).
     let exportResult: { ms: number; status: number; lines: number } | null = null;
     if (process.env.BENCH_QUERY_EXPORT !== "0") {
@@ -182,7 +184,7 @@ async function main() {
     mkdirSync(join(ROOT, "bench/results"), { recursive: true });
     writeFileSync(
       join(ROOT, "bench/results/query.json"),
-      JSON.stringify({ date: new Date().toISOString(), responses: RESPONSES, complaints: cloned.complaints, statsRows: stats.statsRows, monthRows: stats.monthRows, monthRebuildMs: stats.monthRebuildMs, runs: RUNS, loadavg: loadavg(), results: rows, indicesProfile: profile, export: exportResult, failures }, null, 2),
+      JSON.stringify({ date: new Date().toISOString(), responses: RESPONSES, complaints: cloned.complaints, statsRows: stats.statsRows, monthRows: stats.monthRows, monthRebuildMs: stats.monthRebuildMs, runs: RUNS, loadavg: loadavg(), results: rows, indicesProfile: profile, complaintAnalyticsProfile: complaintProfile, export: exportResult, failures }, null, 2),
     );
     for (const f of failures) console.error(`  ✗ ${f}`);
     console.log(`${failures.length === 0 ? "All calls answered correctly." : `${failures.length} check(s) FAILED.`} (${((Date.now() - started) / 1000).toFixed(0)} s; figures in bench/results/query.json)`);

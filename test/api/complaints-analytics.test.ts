@@ -12,7 +12,10 @@ import { complaintAnalytics } from "../../src/db/queries/complaints-analytics";
 import { complaintSla, loadComplaintContext, rowToComplaint } from "../../src/db/queries/complaints";
 import { complaints } from "../../src/db/schema";
 import {
+  complaintHandlingTimes,
   complaintVolumeByPeriod,
+  firstContactResolutionRate,
+  reopenRate,
   slaCompliance,
   slaMilestoneOutcomes,
   resolveComplaintSlaPolicy,
@@ -73,6 +76,11 @@ describe("complaint analytics", () => {
         complaintVolumeByPeriod(records, { dimension, granularity, timeZone: ctx.timeZone });
       expect(result.volume).toEqual({ category: volume("category"), touchpoint: volume("touchpoint"), region: volume("segment.region"), tier: volume("segment.tier") });
       expect(result.slaCompliance).toEqual(slaCompliance(records));
+      expect(result.handlingTimes).toEqual(complaintHandlingTimes(records));
+      expect(result.handlingBusinessTimes).toEqual(complaintHandlingTimes(records, { calendar: ctx.calendar }));
+      expect(result.reopenRate).toEqual(reopenRate(records));
+      expect(result.firstContactResolution).toEqual(firstContactResolutionRate(records));
+      expect(result.byState).toEqual(Object.fromEntries([...new Set(records.map((r) => r.state))].map((state) => [state, records.filter((r) => r.state === state).length])));
       expect(result.volume.category.length).toBeGreaterThan(0);
     }
   });

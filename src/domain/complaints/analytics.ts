@@ -125,8 +125,15 @@ export function complaintVolumesByPeriod<Dimension extends ComplaintVolumeDimens
   options: { granularity: AnalyticsGranularity; timeZone: string },
 ): Record<Dimension, ComplaintVolumeRow[]> {
   const counts = dimensions.map(() => new Map<string, ComplaintVolumeRow>());
+  // Many records share a civil day, and a day's period is fixed: map each day once.
+  const periodOfDay = new Map<string, string>();
   for (const record of records) {
-    const period = periodStartLocalDate(record.receivedAt, options.granularity, options.timeZone);
+    const localDate = zonedLocalDate(record.receivedAt, options.timeZone);
+    let period = periodOfDay.get(localDate);
+    if (period === undefined) {
+      period = periodStartLocalDate(record.receivedAt, options.granularity, options.timeZone);
+      periodOfDay.set(localDate, period);
+    }
     dimensions.forEach((dimension, d) => {
       const key = dimensionKey(record, dimension);
       const mapKey = `${period}\u0000${key}`;

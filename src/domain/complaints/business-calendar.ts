@@ -184,8 +184,16 @@ function localDayNumber(instantMs: number, timeZone: string): DayNumber {
   return dayNumber;
 }
 
+const localDateMemo = new Map<DayNumber, string>();
+
 function dayNumberToLocalDate(dayNumber: DayNumber): string {
-  return new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+  let localDate = localDateMemo.get(dayNumber);
+  if (localDate === undefined) {
+    localDate = new Date(dayNumber * DAY_MS).toISOString().slice(0, 10);
+    if (localDateMemo.size >= DAY_NUMBER_MEMO_LIMIT) localDateMemo.clear();
+    localDateMemo.set(dayNumber, localDate);
+  }
+  return localDate;
 }
 
 function localDateToDayNumber(localDate: string): DayNumber {
@@ -287,19 +295,21 @@ export function addBusinessMilliseconds(startMs: number, durationMs: number, cal
   let cursorMs = startMs;
   let closedDays = 0;
   for (let dayNumber = localDayNumber(cursorMs, calendar.timeZone); ; dayNumber++) {
-    const windows = workingWindowsOn(dayNumber, calendar).filter((window) => window.endMs > cursorMs);
-    if (windows.length === 0) {
-      if (++closedDays > MAX_CONSECUTIVE_CLOSED_DAYS) throw new Error("business calendar has no working time in over a year");
-      continue;
-    }
-    closedDays = 0;
-    for (const window of windows) {
+    // The day's windows still open at the cursor as the day begins (no array per day: this loop
+    // runs for every day of every SLA target).
+    const dayStartCursorMs = cursorMs;
+    let open = false;
+    for (const window of workingWindowsOn(dayNumber, calendar)) {
+      if (window.endMs <= dayStartCursorMs) continue;
+      open = true;
       const fromMs = Math.max(window.startMs, cursorMs);
       const availableMs = window.endMs - fromMs;
       if (remainingMs <= availableMs) return fromMs + remainingMs;
       remainingMs -= availableMs;
       cursorMs = window.endMs;
     }
+    if (open) closedDays = 0;
+    else if (++closedDays > MAX_CONSECUTIVE_CLOSED_DAYS) throw new Error("business calendar has no working time in over a year");
   }
 }
 

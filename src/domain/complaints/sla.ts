@@ -211,15 +211,15 @@ function computeDueAtMs(
   calendar: BusinessCalendar,
   milestone: SlaMilestone,
   now: Date,
+  allPauses: readonly SlaPauseInterval[] = slaPauseIntervals(facts, policy, now),
+  clock: SlaClock = clockFor(policy, calendar),
 ): number {
   const metAt = milestoneMetAt(facts, milestone);
   // Once met, only the pauses before the meeting moment count (clipped at it): what happens to the
   // complaint afterwards cannot move a deadline that is already decided.
   const metMs = metAt?.getTime() ?? Number.POSITIVE_INFINITY;
-  const pauses = slaPauseIntervals(facts, policy, now)
-    .filter((pause) => pause.startMs < metMs)
-    .map((pause) => ({ startMs: pause.startMs, endMs: Math.min(pause.endMs, metMs) }));
-  return dueAtMs(facts.receivedAt.getTime(), slaTargetMinutes(policy, milestone) * MINUTE_MS, pauses, clockFor(policy, calendar));
+  const pauses = allPauses.filter((pause) => pause.startMs < metMs).map((pause) => ({ startMs: pause.startMs, endMs: Math.min(pause.endMs, metMs) }));
+  return dueAtMs(facts.receivedAt.getTime(), slaTargetMinutes(policy, milestone) * MINUTE_MS, pauses, clock);
 }
 
 /** When `milestone` is (or was) due, with paused intervals extending it. */
@@ -284,11 +284,14 @@ export function slaMilestoneOutcomes(
 ): Record<SlaMilestone, SlaMilestoneOutcome> {
   const nowMs = now.getTime();
   const paused = (policy.pausedStates as readonly ComplaintState[]).includes(complaint.state);
+  // The pause intervals and the clock are the same for every milestone: work them out once.
+  const pauses = slaPauseIntervals(complaint, policy, now);
+  const clock = clockFor(policy, calendar);
   // While paused the clock is frozen at the start of the current pause: a milestone already
   // breached before the pause does not keep growing more overdue while the customer owes us.
-  const openPauseStartMs = paused ? slaPauseIntervals(complaint, policy, now).at(-1)?.startMs ?? nowMs : nowMs;
+  const openPauseStartMs = paused ? pauses.at(-1)?.startMs ?? nowMs : nowMs;
   const outcome = (milestone: SlaMilestone): SlaMilestoneOutcome => {
-    const dueMs = computeDueAtMs(complaint, policy, calendar, milestone, now);
+    const dueMs = computeDueAtMs(complaint, policy, calendar, milestone, now, pauses, clock);
     const metAt = milestoneMetAt(complaint, milestone);
     const referenceMs = metAt ? metAt.getTime() : paused && dueMs < openPauseStartMs ? openPauseStartMs : nowMs;
     return { dueAt: new Date(dueMs), metAt, breached: referenceMs > dueMs, referenceMs };
