@@ -31,25 +31,30 @@ function compactionDue(surveyId: string, nowMs: number): boolean {
  * first request keeps its context open until the send; later requests only add to the buffer.
  */
 const SEND_WINDOW_MS = 20;
+/** A window whose send never ran (its request's context ended early) stops holding the buffer after this. */
+const STALLED_SEND_MS = 1_000;
 /** Queues accepts up to 100 messages per sendBatch. */
 const MAX_SEND_BATCH = 100;
-let outgoing: MessageSendRequest<FeedloopEvent>[] = [];
-let sendScheduled = false;
+/** Per queue binding, so a message always leaves through the queue it was meant for. */
+const sendBuffers = new WeakMap<Queue, { outgoing: MessageSendRequest<FeedloopEvent>[]; scheduledAt: number | null }>();
 
 function sendSoon(c: Context<AppEnv>, messages: MessageSendRequest<FeedloopEvent>[]): void {
-  outgoing.push(...messages);
-  if (sendScheduled) return;
-  sendScheduled = true;
   const queue = c.env.EVENTS;
-  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, SEND_WINDOW_MS)).then(() => sendOutgoing(queue)));
+  let buffer = sendBuffers.get(queue);
+  if (!buffer) sendBuffers.set(queue, (buffer = { outgoing: [], scheduledAt: null }));
+  buffer.outgoing.push(...messages);
+  const nowMs = Date.now();
+  if (buffer.scheduledAt !== null && nowMs - buffer.scheduledAt < STALLED_SEND_MS) return;
+  buffer.scheduledAt = nowMs;
+  const window = buffer;
+  c.executionCtx.waitUntil(new Promise((resolve) => setTimeout(resolve, SEND_WINDOW_MS)).then(() => sendBuffered(queue, window)));
 }
 
-async function sendOutgoing(queue: Queue): Promise<void> {
-  const buffered = outgoing;
-  outgoing = [];
-  sendScheduled = false;
-  for (let i = 0; i < buffered.length; i += MAX_SEND_BATCH) {
-    const batch = buffered.slice(i, i + MAX_SEND_BATCH);
+async function sendBuffered(queue: Queue, buffer: { outgoing: MessageSendRequest<FeedloopEvent>[]; scheduledAt: number | null }): Promise<void> {
+  const messages = buffer.outgoing.splice(0);
+  buffer.scheduledAt = null;
+  for (let i = 0; i < messages.length; i += MAX_SEND_BATCH) {
+    const batch = messages.slice(i, i + MAX_SEND_BATCH);
     await queue.sendBatch(batch).catch((error: unknown) => {
       const responseIds = batch.flatMap(({ body }) => (body.type === "response.completed" ? [body.responseId] : []));
       console.warn(JSON.stringify({ level: "warn", message: "queue send failed; cron will retry", responseIds, error: String(error) }));
