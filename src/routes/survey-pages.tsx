@@ -167,7 +167,7 @@ export const surveyPageRoutes = new Hono<AppEnv>()
       return accessErrorPage(c, new SurveyAccessError("spent", "token-spent", "This link has already been used."), language);
     }
     if (existing?.status === "completed") return thankYouPage(c, open.definition, language);
-    if (invitation) c.executionCtx.waitUntil(markInvitationOpened(db, invitation.id, now).then(() => undefined));
+    if (invitation) c.executionCtx.waitUntil(markInvitationOpened(db, invitation.id, now, open.survey.anonymous).then(() => undefined));
     // An impression: the top of the views → starts → completions funnel (not on the answer path).
     if (!existing) c.executionCtx.waitUntil(recordSurveyView(db, open.survey, now));
 

@@ -210,6 +210,32 @@ describe("personal invitations", () => {
     expect(unknown.status).toBe(404);
   });
 
+  it("records an anonymous survey's invitation times to the day only, so they cannot be joined with the response", async () => {
+    const anonymous = await createPublishedSurvey(a.keys.admin, "sub-invite-anon", { accessMode: "invitation" });
+    const settings = await call(`/api/surveys/${anonymous.id}/settings`, json("PATCH", { anonymous: true }, bearer(a.keys.manager)));
+    expect(settings.status).toBe(200);
+    const timesAfterCompleting = async (target: { id: string; slug: string }) => {
+      const res = await call(`/api/surveys/${target.id}/invitations`, json("POST", { invitations: [{ email: "anon@example.com" }] }, bearer(a.keys.manager)));
+      expect(res.status).toBe(201);
+      const { token } = ((await res.json()) as { items: { token: string }[] }).items[0]!;
+      const answered = await submit(target.slug, { submissionId: newSubmissionId(), token, answers: acsiAnswers(), complete: true });
+      expect(answered.status).toBe(201);
+      const { id } = (await answered.json()) as { id: string };
+      const response = await env.DB.prepare("select completed_at, invitation_id, respondent_email from responses where id = ?").bind(id).first<{ completed_at: number; invitation_id: string | null; respondent_email: string | null }>();
+      const invitation = await env.DB.prepare("select completed_at from survey_invitations where survey_id = ? and email = 'anon@example.com'").bind(target.id).first<{ completed_at: number }>();
+      return { response: response!, invitationCompletedAt: invitation!.completed_at };
+    };
+    const anon = await timesAfterCompleting(anonymous);
+    expect(anon.response.invitation_id).toBeNull();
+    expect(anon.response.respondent_email).toBeNull();
+    const day = new Date(anon.response.completed_at);
+    expect(anon.invitationCompletedAt).toBe(Date.UTC(day.getUTCFullYear(), day.getUTCMonth(), day.getUTCDate()));
+    // A named survey keeps the exact time (and the link from the response to its invitation).
+    const named = await timesAfterCompleting(invSurvey);
+    expect(named.response.invitation_id).not.toBeNull();
+    expect(named.invitationCompletedAt).toBe(named.response.completed_at);
+  });
+
   it("lists invitation status for staff", async () => {
     const res = await call(`/api/surveys/${invSurvey.id}/invitations`, { headers: bearer(a.keys.viewer) });
     expect(res.status).toBe(200);

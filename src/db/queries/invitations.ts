@@ -2,6 +2,7 @@ import { and, desc, eq, sql } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import { surveyInvitations } from "../schema";
 import { newId, randomSecret, sha256Hex } from "../../lib/ids";
+import { invitationEventTime } from "../../domain/survey/anonymity";
 import { auditInsert } from "./audit";
 import { fatigueDays, fatigueGuardStatement, fatigueMessage, fatiguePeriodStart, isFatigueGuardFailure, recentInvitations } from "./invitation-fatigue";
 import { ProblemError, validationProblem, type FieldError } from "../../lib/problem";
@@ -159,10 +160,10 @@ export async function listInvitations(db: Db, organizationId: string, surveyId: 
 }
 
 /** First view of a personal link (for the invitation status); not on the submit path. */
-export function markInvitationOpened(db: Db, invitationId: string, now: Date) {
+export function markInvitationOpened(db: Db, invitationId: string, now: Date, anonymous: boolean) {
   return db
     .update(surveyInvitations)
-    .set({ openedAt: sql`coalesce(${surveyInvitations.openedAt}, ${now.getTime()})` })
+    .set({ openedAt: sql`coalesce(${surveyInvitations.openedAt}, ${invitationEventTime(now, anonymous)})` })
     .where(eq(surveyInvitations.id, invitationId))
     .run();
 }

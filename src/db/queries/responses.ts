@@ -14,6 +14,7 @@ import type { SurveyDefinition } from "../../domain/survey/definition";
 import type { Answers } from "../../domain/survey/answers";
 import { segmentValues } from "../../domain/survey/hidden-fields";
 import { toNumericRow } from "../../domain/survey/numeric";
+import { invitationEventTime } from "../../domain/survey/anonymity";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { statsLayoutFor } from "../stats-vector";
@@ -186,11 +187,11 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
     statements.push(
       bindGated(
         d1.prepare(
-          `UPDATE survey_invitations SET uses_left = uses_left - 1, completed_at = ?1, write_nonce = ?2
+          `UPDATE survey_invitations SET uses_left = uses_left - 1, completed_at = ?5, write_nonce = ?2
            WHERE id = ?3 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)
              AND ${responseWritable} AND ${surveyAsRead}`,
         ),
-        [nowMs, nonce, invitation!.id, existing ? existing.id : input.submissionId],
+        [nowMs, nonce, invitation!.id, existing ? existing.id : input.submissionId, invitationEventTime(now, survey.anonymous)],
       ),
     );
   }
@@ -255,7 +256,7 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
       statsAppend(d1, input, id, nonce),
     );
   } else if (invitation) {
-    statements.push(d1.prepare(`UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE id = ?2`).bind(nowMs, invitation.id));
+    statements.push(d1.prepare(`UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE id = ?2`).bind(invitationEventTime(now, survey.anonymous), invitation.id));
   }
 
   const results = await d1.batch<{ triggers_evaluated_at: number | null }>(statements);
