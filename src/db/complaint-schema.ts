@@ -11,7 +11,8 @@
  * (the idea of src/db/queries/responses.ts).
  */
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { SLA_STORED_OUTCOMES } from "../domain/complaints/sla";
 import { organization, team } from "./auth-schema";
 
 const createdAt = () =>
@@ -77,6 +78,27 @@ export const complaints = sqliteTable(
     slaPaused: integer("sla_paused", { mode: "boolean" }).notNull().default(false),
     /** Some unmet milestone was breached when the SLA was last computed. */
     slaBreached: integer("sla_breached", { mode: "boolean" }).notNull().default(false),
+    /**
+     * Each milestone's SLA outcome as decided by the last write (slaMilestoneRecords): met_on_time |
+     * breached | open. Analytics reads these instead of walking the business calendar per complaint.
+     */
+    acknowledgeSlaOutcome: text("acknowledge_sla_outcome", { enum: SLA_STORED_OUTCOMES }),
+    firstResponseSlaOutcome: text("first_response_sla_outcome", { enum: SLA_STORED_OUTCOMES }),
+    resolutionSlaOutcome: text("resolution_sla_outcome", { enum: SLA_STORED_OUTCOMES }),
+    /** An open milestone counts as breached once now is past this; null while its clock is stopped with time left. */
+    acknowledgeBreachedAfter: integer("acknowledge_breached_after", { mode: "timestamp_ms" }),
+    firstResponseBreachedAfter: integer("first_response_breached_after", { mode: "timestamp_ms" }),
+    resolutionBreachedAfter: integer("resolution_breached_after", { mode: "timestamp_ms" }),
+    /** Business minutes from receipt to each milestone reached (handling-time statistics); null until reached. */
+    acknowledgeBusinessMinutes: real("acknowledge_business_minutes"),
+    firstResponseBusinessMinutes: real("first_response_business_minutes"),
+    resolutionBusinessMinutes: real("resolution_business_minutes"),
+    /**
+     * Fingerprint of the SLA policies, business calendar and rules the stored outcomes and business
+     * minutes were computed with; readers trust them only when it equals the organisation's current
+     * one. NULL: not computed yet (rows from before migration 0004) — the SLA sweep backfills them.
+     */
+    slaOutcomeBasis: text("sla_outcome_basis"),
     /** Escalation levels done: [{ milestone, level, at(ms) }] — each (milestone, level) at most once. */
     escalations: text("escalations", { mode: "json" }).$type<{ milestone: string; level: number; at: number }[]>().notNull(),
     proposedRemedy: text("proposed_remedy"),
@@ -110,6 +132,8 @@ export const complaints = sqliteTable(
     index("complaints_org_email_idx").on(t.organizationId, t.contactEmail),
     index("complaints_org_assignee_idx").on(t.organizationId, t.assigneeId, t.state),
     index("complaints_org_team_idx").on(t.organizationId, t.teamId),
+    // Rows whose stored SLA outcomes are missing: small once backfilled, read by the SLA sweep.
+    index("complaints_sla_outcome_pending_idx").on(t.organizationId).where(sql`sla_outcome_basis IS NULL`),
   ],
 );
 

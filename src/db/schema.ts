@@ -134,6 +134,10 @@ export const responses = sqliteTable(
     index("responses_org_survey_created_idx").on(t.organizationId, t.surveyId, t.createdAt),
     index("responses_invitation_idx").on(t.invitationId),
     index("responses_email_idx").on(t.organizationId, t.respondentEmail),
+    // The cron's sweep of completed responses whose follow-up was never evaluated (src/jobs/scheduled.ts):
+    // a partial index holds only those, so the sweep does not scan every completed response. Its
+    // query must repeat this WHERE with literals (a bound parameter does not match a partial index).
+    index("responses_follow_up_pending_idx").on(t.completedAt).where(sql`status = 'completed' AND triggers_evaluated_at IS NULL`),
   ],
 );
 

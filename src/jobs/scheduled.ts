@@ -1,5 +1,5 @@
-import { and, asc, eq, isNull, lt } from "drizzle-orm";
-import type { AppBindings } from "../env";
+import { and, asc, isNull, lt, sql } from "drizzle-orm";
+import type { AppBindings, Db } from "../env";
 import { createDb } from "../db/client";
 import { responses } from "../db/schema";
 import { handleResponseCompleted } from "./response-completed";
@@ -12,6 +12,20 @@ import { purgeExpiredResponses } from "./retention";
 const REDELIVERY_GRACE_MS = 5 * 60_000;
 /** Outbox rows delivered in parallel by one cron run (each webhook attempt times out after 5 s). */
 const OUTBOX_CONCURRENCY = 5;
+
+/**
+ * Completed responses whose follow-up was not evaluated within the grace period, oldest first. The
+ * status and NULL tests are literals, as in the partial index responses_follow_up_pending_idx (a
+ * bound 'completed' would not match its WHERE and the sweep would scan every completed response).
+ */
+export function followUpPendingQuery(db: Db, now: Date) {
+  return db
+    .select({ id: responses.id })
+    .from(responses)
+    .where(and(sql`${responses.status} = 'completed'`, isNull(responses.triggersEvaluatedAt), lt(responses.completedAt, new Date(now.getTime() - REDELIVERY_GRACE_MS))))
+    .orderBy(asc(responses.completedAt))
+    .limit(200);
+}
 
 /**
  * Cron entry point (every 5 minutes; the daily run does the same plus the retention purge):
@@ -31,12 +45,7 @@ export async function runScheduled(
 ): Promise<void> {
   const now = new Date(controller.scheduledTime);
   const db = createDb(env.DB);
-  const stale = await db
-    .select({ id: responses.id })
-    .from(responses)
-    .where(and(eq(responses.status, "completed"), isNull(responses.triggersEvaluatedAt), lt(responses.completedAt, new Date(now.getTime() - REDELIVERY_GRACE_MS))))
-    .orderBy(asc(responses.completedAt))
-    .limit(200);
+  const stale = await followUpPendingQuery(db, now);
   for (const { id } of stale) await handleResponseCompleted(db, env, id, now);
 
   // Statistics logged by submissions whose compaction message never arrived.

@@ -34,6 +34,7 @@ import {
   publicOrigin,
   rowToComplaint,
   slaColumns,
+  storedSlaOutcomeColumns,
 } from "../db/queries/complaints";
 import { chooseAssignee, loadTeams, type TeamRouting } from "../db/queries/complaints-config";
 import { issueHandlingSurvey, systemPrincipal } from "../db/queries/complaints-handling";
@@ -100,6 +101,16 @@ async function refreshSlaColumns(db: Db, row: ComplaintRow, complaint: Complaint
     next_due_at: row.nextDueAt,
     sla_paused: row.slaPaused,
     sla_breached: row.slaBreached,
+    sla_outcome_basis: row.slaOutcomeBasis,
+    acknowledge_sla_outcome: row.acknowledgeSlaOutcome,
+    first_response_sla_outcome: row.firstResponseSlaOutcome,
+    resolution_sla_outcome: row.resolutionSlaOutcome,
+    acknowledge_breached_after: row.acknowledgeBreachedAfter,
+    first_response_breached_after: row.firstResponseBreachedAfter,
+    resolution_breached_after: row.resolutionBreachedAfter,
+    acknowledge_business_minutes: row.acknowledgeBusinessMinutes,
+    first_response_business_minutes: row.firstResponseBusinessMinutes,
+    resolution_business_minutes: row.resolutionBusinessMinutes,
   };
   const changed = Object.keys(columns).filter((key) => !sameInstant(columns[key], current[key]));
   if (changed.length === 0) return false;
@@ -111,10 +122,41 @@ async function refreshSlaColumns(db: Db, row: ComplaintRow, complaint: Complaint
   return true;
 }
 
-export type SlaSweepSummary = { checked: number; escalations: number; refreshed: number; handlingSurveys: number };
+export type SlaSweepSummary = { checked: number; escalations: number; refreshed: number; handlingSurveys: number; outcomesBackfilled: number };
+
+/** Rows per sweep run whose stored SLA outcomes are filled in (rows from before migration 0004). */
+export const SLA_OUTCOME_BACKFILL_LIMIT = 500;
+
+/**
+ * Stores the SLA outcomes of up to `limit` complaints that have none (any state; open ones are also
+ * refreshed by the sweep itself). Each row is one version-guarded UPDATE, like the due-time
+ * refresh: a concurrent write wins and stores its own outcomes. Returns how many were written.
+ */
+export async function backfillSlaOutcomes(db: Db, now: Date, limit = SLA_OUTCOME_BACKFILL_LIMIT): Promise<number> {
+  const pending = await db.select().from(complaints).where(isNull(complaints.slaOutcomeBasis)).limit(limit);
+  const contexts = new Map<string, ComplaintOrgContext>();
+  const updates: D1PreparedStatement[] = [];
+  for (const row of pending) {
+    let ctx = contexts.get(row.organizationId);
+    if (!ctx) {
+      ctx = await loadComplaintContext(db, row.organizationId);
+      contexts.set(row.organizationId, ctx);
+    }
+    const columns = storedSlaOutcomeColumns(rowToComplaint(row), ctx, now);
+    const keys = Object.keys(columns);
+    updates.push(
+      db.$client
+        .prepare(`UPDATE complaints SET ${keys.map((key) => `${key} = ?`).join(", ")} WHERE id = ? AND version = ?`)
+        .bind(...keys.map((key) => driverValue(columns[key])), row.id, row.version),
+    );
+  }
+  // Independent rows: one batch is one round trip, and each statement's own guard keeps it safe.
+  if (updates.length > 0) await db.$client.batch(updates);
+  return updates.length;
+}
 
 export async function runSlaSweep(db: Db, env: AppBindings, now: Date): Promise<SlaSweepSummary> {
-  const summary: SlaSweepSummary = { checked: 0, escalations: 0, refreshed: 0, handlingSurveys: 0 };
+  const summary: SlaSweepSummary = { checked: 0, escalations: 0, refreshed: 0, handlingSurveys: 0, outcomesBackfilled: 0 };
   const open = await db
     .select()
     .from(complaints)
@@ -214,6 +256,8 @@ export async function runSlaSweep(db: Db, env: AppBindings, now: Date): Promise<
       }
     }
   }
+
+  summary.outcomesBackfilled = await backfillSlaOutcomes(db, now);
 
   // Closed complaints whose handling-survey invitation failed at closing time get it now.
   const unsurveyed = await db

@@ -12,7 +12,7 @@ import { openSurveyBySlug, submitAnswers, withCachedOpenSurvey, type OpenSurvey 
 import { cachedOpenSurvey } from "../../src/db/queries/open-survey-cache";
 import { handleResponseCompleted } from "../../src/jobs/response-completed";
 import { enqueueResponseCompleted, type FeedloopEvent } from "../../src/jobs/events";
-import { runScheduled } from "../../src/jobs/scheduled";
+import { followUpPendingQuery, runScheduled } from "../../src/jobs/scheduled";
 import type { AppBindings, AppEnv } from "../../src/env";
 
 let org: TestOrg;
@@ -236,5 +236,18 @@ describe("follow-up work without a queue message per response", () => {
     expect((await responseRow(lost.id))!.triggers_evaluated_at).not.toBeNull();
     const complaint = await env.DB.prepare("select count(*) as n from complaints where source_response_id = ?").bind(lost.id).first<{ n: number }>();
     expect(complaint!.n).toBe(1);
+  });
+});
+
+describe("the cron's sweep of responses whose follow-up is pending", () => {
+  it("reads the partial index responses_follow_up_pending_idx, not the responses table", async () => {
+    const query = followUpPendingQuery(db(), new Date()).toSQL();
+    const plan = await env.DB.prepare(`EXPLAIN QUERY PLAN ${query.sql}`)
+      .bind(...query.params)
+      .all<{ detail: string }>();
+    const details = plan.results.map((row) => row.detail).join(" | ");
+    expect(details).toContain("USING INDEX responses_follow_up_pending_idx (completed_at<?)");
+    // Ordered by the index itself: no sort step.
+    expect(details).not.toContain("TEMP B-TREE");
   });
 });

@@ -22,6 +22,7 @@ import { newId } from "../../lib/ids";
 import { notFound, ProblemError, validationProblem, type FieldError } from "../../lib/problem";
 import { auditInsert } from "./audit";
 import type { Gate } from "./complaints-sql";
+import { clearStoredSlaOutcomes } from "./complaints";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -35,6 +36,7 @@ async function upsertComplaintSettings(db: Db, principal: Principal, set: Partia
       .values({ organizationId: principal.organizationId, updatedAt: now, ...set })
       .onConflictDoUpdate({ target: complaintSettings.organizationId, set: { ...set, updatedAt: now } }),
     auditInsert(db, principal, { action, targetType: "organization", targetId: principal.organizationId, data }),
+    ...(set.slaPolicies === undefined ? [] : [clearStoredSlaOutcomes(db, principal.organizationId)]),
   ]);
 }
 
@@ -79,6 +81,7 @@ export async function saveBusinessCalendar(db: Db, principal: Principal, input: 
       .values({ organizationId: principal.organizationId, timeZone, businessCalendar: rest })
       .onConflictDoUpdate({ target: organizationSettings.organizationId, set: { timeZone, businessCalendar: rest } }),
     auditInsert(db, principal, { action: "organization.calendar_updated", targetType: "organization", targetId: principal.organizationId, data: calendar }),
+    clearStoredSlaOutcomes(db, principal.organizationId),
   ]);
 }
 

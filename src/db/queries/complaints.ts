@@ -5,7 +5,7 @@
  * of the complaint plus, gated on that update's nonce, its timeline events, audit row and outbox
  * notifications — all in one D1 batch.
  */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { AppBindings, Db } from "../../env";
 import { complaints, complaintSettings, organization, organizationSettings, user } from "../schema";
 import {
@@ -25,7 +25,12 @@ import {
   isCustomerVisibleEvent,
   organizationComplaintCategories,
   resolveComplaintSlaPolicy,
+  businessMinutesBetween,
+  milestoneReachedAt,
   SLA_MILESTONES,
+  SLA_OUTCOME_RULES_VERSION,
+  type SlaMilestone,
+  slaMilestoneRecords,
   SlaPolicySetSchema,
   type SlaPolicySet,
   slaStatus,
@@ -53,6 +58,11 @@ export type ComplaintOrgContext = {
   escalation: EscalationPolicy;
   routing: ComplaintRoutingConfig | null;
   categories: string[];
+  /**
+   * Fingerprint of what stored SLA outcomes depend on (policies, calendar, rules version): a row's
+   * `sla_outcome_basis` equal to it means its stored outcomes are current.
+   */
+  slaOutcomeBasis: string;
 };
 
 export async function loadComplaintContext(db: Db, organizationId: string): Promise<ComplaintOrgContext> {
@@ -72,17 +82,19 @@ export async function loadComplaintContext(db: Db, organizationId: string): Prom
   const parsedPolicies = config?.slaPolicies ? SlaPolicySetSchema.safeParse(config.slaPolicies) : null;
   const routing = config?.routing ? ComplaintRoutingConfigSchema.safeParse(config.routing) : null;
   const extraCategories = Array.isArray(config?.categories) ? (config!.categories as string[]) : [];
+  const policies = parsedPolicies?.success ? parsedPolicies.data : defaultComplaintSlaPolicies(calendar);
   return {
     organizationId,
     organizationSlug: org.slug,
     organizationName: org.name,
     timeZone: calendar.timeZone,
     calendar,
-    policies: parsedPolicies?.success ? parsedPolicies.data : defaultComplaintSlaPolicies(calendar),
+    policies,
     policiesConfigured: parsedPolicies?.success === true,
     escalation: EscalationPolicySchema.parse(config?.escalation ?? {}),
     routing: routing?.success ? routing.data : null,
     categories: organizationComplaintCategories(extraCategories),
+    slaOutcomeBasis: await sha256Hex(JSON.stringify({ rules: SLA_OUTCOME_RULES_VERSION, policies, calendar })),
   };
 }
 
@@ -165,7 +177,45 @@ export function slaColumns(complaint: Complaint, ctx: ComplaintOrgContext, now: 
     next_due_at: nextDue,
     sla_paused: status.paused,
     sla_breached: open && unmet.some((milestone) => milestone.breached),
+    ...storedSlaOutcomeColumns(complaint, ctx, now),
   };
+}
+
+/**
+ * After the SLA policies or the business calendar change: the organisation's stored outcomes are
+ * stale (readers already ignore them, their basis no longer matches); clearing the basis puts them
+ * back in the SLA sweep's backfill. Goes in the batch of the settings write.
+ */
+export function clearStoredSlaOutcomes(db: Db, organizationId: string) {
+  return db
+    .update(complaints)
+    .set({ slaOutcomeBasis: null })
+    .where(and(eq(complaints.organizationId, organizationId), isNotNull(complaints.slaOutcomeBasis)));
+}
+
+/** Column prefix of each milestone's stored outcome columns. */
+export const SLA_MILESTONE_COLUMN_PREFIX: Record<SlaMilestone, string> = {
+  acknowledge: "acknowledge",
+  first_response: "first_response",
+  resolution: "resolution",
+};
+
+/**
+ * Each milestone's outcome (slaMilestoneRecords) and business minutes from receipt, with the basis
+ * they were computed on: what complaint analytics reads instead of recomputing per complaint.
+ */
+export function storedSlaOutcomeColumns(complaint: Complaint, ctx: ComplaintOrgContext, now: Date): Record<string, unknown> {
+  const policy = resolveComplaintSlaPolicy(ctx.policies, complaint.priority, complaint.category);
+  const records = slaMilestoneRecords(complaint, policy, ctx.calendar, now);
+  const columns: Record<string, unknown> = { sla_outcome_basis: ctx.slaOutcomeBasis };
+  for (const milestone of SLA_MILESTONES) {
+    const prefix = SLA_MILESTONE_COLUMN_PREFIX[milestone];
+    const reachedAt = milestoneReachedAt(complaint, milestone);
+    columns[`${prefix}_sla_outcome`] = records[milestone].outcome;
+    columns[`${prefix}_breached_after`] = records[milestone].breachedAfter;
+    columns[`${prefix}_business_minutes`] = reachedAt ? businessMinutesBetween(complaint.receivedAt, reachedAt, ctx.calendar) : null;
+  }
+  return columns;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import { canGrantRole, isRole, type Role } from "../../domain/permissions";
 import { BusinessCalendarSchema, defaultBusinessCalendar } from "../../domain/complaints";
 import { fieldErrorsFromZod, notFound, ProblemError, validationProblem } from "../../lib/problem";
 import { auditStatement } from "./response-admin";
+import { clearStoredSlaOutcomes } from "./complaints";
 
 export type MemberView = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
 
@@ -248,6 +249,8 @@ export async function updateOrganisationSettings(db: Db, principal: Principal, p
       data: { changed: Object.keys(patch), timeZone, fatigueDays: nextFatigue },
       at: new Date(),
     }),
+    // The time zone and calendar decide SLA due times: stored outcomes are recomputed (a fatigue-only change keeps them).
+    ...(Object.keys(calendarPatch).length > 0 ? [clearStoredSlaOutcomes(db, principal.organizationId)] : []),
   ]);
   return getOrganisationSettings(db, principal.organizationId);
 }

@@ -49,6 +49,11 @@ export type ComplaintAnalyticsRecord = Pick<
 > & {
   /** `slaStatus(...).milestones` at read time; records without it are left out of compliance. */
   sla?: Partial<Record<SlaMilestone, Pick<SlaMilestoneStatus, "metAt" | "breached">>>;
+  /**
+   * Business minutes from receipt to each milestone reached, when already known (stored by the
+   * write that reached it, for the same calendar); otherwise computed from the calendar passed.
+   */
+  businessMinutes?: Partial<Record<SlaMilestone, number | null>>;
 };
 
 export type RateSummary = { numerator: number; denominator: number; rate: number | null };
@@ -158,7 +163,8 @@ export type DurationSummary = {
   p90Minutes: number | null;
 };
 
-function milestoneReachedAt(record: ComplaintAnalyticsRecord, milestone: SlaMilestone): Date | null {
+/** When a milestone was reached: first acknowledged, first responded, last closed. */
+export function milestoneReachedAt(record: Pick<ComplaintAnalyticsRecord, "acknowledgedAt" | "firstRespondedAt" | "closedAt">, milestone: SlaMilestone): Date | null {
   switch (milestone) {
     case "acknowledge":
       return record.acknowledgedAt;
@@ -185,7 +191,7 @@ export function complaintHandlingTimes(
       if (!reachedAt) continue;
       durations.push(
         options.calendar
-          ? businessMinutesBetween(record.receivedAt, reachedAt, options.calendar)
+          ? record.businessMinutes?.[milestone] ?? businessMinutesBetween(record.receivedAt, reachedAt, options.calendar)
           : (reachedAt.getTime() - record.receivedAt.getTime()) / MINUTE_MS,
       );
     }

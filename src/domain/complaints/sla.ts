@@ -337,3 +337,73 @@ export function slaStatus(
     promisedResolutionAt: milestones.resolution.dueAt,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Outcomes as stored on the complaint row
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Bump when a change to this file's rules would decide a milestone differently: stored outcomes
+ * computed under another version are then recomputed instead of trusted (it is part of the basis).
+ */
+export const SLA_OUTCOME_RULES_VERSION = 1;
+
+export const SLA_STORED_OUTCOMES = ["met_on_time", "breached", "open"] as const;
+export type SlaStoredOutcome = (typeof SLA_STORED_OUTCOMES)[number];
+
+/**
+ * A milestone's outcome as the write that last changed the complaint decided it. Met milestones
+ * and breaches are final until the next write; an open milestone becomes breached by time passing
+ * alone, which `breachedAfter` captures so a reader needs only `now` (no calendar walk).
+ */
+export type SlaMilestoneRecord = {
+  outcome: SlaStoredOutcome;
+  /**
+   * Open milestones only: breached once `now` is past this instant. Null while the clock is stopped
+   * (paused or closed) with time left — its due time moves with `now`, so only a write can breach it.
+   */
+  breachedAfter: Date | null;
+};
+
+/**
+ * What to store for each milestone at a write at `now`. Valid for any later `now` until the next
+ * write of the complaint (state, milestones and history change only through writes) and as long as
+ * the policy and calendar stay the same: `storedMilestoneBreached(record, later)` equals
+ * `slaMilestoneOutcomes(complaint, policy, calendar, later).breached`.
+ */
+export function slaMilestoneRecords(
+  complaint: ComplaintSlaFacts,
+  policy: SlaPolicy,
+  calendar: BusinessCalendar,
+  now: Date,
+): Record<SlaMilestone, SlaMilestoneRecord> {
+  // Decided as of the complaint's latest recorded instant if a skewed clock put it after `now`:
+  // every later read sees the same outcome (the arguments below assume now ≥ every recorded time).
+  const asOf = new Date(
+    Math.max(
+      now.getTime(),
+      ...complaint.stateHistory.map((entry) => entry.at.getTime()),
+      ...[complaint.acknowledgedAt, complaint.firstRespondedAt, complaint.closedAt].map((at) => at?.getTime() ?? 0),
+    ),
+  );
+  const outcomes = slaMilestoneOutcomes(complaint, policy, calendar, asOf);
+  const clockStopped = complaint.state === "closed" || (policy.pausedStates as readonly ComplaintState[]).includes(complaint.state);
+  const stopStartMs = clockStopped ? slaPauseIntervals(complaint, policy, asOf).at(-1)?.startMs ?? asOf.getTime() : null;
+  const record = (milestone: SlaMilestone): SlaMilestoneRecord => {
+    const { dueAt, metAt, breached } = outcomes[milestone];
+    if (metAt !== null) return { outcome: breached ? "breached" : "met_on_time", breachedAfter: null };
+    // Breached and unmet stays breached: the instant compared with the due time only grows.
+    if (breached) return { outcome: "breached", breachedAfter: null };
+    // A running clock's due time is fixed until the next write. A stopped clock's due time is
+    // "now + what was left", always ahead of now — unless nothing was left when it stopped, in
+    // which case the due time is the stop itself and fixed.
+    if (stopStartMs === null || dueAt.getTime() <= stopStartMs) return { outcome: "open", breachedAfter: dueAt };
+    return { outcome: "open", breachedAfter: null };
+  };
+  return Object.fromEntries(SLA_MILESTONES.map((milestone) => [milestone, record(milestone)])) as Record<SlaMilestone, SlaMilestoneRecord>;
+}
+
+/** Breach of a stored milestone at read time `now` (the SQL of complaint analytics says the same). */
+export function storedMilestoneBreached(record: SlaMilestoneRecord, now: Date): boolean {
+  return record.outcome === "breached" || (record.outcome === "open" && record.breachedAfter !== null && now.getTime() > record.breachedAfter.getTime());
+}

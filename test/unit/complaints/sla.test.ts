@@ -12,8 +12,12 @@ import {
   SlaPolicySchema,
   type SlaPolicyInput,
   SlaPolicySetSchema,
+  SLA_MILESTONES,
+  slaMilestoneOutcomes,
+  slaMilestoneRecords,
   slaPauseIntervals,
   slaStatus,
+  storedMilestoneBreached,
 } from "../../../src/domain/complaints";
 import { CUSTOMER, newComplaint, STAFF, SYSTEM, VALID_PAYLOADS } from "./fixtures";
 
@@ -246,5 +250,100 @@ describe("slaStatus", () => {
 
   it("reports the policy it used", () => {
     expect(slaStatus(fresh, NORMAL, BERLIN, MON_0900)).toMatchObject({ priority: "normal", category: null, hoursMode: "business", paused: false });
+  });
+});
+
+describe("stored milestone outcomes (slaMilestoneRecords)", () => {
+  // Every prefix of these histories is a write; each write's stored record must give the
+  // calculator's breach and met-on-time at every later read time, with no further write.
+  const scripts: { name: string; moves: Move[] }[] = [
+    {
+      name: "pauses, a rejected remedy, close and reopen",
+      moves: [
+        ["acknowledged", SYSTEM, "2026-03-02T08:05:00Z"],
+        ["assessed", STAFF, "2026-03-02T08:10:00Z", { priority: "normal", category: "billing" }],
+        ["investigating", STAFF, "2026-03-02T08:15:00Z"],
+        ["waiting_on_customer", STAFF, "2026-03-02T09:00:00Z"],
+        ["investigating", CUSTOMER, "2026-03-04T09:00:00Z"],
+        ["responded", STAFF, "2026-03-05T10:00:00Z"],
+        ["investigating", CUSTOMER, "2026-03-06T10:00:00Z"],
+        ["responded", STAFF, "2026-03-12T10:00:00Z"],
+        ["closed", CUSTOMER, "2026-03-13T10:00:00Z"],
+        ["reopened", CUSTOMER, "2026-03-20T10:00:00Z"],
+        ["investigating", STAFF, "2026-03-20T11:00:00Z"],
+        ["responded", STAFF, "2026-03-27T11:00:00Z"],
+        ["closed", STAFF, "2026-03-30T11:00:00Z"],
+      ],
+    },
+    {
+      // 5 working days from Mon 09:00 end exactly at Fri 18:00 Berlin: no time left at the pause.
+      name: "paused exactly when the resolution falls due",
+      moves: [
+        ["acknowledged", SYSTEM, "2026-03-02T08:05:00Z"],
+        ["assessed", STAFF, "2026-03-02T08:10:00Z", { priority: "normal", category: "billing" }],
+        ["investigating", STAFF, "2026-03-02T08:15:00Z"],
+        ["waiting_on_customer", STAFF, "2026-03-06T17:00:00Z"],
+        ["investigating", CUSTOMER, "2026-03-10T09:00:00Z"],
+      ],
+    },
+    {
+      name: "paused after the resolution was overdue",
+      moves: [
+        ["acknowledged", SYSTEM, "2026-03-02T08:05:00Z"],
+        ["assessed", STAFF, "2026-03-02T08:10:00Z", { priority: "normal", category: "billing" }],
+        ["responded", STAFF, "2026-03-06T17:30:00Z"],
+        ["investigating", CUSTOMER, "2026-03-11T17:30:00Z"],
+      ],
+    },
+    { name: "never acknowledged (breached by time alone)", moves: [] },
+  ];
+  const RESPONDED_RUNS = policy({ priority: "normal", targets: NORMAL.targets, pausedStates: ["waiting_on_customer"] });
+  const readOffsetsMinutes = [0, 1, 59, 180, 1440, 2 * 1440, 5 * 1440, 12 * 1440, 40 * 1440];
+
+  for (const script of scripts) {
+    for (const [policyName, slaPolicy] of [["business hours", NORMAL], ["24/7", URGENT_24_7], ["responded not paused", RESPONDED_RUNS]] as const) {
+      it(`${script.name}, ${policyName}`, () => {
+        let checked = 0;
+        let breachedByTime = 0;
+        for (let length = 0; length <= script.moves.length; length++) {
+          const complaint = history(script.moves.slice(0, length));
+          const writtenAt = length === 0 ? MON_0900 : utc(script.moves[length - 1]![2]);
+          const records = slaMilestoneRecords(complaint, slaPolicy, BERLIN, writtenAt);
+          const dueInstants = SLA_MILESTONES.flatMap((m) => (records[m].breachedAfter ? [records[m].breachedAfter!.getTime(), records[m].breachedAfter!.getTime() + 1] : []));
+          const reads = [...readOffsetsMinutes.map((minutes) => writtenAt.getTime() + minutes * 60_000), ...dueInstants.filter((ms) => ms >= writtenAt.getTime())];
+          for (const readMs of reads) {
+            const now = new Date(readMs);
+            const outcomes = slaMilestoneOutcomes(complaint, slaPolicy, BERLIN, now);
+            for (const milestone of SLA_MILESTONES) {
+              const record = records[milestone];
+              expect({ milestone, at: now.toISOString(), breached: storedMilestoneBreached(record, now), metOnTime: record.outcome === "met_on_time" }).toEqual({
+                milestone,
+                at: now.toISOString(),
+                breached: outcomes[milestone].breached,
+                metOnTime: outcomes[milestone].metAt !== null && !outcomes[milestone].breached,
+              });
+              if (record.outcome === "open" && outcomes[milestone].breached) breachedByTime++;
+              checked++;
+            }
+          }
+        }
+        expect(checked).toBeGreaterThan(0);
+        // Each script has an open milestone that later falls due with no write in between.
+        expect(breachedByTime).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  it("keeps a milestone that had no time left when the clock stopped open until the stop has passed", () => {
+    const complaint = history(scripts[1]!.moves.slice(0, 4));
+    const records = slaMilestoneRecords(complaint, NORMAL, BERLIN, utc("2026-03-06T17:00:00Z"));
+    expect(records.resolution).toEqual({ outcome: "open", breachedAfter: utc("2026-03-06T17:00:00Z") });
+  });
+
+  it("stores no breach instant for a paused milestone with time left (only a write can breach it)", () => {
+    const complaint = history(scripts[0]!.moves.slice(0, 4));
+    const records = slaMilestoneRecords(complaint, NORMAL, BERLIN, utc("2026-03-02T09:00:00Z"));
+    expect(records.resolution).toEqual({ outcome: "open", breachedAfter: null });
+    expect(records.acknowledge.outcome).toBe("met_on_time");
   });
 });
