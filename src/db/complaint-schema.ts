@@ -11,7 +11,7 @@
  * (the idea of src/db/queries/responses.ts).
  */
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SLA_STORED_OUTCOMES } from "../domain/complaints/sla";
 import { organization, team } from "./auth-schema";
 
@@ -89,10 +89,12 @@ export const complaints = sqliteTable(
     acknowledgeBreachedAfter: integer("acknowledge_breached_after", { mode: "timestamp_ms" }),
     firstResponseBreachedAfter: integer("first_response_breached_after", { mode: "timestamp_ms" }),
     resolutionBreachedAfter: integer("resolution_breached_after", { mode: "timestamp_ms" }),
-    /** Business minutes from receipt to each milestone reached (handling-time statistics); null until reached. */
-    acknowledgeBusinessMinutes: real("acknowledge_business_minutes"),
-    firstResponseBusinessMinutes: real("first_response_business_minutes"),
-    resolutionBusinessMinutes: real("resolution_business_minutes"),
+    /** Business milliseconds from receipt to each milestone reached (handling-time statistics); null until reached. */
+    acknowledgeBusinessMs: integer("acknowledge_business_ms"),
+    firstResponseBusinessMs: integer("first_response_business_ms"),
+    resolutionBusinessMs: integer("resolution_business_ms"),
+    /** Civil date of receipt in the organisation's time zone (volume periods in SQL); same basis as below. */
+    receivedLocalDate: text("received_local_date"),
     /**
      * Fingerprint of the SLA policies, business calendar and rules the stored outcomes and business
      * minutes were computed with; readers trust them only when it equals the organisation's current

@@ -102,15 +102,16 @@ async function refreshSlaColumns(db: Db, row: ComplaintRow, complaint: Complaint
     sla_paused: row.slaPaused,
     sla_breached: row.slaBreached,
     sla_outcome_basis: row.slaOutcomeBasis,
+    received_local_date: row.receivedLocalDate,
     acknowledge_sla_outcome: row.acknowledgeSlaOutcome,
     first_response_sla_outcome: row.firstResponseSlaOutcome,
     resolution_sla_outcome: row.resolutionSlaOutcome,
     acknowledge_breached_after: row.acknowledgeBreachedAfter,
     first_response_breached_after: row.firstResponseBreachedAfter,
     resolution_breached_after: row.resolutionBreachedAfter,
-    acknowledge_business_minutes: row.acknowledgeBusinessMinutes,
-    first_response_business_minutes: row.firstResponseBusinessMinutes,
-    resolution_business_minutes: row.resolutionBusinessMinutes,
+    acknowledge_business_ms: row.acknowledgeBusinessMs,
+    first_response_business_ms: row.firstResponseBusinessMs,
+    resolution_business_ms: row.resolutionBusinessMs,
   };
   const changed = Object.keys(columns).filter((key) => !sameInstant(columns[key], current[key]));
   if (changed.length === 0) return false;

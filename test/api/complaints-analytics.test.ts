@@ -14,7 +14,9 @@ import { complaints } from "../../src/db/schema";
 import {
   complaintHandlingTimes,
   complaintVolumeByPeriod,
+  detectComplaintVolumeAnomalies,
   firstContactResolutionRate,
+  handlingSatisfaction,
   reopenRate,
   slaCompliance,
   slaMilestoneOutcomes,
@@ -33,6 +35,15 @@ const NOW = new Date("2026-11-20T12:00:00Z");
 beforeAll(async () => {
   org = await createTestOrg("complaint-analytics");
   await seedDemoComplaints(env as unknown as AppBindings, db(), { organizationId: org.organizationId, surveyId: "srv_none", userIds: org.userIds, now: NOW });
+  // Handling-survey results on some closed complaints (the demo seed answers none).
+  const closed = await db().select({ id: complaints.id }).from(complaints).where(and(eq(complaints.organizationId, org.organizationId), eq(complaints.state, "closed")));
+  for (const [i, { id }] of closed.slice(0, 4).entries()) {
+    await db()
+      .update(complaints)
+      .set({ handlingRespondedAt: NOW, handlingCsat: 2 + i, handlingCes: i === 3 ? null : 3 + i, handlingResolved: i === 0 ? null : i % 2 === 0 })
+      .where(eq(complaints.id, id));
+  }
+  expect(closed.length).toBeGreaterThan(3);
 });
 
 
@@ -58,6 +69,17 @@ async function expectSameAsFullComputation(now: Date, granularity: AnalyticsGran
   expect(result.firstContactResolution).toEqual(firstContactResolutionRate(records));
   const volume = (dimension: Parameters<typeof complaintVolumeByPeriod>[1]["dimension"]) => complaintVolumeByPeriod(records, { dimension, granularity, timeZone: ctx.timeZone });
   expect(result.volume).toEqual({ category: volume("category"), touchpoint: volume("touchpoint"), region: volume("segment.region"), tier: volume("segment.tier") });
+  expect(Object.entries(result.byState)).toEqual([...new Set(records.map((r) => r.state))].map((state) => [state, records.filter((r) => r.state === state).length]));
+  expect(result.handlingSatisfaction).toEqual(
+    handlingSatisfaction(
+      rows
+        .filter((row) => row.handlingRespondedAt !== null)
+        .map((row) => ({ complaintId: row.id, respondedAt: row.handlingRespondedAt!, csat: row.handlingCsat, ces: row.handlingCes, resolved: row.handlingResolved })),
+    ),
+  );
+  const all = await db().select().from(complaints).where(eq(complaints.organizationId, org.organizationId));
+  expect(result.openNow).toBe(all.filter((row) => row.state !== "closed").length);
+  expect(result.volumeAnomalies.categories).toEqual(detectComplaintVolumeAnomalies(all.filter((row) => row.receivedAt.getTime() <= to.getTime()), to));
   return { result, rows, ctx };
 }
 
@@ -67,9 +89,10 @@ const READ_TIMES = [NOW, new Date(NOW.getTime() + 3 * 86_400_000), new Date(NOW.
 const storedColumns = (row: typeof complaints.$inferSelect) => ({
   id: row.id,
   basis: row.slaOutcomeBasis,
+  receivedLocalDate: row.receivedLocalDate,
   outcomes: [row.acknowledgeSlaOutcome, row.firstResponseSlaOutcome, row.resolutionSlaOutcome],
   breachedAfter: [row.acknowledgeBreachedAfter, row.firstResponseBreachedAfter, row.resolutionBreachedAfter],
-  businessMinutes: [row.acknowledgeBusinessMinutes, row.firstResponseBusinessMinutes, row.resolutionBusinessMinutes],
+  businessMs: [row.acknowledgeBusinessMs, row.firstResponseBusinessMs, row.resolutionBusinessMs],
 });
 
 describe("complaint analytics", () => {

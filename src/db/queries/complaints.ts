@@ -25,8 +25,9 @@ import {
   isCustomerVisibleEvent,
   organizationComplaintCategories,
   resolveComplaintSlaPolicy,
-  businessMinutesBetween,
+  businessMillisecondsBetween,
   milestoneReachedAt,
+  zonedLocalDate,
   SLA_MILESTONES,
   SLA_OUTCOME_RULES_VERSION,
   type SlaMilestone,
@@ -201,19 +202,20 @@ export const SLA_MILESTONE_COLUMN_PREFIX: Record<SlaMilestone, string> = {
 };
 
 /**
- * Each milestone's outcome (slaMilestoneRecords) and business minutes from receipt, with the basis
- * they were computed on: what complaint analytics reads instead of recomputing per complaint.
+ * Each milestone's outcome (slaMilestoneRecords), business milliseconds from receipt and the civil date
+ * of receipt, with the basis they were computed on: what complaint analytics reads instead of
+ * recomputing per complaint.
  */
 export function storedSlaOutcomeColumns(complaint: Complaint, ctx: ComplaintOrgContext, now: Date): Record<string, unknown> {
   const policy = resolveComplaintSlaPolicy(ctx.policies, complaint.priority, complaint.category);
   const records = slaMilestoneRecords(complaint, policy, ctx.calendar, now);
-  const columns: Record<string, unknown> = { sla_outcome_basis: ctx.slaOutcomeBasis };
+  const columns: Record<string, unknown> = { sla_outcome_basis: ctx.slaOutcomeBasis, received_local_date: zonedLocalDate(complaint.receivedAt, ctx.timeZone) };
   for (const milestone of SLA_MILESTONES) {
     const prefix = SLA_MILESTONE_COLUMN_PREFIX[milestone];
     const reachedAt = milestoneReachedAt(complaint, milestone);
     columns[`${prefix}_sla_outcome`] = records[milestone].outcome;
     columns[`${prefix}_breached_after`] = records[milestone].breachedAfter;
-    columns[`${prefix}_business_minutes`] = reachedAt ? businessMinutesBetween(complaint.receivedAt, reachedAt, ctx.calendar) : null;
+    columns[`${prefix}_business_ms`] = reachedAt ? businessMillisecondsBetween(complaint.receivedAt.getTime(), reachedAt.getTime(), ctx.calendar) : null;
   }
   return columns;
 }

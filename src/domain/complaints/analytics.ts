@@ -49,16 +49,11 @@ export type ComplaintAnalyticsRecord = Pick<
 > & {
   /** `slaStatus(...).milestones` at read time; records without it are left out of compliance. */
   sla?: Partial<Record<SlaMilestone, Pick<SlaMilestoneStatus, "metAt" | "breached">>>;
-  /**
-   * Business minutes from receipt to each milestone reached, when already known (stored by the
-   * write that reached it, for the same calendar); otherwise computed from the calendar passed.
-   */
-  businessMinutes?: Partial<Record<SlaMilestone, number | null>>;
 };
 
 export type RateSummary = { numerator: number; denominator: number; rate: number | null };
 
-function rate(numerator: number, denominator: number): RateSummary {
+export function rateSummary(numerator: number, denominator: number): RateSummary {
   return { numerator, denominator, rate: denominator === 0 ? null : numerator / denominator };
 }
 
@@ -90,7 +85,11 @@ export type AnalyticsGranularity = (typeof ANALYTICS_GRANULARITIES)[number];
 
 /** First civil day of the period containing `instant` in `timeZone`. */
 export function periodStartLocalDate(instant: Date, granularity: AnalyticsGranularity, timeZone: string): string {
-  const localDate = zonedLocalDate(instant, timeZone);
+  return periodStartOfLocalDate(zonedLocalDate(instant, timeZone), granularity);
+}
+
+/** First civil day of the period containing the civil day `localDate` ("YYYY-MM-DD"). */
+export function periodStartOfLocalDate(localDate: string, granularity: AnalyticsGranularity): string {
   switch (granularity) {
     case "day":
       return localDate;
@@ -107,9 +106,43 @@ export type ComplaintVolumeDimension = "category" | "touchpoint" | `segment.${st
 export type ComplaintVolumeRow = { period: string; key: string; count: number };
 
 function dimensionKey(record: ComplaintAnalyticsRecord, dimension: ComplaintVolumeDimension): string {
-  const value =
-    dimension === "category" ? record.category : dimension === "touchpoint" ? record.touchpoint : record.segment[dimension.slice("segment.".length)];
+  return dimensionValueKey(
+    dimension === "category" ? record.category : dimension === "touchpoint" ? record.touchpoint : record.segment[dimension.slice("segment.".length)],
+  );
+}
+
+/** The volume key of a dimension value: empty values share UNSPECIFIED_DIMENSION_KEY. */
+export function dimensionValueKey(value: unknown): string {
   return value === null || value === undefined || value === "" ? UNSPECIFIED_DIMENSION_KEY : String(value);
+}
+
+/** Complaints received on one civil day with one dimension value (what a SQL GROUP BY returns). */
+export type ComplaintDayCount = { localDate: string; value: unknown; count: number };
+
+/**
+ * `complaintVolumeByPeriod` from counts per civil day and raw value: the same rows (periods from
+ * the days, empty values merged into one key, same order) without a record per complaint.
+ */
+export function complaintVolumeFromDayCounts(counts: readonly ComplaintDayCount[], granularity: AnalyticsGranularity): ComplaintVolumeRow[] {
+  const rows = new Map<string, ComplaintVolumeRow>();
+  const periodOfDay = new Map<string, string>();
+  for (const { localDate, value, count } of counts) {
+    let period = periodOfDay.get(localDate);
+    if (period === undefined) {
+      period = periodStartOfLocalDate(localDate, granularity);
+      periodOfDay.set(localDate, period);
+    }
+    const key = dimensionValueKey(value);
+    const mapKey = `${period}\u0000${key}`;
+    const row = rows.get(mapKey);
+    if (row) row.count += count;
+    else rows.set(mapKey, { period, key, count });
+  }
+  return [...rows.values()].sort(byPeriodThenKey);
+}
+
+function byPeriodThenKey(a: ComplaintVolumeRow, b: ComplaintVolumeRow): number {
+  return a.period === b.period ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.period < b.period ? -1 : 1;
 }
 
 /** Counts by period × dimension value, sorted by period then key; empty cells are omitted. */
@@ -147,8 +180,6 @@ export function complaintVolumesByPeriod<Dimension extends ComplaintVolumeDimens
       else counts[d]!.set(mapKey, { period, key, count: 1 });
     });
   }
-  const byPeriodThenKey = (a: ComplaintVolumeRow, b: ComplaintVolumeRow) =>
-    a.period === b.period ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.period < b.period ? -1 : 1;
   return Object.fromEntries(dimensions.map((dimension, d) => [dimension, [...counts[d]!.values()].sort(byPeriodThenKey)])) as Record<Dimension, ComplaintVolumeRow[]>;
 }
 
@@ -184,20 +215,32 @@ export function complaintHandlingTimes(
   records: readonly ComplaintAnalyticsRecord[],
   options: { calendar?: BusinessCalendar } = {},
 ): Record<SlaMilestone, DurationSummary> {
-  const summarize = (milestone: SlaMilestone): DurationSummary => {
-    const durations: number[] = [];
+  const durations = (milestone: SlaMilestone): number[] => {
+    const minutes: number[] = [];
     for (const record of records) {
       const reachedAt = milestoneReachedAt(record, milestone);
       if (!reachedAt) continue;
-      durations.push(
-        options.calendar
-          ? record.businessMinutes?.[milestone] ?? businessMinutesBetween(record.receivedAt, reachedAt, options.calendar)
-          : (reachedAt.getTime() - record.receivedAt.getTime()) / MINUTE_MS,
+      minutes.push(
+        options.calendar ? businessMinutesBetween(record.receivedAt, reachedAt, options.calendar) : (reachedAt.getTime() - record.receivedAt.getTime()) / MINUTE_MS,
       );
     }
-    return { count: durations.length, meanMinutes: mean(durations), medianMinutes: quantile(durations, 0.5), p90Minutes: quantile(durations, 0.9) };
+    return minutes;
   };
-  return { acknowledge: summarize("acknowledge"), first_response: summarize("first_response"), resolution: summarize("resolution") };
+  return handlingTimesFromDurations({ acknowledge: durations("acknowledge"), first_response: durations("first_response"), resolution: durations("resolution") });
+}
+
+/**
+ * The handling-time summary of durations already in minutes, per milestone, in record order (the
+ * mean sums in that order, so the same order gives the same figure to the last bit).
+ */
+export function handlingTimesFromDurations(minutes: Record<SlaMilestone, readonly number[]>): Record<SlaMilestone, DurationSummary> {
+  const summarize = (durations: readonly number[]): DurationSummary => ({
+    count: durations.length,
+    meanMinutes: mean(durations),
+    medianMinutes: quantile(durations, 0.5),
+    p90Minutes: quantile(durations, 0.9),
+  });
+  return { acknowledge: summarize(minutes.acknowledge), first_response: summarize(minutes.first_response), resolution: summarize(minutes.resolution) };
 }
 
 export function slaCompliance(records: readonly ComplaintAnalyticsRecord[]): Record<SlaMilestone, RateSummary> {
@@ -215,19 +258,19 @@ export function slaCompliance(records: readonly ComplaintAnalyticsRecord[]): Rec
         decided++;
       }
     }
-    result[milestone] = rate(onTime, decided);
+    result[milestone] = rateSummary(onTime, decided);
   }
   return result;
 }
 
 export function reopenRate(records: readonly ComplaintAnalyticsRecord[]): RateSummary {
   const everClosed = records.filter((record) => record.closedAt !== null || record.reopenCount > 0);
-  return rate(everClosed.filter((record) => record.reopenCount > 0).length, everClosed.length);
+  return rateSummary(everClosed.filter((record) => record.reopenCount > 0).length, everClosed.length);
 }
 
 export function firstContactResolutionRate(records: readonly ComplaintAnalyticsRecord[]): RateSummary {
   const closed = records.filter((record) => record.state === "closed");
-  return rate(closed.filter((record) => record.reopenCount === 0 && record.staffPublicReplyCount === 1).length, closed.length);
+  return rateSummary(closed.filter((record) => record.reopenCount === 0 && record.staffPublicReplyCount === 1).length, closed.length);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,7 +315,7 @@ export function handlingSatisfaction(results: readonly PostComplaintSurveyResult
   return {
     csat: { n: csat.length, mean: mean(csat), top2Share: csat.length === 0 ? null : csat.filter((score) => score >= 4).length / csat.length },
     ces: { n: ces.length, mean: mean(ces), agreeShare: ces.length === 0 ? null : ces.filter((score) => score >= 5).length / ces.length },
-    recovery: rate(recovered.length, answeredRecovery.length),
+    recovery: rateSummary(recovered.length, answeredRecovery.length),
   };
 }
 
@@ -340,6 +383,15 @@ export function detectComplaintVolumeAnomalies(
     }
     counts[index]++;
   }
+  return volumeAnomaliesFromWindowCounts(countsByCategory, settings);
+}
+
+/**
+ * The anomaly rule over counts already made: `countsByCategory[category][k]` = complaints received
+ * k windows back (0 = the current window), as `detectComplaintVolumeAnomalies` counts them.
+ */
+export function volumeAnomaliesFromWindowCounts(countsByCategory: ReadonlyMap<string, readonly number[]>, options: Partial<VolumeAnomalyOptions> = {}): ComplaintVolumeAnomaly[] {
+  const settings = { ...DEFAULT_VOLUME_ANOMALY_OPTIONS, ...options };
   return [...countsByCategory.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([category, counts]) => {

@@ -3,6 +3,7 @@ import {
   type ComplaintAnalyticsRecord,
   complaintHandlingTimes,
   complaintVolumeByPeriod,
+  complaintVolumeFromDayCounts,
   defaultBusinessCalendar,
   detectComplaintVolumeAnomalies,
   firstContactResolutionRate,
@@ -11,6 +12,7 @@ import {
   quantile,
   reopenRate,
   slaCompliance,
+  volumeAnomaliesFromWindowCounts,
 } from "../../../src/domain/complaints";
 
 const utc = (iso: string) => new Date(iso);
@@ -261,5 +263,52 @@ describe("volume anomaly alert", () => {
   it("options change the rule", () => {
     const [result] = detectComplaintVolumeAnomalies(series("billing", [0, 0, 0, 0, 0, 0, 0, 0], 3), now, { minimumCount: 3 });
     expect(result.alert).toBe(true);
+  });
+});
+
+describe("volumes and anomalies from counts grouped in SQL", () => {
+  const records = [
+    record({ receivedAt: utc("2026-03-01T23:30:00Z"), category: "billing", segment: { region: "east", vip: true } }),
+    record({ receivedAt: utc("2026-03-01T10:00:00Z"), category: "billing", segment: { region: "east", vip: false } }),
+    record({ receivedAt: utc("2026-02-28T17:00:00Z"), category: "", touchpoint: "courier", segment: { region: 3 } }),
+    record({ receivedAt: utc("2026-03-04T02:00:00Z"), category: null, segment: { region: "" } }),
+    record({ receivedAt: utc("2026-03-09T02:00:00Z"), category: "delivery", segment: {} }),
+  ];
+  const TZ = "Asia/Shanghai";
+
+  for (const granularity of ["day", "week", "month"] as const) {
+    for (const dimension of ["category", "segment.region", "segment.vip"] as const) {
+      it(`equals the per-record count (${granularity}, ${dimension})`, () => {
+        // One count per civil day and raw value, as GROUP BY received_local_date, value returns them.
+        const grouped = new Map<string, { localDate: string; value: unknown; count: number }>();
+        for (const r of records) {
+          const value = dimension === "category" ? r.category : r.segment[dimension.slice("segment.".length)];
+          const localDate = periodStartLocalDate(r.receivedAt, "day", TZ);
+          const key = `${localDate}|${JSON.stringify(value ?? null)}`;
+          const entry = grouped.get(key);
+          if (entry) entry.count++;
+          else grouped.set(key, { localDate, value, count: 1 });
+        }
+        expect(complaintVolumeFromDayCounts([...grouped.values()], granularity)).toEqual(complaintVolumeByPeriod(records, { dimension, granularity, timeZone: TZ }));
+      });
+    }
+  }
+
+  it("anomalies from window counts equal the per-record rule", () => {
+    const now = utc("2026-03-10T00:00:00Z");
+    const many = [
+      ...Array.from({ length: 7 }, (_, i) => record({ category: "billing", receivedAt: new Date(now.getTime() - (i + 1) * 3_600_000) })),
+      ...Array.from({ length: 9 }, (_, i) => record({ category: i % 2 ? "delivery" : null, receivedAt: new Date(now.getTime() - i * 7 * 86_400_000 - 1) })),
+    ];
+    const counts = new Map<string, number[]>();
+    for (const r of many) {
+      const back = Math.floor((now.getTime() - r.receivedAt.getTime()) / (7 * 86_400_000));
+      if (back > 8) continue;
+      const key = r.category ?? "(none)";
+      const windows = counts.get(key) ?? new Array<number>(9).fill(0);
+      windows[back]!++;
+      counts.set(key, windows);
+    }
+    expect(volumeAnomaliesFromWindowCounts(counts)).toEqual(detectComplaintVolumeAnomalies(many, now));
   });
 });
