@@ -141,6 +141,20 @@ export const responses = sqliteTable(
   ],
 );
 
+/** The columns a statistics bucket has besides its period (day or month): survey version, segment cell, n and the vector. */
+function statsBucketColumns() {
+  return {
+    organizationId: text("organization_id").notNull(),
+    surveyId: text("survey_id").notNull(),
+    version: integer("version").notNull(),
+    touchpoint: text("touchpoint").notNull().default(""),
+    region: text("region").notNull().default(""),
+    tier: text("tier").notNull().default(""),
+    n: integer("n").notNull(),
+    vector: text("vector").notNull(),
+  };
+}
+
 /**
  * Mergeable sufficient statistics per survey version × UTC day × segment. The vector layout is fixed
  * by the version's definition, so a completed response adds its delta element-wise inside SQL
@@ -148,17 +162,7 @@ export const responses = sqliteTable(
  */
 export const surveyDailyStats = sqliteTable(
   "survey_daily_stats",
-  {
-    organizationId: text("organization_id").notNull(),
-    surveyId: text("survey_id").notNull(),
-    version: integer("version").notNull(),
-    day: text("day").notNull(),
-    touchpoint: text("touchpoint").notNull().default(""),
-    region: text("region").notNull().default(""),
-    tier: text("tier").notNull().default(""),
-    n: integer("n").notNull(),
-    vector: text("vector").notNull(),
-  },
+  { ...statsBucketColumns(), day: text("day").notNull() },
   (t) => [
     primaryKey({ columns: [t.surveyId, t.version, t.day, t.touchpoint, t.region, t.tier] }),
     index("survey_daily_stats_org_idx").on(t.organizationId, t.surveyId, t.day),
@@ -173,17 +177,7 @@ export const surveyDailyStats = sqliteTable(
  */
 export const surveyMonthlyStats = sqliteTable(
   "survey_monthly_stats",
-  {
-    organizationId: text("organization_id").notNull(),
-    surveyId: text("survey_id").notNull(),
-    version: integer("version").notNull(),
-    month: text("month").notNull(),
-    touchpoint: text("touchpoint").notNull().default(""),
-    region: text("region").notNull().default(""),
-    tier: text("tier").notNull().default(""),
-    n: integer("n").notNull(),
-    vector: text("vector").notNull(),
-  },
+  { ...statsBucketColumns(), month: text("month").notNull() },
   (t) => [
     primaryKey({ columns: [t.surveyId, t.version, t.month, t.touchpoint, t.region, t.tier] }),
     index("survey_monthly_stats_org_idx").on(t.organizationId, t.surveyId, t.month),
