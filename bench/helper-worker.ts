@@ -393,6 +393,19 @@ async function cloneComplaints(env: Env, organizationId: string, factor: number,
   return { complaints: total!.n, ms: performance.now() - started, backfilled, backfillMs };
 }
 
+/** A timer that runs a step `repeat` times (each followed by `after`, if given) and reports the mean ms and the last value. */
+function timedRepeat(repeat: number, after?: () => Promise<unknown>) {
+  return async <T,>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> => {
+    let value!: T;
+    const started = performance.now();
+    for (let i = 0; i < repeat; i++) {
+      value = await fn();
+      if (after) await after();
+    }
+    return { ms: (performance.now() - started) / repeat, value };
+  };
+}
+
 /**
  * Where a complaint analytics call goes. Workers clocks only advance at I/O, so each timed step
  * ends with a trivial query.
@@ -400,16 +413,7 @@ async function cloneComplaints(env: Env, organizationId: string, factor: number,
 async function profileComplaintAnalytics(env: Env, db: ReturnType<typeof createDb>, organizationId: string, days: number, repeat: number) {
   const now = new Date();
   const from = new Date(now.getTime() - days * 86_400_000);
-  const tick = () => env.DB.prepare("SELECT 1").first();
-  const time = async <T,>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> => {
-    let value!: T;
-    const started = performance.now();
-    for (let i = 0; i < repeat; i++) {
-      value = await fn();
-      await tick();
-    }
-    return { ms: (performance.now() - started) / repeat, value };
-  };
+  const time = timedRepeat(repeat, () => env.DB.prepare("SELECT 1").first());
   const ctx = await loadComplaintContext(db, organizationId);
   const inPeriod = and(eq(complaints.organizationId, organizationId), gte(complaints.receivedAt, from), lt(complaints.receivedAt, now));
   const read = await time(() => db.select().from(complaints).where(inPeriod));
@@ -460,12 +464,7 @@ async function profileIndices(env: Env, db: ReturnType<typeof createDb>, surveyI
   )
     .bind(surveyId, from ?? null, to ?? null)
     .first<{ n: number; bytes: number }>();
-  const time = async <T,>(fn: () => Promise<T> | T): Promise<{ ms: number; value: T }> => {
-    let value!: T;
-    const started = performance.now();
-    for (let i = 0; i < repeat; i++) value = await fn();
-    return { ms: (performance.now() - started) / repeat, value };
-  };
+  const time = timedRepeat(repeat);
   const sql = await time(() => env.DB.prepare("SELECT day, n, vector FROM survey_daily_stats WHERE survey_id = ?1 AND day >= coalesce(?2, '') AND day <= coalesce(?3, '9999') AND touchpoint = '*' AND region = '*' AND tier = '*'").bind(surveyId, from ?? null, to ?? null).all());
   const load = await time(() => loadMergedStats(db, survey!.organization_id, surveyId, range, {}));
   const pls = await time(() => computeSurveyIndices(definition, load.value[0]!.moments, { scheme: "path" }));
