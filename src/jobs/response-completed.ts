@@ -8,20 +8,6 @@ import { handlingResultStatements } from "../db/queries/complaints-handling";
 import { enqueueOutbox, type OutboxInsert, webhookOutboxRows } from "../db/queries/outbox";
 import { subscribedEndpoints } from "../db/queries/webhooks";
 import { gatedInsert } from "../db/queries/complaints-sql";
-import { evaluateComplaintTriggers, type ComplaintTriggerRule } from "../domain/complaints";
-import type { Answers } from "../domain/survey/answers";
-
-/**
- * Whether `handleResponseCompleted` has work for a completed response apart from webhooks: one of
- * the survey's complaint trigger rules matches (a complaint), or it answers a complaint-handling
- * invitation (hidden case_id: attach the result). The third duty, response.completed webhook
- * subscribers of the organisation, is checked by the submit batch in SQL (responses.ts). When none
- * applies the submit marks the response evaluated itself and sends no queue message.
- */
-export function answersNeedFollowUp(rules: readonly ComplaintTriggerRule[], answers: Answers, hidden: Record<string, string>): boolean {
-  if (hidden.case_id) return true;
-  return evaluateComplaintTriggers(rules, answers, hidden).complaint !== null;
-}
 
 /**
  * Follow-up work for a completed response: the complaint trigger rules (a matching response
@@ -29,7 +15,7 @@ export function answersNeedFollowUp(rules: readonly ComplaintTriggerRule[], answ
  * attaching the result to its complaint.
  *
  * Exactly once: `triggers_evaluated_at` is set in the same D1 batch as all of that work, and a
- * response already marked is skipped (the submit marks one nothing follows up on: `answersNeedFollowUp`). A redelivered message that races the first one is stopped
+ * response already marked is skipped (the submit marks one nothing follows up on: `answersNeedFollowUp` in the complaints domain). A redelivered message that races the first one is stopped
  * by the unique source_response_id (the complaint) and the outbox dedupe keys (the webhooks).
  */
 export async function handleResponseCompleted(db: Db, env: AppBindings, responseId: string, now: Date): Promise<void> {

@@ -7,12 +7,11 @@ import type { Db } from "../../env";
 import { responses, surveyInvitations, surveys } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import { validateResponseAnswers, type AnswerError, type Answers } from "../../domain/survey/answers";
-import type { ComplaintTriggerRule } from "../../domain/complaints";
+import { answersNeedFollowUp, type ComplaintTriggerRule } from "../../domain/complaints";
 import { ProblemError, notFound } from "../../lib/problem";
 import { sha256Hex } from "../../lib/ids";
 import { loadVersionDefinition, type SurveyRow } from "./surveys";
 import { surveyTriggerRules } from "./complaints-triggers";
-import { answersNeedFollowUp } from "../../jobs/response-completed";
 import { cachedOpenSurvey, forgetOpenSurvey, rememberOpenSurvey } from "./open-survey-cache";
 import {
   findResponseBySubmission,
@@ -217,9 +216,21 @@ export async function submitAnswers(db: Db, request: SubmitRequest): Promise<Sub
     if (!result.ok) return { kind: "invalid", errors: result.errors };
     answers = result.normalized;
   }
-  const hidden = existing ? (existing.hidden as Record<string, string>) : freshHidden(request);
+  return { kind: "saved", outcome: await saveValidated(db, request, definition, answers, existing), answers };
+}
+
+/**
+ * Saves answers already merged and validated against `definition`, continuing `existing` (its
+ * version, hidden fields, page and resume hash) or starting a response with the link's hidden
+ * fields overridden by the invitation's.
+ */
+async function saveValidated(db: Db, request: SubmitRequest, definition: SurveyDefinition, answers: Answers, existing: ResponseRow | null): Promise<SubmissionOutcome> {
+  const { open } = request;
+  const hidden = existing
+    ? (existing.hidden as Record<string, string>)
+    : { ...request.hidden, ...((request.invitation?.hidden as Record<string, string> | null) ?? {}) };
   const triggerRules = definition === open.definition ? open.triggerRules : surveyTriggerRules(open.survey, definition);
-  const outcome = await saveSubmission(db, {
+  return saveSubmission(db, {
     survey: open.survey,
     definition,
     version: existing?.version ?? open.version,
@@ -237,12 +248,6 @@ export async function submitAnswers(db: Db, request: SubmitRequest): Promise<Sub
     now: request.now,
     answersNeedFollowUp: request.complete ? answersNeedFollowUp(triggerRules, answers, hidden) : undefined,
   });
-  return { kind: "saved", outcome, answers };
-}
-
-/** Hidden fields of a response started by this request: the link's, overridden by the invitation's. */
-function freshHidden(request: SubmitRequest): Record<string, string> {
-  return { ...request.hidden, ...((request.invitation?.hidden as Record<string, string> | null) ?? {}) };
 }
 
 /**
@@ -258,26 +263,8 @@ async function insertFreshCompletion(db: Db, request: SubmitRequest): Promise<Su
   if (typeof given !== "object" || given === null || Array.isArray(given)) return undefined;
   const validated = validateResponseAnswers(open.definition, given, { complete: true });
   if (!validated.ok) return undefined;
-  const hidden = freshHidden(request);
   try {
-    const outcome = await saveSubmission(db, {
-      survey: open.survey,
-      definition: open.definition,
-      version: open.version,
-      submissionId: request.submissionId,
-      invitation: request.invitation,
-      answers: validated.normalized,
-      hidden,
-      language: request.language,
-      complete: true,
-      currentPage: request.currentPage ?? 0,
-      resumeHash: request.resumeSecret ? await sha256Hex(request.resumeSecret) : null,
-      respondentEmail: request.invitation?.email ?? null,
-      ip: request.ip,
-      existing: null,
-      now: request.now,
-      answersNeedFollowUp: answersNeedFollowUp(open.triggerRules, validated.normalized, hidden),
-    });
+    const outcome = await saveValidated(db, request, open.definition, validated.normalized, null);
     return { kind: "saved", outcome, answers: validated.normalized };
   } catch (error) {
     if (error instanceof PartialResponseExistsError) return undefined;

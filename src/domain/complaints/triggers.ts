@@ -164,6 +164,18 @@ export function evaluateComplaintTriggers(
 }
 
 /**
+ * Whether a completed response has follow-up work apart from webhooks: one of the survey's complaint
+ * trigger rules matches (a complaint), or it answers a complaint-handling invitation (hidden
+ * `case_id`: attach the result). The third duty, response.completed webhook subscribers, is checked by
+ * the submit batch in SQL. When none applies the submit marks the response evaluated itself and sends
+ * no queue message.
+ */
+export function answersNeedFollowUp(rules: readonly ComplaintTriggerRule[], answers: SurveyAnswers, hidden: SurveyHiddenFields): boolean {
+  if (hidden.case_id) return true;
+  return evaluateComplaintTriggers(rules, answers, hidden).complaint !== null;
+}
+
+/**
  * A starting rule set for the built-in templates (item ids of the ACSI template by default):
  * a "did you complain?" yes, the two lowest satisfaction levels, and NPS detractors. "Very
  * dissatisfied" gets its own, stronger rule because the seeds tie that level to anger and
