@@ -39,6 +39,15 @@ export function statsLayoutFor(definition: SurveyDefinition): StatsLayout {
   return layout;
 }
 
+/**
+ * Adds `values` element-wise into `target` (same layout) and returns it. Stored vectors are sums, so
+ * merging buckets is plain addition; done on the arrays, decoding once at the end.
+ */
+export function addVectorInto(target: number[], values: readonly number[]): number[] {
+  for (let i = 0; i < values.length; i++) target[i]! += values[i]!;
+  return target;
+}
+
 export function encodeMoments(moments: ItemMoments, layout: StatsLayout): number[] {
   const out = new Array<number>(layout.length).fill(0);
   out[0] = moments.rowCount;

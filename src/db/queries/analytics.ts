@@ -9,7 +9,7 @@ import type { Db } from "../../env";
 import { surveyDailyStats, surveyMonthlyStats, surveyStatsCompaction, surveyStatsPending } from "../schema";
 import { createEmptyMoments, mergeMoments, type ItemMoments } from "../../domain/stats/item-moments";
 import { planStatsRead, monthOfDay, type DayRange, type StatsReadPlan } from "../../domain/analytics/stats-range";
-import { decodeMoments, type StatsLayout } from "../stats-vector";
+import { addVectorInto, decodeMoments, type StatsLayout } from "../stats-vector";
 import { addPendingRow, layoutsFor } from "./stats-compaction";
 import { ALL_SEGMENTS } from "./responses";
 
@@ -55,8 +55,7 @@ class VectorSums {
     const acc = byVersion.get(version);
     if (!acc) byVersion.set(version, { vector: values, n });
     else {
-      const target = acc.vector;
-      for (let i = 0; i < values.length; i++) target[i]! += values[i]!;
+      addVectorInto(acc.vector, values);
       acc.n += n;
     }
   }
@@ -199,7 +198,7 @@ function dropZeroCounts(moments: ItemMoments): void {
 
 /** ISO week (Monday start) or calendar month of a YYYY-MM-DD day. */
 export function periodOf(interval: "week" | "month"): (day: string) => string {
-  if (interval === "month") return (day) => day.slice(0, 7);
+  if (interval === "month") return monthOfDay;
   return (day) => {
     const date = new Date(`${day}T00:00:00Z`);
     const weekday = (date.getUTCDay() + 6) % 7;

@@ -9,7 +9,8 @@ import { and, asc, eq, gt, gte, isNull, lte, ne, or } from "drizzle-orm";
 import type { Db } from "../../env";
 import { surveyDailyStats, surveyMonthlyStats, surveyStatsCompaction, surveyStatsPending } from "../schema";
 import { addRowToMoments, createEmptyMoments, type ItemMoments } from "../../domain/stats/item-moments";
-import { encodeMoments, statsLayoutFor, type StatsLayout } from "../stats-vector";
+import { addVectorInto, encodeMoments, statsLayoutFor, type StatsLayout } from "../stats-vector";
+import { monthOfDay } from "../../domain/analytics/stats-range";
 import { loadVersionDefinition } from "./surveys";
 import { statsRollupKeys } from "./responses";
 import { randomSecret } from "../../lib/ids";
@@ -71,8 +72,6 @@ type BucketKey = { version: number; period: string; touchpoint: string; region: 
 const keyString = (k: BucketKey) => `${k.version}|${k.period}|${k.touchpoint}|${k.region}|${k.tier}`;
 type Delta = { key: BucketKey; organizationId: string; moments: ItemMoments };
 
-/** Calendar month (YYYY-MM) of a YYYY-MM-DD day: the key of its survey_monthly_stats row. */
-export const monthOf = (day: string) => day.slice(0, 7);
 
 /** Month rows per INSERT statement: 9 bound values a row + 2 for the gate stay within D1's 100. */
 const MONTH_ROWS_PER_INSERT = 10;
@@ -103,7 +102,7 @@ async function rebuildMonthlyStats(db: Db, surveyId: string, throughId: number, 
       if (!sum) sums.set(keyString(key), { organizationId: row.organizationId, key, n: row.n, vector: values });
       else {
         sum.n += row.n;
-        for (let i = 0; i < values.length; i++) sum.vector[i]! += values[i]!;
+        addVectorInto(sum.vector, values);
       }
     }
     monthRows.push(...sums.values());
@@ -156,7 +155,7 @@ function upsertStatements(
   for (const { key, organizationId, moments } of deltas) {
     const delta = encodeMoments(moments, layouts.get(key.version)!);
     const current = existing.get(keyString(key));
-    const vector = current ? (JSON.parse(current.vector) as number[]).map((v, i) => v + delta[i]!) : delta;
+    const vector = current ? addVectorInto(JSON.parse(current.vector) as number[], delta) : delta;
     statements.push(
       d1
         .prepare(
@@ -199,7 +198,7 @@ async function compactRound(db: Db, surveyId: string): Promise<number> {
   for (const row of pending) {
     const layout = layouts.get(row.version)!;
     for (const [touchpoint, region, tier] of statsRollupKeys(row)) {
-      for (const [deltas, period] of [[dayDeltas, row.day], [monthDeltas, monthOf(row.day)]] as const) {
+      for (const [deltas, period] of [[dayDeltas, row.day], [monthDeltas, monthOfDay(row.day)]] as const) {
         const key = { version: row.version, period, touchpoint, region, tier };
         let delta = deltas.get(keyString(key));
         if (!delta) {
@@ -221,7 +220,7 @@ async function compactRound(db: Db, surveyId: string): Promise<number> {
       .select()
       .from(surveyMonthlyStats)
       .where(
-        and(eq(surveyMonthlyStats.surveyId, surveyId), gte(surveyMonthlyStats.month, monthOf(days[0]!)), lte(surveyMonthlyStats.month, monthOf(days[days.length - 1]!))),
+        and(eq(surveyMonthlyStats.surveyId, surveyId), gte(surveyMonthlyStats.month, monthOfDay(days[0]!)), lte(surveyMonthlyStats.month, monthOfDay(days[days.length - 1]!))),
       ),
   ]);
   const existingDayRows = new Map(existingDays.map((r) => [keyString({ ...r, period: r.day }), r]));
