@@ -32,7 +32,7 @@ import {
   UNSPECIFIED_DIMENSION_KEY,
   volumeAnomaliesFromWindowCounts,
 } from "../../domain/complaints";
-import { type ComplaintOrgContext, loadComplaintContext, SLA_MILESTONE_COLUMN_PREFIX } from "./complaints";
+import { type ComplaintOrgContext, loadComplaintContext } from "./complaints";
 
 /** Enough for any realistic period of one organisation; beyond it the response says `truncated`. */
 const MAX_RECORDS = 20_000;
@@ -57,7 +57,8 @@ type VolumeField = (typeof VOLUME_DIMENSIONS)[number]["field"];
 /** Where a `group` row of periodStatement carries each dimension's raw value. */
 const groupValueColumn: Record<VolumeField, "h2" | "h3" | "h4" | "h5"> = { category: "h2", touchpoint: "h3", region: "h4", tier: "h5" };
 
-const MILESTONE_COLUMNS = SLA_MILESTONES.map((milestone) => SLA_MILESTONE_COLUMN_PREFIX[milestone]);
+/** Each milestone's stored columns are named after it: `<milestone>_sla_outcome`, `_breached_after`, `_business_ms`. */
+const MILESTONE_COLUMNS = SLA_MILESTONES;
 
 /**
  * Rows of the one-scan statement: `kind` says what the other columns hold (see periodStatement).

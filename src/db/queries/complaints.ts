@@ -30,7 +30,6 @@ import {
   zonedLocalDate,
   SLA_MILESTONES,
   SLA_OUTCOME_RULES_VERSION,
-  type SlaMilestone,
   slaMilestoneRecords,
   SlaPolicySetSchema,
   type SlaPolicySet,
@@ -194,13 +193,6 @@ export function clearStoredSlaOutcomes(db: Db, organizationId: string) {
     .where(and(eq(complaints.organizationId, organizationId), isNotNull(complaints.slaOutcomeBasis)));
 }
 
-/** Column prefix of each milestone's stored outcome columns. */
-export const SLA_MILESTONE_COLUMN_PREFIX: Record<SlaMilestone, string> = {
-  acknowledge: "acknowledge",
-  first_response: "first_response",
-  resolution: "resolution",
-};
-
 /**
  * Each milestone's outcome (slaMilestoneRecords), business milliseconds from receipt and the civil date
  * of receipt, with the basis they were computed on: what complaint analytics reads instead of
@@ -211,11 +203,10 @@ export function storedSlaOutcomeColumns(complaint: Complaint, ctx: ComplaintOrgC
   const records = slaMilestoneRecords(complaint, policy, ctx.calendar, now);
   const columns: Record<string, unknown> = { sla_outcome_basis: ctx.slaOutcomeBasis, received_local_date: zonedLocalDate(complaint.receivedAt, ctx.timeZone) };
   for (const milestone of SLA_MILESTONES) {
-    const prefix = SLA_MILESTONE_COLUMN_PREFIX[milestone];
     const reachedAt = milestoneReachedAt(complaint, milestone);
-    columns[`${prefix}_sla_outcome`] = records[milestone].outcome;
-    columns[`${prefix}_breached_after`] = records[milestone].breachedAfter;
-    columns[`${prefix}_business_ms`] = reachedAt ? businessMillisecondsBetween(complaint.receivedAt.getTime(), reachedAt.getTime(), ctx.calendar) : null;
+    columns[`${milestone}_sla_outcome`] = records[milestone].outcome;
+    columns[`${milestone}_breached_after`] = records[milestone].breachedAfter;
+    columns[`${milestone}_business_ms`] = reachedAt ? businessMillisecondsBetween(complaint.receivedAt.getTime(), reachedAt.getTime(), ctx.calendar) : null;
   }
   return columns;
 }
