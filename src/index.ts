@@ -26,7 +26,7 @@ import { complaintPageRoutes } from "./routes/complaint-pages";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
-import type { FeedloopEvent } from "./jobs/events";
+import type { FeedloopEvent } from "./domain/queue-messages";
 
 const app = createRouter();
 

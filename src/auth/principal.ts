@@ -9,8 +9,6 @@ import { ProblemError } from "../lib/problem";
 import { sha256Hex } from "../lib/ids";
 import { getAuth } from "./create-auth";
 
-export const API_KEY_PREFIX = "fl_";
-
 async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Principal> {
   const db = c.get("db");
   const hash = await sha256Hex(key);

@@ -1,12 +1,7 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import type { FeedloopEvent } from "../domain/queue-messages";
 
-/** Messages on the feedloop-events queue. */
-export type FeedloopEvent =
-  | { type: "response.completed"; responseId: string }
-  | { type: "outbox.deliver"; outboxId: string }
-  | { type: "stats.compact"; surveyId: string }
-  | { type: "bootstrap.run"; runId: string };
 
 /**
  * A survey's logged statistics are folded at most once per window per isolate: the first completion

@@ -1,5 +1,5 @@
 import type { AppBindings } from "../env";
-import type { FeedloopEvent } from "./events";
+import type { FeedloopEvent } from "../domain/queue-messages";
 import { createDb } from "../db/client";
 import { handleResponseCompleted } from "./response-completed";
 import { compactSurveyStats } from "../db/queries/stats-compaction";

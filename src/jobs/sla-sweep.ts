@@ -41,7 +41,7 @@ import { issueHandlingSurvey, systemPrincipal } from "../db/queries/complaints-h
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH } from "../db/queries/outbox";
 import { driverValue } from "../db/queries/complaints-sql";
 import { ProblemError } from "../lib/problem";
-import { staffNoticeEmail } from "./notifications";
+import { staffNoticeEmail } from "../domain/complaints/emails";
 
 const SWEEP_LIMIT = 1000;
 const HANDLING_SURVEY_RETRY_DAYS = 7;

@@ -8,10 +8,10 @@ import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
 import type { BootstrapResult } from "../domain/pls";
 import { createBootstrapRun, getBootstrapRun, latestFinishedBootstrap } from "../db/queries/bootstrap";
-import type { FeedloopEvent } from "../jobs/events";
+import type { FeedloopEvent } from "../domain/queue-messages";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
-import { IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "./analytics-schemas";
+import { IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "../contracts/analytics";
 
 const Day = z.iso.date();
 const SegmentValue = z.string().min(1).max(200);

@@ -13,10 +13,9 @@
 import type { ComponentChildren } from "preact";
 import { render } from "preact-render-to-string";
 import type { Context } from "hono";
-import { eq } from "drizzle-orm";
+import { findOrganisation } from "../db/queries/organisation";
 import { z } from "@hono/zod-openapi";
 import type { AppEnv } from "../env";
-import { organization } from "../db/schema";
 import { createRouter } from "../lib/openapi";
 import { bodySizeLimit } from "../lib/http";
 import { enforcePublicRateLimit } from "../lib/rate-limit";
@@ -46,7 +45,7 @@ import {
   STATE_EXPLANATIONS,
   STATE_LABELS,
   STATUS_STEPS,
-} from "./complaints-i18n";
+} from "../domain/complaints/texts";
 
 // ---------------------------------------------------------------------------------------------
 // Words
@@ -501,9 +500,9 @@ async function segmentFrom(c: Context<AppEnv>, query: Record<string, string>, su
   return segment;
 }
 
-async function findOrganization(c: Context<AppEnv>, slug: string) {
+async function organisationBySlug(c: Context<AppEnv>, slug: string) {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) return undefined;
-  return c.get("db").query.organization.findFirst({ where: eq(organization.slug, slug), columns: { id: true, slug: true, name: true } });
+  return findOrganisation(c.get("db"), { slug });
 }
 
 function text(value: unknown, max = 20_000): string {
@@ -932,7 +931,7 @@ router.get("/complaints/new", async (c) => {
   const query = c.req.query();
   const lang = complaintLanguage(query.lang, c.req.header("accept-language"));
   const w = UI[lang];
-  const org = await findOrganization(c, query.org ?? "");
+  const org = await organisationBySlug(c, query.org ?? "");
   if (!org) return messagePage(c, lang, w.notFoundTitle, w.unknownOrg, 404);
   const ctx = await loadComplaintContext(c.get("db"), org.id);
   const values: FormValues = {
@@ -962,7 +961,7 @@ router.post("/complaints/new", async (c) => {
   const body = (await c.req.parseBody()) as Record<string, unknown>;
   const lang = complaintLanguage(text(body.lang, 10) || null, c.req.header("accept-language"));
   const w = UI[lang];
-  const org = await findOrganization(c, text(body.org, 63));
+  const org = await organisationBySlug(c, text(body.org, 63));
   if (!org) return messagePage(c, lang, w.notFoundTitle, w.unknownOrg, 404);
   try {
     await enforcePublicRateLimit(c, `complaints-${org.slug}`);

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { seedDemo } from "../db/seed/demo";
-import { seedDemoComplaints } from "../db/seed/complaints";
+import { seedDemo } from "../seed/demo";
+import { seedDemoComplaints } from "../seed/complaints";
 import { ProblemError } from "../lib/problem";
 
 /**

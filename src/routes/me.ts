@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import { staffRoute } from "../auth/principal";
-import { organization, user } from "../db/schema";
+import { findOrganisation, findUserEmail } from "../db/queries/organisation";
 import { ROLES } from "../domain/permissions";
 import { createRouter, problemResponses } from "../lib/openapi";
 
@@ -30,9 +29,9 @@ const meRoute = staffRoute({
 export const meRoutes = createRouter().openapi(meRoute, async (c) => {
   const db = c.get("db");
   const principal = c.get("principal");
-  const org = await db.query.organization.findFirst({ where: eq(organization.id, principal.organizationId) });
+  const org = await findOrganisation(db, { id: principal.organizationId });
   const email =
-    principal.kind === "user" ? ((await db.query.user.findFirst({ where: eq(user.id, principal.id) }))?.email ?? null) : null;
+    principal.kind === "user" ? await findUserEmail(db, principal.id) : null;
   return c.json(
     {
       user: { id: principal.id, name: principal.name, email, kind: principal.kind },

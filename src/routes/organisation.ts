@@ -21,15 +21,15 @@ import {
   listStaffInvitations,
   publicStaffInvitation,
   updateOrganisationSettings,
+  findOrganisation,
 } from "../db/queries/organisation";
 import { emailOutboxRow, enqueueOutbox } from "../db/queries/outbox";
 import { gatedInsert } from "../db/queries/complaints-sql";
 import { auditStatement } from "../db/queries/response-admin";
-import { organization } from "../db/schema";
 import { canGrantRole, ROLES } from "../domain/permissions";
+import { staffInvitationEmail } from "../domain/staff-emails";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
-import { eq } from "drizzle-orm";
 
 const MemberSchema = z
   .object({ id: z.string(), userId: z.string(), name: z.string(), email: z.string(), role: z.string(), createdAt: z.string() })
@@ -192,22 +192,6 @@ function authProblem(error: unknown): ProblemError {
   return new ProblemError("bad-request", `${message}.`);
 }
 
-function invitationEmail(input: { organizationName: string; inviterName: string; role: string; url: string; expiresAt: Date }) {
-  const until = input.expiresAt.toISOString().slice(0, 10);
-  return {
-    subject: `Join ${input.organizationName} on Feedloop / 加入 ${input.organizationName}`,
-    text: [
-      `${input.inviterName} invited you to join ${input.organizationName} on Feedloop as ${input.role}.`,
-      `Accept the invitation (valid until ${until}): ${input.url}`,
-      "",
-      `${input.inviterName} 邀请您以「${input.role}」身份加入 ${input.organizationName}（Feedloop）。`,
-      `请在 ${until} 前通过以下链接接受邀请：${input.url}`,
-      "",
-      "If you did not expect this e-mail you can ignore it. / 如非本人操作，请忽略此邮件。",
-    ].join("\n"),
-  };
-}
-
 export const organisationRoutes = createRouter()
   .openapi(listMembersRoute, async (c) => c.json({ items: await listMembers(c.get("db"), c.get("principal").organizationId) }, 200))
   .openapi(changeRoleRoute, async (c) => {
@@ -240,7 +224,7 @@ export const organisationRoutes = createRouter()
       if (isAPIError(error)) throw authProblem(error);
       throw error;
     }
-    const org = await db.query.organization.findFirst({ where: eq(organization.id, principal.organizationId) });
+    const org = await findOrganisation(db, { id: principal.organizationId });
     const expiresAt = new Date(created.expiresAt);
     const acceptUrl = `${c.env.PUBLIC_ORIGIN}/app/invite/${encodeURIComponent(created.id)}`;
     const now = new Date();
@@ -248,7 +232,7 @@ export const organisationRoutes = createRouter()
       organizationId: principal.organizationId,
       eventType: "staff.invitation",
       to: email,
-      content: invitationEmail({ organizationName: org?.name ?? "", inviterName: principal.name, role, url: acceptUrl, expiresAt }),
+      content: staffInvitationEmail({ organizationName: org?.name ?? "", inviterName: principal.name, role, url: acceptUrl, expiresAt }),
       now,
       dedupeKey: `staff.invitation:${created.id}`,
     });

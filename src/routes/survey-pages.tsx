@@ -28,8 +28,7 @@ import { clientIp, enforcePublicRateLimit } from "../lib/rate-limit";
 import { randomSecret } from "../lib/ids";
 import { ProblemError } from "../lib/problem";
 import { htmlDocument, MessagePage, SurveyPageView } from "./survey-page-views";
-import { eq } from "drizzle-orm";
-import { organization } from "../db/schema";
+import { findOrganisation } from "../db/queries/organisation";
 import { evaluateComplaintTriggers } from "../domain/complaints/triggers";
 import { surveyTriggerRules } from "../db/queries/complaints-triggers";
 
@@ -299,6 +298,6 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     const definition = await loadVersionDefinition(c.get("db"), survey.id, survey.publishedVersion);
     const language = pickLanguage(definition, c.req.query("lang"), c.req.header("accept-language"));
     if (c.req.query("followup") !== "1") return thankYouPage(c, definition, language);
-    const org = await c.get("db").query.organization.findFirst({ where: eq(organization.id, survey.organizationId), columns: { slug: true } });
+    const org = await findOrganisation(c.get("db"), { id: survey.organizationId });
     return thankYouPage(c, definition, language, org ? `/complaints/new?org=${encodeURIComponent(org.slug)}&survey=${encodeURIComponent(slug)}&lang=${encodeURIComponent(language)}` : undefined);
   });

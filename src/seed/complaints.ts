@@ -10,9 +10,9 @@
  * changes nothing.
  */
 import { and, eq, like, sql } from "drizzle-orm";
-import type { AppBindings, Db, Principal } from "../../env";
-import { complaints, responses, surveys, team } from "../schema";
-import type { Role } from "../../domain/permissions";
+import type { AppBindings, Db, Principal } from "../env";
+import { complaints, responses, surveys, team } from "../db/schema";
+import type { Role } from "../domain/permissions";
 import {
   type ComplaintCategory,
   type ComplaintPriority,
@@ -20,16 +20,16 @@ import {
   type ComplaintState,
   defaultComplaintSlaPolicies,
   EscalationPolicySchema,
-} from "../../domain/complaints";
-import { loadComplaintContext, type ComplaintRow } from "../queries/complaints";
-import { createComplaint, type IntakeRequest } from "../queries/complaints-intake";
-import { createTeam, saveRoutingConfig, saveSlaPolicies } from "../queries/complaints-config";
-import { complaintActivity, createHandoff, customerParty, staffParty, transitionComplaint, type ActingParty } from "../queries/complaints-actions";
-import { complaintRequestFromResponse } from "../queries/complaints-triggers";
-import { loadVersionDefinition } from "../queries/surveys";
-import { openSurveyBySlug, resolveInvitation, submitAnswers } from "../queries/survey-access";
-import { handleResponseCompleted } from "../../jobs/response-completed";
-import { runSlaSweep } from "../../jobs/sla-sweep";
+} from "../domain/complaints";
+import { loadComplaintContext, type ComplaintRow } from "../db/queries/complaints";
+import { createComplaint, type IntakeRequest } from "../db/queries/complaints-intake";
+import { createTeam, saveRoutingConfig, saveSlaPolicies } from "../db/queries/complaints-config";
+import { complaintActivity, createHandoff, customerParty, staffParty, transitionComplaint, type ActingParty } from "../db/queries/complaints-actions";
+import { complaintRequestFromResponse } from "../db/queries/complaints-triggers";
+import { loadVersionDefinition } from "../db/queries/surveys";
+import { openSurveyBySlug, resolveInvitation, submitAnswers } from "../db/queries/survey-access";
+import { handleResponseCompleted } from "../jobs/response-completed";
+import { runSlaSweep } from "../jobs/sla-sweep";
 
 export type SeedDemoComplaintsOptions = {
   organizationId: string;

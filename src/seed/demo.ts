@@ -5,19 +5,19 @@
  * Idempotent: a second run finds everything in place and adds nothing.
  */
 import { eq, sql } from "drizzle-orm";
-import type { AppBindings, Db, Principal } from "../../env";
-import { apiKeys, responses } from "../schema";
-import { ROLES, type Role } from "../../domain/permissions";
-import { getTemplate } from "../../domain/survey/templates";
-import { simulateAcsiResponses } from "../../domain/simulation";
-import { createSeededRandom } from "../../domain/stats/random";
-import type { Answers } from "../../domain/survey/answers";
-import { sha256Hex } from "../../lib/ids";
-import { createApiKey } from "../queries/api-keys";
-import { createSurvey, findSurveyBySlug, loadVersionDefinition, publishSurvey } from "../queries/surveys";
-import { saveSubmission } from "../queries/responses";
+import type { AppBindings, Db, Principal } from "../env";
+import { apiKeys, responses } from "../db/schema";
+import { ROLES, type Role } from "../domain/permissions";
+import { getTemplate } from "../domain/survey/templates";
+import { simulateAcsiResponses } from "../domain/simulation";
+import { createSeededRandom } from "../domain/stats/random";
+import type { Answers } from "../domain/survey/answers";
+import { sha256Hex } from "../lib/ids";
+import { createApiKey } from "../db/queries/api-keys";
+import { createSurvey, findSurveyBySlug, loadVersionDefinition, publishSurvey } from "../db/queries/surveys";
+import { saveSubmission } from "../db/queries/responses";
 import { ensureOrganisation } from "./organisations";
-import { compactSurveyStats } from "../queries/stats-compaction";
+import { compactSurveyStats } from "../db/queries/stats-compaction";
 
 export const DEMO_PASSWORD = "feedloop-demo-2026";
 export const DEMO_SURVEY_SLUG = "demo-acsi";

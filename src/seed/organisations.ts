@@ -1,8 +1,8 @@
 import { and, eq } from "drizzle-orm";
-import type { AppBindings, Db } from "../../env";
-import { getAuth } from "../../auth/create-auth";
-import { member, organization, organizationSettings, user } from "../schema";
-import type { Role } from "../../domain/permissions";
+import type { AppBindings, Db } from "../env";
+import { getAuth } from "../auth/create-auth";
+import { member, organization, organizationSettings, user } from "../db/schema";
+import type { Role } from "../domain/permissions";
 
 export type SeedMember = { email: string; name: string; password: string; role: Role };
 

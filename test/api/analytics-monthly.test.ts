@@ -9,7 +9,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, db } from "./helpers";
 import { acsiAnswers, newSubmissionId, submit } from "./fixtures";
-import { seedDemo } from "../../src/db/seed/demo";
+import { seedDemo } from "../../src/seed/demo";
 import { compactSurveyStats, surveysWithPendingStats } from "../../src/db/queries/stats-compaction";
 import { deleteResponses, responsesByIds } from "../../src/db/queries/response-admin";
 import { checkSurveyStats } from "../../bench/lib/stats-recompute";

@@ -1,13 +1,13 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
-import { seedDemo } from "../../src/db/seed/demo";
+import { seedDemo } from "../../src/seed/demo";
 import { loadVersionDefinition } from "../../src/db/queries/surveys";
 import { estimatePlsPath, computeAcsiIndices } from "../../src/domain/pls";
 import { indexModelFor } from "../../src/domain/analytics/survey-indices";
 import { toNumericRow, scaleBounds } from "../../src/domain/survey/numeric";
 import type { Answers } from "../../src/domain/survey/answers";
-import type { IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/routes/analytics-schemas";
+import type { IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/contracts/analytics";
 import { executeBootstrapRun } from "../../src/db/queries/bootstrap";
 import { json } from "./helpers";
 

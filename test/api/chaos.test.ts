@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, db } from "./helpers";
 import { acsiAnswers, newSubmissionId } from "./fixtures";
 import { directCall as call, directSubmit as submit, jsonInit as json, publishedSurvey as createPublishedSurvey } from "./direct";
-import { ensureOrganisation } from "../../src/db/seed/organisations";
+import { ensureOrganisation } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
 import { checkSurveyStats } from "../../bench/lib/stats-recompute";

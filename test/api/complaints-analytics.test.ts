@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, db, type TestOrg } from "./helpers";
-import { seedDemoComplaints } from "../../src/db/seed/complaints";
+import { seedDemoComplaints } from "../../src/seed/complaints";
 import { complaintAnalytics } from "../../src/db/queries/complaints-analytics";
 import { complaintSla, loadComplaintContext, rowToComplaint } from "../../src/db/queries/complaints";
 import { complaints } from "../../src/db/schema";

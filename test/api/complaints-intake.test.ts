@@ -5,7 +5,7 @@ import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./f
 import { consumeEvents } from "../../src/jobs/queue-consumer";
 import { saveSubmission } from "../../src/db/queries/responses";
 import { findSurveyBySlug, loadVersionDefinition } from "../../src/db/queries/surveys";
-import type { FeedloopEvent } from "../../src/jobs/events";
+import type { FeedloopEvent } from "../../src/domain/queue-messages";
 import type { AppBindings } from "../../src/env";
 
 let org: TestOrg;

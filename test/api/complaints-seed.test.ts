@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
-import { DEMO_COMPLAINTS, seedDemoComplaints } from "../../src/db/seed/complaints";
+import { DEMO_COMPLAINTS, seedDemoComplaints } from "../../src/seed/complaints";
 import { COMPLAINT_STATES } from "../../src/domain/complaints";
 import type { AppBindings } from "../../src/env";
 

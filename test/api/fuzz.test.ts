@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, db } from "./helpers";
 import { directCall as call, directSubmit as submit, publishedSurvey as createPublishedSurvey } from "./direct";
 import { acsiAnswers, newSubmissionId } from "./fixtures";
-import { ensureOrganisation } from "../../src/db/seed/organisations";
+import { ensureOrganisation } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 import { staffRouteRegistry, type StaffRouteInfo } from "../../src/auth/principal";
 import { MAX_BODY_BYTES, MAX_PUBLIC_BODY_BYTES } from "../../src/lib/http";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { createDb } from "../../src/db/client";
-import { ensureOrganisation, type SeedMember } from "../../src/db/seed/organisations";
+import { ensureOrganisation, type SeedMember } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 import type { Role } from "../../src/domain/permissions";
 import { ROLES } from "../../src/domain/permissions";

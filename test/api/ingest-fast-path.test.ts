@@ -11,7 +11,8 @@ import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./f
 import { openSurveyBySlug, submitAnswers, withCachedOpenSurvey, type OpenSurvey } from "../../src/db/queries/survey-access";
 import { cachedOpenSurvey } from "../../src/db/queries/open-survey-cache";
 import { handleResponseCompleted } from "../../src/jobs/response-completed";
-import { enqueueResponseCompleted, type FeedloopEvent } from "../../src/jobs/events";
+import { enqueueResponseCompleted } from "../../src/jobs/events";
+import type { FeedloopEvent } from "../../src/domain/queue-messages";
 import { followUpPendingQuery, runScheduled } from "../../src/jobs/scheduled";
 import type { AppBindings, AppEnv } from "../../src/env";
 

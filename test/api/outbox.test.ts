@@ -6,7 +6,7 @@ import { runScheduled } from "../../src/jobs/scheduled";
 import type { DeliveryDeps } from "../../src/jobs/outbox-delivery";
 import { emailOutboxRow, webhookOutboxRows } from "../../src/db/queries/outbox";
 import { gatedInsert } from "../../src/db/queries/complaints-sql";
-import type { FeedloopEvent } from "../../src/jobs/events";
+import type { FeedloopEvent } from "../../src/domain/queue-messages";
 import type { AppBindings } from "../../src/env";
 
 let org: TestOrg;

@@ -15,7 +15,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "./helpers";
 import { directCall as call, directSubmit, jsonInit as json, publishedSurvey } from "./direct";
 import { acsiAnswers, newSubmissionId } from "./fixtures";
-import { ensureOrganisation } from "../../src/db/seed/organisations";
+import { ensureOrganisation } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 import { MAX_BODY_BYTES, MAX_PUBLIC_BODY_BYTES } from "../../src/lib/http";
 

@@ -3,7 +3,7 @@ import type { Db, Principal } from "../../env";
 import type { Role } from "../../domain/permissions";
 import { apiKeys } from "../schema";
 import { newId, randomSecret, sha256Hex } from "../../lib/ids";
-import { API_KEY_PREFIX } from "../../auth/principal";
+import { API_KEY_PREFIX } from "../../domain/api-keys";
 import { auditInsert } from "./audit";
 
 export type ApiKeySummary = {

@@ -26,8 +26,8 @@ import {
 } from "../../domain/complaints";
 import { newId } from "../../lib/ids";
 import { type FieldError, notFound, ProblemError, validationProblem } from "../../lib/problem";
-import { asComplaintLanguage } from "../../routes/complaints-i18n";
-import { customerUpdateEmail, staffNoticeEmail } from "../../jobs/notifications";
+import { asComplaintLanguage } from "../../domain/complaints/texts";
+import { customerUpdateEmail, staffNoticeEmail } from "../../domain/complaints/emails";
 import { auditInsert } from "./audit";
 import {
   type AuditActor,

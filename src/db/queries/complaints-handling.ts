@@ -13,8 +13,8 @@ import { listAnswerSlots, metricRoleOf, type SurveyDefinition } from "../../doma
 import { getTemplate } from "../../domain/survey/templates";
 import { randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
-import { asComplaintLanguage } from "../../routes/complaints-i18n";
-import { handlingSurveyEmail } from "../../jobs/notifications";
+import { asComplaintLanguage } from "../../domain/complaints/texts";
+import { handlingSurveyEmail } from "../../domain/complaints/emails";
 import { createInvitations } from "./invitations";
 import { createSurvey, findSurveyBySlug, publishSurvey, type SurveyRow } from "./surveys";
 import { type ComplaintRow, eventInsertRow, publicOrigin } from "./complaints";

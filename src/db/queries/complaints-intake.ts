@@ -30,8 +30,8 @@ import {
 } from "../../domain/complaints";
 import { randomSecret, newId, sha256Hex } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
-import type { ComplaintLanguage } from "../../routes/complaints-i18n";
-import { acknowledgementEmail, REFERENCE_PLACEHOLDER, staffNoticeEmail } from "../../jobs/notifications";
+import type { ComplaintLanguage } from "../../domain/complaints/texts";
+import { acknowledgementEmail, REFERENCE_PLACEHOLDER, staffNoticeEmail } from "../../domain/complaints/emails";
 import {
   auditInsertRow,
   type AuditActor,

@@ -16,7 +16,7 @@ import {
 } from "../../domain/complaints";
 import { listAnswerSlots, metricRoleOf, type SurveyDefinition } from "../../domain/survey/definition";
 import { localize } from "../../domain/survey/localization";
-import { asComplaintLanguage, type ComplaintLanguage } from "../../routes/complaints-i18n";
+import { asComplaintLanguage, type ComplaintLanguage } from "../../domain/complaints/texts";
 import type { IntakeRequest } from "./complaints-intake";
 import type { ResponseRow } from "./responses";
 import type { SurveyRow } from "./surveys";

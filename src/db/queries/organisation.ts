@@ -313,3 +313,17 @@ export async function listAudit(db: Db, organizationId: string, filters: AuditFi
     })),
   };
 }
+
+export type OrganisationIdentity = { id: string; slug: string; name: string };
+
+/** The one organisation lookup of routes and pages: by id (a principal's) or by slug (a public link). */
+export async function findOrganisation(db: Db, by: { id: string } | { slug: string }): Promise<OrganisationIdentity | undefined> {
+  return db.query.organization.findFirst({
+    where: "id" in by ? eq(organization.id, by.id) : eq(organization.slug, by.slug),
+    columns: { id: true, slug: true, name: true },
+  });
+}
+
+export async function findUserEmail(db: Db, userId: string): Promise<string | null> {
+  return (await db.query.user.findFirst({ where: eq(user.id, userId), columns: { email: true } }))?.email ?? null;
+}

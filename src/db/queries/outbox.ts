@@ -7,8 +7,8 @@ import { and, desc, eq, sql, type SQL } from "drizzle-orm";
 import type { AppBindings, Db } from "../../env";
 import { outbox } from "../schema";
 import { newId } from "../../lib/ids";
-import type { EmailContent } from "../../jobs/notifications";
-import type { FeedloopEvent } from "../../jobs/events";
+import type { EmailContent } from "../../domain/complaints/emails";
+import type { FeedloopEvent } from "../../domain/queue-messages";
 
 export type OutboxRow = typeof outbox.$inferSelect;
 

@@ -5,8 +5,8 @@
  * `@@REFERENCE@@` in a subject or text is replaced by the complaint's reference inside the same
  * D1 batch that assigns it (the reference comes from a SQL counter), see complaints-intake.ts.
  */
-import { categoryLabel, type ComplaintLanguage, formatDeadline, STATE_LABELS } from "../routes/complaints-i18n";
-import type { ComplaintState } from "../domain/complaints";
+import { categoryLabel, type ComplaintLanguage, formatDeadline, STATE_LABELS } from "./texts";
+import type { ComplaintState } from "./complaint";
 
 export const REFERENCE_PLACEHOLDER = "@@REFERENCE@@";
 

@@ -1,9 +1,9 @@
 /**
  * Customer-facing words of the complaint workflow in the two built-in languages, shared by the
- * server-rendered pages (complaint-pages.tsx) and the e-mails (src/jobs/notifications.ts).
+ * server-rendered pages (src/routes/complaint-pages.tsx) and the e-mails (emails.ts).
  */
-import type { ComplaintState } from "../domain/complaints";
-import { pickLanguage } from "../domain/survey/localization";
+import type { ComplaintState } from "./complaint";
+import { pickLanguage } from "../survey/localization";
 
 export const COMPLAINT_LANGUAGES = ["zh-CN", "en"] as const;
 export type ComplaintLanguage = (typeof COMPLAINT_LANGUAGES)[number];

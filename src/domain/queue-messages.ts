@@ -1,0 +1,6 @@
+/** Messages on the feedloop-events queue. */
+export type FeedloopEvent =
+  | { type: "response.completed"; responseId: string }
+  | { type: "outbox.deliver"; outboxId: string }
+  | { type: "stats.compact"; surveyId: string }
+  | { type: "bootstrap.run"; runId: string };
