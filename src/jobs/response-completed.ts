@@ -1,6 +1,5 @@
-import { and, eq, isNull } from "drizzle-orm";
 import type { AppBindings, Db } from "../env";
-import { responses } from "../db/schema";
+import { followUpEvaluatedStatement, loadFollowUpSubject, markFollowUpEvaluated } from "../db/queries/follow-up";
 import { loadVersionDefinition } from "../db/queries/surveys";
 import { createComplaint } from "../db/queries/complaints-intake";
 import { complaintRequestFromResponse } from "../db/queries/complaints-triggers";
@@ -19,15 +18,12 @@ import { gatedInsert } from "../db/queries/complaints-sql";
  * by the unique source_response_id (the complaint) and the outbox dedupe keys (the webhooks).
  */
 export async function handleResponseCompleted(db: Db, env: AppBindings, responseId: string, now: Date): Promise<void> {
-  const response = await db.query.responses.findFirst({ where: eq(responses.id, responseId) });
+  const { response, survey } = await loadFollowUpSubject(db, responseId);
   if (!response || response.status !== "completed" || response.triggersEvaluatedAt) return;
-  const survey = await db.query.surveys.findFirst({ where: (s, { eq: equals }) => equals(s.id, response.surveyId) });
   const d1 = db.$client;
-  const mark = d1
-    .prepare("UPDATE responses SET triggers_evaluated_at = ? WHERE id = ? AND triggers_evaluated_at IS NULL")
-    .bind(now.getTime(), response.id);
+  const mark = followUpEvaluatedStatement(d1, response.id, now);
   if (!survey || survey.organizationId !== response.organizationId) {
-    await db.update(responses).set({ triggersEvaluatedAt: now }).where(and(eq(responses.id, responseId), isNull(responses.triggersEvaluatedAt)));
+    await markFollowUpEvaluated(db, responseId, now);
     return;
   }
   const definition = await loadVersionDefinition(db, survey.id, response.version);

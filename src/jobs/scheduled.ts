@@ -1,31 +1,14 @@
-import { and, asc, isNull, lt, sql } from "drizzle-orm";
-import type { AppBindings, Db } from "../env";
+import type { AppBindings } from "../env";
 import { createDb } from "../db/client";
-import { responses } from "../db/schema";
+import { followUpPendingQuery } from "../db/queries/follow-up";
 import { handleResponseCompleted } from "./response-completed";
 import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats-compaction";
 import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
 
-/** Completed responses whose queue message never arrived are picked up after this long. */
-const REDELIVERY_GRACE_MS = 5 * 60_000;
 /** Outbox rows delivered in parallel by one cron run (each webhook attempt times out after 5 s). */
 const OUTBOX_CONCURRENCY = 5;
-
-/**
- * Completed responses whose follow-up was not evaluated within the grace period, oldest first. The
- * status and NULL tests are literals, as in the partial index responses_follow_up_pending_idx (a
- * bound 'completed' would not match its WHERE and the sweep would scan every completed response).
- */
-export function followUpPendingQuery(db: Db, now: Date) {
-  return db
-    .select({ id: responses.id })
-    .from(responses)
-    .where(and(sql`${responses.status} = 'completed'`, isNull(responses.triggersEvaluatedAt), lt(responses.completedAt, new Date(now.getTime() - REDELIVERY_GRACE_MS))))
-    .orderBy(asc(responses.completedAt))
-    .limit(200);
-}
 
 /**
  * Cron entry point (every 5 minutes; the daily run does the same plus the retention purge):

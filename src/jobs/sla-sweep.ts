@@ -13,9 +13,14 @@
  * skips levels already recorded. Complaints without anything to escalate get their stored due times
  * refreshed (they move while a complaint is paused).
  */
-import { and, asc, eq, gt, isNull, ne, sql } from "drizzle-orm";
 import type { AppBindings, Db } from "../env";
-import { complaints, member, user } from "../db/schema";
+import {
+  closedWithoutHandlingSurvey,
+  complaintsWithoutSlaOutcomes,
+  openComplaintsForSweep,
+  organisationPeople,
+  versionGuardedColumnsUpdate,
+} from "../db/queries/sla-sweep";
 import {
   applyComplaintActivity,
   type Complaint,
@@ -49,11 +54,7 @@ const HANDLING_SURVEY_RETRY_DAYS = 7;
 type OrgPeople = { byRole: Map<string, { id: string; email: string }[]>; emails: Map<string, string> };
 
 async function loadOrgPeople(db: Db, organizationId: string): Promise<OrgPeople> {
-  const rows = await db
-    .select({ id: user.id, email: user.email, role: member.role })
-    .from(member)
-    .innerJoin(user, eq(user.id, member.userId))
-    .where(eq(member.organizationId, organizationId));
+  const rows = await organisationPeople(db, organizationId);
   const byRole = new Map<string, { id: string; email: string }[]>();
   for (const row of rows) byRole.set(row.role, [...(byRole.get(row.role) ?? []), { id: row.id, email: row.email }]);
   return { byRole, emails: new Map(rows.map((row) => [row.id, row.email])) };
@@ -116,10 +117,7 @@ async function refreshSlaColumns(db: Db, row: ComplaintRow, complaint: Complaint
   const changed = Object.keys(columns).filter((key) => !sameInstant(columns[key], current[key]));
   if (changed.length === 0) return false;
   // Same version guard as every write, without bumping it: a concurrent change wins and recomputes anyway.
-  await db.$client
-    .prepare(`UPDATE complaints SET ${changed.map((key) => `${key} = ?`).join(", ")} WHERE id = ? AND version = ?`)
-    .bind(...changed.map((key) => driverValue(columns[key])), row.id, row.version)
-    .run();
+  await versionGuardedColumnsUpdate(db.$client, row, columns, changed).run();
   return true;
 }
 
@@ -134,7 +132,7 @@ export const SLA_OUTCOME_BACKFILL_LIMIT = 500;
  * refresh: a concurrent write wins and stores its own outcomes. Returns how many were written.
  */
 export async function backfillSlaOutcomes(db: Db, now: Date, limit = SLA_OUTCOME_BACKFILL_LIMIT): Promise<number> {
-  const pending = await db.select().from(complaints).where(isNull(complaints.slaOutcomeBasis)).limit(limit);
+  const pending = await complaintsWithoutSlaOutcomes(db, limit);
   const contexts = new Map<string, ComplaintOrgContext>();
   const updates: D1PreparedStatement[] = [];
   for (const row of pending) {
@@ -143,13 +141,7 @@ export async function backfillSlaOutcomes(db: Db, now: Date, limit = SLA_OUTCOME
       ctx = await loadComplaintContext(db, row.organizationId);
       contexts.set(row.organizationId, ctx);
     }
-    const columns = storedSlaOutcomeColumns(rowToComplaint(row), ctx, now);
-    const keys = Object.keys(columns);
-    updates.push(
-      db.$client
-        .prepare(`UPDATE complaints SET ${keys.map((key) => `${key} = ?`).join(", ")} WHERE id = ? AND version = ?`)
-        .bind(...keys.map((key) => driverValue(columns[key])), row.id, row.version),
-    );
+    updates.push(versionGuardedColumnsUpdate(db.$client, row, storedSlaOutcomeColumns(rowToComplaint(row), ctx, now)));
   }
   // Independent rows: one batch is one round trip, and each statement's own guard keeps it safe.
   if (updates.length > 0) await db.$client.batch(updates);
@@ -158,12 +150,7 @@ export async function backfillSlaOutcomes(db: Db, now: Date, limit = SLA_OUTCOME
 
 export async function runSlaSweep(db: Db, env: AppBindings, now: Date): Promise<SlaSweepSummary> {
   const summary: SlaSweepSummary = { checked: 0, escalations: 0, refreshed: 0, handlingSurveys: 0, outcomesBackfilled: 0 };
-  const open = await db
-    .select()
-    .from(complaints)
-    .where(ne(complaints.state, "closed"))
-    .orderBy(asc(complaints.organizationId), sql`${complaints.nextDueAt} IS NULL`, asc(complaints.nextDueAt))
-    .limit(SWEEP_LIMIT);
+  const open = await openComplaintsForSweep(db, SWEEP_LIMIT);
   const byOrg = new Map<string, ComplaintRow[]>();
   for (const row of open) byOrg.set(row.organizationId, [...(byOrg.get(row.organizationId) ?? []), row]);
 
@@ -261,17 +248,7 @@ export async function runSlaSweep(db: Db, env: AppBindings, now: Date): Promise<
   summary.outcomesBackfilled = await backfillSlaOutcomes(db, now);
 
   // Closed complaints whose handling-survey invitation failed at closing time get it now.
-  const unsurveyed = await db
-    .select()
-    .from(complaints)
-    .where(
-      and(
-        eq(complaints.state, "closed"),
-        isNull(complaints.handlingInvitationId),
-        gt(complaints.closedAt, new Date(now.getTime() - HANDLING_SURVEY_RETRY_DAYS * 86_400_000)),
-      ),
-    )
-    .limit(50);
+  const unsurveyed = await closedWithoutHandlingSurvey(db, new Date(now.getTime() - HANDLING_SURVEY_RETRY_DAYS * 86_400_000), 50);
   const slugs = new Map<string, string>();
   for (const row of unsurveyed) {
     try {

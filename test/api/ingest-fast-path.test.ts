@@ -13,7 +13,8 @@ import { cachedOpenSurvey } from "../../src/db/queries/open-survey-cache";
 import { handleResponseCompleted } from "../../src/jobs/response-completed";
 import { enqueueResponseCompleted } from "../../src/jobs/events";
 import type { FeedloopEvent } from "../../src/domain/queue-messages";
-import { followUpPendingQuery, runScheduled } from "../../src/jobs/scheduled";
+import { runScheduled } from "../../src/jobs/scheduled";
+import { followUpPendingQuery } from "../../src/db/queries/follow-up";
 import type { AppBindings, AppEnv } from "../../src/env";
 
 let org: TestOrg;
