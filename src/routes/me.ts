@@ -1,17 +1,7 @@
-import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
 import { findOrganisation, findUserEmail } from "../db/queries/organisation";
-import { ROLES } from "../domain/permissions";
+import { MeSchema } from "../contracts/me";
 import { createRouter, problemResponses } from "../lib/openapi";
-
-const MeSchema = z
-  .object({
-    user: z.object({ id: z.string(), name: z.string(), email: z.string().nullable(), kind: z.enum(["user", "api_key"]) }),
-    organizationId: z.string(),
-    organizationName: z.string().nullable(),
-    role: z.enum(ROLES),
-  })
-  .openapi("Me");
 
 const meRoute = staffRoute({
   method: "get",

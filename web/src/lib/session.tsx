@@ -1,38 +1,18 @@
 import { createContext } from "preact";
 import { useContext } from "preact/hooks";
+import { ROLES, roleHasPermission, roleRank, type Permission, type Role } from "../../../src/domain/permissions";
+import type { Me } from "../../../src/contracts/me";
 
-export const ROLES = ["viewer", "staff", "manager", "admin", "owner"] as const;
-export type Role = (typeof ROLES)[number];
-
-export type Me = {
-  user: { id: string; name: string; email: string | null; kind: "user" | "api_key" };
-  organizationId: string;
-  organizationName: string | null;
-  role: Role;
-};
-
-/** Mirrors the server's PERMISSION_MIN_ROLE for what the UI offers; the server still checks. */
-const MIN_ROLE = {
-  "surveys:read": "viewer",
-  "surveys:write": "manager",
-  "surveys:publish": "manager",
-  "responses:read": "viewer",
-  "responses:export": "manager",
-  "responses:annotate": "staff",
-  "invitations:write": "manager",
-  "analytics:read": "manager",
-  "complaints:read": "staff",
-  "complaints:write": "staff",
-  "apikeys:manage": "admin",
-} as const satisfies Record<string, Role>;
-export type UiPermission = keyof typeof MIN_ROLE;
+export { ROLES, type Role };
+export type { Me };
 
 export function atLeast(role: Role, min: Role): boolean {
-  return ROLES.indexOf(role) >= ROLES.indexOf(min);
+  return roleRank(role) >= roleRank(min);
 }
 
-export function can(me: Me | null, permission: UiPermission): boolean {
-  return !!me && atLeast(me.role, MIN_ROLE[permission]);
+/** What the UI offers follows the server's permission table (src/domain/permissions.ts); the server still checks. */
+export function can(me: Me | null, permission: Permission): boolean {
+  return !!me && roleHasPermission(me.role, permission);
 }
 
 /** Where each role starts: managers on the dashboard, staff at the complaint desk. */

@@ -8,6 +8,7 @@ import { api, ApiError } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
 import { useI18n, type MessageKey } from "../../lib/i18n";
 import { atLeast, ROLES, useSession, type Role } from "../../lib/session";
+import { canGrantRole, isRole } from "../../../../src/domain/permissions";
 import { Badge, Card, ErrorAlert, Field, Loading } from "../../components/ui";
 import { useConfirm } from "../builder/dialog";
 import { useT } from "./messages";
@@ -16,13 +17,6 @@ type Member = { id: string; userId: string; name: string; email: string; role: s
 type StaffInvitation = { id: string; email: string; role: string | null; status: string; expiresAt: string; createdAt: string; acceptUrl?: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-/** Mirrors canGrantRole in src/domain/permissions.ts. */
-export function canGrant(actor: Role, target: Role): boolean {
-  if (target === "owner") return actor === "owner";
-  return atLeast(actor, target) && atLeast(actor, "manager");
-}
-const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
 
 export function MembersSection() {
   const t = useT();
@@ -35,8 +29,8 @@ export function MembersSection() {
   const { confirm, element } = useConfirm();
   if (!me) return null;
   const manage = atLeast(me.role, "admin");
-  const grantable = ROLES.filter((r) => canGrant(me.role, r));
-  const editable = (m: Member) => manage && m.userId !== me.user.id && isRole(m.role) && canGrant(me.role, m.role);
+  const grantable = ROLES.filter((r) => canGrantRole(me.role, r));
+  const editable = (m: Member) => manage && m.userId !== me.user.id && isRole(m.role) && canGrantRole(me.role, m.role);
   const roleName = (r: string) => (isRole(r) ? tApp(`role.${r}` as MessageKey) : r);
 
   async function changeRole(m: Member, role: Role) {
