@@ -1,28 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
 import { createApiKey, listApiKeys, revokeApiKey } from "../db/queries/api-keys";
-import { canGrantRole, ROLES } from "../domain/permissions";
+import { ApiKeySchema, CreateApiKeySchema } from "../contracts/api-keys";
+import { canGrantRole } from "../domain/permissions";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { notFound, ProblemError } from "../lib/problem";
-
-const ApiKeySchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: z.string(),
-    prefix: z.string(),
-    createdAt: z.string(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
-  })
-  .openapi("ApiKey");
-
-const CreateApiKeySchema = z
-  .object({
-    name: z.string().trim().min(1).max(100),
-    role: z.enum(ROLES),
-  })
-  .strict();
 
 const listRoute = staffRoute({
   method: "get",

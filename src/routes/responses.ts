@@ -6,6 +6,7 @@ import { listAnswerSlots } from "../domain/survey/definition";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { csvLine } from "../lib/csv";
 import { ProblemError } from "../lib/problem";
+import { ResponseItemSchema } from "../contracts/responses";
 
 const HIDDEN_FILTER = /^hidden\.([a-z][a-z0-9_]{0,63})$/;
 const SCORE_FILTER = /^score\.([a-z][a-z0-9_]{0,63})$/;
@@ -56,21 +57,6 @@ export function filtersFrom(query: Record<string, unknown>): ResponseFilters {
   if (from && to && from >= to) throw new ProblemError("bad-request", "`from` must be before `to`.");
   return { from, to, status: query.status as ResponseFilters["status"], hidden, scores };
 }
-
-const ResponseItemSchema = z
-  .object({
-    id: z.string(),
-    submissionId: z.string(),
-    version: z.number(),
-    status: z.enum(["partial", "completed"]),
-    language: z.string(),
-    hidden: z.record(z.string(), z.string()),
-    answers: z.record(z.string(), z.unknown()),
-    tags: z.array(z.string()),
-    createdAt: z.string(),
-    completedAt: z.string().nullable(),
-  })
-  .openapi("Response");
 
 const SurveyIdParam = z.object({ id: z.string().min(1).max(64) });
 

@@ -20,6 +20,7 @@ import { createRouter, problemResponses } from "../lib/openapi";
 import { csvLine } from "../lib/csv";
 import { buildXlsx, XLSX_CONTENT_TYPE, type XlsxCell } from "../lib/xlsx";
 import { ProblemError } from "../lib/problem";
+import { ResponseNoteSchema } from "../contracts/responses";
 import { filtersFrom, ResponseQuery } from "./responses";
 import type { SurveyRow } from "../db/queries/surveys";
 import type { Db } from "../env";
@@ -217,8 +218,6 @@ const tagsRoute = staffRoute({
   responses: { 200: { description: "Tags", content: { "application/json": { schema: z.object({ tags: z.array(z.string()) }) } } }, ...problemResponses(401, 403, 404, 422) },
 });
 
-const NoteSchema = z.object({ id: z.string(), responseId: z.string(), authorId: z.string().nullable(), authorName: z.string().nullable(), body: z.string(), createdAt: z.string() }).openapi("ResponseNote");
-
 const addNoteRoute = staffRoute({
   method: "post",
   path: "/surveys/{id}/responses/{responseId}/notes",
@@ -226,7 +225,7 @@ const addNoteRoute = staffRoute({
   summary: "Add an internal note to a response (never shown to the respondent)",
   permission: "responses:annotate",
   request: { params: ResponseParam, body: { content: { "application/json": { schema: z.object({ body: z.string().trim().min(1).max(5000) }).strict() } }, required: true } },
-  responses: { 201: { description: "Note", content: { "application/json": { schema: NoteSchema } } }, ...problemResponses(401, 403, 404, 422) },
+  responses: { 201: { description: "Note", content: { "application/json": { schema: ResponseNoteSchema } } }, ...problemResponses(401, 403, 404, 422) },
 });
 
 const listNotesRoute = staffRoute({
@@ -236,7 +235,7 @@ const listNotesRoute = staffRoute({
   summary: "A response's internal notes, oldest first",
   permission: "responses:read",
   request: { params: ResponseParam },
-  responses: { 200: { description: "Notes", content: { "application/json": { schema: z.object({ items: z.array(NoteSchema) }) } } }, ...problemResponses(401, 403, 404) },
+  responses: { 200: { description: "Notes", content: { "application/json": { schema: z.object({ items: z.array(ResponseNoteSchema) }) } } }, ...problemResponses(401, 403, 404) },
 });
 
 const funnelRoute = staffRoute({

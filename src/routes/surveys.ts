@@ -16,26 +16,9 @@ import { getTemplate, isTemplateKey, listTemplates, TEMPLATE_KEYS } from "../dom
 import { findMissingTranslations } from "../domain/survey/translations";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
+import { SurveySummarySchema } from "../contracts/surveys";
 
 export const IdParam = z.object({ id: z.string().min(1).max(64) });
-const SurveySummarySchema = z
-  .object({
-    id: z.string(),
-    slug: z.string(),
-    title: z.string(),
-    status: z.enum(["draft", "published", "closed"]),
-    accessMode: z.enum(["public", "invitation", "both"]),
-    publishedVersion: z.number().nullable(),
-    opensAt: z.string().nullable(),
-    closesAt: z.string().nullable(),
-    responseQuota: z.number().nullable(),
-    completedCount: z.number(),
-    anonymous: z.boolean(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("SurveySummary");
-
 const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "2-63 characters: lower-case letters, digits and dashes");
 
 const CreateSurveySchema = z

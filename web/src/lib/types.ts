@@ -2,24 +2,12 @@
 export type { IndicesResponse, TrendResponse, SegmentsResponse } from "../../../src/contracts/analytics";
 export type { SurveyDefinition, SurveyItem, HiddenField, MeasurementPlan } from "../../../src/domain/survey/definition";
 import type { SurveyDefinition } from "../../../src/domain/survey/definition";
+export type { SurveySummary } from "../../../src/contracts/surveys";
+import type { SurveySummary } from "../../../src/contracts/surveys";
+export type { ResponseItem, ResponseNote } from "../../../src/contracts/responses";
+export type { ApiKey } from "../../../src/contracts/api-keys";
 
-export type SurveyStatus = "draft" | "published" | "closed";
-
-export type SurveySummary = {
-  id: string;
-  slug: string;
-  title: string;
-  status: SurveyStatus;
-  accessMode: "public" | "invitation" | "both";
-  publishedVersion: number | null;
-  opensAt: string | null;
-  closesAt: string | null;
-  responseQuota: number | null;
-  completedCount: number;
-  anonymous: boolean;
-  createdAt: string;
-  updatedAt: string;
-};
+export type SurveyStatus = SurveySummary["status"];
 
 export type SurveyDetail = SurveySummary & {
   draftDefinition: SurveyDefinition;
@@ -51,22 +39,6 @@ export type Invitation = {
 };
 export type CreatedInvitation = { id: string; email: string | null; token: string; url: string };
 
-export type ResponseItem = {
-  id: string;
-  submissionId: string;
-  version: number;
-  status: "partial" | "completed";
-  language: string;
-  hidden: Record<string, string>;
-  answers: Record<string, unknown>;
-  /** Staff tags (absent on servers before tags existed). */
-  tags?: string[];
-  createdAt: string;
-  completedAt: string | null;
-};
-
-export type ResponseNote = { id: string; responseId: string; authorId: string | null; authorName: string | null; body: string; createdAt: string };
-
 export type Funnel = {
   from: string | null;
   to: string | null;
@@ -80,16 +52,6 @@ export type Funnel = {
 };
 
 export type Page<T> = { total: number; page?: number; pageSize?: number; items: T[] };
-
-export type ApiKey = {
-  id: string;
-  name: string;
-  role: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-};
 
 /** Picks the text for the UI language from a localized text, falling back sensibly. */
 export function localized(text: Record<string, string> | undefined | null, lang: string, fallback?: string): string {
