@@ -2,7 +2,7 @@
  * The layer rules of docs/architecture.md, checked by `npm run lint:layers` (part of `npm test`).
  * Each rule names the layer and what it must not reach; a rule's `from` is the importing file.
  */
-const APP = "^(src|web/src)/";
+const APP = "^(src|web)/";
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {

@@ -58,24 +58,26 @@ app.on(["GET", "POST"], "/api/auth/organization/:call", async (c, next) => {
 });
 app.on(["GET", "POST"], "/api/auth/*", (c) => getAuth(c.env).handler(c.req.raw));
 
-app.route("/", healthRoutes);
-app.route("/", problemRoutes);
-app.route("/", devRoutes);
-app.route("/", surveyPageRoutes);
-app.route("/api", publicSurveyRoutes);
-app.route("/api", apiKeyRoutes);
-app.route("/api", surveyRoutes);
-app.route("/api", surveyAdminRoutes);
-app.route("/api", responseRoutes);
-app.route("/api", analyticsRoutes);
-app.route("/api", meRoutes);
-app.route("/api", respondentRoutes);
-app.route("/api", organisationRoutes);
-app.route("/api", auditRoutes);
-app.route("/api", complaintRoutes);
-app.route("/api", complaintAdminRoutes);
-app.route("/api", webhookRoutes);
-app.route("/", complaintPageRoutes);
+/** Chained, so AppType carries every route (path, method, input and output) for typed clients. */
+const routes = app
+  .route("/", healthRoutes)
+  .route("/", problemRoutes)
+  .route("/", devRoutes)
+  .route("/", surveyPageRoutes)
+  .route("/api", publicSurveyRoutes)
+  .route("/api", apiKeyRoutes)
+  .route("/api", surveyRoutes)
+  .route("/api", surveyAdminRoutes)
+  .route("/api", responseRoutes)
+  .route("/api", analyticsRoutes)
+  .route("/api", meRoutes)
+  .route("/api", respondentRoutes)
+  .route("/api", organisationRoutes)
+  .route("/api", auditRoutes)
+  .route("/api", complaintRoutes)
+  .route("/api", complaintAdminRoutes)
+  .route("/api", webhookRoutes)
+  .route("/", complaintPageRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
   type: "apiKey",
@@ -145,7 +147,7 @@ app.onError((err, c) => {
   );
 });
 
-export type AppType = typeof app;
+export type AppType = typeof routes;
 export { app };
 
 export default {
