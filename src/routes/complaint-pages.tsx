@@ -21,7 +21,13 @@ import { bodySizeLimit } from "../lib/http";
 import { enforcePublicRateLimit } from "../lib/rate-limit";
 import { randomSecret } from "../lib/ids";
 import { ProblemError } from "../lib/problem";
-import { type ComplaintState, COMPLAINT_STATES } from "../domain/complaints";
+import {
+  type ComplaintState,
+  CUSTOMER_STATUS_ACTION_NAMES,
+  customerActionTarget,
+  isCustomerStatusAction,
+  type WaitingReturnState,
+} from "../domain/complaints";
 import { parseHiddenFieldValues } from "../domain/survey/hidden-fields";
 import { findSurveyBySlug, loadVersionDefinition } from "../db/queries/surveys";
 import {
@@ -751,9 +757,6 @@ async function renderStatus(
   );
 }
 
-const STATUS_ACTIONS = ["reply", "accept", "reject", "reopen"] as const;
-type StatusAction = (typeof STATUS_ACTIONS)[number];
-
 function flashFor(action: string | undefined, w: Words): string | undefined {
   switch (action) {
     case "reply":
@@ -903,7 +906,7 @@ router.openAPIRegistry.registerPath({
         "application/x-www-form-urlencoded": {
           schema: z.object({
             k: z.string(),
-            action: z.enum(STATUS_ACTIONS),
+            action: z.enum(CUSTOMER_STATUS_ACTION_NAMES),
             message: z.string().optional(),
             reason: z.string().optional(),
             comment: z.string().optional(),
@@ -1052,37 +1055,19 @@ router.post("/complaints/status/:reference", async (c) => {
   const db = c.get("db");
   const row = await findComplaintByStatusLink(db, c.req.param("reference"), secret);
   if (!row) return messagePage(c, lang, w.notFoundTitle, w.notFound, 404);
-  const action = text(body.action, 20) as StatusAction;
-  if (!(STATUS_ACTIONS as readonly string[]).includes(action)) return renderStatus(c, row, secret, lang, { status: 400, errors: { general: w.errIllegal } });
+  const action = text(body.action, 20);
+  if (!isCustomerStatusAction(action)) return renderStatus(c, row, secret, lang, { status: 400, errors: { general: w.errIllegal } });
 
   const message = text(body.message, 10_000);
   const reason = text(body.reason, 10_000);
   const comment = text(body.comment, 10_000);
   const values = { message, reason: action === "reject" ? reason : "", reopenReason: action === "reopen" ? reason : "", comment };
-  let to: ComplaintState;
-  let payload: Record<string, unknown>;
-  switch (action) {
-    case "reply":
-      if (!message) return renderStatus(c, row, secret, lang, { status: 422, errors: { reply: w.errMessage }, values });
-      to = row.state === "waiting_on_customer" ? ((row.waitingFrom as ComplaintState | null) ?? "acknowledged") : (row.state as ComplaintState);
-      payload = { message };
-      break;
-    case "accept":
-      to = "closed";
-      payload = comment ? { comment } : {};
-      break;
-    case "reject":
-      if (!reason) return renderStatus(c, row, secret, lang, { status: 422, errors: { reject: w.errMessage }, values });
-      to = "investigating";
-      payload = { reason };
-      break;
-    case "reopen":
-      if (!reason) return renderStatus(c, row, secret, lang, { status: 422, errors: { reopen: w.errMessage }, values });
-      to = "reopened";
-      payload = { reason };
-      break;
-  }
-  if (!(COMPLAINT_STATES as readonly string[]).includes(to)) return renderStatus(c, row, secret, lang, { status: 409, errors: { general: w.errIllegal } });
+  // The text each action needs (accepting needs none), and what the transition receives; where it leads is the state machine's call.
+  const neededText = { reply: message, accept: null, reject: reason, reopen: reason }[action];
+  if (neededText === "") return renderStatus(c, row, secret, lang, { status: 422, errors: { [action]: w.errMessage }, values });
+  const payload = { reply: { message }, accept: comment ? { comment } : {}, reject: { reason }, reopen: { reason } }[action];
+  const to = customerActionTarget(action, row.state as ComplaintState, row.waitingFrom as WaitingReturnState | null);
+  if (!to) return renderStatus(c, row, secret, lang, { status: 409, errors: { general: w.errIllegal }, values });
   try {
     const result = await transitionComplaint(db, c.env, { organizationId: row.organizationId, complaintId: row.id, row, party: customerParty(row), to, payload, now: new Date() });
     if (result.outboxIds.length > 0) c.executionCtx.waitUntil(enqueueOutbox(c.env, result.outboxIds));

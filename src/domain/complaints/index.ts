@@ -9,6 +9,7 @@ export * from "./reference";
 export * from "./complaint";
 export * from "./events";
 export * from "./state-machine";
+export * from "./customer-actions";
 export * from "./activities";
 export * from "./handoff";
 export * from "./business-calendar";

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { COMPLAINT_STATES, customerActionTarget, isCustomerStatusAction } from "../../../src/domain/complaints";
+
+describe("customer status-page actions follow the state machine", () => {
+  it("replying keeps an open complaint where it is, and returns a waiting one to where waiting started", () => {
+    expect(customerActionTarget("reply", "investigating", null)).toBe("investigating");
+    expect(customerActionTarget("reply", "responded", null)).toBe("responded");
+    expect(customerActionTarget("reply", "waiting_on_customer", "assessed")).toBe("assessed");
+    expect(customerActionTarget("reply", "waiting_on_customer", null)).toBeNull();
+    expect(customerActionTarget("reply", "closed", null)).toBeNull();
+  });
+
+  it("accepting closes and rejecting reopens the investigation, only once a remedy is proposed", () => {
+    expect(customerActionTarget("accept", "responded", null)).toBe("closed");
+    expect(customerActionTarget("reject", "responded", null)).toBe("investigating");
+    for (const state of COMPLAINT_STATES.filter((s) => s !== "responded")) {
+      expect(customerActionTarget("accept", state, null)).toBeNull();
+      expect(customerActionTarget("reject", state, null)).toBeNull();
+    }
+  });
+
+  it("only a closed complaint can be reopened", () => {
+    for (const state of COMPLAINT_STATES) expect(customerActionTarget("reopen", state, null)).toBe(state === "closed" ? "reopened" : null);
+  });
+
+  it("knows its four actions and nothing else", () => {
+    expect(["reply", "accept", "reject", "reopen"].every(isCustomerStatusAction)).toBe(true);
+    expect(isCustomerStatusAction("close")).toBe(false);
+    expect(isCustomerStatusAction("toString")).toBe(false);
+  });
+});
