@@ -4,7 +4,7 @@ import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
 import { getResponse, iterateResponses, listResponses, type ResponseFilters } from "../db/queries/response-list";
 import { listAnswerSlots } from "../domain/survey/definition";
 import { createRouter, problemResponses } from "../lib/openapi";
-import { csvLine } from "../lib/csv";
+import { csvLine } from "../domain/csv";
 import { ProblemError } from "../lib/problem";
 import { ResponseItemSchema } from "../contracts/responses";
 

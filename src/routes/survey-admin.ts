@@ -17,7 +17,7 @@ import { auditInsert } from "../db/queries/audit";
 import { listAnswerSlots, type SurveyDefinition } from "../domain/survey/definition";
 import { localize } from "../domain/survey/localization";
 import { createRouter, problemResponses } from "../lib/openapi";
-import { csvLine } from "../lib/csv";
+import { csvLine } from "../domain/csv";
 import { buildXlsx, XLSX_CONTENT_TYPE, type XlsxCell } from "../lib/xlsx";
 import { ProblemError } from "../lib/problem";
 import { ResponseNoteSchema } from "../contracts/responses";

@@ -1,16 +1,10 @@
-/** Client-side CSV (RFC 4180) for "export what is shown". */
+/** "Export what is shown": the CSV text comes from the server's writer (one formula-injection rule). */
+import { csvText } from "../../../src/domain/csv";
+
 export type Cell = string | number | boolean | null | undefined;
 
-function escapeCell(value: Cell): string {
-  if (value === null || value === undefined) return "";
-  let text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : String(value);
-  // Spreadsheet formula injection: a leading =, +, -, @ in text cells is neutralised.
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function toCsv(rows: Cell[][]): string {
-  return rows.map((row) => row.map(escapeCell).join(",")).join("\r\n") + "\r\n";
+  return csvText(rows);
 }
 
 /** Saves text as a file (UTF-8 with BOM so spreadsheet programs detect Chinese text). */
