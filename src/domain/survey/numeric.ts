@@ -104,7 +104,7 @@ export function findExpectationPerceptionPairs(definition: SurveyDefinition): Ex
   const halves = new Map<string, { dimension: ServqualDimension; expectation?: string; perception?: string }>();
   const order: string[] = [];
   for (const slot of listAnswerSlots(definition)) {
-    if (typeof slot.metric !== "object") continue;
+    if (typeof slot.metric !== "object" || slot.metric.role !== "servqual") continue;
     const { pairKey, dimension, kind } = slot.metric;
     const entry = halves.get(pairKey) ?? { dimension };
     if (!halves.has(pairKey)) order.push(pairKey);

@@ -213,6 +213,9 @@ const en = {
   "metric.price_tolerance_decrease": "Price cut needed",
   "metric.recommend": "Recommend",
   "metric.satisfaction_level": "Five-level satisfaction",
+  "metric.attraction": "Attraction (would choose us again)",
+  "metric.participation": "Participation (willing to take part)",
+  "metric.panel_opt_in": "Joins customer panel (yes/no)",
   "metric.servqual": "SERVQUAL pair item…",
 
   "sq.tangibles": "Tangibles",
@@ -529,6 +532,9 @@ const zhCN: Record<BKey, string> = {
   "metric.price_tolerance_decrease": "需要的降价",
   "metric.recommend": "推荐",
   "metric.satisfaction_level": "五级满意度",
+  "metric.attraction": "吸引力（会再次选择我们）",
+  "metric.participation": "参与度（愿意参与）",
+  "metric.panel_opt_in": "加入顾客小组（是/否）",
   "metric.servqual": "SERVQUAL 配对题项…",
 
   "sq.tangibles": "有形性",
