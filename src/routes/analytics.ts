@@ -15,7 +15,7 @@ import { IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, typ
 
 const Day = z.iso.date();
 const SegmentValue = z.string().min(1).max(200);
-const FilterQuery = z.object({
+export const FilterQuery = z.object({
   from: Day.optional(),
   to: Day.optional(),
   touchpoint: SegmentValue.optional(),
@@ -23,16 +23,16 @@ const FilterQuery = z.object({
   tier: SegmentValue.optional(),
   scheme: z.enum(["path", "centroid", "factorial"]).default("path"),
 });
-const IdParam = z.object({ id: z.string().min(1).max(64) });
+export const IdParam = z.object({ id: z.string().min(1).max(64) });
 
-function rangeAndFilter(query: z.infer<typeof FilterQuery>): { range: DayRange; filter: SegmentFilter } {
+export function rangeAndFilter(query: z.infer<typeof FilterQuery>): { range: DayRange; filter: SegmentFilter } {
   if (query.from && query.to && query.from > query.to) throw new ProblemError("bad-request", "`from` must not be after `to`.");
   const filter: SegmentFilter = {};
   for (const d of SEGMENT_DIMENSIONS) if (query[d] !== undefined) filter[d] = query[d];
   return { range: { from: query.from, to: query.to }, filter };
 }
 
-async function latestDefinition(db: Db, organizationId: string, surveyId: string): Promise<{ definition: SurveyDefinition; plan: Record<string, unknown> | null }> {
+export async function latestDefinition(db: Db, organizationId: string, surveyId: string): Promise<{ definition: SurveyDefinition; plan: Record<string, unknown> | null }> {
   const survey = await getSurvey(db, organizationId, surveyId);
   if (survey.publishedVersion === null) throw new ProblemError("conflict", "This survey has not been published yet, so it has no results.");
   const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion);
