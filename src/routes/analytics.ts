@@ -4,6 +4,9 @@ import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
 import { loadMergedStats, SEGMENT_DIMENSIONS, type DayRange, type SegmentFilter, type StatsGrouping } from "../db/queries/analytics";
 import { computeSurveyIndices, computeSurveyMetrics, indicesWithFixedWeights, type SurveyIndices } from "../domain/analytics/survey-indices";
 import { createEmptyMoments, mergeAllMoments } from "../domain/stats/item-moments";
+import { statusCoverage } from "../domain/loyalty/formulas";
+import { createEmptyLoyaltyStats } from "../domain/loyalty/stats";
+import { loyaltyModelFor } from "../domain/loyalty/spec";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
 import type { BootstrapResult } from "../domain/pls";
@@ -39,7 +42,7 @@ export async function latestDefinition(db: Db, organizationId: string, surveyId:
   return { definition, plan: (definition.measurementPlan as Record<string, unknown> | undefined) ?? null };
 }
 
-function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "computeMs"> {
+function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "customerCoverage" | "computeMs"> {
   const estimate = result.estimate;
   const indices = result.indices?.indices ?? {};
   return {
@@ -200,6 +203,9 @@ export const analyticsRoutes = createRouter()
         to: range.to ?? null,
         filters: filter as Record<string, string>,
         ...shapeIndices(result, bootstrap),
+        customerCoverage: (({ counts, minimum, sufficient }) => ({ statusFieldId: loyaltyModelFor(definition)?.statusFieldId ?? null, counts, minimum, sufficient }))(
+          statusCoverage(group?.loyalty ?? createEmptyLoyaltyStats()),
+        ),
         measurementPlan: plan,
         computeMs: Math.round((performance.now() - started) * 100) / 100,
       },

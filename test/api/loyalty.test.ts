@@ -142,6 +142,11 @@ describe("loyalty model from stored statistics", () => {
     expect(body.overall!.chart.levels.map((l) => [l.level, l.n, l.high])).toEqual(recount(inRange, 0).levels);
     expect(body.coverage!.sufficient).toBe(false);
     expect(body.warnings.map((w) => w.code)).toContain("FORMER_OR_POTENTIAL_NOT_MEASURED");
+    // The indices answer carries the same coverage, for the measurement plan's warning.
+    const narrow = (await (await call(`/api/surveys/${surveyId}/indices?from=2026-08-01&to=2026-08-31&region=east`, { headers: bearer(DEMO_KEY) })).json()) as IndicesResponse;
+    expect(narrow.customerCoverage).toEqual({ statusFieldId: "customer_status", counts: body.coverage!.counts, minimum: 30, sufficient: false });
+    const whole = (await (await call(`/api/surveys/${surveyId}/indices`, { headers: bearer(DEMO_KEY) })).json()) as IndicesResponse;
+    expect(whole.customerCoverage.sufficient).toBe(true);
   });
 
   it("stays equal to the recount when a response is deleted, before and after compaction", async () => {
@@ -201,5 +206,7 @@ describe("respondent status from invitations and links", () => {
     const body = (await (await call(`/api/surveys/${plain.id}/loyalty`, { headers: bearer(other.keys.manager) })).json()) as LoyaltyResponse;
     expect(body).toMatchObject({ available: false, overall: null, groups: [] });
     expect(body.warnings.map((w) => w.code)).toEqual(["NO_LOYALTY_MODEL"]);
+    const indices = (await (await call(`/api/surveys/${plain.id}/indices`, { headers: bearer(other.keys.manager) })).json()) as IndicesResponse;
+    expect(indices.customerCoverage).toEqual({ statusFieldId: null, counts: { current: 0, former: 0, potential: 0 }, minimum: 30, sufficient: false });
   });
 });

@@ -52,6 +52,8 @@ test("the loyalty composite, its components and the satisfaction–loyalty chart
       expect((await page.locator(`[data-testid=group-composite-${status}]`).textContent())?.trim()).toBe(text);
     }
     expect(await page.locator("[data-testid=coverage-ok]").count()).toBe(1);
+    // The measurement plan's former/potential line is cleared by the responses, not by the plan's flag.
+    expect(await page.locator("[data-testid=plan-former-customers] .text-ok").count()).toBe(1);
 
     // In Chinese: the seed's zone names.
     await page.click("button[lang=zh-CN]");
@@ -65,6 +67,7 @@ test("the loyalty composite, its components and the satisfaction–loyalty chart
     await page.goto(`${origin}/app/dashboard?survey=${id}&region=east`);
     await expect.poll(async () => page.locator("[data-testid=coverage-warning]").count(), { timeout: 20_000 }).toBe(1);
     expect(await page.locator("[data-testid=coverage-ok]").count()).toBe(0);
+    await expect.poll(async () => page.locator("[data-testid=plan-former-customers] .text-warn").count(), { timeout: 20_000 }).toBe(1);
     expect(errors).toEqual([]);
   } finally {
     await browser.close();

@@ -133,7 +133,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
           <Warnings data={data} />
           <div class="grid grid-hero">
             <AcsiHero data={data} />
-            <MeasurementPlanCard plan={data.measurementPlan} n={data.n} acsi={data.acsi} />
+            <MeasurementPlanCard plan={data.measurementPlan} n={data.n} acsi={data.acsi} coverage={data.customerCoverage} />
           </div>
           {hasModel && <ConstructCards data={data} />}
           {hasModel && <SatisfactionVsLoyalty data={data} />}
