@@ -9,7 +9,7 @@ import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 import { seedDemo } from "../../src/db/seed/demo";
 import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
-import { deleteResponses, responsesByIds } from "../../src/db/queries/response-admin";
+import { anonymiseResponses, deleteResponses, responsesByIds } from "../../src/db/queries/response-admin";
 import { checkSurveyStats } from "../../bench/lib/stats-recompute";
 import type { LoyaltyResponse } from "../../src/routes/loyalty-schemas";
 import type { IndicesResponse } from "../../src/routes/analytics-schemas";
@@ -162,6 +162,17 @@ describe("loyalty model from stored statistics", () => {
     const { computeMs: _a, ...foldedBody } = folded;
     const { computeMs: _b, ...pendingBody } = pendingRead;
     expect(foldedBody).toEqual(pendingBody);
+    expect((await checkSurveyStats(db(), surveyId)).mismatches).toEqual([]);
+  });
+
+  it("anonymising a response drops its open answer from participation and keeps the statistics equal to a recount", async () => {
+    const raw = await rawResponses();
+    const writer = raw.find((r) => typeof r.answers.comment === "string" && r.answers.comment.trim() !== "" && r.answers.complained !== true)!;
+    const before = (await loyalty()).overall!.composite.components.participation.indicators.openAnswers!;
+    await anonymiseResponses(db(), organizationId, await responsesByIds(db(), organizationId, [writer.id]), new Date());
+    const after = (await loyalty()).overall!.composite.components.participation.indicators.openAnswers!;
+    expect(after).toEqual({ value: (before.numerator - 1) / before.denominator, numerator: before.numerator - 1, denominator: before.denominator });
+    await compactSurveyStats(db(), surveyId);
     expect((await checkSurveyStats(db(), surveyId)).mismatches).toEqual([]);
   });
 
