@@ -144,7 +144,7 @@ export function decodeMoments(vector: readonly number[], layout: StatsLayout): I
   return moments;
 }
 
-/** The delta one completed response adds to its bucket. */
+/** The item-moments delta one completed response adds to its bucket (loyalty counts come from the logged extras, see statsLogValues). */
 export function responseStatsDelta(numericRow: ResponseRecord, layout: StatsLayout): number[] {
   const row: Record<string, number | null> = {};
   for (const id of layout.itemIds) row[id] = numericRow[id] ?? null;

@@ -16,7 +16,6 @@ import { computeSatisfactionRatios, type RatioVerdict } from "../metrics/satisfa
 import {
   RESPONDENT_STATUSES,
   SATISFACTION_LEVEL_COUNT,
-  sumGroups,
   type ItemSum,
   type LoyaltyStats,
   type RespondentStatus,
@@ -354,9 +353,4 @@ export function statusCoverage(stats: LoyaltyStats, minimum: number = MINIMUM_GR
             groups: short,
           },
   };
-}
-
-/** The whole selection (every status, including unspecified) as one group. */
-export function allRespondents(stats: LoyaltyStats): StatusGroupStats {
-  return sumGroups(stats);
 }

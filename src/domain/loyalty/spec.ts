@@ -89,9 +89,6 @@ export function respondentStatusOf(model: LoyaltySurveyModel, hidden: Readonly<R
   return isRespondentStatus(value) ? value : "unspecified";
 }
 
-/** Extra values the statistics log keeps after the item values: status code, open offered, open answered. */
-export const LOYALTY_LOG_EXTRAS = 3;
-
 /** What a response adds besides its item values (logged so compaction can rebuild the loyalty counts). */
 export function loyaltyLogExtras(definition: SurveyDefinition, model: LoyaltySurveyModel, answers: Readonly<Answers>, hidden: Readonly<Record<string, string>>): number[] {
   const status = respondentStatusOf(model, hidden);
