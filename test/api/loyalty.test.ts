@@ -183,6 +183,18 @@ describe("loyalty model from stored statistics", () => {
   });
 });
 
+describe("read, not a scan", () => {
+  it("the figures come from the stored statistics: with the responses gone from the table they stay the same", async () => {
+    await compactSurveyStats(db(), surveyId);
+    const { computeMs: _a, ...before } = await loyalty("?from=2026-06-15&to=2026-10-10&tier=gold");
+    expect(before.overall!.n).toBeGreaterThan(20);
+    // Straight SQL, bypassing the statistics log: only a reader of the responses would notice.
+    await env.DB.prepare("UPDATE responses SET answers = '{}', hidden = '{}' WHERE survey_id = ?").bind(surveyId).run();
+    const { computeMs: _b, ...after } = await loyalty("?from=2026-06-15&to=2026-10-10&tier=gold");
+    expect(after).toEqual(before);
+  });
+});
+
 describe("respondent status from invitations and links", () => {
   it("an invitation CSV column and a link's hidden field carry the status; the response rate counts per status", async () => {
     const survey = await createPublishedSurvey(other.keys.manager, "loyalty-invites", { template: "acsi_loyalty" });
