@@ -66,6 +66,13 @@ export async function recomputeDailyStats(db: Db, surveyId: string): Promise<{ r
       // The loyalty counts straight from the response: status from its hidden field, open answers from its answers.
       const model = loyaltyModelFor(definition);
       const [statusCode, offered, answered] = model ? loyaltyLogExtras(definition, model, r.answers as Answers, r.hidden) : [];
+      // Coded answers straight from the stored answers (a question hidden by its condition has none stored).
+      const choices: Record<string, string[]> = {};
+      for (const choice of model?.stats.choices ?? []) {
+        const value = (r.answers as Answers)[choice.id];
+        const selected = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+        if (selected.length > 0) choices[choice.id] = selected;
+      }
       for (const [t, reg, tier] of statsRollupKeys(bucket)) {
         const key = keyOf(r.version, bucket.day, t, reg, tier);
         let cell = acc.get(key);
@@ -75,7 +82,7 @@ export async function recomputeDailyStats(db: Db, surveyId: string): Promise<{ r
         }
         addRowToMoments(cell.moments, record);
         if (cell.loyalty && model) {
-          addLoyaltyRow(cell.loyalty, model.stats, { values: record, status: STATUS_GROUP_KEYS[statusCode!]!, openOffered: offered === 1, openAnswered: answered === 1 });
+          addLoyaltyRow(cell.loyalty, model.stats, { values: record, status: STATUS_GROUP_KEYS[statusCode!]!, openOffered: offered === 1, openAnswered: answered === 1, choices });
         }
       }
     }

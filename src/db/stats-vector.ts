@@ -115,7 +115,7 @@ export function statsLogValues(definition: SurveyDefinition, answers: Readonly<A
 /** Adds (weight 1) or removes (−1) one logged response's loyalty counts; no-op without the loyalty model. */
 export function addLoggedLoyaltyRow(loyalty: LoyaltyStats | null, layout: StatsLayout, values: readonly (number | null)[], weight: 1 | -1): void {
   if (!loyalty || !layout.loyalty) return;
-  addLoyaltyRow(loyalty, layout.loyalty, loyaltyRowFromLog(layout.itemIds, values), weight);
+  addLoyaltyRow(loyalty, layout.loyalty, loyaltyRowFromLog(layout.loyalty, layout.itemIds, values), weight);
 }
 
 export function decodeMoments(vector: readonly number[], layout: StatsLayout): ItemMoments {

@@ -61,6 +61,13 @@ export const DelightSchema = z.object({
   overall: z.object({ answered: z.number(), delighted: z.number(), share: Share, interval95: Interval, ratio: z.number().nullable(), verdict: Verdict }),
 });
 
+const Localized = z.record(z.string(), z.string());
+export const CodedAnswerSchema = z.object({
+  itemId: z.string(),
+  answered: z.number(),
+  options: z.array(z.object({ optionId: z.string(), count: z.number(), share: Share })),
+});
+
 const GroupReport = {
   n: z.number(),
   belowMinimum: z.boolean(),
@@ -70,6 +77,7 @@ const GroupReport = {
   acsiLoyaltyIndex: z.number().nullable(),
   delight: DelightSchema,
   chart: SatisfactionLoyaltyChartSchema,
+  codedAnswers: z.array(CodedAnswerSchema),
 };
 
 export const LoyaltyResponseSchema = z
@@ -82,6 +90,8 @@ export const LoyaltyResponseSchema = z
     statusFieldId: z.string().nullable(),
     overall: z.object(GroupReport).nullable(),
     groups: z.array(z.object({ status: z.enum(["unspecified", "current", "former", "potential"]), ...GroupReport })),
+    /** Wording of the coded questions whose option counts the groups carry (zh-CN and en). */
+    codedQuestions: z.array(z.object({ itemId: z.string(), label: Localized, options: z.array(z.object({ optionId: z.string(), label: Localized })) })),
     coverage: z
       .object({
         counts: z.object({ current: z.number(), former: z.number(), potential: z.number() }),

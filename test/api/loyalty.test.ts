@@ -224,6 +224,35 @@ describe("respondent status from invitations and links", () => {
     expect(body.coverage!.warning!.groups).toEqual(["former", "potential"]);
   });
 
+  it("the win-back survey's coded reasons are counted per group from the stored statistics, equal to a recount", async () => {
+    const survey = await createPublishedSurvey(other.keys.manager, "loyalty-winback", { template: "win_back" });
+    const answers = [
+      { status: "former", a: { sat_level: 2, defection_reasons: ["price", "service"], defection_detail: "慢", switched_to: "competitor", win_back_offers: ["lower_price"], att_choose_again: 3, nps: 2 } },
+      { status: "former", a: { sat_level: 3, defection_reasons: ["price"], switched_to: "competitor", att_choose_again: 6, nps: 7 } },
+      { status: "former", a: { sat_level: 1, defection_reasons: ["complaint_unresolved"], switched_to: "stopped", win_back_offers: ["complaint_resolved", "personal_contact"] } },
+      { status: "current", a: { sat_level: 4, nps: 9 } },
+    ];
+    for (const { status, a } of answers) {
+      expect((await submit(survey.slug, { submissionId: newSubmissionId(), answers: a, complete: true, hidden: { customer_status: status } })).status).toBe(201);
+    }
+    const read = async () => (await (await call(`/api/surveys/${survey.id}/loyalty`, { headers: bearer(other.keys.manager) })).json()) as LoyaltyResponse;
+    const pending = await read();
+    await compactSurveyStats(db(), survey.id);
+    const folded = await read();
+    expect(folded.groups).toEqual(pending.groups);
+    expect((await checkSurveyStats(db(), survey.id)).mismatches).toEqual([]);
+    const former = folded.groups.find((g) => g.status === "former")!;
+    const reasons = former.codedAnswers.find((c) => c.itemId === "defection_reasons")!;
+    const count = (option: string) => answers.filter((x) => x.status === "former" && (x.a.defection_reasons ?? []).includes(option)).length;
+    expect(reasons.answered).toBe(3);
+    for (const option of reasons.options) expect(option.count, option.optionId).toBe(count(option.optionId));
+    expect(reasons.options.find((o) => o.optionId === "price")!.share).toBeCloseTo(2 / 3, 12);
+    expect(former.codedAnswers.find((c) => c.itemId === "switched_to")!.options.find((o) => o.optionId === "competitor")!.count).toBe(2);
+    expect(folded.groups.find((g) => g.status === "current")!.codedAnswers.find((c) => c.itemId === "defection_reasons")!.answered).toBe(0);
+    expect(folded.codedQuestions.map((q) => q.itemId)).toEqual(["defection_reasons", "switched_to", "win_back_offers"]);
+    expect(folded.codedQuestions[0]!.options[0]!.label).toEqual({ "zh-CN": "价格太高", en: "Price too high" });
+  });
+
   it("a survey without the loyalty model says so instead of failing", async () => {
     const plain = await createPublishedSurvey(other.keys.manager, "loyalty-plain");
     const body = (await (await call(`/api/surveys/${plain.id}/loyalty`, { headers: bearer(other.keys.manager) })).json()) as LoyaltyResponse;

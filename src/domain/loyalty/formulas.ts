@@ -309,6 +309,32 @@ export function computeSatisfactionLoyaltyChart(group: StatusGroupStats): Satisf
 }
 
 // ---------------------------------------------------------------------------------------------
+// Coded answers (e.g. the win-back survey's defection reasons)
+
+export type CodedAnswerResult = {
+  itemId: string;
+  /** Respondents who answered the question. */
+  answered: number;
+  /** Per option: respondents choosing it and their share of those who answered (multiple choice: shares add up to more than 1). */
+  options: { optionId: string; count: number; share: number | null }[];
+};
+
+/** Option counts and shares of the coded questions, from the stored counts (C5: reasons for defection). */
+export function computeCodedAnswers(group: StatusGroupStats, choices: readonly { id: string; optionIds: readonly string[] }[]): CodedAnswerResult[] {
+  return choices.map((choice) => {
+    const counts = group.choices[choice.id] ?? { answered: 0, options: {} };
+    return {
+      itemId: choice.id,
+      answered: counts.answered,
+      options: choice.optionIds.map((optionId) => {
+        const count = counts.options[optionId] ?? 0;
+        return { optionId, count, share: safeRatio(count, counts.answered) };
+      }),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Customers who left, and those who have not come yet
 
 /**

@@ -4,17 +4,20 @@
  * loyalty construct beside the composite, and the same per respondent status. Pure: the route
  * reads and merges the stored rows and the behaviour counts, this turns them into the answer.
  */
-import type { SurveyDefinition } from "../survey/definition";
+import { listAnswerSlots, type SurveyDefinition } from "../survey/definition";
+import type { LocalizedText } from "../survey/localization";
 import type { ItemMoments } from "../stats/item-moments";
 import { computeSurveyIndices, type AnalyticsWarning } from "../analytics/survey-indices";
 import { indexFromWeights } from "../pls/acsi-index";
 import type { AcsiIndexResult } from "../pls";
 import {
+  computeCodedAnswers,
   computeDelight,
   computeLoyaltyComposite,
   computeSatisfactionLoyaltyChart,
   MINIMUM_GROUP_RESPONSES,
   statusCoverage,
+  type CodedAnswerResult,
   type DelightResult,
   type LoyaltyComposite,
   type ParticipationBehaviour,
@@ -34,7 +37,12 @@ export type LoyaltyGroupReport = {
   acsiLoyaltyIndex: number | null;
   delight: DelightResult;
   chart: SatisfactionLoyaltyChart;
+  /** Option counts of the coded questions (e.g. why former customers left). */
+  codedAnswers: CodedAnswerResult[];
 };
+
+/** Wording of a coded question and its options, for showing the counts. */
+export type CodedQuestion = { itemId: string; label: LocalizedText; options: { optionId: string; label: LocalizedText }[] };
 
 export type LoyaltyReport = {
   /** False when the survey has no loyalty-model tags (then everything else is empty). */
@@ -42,6 +50,7 @@ export type LoyaltyReport = {
   statusFieldId: string | null;
   overall: LoyaltyGroupReport | null;
   groups: (LoyaltyGroupReport & { status: StatusGroupKey })[];
+  codedQuestions: CodedQuestion[];
   coverage: StatusCoverage | null;
   warnings: AnalyticsWarning[];
 };
@@ -77,6 +86,7 @@ export function computeLoyaltyReport(
       statusFieldId: null,
       overall: null,
       groups: [],
+      codedQuestions: [],
       coverage: null,
       warnings: [{ code: "NO_LOYALTY_MODEL", severity: "notice", message: "This survey asks no attraction or participation items and names no expectation/perception pairs or respondent status, so the loyalty model is not computed. Start from the “ACSI + loyalty model” template or add its block." }],
     };
@@ -94,8 +104,15 @@ export function computeLoyaltyReport(
       acsiLoyaltyIndex: fixedWeightIndex(indices, "loyalty", group),
       delight: computeDelight(group, model.stats.pairs),
       chart: computeSatisfactionLoyaltyChart(group),
+      codedAnswers: computeCodedAnswers(group, model.stats.choices),
     };
   };
+  const coded = new Set(model.stats.choices.map((choice) => choice.id));
+  const codedQuestions: CodedQuestion[] = listAnswerSlots(definition).flatMap((slot) =>
+    coded.has(slot.id) && (slot.item.type === "single_choice" || slot.item.type === "multiple_choice")
+      ? [{ itemId: slot.id, label: slot.item.label, options: slot.item.options.map((option) => ({ optionId: option.id, label: option.label })) }]
+      : [],
+  );
   const coverage = statusCoverage(stats);
   const warnings: AnalyticsWarning[] = [];
   if (coverage.warning) warnings.push({ code: coverage.warning.code, severity: coverage.warning.severity, message: coverage.warning.message });
@@ -107,6 +124,7 @@ export function computeLoyaltyReport(
     statusFieldId: model.statusFieldId,
     overall: report(sumGroups(stats), behaviour.all),
     groups: STATUS_GROUP_KEYS.map((status) => ({ status, ...report(stats.groups[status], behaviour[status]) })),
+    codedQuestions,
     coverage,
     warnings,
   };

@@ -71,6 +71,9 @@ function buildModel(definition: SurveyDefinition): LoyaltySurveyModel | null {
       satisfaction: satisfactionSource ? { ...scaled(satisfactionSource), banded: satisfactionSource.kind !== "satisfaction5" } : null,
       intentItems: numeric.filter((slot) => INTENT_ROLES.has(roleOf(slot) ?? "")).map(scaled),
       pairs,
+      choices: slots.flatMap((slot) =>
+        slot.item.type === "single_choice" || slot.item.type === "multiple_choice" ? [{ id: slot.id, optionIds: slot.item.options.map((option) => option.id) }] : [],
+      ),
     },
     items: {
       satisfactionItems: satisfactionItems.map(scaled),
@@ -89,32 +92,55 @@ export function respondentStatusOf(model: LoyaltySurveyModel, hidden: Readonly<R
   return isRespondentStatus(value) ? value : "unspecified";
 }
 
-/** What a response adds besides its item values (logged so compaction can rebuild the loyalty counts). */
+/**
+ * What a response adds besides its item values, logged so compaction can rebuild the loyalty counts:
+ * status code, open question shown (0/1), open question answered (0/1), then per coded question an
+ * answered flag and one 0/1 per option. Hidden (not shown) questions count as unanswered.
+ */
 export function loyaltyLogExtras(definition: SurveyDefinition, model: LoyaltySurveyModel, answers: Readonly<Answers>, hidden: Readonly<Record<string, string>>): number[] {
   const status = respondentStatusOf(model, hidden);
   let offered = false;
   let answered = false;
-  if (model.openItemIds.length > 0) {
-    const { visibleItemIds } = computeVisibility(definition, answers);
-    for (const id of model.openItemIds) {
-      if (!visibleItemIds.has(id)) continue;
-      offered = true;
-      const value = answers[id];
-      if (typeof value === "string" && value.trim() !== "") answered = true;
-    }
+  const needsVisibility = model.openItemIds.length > 0 || model.stats.choices.length > 0;
+  const visible = needsVisibility ? computeVisibility(definition, answers).visibleItemIds : new Set<string>();
+  for (const id of model.openItemIds) {
+    if (!visible.has(id)) continue;
+    offered = true;
+    const value = answers[id];
+    if (typeof value === "string" && value.trim() !== "") answered = true;
   }
-  return [STATUS_GROUP_KEYS.indexOf(status), offered ? 1 : 0, answered ? 1 : 0];
+  const choiceFlags: number[] = [];
+  for (const choice of model.stats.choices) {
+    const selected = visible.has(choice.id) ? selectedOptions(answers[choice.id]) : [];
+    choiceFlags.push(selected.length > 0 ? 1 : 0, ...choice.optionIds.map((option) => (selected.includes(option) ? 1 : 0)));
+  }
+  return [STATUS_GROUP_KEYS.indexOf(status), offered ? 1 : 0, answered ? 1 : 0, ...choiceFlags];
 }
 
-/** The loyalty view of one logged row: item values (in `itemIds` order) followed by the extras. */
-export function loyaltyRowFromLog(itemIds: readonly string[], logged: readonly (number | null)[]): LoyaltyRow {
+function selectedOptions(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((entry): entry is string => typeof entry === "string") : [];
+}
+
+/** The loyalty view of one logged row: item values (in `spec.items` order) followed by the extras. */
+export function loyaltyRowFromLog(spec: LoyaltyStatsSpec, itemIds: readonly string[], logged: readonly (number | null)[]): LoyaltyRow {
   const values: Record<string, number | null> = {};
   itemIds.forEach((id, i) => (values[id] = logged[i] ?? null));
-  const [statusCode, offered, answered] = logged.slice(itemIds.length);
+  let k = itemIds.length;
+  const [statusCode, offered, answered] = [logged[k], logged[k + 1], logged[k + 2]];
+  k += 3;
+  const choices: Record<string, string[]> = {};
+  for (const choice of spec.choices) {
+    const isAnswered = logged[k++] === 1;
+    const selected = choice.optionIds.filter((_, i) => logged[k + i] === 1);
+    k += choice.optionIds.length;
+    if (isAnswered) choices[choice.id] = selected;
+  }
   return {
     values,
     status: STATUS_GROUP_KEYS[statusCode ?? 0] ?? "unspecified",
     openOffered: offered === 1,
     openAnswered: answered === 1,
+    choices,
   };
 }

@@ -43,9 +43,13 @@ export type LoyaltyStatsSpec = {
   intentItems: ScaledItem[];
   /** Expectation/perception item pairs on one scale (delight = perception ≥ expectation + 1). */
   pairs: { key: string; expectationItemId: string; perceptionItemId: string }[];
+  /** Coded (single/multiple choice) questions, e.g. the win-back survey's defection reasons: option counts per status. */
+  choices: { id: string; optionIds: string[] }[];
 };
 
 export type PairCounts = { answered: number; delighted: number };
+/** Respondents who answered a coded question, and how many chose each option (multiple choice: several). */
+export type ChoiceCounts = { answered: number; options: Record<string, number> };
 export type ItemSum = { count: number; sum: number };
 
 export type StatusGroupStats = {
@@ -60,6 +64,7 @@ export type StatusGroupStats = {
   /** Respondents with at least one complete pair, and those whose mean perception ≥ mean expectation + 1. */
   delightOverall: PairCounts;
   items: Record<string, ItemSum>;
+  choices: Record<string, ChoiceCounts>;
 };
 
 export type LoyaltyStats = { groups: Record<StatusGroupKey, StatusGroupStats> };
@@ -70,6 +75,8 @@ export type LoyaltyRow = {
   status: StatusGroupKey;
   openOffered: boolean;
   openAnswered: boolean;
+  /** Selected option ids per answered (and shown) coded question. */
+  choices?: Readonly<Record<string, readonly string[]>>;
 };
 
 function emptyGroup(): StatusGroupStats {
@@ -81,6 +88,7 @@ function emptyGroup(): StatusGroupStats {
     pairs: {},
     delightOverall: { answered: 0, delighted: 0 },
     items: {},
+    choices: {},
   };
 }
 
@@ -139,6 +147,13 @@ export function addLoyaltyRow(stats: LoyaltyStats, spec: LoyaltyStatsSpec, row: 
     const level = satisfactionLevelOf(row.values[spec.satisfaction.id], spec.satisfaction);
     if (level !== null) group.satisfactionIntent[level - 1]![intentOutcomeOf(row.values, spec.intentItems)] += weight;
   }
+  for (const choice of spec.choices) {
+    const selected = row.choices?.[choice.id];
+    if (!selected || selected.length === 0) continue;
+    const counts = (group.choices[choice.id] ??= { answered: 0, options: {} });
+    counts.answered += weight;
+    for (const option of selected) if (choice.optionIds.includes(option)) counts.options[option] = (counts.options[option] ?? 0) + weight;
+  }
   let expectationSum = 0;
   let perceptionSum = 0;
   let complete = 0;
@@ -180,6 +195,11 @@ function addInto(target: StatusGroupStats, source: StatusGroupStats): void {
     into.count += sums.count;
     into.sum += sums.sum;
   }
+  for (const [id, counts] of Object.entries(source.choices)) {
+    const into = (target.choices[id] ??= { answered: 0, options: {} });
+    into.answered += counts.answered;
+    for (const [option, count] of Object.entries(counts.options)) into.options[option] = (into.options[option] ?? 0) + count;
+  }
 }
 
 /** Sum of any number of buckets (days, segments, survey versions); keyed by item id and pair key. */
@@ -199,9 +219,13 @@ export function sumGroups(stats: LoyaltyStats, keys: readonly StatusGroupKey[] =
 // ---------------------------------------------------------------------------------------------
 // Flat vector: the form stored next to the item moments (one fixed layout per survey version)
 
-/** Entries of one status block: rows, openOffered, openAnswered, 5×3 joint, 2 per pair, 2 overall, 2 per item. */
+/**
+ * Entries of one status block: rows, openOffered, openAnswered, 5×3 joint, 2 per pair, 2 overall,
+ * 2 per item, and per coded question its answered count and one count per option.
+ */
 export function loyaltyBlockLength(spec: LoyaltyStatsSpec): number {
-  return 3 + SATISFACTION_LEVEL_COUNT * INTENT_OUTCOMES.length + 2 * spec.pairs.length + 2 + 2 * spec.items.length;
+  const choices = spec.choices.reduce((sum, choice) => sum + 1 + choice.optionIds.length, 0);
+  return 3 + SATISFACTION_LEVEL_COUNT * INTENT_OUTCOMES.length + 2 * spec.pairs.length + 2 + 2 * spec.items.length + choices;
 }
 
 export function loyaltyVectorLength(spec: LoyaltyStatsSpec): number {
@@ -217,6 +241,10 @@ export function encodeLoyaltyStats(stats: LoyaltyStats, spec: LoyaltyStatsSpec):
     for (const pair of spec.pairs) out.push(group.pairs[pair.key]?.answered ?? 0, group.pairs[pair.key]?.delighted ?? 0);
     out.push(group.delightOverall.answered, group.delightOverall.delighted);
     for (const item of spec.items) out.push(group.items[item.id]?.count ?? 0, group.items[item.id]?.sum ?? 0);
+    for (const choice of spec.choices) {
+      const counts = group.choices[choice.id];
+      out.push(counts?.answered ?? 0, ...choice.optionIds.map((option) => counts?.options[option] ?? 0));
+    }
   }
   return out;
 }
@@ -242,6 +270,14 @@ export function decodeLoyaltyStats(vector: readonly number[], spec: LoyaltyStats
     for (const item of spec.items) {
       const sums = { count: next(), sum: next() };
       if (sums.count !== 0 || sums.sum !== 0) group.items[item.id] = sums;
+    }
+    for (const choice of spec.choices) {
+      const counts: ChoiceCounts = { answered: next(), options: {} };
+      for (const option of choice.optionIds) {
+        const count = next();
+        if (count !== 0) counts.options[option] = count;
+      }
+      if (counts.answered !== 0 || Object.keys(counts.options).length > 0) group.choices[choice.id] = counts;
     }
   }
   return stats;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   addLoyaltyRow,
+  computeCodedAnswers,
   computeDelight,
   computeLoyaltyComposite,
   computeSatisfactionLoyaltyChart,
@@ -34,6 +35,7 @@ const spec: LoyaltyStatsSpec = {
     { key: "reliability", expectationItemId: "e1", perceptionItemId: "p1" },
     { key: "staff", expectationItemId: "e2", perceptionItemId: "p2" },
   ],
+  choices: [{ id: "why", optionIds: ["price", "quality", "service"] }],
 };
 const modelItems: LoyaltyModelItems = { satisfactionItems: [satisfaction], attractionItems: [attraction], willingnessItems: [willingness], panelOptInItems: [panel] };
 
@@ -196,7 +198,7 @@ describe("stored loyalty statistics", () => {
   const rows = Array.from({ length: 40 }, (_, i) =>
     row(
       { a1: 1 + (i % 5), s1: 1 + ((i * 7) % 10), w1: i % 3 === 0 ? null : 1 + (i % 5), p: i % 2, rep: (i * 3) % 10 + 1, rec: i % 11, e1: 1 + (i % 7), p1: 1 + ((i * 5) % 7), e2: i % 4 === 0 ? null : 2, p2: 1 + (i % 7) },
-      { status: statuses[i % 4]!, openOffered: i % 3 !== 1, openAnswered: i % 6 === 0 },
+      { status: statuses[i % 4]!, openOffered: i % 3 !== 1, openAnswered: i % 6 === 0, choices: i % 5 === 0 ? {} : { why: i % 2 ? ["price"] : ["quality", "service"] } },
     ),
   );
 
@@ -220,6 +222,28 @@ describe("stored loyalty statistics", () => {
     const stats = statsOf(rows);
     expect(statuses.map((s) => stats.groups[s].rows)).toEqual([10, 10, 10, 10]);
     expect(sumGroups(stats).rows).toBe(40);
+  });
+});
+
+describe("coded answers (C5: reasons for defection)", () => {
+  it("counts respondents per option, multiple choices each, by hand", () => {
+    const stats = statsOf([
+      row({}, { choices: { why: ["price"] } }),
+      row({}, { choices: { why: ["price", "service"] } }),
+      row({}, { choices: { why: ["nonsense"] } }),
+      row({}),
+    ]);
+    const [why] = computeCodedAnswers(sumGroups(stats), spec.choices);
+    expect(why).toEqual({
+      itemId: "why",
+      answered: 3,
+      options: [
+        { optionId: "price", count: 2, share: 2 / 3 },
+        { optionId: "quality", count: 0, share: 0 },
+        { optionId: "service", count: 1, share: 1 / 3 },
+      ],
+    });
+    expect(computeCodedAnswers(sumGroups(createEmptyLoyaltyStats()), spec.choices)[0]!.options[0]!.share).toBeNull();
   });
 });
 

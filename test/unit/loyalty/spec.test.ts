@@ -31,10 +31,17 @@ describe("loyalty model of a survey", () => {
     expect(model.openItemIds).toEqual(["complaint_detail", "comment"]);
   });
 
-  it("the win-back template is valid in both languages and carries the status field", () => {
-    const model = loyaltyModelFor(parse(getTemplate("win_back")))!;
+  it("the win-back template is valid in both languages, carries the status field and codes the reasons", () => {
+    const definition = parse(getTemplate("win_back"));
+    const model = loyaltyModelFor(definition)!;
     expect(model.statusFieldId).toBe("customer_status");
     expect(model.items.attractionItems.map((i) => i.id)).toEqual(["att_choose_again"]);
+    expect(model.stats.choices.map((c) => c.id)).toEqual(["defection_reasons", "switched_to", "win_back_offers"]);
+    const extras = loyaltyLogExtras(definition, model, { defection_reasons: ["price", "service"], switched_to: "competitor", defection_detail: "too slow" }, { customer_status: "former" });
+    // status former, open shown and answered, then per coded question: answered flag + one flag per option.
+    expect(extras).toEqual([2, 1, 1, /* defection_reasons */ 1, 1, 0, 1, 0, 0, 0, 0, 0, /* switched_to */ 1, 1, 0, 0, 0, 0, /* win_back_offers */ 0, 0, 0, 0, 0, 0, 0, 0]);
+    const row = loyaltyRowFromLog(model.stats, [], extras);
+    expect(row.choices).toEqual({ defection_reasons: ["price", "service"], switched_to: ["competitor"] });
   });
 
   it("reads the status from the hidden field and logs the open-answer signals", () => {
@@ -47,8 +54,8 @@ describe("loyalty model of a survey", () => {
     expect(loyaltyLogExtras(definition, model, { complained: false }, { customer_status: "potential" })).toEqual([3, 1, 0]);
     expect(loyaltyLogExtras(definition, model, { complained: true, complaint_detail: "late delivery" }, {})).toEqual([0, 1, 1]);
     expect(loyaltyLogExtras(definition, model, { comment: "   " }, { customer_status: "current" })).toEqual([1, 1, 0]);
-    const row = loyaltyRowFromLog(["a", "b"], [3, null, 2, 1, 0]);
-    expect(row).toEqual({ values: { a: 3, b: null }, status: "former", openOffered: true, openAnswered: false });
+    const row = loyaltyRowFromLog({ ...model.stats, choices: [{ id: "why", optionIds: ["x", "y"] }] }, ["a", "b"], [3, null, 2, 1, 0, 1, 0, 1]);
+    expect(row).toEqual({ values: { a: 3, b: null }, status: "former", openOffered: true, openAnswered: false, choices: { why: ["y"] } });
   });
 });
 

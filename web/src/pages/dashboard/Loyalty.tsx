@@ -8,6 +8,7 @@ import { useAsync } from "../../lib/hooks";
 import { Badge, Card, ErrorAlert } from "../../components/ui";
 import { BarChart } from "./charts";
 import { useLI18n, type LI18n } from "./loyalty-messages";
+import { localized } from "../../lib/types";
 import type { LoyaltyResponse } from "../../../../src/routes/loyalty-schemas";
 
 type Group = NonNullable<LoyaltyResponse["overall"]>;
@@ -32,6 +33,7 @@ export function LoyaltySection({ surveyId, query }: { surveyId: string; query: Q
         <DelightCard delight={data.overall.delight} />
       </div>
       <GroupsCard data={data} />
+      {data.codedQuestions.length > 0 && <CodedAnswersCard data={data} />}
     </>
   );
 }
@@ -255,6 +257,49 @@ function GroupsCard({ data }: { data: LoyaltyResponse }) {
           </tbody>
         </table>
       </div>
+    </Card>
+  );
+}
+
+/** Coded answers (e.g. why former customers left) per customer group: share of those who answered, with counts. */
+function CodedAnswersCard({ data }: { data: LoyaltyResponse }) {
+  const { t, num, pct, lang } = useLI18n();
+  const groups = data.groups.filter((g) => g.n > 0);
+  return (
+    <Card title={t("loy.coded")} id="coded-answers">
+      <p class="muted small">{t("loy.codedHint")}</p>
+      {data.codedQuestions.map((question) => (
+        <div class="table-scroll" key={question.itemId}>
+          <table class="table small" data-testid={`coded-${question.itemId}`}>
+            <caption>{localized(question.label, lang)}</caption>
+            <thead>
+              <tr>
+                <th>{t("loy.option")}</th>
+                {groups.map((g) => (
+                  <th key={g.status}>
+                    {t(`loy.status.${g.status}`)} ({num(g.codedAnswers.find((c) => c.itemId === question.itemId)?.answered ?? 0, 0)})
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {question.options.map((option) => (
+                <tr key={option.optionId} data-option={option.optionId}>
+                  <td>{localized(option.label, lang)}</td>
+                  {groups.map((g) => {
+                    const entry = g.codedAnswers.find((c) => c.itemId === question.itemId)?.options.find((o) => o.optionId === option.optionId);
+                    return (
+                      <td key={g.status} data-status={g.status}>
+                        {pct(entry?.share ?? null, 0)} <span class="muted">({num(entry?.count ?? 0, 0)})</span>
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ))}
     </Card>
   );
 }

@@ -49,6 +49,9 @@ const en = {
   "loy.loyalZoneShare": "High intent in loyalty zone",
   "loy.satisfactionIndex": "Satisfaction index",
   "loy.coverageOk": "Former and potential customers each have at least {n} responses in this selection.",
+  "loy.coded": "Coded answers by customer group",
+  "loy.codedHint": "For example why former customers left, where they went and what would bring them back: share of those who answered (count); with several choices allowed, shares add up to more than 100%.",
+  "loy.option": "Answer",
 };
 type LKey = keyof typeof en;
 
@@ -98,6 +101,9 @@ const zh: Record<LKey, string> = {
   "loy.loyalZoneShare": "忠诚区高意愿比例",
   "loy.satisfactionIndex": "满意度指数",
   "loy.coverageOk": "本次选择中流失顾客和潜在顾客各有至少 {n} 份回答。",
+  "loy.coded": "按顾客组别的编码回答",
+  "loy.codedHint": "例如流失顾客为什么离开、去了哪里、怎样才能回来：占作答者的比例（人数）；可多选时比例之和会超过 100%。",
+  "loy.option": "回答",
 };
 
 export type LI18n = Omit<DI18n, "t"> & { t: (key: LKey | DKey | MessageKey, params?: Params) => string };
