@@ -5,7 +5,7 @@
  */
 import { expect, inject, test } from "vitest";
 import { launchBrowser } from "./browser";
-import { signIn } from "./staff";
+import { signIn, staffApi } from "./staff";
 import type { LoyaltyResponse } from "../../src/routes/loyalty-schemas";
 
 const origin = inject("origin");
@@ -69,6 +69,37 @@ test("the loyalty composite, its components and the satisfaction–loyalty chart
     expect(await page.locator("[data-testid=coverage-ok]").count()).toBe(0);
     await expect.poll(async () => page.locator("[data-testid=plan-former-customers] .text-warn").count(), { timeout: 20_000 }).toBe(1);
     expect(errors).toEqual([]);
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a win-back survey shows why former customers left, per group", async () => {
+  const created = await staffApi<{ id: string }>("POST", "/api/surveys", { slug: `win-back-${Date.now()}`, template: "win_back" });
+  const survey = await staffApi<{ slug: string }>("POST", `/api/surveys/${created.id}/publish`);
+  const answers = [
+    { customer_status: "former", a: { sat_level: 2, defection_reasons: ["price", "service"], switched_to: "competitor" } },
+    { customer_status: "former", a: { sat_level: 3, defection_reasons: ["price"], switched_to: "competitor" } },
+    { customer_status: "former", a: { sat_level: 1, defection_reasons: ["complaint_unresolved"], switched_to: "stopped" } },
+  ];
+  for (const { customer_status, a } of answers) {
+    const res = await fetch(`${origin}/api/public/surveys/${survey.slug}/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ submissionId: crypto.randomUUID(), answers: a, complete: true, hidden: { customer_status } }),
+    });
+    expect(res.status).toBe(201);
+  }
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await signIn(page, "manager");
+    await page.goto(`${origin}/app/dashboard?survey=${encodeURIComponent(created.id)}`);
+    const price = page.locator("[data-testid=coded-defection_reasons] tr[data-option=price] td[data-status=former]");
+    await expect.poll(async () => (await price.count()) > 0 && (await price.textContent())?.trim(), { timeout: 20_000 }).toBe("67% (2)");
+    expect((await page.locator("[data-testid=coded-defection_reasons] caption").textContent())?.trim()).toBe("What were the main reasons you stopped choosing us? (choose all that apply)");
+    // Three former customers are below the minimum: the measurement warning stays.
+    expect(await page.locator("[data-testid=coverage-warning]").count()).toBe(1);
   } finally {
     await browser.close();
   }
