@@ -9,7 +9,8 @@
  *           loyalty-model counts (only for surveys with loyalty-model tags; src/domain/loyalty/stats.ts)]
  *
  * A logged row (survey_stats_pending) is the item values in layout order, followed for such
- * surveys by the loyalty extras (status, open question shown, open question answered).
+ * surveys by the loyalty extras (status, open question shown, open question answered, coded answers;
+ * src/domain/loyalty/spec.ts loyaltyLogExtras).
  */
 import {
   addRowToMoments,
@@ -20,6 +21,7 @@ import { listAnswerSlots, type SurveyDefinition } from "../domain/survey/definit
 import type { ResponseRecord } from "../domain/stats/response-matrix";
 import type { Answers } from "../domain/survey/answers";
 import { toNumericRow } from "../domain/survey/numeric";
+import { computeVisibility } from "../domain/survey/logic";
 import {
   addLoyaltyRow,
   createEmptyLoyaltyStats,
@@ -106,10 +108,12 @@ export function decodeLoyalty(vector: readonly number[], layout: StatsLayout): L
  */
 export function statsLogValues(definition: SurveyDefinition, answers: Readonly<Answers>, hidden: Readonly<Record<string, string>>): (number | null)[] {
   const layout = statsLayoutFor(definition);
-  const numeric = toNumericRow(definition, answers, { allNumeric: true });
-  const values: (number | null)[] = layout.itemIds.map((id) => numeric[id] ?? null);
   const model = layout.loyalty ? loyaltyModelFor(definition) : null;
-  return model ? [...values, ...loyaltyLogExtras(definition, model, answers, hidden)] : values;
+  // One visibility pass serves both the numeric answers and the loyalty extras.
+  const visibility = model ? computeVisibility(definition, answers) : undefined;
+  const numeric = toNumericRow(definition, answers, { allNumeric: true, visibility });
+  const values: (number | null)[] = layout.itemIds.map((id) => numeric[id] ?? null);
+  return model ? [...values, ...loyaltyLogExtras(definition, model, answers, hidden, visibility)] : values;
 }
 
 /** Adds (weight 1) or removes (−1) one logged response's loyalty counts; no-op without the loyalty model. */

@@ -10,7 +10,7 @@
  */
 import { isNumericKind, listAnswerSlots, type AnswerSlot, type SurveyDefinition } from "../survey/definition";
 import type { Answers } from "../survey/answers";
-import { computeVisibility } from "../survey/logic";
+import { computeVisibility, type Visibility } from "../survey/logic";
 import { findExpectationPerceptionPairs } from "../survey/numeric";
 import type { LoyaltyModelItems } from "./formulas";
 import { isRespondentStatus, STATUS_GROUP_KEYS, type LoyaltyRow, type LoyaltyStatsSpec, type ScaledItem, type StatusGroupKey } from "./stats";
@@ -97,12 +97,18 @@ export function respondentStatusOf(model: LoyaltySurveyModel, hidden: Readonly<R
  * status code, open question shown (0/1), open question answered (0/1), then per coded question an
  * answered flag and one 0/1 per option. Hidden (not shown) questions count as unanswered.
  */
-export function loyaltyLogExtras(definition: SurveyDefinition, model: LoyaltySurveyModel, answers: Readonly<Answers>, hidden: Readonly<Record<string, string>>): number[] {
+export function loyaltyLogExtras(
+  definition: SurveyDefinition,
+  model: LoyaltySurveyModel,
+  answers: Readonly<Answers>,
+  hidden: Readonly<Record<string, string>>,
+  visibility?: Visibility,
+): number[] {
   const status = respondentStatusOf(model, hidden);
   let offered = false;
   let answered = false;
   const needsVisibility = model.openItemIds.length > 0 || model.stats.choices.length > 0;
-  const visible = needsVisibility ? computeVisibility(definition, answers).visibleItemIds : new Set<string>();
+  const visible = needsVisibility ? (visibility ?? computeVisibility(definition, answers)).visibleItemIds : new Set<string>();
   for (const id of model.openItemIds) {
     if (!visible.has(id)) continue;
     offered = true;

@@ -14,7 +14,7 @@ import {
   type SurveyDefinition,
 } from "./definition";
 import type { Answers } from "./answers";
-import { computeVisibility } from "./logic";
+import { computeVisibility, type Visibility } from "./logic";
 import type { ScaleBounds } from "./scales";
 
 export type NumericRow = Record<string, number | null>;
@@ -30,6 +30,8 @@ export type NumericRowOptions = {
    * histograms per item) pass true so untagged ratings are not silently dropped.
    */
   allNumeric?: boolean;
+  /** computeVisibility(definition, answers) when the caller has it already (one pass per response). */
+  visibility?: Visibility;
 };
 
 function selects(slot: AnswerSlot, options: NumericRowOptions): boolean {
@@ -57,7 +59,7 @@ function toNumber(slot: AnswerSlot, value: unknown): number | null {
  * when unanswered or hidden by a condition.
  */
 export function toNumericRow(definition: SurveyDefinition, answers: Readonly<Answers>, options: NumericRowOptions = {}): NumericRow {
-  const { visibleItemIds, slots } = computeVisibility(definition, answers);
+  const { visibleItemIds, slots } = options.visibility ?? computeVisibility(definition, answers);
   const row: NumericRow = {};
   for (const slot of slots) {
     if (!selects(slot, options)) continue;
