@@ -14,6 +14,7 @@ import { responseRoutes } from "./routes/responses";
 import { meRoutes } from "./routes/me";
 import { devRoutes } from "./routes/dev";
 import { analyticsRoutes } from "./routes/analytics";
+import { loyaltyRoutes } from "./routes/loyalty";
 import { surveyPageRoutes } from "./routes/survey-pages";
 import { surveyAdminRoutes } from "./routes/survey-admin";
 import { respondentRoutes } from "./routes/respondents";
@@ -70,6 +71,7 @@ const routes = app
   .route("/api", surveyAdminRoutes)
   .route("/api", responseRoutes)
   .route("/api", analyticsRoutes)
+  .route("/api", loyaltyRoutes)
   .route("/api", meRoutes)
   .route("/api", respondentRoutes)
   .route("/api", organisationRoutes)

@@ -16,6 +16,8 @@ import { addRowToMoments, createEmptyMoments, type ItemMoments } from "../../src
 import { toNumericRow } from "../../src/domain/survey/numeric";
 import type { SurveyDefinition } from "../../src/domain/survey/definition";
 import type { Answers } from "../../src/domain/survey/answers";
+import { addLoyaltyRow, createEmptyLoyaltyStats, STATUS_GROUP_KEYS, type LoyaltyStats } from "../../src/domain/loyalty/stats";
+import { loyaltyLogExtras, loyaltyModelFor } from "../../src/domain/loyalty/spec";
 
 export type StatsRow = { n: number; vector: number[] };
 export type StatsCheck = {
@@ -37,7 +39,7 @@ const keyOf = (version: number, day: string, t: string, r: string, tier: string)
 /** The statistics rows a survey should have, computed from scratch from its completed responses. */
 export async function recomputeDailyStats(db: Db, surveyId: string): Promise<{ rows: Map<string, StatsRow>; completed: number }> {
   const definitions = new Map<number, SurveyDefinition>();
-  const acc = new Map<string, { version: number; moments: ItemMoments }>();
+  const acc = new Map<string, { version: number; moments: ItemMoments; loyalty: LoyaltyStats | null }>();
   let completed = 0;
   let after = "";
   for (;;) {
@@ -61,20 +63,33 @@ export async function recomputeDailyStats(db: Db, surveyId: string): Promise<{ r
       const record: Record<string, number | null> = {};
       for (const id of layout.itemIds) record[id] = numeric[id] ?? null;
       const bucket = statsBucketOf(definition, r.hidden, r.completedAt!);
+      // The loyalty counts straight from the response: status from its hidden field, open answers from its answers.
+      const model = loyaltyModelFor(definition);
+      const [statusCode, offered, answered] = model ? loyaltyLogExtras(definition, model, r.answers as Answers, r.hidden) : [];
+      // Coded answers straight from the stored answers (a question hidden by its condition has none stored).
+      const choices: Record<string, string[]> = {};
+      for (const choice of model?.stats.choices ?? []) {
+        const value = (r.answers as Answers)[choice.id];
+        const selected = typeof value === "string" ? [value] : Array.isArray(value) ? value.filter((v): v is string => typeof v === "string") : [];
+        if (selected.length > 0) choices[choice.id] = selected;
+      }
       for (const [t, reg, tier] of statsRollupKeys(bucket)) {
         const key = keyOf(r.version, bucket.day, t, reg, tier);
         let cell = acc.get(key);
         if (!cell) {
-          cell = { version: r.version, moments: createEmptyMoments(layout.itemIds) };
+          cell = { version: r.version, moments: createEmptyMoments(layout.itemIds), loyalty: model ? createEmptyLoyaltyStats() : null };
           acc.set(key, cell);
         }
         addRowToMoments(cell.moments, record);
+        if (cell.loyalty && model) {
+          addLoyaltyRow(cell.loyalty, model.stats, { values: record, status: STATUS_GROUP_KEYS[statusCode!]!, openOffered: offered === 1, openAnswered: answered === 1, choices });
+        }
       }
     }
   }
   const rows = new Map<string, StatsRow>();
-  for (const [key, { version, moments }] of acc) {
-    rows.set(key, { n: moments.rowCount, vector: encodeMoments(moments, statsLayoutFor(definitions.get(version)!)) });
+  for (const [key, { version, moments, loyalty }] of acc) {
+    rows.set(key, { n: moments.rowCount, vector: encodeMoments(moments, statsLayoutFor(definitions.get(version)!), loyalty) });
   }
   return { rows, completed };
 }

@@ -66,6 +66,17 @@ export const IndicesResponseSchema = z
     drivers: z.array(DriverResultSchema),
     metrics: MetricsSchema,
     warnings: z.array(AnalyticsWarningSchema),
+    /**
+     * Responses of current, former and potential customers in the selection (respondent-status hidden
+     * field; A13 pitfall 5). `sufficient` only when former and potential customers each reach `minimum`:
+     * the plan's "includes former customers" warning clears on this, not on the plan's own flag.
+     */
+    customerCoverage: z.object({
+      statusFieldId: z.string().nullable(),
+      counts: z.object({ current: z.number(), former: z.number(), potential: z.number() }),
+      minimum: z.number(),
+      sufficient: z.boolean(),
+    }),
     /** Measurement plan of the survey (seeds: purpose, sampling plan, benchmark) shown beside the results. */
     measurementPlan: z.record(z.string(), z.unknown()).nullable(),
     computeMs: z.number(),

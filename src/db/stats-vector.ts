@@ -5,7 +5,12 @@
  *
  * vector = [rowCount,
  *           pairCount[T], pairSumFirst[T], pairSumSecond[T], pairCrossProduct[T],   (T = p(p+1)/2)
- *           counts of item 0 for values min0..max0, counts of item 1 …]
+ *           counts of item 0 for values min0..max0, counts of item 1 …,
+ *           loyalty-model counts (only for surveys with loyalty-model tags; src/domain/loyalty/stats.ts)]
+ *
+ * A logged row (survey_stats_pending) is the item values in layout order, followed for such
+ * surveys by the loyalty extras (status, open question shown, open question answered, coded answers;
+ * src/domain/loyalty/spec.ts loyaltyLogExtras).
  */
 import {
   addRowToMoments,
@@ -14,10 +19,26 @@ import {
 } from "../domain/stats/item-moments";
 import { listAnswerSlots, type SurveyDefinition } from "../domain/survey/definition";
 import type { ResponseRecord } from "../domain/stats/response-matrix";
+import type { Answers } from "../domain/survey/answers";
+import { toNumericRow } from "../domain/survey/numeric";
+import { computeVisibility } from "../domain/survey/logic";
+import {
+  addLoyaltyRow,
+  createEmptyLoyaltyStats,
+  decodeLoyaltyStats,
+  encodeLoyaltyStats,
+  loyaltyVectorLength,
+  type LoyaltyStats,
+  type LoyaltyStatsSpec,
+} from "../domain/loyalty/stats";
+import { loyaltyLogExtras, loyaltyModelFor, loyaltyRowFromLog } from "../domain/loyalty/spec";
 
 export type StatsLayout = {
   itemIds: string[];
   bounds: { min: number; max: number }[];
+  /** Entries of the item-moments part; the loyalty part (if any) follows. */
+  momentsLength: number;
+  loyalty: LoyaltyStatsSpec | null;
   length: number;
 };
 
@@ -33,7 +54,9 @@ export function statsLayoutFor(definition: SurveyDefinition): StatsLayout {
     const p = itemIds.length;
     const triangle = (p * (p + 1)) / 2;
     const histogram = bounds.reduce((sum, b) => sum + (b.max - b.min + 1), 0);
-    layout = { itemIds, bounds, length: 1 + 4 * triangle + histogram };
+    const momentsLength = 1 + 4 * triangle + histogram;
+    const loyalty = loyaltyModelFor(definition)?.stats ?? null;
+    layout = { itemIds, bounds, momentsLength, loyalty, length: momentsLength + (loyalty ? loyaltyVectorLength(loyalty) : 0) };
     layoutCache.set(definition, layout);
   }
   return layout;
@@ -48,7 +71,8 @@ export function addVectorInto(target: number[], values: readonly number[]): numb
   return target;
 }
 
-export function encodeMoments(moments: ItemMoments, layout: StatsLayout): number[] {
+/** The stored vector of a bucket: its item moments and, for a survey with the loyalty model, its loyalty counts. */
+export function encodeMoments(moments: ItemMoments, layout: StatsLayout, loyalty: LoyaltyStats | null = null): number[] {
   const out = new Array<number>(layout.length).fill(0);
   out[0] = moments.rowCount;
   const t = moments.pairCount.length;
@@ -64,7 +88,38 @@ export function encodeMoments(moments: ItemMoments, layout: StatsLayout): number
     for (let v = b.min; v <= b.max; v++) out[offset + v - b.min] = counts[String(v)] ?? 0;
     offset += b.max - b.min + 1;
   });
+  if (layout.loyalty) {
+    const counts = encodeLoyaltyStats(loyalty ?? createEmptyLoyaltyStats(), layout.loyalty);
+    for (let k = 0; k < counts.length; k++) out[layout.momentsLength + k] = counts[k]!;
+  }
   return out;
+}
+
+/** The loyalty counts of a stored vector, or null for a survey version without the loyalty model. */
+export function decodeLoyalty(vector: readonly number[], layout: StatsLayout): LoyaltyStats | null {
+  if (!layout.loyalty) return null;
+  return decodeLoyaltyStats(vector.slice(layout.momentsLength), layout.loyalty);
+}
+
+/**
+ * What the statistics log keeps for one completed response: its numeric answers in layout order,
+ * then (surveys with the loyalty model) the loyalty extras. The submit path, deletions and
+ * anonymisation all log through this, so +1 and −1 rows of one response always match.
+ */
+export function statsLogValues(definition: SurveyDefinition, answers: Readonly<Answers>, hidden: Readonly<Record<string, string>>): (number | null)[] {
+  const layout = statsLayoutFor(definition);
+  const model = layout.loyalty ? loyaltyModelFor(definition) : null;
+  // One visibility pass serves both the numeric answers and the loyalty extras.
+  const visibility = model ? computeVisibility(definition, answers) : undefined;
+  const numeric = toNumericRow(definition, answers, { allNumeric: true, visibility });
+  const values: (number | null)[] = layout.itemIds.map((id) => numeric[id] ?? null);
+  return model ? [...values, ...loyaltyLogExtras(definition, model, answers, hidden, visibility)] : values;
+}
+
+/** Adds (weight 1) or removes (−1) one logged response's loyalty counts; no-op without the loyalty model. */
+export function addLoggedLoyaltyRow(loyalty: LoyaltyStats | null, layout: StatsLayout, values: readonly (number | null)[], weight: 1 | -1): void {
+  if (!loyalty || !layout.loyalty) return;
+  addLoyaltyRow(loyalty, layout.loyalty, loyaltyRowFromLog(layout.loyalty, layout.itemIds, values), weight);
 }
 
 export function decodeMoments(vector: readonly number[], layout: StatsLayout): ItemMoments {
@@ -93,7 +148,7 @@ export function decodeMoments(vector: readonly number[], layout: StatsLayout): I
   return moments;
 }
 
-/** The delta one completed response adds to its bucket. */
+/** The item-moments delta one completed response adds to its bucket (loyalty counts come from the logged extras, see statsLogValues). */
 export function responseStatsDelta(numericRow: ResponseRecord, layout: StatsLayout): number[] {
   const row: Record<string, number | null> = {};
   for (const id of layout.itemIds) row[id] = numericRow[id] ?? null;

@@ -4,6 +4,9 @@ import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
 import { loadMergedStats, SEGMENT_DIMENSIONS, type DayRange, type SegmentFilter, type StatsGrouping } from "../db/queries/analytics";
 import { computeSurveyIndices, computeSurveyMetrics, indicesWithFixedWeights, type SurveyIndices } from "../domain/analytics/survey-indices";
 import { createEmptyMoments, mergeAllMoments } from "../domain/stats/item-moments";
+import { statusCoverage } from "../domain/loyalty/formulas";
+import { createEmptyLoyaltyStats } from "../domain/loyalty/stats";
+import { loyaltyModelFor } from "../domain/loyalty/spec";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
 import type { BootstrapResult } from "../domain/pls";
@@ -15,7 +18,7 @@ import { IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, typ
 
 const Day = z.iso.date();
 const SegmentValue = z.string().min(1).max(200);
-const FilterQuery = z.object({
+export const FilterQuery = z.object({
   from: Day.optional(),
   to: Day.optional(),
   touchpoint: SegmentValue.optional(),
@@ -23,23 +26,23 @@ const FilterQuery = z.object({
   tier: SegmentValue.optional(),
   scheme: z.enum(["path", "centroid", "factorial"]).default("path"),
 });
-const IdParam = z.object({ id: z.string().min(1).max(64) });
+export const IdParam = z.object({ id: z.string().min(1).max(64) });
 
-function rangeAndFilter(query: z.infer<typeof FilterQuery>): { range: DayRange; filter: SegmentFilter } {
+export function rangeAndFilter(query: z.infer<typeof FilterQuery>): { range: DayRange; filter: SegmentFilter } {
   if (query.from && query.to && query.from > query.to) throw new ProblemError("bad-request", "`from` must not be after `to`.");
   const filter: SegmentFilter = {};
   for (const d of SEGMENT_DIMENSIONS) if (query[d] !== undefined) filter[d] = query[d];
   return { range: { from: query.from, to: query.to }, filter };
 }
 
-async function latestDefinition(db: Db, organizationId: string, surveyId: string): Promise<{ definition: SurveyDefinition; plan: Record<string, unknown> | null }> {
+export async function latestDefinition(db: Db, organizationId: string, surveyId: string): Promise<{ definition: SurveyDefinition; plan: Record<string, unknown> | null }> {
   const survey = await getSurvey(db, organizationId, surveyId);
   if (survey.publishedVersion === null) throw new ProblemError("conflict", "This survey has not been published yet, so it has no results.");
   const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion);
   return { definition, plan: (definition.measurementPlan as Record<string, unknown> | undefined) ?? null };
 }
 
-function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "computeMs"> {
+function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "customerCoverage" | "computeMs"> {
   const estimate = result.estimate;
   const indices = result.indices?.indices ?? {};
   return {
@@ -200,6 +203,9 @@ export const analyticsRoutes = createRouter()
         to: range.to ?? null,
         filters: filter as Record<string, string>,
         ...shapeIndices(result, bootstrap),
+        customerCoverage: (({ counts, minimum, sufficient }) => ({ statusFieldId: loyaltyModelFor(definition)?.statusFieldId ?? null, counts, minimum, sufficient }))(
+          statusCoverage(group?.loyalty ?? createEmptyLoyaltyStats()),
+        ),
         measurementPlan: plan,
         computeMs: Math.round((performance.now() - started) * 100) / 100,
       },

@@ -1,6 +1,6 @@
 /**
- * The demo organisation `npm start` shows: one member per role, a published ACSI survey at
- * /s/demo-acsi with a few hundred responses simulated from a known ACSI structural model
+ * The demo organisation `npm start` shows: one member per role, a published ACSI survey with the
+ * loyalty model (current, former and potential customers) at /s/demo-acsi with a few hundred responses simulated from a known ACSI structural model
  * (src/domain/simulation), spread over the last six months and three segment dimensions.
  * Idempotent: a second run finds everything in place and adds nothing.
  */
@@ -10,6 +10,7 @@ import { apiKeys, responses } from "../db/schema";
 import { ROLES, type Role } from "../domain/permissions";
 import { getTemplate } from "../domain/survey/templates";
 import { simulateAcsiResponses } from "../domain/simulation";
+import { addDemoLoyaltyAnswers } from "../domain/simulation/loyalty-answers";
 import { createSeededRandom } from "../domain/stats/random";
 import type { Answers } from "../domain/survey/answers";
 import { sha256Hex } from "../lib/ids";
@@ -63,7 +64,7 @@ export async function seedDemo(
 
   let survey = await findSurveyBySlug(db, DEMO_SURVEY_SLUG);
   if (!survey) {
-    survey = await createSurvey(db, owner, { slug: DEMO_SURVEY_SLUG, definition: getTemplate("acsi"), accessMode: "both" });
+    survey = await createSurvey(db, owner, { slug: DEMO_SURVEY_SLUG, definition: getTemplate("acsi_loyalty"), accessMode: "both" });
     survey = await publishSurvey(db, owner, survey.id);
   }
   const [{ existing }] = await db.select({ existing: sql<number>`count(*)` }).from(responses).where(eq(responses.surveyId, survey.id));
@@ -73,6 +74,8 @@ export async function seedDemo(
     const simulated = simulateAcsiResponses({ n: DEMO_RESPONSE_COUNT, seed: DEMO_SEED });
     const random = createSeededRandom(DEMO_SEED + 1);
     const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
+    // A second stream for the loyalty-model answers keeps the ACSI answers, days and segments as before.
+    const loyaltyRandom = createSeededRandom(DEMO_SEED + 2);
     const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(v)));
     for (let r = existing; r < DEMO_RESPONSE_COUNT; r++) {
       const row = simulated.rows[r]!;
@@ -83,7 +86,7 @@ export async function seedDemo(
       answers.sat_level = clamp(1 + ((answers.sat_overall as number) - 1) * (4 / 9) + (random() - 0.5), 1, 5);
       if (answers.complained === true) answers.complaint_detail = pick(COMPLAINT_TEXTS);
       const completedAt = new Date(now.getTime() - Math.floor(random() * 180 * 86_400_000));
-      const hidden = { touchpoint: pick(TOUCHPOINTS), region: pick(REGIONS), tier: pick(TIERS) };
+      const hidden = { touchpoint: pick(TOUCHPOINTS), region: pick(REGIONS), tier: pick(TIERS), customer_status: addDemoLoyaltyAnswers(answers, loyaltyRandom) };
       await saveSubmission(db, {
         survey,
         definition,

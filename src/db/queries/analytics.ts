@@ -9,7 +9,8 @@ import type { Db } from "../../env";
 import { surveyDailyStats, surveyMonthlyStats, surveyStatsCompaction, surveyStatsPending } from "../schema";
 import { createEmptyMoments, mergeMoments, type ItemMoments } from "../../domain/stats/item-moments";
 import { planStatsRead, monthOfDay, type DayRange, type StatsReadPlan } from "../../domain/analytics/stats-range";
-import { addVectorInto, decodeMoments, type StatsLayout } from "../stats-vector";
+import { addVectorInto, decodeLoyalty, decodeMoments, type StatsLayout } from "../stats-vector";
+import { createEmptyLoyaltyStats, mergeLoyaltyStats, type LoyaltyStats } from "../../domain/loyalty/stats";
 import { addPendingRow, layoutsFor } from "./stats-compaction";
 import { ALL_SEGMENTS } from "./responses";
 
@@ -39,7 +40,8 @@ function rowSelector(columns: SegmentColumns, filter: SegmentFilter, splitBy?: S
 
 const NOTHING = sql`0`;
 
-export type StatsGroup = { key: string; moments: ItemMoments; n: number };
+/** `loyalty`: the loyalty-model counts (src/domain/loyalty/stats.ts) of the versions that have them. */
+export type StatsGroup = { key: string; moments: ItemMoments; n: number; loyalty: LoyaltyStats };
 
 /** Vectors of one group and version added as plain arrays; decoded once at the end. */
 class VectorSums {
@@ -161,6 +163,7 @@ export async function loadMergedStats(
   for (const row of dayRows) sums.add(groupKey(row, row.day, monthOfDay(row.day)), row.version, row.vector, row.n);
   // Responses logged but not yet folded by compaction (normally a few seconds' worth).
   const pendingMoments = new Map<string, Map<number, ItemMoments>>();
+  const pendingLoyalty = new Map<string, LoyaltyStats>();
   for (const row of pending) {
     const key = groupKey(row, row.day, monthOfDay(row.day));
     const byVersion = pendingMoments.get(key) ?? new Map<number, ItemMoments>();
@@ -171,22 +174,33 @@ export async function loadMergedStats(
       moments = createEmptyMoments(layout.itemIds);
       byVersion.set(row.version, moments);
     }
-    addPendingRow(moments, layout, row);
+    let loyalty = pendingLoyalty.get(key) ?? null;
+    if (!loyalty && layout.loyalty) {
+      loyalty = createEmptyLoyaltyStats();
+      pendingLoyalty.set(key, loyalty);
+    }
+    addPendingRow(moments, layout, row, layout.loyalty ? loyalty : null);
   }
   const groups: StatsGroup[] = [];
   for (const key of new Set([...sums.groups.keys(), ...pendingMoments.keys()])) {
     let moments = createEmptyMoments();
     let n = 0;
+    const loyaltyParts: LoyaltyStats[] = [];
     for (const [version, acc] of sums.groups.get(key) ?? []) {
-      moments = mergeMoments(moments, decodeMoments(acc.vector, layouts.get(version)!));
+      const layout = layouts.get(version)!;
+      moments = mergeMoments(moments, decodeMoments(acc.vector, layout));
+      const loyalty = decodeLoyalty(acc.vector, layout);
+      if (loyalty) loyaltyParts.push(loyalty);
       n += acc.n;
     }
+    const pendingCounts = pendingLoyalty.get(key);
+    if (pendingCounts) loyaltyParts.push(pendingCounts);
     for (const extra of pendingMoments.get(key)?.values() ?? []) {
       moments = mergeMoments(moments, extra);
       n += extra.rowCount;
     }
     dropZeroCounts(moments);
-    groups.push({ key, moments, n });
+    groups.push({ key, moments, n, loyalty: loyaltyParts.length > 0 ? mergeLoyaltyStats(loyaltyParts) : createEmptyLoyaltyStats() });
   }
   return groups;
 }

@@ -20,12 +20,11 @@ import { and, asc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import { responseNotes, responses, surveyDailyViews } from "../schema";
 import { listAnswerSlots, type SurveyDefinition } from "../../domain/survey/definition";
-import { toNumericRow } from "../../domain/survey/numeric";
 import type { Answers } from "../../domain/survey/answers";
 import { localize } from "../../domain/survey/localization";
 import { newId, randomSecret } from "../../lib/ids";
 import { notFound } from "../../lib/problem";
-import { statsLayoutFor } from "../stats-vector";
+import { statsLogValues } from "../stats-vector";
 import { statsBucketOf } from "./responses";
 import { loadVersionDefinition } from "./surveys";
 import { auditInsert } from "./audit";
@@ -218,10 +217,8 @@ export async function surveyFunnel(
 // ---------------------------------------------------------------------------------------------
 
 /** What the submit path logged for a completed response: its values in layout order and its bucket. */
-export function statsValuesOf(definition: SurveyDefinition, answers: Answers): (number | null)[] {
-  const layout = statsLayoutFor(definition);
-  const numeric = toNumericRow(definition, answers, { allNumeric: true });
-  return layout.itemIds.map((id) => numeric[id] ?? null);
+export function statsValuesOf(definition: SurveyDefinition, answers: Answers, hidden: Readonly<Record<string, string>> = {}): (number | null)[] {
+  return statsLogValues(definition, answers, hidden);
 }
 
 type LogEntry = { id: string; o: string; s: string; v: number; d: string; tp: string; rg: string; tr: string; k: string; row: string };
@@ -330,7 +327,7 @@ export async function deleteResponses(db: Db, organizationId: string, rows: Resp
       for (const row of chunk) {
         if (row.status !== "completed") continue;
         const definition = await definitionOf(row.surveyId, row.version);
-        entries.push(logEntry(row, definition, statsValuesOf(definition, row.answers as Answers), -1, "del"));
+        entries.push(logEntry(row, definition, statsValuesOf(definition, row.answers as Answers, row.hidden), -1, "del"));
       }
       const surveyIds = JSON.stringify([...new Set(chunk.map((r) => r.surveyId))]);
       const mine = `SELECT value FROM json_each(?1)`;
@@ -415,8 +412,8 @@ export async function anonymiseResponses(db: Db, organizationId: string, rows: R
         const content = anonymisedContent(definition, row);
         updates.push({ id: row.id, u: row.updatedAt.getTime(), a: JSON.stringify(content.answers), h: JSON.stringify(content.hidden) });
         if (row.status === "completed") {
-          const before = statsValuesOf(definition, row.answers as Answers);
-          const after = statsValuesOf(definition, content.answers);
+          const before = statsValuesOf(definition, row.answers as Answers, row.hidden);
+          const after = statsValuesOf(definition, content.answers, content.hidden);
           if (JSON.stringify(before) !== JSON.stringify(after)) {
             entries.push(logEntry(row, definition, before, -1, "anon-"), logEntry({ ...row, hidden: content.hidden }, definition, after, 1, "anon+"));
           }

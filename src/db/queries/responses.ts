@@ -13,11 +13,10 @@ import { responses, surveyInvitations, surveys } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import type { Answers } from "../../domain/survey/answers";
 import { segmentValues } from "../../domain/survey/hidden-fields";
-import { toNumericRow } from "../../domain/survey/numeric";
 import { invitationEventTime } from "../../domain/survey/anonymity";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
-import { statsLayoutFor } from "../stats-vector";
+import { statsLogValues } from "../stats-vector";
 import type { SurveyRow } from "./surveys";
 
 export type ResponseRow = typeof responses.$inferSelect;
@@ -128,9 +127,7 @@ export function statsRollupKeys(bucket: { touchpoint: string; region: string; ti
 
 /** Appends the response's numeric answers to the statistics log, gated on this batch's write. */
 function statsAppend(d1: D1Database, input: SubmissionInput, responseId: string, nonce: string): D1PreparedStatement {
-  const layout = statsLayoutFor(input.definition);
-  const numeric = toNumericRow(input.definition, input.answers, { allNumeric: true });
-  const row = JSON.stringify(layout.itemIds.map((id) => numeric[id] ?? null));
+  const row = JSON.stringify(statsLogValues(input.definition, input.answers, input.hidden));
   const bucket = statsBucketOf(input.definition, input.hidden, input.now);
   return d1
     .prepare(

@@ -9,7 +9,8 @@ import { and, asc, eq, gt, gte, isNull, lte, ne, or } from "drizzle-orm";
 import type { Db } from "../../env";
 import { surveyDailyStats, surveyMonthlyStats, surveyStatsCompaction, surveyStatsPending } from "../schema";
 import { addRowToMoments, createEmptyMoments, type ItemMoments } from "../../domain/stats/item-moments";
-import { addVectorInto, encodeMoments, statsLayoutFor, type StatsLayout } from "../stats-vector";
+import { addLoggedLoyaltyRow, addVectorInto, encodeMoments, statsLayoutFor, type StatsLayout } from "../stats-vector";
+import { createEmptyLoyaltyStats, type LoyaltyStats } from "../../domain/loyalty/stats";
 import { monthOfDay } from "../../domain/analytics/stats-range";
 import { loadVersionDefinition } from "./surveys";
 import { statsRollupKeys } from "./responses";
@@ -38,9 +39,13 @@ export function parsePendingRow(text: string): { weight: 1 | -1; values: (number
   return { weight: parsed.w < 0 ? -1 : 1, values: parsed.v };
 }
 
-/** Adds (or, for a weight −1 row, subtracts) one logged response to a moments accumulator built on `layout`. */
-export function addPendingRow(moments: ItemMoments, layout: StatsLayout, row: PendingStatsRow): void {
+/**
+ * Adds (or, for a weight −1 row, subtracts) one logged response to a moments accumulator built on
+ * `layout`, and to the loyalty counts when the survey version has the loyalty model.
+ */
+export function addPendingRow(moments: ItemMoments, layout: StatsLayout, row: PendingStatsRow, loyalty: LoyaltyStats | null = null): void {
   const { weight, values } = parsePendingRow(row.row);
+  addLoggedLoyaltyRow(loyalty, layout, values, weight);
   const record: Record<string, number | null> = {};
   layout.itemIds.forEach((id, i) => (record[id] = values[i] ?? null));
   if (weight === 1) {
@@ -70,7 +75,7 @@ export function addPendingRow(moments: ItemMoments, layout: StatsLayout, row: Pe
 
 type BucketKey = { version: number; period: string; touchpoint: string; region: string; tier: string };
 const keyString = (k: BucketKey) => `${k.version}|${k.period}|${k.touchpoint}|${k.region}|${k.tier}`;
-type Delta = { key: BucketKey; organizationId: string; moments: ItemMoments };
+type Delta = { key: BucketKey; organizationId: string; moments: ItemMoments; loyalty: LoyaltyStats | null };
 
 
 /** Month rows per INSERT statement: 9 bound values a row + 2 for the gate stay within D1's 100. */
@@ -152,8 +157,8 @@ function upsertStatements(
 ): D1PreparedStatement[] {
   const periodColumn = table === "survey_daily_stats" ? "day" : "month";
   const statements: D1PreparedStatement[] = [];
-  for (const { key, organizationId, moments } of deltas) {
-    const delta = encodeMoments(moments, layouts.get(key.version)!);
+  for (const { key, organizationId, moments, loyalty } of deltas) {
+    const delta = encodeMoments(moments, layouts.get(key.version)!, loyalty);
     const current = existing.get(keyString(key));
     const vector = current ? addVectorInto(JSON.parse(current.vector) as number[], delta) : delta;
     statements.push(
@@ -202,10 +207,10 @@ async function compactRound(db: Db, surveyId: string): Promise<number> {
         const key = { version: row.version, period, touchpoint, region, tier };
         let delta = deltas.get(keyString(key));
         if (!delta) {
-          delta = { key, organizationId: row.organizationId, moments: createEmptyMoments(layout.itemIds) };
+          delta = { key, organizationId: row.organizationId, moments: createEmptyMoments(layout.itemIds), loyalty: layout.loyalty ? createEmptyLoyaltyStats() : null };
           deltas.set(keyString(key), delta);
         }
-        addPendingRow(delta.moments, layout, row);
+        addPendingRow(delta.moments, layout, row, delta.loyalty);
       }
     }
   }

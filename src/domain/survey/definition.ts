@@ -91,6 +91,11 @@ export const SIMPLE_METRIC_ROLES = [
   "price_tolerance_decrease",
   "recommend",
   "satisfaction_level",
+  // The seed's loyalty model (seeds digest C3; src/domain/loyalty): attraction and stated
+  // willingness to participate are ratings, joining the customer panel is yes/no.
+  "attraction",
+  "participation",
+  "panel_opt_in",
 ] as const;
 export const SimpleMetricRoleSchema = z.enum(SIMPLE_METRIC_ROLES);
 export type SimpleMetricRole = z.infer<typeof SimpleMetricRoleSchema>;
@@ -191,6 +196,8 @@ const itemBaseShape = {
   showIf: ConditionSchema.optional(),
   construct: ConstructTagSchema.optional(),
   metric: MetricTagSchema.optional(),
+  /** On an expectation item: the id of the perception item it is compared with (delight, C = b/a). */
+  perceptionPair: IdentifierSchema.optional(),
 };
 
 /** Rating scales are integer-valued; a span above 20 points is no longer a rating scale to render. */
@@ -263,6 +270,7 @@ export const MatrixRowSchema = z.strictObject({
   label: LocalizedTextSchema,
   construct: ConstructTagSchema.optional(),
   metric: MetricTagSchema.optional(),
+  perceptionPair: IdentifierSchema.optional(),
 });
 export type MatrixRow = z.infer<typeof MatrixRowSchema>;
 
@@ -387,6 +395,8 @@ export type AnswerSlot = {
   required: boolean;
   construct?: ConstructTag;
   metric?: MetricTag;
+  /** The perception item this (expectation) slot is paired with. */
+  perceptionPair?: string;
   /** Numeric range for rating, satisfaction5 and yes_no (0/1) slots. */
   bounds?: { min: number; max: number };
 };
@@ -408,18 +418,19 @@ export function listAnswerSlots(definition: Pick<SurveyDefinition, "pages">): An
               // Rows inherit the matrix's construct so a whole block can be tagged once.
               construct: row.construct ?? item.construct,
               metric: row.metric,
+              perceptionPair: row.perceptionPair,
               bounds: item.scale.type === "rating" ? { min: item.scale.min, max: item.scale.max } : { min: 1, max: 5 },
             });
           }
           break;
         case "rating":
-          slots.push({ ...base, id: item.id, kind: "rating", construct: item.construct, metric: item.metric, bounds: { min: item.min, max: item.max } });
+          slots.push({ ...base, id: item.id, kind: "rating", construct: item.construct, metric: item.metric, perceptionPair: item.perceptionPair, bounds: { min: item.min, max: item.max } });
           break;
         case "satisfaction5":
-          slots.push({ ...base, id: item.id, kind: "satisfaction5", construct: item.construct, metric: item.metric, bounds: { min: 1, max: 5 } });
+          slots.push({ ...base, id: item.id, kind: "satisfaction5", construct: item.construct, metric: item.metric, perceptionPair: item.perceptionPair, bounds: { min: 1, max: 5 } });
           break;
         case "yes_no":
-          slots.push({ ...base, id: item.id, kind: "yes_no", construct: item.construct, metric: item.metric, bounds: { min: 0, max: 1 } });
+          slots.push({ ...base, id: item.id, kind: "yes_no", construct: item.construct, metric: item.metric, perceptionPair: item.perceptionPair, bounds: { min: 0, max: 1 } });
           break;
         default:
           slots.push({ ...base, id: item.id, kind: item.type, construct: item.construct, metric: item.metric });
@@ -474,6 +485,7 @@ export function checkDefinitionSemantics(definition: SurveyDefinition): Definiti
     });
   });
   checkServqualPairs(definition, add);
+  checkPerceptionPairs(definition, add);
 
   const slotCount = listAnswerSlots(definition).length;
   if (slotCount > MAX_ANSWER_SLOTS) {
@@ -661,6 +673,11 @@ function checkMetric(metric: MetricTag | undefined, shape: SlotShape, path: Arra
     case "satisfaction_level":
       if (shape.kind !== "satisfaction5") fail("a satisfaction5 item");
       break;
+    case "panel_opt_in":
+      if (shape.kind !== "yes_no") fail("a yes_no item");
+      break;
+    case "attraction":
+    case "participation":
     case "repurchase":
     case "price_tolerance_increase":
     case "price_tolerance_decrease":
@@ -778,7 +795,7 @@ function checkServqualPairs(definition: SurveyDefinition, add: AddIssue): void {
           ? item.rows.map((row, rowIndex) => ({ metric: row.metric, path: [...itemPath, "rows", rowIndex, "metric"], id: row.id }))
           : [{ metric: item.metric, path: [...itemPath, "metric"], id: item.id }];
       for (const half of halves) {
-        if (typeof half.metric !== "object") continue;
+        if (typeof half.metric !== "object" || half.metric.role !== "servqual") continue;
         const slot = slotsById.get(half.id);
         if (!slot) continue;
         const entry = pairs.get(half.metric.pairKey) ?? { expectation: [], perception: [] };
@@ -809,6 +826,49 @@ function checkServqualPairs(definition: SurveyDefinition, add: AddIssue): void {
     if (expectationBounds && perceptionBounds && (expectationBounds.min !== perceptionBounds.min || expectationBounds.max !== perceptionBounds.max)) {
       add(firstPerception.path, `pair "${pairKey}" uses different scales (${expectationBounds.min}-${expectationBounds.max} vs ${perceptionBounds.min}-${perceptionBounds.max}); the gap P − E needs the same scale on both items`);
     }
+  }
+}
+
+/**
+ * `perceptionPair` on an expectation item names the perception item it is compared with (delight =
+ * perception ≥ expectation + 1, seeds digest C3; C = b/a, A5): both must be numeric ratings on the
+ * same scale, and a perception item is paired at most once.
+ */
+function checkPerceptionPairs(definition: SurveyDefinition, add: AddIssue): void {
+  const slots = listAnswerSlots(definition);
+  const byId = new Map(slots.map((slot) => [slot.id, slot]));
+  const pathOf = (slot: AnswerSlot): Array<string | number> => {
+    const itemPath = ["pages", slot.pageIndex, "items", slot.itemIndex];
+    if (!slot.row || slot.item.type !== "matrix") return [...itemPath, "perceptionPair"];
+    return [...itemPath, "rows", slot.item.rows.indexOf(slot.row), "perceptionPair"];
+  };
+  const claimed = new Map<string, string>();
+  for (const slot of slots) {
+    if (slot.perceptionPair === undefined) continue;
+    const path = pathOf(slot);
+    const target = byId.get(slot.perceptionPair);
+    if (slot.kind !== "rating" && slot.kind !== "satisfaction5") {
+      add(path, `only a rating or five-level item can name a perception pair; "${slot.id}" is a ${slot.kind} item`);
+      continue;
+    }
+    if (!target) {
+      add(path, `refers to "${slot.perceptionPair}", which is not an item (or matrix row) in this survey`);
+      continue;
+    }
+    if (target.id === slot.id) {
+      add(path, `"${slot.id}" cannot be its own perception pair`);
+      continue;
+    }
+    if (!target.bounds || !slot.bounds || target.kind === "yes_no" || target.bounds.min !== slot.bounds.min || target.bounds.max !== slot.bounds.max) {
+      add(path, `"${slot.perceptionPair}" must be a rating on the same scale as "${slot.id}" (${slot.bounds?.min}-${slot.bounds?.max}): delight compares the two answers point by point`);
+      continue;
+    }
+    const previous = claimed.get(target.id);
+    if (previous !== undefined) {
+      add(path, `"${target.id}" is already the perception pair of "${previous}"; pair each perception item with one expectation item`);
+      continue;
+    }
+    claimed.set(target.id, slot.id);
   }
 }
 

@@ -14,7 +14,7 @@ import {
   type SurveyDefinition,
 } from "./definition";
 import type { Answers } from "./answers";
-import { computeVisibility } from "./logic";
+import { computeVisibility, type Visibility } from "./logic";
 import type { ScaleBounds } from "./scales";
 
 export type NumericRow = Record<string, number | null>;
@@ -30,6 +30,8 @@ export type NumericRowOptions = {
    * histograms per item) pass true so untagged ratings are not silently dropped.
    */
   allNumeric?: boolean;
+  /** computeVisibility(definition, answers) when the caller has it already (one pass per response). */
+  visibility?: Visibility;
 };
 
 function selects(slot: AnswerSlot, options: NumericRowOptions): boolean {
@@ -57,7 +59,7 @@ function toNumber(slot: AnswerSlot, value: unknown): number | null {
  * when unanswered or hidden by a condition.
  */
 export function toNumericRow(definition: SurveyDefinition, answers: Readonly<Answers>, options: NumericRowOptions = {}): NumericRow {
-  const { visibleItemIds, slots } = computeVisibility(definition, answers);
+  const { visibleItemIds, slots } = options.visibility ?? computeVisibility(definition, answers);
   const row: NumericRow = {};
   for (const slot of slots) {
     if (!selects(slot, options)) continue;
@@ -104,7 +106,7 @@ export function findExpectationPerceptionPairs(definition: SurveyDefinition): Ex
   const halves = new Map<string, { dimension: ServqualDimension; expectation?: string; perception?: string }>();
   const order: string[] = [];
   for (const slot of listAnswerSlots(definition)) {
-    if (typeof slot.metric !== "object") continue;
+    if (typeof slot.metric !== "object" || slot.metric.role !== "servqual") continue;
     const { pairKey, dimension, kind } = slot.metric;
     const entry = halves.get(pairKey) ?? { dimension };
     if (!halves.has(pairKey)) order.push(pairKey);

@@ -23,6 +23,7 @@ import type {
 import type { LocalizedText } from "./localization";
 import type { RatingPreset } from "./scales";
 import { RATING_PRESETS } from "./scales";
+import { winBackTemplate, withLoyaltyModel } from "./loyalty-templates";
 
 const text = (zh: string, en: string): LocalizedText => ({ "zh-CN": zh, en });
 
@@ -712,7 +713,7 @@ const COMPLAINT_HANDLING_TEMPLATE: SurveyDefinition = {
 // Registry
 // ---------------------------------------------------------------------------------------------
 
-export const TEMPLATE_KEYS = ["acsi", "ecsi", "nps", "csat", "ces", "servqual", "complaint_handling"] as const;
+export const TEMPLATE_KEYS = ["acsi", "acsi_loyalty", "ecsi", "nps", "csat", "ces", "servqual", "complaint_handling", "win_back"] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 const TEMPLATES: Record<TemplateKey, { definition: SurveyDefinition; summary: LocalizedText }> = {
@@ -721,6 +722,13 @@ const TEMPLATES: Record<TemplateKey, { definition: SurveyDefinition; summary: Lo
     summary: text(
       "美国顾客满意度指数模型：期望、感知质量、感知价值、满意度、投诉、忠诚共 15 个标准题项，另含 NPS 与五级满意度。",
       "American Customer Satisfaction Index: the 15 standard items for expectations, perceived quality, perceived value, satisfaction, complaints and loyalty, plus NPS and the five-level satisfaction scale.",
+    ),
+  },
+  acsi_loyalty: {
+    definition: withLoyaltyModel(ACSI_TEMPLATE),
+    summary: text(
+      "ACSI 加上忠诚度模型：忠诚度 = 吸引力 × 满意度 × 参与度，期望/感知配对（欣喜 = 期望 + 1），并区分现有、流失和潜在顾客。",
+      "ACSI plus the loyalty model: loyalty = attraction × satisfaction × participation, paired expectation/perception items (delight = expectation + 1), and current, former and potential customers told apart.",
     ),
   },
   ecsi: {
@@ -747,6 +755,13 @@ const TEMPLATES: Record<TemplateKey, { definition: SurveyDefinition; summary: Lo
     summary: text(
       "SERVQUAL 服务质量差距：有形性、可靠性、响应性、保证性、移情性五个维度各 2 对期望/感知题项（7 分制）。",
       "SERVQUAL service-quality gaps: 2 expectation/perception pairs for each of tangibles, reliability, responsiveness, assurance and empathy (7-point).",
+    ),
+  },
+  win_back: {
+    definition: winBackTemplate(STANDARD_HIDDEN_FIELDS),
+    summary: text(
+      "流失顾客挽回调查：为什么离开（编码 + 开放题）、现在去了哪里、怎样才能回来。",
+      "Win-back survey for former customers: why they left (coded and open), where they went, and what would bring them back.",
     ),
   },
   complaint_handling: {

@@ -206,6 +206,9 @@ export const en = {
   "plan.gap": "{gap} vs benchmark",
   "plan.formerCustomers": "Includes former customers",
   "plan.formerNotIncluded": "No — lost customers are not measured, which biases the index upwards.",
+  "plan.formerMeasured": "Yes — {former} former and {potential} potential customers answered.",
+  "plan.formerTooFew": "Not yet — {former} former and {potential} potential customers answered; at least {min} of each are needed (measurement pitfall 5).",
+  "plan.noStatusField": "No — responses do not record whether the customer is current, former or potential (add the customer_status field), so lost and potential customers go unmeasured.",
 
   "construct.image": "Corporate image",
   "construct.expectations": "Customer expectations",
@@ -442,6 +445,9 @@ export const zhCN: Record<MessageKey, string> = {
   "plan.gap": "与标杆相差 {gap}",
   "plan.formerCustomers": "包含流失顾客",
   "plan.formerNotIncluded": "否——未测评流失顾客，指数会偏高。",
+  "plan.formerMeasured": "是——{former} 位流失顾客和 {potential} 位潜在顾客作答。",
+  "plan.formerTooFew": "尚未——仅 {former} 位流失顾客和 {potential} 位潜在顾客作答；每组至少需要 {min} 份（测评误区 5）。",
+  "plan.noStatusField": "否——回答未记录顾客是现有、流失还是潜在顾客（请添加 customer_status 字段），流失和潜在顾客未被测评。",
 
   "construct.image": "企业形象",
   "construct.expectations": "顾客预期",

@@ -271,7 +271,13 @@ function Overview({ survey, onChanged }: { survey: SurveyDetail; onChanged: () =
 }
 
 /** The seeds' measurement plan, shown wherever results are read (also used by the dashboard). */
-export function MeasurementPlanCard({ plan, n, acsi }: { plan: MeasurementPlan | Record<string, unknown> | null | undefined; n?: number; acsi?: number | null }) {
+export type CustomerCoverage = { statusFieldId: string | null; counts: { current: number; former: number; potential: number }; minimum: number; sufficient: boolean };
+
+/**
+ * With `coverage` (results), the former/potential-customer line clears only when both groups have
+ * enough responses (measurement pitfall 5); without it (design time), it shows the plan's own flag.
+ */
+export function MeasurementPlanCard({ plan, n, acsi, coverage }: { plan: MeasurementPlan | Record<string, unknown> | null | undefined; n?: number; acsi?: number | null; coverage?: CustomerCoverage }) {
   const { t, num } = useI18n();
   if (!plan) {
     return (
@@ -329,7 +335,23 @@ export function MeasurementPlanCard({ plan, n, acsi }: { plan: MeasurementPlan |
         </div>
         <div>
           <dt>{t("plan.formerCustomers")}</dt>
-          <dd>{p.includesFormerCustomers ? t("common.yes") : <span class="text-warn">{t("plan.formerNotIncluded")}</span>}</dd>
+          <dd data-testid="plan-former-customers">
+            {coverage ? (
+              coverage.sufficient ? (
+                <span class="text-ok">{t("plan.formerMeasured", { former: num(coverage.counts.former, 0), potential: num(coverage.counts.potential, 0) })}</span>
+              ) : (
+                <span class="text-warn">
+                  {coverage.statusFieldId === null
+                    ? t("plan.noStatusField")
+                    : t("plan.formerTooFew", { former: num(coverage.counts.former, 0), potential: num(coverage.counts.potential, 0), min: coverage.minimum })}
+                </span>
+              )
+            ) : p.includesFormerCustomers ? (
+              t("common.yes")
+            ) : (
+              <span class="text-warn">{t("plan.formerNotIncluded")}</span>
+            )}
+          </dd>
         </div>
       </dl>
     </Card>

@@ -148,6 +148,19 @@ export function ItemEditor(props: Props) {
               onConstruct={(v) => set("construct", v)}
               onMetric={(v) => set("metric", v)}
             />
+            {(item.type === "rating" || item.type === "satisfaction5") && (
+              <div class="form-grid">
+                <TextField
+                  path={[...path, "perceptionPair"]}
+                  label={t("b.perceptionPair")}
+                  hint={t("b.perceptionPairHint")}
+                  mono
+                  maxLength={64}
+                  value={item.perceptionPair ?? ""}
+                  onChange={(v) => set("perceptionPair", v.trim() === "" ? undefined : v.trim())}
+                />
+              </div>
+            )}
           </section>
           <section class="b-sub" aria-label={t("b.showIf")}>
             <h5>{t("b.showIf")}</h5>

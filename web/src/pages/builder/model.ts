@@ -61,6 +61,9 @@ export const SIMPLE_METRIC_ROLES = [
   "price_tolerance_decrease",
   "recommend",
   "satisfaction_level",
+  "attraction",
+  "participation",
+  "panel_opt_in",
 ] as const satisfies readonly SimpleMetricRole[];
 
 export const SERVQUAL_DIMENSIONS = ["tangibles", "reliability", "responsiveness", "assurance", "empathy"] as const satisfies readonly ServqualDimension[];

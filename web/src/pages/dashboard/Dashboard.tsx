@@ -10,6 +10,7 @@ import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../../compo
 import { MeasurementPlanCard } from "../Survey";
 import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
+import { LoyaltySection } from "./Loyalty";
 import { asShare, constructLabel, constructShort, PALETTE, sortConstructs, THRESHOLDS } from "./constructs";
 
 const SEGMENT_DIMS = ["touchpoint", "region", "tier"] as const;
@@ -132,10 +133,11 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
           <Warnings data={data} />
           <div class="grid grid-hero">
             <AcsiHero data={data} />
-            <MeasurementPlanCard plan={data.measurementPlan} n={data.n} acsi={data.acsi} />
+            <MeasurementPlanCard plan={data.measurementPlan} n={data.n} acsi={data.acsi} coverage={data.customerCoverage} />
           </div>
           {hasModel && <ConstructCards data={data} />}
           {hasModel && <SatisfactionVsLoyalty data={data} />}
+          <LoyaltySection surveyId={filters.survey} query={{ ...period, ...segmentFilters }} />
           <MetricCards data={data} />
           <div class="grid grid-2">
             <Distribution data={data} />
