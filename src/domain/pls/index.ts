@@ -28,3 +28,5 @@ export { analyzeDrivers } from "./drivers";
 export type { DriverAnalysis, DriverAnalysisOptions, DriverEntry, DriverQuadrant } from "./drivers";
 export { QUALITY_THRESHOLDS, minimumSampleSizeTenTimesRule } from "./warnings";
 export type { PlsWarning, PlsWarningCode, PlsWarningSeverity } from "./warnings";
+export { computeIpma } from "./ipma";
+export type { IpmaConstructEntry, IpmaIndicatorEntry, IpmaOptions, IpmaResult } from "./ipma";
