@@ -30,3 +30,19 @@ export { QUALITY_THRESHOLDS, minimumSampleSizeTenTimesRule } from "./warnings";
 export type { PlsWarning, PlsWarningCode, PlsWarningSeverity } from "./warnings";
 export { computeIpma } from "./ipma";
 export type { IpmaConstructEntry, IpmaIndicatorEntry, IpmaOptions, IpmaResult } from "./ipma";
+export {
+  isPermutationTestDone,
+  permutationTestPlsPath,
+  preparePermutationTest,
+  runPermutationChunk,
+  startPermutationTest,
+  summarizePermutationTest,
+} from "./permutation";
+export type {
+  MicomConstructResult,
+  PermutationContext,
+  PermutationTestOptions,
+  PermutationTestResult,
+  PermutationTestState,
+  SegmentDifference,
+} from "./permutation";
