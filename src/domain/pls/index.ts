@@ -46,3 +46,5 @@ export type {
   PermutationTestState,
   SegmentDifference,
 } from "./permutation";
+export { assignFolds, judgePredictivePower, plsPredict } from "./predict";
+export type { IndicatorPrediction, PlsPredictOptions, PlsPredictResult, PredictionErrors, PredictivePower } from "./predict";
