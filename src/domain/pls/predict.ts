@@ -14,14 +14,15 @@
  *   RMSE = √(Σ e²/n), MAE = Σ|e|/n over all out-of-fold predictions of one repetition;
  *   Q²predict = 1 − Σ e_PLS² / Σ e_naive²; figures are averaged over repetitions.
  * Missing answers count as the training mean (mean replacement). Training moments are the pooled
- * moments minus the fold's, so each fit costs one small matrix solve, not a pass over the rows.
+ * moments minus the fold's, so a fit never re-reads the training rows, and only the weights,
+ * loadings and paths are computed (no quality measures).
  */
 import { StatsInputError } from "../stats/errors";
-import { addMatrixToMoments, computeItemStatistics, createEmptyMoments, mergeAllMoments, subtractMoments, type ItemMoments } from "../stats/item-moments";
+import { addMatrixToMoments, computeItemStatistics, createEmptyMoments, subtractMoments, type ItemMoments } from "../stats/item-moments";
 import { solveLinearSystem, type DenseMatrix } from "../stats/linear-algebra";
 import { createSeededRandom } from "../stats/random";
 import type { ItemValue, ResponseMatrix } from "../stats/response-matrix";
-import { resolvePlsOptions, runPlsCore, statisticsToInput } from "./estimate";
+import { estimateStructuralModel, iteratePlsWeights, resolvePlsOptions, statisticsToInput } from "./estimate";
 import { compilePlsModel, type CompiledPlsModel, type PlsModelSpec } from "./model";
 import type { PlsEstimationOptions } from "./types";
 
@@ -80,6 +81,10 @@ interface PreparedData {
   model: CompiledPlsModel;
   /** Model-item values per row, NaN when missing. */
   values: Float64Array[];
+  /** The same rows as a matrix (null when missing), for moment accumulation. */
+  matrix: ResponseMatrix;
+  /** Moments of all rows: a training set is these minus its fold's. */
+  pooled: ItemMoments;
   target: number;
   exogenousItems: number[];
 }
@@ -98,7 +103,9 @@ function prepare(spec: PlsModelSpec, data: ResponseMatrix, target: string): Prep
     }),
   );
   const exogenousItems = model.constructs.flatMap((_, j) => (model.predecessors[j].length === 0 ? [...model.blocks[j]] : []));
-  return { model, values, target: targetIndex, exogenousItems };
+  const matrix: ResponseMatrix = { itemIds: model.items, rows: values.map((row) => Array.from(row, (v): ItemValue => (v === v ? v : null))) };
+  const pooled = addMatrixToMoments(createEmptyMoments(model.items), matrix);
+  return { model, values, matrix, pooled, target: targetIndex, exogenousItems };
 }
 
 const fill = (value: number, mean: number) => (value === value ? value : mean);
@@ -115,30 +122,28 @@ function fitLinearBenchmark(covariance: Float64Array, means: readonly number[], 
 }
 
 function oneRepetition(prepared: PreparedData, assignment: readonly number[], folds: number, options: PlsEstimationOptions | undefined) {
-  const { model, values, target, exogenousItems } = prepared;
+  const { model, values, matrix, pooled, target, exogenousItems } = prepared;
   const resolved = resolvePlsOptions(options);
   const p = model.items.length;
   const J = model.constructs.length;
   const targetItems = model.blocks[target];
   const n = values.length;
-  const toMatrix = (rows: Float64Array[]): ResponseMatrix => ({ itemIds: model.items, rows: rows.map((row) => Array.from(row, (v) => (v === v ? v : null)) as ItemValue[]) });
   const foldMoments: ItemMoments[] = [];
   for (let f = 0; f < folds; f++) {
-    foldMoments.push(addMatrixToMoments(createEmptyMoments(model.items), toMatrix(values.filter((_, r) => assignment[r] === f))));
+    foldMoments.push(addMatrixToMoments(createEmptyMoments(model.items), { itemIds: model.items, rows: matrix.rows.filter((_, r) => assignment[r] === f) }));
   }
-  const pooled = mergeAllMoments(foldMoments);
 
   const errors = targetItems.map(() => ({ plsSquared: 0, plsAbsolute: 0, lmSquared: 0, lmAbsolute: 0, naiveSquared: 0 }));
   for (let f = 0; f < folds; f++) {
     const training = subtractMoments(pooled, foldMoments[f]);
     if (training.rowCount < 3) throw new StatsInputError("INSUFFICIENT_DATA", "PLSpredict: a training set has fewer than 3 rows");
     const statistics = computeItemStatistics(training, { itemIds: model.items, missing: resolved.missing });
-    const core = runPlsCore(model, statisticsToInput(statistics), resolved);
+    // Only weights, loadings and paths are needed: the quality measures of a full estimate are skipped.
+    const fit = iteratePlsWeights(model, statisticsToInput(statistics), resolved);
     const { means, sds } = statistics;
-    const weights = core.standardizedWeights;
-    const direct = new Float64Array(J * J);
-    model.paths.forEach(([from, to], k) => (direct[from * J + to] = core.pathValues[k]));
-    const loadings = model.items.map((item, x) => core.estimate.outerLoadings[model.constructs[model.itemConstruct[x]]][item]);
+    const weights = Float64Array.from(fit.weights, (w, x) => w * fit.scale[x]);
+    const { direct } = estimateStructuralModel(model, fit.C);
+    const loadings = model.items.map((_, x) => fit.MW[x * J + model.itemConstruct[x]] / fit.scale[x]);
     const lm = fitLinearBenchmark(statistics.covariance, means, p, exogenousItems, targetItems);
 
     for (let r = 0; r < n; r++) {

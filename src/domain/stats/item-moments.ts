@@ -368,7 +368,20 @@ export function subtractMoments(total: ItemMoments, part: ItemMoments): ItemMome
   if (total.itemIds.length !== part.itemIds.length || total.itemIds.some((id, k) => part.itemIds[k] !== id)) {
     throw new StatsInputError("INVALID_MOMENTS", "subtractMoments: both buckets need the same items in the same order");
   }
-  const minus = (a: number[], b: number[]) => a.map((value, k) => value - b[k]);
+  const minus = (a: number[], b: number[]) => {
+    const out = new Array<number>(a.length);
+    for (let k = 0; k < a.length; k++) out[k] = a[k] - b[k];
+    return out;
+  };
+  const valueCounts = total.valueCounts.map((counts, k) => {
+    const removed = part.valueCounts[k];
+    const out: Record<string, number> = {};
+    for (const value in counts) {
+      const count = counts[value] - (removed[value] ?? 0);
+      if (count !== 0) out[value] = count;
+    }
+    return out;
+  });
   return {
     format: ITEM_MOMENTS_FORMAT,
     itemIds: [...total.itemIds],
@@ -377,9 +390,7 @@ export function subtractMoments(total: ItemMoments, part: ItemMoments): ItemMome
     pairSumFirst: minus(total.pairSumFirst, part.pairSumFirst),
     pairSumSecond: minus(total.pairSumSecond, part.pairSumSecond),
     pairCrossProduct: minus(total.pairCrossProduct, part.pairCrossProduct),
-    valueCounts: total.valueCounts.map((counts, k) =>
-      Object.fromEntries(Object.entries(counts).map(([value, count]) => [value, count - (part.valueCounts[k][value] ?? 0)]).filter(([, count]) => count !== 0)),
-    ),
+    valueCounts,
   };
 }
 

@@ -12,7 +12,7 @@ import {
   periodIndexFromMoments,
 } from "../../../src/domain/planning";
 import { ACSI_MODEL_SPEC, DEFAULT_ACSI_MODEL, simulateAcsiResponses } from "../../../src/domain/simulation";
-import { createNormalSampler, createSeededRandom, momentsFromMatrix } from "../../../src/domain/stats";
+import { createSeededRandom, momentsFromMatrix } from "../../../src/domain/stats";
 import { loadMobi, mobiModel } from "../pls/fixtures";
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
@@ -167,13 +167,5 @@ describe("benchmark comparison", () => {
 
   it("gives the plain difference without an interval when the benchmark has no n or SD", () => {
     expect(compareWithBenchmark(own, { source: "Industry report", year: 2024, value: 70 })).toMatchObject({ difference: 6, interval: null, verdict: "no-interval" });
-  });
-});
-
-describe("normal sampler sanity for the simulations above", () => {
-  it("is seeded", () => {
-    const a = createNormalSampler(createSeededRandom(1));
-    const b = createNormalSampler(createSeededRandom(1));
-    expect(a()).toBe(b());
   });
 });
