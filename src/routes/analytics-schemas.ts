@@ -35,6 +35,16 @@ export const DriverResultSchema = z.object({
   rank: z.number(),
 });
 
+/** IPMA of one indicator on the target (Ringle & Sarstedt 2016), ranked by importance × (100 − performance). */
+export const DriverIndicatorSchema = z.object({
+  indicator: z.string(),
+  construct: z.string(),
+  importance: z.number(),
+  performance: z.number(),
+  priorityScore: z.number(),
+  rank: z.number(),
+});
+
 export const MetricsSchema = z.object({
   nps: z.object({ score: z.number(), promoters: z.number(), passives: z.number(), detractors: z.number(), n: z.number() }).nullable(),
   csat: z.object({ topTwoShare: z.number(), mean: z.number(), n: z.number() }).nullable(),
@@ -64,6 +74,7 @@ export const IndicesResponseSchema = z
     paths: z.array(PathResultSchema),
     totalEffects: z.array(z.object({ from: z.string(), to: z.string(), value: z.number() })),
     drivers: z.array(DriverResultSchema),
+    driverIndicators: z.array(DriverIndicatorSchema),
     metrics: MetricsSchema,
     warnings: z.array(AnalyticsWarningSchema),
     /** Measurement plan of the survey (seeds: purpose, sampling plan, benchmark) shown beside the results. */

@@ -67,6 +67,14 @@ function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null):
     })),
     totalEffects: estimate?.totalEffects ?? [],
     drivers: result.drivers?.drivers ?? [],
+    driverIndicators: (result.drivers?.indicators ?? []).map(({ indicator, construct, importance, performance, priorityScore, rank }) => ({
+      indicator,
+      construct,
+      importance,
+      performance,
+      priorityScore,
+      rank,
+    })),
     metrics: result.metrics,
     warnings: result.warnings,
   };

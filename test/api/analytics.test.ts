@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { seedDemo } from "../../src/db/seed/demo";
 import { loadVersionDefinition } from "../../src/db/queries/surveys";
-import { estimatePlsPath, computeAcsiIndices } from "../../src/domain/pls";
+import { estimatePlsPath, computeAcsiIndices, computeIpma } from "../../src/domain/pls";
 import { indexModelFor } from "../../src/domain/analytics/survey-indices";
 import { toNumericRow, scaleBounds } from "../../src/domain/survey/numeric";
 import type { Answers } from "../../src/domain/survey/answers";
@@ -53,6 +53,22 @@ describe("satisfaction indices from sufficient statistics", () => {
     expect(body.paths).toHaveLength(9);
     expect(body.metrics.nps?.n).toBe(400);
     expect(body.drivers.length).toBe(3);
+  });
+
+  it("ranks drivers and their items by IPMA, equal to IPMA of the raw responses", async () => {
+    const body = await indices();
+    const raw = await estimateFromRawResponses();
+    const itemScales = Object.assign({}, ...Object.values(raw.indices.indices).map((entry) => entry.itemScales));
+    const ipma = computeIpma(raw.estimate, { target: "satisfaction", itemScales });
+    for (const driver of body.drivers) {
+      const expected = ipma.constructs.find((entry) => entry.construct === driver.construct)!;
+      expect(Math.abs(driver.importance - expected.importance)).toBeLessThan(1e-9);
+      expect(Math.abs(driver.performance - expected.performance)).toBeLessThan(1e-9);
+    }
+    const driverItems = ipma.indicators.filter((entry) => body.drivers.some((driver) => driver.construct === entry.construct));
+    expect(body.driverIndicators).toHaveLength(driverItems.length);
+    const ranked = [...body.driverIndicators].sort((a, b) => a.rank - b.rank);
+    expect(ranked.map((entry) => entry.priorityScore)).toEqual([...ranked.map((entry) => entry.priorityScore)].sort((a, b) => b - a));
   });
 
   it("equals the estimate from the raw responses to 1e-9 (paths, weights, indices)", async () => {

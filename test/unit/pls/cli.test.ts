@@ -26,7 +26,8 @@ function runCli(...args: string[]) {
 const mobi = join(FIXTURES_DIR, "mobi.csv");
 const mobiModelFile = writeJson("mobi-model.json", mobiModel());
 
-describe("acsi CLI", () => {
+// Every test spawns tsx (≈ 1–3 s each on a loaded 2-core machine), so the 5 s default is too tight.
+describe("acsi CLI", { timeout: 60_000 }, () => {
   it("adds IPMA for --ipma <Target> equal to the independent reference", () => {
     const { status, stdout, stderr } = runCli("--data", mobi, "--model", mobiModelFile, "--scale-min", "1", "--scale-max", "10", "--ipma", "Loyalty");
     expect(stderr).toBe("");

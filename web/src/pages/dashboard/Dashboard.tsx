@@ -853,9 +853,53 @@ function Drivers({ data }: { data: IndicesResponse }) {
               </tbody>
             </table>
           </div>
+          <DriverIndicators data={data} />
         </div>
       )}
     </Card>
+  );
+}
+
+/** The indicator level of the IPMA: which questions to work on first. */
+function DriverIndicators({ data }: { data: IndicesResponse }) {
+  const i18n = useDI18n();
+  const { t, num } = i18n;
+  const top = [...data.driverIndicators].sort((a, b) => a.rank - b.rank).slice(0, 10);
+  if (top.length === 0) return null;
+  return (
+    <div class="table-wrap">
+      <table class="table table-compact" data-testid="driver-indicators">
+        <caption>{t("dash.indicatorPriorities")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t("dash.indicator")}</th>
+            <th scope="col">{t("dash.construct")}</th>
+            <th scope="col" class="num">
+              {t("dash.importance")}
+            </th>
+            <th scope="col" class="num">
+              {t("dash.performance")}
+            </th>
+            <th scope="col" class="num">
+              {t("dash.priority")}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {top.map((entry) => (
+            <tr key={entry.indicator} data-indicator={entry.indicator}>
+              <td>{entry.rank}</td>
+              <th scope="row">{entry.indicator}</th>
+              <td>{constructLabel(i18n, entry.construct)}</td>
+              <td class="num">{num(entry.importance, 3)}</td>
+              <td class="num">{num(entry.performance, 1)}</td>
+              <td class="num">{num(entry.priorityScore, 1)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
