@@ -83,11 +83,26 @@ export const IndicesResponseSchema = z
   })
   .openapi("Indices");
 
+/** Sample status of a period or segment against the plan (default target: the ACSI convention of ≈ 250). */
+export const GroupSampleSchema = z.object({
+  marginOfError: z.number().nullable(),
+  target: z.number(),
+  stillNeeded: z.number(),
+  indexShown: z.boolean(),
+});
+
 export const TrendResponseSchema = z
   .object({
     interval: z.enum(["week", "month"]),
     points: z.array(
-      z.object({ period: z.string(), n: z.number(), acsi: z.number().nullable(), nps: z.number().nullable(), constructs: z.record(z.string(), z.number().nullable()) }),
+      z.object({
+        period: z.string(),
+        n: z.number(),
+        acsi: z.number().nullable(),
+        nps: z.number().nullable(),
+        constructs: z.record(z.string(), z.number().nullable()),
+        sample: GroupSampleSchema,
+      }),
     ),
   })
   .openapi("IndexTrend");
@@ -96,7 +111,14 @@ export const SegmentsResponseSchema = z
   .object({
     by: z.enum(["touchpoint", "region", "tier"]),
     segments: z.array(
-      z.object({ value: z.string(), n: z.number(), acsi: z.number().nullable(), nps: z.number().nullable(), constructs: z.record(z.string(), z.number().nullable()) }),
+      z.object({
+        value: z.string(),
+        n: z.number(),
+        acsi: z.number().nullable(),
+        nps: z.number().nullable(),
+        constructs: z.record(z.string(), z.number().nullable()),
+        sample: GroupSampleSchema,
+      }),
     ),
   })
   .openapi("IndexSegments");

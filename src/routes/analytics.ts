@@ -4,6 +4,7 @@ import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
 import { loadMergedStats, SEGMENT_DIMENSIONS, type DayRange, type SegmentFilter, type StatsGrouping } from "../db/queries/analytics";
 import { computeSurveyIndices, computeSurveyMetrics, indicesWithFixedWeights, type SurveyIndices } from "../domain/analytics/survey-indices";
 import { createEmptyMoments, mergeAllMoments } from "../domain/stats/item-moments";
+import { groupSampleStatus } from "../domain/planning/group-sample";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
 import type { BootstrapResult } from "../domain/pls";
@@ -96,7 +97,8 @@ async function groupsOnCommonWeights(db: Db, organizationId: string, surveyId: s
   const base = computeSurveyIndices(definition, mergeAllMoments(groups.map((g) => g.moments)), { scheme: query.scheme });
   return groups.map((g) => {
     const constructs = base.indices ? indicesWithFixedWeights(base.indices, g.moments) : {};
-    return { key: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps: computeSurveyMetrics(definition, g.moments).nps?.score ?? null, constructs };
+    const sample = groupSampleStatus(g.moments, base.indices?.indices.satisfaction);
+    return { key: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps: computeSurveyMetrics(definition, g.moments).nps?.score ?? null, constructs, sample };
   });
 }
 
@@ -229,6 +231,7 @@ export const analyticsRoutes = createRouter()
       .filter((g) => g.key !== "")
       // Largest first; ties by value, so the order does not depend on which rows were read first.
       .sort((a, b) => b.n - a.n || a.key.localeCompare(b.key))
-      .map(({ key, ...rest }) => ({ value: key, ...rest }));
+      // A segment below its minimum shows no index: its margin of error would make it misleading.
+      .map(({ key, acsi, constructs, ...rest }) => ({ value: key, ...rest, acsi: rest.sample.indexShown ? acsi : null, constructs: rest.sample.indexShown ? constructs : {} }));
     return c.json({ by: query.by, segments }, 200);
   });

@@ -113,6 +113,27 @@ describe("satisfaction indices from sufficient statistics", () => {
     expect(segments.segments.reduce((s, p) => s + p.n, 0)).toBe(400);
   });
 
+  it("reports each segment's sample status and hides the index of a segment below the minimum", async () => {
+    const segments = (await (await call(`/api/surveys/${demo.surveyId}/indices/segments?by=region`, { headers: bearer(adminKey) })).json()) as SegmentsResponse;
+    for (const segment of segments.segments) {
+      expect(segment.sample.target).toBe(250);
+      expect(segment.sample.stillNeeded).toBe(Math.max(0, 250 - segment.n));
+      expect(segment.sample.indexShown).toBe(segment.n >= 30);
+      expect(segment.sample.marginOfError).toBeGreaterThan(0);
+      expect(segment.acsi === null).toBe(!segment.sample.indexShown);
+    }
+    const trend = (await (await call(`/api/surveys/${demo.surveyId}/indices/trend?interval=month`, { headers: bearer(adminKey) })).json()) as TrendResponse;
+    const last = [...trend.points].sort((a, b) => a.period.localeCompare(b.period)).at(-1)!;
+    const recent = (await (await call(`/api/surveys/${demo.surveyId}/indices/segments?by=region&from=${last.period}-01`, { headers: bearer(adminKey) })).json()) as SegmentsResponse;
+    const small = recent.segments.filter((segment) => segment.n < 30);
+    expect(small.length).toBeGreaterThan(0);
+    for (const segment of small) {
+      expect(segment.acsi).toBeNull();
+      expect(segment.constructs).toEqual({});
+      expect(segment.sample.indexShown).toBe(false);
+    }
+  });
+
   it("rejects bad filters with 400 and hides the survey from other organisations", async () => {
     expect((await call(`/api/surveys/${demo.surveyId}/indices?from=20-01-2026`, { headers: bearer(adminKey) })).status).toBe(400);
     expect((await call(`/api/surveys/${demo.surveyId}/indices?scheme=magic`, { headers: bearer(adminKey) })).status).toBe(400);

@@ -580,12 +580,21 @@ function driverConstructNames(rows: { constructs: Record<string, number | null |
   return sortConstructs([...new Set(rows.flatMap((r) => Object.keys(r.constructs)))].filter((c) => c !== "satisfaction"), (c) => c);
 }
 
-type IndexRow = { label: string; n: number; acsi: number | null; nps: number | null; constructs: Record<string, number | null | undefined> };
+type IndexRow = {
+  label: string;
+  n: number;
+  acsi: number | null;
+  nps: number | null;
+  constructs: Record<string, number | null | undefined>;
+  /** Segments only: where the segment stands against its sample plan. */
+  sample?: SegmentsResponse["segments"][number]["sample"];
+};
 
 /** One row per period or segment: n, ACSI, NPS and every construct index (the trend's and segments' data table). */
 function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { heading: string; rows: IndexRow[]; constructNames: string[]; caption?: string; testId?: string }) {
   const i18n = useDI18n();
   const { t, num } = i18n;
+  const withSample = rows.some((r) => r.sample);
   return (
     <div class="table-wrap">
       <table class="table table-compact" data-testid={testId}>
@@ -602,6 +611,16 @@ function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { he
             <th scope="col" class="num">
               {t("dash.nps")}
             </th>
+            {withSample && (
+              <>
+                <th scope="col" class="num">
+                  {t("dash.marginOfError")}
+                </th>
+                <th scope="col" class="num">
+                  {t("dash.stillNeeded")}
+                </th>
+              </>
+            )}
             {constructNames.map((c) => (
               <th scope="col" class="num" key={c}>
                 {constructShort(i18n, c)}
@@ -616,6 +635,14 @@ function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { he
               <td class="num">{num(r.n, 0)}</td>
               <td class="num">{num(r.acsi, 1)}</td>
               <td class="num">{num(r.nps, 1)}</td>
+              {withSample && (
+                <>
+                  <td class="num" data-testid="segment-margin" title={r.sample && !r.sample.indexShown ? t("dash.indexHiddenSmall") : undefined}>
+                    {r.sample?.indexShown ? `±${num(r.sample.marginOfError, 1)}` : t("dash.tooFew")}
+                  </td>
+                  <td class="num">{num(r.sample?.stillNeeded, 0)}</td>
+                </>
+              )}
               {constructNames.map((c) => (
                 <td class="num" key={c}>
                   {num(r.constructs[c], 1)}
@@ -651,7 +678,7 @@ function SegmentsSection({ segments, by }: { segments: ReturnType<typeof useAsyn
         heading={t(`segment.${by}` as DKey)}
         caption={t("dash.segmentsChart", { by: t(`segment.${by}` as DKey) })}
         testId="segments-table"
-        rows={rows.map((r) => ({ label: r.value, n: r.n, acsi: r.acsi, nps: r.nps, constructs: r.constructs }))}
+        rows={rows.map((r) => ({ label: r.value, n: r.n, acsi: r.acsi, nps: r.nps, constructs: r.constructs, sample: r.sample }))}
         constructNames={constructNames}
       />
     </>
