@@ -123,6 +123,30 @@ export const SegmentsResponseSchema = z
   })
   .openapi("IndexSegments");
 
+const PeriodIndexSchema = z.object({ n: z.number(), index: z.number(), sd: z.number(), standardError: z.number() });
+const DifferenceFields = { difference: z.number(), standardError: z.number(), lower: z.number(), upper: z.number(), confidence: z.number() };
+
+export const ChangeResponseSchema = z
+  .object({
+    construct: z.string(),
+    since: z.string(),
+    before: PeriodIndexSchema,
+    after: PeriodIndexSchema,
+    ...DifferenceFields,
+    verdict: z.enum(["improved", "no-detectable-change", "worse"]),
+    benchmark: z
+      .object({
+        benchmark: z.object({ source: z.string(), year: z.number(), value: z.number(), n: z.number().nullable().optional(), sd: z.number().nullable().optional() }),
+        index: z.number(),
+        difference: z.number(),
+        interval: z.object(DifferenceFields).nullable(),
+        verdict: z.enum(["above", "below", "no-detectable-difference", "no-interval"]),
+      })
+      .nullable(),
+  })
+  .openapi("IndexChange");
+
+export type ChangeResponse = z.infer<typeof ChangeResponseSchema>;
 export type IndicesResponse = z.infer<typeof IndicesResponseSchema>;
 export type TrendResponse = z.infer<typeof TrendResponseSchema>;
 export type SegmentsResponse = z.infer<typeof SegmentsResponseSchema>;

@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { seedDemo } from "../../src/db/seed/demo";
 import { loadVersionDefinition } from "../../src/db/queries/surveys";
-import { estimatePlsPath, computeAcsiIndices, computeIpma } from "../../src/domain/pls";
+import { estimatePlsPath, computeAcsiIndices, computeIpma, computeRespondentIndices } from "../../src/domain/pls";
 import { indexModelFor } from "../../src/domain/analytics/survey-indices";
 import { toNumericRow, scaleBounds } from "../../src/domain/survey/numeric";
 import type { Answers } from "../../src/domain/survey/answers";
-import type { IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/routes/analytics-schemas";
+import type { ChangeResponse, IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/routes/analytics-schemas";
 import { executeBootstrapRun } from "../../src/db/queries/bootstrap";
 import { json } from "./helpers";
 
@@ -39,7 +39,7 @@ async function estimateFromRawResponses(where = "1=1") {
     return itemIds.map((id) => numeric[id] ?? null);
   });
   const estimate = estimatePlsPath(model.spec, { itemIds, rows: matrix });
-  return { estimate, indices: computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) }), n: rows.results.length };
+  return { estimate, indices: computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) }), n: rows.results.length, matrix: { itemIds, rows: matrix } };
 }
 
 describe("satisfaction indices from sufficient statistics", () => {
@@ -132,6 +132,37 @@ describe("satisfaction indices from sufficient statistics", () => {
       expect(segment.constructs).toEqual({});
       expect(segment.sample.indexShown).toBe(false);
     }
+  });
+
+  it("evaluates the index change at a date from stored statistics, equal to the raw responses' respondent indices", async () => {
+    const since = "2026-08-01";
+    const res = await call(`/api/surveys/${demo.surveyId}/indices/change?since=${since}&benchmarkValue=60&benchmarkN=250&benchmarkSd=20&benchmarkSource=Industry&benchmarkYear=2025`, {
+      headers: bearer(adminKey),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as ChangeResponse;
+    expect(body.before.n + body.after.n).toBe(400);
+    const all = await estimateFromRawResponses();
+    const satisfactionOnly = { indices: { satisfaction: all.indices.indices.satisfaction! }, warnings: [] };
+    const cut = Date.parse(`${since}T00:00:00Z`);
+    for (const [period, where] of [
+      [body.before, `completed_at < ${cut}`],
+      [body.after, `completed_at >= ${cut}`],
+    ] as const) {
+      const raw = await estimateFromRawResponses(where);
+      const perRespondent = computeRespondentIndices(satisfactionOnly, raw.matrix).satisfaction!;
+      const mean = perRespondent.reduce((a, b) => a + b, 0) / perRespondent.length;
+      const sd = Math.sqrt(perRespondent.reduce((s, v) => s + (v - mean) ** 2, 0) / (perRespondent.length - 1));
+      expect(period.n).toBe(perRespondent.length);
+      expect(Math.abs(period.index - mean)).toBeLessThan(1e-9);
+      expect(Math.abs(period.sd - sd)).toBeLessThan(1e-9);
+    }
+    expect(body.difference).toBeCloseTo(body.after.index - body.before.index, 12);
+    expect(body.verdict).toBe(body.lower > 0 ? "improved" : body.upper < 0 ? "worse" : "no-detectable-change");
+    expect(body.benchmark!.difference).toBeCloseTo(body.after.index - 60, 12);
+    expect(body.benchmark!.interval).not.toBeNull();
+    expect((await call(`/api/surveys/${demo.surveyId}/indices/change?since=2026-08-01&to=2026-07-01`, { headers: bearer(adminKey) })).status).toBe(400);
+    expect((await call(`/api/surveys/${demo.surveyId}/indices/change`, { headers: bearer(adminKey) })).status).toBe(400);
   });
 
   it("rejects bad filters with 400 and hides the survey from other organisations", async () => {
