@@ -1,5 +1,5 @@
 /** Shapes of the API responses the app reads (type-only imports from the server's contracts). */
-export type { IndicesResponse, TrendResponse, SegmentsResponse } from "../../../src/routes/analytics-schemas";
+export type { ChangeResponse, IndicesResponse, TrendResponse, SegmentsResponse } from "../../../src/routes/analytics-schemas";
 export type { SurveyDefinition, SurveyItem, HiddenField, MeasurementPlan } from "../../../src/domain/survey/definition";
 import type { SurveyDefinition } from "../../../src/domain/survey/definition";
 

@@ -10,6 +10,7 @@ import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../../compo
 import { MeasurementPlanCard } from "../Survey";
 import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
+import { ChangeCheck } from "./ChangeCheck";
 import { asShare, constructLabel, constructShort, PALETTE, sortConstructs, THRESHOLDS } from "./constructs";
 
 const SEGMENT_DIMS = ["touchpoint", "region", "tier"] as const;
@@ -176,6 +177,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
               </Card>
               <ReliabilityTable data={data} />
               <Drivers data={data} />
+              <ChangeCheck surveyId={filters.survey} query={{ ...period, ...segmentFilters, scheme: filters.scheme }} />
             </>
           )}
         </div>
