@@ -15,7 +15,8 @@
  *   Q²predict = 1 − Σ e_PLS² / Σ e_naive²; figures are averaged over repetitions.
  * Missing answers count as the training mean (mean replacement). Training moments are the pooled
  * moments minus the fold's, so a fit never re-reads the training rows, and only the weights,
- * loadings and paths are computed (no quality measures).
+ * loadings and paths are computed (no quality measures); each fold's iteration starts from the
+ * full-sample weights, which reaches the same fixed point (within the tolerance) in fewer updates.
  */
 import { StatsInputError } from "../stats/errors";
 import { addMatrixToMoments, computeItemStatistics, createEmptyMoments, subtractMoments, type ItemMoments } from "../stats/item-moments";
@@ -85,11 +86,13 @@ interface PreparedData {
   matrix: ResponseMatrix;
   /** Moments of all rows: a training set is these minus its fold's. */
   pooled: ItemMoments;
+  /** Full-sample weights: the warm start of every fold's iteration. */
+  startWeights: Float64Array;
   target: number;
   exogenousItems: number[];
 }
 
-function prepare(spec: PlsModelSpec, data: ResponseMatrix, target: string): PreparedData {
+function prepare(spec: PlsModelSpec, data: ResponseMatrix, target: string, options: PlsEstimationOptions | undefined): PreparedData {
   const model = compilePlsModel(spec, data.itemIds);
   const targetIndex = model.constructs.indexOf(target);
   if (targetIndex < 0) throw new RangeError(`unknown PLSpredict target "${target}"`);
@@ -105,7 +108,9 @@ function prepare(spec: PlsModelSpec, data: ResponseMatrix, target: string): Prep
   const exogenousItems = model.constructs.flatMap((_, j) => (model.predecessors[j].length === 0 ? [...model.blocks[j]] : []));
   const matrix: ResponseMatrix = { itemIds: model.items, rows: values.map((row) => Array.from(row, (v): ItemValue => (v === v ? v : null))) };
   const pooled = addMatrixToMoments(createEmptyMoments(model.items), matrix);
-  return { model, values, matrix, pooled, target: targetIndex, exogenousItems };
+  const resolved = resolvePlsOptions(options);
+  const startWeights = iteratePlsWeights(model, statisticsToInput(computeItemStatistics(pooled, { itemIds: model.items, missing: resolved.missing })), resolved).weights;
+  return { model, values, matrix, pooled, startWeights, target: targetIndex, exogenousItems };
 }
 
 const fill = (value: number, mean: number) => (value === value ? value : mean);
@@ -122,7 +127,7 @@ function fitLinearBenchmark(covariance: Float64Array, means: readonly number[], 
 }
 
 function oneRepetition(prepared: PreparedData, assignment: readonly number[], folds: number, options: PlsEstimationOptions | undefined) {
-  const { model, values, matrix, pooled, target, exogenousItems } = prepared;
+  const { model, values, matrix, pooled, startWeights, target, exogenousItems } = prepared;
   const resolved = resolvePlsOptions(options);
   const p = model.items.length;
   const J = model.constructs.length;
@@ -139,7 +144,7 @@ function oneRepetition(prepared: PreparedData, assignment: readonly number[], fo
     if (training.rowCount < 3) throw new StatsInputError("INSUFFICIENT_DATA", "PLSpredict: a training set has fewer than 3 rows");
     const statistics = computeItemStatistics(training, { itemIds: model.items, missing: resolved.missing });
     // Only weights, loadings and paths are needed: the quality measures of a full estimate are skipped.
-    const fit = iteratePlsWeights(model, statisticsToInput(statistics), resolved);
+    const fit = iteratePlsWeights(model, statisticsToInput(statistics), resolved, startWeights);
     const { means, sds } = statistics;
     const weights = Float64Array.from(fit.weights, (w, x) => w * fit.scale[x]);
     const { direct } = estimateStructuralModel(model, fit.C);
@@ -203,7 +208,7 @@ export function judgePredictivePower(indicators: readonly IndicatorPrediction[])
 }
 
 export function plsPredict(spec: PlsModelSpec, data: ResponseMatrix, options: PlsPredictOptions): PlsPredictResult {
-  const prepared = prepare(spec, data, options.target);
+  const prepared = prepare(spec, data, options.target, options.estimation);
   const n = prepared.values.length;
   let assignments: ReadonlyArray<readonly number[]>;
   let folds: number;
