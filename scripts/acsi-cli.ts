@@ -3,7 +3,7 @@
  *
  *   npm run acsi -- --data <csv> --model <json> [--scheme path|centroid|factorial]
  *                   [--missing <value>]... [--scale-min <a> --scale-max <b>]
- *                   [--bootstrap <n> [--seed <s>]]
+ *                   [--bootstrap <n> [--seed <s>]] [--ipma <Target>]
  *
  * Exit codes: 0 success; 1 bad data (non-numeric cell, constant item, …); 2 bad usage or a bad
  * model file (unknown items, cycles, constructs without items, invalid JSON). Errors go to stderr.
@@ -14,6 +14,7 @@ import {
   bootstrapPlsPath,
   compilePlsModel,
   computeAcsiIndices,
+  computeIpma,
   estimatePlsPath,
   type AcsiIndexOptions,
   type BootstrapInterval,
@@ -27,6 +28,7 @@ import { SingularMatrixError } from "../src/domain/stats/linear-algebra";
 
 const USAGE = `usage: npm run acsi -- --data <csv> --model <json> [--scheme path|centroid|factorial]
                       [--missing <value>]... [--scale-min <a> --scale-max <b>] [--bootstrap <n> [--seed <s>]]
+                      [--ipma <Target>]   (IPMA needs --scale-min/--scale-max or per-item "scales")
 model file: { "constructs": { "Name": ["item", ...] }, "paths": [["From", "To"], ...],
               "modes": { "Name": "A" | "B" }, "scales": { "item": [min, max] } }   (modes, scales optional)
 exit codes: 0 ok, 1 bad data, 2 bad usage or model`;
@@ -42,6 +44,7 @@ interface CliOptions {
   scaleMax: number | null;
   bootstrap: number | null;
   seed: number;
+  ipmaTarget: string | null;
 }
 
 function parseNumber(flag: string, text: string | undefined, integer = false): number {
@@ -92,6 +95,9 @@ function parseArguments(argv: readonly string[]): CliOptions {
       case "--seed":
         options.seed = parseNumber(flag, take(), true);
         break;
+      case "--ipma":
+        options.ipmaTarget = take();
+        break;
       case "--help":
       case "-h":
         process.stdout.write(`${USAGE}\n`);
@@ -116,6 +122,7 @@ function parseArguments(argv: readonly string[]): CliOptions {
     scaleMax: options.scaleMax ?? null,
     bootstrap: options.bootstrap ?? null,
     seed: options.seed!,
+    ipmaTarget: options.ipmaTarget ?? null,
   };
 }
 
@@ -193,6 +200,28 @@ function run(argv: readonly string[]): number {
     const indices = computeAcsiIndices(estimate, indexOptions);
     output.index = Object.fromEntries(Object.entries(indices.indices).map(([construct, entry]) => [construct, entry.index]));
     warnings.push(...indices.warnings);
+  }
+  if (options.ipmaTarget !== null) {
+    if (!compiled.constructs.includes(options.ipmaTarget)) throw new UsageError(`--ipma: unknown construct "${options.ipmaTarget}"`);
+    const ipma = (() => {
+      try {
+        return computeIpma(estimate, {
+          target: options.ipmaTarget,
+          scale: options.scaleMin !== null && options.scaleMax !== null ? { min: options.scaleMin, max: options.scaleMax } : undefined,
+          itemScales,
+        });
+      } catch (error) {
+        // Missing scale bounds are a usage problem: IPMA rescales every indicator with them.
+        if (error instanceof RangeError) throw new UsageError(`--ipma: ${error.message}`);
+        throw error;
+      }
+    })();
+    output.ipma = {
+      target: ipma.target,
+      constructs: ipma.constructs.map(({ construct, importance, performance }) => ({ construct, importance, performance })),
+      indicators: ipma.indicators.map(({ indicator, construct, importance, performance }) => ({ indicator, construct, importance, performance })),
+    };
+    warnings.push(...ipma.warnings);
   }
   if (options.bootstrap !== null) {
     const result = bootstrapPlsPath(compiled.spec, data, {

@@ -35,6 +35,16 @@ export const DriverResultSchema = z.object({
   rank: z.number(),
 });
 
+/** IPMA of one indicator on the target (Ringle & Sarstedt 2016), ranked by importance × (100 − performance). */
+export const DriverIndicatorSchema = z.object({
+  indicator: z.string(),
+  construct: z.string(),
+  importance: z.number(),
+  performance: z.number(),
+  priorityScore: z.number(),
+  rank: z.number(),
+});
+
 export const MetricsSchema = z.object({
   nps: z.object({ score: z.number(), promoters: z.number(), passives: z.number(), detractors: z.number(), n: z.number() }).nullable(),
   csat: z.object({ topTwoShare: z.number(), mean: z.number(), n: z.number() }).nullable(),
@@ -64,6 +74,7 @@ export const IndicesResponseSchema = z
     paths: z.array(PathResultSchema),
     totalEffects: z.array(z.object({ from: z.string(), to: z.string(), value: z.number() })),
     drivers: z.array(DriverResultSchema),
+    driverIndicators: z.array(DriverIndicatorSchema),
     metrics: MetricsSchema,
     warnings: z.array(AnalyticsWarningSchema),
     /**
@@ -83,11 +94,26 @@ export const IndicesResponseSchema = z
   })
   .openapi("Indices");
 
+/** Sample status of a period or segment against the plan (default target: the ACSI convention of ≈ 250). */
+export const GroupSampleSchema = z.object({
+  marginOfError: z.number().nullable(),
+  target: z.number(),
+  stillNeeded: z.number(),
+  indexShown: z.boolean(),
+});
+
 export const TrendResponseSchema = z
   .object({
     interval: z.enum(["week", "month"]),
     points: z.array(
-      z.object({ period: z.string(), n: z.number(), acsi: z.number().nullable(), nps: z.number().nullable(), constructs: z.record(z.string(), z.number().nullable()) }),
+      z.object({
+        period: z.string(),
+        n: z.number(),
+        acsi: z.number().nullable(),
+        nps: z.number().nullable(),
+        constructs: z.record(z.string(), z.number().nullable()),
+        sample: GroupSampleSchema,
+      }),
     ),
   })
   .openapi("IndexTrend");
@@ -96,11 +122,42 @@ export const SegmentsResponseSchema = z
   .object({
     by: z.enum(["touchpoint", "region", "tier"]),
     segments: z.array(
-      z.object({ value: z.string(), n: z.number(), acsi: z.number().nullable(), nps: z.number().nullable(), constructs: z.record(z.string(), z.number().nullable()) }),
+      z.object({
+        value: z.string(),
+        n: z.number(),
+        acsi: z.number().nullable(),
+        nps: z.number().nullable(),
+        constructs: z.record(z.string(), z.number().nullable()),
+        sample: GroupSampleSchema,
+      }),
     ),
   })
   .openapi("IndexSegments");
 
+const PeriodIndexSchema = z.object({ n: z.number(), index: z.number(), sd: z.number(), standardError: z.number() });
+const DifferenceFields = { difference: z.number(), standardError: z.number(), lower: z.number(), upper: z.number(), confidence: z.number() };
+
+export const ChangeResponseSchema = z
+  .object({
+    construct: z.string(),
+    since: z.string(),
+    before: PeriodIndexSchema,
+    after: PeriodIndexSchema,
+    ...DifferenceFields,
+    verdict: z.enum(["improved", "no-detectable-change", "worse"]),
+    benchmark: z
+      .object({
+        benchmark: z.object({ source: z.string(), year: z.number(), value: z.number(), n: z.number().nullable().optional(), sd: z.number().nullable().optional() }),
+        index: z.number(),
+        difference: z.number(),
+        interval: z.object(DifferenceFields).nullable(),
+        verdict: z.enum(["above", "below", "no-detectable-difference", "no-interval"]),
+      })
+      .nullable(),
+  })
+  .openapi("IndexChange");
+
+export type ChangeResponse = z.infer<typeof ChangeResponseSchema>;
 export type IndicesResponse = z.infer<typeof IndicesResponseSchema>;
 export type TrendResponse = z.infer<typeof TrendResponseSchema>;
 export type SegmentsResponse = z.infer<typeof SegmentsResponseSchema>;

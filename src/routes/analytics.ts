@@ -7,6 +7,8 @@ import { createEmptyMoments, mergeAllMoments } from "../domain/stats/item-moment
 import { statusCoverage } from "../domain/loyalty/formulas";
 import { createEmptyLoyaltyStats } from "../domain/loyalty/stats";
 import { loyaltyModelFor } from "../domain/loyalty/spec";
+import { groupSampleStatus } from "../domain/planning/group-sample";
+import { compareWithBenchmark, evaluateImprovement, periodIndexFromMoments } from "../domain/planning/period-comparison";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
 import type { BootstrapResult } from "../domain/pls";
@@ -14,7 +16,7 @@ import { createBootstrapRun, getBootstrapRun, latestFinishedBootstrap } from "..
 import type { FeedloopEvent } from "../domain/queue-messages";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
-import { IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "../contracts/analytics";
+import { ChangeResponseSchema, IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "../contracts/analytics";
 
 const Day = z.iso.date();
 const SegmentValue = z.string().min(1).max(200);
@@ -70,6 +72,14 @@ function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null):
     })),
     totalEffects: estimate?.totalEffects ?? [],
     drivers: result.drivers?.drivers ?? [],
+    driverIndicators: (result.drivers?.indicators ?? []).map(({ indicator, construct, importance, performance, priorityScore, rank }) => ({
+      indicator,
+      construct,
+      importance,
+      performance,
+      priorityScore,
+      rank,
+    })),
     metrics: result.metrics,
     warnings: result.warnings,
   };
@@ -91,7 +101,8 @@ async function groupsOnCommonWeights(db: Db, organizationId: string, surveyId: s
   const base = computeSurveyIndices(definition, mergeAllMoments(groups.map((g) => g.moments)), { scheme: query.scheme });
   return groups.map((g) => {
     const constructs = base.indices ? indicesWithFixedWeights(base.indices, g.moments) : {};
-    return { key: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps: computeSurveyMetrics(definition, g.moments).nps?.score ?? null, constructs };
+    const sample = groupSampleStatus(g.moments, base.indices?.indices.satisfaction);
+    return { key: g.key, n: g.n, acsi: constructs.satisfaction ?? null, nps: computeSurveyMetrics(definition, g.moments).nps?.score ?? null, constructs, sample };
   });
 }
 
@@ -164,6 +175,32 @@ const getBootstrapRoute = staffRoute({
   responses: { 200: { description: "The run", content: { "application/json": { schema: BootstrapRunSchema } } }, ...problemResponses(401, 403, 404) },
 });
 
+const changeRoute = staffRoute({
+  method: "get",
+  path: "/surveys/{id}/indices/change",
+  tags: ["analytics"],
+  summary: "Did the satisfaction index change at a date (an improvement plan's start)? Optional benchmark comparison",
+  description:
+    "Before = [from, since − 1 day], after = [since, to]. Both periods use the weights of the whole selection, so only answers, not weights, can move the index. The interval of the difference comes from the periods' sufficient statistics; the verdict is improved / no-detectable-change / worse. With `benchmarkValue` (and optionally `benchmarkN`, `benchmarkSd`), the after-period index is compared with that figure too.",
+  permission: "analytics:read",
+  request: {
+    params: IdParam,
+    query: FilterQuery.extend({
+      since: Day,
+      benchmarkValue: z.coerce.number().min(0).max(100).optional(),
+      benchmarkSource: z.string().min(1).max(200).optional(),
+      benchmarkYear: z.coerce.number().int().min(1900).max(3000).optional(),
+      benchmarkN: z.coerce.number().int().min(2).optional(),
+      benchmarkSd: z.coerce.number().min(0).optional(),
+    }),
+  },
+  responses: { 200: { description: "Change", content: { "application/json": { schema: ChangeResponseSchema } } }, ...problemResponses(400, 401, 403, 404, 409) },
+});
+
+function previousDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
 function shapeRun(run: Awaited<ReturnType<typeof getBootstrapRun>>) {
   return { id: run.id, status: run.status, samples: run.samples, seed: run.seed, result: run.result ?? null, error: run.error };
 }
@@ -212,6 +249,39 @@ export const analyticsRoutes = createRouter()
       200,
     );
   })
+  .openapi(changeRoute, async (c) => {
+    const db = c.get("db");
+    const { organizationId } = c.get("principal");
+    const { id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const { range, filter } = rangeAndFilter(query);
+    if ((range.from && query.since <= range.from) || (range.to && query.since > range.to)) {
+      throw new ProblemError("bad-request", "`since` must fall after `from` and not after `to`, so that both periods exist.");
+    }
+    const { definition } = await latestDefinition(db, organizationId, id);
+    const [before] = await loadMergedStats(db, organizationId, id, { from: range.from, to: previousDay(query.since) }, filter);
+    const [after] = await loadMergedStats(db, organizationId, id, { from: query.since, to: range.to }, filter);
+    const beforeMoments = before?.moments ?? createEmptyMoments();
+    const afterMoments = after?.moments ?? createEmptyMoments();
+    const base = computeSurveyIndices(definition, mergeAllMoments([beforeMoments, afterMoments]), { scheme: query.scheme });
+    const target = base.indices?.indices.satisfaction;
+    if (!target || beforeMoments.rowCount < 2 || afterMoments.rowCount < 2) {
+      throw new ProblemError("conflict", "Both periods need completed responses and the selection an estimated satisfaction index to evaluate a change.");
+    }
+    const definitionOfIndex = { weights: target.normalizedWeights, scales: target.itemScales };
+    const effect = evaluateImprovement(periodIndexFromMoments(beforeMoments, definitionOfIndex), periodIndexFromMoments(afterMoments, definitionOfIndex));
+    const benchmark =
+      query.benchmarkValue === undefined
+        ? null
+        : compareWithBenchmark(effect.after, {
+            source: query.benchmarkSource ?? "",
+            year: query.benchmarkYear ?? new Date().getUTCFullYear(),
+            value: query.benchmarkValue,
+            n: query.benchmarkN ?? null,
+            sd: query.benchmarkSd ?? null,
+          });
+    return c.json({ construct: "satisfaction", since: query.since, ...effect, benchmark }, 200);
+  })
   .openapi(trendRoute, async (c) => {
     const query = c.req.valid("query");
     const points = await groupsOnCommonWeights(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, query, { interval: query.interval });
@@ -227,6 +297,7 @@ export const analyticsRoutes = createRouter()
       .filter((g) => g.key !== "")
       // Largest first; ties by value, so the order does not depend on which rows were read first.
       .sort((a, b) => b.n - a.n || a.key.localeCompare(b.key))
-      .map(({ key, ...rest }) => ({ value: key, ...rest }));
+      // A segment below its minimum shows no index: its margin of error would make it misleading.
+      .map(({ key, acsi, constructs, ...rest }) => ({ value: key, ...rest, acsi: rest.sample.indexShown ? acsi : null, constructs: rest.sample.indexShown ? constructs : {} }));
     return c.json({ by: query.by, segments }, 200);
   });

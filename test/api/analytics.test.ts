@@ -3,11 +3,11 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { seedDemo } from "../../src/seed/demo";
 import { loadVersionDefinition } from "../../src/db/queries/surveys";
-import { estimatePlsPath, computeAcsiIndices } from "../../src/domain/pls";
+import { estimatePlsPath, computeAcsiIndices, computeIpma, computeRespondentIndices } from "../../src/domain/pls";
 import { indexModelFor } from "../../src/domain/analytics/survey-indices";
 import { toNumericRow, scaleBounds } from "../../src/domain/survey/numeric";
 import type { Answers } from "../../src/domain/survey/answers";
-import type { IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/contracts/analytics";
+import type { ChangeResponse, IndicesResponse, SegmentsResponse, TrendResponse } from "../../src/contracts/analytics";
 import { executeBootstrapRun } from "../../src/db/queries/bootstrap";
 import { json } from "./helpers";
 
@@ -39,7 +39,7 @@ async function estimateFromRawResponses(where = "1=1") {
     return itemIds.map((id) => numeric[id] ?? null);
   });
   const estimate = estimatePlsPath(model.spec, { itemIds, rows: matrix });
-  return { estimate, indices: computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) }), n: rows.results.length };
+  return { estimate, indices: computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) }), n: rows.results.length, matrix: { itemIds, rows: matrix } };
 }
 
 describe("satisfaction indices from sufficient statistics", () => {
@@ -53,6 +53,22 @@ describe("satisfaction indices from sufficient statistics", () => {
     expect(body.paths).toHaveLength(9);
     expect(body.metrics.nps?.n).toBe(400);
     expect(body.drivers.length).toBe(3);
+  });
+
+  it("ranks drivers and their items by IPMA, equal to IPMA of the raw responses", async () => {
+    const body = await indices();
+    const raw = await estimateFromRawResponses();
+    const itemScales = Object.assign({}, ...Object.values(raw.indices.indices).map((entry) => entry.itemScales));
+    const ipma = computeIpma(raw.estimate, { target: "satisfaction", itemScales });
+    for (const driver of body.drivers) {
+      const expected = ipma.constructs.find((entry) => entry.construct === driver.construct)!;
+      expect(Math.abs(driver.importance - expected.importance)).toBeLessThan(1e-9);
+      expect(Math.abs(driver.performance - expected.performance)).toBeLessThan(1e-9);
+    }
+    const driverItems = ipma.indicators.filter((entry) => body.drivers.some((driver) => driver.construct === entry.construct));
+    expect(body.driverIndicators).toHaveLength(driverItems.length);
+    const ranked = [...body.driverIndicators].sort((a, b) => a.rank - b.rank);
+    expect(ranked.map((entry) => entry.priorityScore)).toEqual([...ranked.map((entry) => entry.priorityScore)].sort((a, b) => b - a));
   });
 
   it("equals the estimate from the raw responses to 1e-9 (paths, weights, indices)", async () => {
@@ -95,6 +111,58 @@ describe("satisfaction indices from sufficient statistics", () => {
     const segments = (await (await call(`/api/surveys/${demo.surveyId}/indices/segments?by=region`, { headers: bearer(adminKey) })).json()) as SegmentsResponse;
     expect(segments.segments.map((s) => s.value).sort()).toEqual(["east", "north", "south", "west"]);
     expect(segments.segments.reduce((s, p) => s + p.n, 0)).toBe(400);
+  });
+
+  it("reports each segment's sample status and hides the index of a segment below the minimum", async () => {
+    const segments = (await (await call(`/api/surveys/${demo.surveyId}/indices/segments?by=region`, { headers: bearer(adminKey) })).json()) as SegmentsResponse;
+    for (const segment of segments.segments) {
+      expect(segment.sample.target).toBe(250);
+      expect(segment.sample.stillNeeded).toBe(Math.max(0, 250 - segment.n));
+      expect(segment.sample.indexShown).toBe(segment.n >= 30);
+      expect(segment.sample.marginOfError).toBeGreaterThan(0);
+      expect(segment.acsi === null).toBe(!segment.sample.indexShown);
+    }
+    const trend = (await (await call(`/api/surveys/${demo.surveyId}/indices/trend?interval=month`, { headers: bearer(adminKey) })).json()) as TrendResponse;
+    const last = [...trend.points].sort((a, b) => a.period.localeCompare(b.period)).at(-1)!;
+    const recent = (await (await call(`/api/surveys/${demo.surveyId}/indices/segments?by=region&from=${last.period}-01`, { headers: bearer(adminKey) })).json()) as SegmentsResponse;
+    const small = recent.segments.filter((segment) => segment.n < 30);
+    expect(small.length).toBeGreaterThan(0);
+    for (const segment of small) {
+      expect(segment.acsi).toBeNull();
+      expect(segment.constructs).toEqual({});
+      expect(segment.sample.indexShown).toBe(false);
+    }
+  });
+
+  it("evaluates the index change at a date from stored statistics, equal to the raw responses' respondent indices", async () => {
+    const since = "2026-08-01";
+    const res = await call(`/api/surveys/${demo.surveyId}/indices/change?since=${since}&benchmarkValue=60&benchmarkN=250&benchmarkSd=20&benchmarkSource=Industry&benchmarkYear=2025`, {
+      headers: bearer(adminKey),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as ChangeResponse;
+    expect(body.before.n + body.after.n).toBe(400);
+    const all = await estimateFromRawResponses();
+    const satisfactionOnly = { indices: { satisfaction: all.indices.indices.satisfaction! }, warnings: [] };
+    const cut = Date.parse(`${since}T00:00:00Z`);
+    for (const [period, where] of [
+      [body.before, `completed_at < ${cut}`],
+      [body.after, `completed_at >= ${cut}`],
+    ] as const) {
+      const raw = await estimateFromRawResponses(where);
+      const perRespondent = computeRespondentIndices(satisfactionOnly, raw.matrix).satisfaction!;
+      const mean = perRespondent.reduce((a, b) => a + b, 0) / perRespondent.length;
+      const sd = Math.sqrt(perRespondent.reduce((s, v) => s + (v - mean) ** 2, 0) / (perRespondent.length - 1));
+      expect(period.n).toBe(perRespondent.length);
+      expect(Math.abs(period.index - mean)).toBeLessThan(1e-9);
+      expect(Math.abs(period.sd - sd)).toBeLessThan(1e-9);
+    }
+    expect(body.difference).toBeCloseTo(body.after.index - body.before.index, 12);
+    expect(body.verdict).toBe(body.lower > 0 ? "improved" : body.upper < 0 ? "worse" : "no-detectable-change");
+    expect(body.benchmark!.difference).toBeCloseTo(body.after.index - 60, 12);
+    expect(body.benchmark!.interval).not.toBeNull();
+    expect((await call(`/api/surveys/${demo.surveyId}/indices/change?since=2026-08-01&to=2026-07-01`, { headers: bearer(adminKey) })).status).toBe(400);
+    expect((await call(`/api/surveys/${demo.surveyId}/indices/change`, { headers: bearer(adminKey) })).status).toBe(400);
   });
 
   it("rejects bad filters with 400 and hides the survey from other organisations", async () => {

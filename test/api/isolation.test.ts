@@ -62,6 +62,7 @@ function paramKind(path: string, name: string): string {
 /** Query parameters some routes require, so the request is not refused before the ownership check. */
 function requiredQuery(route: StaffRouteInfo): string {
   if (route.path.endsWith("/indices/segments")) return "?by=touchpoint";
+  if (route.path.endsWith("/indices/change")) return "?since=2026-01-01";
   if (route.path === "/api/respondents/export") return `?email=${encodeURIComponent(SHARED_EMAIL)}`;
   return "";
 }

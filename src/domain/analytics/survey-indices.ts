@@ -163,6 +163,7 @@ export function computeSurveyIndices(
   const indices = computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) });
   warnings.push(...toWarnings(estimate.warnings), ...toWarnings(indices.warnings));
   const drivers = model.target && model.drivers.length > 0 ? analyzeDrivers(estimate, indices, { target: model.target, loyalty: model.loyalty ?? undefined, drivers: model.drivers }) : null;
+  if (drivers) warnings.push(...toWarnings(drivers.warnings));
   return {
     n,
     acsi: model.target ? (indices.indices[model.target]?.index ?? null) : null,

@@ -1,14 +1,19 @@
 /**
- * Driver (importance–performance) analysis on top of a PLS estimate and its ACSI indices.
+ * Driver priorities on top of IPMA (Ringle & Sarstedt 2016, see ipma.ts).
  *
- * importance  = total effect of the driver construct on the target (e.g. satisfaction): the
- *               standardized change in the target per 1 SD change in the driver, all routes;
- * performance = the driver's 0–100 index;
- * priority    = importance × (100 − performance): a driver that matters and has room to improve
- *               ranks first; negative importance gives a negative score and ranks last.
+ * importance  = the IPMA importance: unstandardized total effect of the driver on the target, i.e.
+ *               target points (0–100) per point of the driver's rescaled score, all routes;
+ * performance = the IPMA performance (the driver's mean rescaled score, = its index when its
+ *               weights are positive);
+ * priority    = importance × (100 − performance): the target points to gain if the driver reached
+ *               100, so a driver that matters and has room to improve ranks first; negative
+ *               importance gives a negative score and ranks last.
+ * Scale bounds come from the indices, so both views rescale the items alike.
  */
-import type { AcsiIndexResult } from "./acsi-index";
+import type { AcsiIndexResult, ScaleBounds } from "./acsi-index";
+import { computeIpma, type IpmaIndicatorEntry, type IpmaResult } from "./ipma";
 import type { PlsEstimate } from "./types";
+import type { PlsWarning } from "./warnings";
 
 /** IPMA quadrants relative to the mean importance and mean performance of the drivers. */
 export type DriverQuadrant = "improve" | "maintain" | "low-priority" | "possible-overkill";
@@ -41,29 +46,42 @@ export interface DriverAnalysis {
   meanPerformance: number;
   /** Sorted by priority score, highest first. */
   drivers: DriverEntry[];
+  /** IPMA of the drivers' indicators on the target, sorted by priority (importance × (100 − performance)). */
+  indicators: Array<IpmaIndicatorEntry & { priorityScore: number; rank: number }>;
+  /** IPMA precondition warnings (coding direction, negative weights). */
+  warnings: PlsWarning[];
 }
 
 export function analyzeDrivers(estimate: PlsEstimate, indices: AcsiIndexResult, options: DriverAnalysisOptions): DriverAnalysis {
   const { target, loyalty } = options;
   if (!estimate.constructs.includes(target)) throw new RangeError(`unknown target construct "${target}"`);
   if (loyalty !== undefined && !estimate.constructs.includes(loyalty)) throw new RangeError(`unknown loyalty construct "${loyalty}"`);
-  const effectOn = (to: string) => new Map(estimate.totalEffects.filter((e) => e.to === to).map((e) => [e.from, e.value]));
-  const onTarget = effectOn(target);
-  const onLoyalty = loyalty ? effectOn(loyalty) : null;
-  const drivers = options.drivers ?? estimate.constructs.filter((construct) => onTarget.has(construct));
+  const itemScales: Record<string, ScaleBounds> = {};
+  for (const entry of Object.values(indices.indices)) Object.assign(itemScales, entry.itemScales);
+  const onTarget = computeIpma(estimate, { target, itemScales });
+  const onLoyalty: IpmaResult | null = loyalty ? computeIpma(estimate, { target: loyalty, itemScales }) : null;
+  const byConstruct = new Map(onTarget.constructs.map((entry) => [entry.construct, entry]));
+  const drivers = options.drivers ?? onTarget.constructs.map((entry) => entry.construct);
 
   const rows = drivers.map((construct) => {
-    const performance = indices.indices[construct]?.index;
+    const entry = byConstruct.get(construct);
+    const performance = entry?.performance ?? indices.indices[construct]?.index;
     if (performance === undefined) throw new RangeError(`no index for driver "${construct}"`);
-    const importance = onTarget.get(construct) ?? 0;
+    const importance = entry?.importance ?? 0;
     return {
       construct,
       importance,
-      loyaltyImportance: onLoyalty ? (onLoyalty.get(construct) ?? null) : null,
+      loyaltyImportance: onLoyalty ? (onLoyalty.constructs.find((e) => e.construct === construct)?.importance ?? null) : null,
       performance,
       priorityScore: importance * (100 - performance),
     };
   });
+  const chosen = new Set(drivers);
+  const indicators = onTarget.indicators
+    .filter((entry) => chosen.has(entry.construct))
+    .map((entry) => ({ ...entry, priorityScore: entry.importance * (100 - entry.performance) }))
+    .sort((a, b) => b.priorityScore - a.priorityScore || a.indicator.localeCompare(b.indicator))
+    .map((entry, position) => ({ ...entry, rank: position + 1 }));
   const mean = (values: number[]) => (values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length);
   const meanImportance = mean(rows.map((row) => row.importance));
   const meanPerformance = mean(rows.map((row) => row.performance));
@@ -81,5 +99,5 @@ export function analyzeDrivers(estimate: PlsEstimate, indices: AcsiIndexResult, 
           : "low-priority";
       return { ...row, quadrant, rank: position + 1 };
     });
-  return { target, loyalty: loyalty ?? null, meanImportance, meanPerformance, drivers: ranked };
+  return { target, loyalty: loyalty ?? null, meanImportance, meanPerformance, drivers: ranked, indicators, warnings: onTarget.warnings };
 }

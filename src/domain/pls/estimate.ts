@@ -204,6 +204,20 @@ function checkInput(model: CompiledPlsModel, input: CorrelationInput, positions:
 
 /** The estimator shared by every entry point. */
 export function runPlsCore(model: CompiledPlsModel, input: CorrelationInput, options: ResolvedPlsOptions): CoreEstimate {
+  return assembleEstimate(iteratePlsWeights(model, input, options));
+}
+
+/**
+ * The iteration alone (weights, construct correlations, signs fixed), without the quality
+ * measures: repeated fits (cross-validation folds, permutations) read paths and weights off it.
+ */
+export function iteratePlsWeights(
+  model: CompiledPlsModel,
+  input: CorrelationInput,
+  options: ResolvedPlsOptions,
+  /** Starting weights (estimation scale, model item order); default all 1 as in seminr/plspm. */
+  initialWeights?: ArrayLike<number>,
+): PlsIteration {
   const inputIndex = new Map(input.itemIds.map((id, position) => [id, position]));
   const positions = model.items.map((item) => inputIndex.get(item)!);
   checkInput(model, input, positions, options);
@@ -296,7 +310,9 @@ export function runPlsCore(model: CompiledPlsModel, input: CorrelationInput, opt
     }
   };
 
-  let weights = new Float64Array(p).fill(1);
+  // A warm start (e.g. the full-sample weights for a cross-validation fold) converges in fewer updates
+  // to the same fixed point, within the tolerance.
+  let weights = initialWeights ? Float64Array.from(initialWeights) : new Float64Array(p).fill(1);
   normalizeBlocks(weights);
   let next = new Float64Array(p);
   let iterations = 0;
@@ -341,7 +357,7 @@ export function runPlsCore(model: CompiledPlsModel, input: CorrelationInput, opt
   });
   if (flipped) refresh(weights);
 
-  return assembleEstimate({ model, input, options, R, MW, C, weights, scale, sds, means, converged, iterations });
+  return { model, input, options, R, MW, C, weights, scale, sds, means, converged, iterations };
 }
 
 function weightChange(previous: Float64Array, current: Float64Array, criterion: ResolvedPlsOptions["convergenceCriterion"]): number {
@@ -366,7 +382,7 @@ function weightChange(previous: Float64Array, current: Float64Array, criterion: 
   return result;
 }
 
-interface AssemblyInput {
+export interface PlsIteration {
   model: CompiledPlsModel;
   input: CorrelationInput;
   options: ResolvedPlsOptions;
@@ -381,7 +397,27 @@ interface AssemblyInput {
   iterations: number;
 }
 
-function assembleEstimate(parts: AssemblyInput): CoreEstimate {
+/** OLS of each endogenous construct on its predecessors, from the construct correlations C. */
+export function estimateStructuralModel(model: CompiledPlsModel, C: Float64Array): { direct: Float64Array; rSquared: Float64Array } {
+  const J = model.constructs.length;
+  const direct = new Float64Array(J * J);
+  const rSquared = new Float64Array(J).fill(NaN);
+  for (let j = 0; j < J; j++) {
+    const predecessors = model.predecessors[j];
+    if (predecessors.length === 0) continue;
+    const covariances = predecessors.map((m) => C[m * J + j]);
+    const beta = solveLinearSystem(selectSubmatrix(C, J, predecessors), covariances);
+    let explained = 0;
+    predecessors.forEach((m, k) => {
+      direct[m * J + j] = beta[k];
+      explained += beta[k] * covariances[k];
+    });
+    rSquared[j] = explained;
+  }
+  return { direct, rSquared };
+}
+
+function assembleEstimate(parts: PlsIteration): CoreEstimate {
   const { model, input, options, R, MW, C, weights, scale, sds, means } = parts;
   const p = model.items.length;
   const J = model.constructs.length;
@@ -402,21 +438,15 @@ function assembleEstimate(parts: AssemblyInput): CoreEstimate {
     crossLoadings[item] = Object.fromEntries(names.map((name, j) => [name, loadingMatrix[x * J + j]]));
   });
 
-  // Structural model: OLS of each endogenous construct on its predecessors, from C.
-  const direct = new Float64Array(J * J);
+  const structural = estimateStructuralModel(model, C);
+  const direct = structural.direct;
   const rSquared: Record<string, number> = {};
   const rSquaredAdjusted: Record<string, number> = {};
   const endogenousRSquared: number[] = [];
   for (let j = 0; j < J; j++) {
     const predecessors = model.predecessors[j];
     if (predecessors.length === 0) continue;
-    const covariances = predecessors.map((m) => C[m * J + j]);
-    const beta = solveLinearSystem(selectSubmatrix(C, J, predecessors), covariances);
-    let explained = 0;
-    predecessors.forEach((m, k) => {
-      direct[m * J + j] = beta[k];
-      explained += beta[k] * covariances[k];
-    });
+    const explained = structural.rSquared[j];
     rSquared[names[j]] = explained;
     rSquaredAdjusted[names[j]] = 1 - ((1 - explained) * (n - 1)) / (n - predecessors.length - 1);
     endogenousRSquared.push(explained);

@@ -28,3 +28,23 @@ export { analyzeDrivers } from "./drivers";
 export type { DriverAnalysis, DriverAnalysisOptions, DriverEntry, DriverQuadrant } from "./drivers";
 export { QUALITY_THRESHOLDS, minimumSampleSizeTenTimesRule } from "./warnings";
 export type { PlsWarning, PlsWarningCode, PlsWarningSeverity } from "./warnings";
+export { computeIpma } from "./ipma";
+export type { IpmaConstructEntry, IpmaIndicatorEntry, IpmaOptions, IpmaResult } from "./ipma";
+export {
+  isPermutationTestDone,
+  permutationTestPlsPath,
+  preparePermutationTest,
+  runPermutationChunk,
+  startPermutationTest,
+  summarizePermutationTest,
+} from "./permutation";
+export type {
+  MicomConstructResult,
+  PermutationContext,
+  PermutationTestOptions,
+  PermutationTestResult,
+  PermutationTestState,
+  SegmentDifference,
+} from "./permutation";
+export { assignFolds, judgePredictivePower, plsPredict } from "./predict";
+export type { IndicatorPrediction, PlsPredictOptions, PlsPredictResult, PredictionErrors, PredictivePower } from "./predict";

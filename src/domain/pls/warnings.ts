@@ -15,7 +15,9 @@ export type PlsWarningCode =
   | "HIGH_HTMT"
   | "FORNELL_LARCKER_VIOLATION"
   | "NEGATIVE_OUTER_WEIGHT"
-  | "INDEX_EQUAL_WEIGHTS_FALLBACK";
+  | "INDEX_EQUAL_WEIGHTS_FALLBACK"
+  | "IPMA_NEGATIVE_OUTER_WEIGHT"
+  | "IPMA_CODING_DIRECTION";
 
 /** "warning": results may be wrong or misleading. "notice": worth a look, commonly tolerated. */
 export type PlsWarningSeverity = "warning" | "notice";

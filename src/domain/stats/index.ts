@@ -4,6 +4,7 @@ export {
   addMatrixToMoments,
   addRowToMoments,
   cloneMoments,
+  subtractMoments,
   computeItemStatistics,
   createEmptyMoments,
   mergeAllMoments,

@@ -360,6 +360,40 @@ function addValueCounts(target: Record<string, number>, source: Readonly<Record<
   }
 }
 
+/**
+ * The rows of `total` that are not in `part`, when `part` was accumulated from a subset of the
+ * same rows over the same items: a segment's complement without a second pass over its rows.
+ */
+export function subtractMoments(total: ItemMoments, part: ItemMoments): ItemMoments {
+  if (total.itemIds.length !== part.itemIds.length || total.itemIds.some((id, k) => part.itemIds[k] !== id)) {
+    throw new StatsInputError("INVALID_MOMENTS", "subtractMoments: both buckets need the same items in the same order");
+  }
+  const minus = (a: number[], b: number[]) => {
+    const out = new Array<number>(a.length);
+    for (let k = 0; k < a.length; k++) out[k] = a[k] - b[k];
+    return out;
+  };
+  const valueCounts = total.valueCounts.map((counts, k) => {
+    const removed = part.valueCounts[k];
+    const out: Record<string, number> = {};
+    for (const value in counts) {
+      const count = counts[value] - (removed[value] ?? 0);
+      if (count !== 0) out[value] = count;
+    }
+    return out;
+  });
+  return {
+    format: ITEM_MOMENTS_FORMAT,
+    itemIds: [...total.itemIds],
+    rowCount: total.rowCount - part.rowCount,
+    pairCount: minus(total.pairCount, part.pairCount),
+    pairSumFirst: minus(total.pairSumFirst, part.pairSumFirst),
+    pairSumSecond: minus(total.pairSumSecond, part.pairSumSecond),
+    pairCrossProduct: minus(total.pairCrossProduct, part.pairCrossProduct),
+    valueCounts,
+  };
+}
+
 export function cloneMoments(moments: ItemMoments): ItemMoments {
   return {
     format: ITEM_MOMENTS_FORMAT,

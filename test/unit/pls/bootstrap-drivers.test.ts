@@ -61,19 +61,26 @@ describe("driver analysis", () => {
   const estimate = estimatePlsPath(model, data);
   const indices = computeAcsiIndices(estimate, { scale });
   const analysis = analyzeDrivers(estimate, indices, { target: "Satisfaction", loyalty: "Loyalty" });
-  const reference = loadMobiReference("path");
-  const referenceIndex = JSON.parse(readFixture("mobi_acsi_index.json")).scheme_path as Record<string, { index: number }>;
+  const ipma = JSON.parse(readFixture("mobi_ipma_path.json")).targets as Record<string, { constructs: Array<{ construct: string; importance: number; performance: number }> }>;
 
-  it("uses total effects on the target as importance and the index as performance", () => {
+  it("uses IPMA importance (unstandardized total effect) and performance (independent reference)", () => {
     expect(analysis.drivers.map((d) => d.construct).sort()).toEqual(["Expectation", "Image", "Quality", "Value"]);
     for (const driver of analysis.drivers) {
-      const total = reference.total_effects.find((e) => e.from === driver.construct && e.to === "Satisfaction")!.value;
-      const loyalty = reference.total_effects.find((e) => e.from === driver.construct && e.to === "Loyalty")!.value;
-      expect(driver.importance).toBeCloseTo(total, 6);
-      expect(driver.loyaltyImportance).toBeCloseTo(loyalty, 6);
-      expect(driver.performance).toBeCloseTo(referenceIndex[driver.construct].index, 6);
+      const expected = ipma.Satisfaction.constructs.find((e) => e.construct === driver.construct)!;
+      const loyalty = ipma.Loyalty.constructs.find((e) => e.construct === driver.construct)!;
+      expect(driver.importance).toBeCloseTo(expected.importance, 6);
+      expect(driver.loyaltyImportance).toBeCloseTo(loyalty.importance, 6);
+      expect(driver.performance).toBeCloseTo(expected.performance, 6);
       expect(driver.priorityScore).toBeCloseTo(driver.importance * (100 - driver.performance), 12);
     }
+  });
+
+  it("ranks the drivers' indicators by IPMA priority", () => {
+    expect(analysis.indicators.length).toBe(5 + 3 + 7 + 2);
+    const scores = analysis.indicators.map((entry) => entry.priorityScore);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    expect(analysis.indicators[0].rank).toBe(1);
+    expect(analysis.warnings).toEqual([]);
   });
 
   it("ranks by priority score and labels IPMA quadrants against the means", () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,7 +26,31 @@ function runCli(...args: string[]) {
 const mobi = join(FIXTURES_DIR, "mobi.csv");
 const mobiModelFile = writeJson("mobi-model.json", mobiModel());
 
-describe("acsi CLI", () => {
+// Every test spawns tsx (≈ 1–3 s each on a loaded 2-core machine), so the 5 s default is too tight.
+describe("acsi CLI", { timeout: 60_000 }, () => {
+  it("adds IPMA for --ipma <Target> equal to the independent reference", () => {
+    const { status, stdout, stderr } = runCli("--data", mobi, "--model", mobiModelFile, "--scale-min", "1", "--scale-max", "10", "--ipma", "Loyalty");
+    expect(stderr).toBe("");
+    expect(status).toBe(0);
+    const output = JSON.parse(stdout);
+    const reference = JSON.parse(readFileSync(join(FIXTURES_DIR, "mobi_ipma_path.json"), "utf8")).targets.Loyalty;
+    expect(output.ipma.target).toBe("Loyalty");
+    expect(output.ipma.constructs).toEqual(
+      reference.constructs.map((entry: { construct: string; importance: number; performance: number }) => ({
+        construct: entry.construct,
+        importance: expect.closeTo(entry.importance, 6),
+        performance: expect.closeTo(entry.performance, 6),
+      })),
+    );
+    expect(output.ipma.indicators).toHaveLength(reference.indicators.length);
+    expect(Object.keys(output.ipma.indicators[0]).sort()).toEqual(["construct", "importance", "indicator", "performance"]);
+  });
+
+  it("refuses --ipma without scale bounds or with an unknown construct (exit 2)", () => {
+    expect(runCli("--data", mobi, "--model", mobiModelFile, "--ipma", "Loyalty")).toMatchObject({ status: 2, stderr: expect.stringMatching(/no scale bounds/) });
+    expect(runCli("--data", mobi, "--model", mobiModelFile, "--scale-min", "1", "--scale-max", "10", "--ipma", "Nope")).toMatchObject({ status: 2 });
+  });
+
   it("prints the estimate and 0-100 indices as JSON", () => {
     const { status, stdout, stderr } = runCli("--data", mobi, "--model", mobiModelFile, "--scheme", "centroid", "--scale-min", "1", "--scale-max", "10");
     expect(stderr).toBe("");

@@ -1,5 +1,5 @@
 /** Shapes of the API responses the app reads (type-only imports from the server's contracts). */
-export type { IndicesResponse, TrendResponse, SegmentsResponse } from "../../../src/contracts/analytics";
+export type { ChangeResponse, IndicesResponse, TrendResponse, SegmentsResponse } from "../../../src/contracts/analytics";
 export type { SurveyDefinition, SurveyItem, HiddenField, MeasurementPlan } from "../../../src/domain/survey/definition";
 import type { SurveyDefinition } from "../../../src/domain/survey/definition";
 export type { SurveySummary } from "../../../src/contracts/surveys";

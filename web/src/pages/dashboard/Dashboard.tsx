@@ -11,6 +11,7 @@ import { MeasurementPlanCard } from "../Survey";
 import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
 import { LoyaltySection } from "./Loyalty";
+import { ChangeCheck } from "./ChangeCheck";
 import { asShare, constructLabel, constructShort, PALETTE, sortConstructs, THRESHOLDS } from "./constructs";
 
 const SEGMENT_DIMS = ["touchpoint", "region", "tier"] as const;
@@ -178,6 +179,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
               </Card>
               <ReliabilityTable data={data} />
               <Drivers data={data} />
+              <ChangeCheck surveyId={filters.survey} query={{ ...period, ...segmentFilters, scheme: filters.scheme }} />
             </>
           )}
         </div>
@@ -582,12 +584,21 @@ function driverConstructNames(rows: { constructs: Record<string, number | null |
   return sortConstructs([...new Set(rows.flatMap((r) => Object.keys(r.constructs)))].filter((c) => c !== "satisfaction"), (c) => c);
 }
 
-type IndexRow = { label: string; n: number; acsi: number | null; nps: number | null; constructs: Record<string, number | null | undefined> };
+type IndexRow = {
+  label: string;
+  n: number;
+  acsi: number | null;
+  nps: number | null;
+  constructs: Record<string, number | null | undefined>;
+  /** Segments only: where the segment stands against its sample plan. */
+  sample?: SegmentsResponse["segments"][number]["sample"];
+};
 
 /** One row per period or segment: n, ACSI, NPS and every construct index (the trend's and segments' data table). */
 function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { heading: string; rows: IndexRow[]; constructNames: string[]; caption?: string; testId?: string }) {
   const i18n = useDI18n();
   const { t, num } = i18n;
+  const withSample = rows.some((r) => r.sample);
   return (
     <div class="table-wrap">
       <table class="table table-compact" data-testid={testId}>
@@ -604,6 +615,16 @@ function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { he
             <th scope="col" class="num">
               {t("dash.nps")}
             </th>
+            {withSample && (
+              <>
+                <th scope="col" class="num">
+                  {t("dash.marginOfError")}
+                </th>
+                <th scope="col" class="num">
+                  {t("dash.stillNeeded")}
+                </th>
+              </>
+            )}
             {constructNames.map((c) => (
               <th scope="col" class="num" key={c}>
                 {constructShort(i18n, c)}
@@ -618,6 +639,14 @@ function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { he
               <td class="num">{num(r.n, 0)}</td>
               <td class="num">{num(r.acsi, 1)}</td>
               <td class="num">{num(r.nps, 1)}</td>
+              {withSample && (
+                <>
+                  <td class="num" data-testid="segment-margin" title={r.sample && !r.sample.indexShown ? t("dash.indexHiddenSmall") : undefined}>
+                    {r.sample?.indexShown ? `±${num(r.sample.marginOfError, 1)}` : t("dash.tooFew")}
+                  </td>
+                  <td class="num">{num(r.sample?.stillNeeded, 0)}</td>
+                </>
+              )}
               {constructNames.map((c) => (
                 <td class="num" key={c}>
                   {num(r.constructs[c], 1)}
@@ -653,7 +682,7 @@ function SegmentsSection({ segments, by }: { segments: ReturnType<typeof useAsyn
         heading={t(`segment.${by}` as DKey)}
         caption={t("dash.segmentsChart", { by: t(`segment.${by}` as DKey) })}
         testId="segments-table"
-        rows={rows.map((r) => ({ label: r.value, n: r.n, acsi: r.acsi, nps: r.nps, constructs: r.constructs }))}
+        rows={rows.map((r) => ({ label: r.value, n: r.n, acsi: r.acsi, nps: r.nps, constructs: r.constructs, sample: r.sample }))}
         constructNames={constructNames}
       />
     </>
@@ -855,9 +884,53 @@ function Drivers({ data }: { data: IndicesResponse }) {
               </tbody>
             </table>
           </div>
+          <DriverIndicators data={data} />
         </div>
       )}
     </Card>
+  );
+}
+
+/** The indicator level of the IPMA: which questions to work on first. */
+function DriverIndicators({ data }: { data: IndicesResponse }) {
+  const i18n = useDI18n();
+  const { t, num } = i18n;
+  const top = [...data.driverIndicators].sort((a, b) => a.rank - b.rank).slice(0, 10);
+  if (top.length === 0) return null;
+  return (
+    <div class="table-wrap">
+      <table class="table table-compact" data-testid="driver-indicators">
+        <caption>{t("dash.indicatorPriorities")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">{t("dash.indicator")}</th>
+            <th scope="col">{t("dash.construct")}</th>
+            <th scope="col" class="num">
+              {t("dash.importance")}
+            </th>
+            <th scope="col" class="num">
+              {t("dash.performance")}
+            </th>
+            <th scope="col" class="num">
+              {t("dash.priority")}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {top.map((entry) => (
+            <tr key={entry.indicator} data-indicator={entry.indicator}>
+              <td>{entry.rank}</td>
+              <th scope="row">{entry.indicator}</th>
+              <td>{constructLabel(i18n, entry.construct)}</td>
+              <td class="num">{num(entry.importance, 3)}</td>
+              <td class="num">{num(entry.performance, 1)}</td>
+              <td class="num">{num(entry.priorityScore, 1)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

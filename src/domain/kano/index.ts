@@ -1,0 +1,2 @@
+/** Kano feature analysis from answer-pair histograms (pure functions). */
+export * from "./kano";
