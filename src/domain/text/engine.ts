@@ -1,0 +1,94 @@
+/**
+ * The text engine: language, sentiment (with a score and a neutral band) and topic of one
+ * comment, from a bundle of trained linear models (src/domain/text/model/, made by
+ * `npm run train:text`). Pure: the same code scores in the Worker, in the CLI and in the bench.
+ */
+import { extractFeatures, hashFeature, type PolarityLexicon } from "./features";
+import { detectLanguage, type TextLanguage } from "./language";
+import {
+  ModelFormatError,
+  deserializeLinearModel,
+  labelProbabilities,
+  type LinearModel,
+  type SerializedLinearModel,
+} from "./linear-model";
+
+export const TEXT_MODEL_BUNDLE_FORMAT = "feedloop-text-bundle/1";
+
+export interface SerializedTextModelBundle {
+  format: typeof TEXT_MODEL_BUNDLE_FORMAT;
+  /** Changes whenever the weights change; stored next to every score so a re-score can find stale ones. */
+  version: string;
+  sentiment: Record<TextLanguage, SerializedLinearModel>;
+  topics: SerializedLinearModel | null;
+  /** English prior polarity, [word, valence] (a feature of the English sentiment model). */
+  lexicon: Array<[string, number]>;
+  /** |score| below this is "neutral": the model is not sure enough to call it either way. */
+  neutralBand: number;
+}
+
+export type SentimentLabel = "positive" | "negative" | "neutral";
+
+export interface TextAnalysis {
+  language: TextLanguage | null;
+  sentiment: SentimentLabel;
+  /** 2·P(positive) − 1, in [−1, 1], two decimals. */
+  score: number;
+  topic: string | null;
+  /** The topic's probability under the topic model, two decimals; null without a topic. */
+  topicConfidence: number | null;
+}
+
+export interface TextEngine {
+  version: string;
+  topicLabels: readonly string[];
+  analyze(text: string): TextAnalysis;
+}
+
+/** A short stable version for weights that have none of their own (e.g. a topic model trained by the CLI). */
+export function modelVersionOf(serialized: unknown): string {
+  return hashFeature(JSON.stringify(serialized)).toString(16).padStart(8, "0");
+}
+
+const round2 = (value: number) => Math.round(value * 100) / 100 + 0;
+
+export function sentimentOfScore(score: number, neutralBand: number): SentimentLabel {
+  if (score >= neutralBand) return "positive";
+  if (score <= -neutralBand) return "negative";
+  return "neutral";
+}
+
+export function createTextEngine(bundle: SerializedTextModelBundle, options: { topicModel?: LinearModel } = {}): TextEngine {
+  if (bundle?.format !== TEXT_MODEL_BUNDLE_FORMAT) {
+    throw new ModelFormatError(`not a ${TEXT_MODEL_BUNDLE_FORMAT} weights file (format: ${String(bundle?.format)})`);
+  }
+  const sentiment = { zh: deserializeLinearModel(bundle.sentiment.zh), en: deserializeLinearModel(bundle.sentiment.en) };
+  const topics = options.topicModel ?? (bundle.topics ? deserializeLinearModel(bundle.topics) : null);
+  const lexicon: PolarityLexicon = new Map(bundle.lexicon);
+  for (const model of Object.values(sentiment)) {
+    if (model.labels[0] !== "negative" || model.labels[1] !== "positive") {
+      throw new ModelFormatError('a sentiment model must have the labels ["negative", "positive"]');
+    }
+  }
+
+  return {
+    version: options.topicModel ? `${bundle.version}+${modelVersionOf(options.topicModel.labels)}` : bundle.version,
+    topicLabels: topics?.labels ?? [],
+    analyze(text) {
+      const language = detectLanguage(text);
+      if (!language) return { language, sentiment: "neutral", score: 0, topic: null, topicConfidence: null };
+      const model = sentiment[language];
+      const [, positive] = labelProbabilities(model, extractFeatures(text, language, model.hashBits, lexicon));
+      const score = round2(2 * positive - 1);
+      let topic: string | null = null;
+      let topicConfidence: number | null = null;
+      if (topics && (topics.language === "mixed" || topics.language === language)) {
+        const probabilities = labelProbabilities(topics, extractFeatures(text, language, topics.hashBits));
+        const best = probabilities.indexOf(Math.max(...probabilities));
+        topic = topics.labels[best];
+        topicConfidence = round2(probabilities[best]);
+      }
+      return { language, sentiment: sentimentOfScore(score, bundle.neutralBand), score, topic, topicConfidence };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+/** Public API of the text engine: language, segmentation, negation, sentiment and topics. */
+export { detectLanguage, type TextLanguage } from "./language";
+export { markNegation, normalizeText, segmentChinese, splitClauses, tokenizeEnglish, wordsOf, NEGATED_PREFIX } from "./tokens";
+export { extractFeatures, hashFeature, FEATURE_HASH_BITS, type FeatureVector, type PolarityLexicon } from "./features";
+export {
+  ModelFormatError,
+  deserializeLinearModel,
+  labelProbabilities,
+  pruneLinearModel,
+  serializeLinearModel,
+  type LinearModel,
+  type SerializedLinearModel,
+} from "./linear-model";
+export {
+  DEFAULT_TRAINING_OPTIONS,
+  TrainingDataError,
+  splitHeldOut,
+  trainLinearModel,
+  type LabelledText,
+  type LinearTrainingOptions,
+} from "./training";
+export {
+  TEXT_MODEL_BUNDLE_FORMAT,
+  createTextEngine,
+  modelVersionOf,
+  sentimentOfScore,
+  type SentimentLabel,
+  type SerializedTextModelBundle,
+  type TextAnalysis,
+  type TextEngine,
+} from "./engine";
+export { defaultTextEngine } from "./default-engine";
