@@ -23,6 +23,8 @@ export interface SerializedTextModelBundle {
   topics: SerializedLinearModel | null;
   /** English prior polarity, [word, valence] (a feature of the English sentiment model). */
   lexicon: Array<[string, number]>;
+  // Every model reads the same features of a text (the lexicon adds English polarity bands), so a
+  // topic model trained elsewhere (the CLI's --train) must extract them with this lexicon too.
   /** |score| below this is "neutral": the model is not sure enough to call it either way. */
   neutralBand: number;
 }
@@ -78,12 +80,15 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       const language = detectLanguage(text);
       if (!language) return { language, sentiment: "neutral", score: 0, topic: null, topicConfidence: null };
       const model = sentiment[language];
-      const [, positive] = labelProbabilities(model, extractFeatures(text, language, model.hashBits, lexicon));
+      // One extraction serves both models when they hash alike (the committed ones do).
+      const features = extractFeatures(text, language, model.hashBits, lexicon);
+      const [, positive] = labelProbabilities(model, features);
       const score = round2(2 * positive - 1);
       let topic: string | null = null;
       let topicConfidence: number | null = null;
       if (topics && (topics.language === "mixed" || topics.language === language)) {
-        const probabilities = labelProbabilities(topics, extractFeatures(text, language, topics.hashBits));
+        const topicFeatures = topics.hashBits === model.hashBits ? features : extractFeatures(text, language, topics.hashBits, lexicon);
+        const probabilities = labelProbabilities(topics, topicFeatures);
         const best = probabilities.indexOf(Math.max(...probabilities));
         topic = topics.labels[best];
         topicConfidence = round2(probabilities[best]);

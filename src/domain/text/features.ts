@@ -20,14 +20,20 @@ export type PolarityLexicon = ReadonlyMap<string, number>;
 
 export const FEATURE_HASH_BITS = 20;
 
-/** FNV-1a over UTF-16 code units; deterministic across Node and workerd. */
-export function hashFeature(feature: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < feature.length; i++) {
-    hash ^= feature.charCodeAt(i);
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a continued over more UTF-16 code units: fnvMore(fnvMore(h, a), b) = fnvMore(h, a + b). */
+function fnvMore(hash: number, text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return hash >>> 0;
+  return hash;
+}
+
+/** FNV-1a over UTF-16 code units; deterministic across Node and workerd. */
+export function hashFeature(feature: string): number {
+  return fnvMore(FNV_OFFSET, feature) >>> 0;
 }
 
 export interface FeatureVector {
@@ -37,19 +43,36 @@ export interface FeatureVector {
 
 const CHINESE_CHAR = /[\u3400-\u4dbf\u4e00-\u9fffa-z0-9]/u;
 
-function addChineseFeatures(normalized: string, out: Set<string>): void {
+/**
+ * Collects the buckets of feature strings "<language><kind><parts…>" without building the strings
+ * (scoring speed: a long review has hundreds of n-grams).
+ */
+class BucketSink {
+  readonly buckets = new Set<number>();
+  constructor(
+    private readonly language: TextLanguage,
+    private readonly mask: number,
+  ) {}
+  add(kind: string, ...parts: string[]): void {
+    let hash = fnvMore(fnvMore(FNV_OFFSET, this.language), kind);
+    for (const part of parts) hash = fnvMore(hash, part);
+    this.buckets.add(((hash >>> 0) & this.mask) >>> 0);
+  }
+}
+
+function addChineseFeatures(normalized: string, out: BucketSink): void {
   for (const clause of splitClauses(normalized)) {
     const chars = Array.from(clause).filter((ch) => CHINESE_CHAR.test(ch));
     for (let i = 0; i < chars.length; i++) {
-      out.add("c" + chars[i]);
-      if (i + 1 < chars.length) out.add("b" + chars[i] + chars[i + 1]);
-      if (i + 2 < chars.length) out.add("t" + chars[i] + chars[i + 1] + chars[i + 2]);
+      out.add("c", chars[i]);
+      if (i + 1 < chars.length) out.add("b", chars[i], chars[i + 1]);
+      if (i + 2 < chars.length) out.add("t", chars[i], chars[i + 1], chars[i + 2]);
     }
   }
   for (const words of wordsOf(normalized, "zh")) {
     for (let i = 0; i < words.length; i++) {
-      out.add("w" + words[i]);
-      if (i + 1 < words.length) out.add("p" + words[i] + " " + words[i + 1]);
+      out.add("w", words[i]);
+      if (i + 1 < words.length) out.add("p", words[i], " ", words[i + 1]);
     }
   }
 }
@@ -59,7 +82,7 @@ function polarityBand(valence: number): string {
   return (valence > 0 ? "+" : "-") + (Math.abs(valence) >= 2 ? "2" : "1");
 }
 
-function addEnglishFeatures(normalized: string, out: Set<string>, lexicon: PolarityLexicon | undefined): void {
+function addEnglishFeatures(normalized: string, out: BucketSink, lexicon: PolarityLexicon | undefined): void {
   let total = 0;
   for (const words of wordsOf(normalized, "en")) {
     for (let i = 0; i < words.length; i++) {
@@ -68,17 +91,17 @@ function addEnglishFeatures(normalized: string, out: Set<string>, lexicon: Polar
         const negated = word.startsWith(NEGATED_PREFIX);
         const valence = lexicon.get(negated ? word.slice(NEGATED_PREFIX.length) : word);
         if (valence !== undefined) {
-          out.add("L" + (negated ? NEGATED_PREFIX : "") + polarityBand(valence));
+          out.add("L", negated ? NEGATED_PREFIX : "", polarityBand(valence));
           total += negated ? -valence / 2 : valence;
         }
       }
-      out.add("w" + word);
-      if (i + 1 < words.length) out.add("p" + word + " " + words[i + 1]);
+      out.add("w", word);
+      if (i + 1 < words.length) out.add("p", word, " ", words[i + 1]);
       const padded = `<${word}>`;
-      for (let n = 3; n <= 5; n++) for (let k = 0; k + n <= padded.length; k++) out.add("g" + padded.slice(k, k + n));
+      for (let n = 3; n <= 5; n++) for (let k = 0; k + n <= padded.length; k++) out.add("g", padded.slice(k, k + n));
     }
   }
-  if (lexicon && total !== 0) out.add("S" + polarityBand(total));
+  if (lexicon && total !== 0) out.add("S", polarityBand(total));
 }
 
 /** The hashed features of a text in the given language (its language decides the feature set). */
@@ -89,11 +112,8 @@ export function extractFeatures(
   lexicon?: PolarityLexicon,
 ): FeatureVector {
   const normalized = normalizeText(text);
-  const strings = new Set<string>();
-  if (language === "zh") addChineseFeatures(normalized, strings);
-  else addEnglishFeatures(normalized, strings, lexicon);
-  const mask = hashBits >= 32 ? 0xffffffff : (1 << hashBits) - 1;
-  const buckets = new Set<number>();
-  for (const feature of strings) buckets.add((hashFeature(language + feature) & mask) >>> 0);
-  return { buckets: Uint32Array.from(buckets) };
+  const sink = new BucketSink(language, hashBits >= 32 ? 0xffffffff : (1 << hashBits) - 1);
+  if (language === "zh") addChineseFeatures(normalized, sink);
+  else addEnglishFeatures(normalized, sink, lexicon);
+  return { buckets: Uint32Array.from(sink.buckets) };
 }

@@ -11,6 +11,8 @@ const LATIN_WORD = /[A-Za-z]+(?:'[A-Za-z]+)?/g;
 
 /** "zh" or "en"; null when the text has neither Han characters nor Latin letters. */
 export function detectLanguage(text: string): TextLanguage | null {
+  // NFKC folds full-width Latin ("ＧＯＯＤ") to ASCII letters.
+  text = text.normalize("NFKC");
   const han = text.match(HAN)?.length ?? 0;
   const latinWords = text.match(LATIN_WORD)?.length ?? 0;
   if (han === 0 && latinWords === 0) return null;

@@ -99,9 +99,36 @@ export function markNegation(words: readonly string[], language: TextLanguage): 
   return marked;
 }
 
+const CONTRAST_WORDS = new Set(["但是", "但", "可是", "不过", "然而", "只是"]);
+
+/**
+ * Chinese words of a whole text, cut into clauses at punctuation and contrast words. One
+ * segmenter pass over the text: ICU's per-call cost dominates on short clauses.
+ */
+function chineseClauseWords(normalized: string): string[][] {
+  const icu = segmenter();
+  if (!icu) return splitClauses(normalized).map(segmentChinese);
+  const clauses: string[][] = [];
+  let current: string[] = [];
+  const close = () => {
+    if (current.length > 0) clauses.push(current);
+    current = [];
+  };
+  for (const piece of icu.segment(normalized)) {
+    if (!piece.isWordLike) {
+      if (piece.segment.trim().length > 0) close();
+    } else if (CONTRAST_WORDS.has(piece.segment)) {
+      close();
+    } else {
+      current.push(piece.segment);
+    }
+  }
+  close();
+  return clauses;
+}
+
 /** The words of a normalised text, clause by clause, negation marked. */
 export function wordsOf(normalized: string, language: TextLanguage): string[][] {
-  return splitClauses(normalized).map((clause) =>
-    markNegation(language === "zh" ? segmentChinese(clause) : tokenizeEnglish(clause), language),
-  );
+  const clauses = language === "zh" ? chineseClauseWords(normalized) : splitClauses(normalized).map(tokenizeEnglish);
+  return clauses.map((words) => markNegation(words, language));
 }
