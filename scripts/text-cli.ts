@@ -32,6 +32,7 @@ const USAGE = `usage: npm run text -- --task sentiment|topic --data <csv> [--mod
 exit codes: 0 ok, 1 bad data, 2 bad usage or weights file`;
 
 class UsageError extends Error {}
+class BadDataError extends Error {}
 
 function parseArguments(argv: string[]) {
   const options = { task: "", data: "", model: DEFAULT_MODEL_PATH, train: "", labelColumn: "topic", textColumn: "text", save: "" };
@@ -51,7 +52,7 @@ function parseArguments(argv: string[]) {
 }
 
 function column(rows: Array<Record<string, string>>, name: string, file: string): string[] {
-  if (rows.length > 0 && !(name in rows[0])) throw new StatsInputError(`${file} has no "${name}" column`);
+  if (rows.length > 0 && !(name in rows[0])) throw new BadDataError(`${file} has no "${name}" column`);
   return rows.map((row) => row[name]);
 }
 
@@ -99,7 +100,7 @@ function main(): number {
       console.error(error.message);
       return 2;
     }
-    if (error instanceof StatsInputError || error instanceof TrainingDataError) {
+    if (error instanceof StatsInputError || error instanceof BadDataError || error instanceof TrainingDataError) {
       console.error(error.message);
       return 1;
     }
