@@ -119,9 +119,17 @@ try {
   const inWorkerd = await post(true);
   const positivesInNode = comments.filter((text) => engine.analyze(text).sentiment === "positive").length;
   workerdAgrees = inWorkerd.scored === 1000 && inWorkerd.positives === positivesInNode;
-  const withScoring = await timeMedian(15, () => post(true));
-  const withoutScoring = await timeMedian(15, () => post(false));
-  workerdMs = withScoring - withoutScoring;
+  // Alternate the two requests so that load from other processes hits both alike.
+  for (let k = 0; k < 3; k++) await post(true);
+  const differences: number[] = [];
+  for (let k = 0; k < 21; k++) {
+    const started = performance.now();
+    await post(true);
+    const scored = performance.now();
+    await post(false);
+    differences.push(scored - started - (performance.now() - scored));
+  }
+  workerdMs = median(differences);
 } finally {
   await mf.dispose();
 }
@@ -148,6 +156,6 @@ console.log(`weights decode (first use, Node)            ${decodeMs.toFixed(1)} 
 console.log(`\nscore 1,000 comments (mean ${meanLength.toFixed(0)} characters; sentiment + topic)`);
 console.log(`  Node, median of 15                        ${nodeEngineMs.toFixed(1)} ms   ${nodeBaselineMs.toFixed(1)} ms   ratio ${(nodeEngineMs / nodeBaselineMs).toFixed(2)}`);
 console.log(
-  `  workerd (Miniflare), median of 15         ${workerdMs.toFixed(1)} ms   (round trip minus a request scoring none)  < 50 ms ${verdict(workerdMs < 50)}` +
+  `  workerd (Miniflare), median of 21         ${workerdMs.toFixed(1)} ms   (round trip minus a request scoring none)  < 50 ms ${verdict(workerdMs < 50)}` +
     `\n  workerd scores the same as Node          ${workerdAgrees ? "yes" : "NO"}`,
 );

@@ -21,6 +21,7 @@ import {
   detectLanguage,
   extractFeatures,
   serializeLinearModel,
+  textFeatureOptions,
   trainLinearModel,
   type SerializedTextModelBundle,
 } from "../src/domain/text";
@@ -72,10 +73,10 @@ function main(): number {
       const rows = readCsvColumns(options.train);
       const texts = column(rows, options.textColumn, options.train);
       const labels = column(rows, options.labelColumn, options.train);
-      const lexicon = new Map(bundle.lexicon);
+      const featureOptions = textFeatureOptions(bundle);
       const examples = texts.flatMap((text, index) => {
         const language = detectLanguage(text);
-        return language && labels[index] ? [{ features: extractFeatures(text, language, FEATURE_HASH_BITS, lexicon), label: labels[index] }] : [];
+        return language && labels[index] ? [{ features: extractFeatures(text, language, featureOptions), label: labels[index] }] : [];
       });
       const topicModel = trainLinearModel(examples, [...new Set(examples.map((example) => example.label))].sort(), "mixed", FEATURE_HASH_BITS, {
         ...DEFAULT_TRAINING_OPTIONS,

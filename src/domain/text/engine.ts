@@ -3,8 +3,9 @@
  * comment, from a bundle of trained linear models (src/domain/text/model/, made by
  * `npm run train:text`). Pure: the same code scores in the Worker, in the CLI and in the bench.
  */
-import { extractFeatures, hashFeature, type PolarityLexicon } from "./features";
+import { extractFeatures, hashFeature, type FeatureOptions } from "./features";
 import { detectLanguage, type TextLanguage } from "./language";
+import { createChineseDictionary } from "./tokens";
 import {
   ModelFormatError,
   deserializeLinearModel,
@@ -23,6 +24,8 @@ export interface SerializedTextModelBundle {
   topics: SerializedLinearModel | null;
   /** English prior polarity, [word, valence] (a feature of the English sentiment model). */
   lexicon: Array<[string, number]>;
+  /** The Chinese segmenter's word list, space-separated. */
+  chineseWords: string;
   // Every model reads the same features of a text (the lexicon adds English polarity bands), so a
   // topic model trained elsewhere (the CLI's --train) must extract them with this lexicon too.
   /** |score| below this is "neutral": the model is not sure enough to call it either way. */
@@ -52,6 +55,14 @@ export function modelVersionOf(serialized: unknown): string {
   return hashFeature(JSON.stringify(serialized)).toString(16).padStart(8, "0");
 }
 
+/** The feature settings a bundle's models were trained with (lexicon, segmenter dictionary). */
+export function textFeatureOptions(bundle: Pick<SerializedTextModelBundle, "lexicon" | "chineseWords">): FeatureOptions {
+  return {
+    lexicon: new Map(bundle.lexicon),
+    dictionary: createChineseDictionary(bundle.chineseWords.split(" ").filter((word) => word.length > 0)),
+  };
+}
+
 const round2 = (value: number) => Math.round(value * 100) / 100 + 0;
 
 export function sentimentOfScore(score: number, neutralBand: number): SentimentLabel {
@@ -66,7 +77,7 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
   }
   const sentiment = { zh: deserializeLinearModel(bundle.sentiment.zh), en: deserializeLinearModel(bundle.sentiment.en) };
   const topics = options.topicModel ?? (bundle.topics ? deserializeLinearModel(bundle.topics) : null);
-  const lexicon: PolarityLexicon = new Map(bundle.lexicon);
+  const featureOptions = textFeatureOptions(bundle);
   for (const model of Object.values(sentiment)) {
     if (model.labels[0] !== "negative" || model.labels[1] !== "positive") {
       throw new ModelFormatError('a sentiment model must have the labels ["negative", "positive"]');
@@ -81,13 +92,13 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       if (!language) return { language, sentiment: "neutral", score: 0, topic: null, topicConfidence: null };
       const model = sentiment[language];
       // One extraction serves both models when they hash alike (the committed ones do).
-      const features = extractFeatures(text, language, model.hashBits, lexicon);
+      const features = extractFeatures(text, language, { ...featureOptions, hashBits: model.hashBits });
       const [, positive] = labelProbabilities(model, features);
       const score = round2(2 * positive - 1);
       let topic: string | null = null;
       let topicConfidence: number | null = null;
       if (topics && (topics.language === "mixed" || topics.language === language)) {
-        const topicFeatures = topics.hashBits === model.hashBits ? features : extractFeatures(text, language, topics.hashBits, lexicon);
+        const topicFeatures = topics.hashBits === model.hashBits ? features : extractFeatures(text, language, { ...featureOptions, hashBits: topics.hashBits });
         const probabilities = labelProbabilities(topics, topicFeatures);
         const best = probabilities.indexOf(Math.max(...probabilities));
         topic = topics.labels[best];

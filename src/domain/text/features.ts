@@ -9,7 +9,16 @@
  * 5-grams inside words (misspellings such as "absolutel junk" still hit "absol" and "junk").
  */
 import type { TextLanguage } from "./language";
-import { NEGATED_PREFIX, normalizeText, splitClauses, wordsOf } from "./tokens";
+import {
+  NEGATED_PREFIX,
+  isAlphanumericCode,
+  isHanCode,
+  normalizeText,
+  splitClauses,
+  wordsOf,
+  wordsOfClauses,
+  type ChineseDictionary,
+} from "./tokens";
 
 /**
  * Prior word polarity (word → valence, about -4..4) that generalises beyond the few thousand
@@ -41,35 +50,61 @@ export interface FeatureVector {
   buckets: Uint32Array;
 }
 
-const CHINESE_CHAR = /[\u3400-\u4dbf\u4e00-\u9fffa-z0-9]/u;
+/** The kinds of feature; each is a prefix of the hashed string. */
+const KINDS = ["c", "b", "t", "w", "p", "g", "L", "S"] as const;
+type FeatureKind = (typeof KINDS)[number];
+
+/** FNV state after "<language><kind>" for every kind: each feature continues from its prefix. */
+const PREFIX_STATES: Record<TextLanguage, Record<FeatureKind, number>> = {
+  zh: Object.fromEntries(KINDS.map((kind) => [kind, fnvMore(FNV_OFFSET, "zh" + kind)])) as Record<FeatureKind, number>,
+  en: Object.fromEntries(KINDS.map((kind) => [kind, fnvMore(FNV_OFFSET, "en" + kind)])) as Record<FeatureKind, number>,
+};
 
 /**
  * Collects the buckets of feature strings "<language><kind><parts…>" without building the strings
  * (scoring speed: a long review has hundreds of n-grams).
  */
 class BucketSink {
-  readonly buckets = new Set<number>();
+  private readonly found: number[] = [];
+  private readonly prefixes: Record<FeatureKind, number>;
   constructor(
-    private readonly language: TextLanguage,
+    language: TextLanguage,
     private readonly mask: number,
-  ) {}
-  add(kind: string, ...parts: string[]): void {
-    let hash = fnvMore(fnvMore(FNV_OFFSET, this.language), kind);
-    for (const part of parts) hash = fnvMore(hash, part);
-    this.buckets.add(((hash >>> 0) & this.mask) >>> 0);
+  ) {
+    this.prefixes = PREFIX_STATES[language];
+  }
+  add(kind: FeatureKind, a: string, b?: string, c?: string, d?: string): void {
+    let hash = fnvMore(this.prefixes[kind], a);
+    if (b !== undefined) hash = fnvMore(hash, b);
+    if (c !== undefined) hash = fnvMore(hash, c);
+    if (d !== undefined) hash = fnvMore(hash, d);
+    this.found.push((hash & this.mask) >>> 0);
+  }
+  /** Distinct buckets, ascending (sorting a few hundred numbers beats a Set per feature). */
+  distinct(): Uint32Array {
+    const sorted = Uint32Array.from(this.found).sort();
+    let size = 0;
+    for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[size++] = sorted[i];
+    return sorted.slice(0, size);
   }
 }
 
-function addChineseFeatures(normalized: string, out: BucketSink): void {
-  for (const clause of splitClauses(normalized)) {
-    const chars = Array.from(clause).filter((ch) => CHINESE_CHAR.test(ch));
+function addChineseFeatures(normalized: string, out: BucketSink, dictionary: ChineseDictionary | undefined): void {
+  const clauses = splitClauses(normalized);
+  for (const clause of clauses) {
+    const chars: string[] = [];
+    for (let i = 0; i < clause.length; i++) {
+      const code = clause.charCodeAt(i);
+      if (isHanCode(code) || isAlphanumericCode(code)) chars.push(clause[i]);
+    }
     for (let i = 0; i < chars.length; i++) {
       out.add("c", chars[i]);
       if (i + 1 < chars.length) out.add("b", chars[i], chars[i + 1]);
       if (i + 2 < chars.length) out.add("t", chars[i], chars[i + 1], chars[i + 2]);
     }
   }
-  for (const words of wordsOf(normalized, "zh")) {
+  const clauseWords = dictionary ? wordsOfClauses(clauses, "zh", dictionary) : wordsOf(normalized, "zh");
+  for (const words of clauseWords) {
     for (let i = 0; i < words.length; i++) {
       out.add("w", words[i]);
       if (i + 1 < words.length) out.add("p", words[i], " ", words[i + 1]);
@@ -105,15 +140,19 @@ function addEnglishFeatures(normalized: string, out: BucketSink, lexicon: Polari
 }
 
 /** The hashed features of a text in the given language (its language decides the feature set). */
-export function extractFeatures(
-  text: string,
-  language: TextLanguage,
-  hashBits = FEATURE_HASH_BITS,
-  lexicon?: PolarityLexicon,
-): FeatureVector {
+export interface FeatureOptions {
+  hashBits?: number;
+  /** English polarity bands (the committed English sentiment model reads them). */
+  lexicon?: PolarityLexicon;
+  /** Chinese words by dictionary matching; without it, ICU's segmenter. */
+  dictionary?: ChineseDictionary;
+}
+
+export function extractFeatures(text: string, language: TextLanguage, options: FeatureOptions = {}): FeatureVector {
   const normalized = normalizeText(text);
+  const hashBits = options.hashBits ?? FEATURE_HASH_BITS;
   const sink = new BucketSink(language, hashBits >= 32 ? 0xffffffff : (1 << hashBits) - 1);
-  if (language === "zh") addChineseFeatures(normalized, sink);
-  else addEnglishFeatures(normalized, sink, lexicon);
-  return { buckets: Uint32Array.from(sink.buckets) };
+  if (language === "zh") addChineseFeatures(normalized, sink, options.dictionary);
+  else addEnglishFeatures(normalized, sink, options.lexicon);
+  return { buckets: sink.distinct() };
 }

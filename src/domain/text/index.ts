@@ -1,7 +1,18 @@
 /** Public API of the text engine: language, segmentation, negation, sentiment and topics. */
 export { detectLanguage, type TextLanguage } from "./language";
-export { markNegation, normalizeText, segmentChinese, splitClauses, tokenizeEnglish, wordsOf, NEGATED_PREFIX } from "./tokens";
-export { extractFeatures, hashFeature, FEATURE_HASH_BITS, type FeatureVector, type PolarityLexicon } from "./features";
+export {
+  createChineseDictionary,
+  markNegation,
+  normalizeText,
+  segmentChinese,
+  segmentChineseByDictionary,
+  splitClauses,
+  tokenizeEnglish,
+  wordsOf,
+  NEGATED_PREFIX,
+  type ChineseDictionary,
+} from "./tokens";
+export { extractFeatures, hashFeature, FEATURE_HASH_BITS, type FeatureOptions, type FeatureVector, type PolarityLexicon } from "./features";
 export {
   ModelFormatError,
   deserializeLinearModel,
@@ -23,6 +34,7 @@ export {
   TEXT_MODEL_BUNDLE_FORMAT,
   createTextEngine,
   modelVersionOf,
+  textFeatureOptions,
   sentimentOfScore,
   type SentimentLabel,
   type SerializedTextModelBundle,

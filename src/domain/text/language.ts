@@ -4,17 +4,27 @@
  * comments: Han characters against Latin words (one Chinese word is about 1.5 characters, so a
  * comment is Chinese when it has at least as many Han characters as Latin words).
  */
+import { isHanCode } from "./tokens";
+
 export type TextLanguage = "zh" | "en";
 
-const HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/gu;
-const LATIN_WORD = /[A-Za-z]+(?:'[A-Za-z]+)?/g;
+const isLatinLetterCode = (code: number) => (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a);
 
 /** "zh" or "en"; null when the text has neither Han characters nor Latin letters. */
 export function detectLanguage(text: string): TextLanguage | null {
   // NFKC folds full-width Latin ("ＧＯＯＤ") to ASCII letters.
-  text = text.normalize("NFKC");
-  const han = text.match(HAN)?.length ?? 0;
-  const latinWords = text.match(LATIN_WORD)?.length ?? 0;
+  const folded = text.normalize("NFKC");
+  let han = 0;
+  let latinWords = 0;
+  let inLatinWord = false;
+  for (let i = 0; i < folded.length; i++) {
+    const code = folded.charCodeAt(i);
+    if (isHanCode(code)) han++;
+    const latin = isLatinLetterCode(code);
+    // An apostrophe inside a word ("wasn't") does not start a new one.
+    if (latin && !inLatinWord) latinWords++;
+    inLatinWord = latin || (inLatinWord && code === 0x27);
+  }
   if (han === 0 && latinWords === 0) return null;
   return han >= latinWords ? "zh" : "en";
 }

@@ -21,45 +21,38 @@ export interface LinearModel {
   table: BucketTable;
 }
 
+/**
+ * Bucket → weight row, one Int32 per bucket of the hash space (4 MiB at 2²⁰ buckets): a single
+ * memory access per feature, which is what scoring speed is made of. -1 where training kept none.
+ */
 export interface BucketTable {
-  keys: Uint32Array;
-  rows: Int32Array;
-  mask: number;
+  rowOf: Int32Array;
+  buckets: Uint32Array;
 }
 
 const EMPTY = -1;
 
-export function buildBucketTable(buckets: ArrayLike<number>): BucketTable {
-  let capacity = 16;
-  while (capacity < buckets.length * 2) capacity *= 2;
-  const keys = new Uint32Array(capacity);
-  const rows = new Int32Array(capacity).fill(EMPTY);
-  const mask = capacity - 1;
+export function buildBucketTable(buckets: ArrayLike<number>, hashBits: number): BucketTable {
+  const rowOf = new Int32Array(2 ** hashBits).fill(EMPTY);
   for (let row = 0; row < buckets.length; row++) {
-    let slot = Math.imul(buckets[row], 0x9e3779b1) >>> 0 & mask;
-    while (rows[slot] !== EMPTY) slot = (slot + 1) & mask;
-    keys[slot] = buckets[row];
-    rows[slot] = row;
+    if (buckets[row] >= rowOf.length) throw new ModelFormatError(`bucket ${buckets[row]} outside a ${hashBits}-bit hash space`);
+    rowOf[buckets[row]] = row;
   }
-  return { keys, rows, mask };
+  return { rowOf, buckets: Uint32Array.from(buckets) };
 }
 
 /** The weight row of a bucket, or -1 when training did not keep it. */
 export function rowOfBucket(table: BucketTable, bucket: number): number {
-  let slot = Math.imul(bucket, 0x9e3779b1) >>> 0 & table.mask;
-  for (;;) {
-    const row = table.rows[slot];
-    if (row === EMPTY || table.keys[slot] === bucket) return row;
-    slot = (slot + 1) & table.mask;
-  }
+  return bucket < table.rowOf.length ? table.rowOf[bucket] : EMPTY;
 }
 
 /** The raw outputs (logits) of a model for one feature vector; binary features, L2-normalised. */
 export function linearOutputs(model: LinearModel, features: FeatureVector): Float64Array {
   const scores = Float64Array.from(model.bias);
   const value = features.buckets.length > 0 ? 1 / Math.sqrt(features.buckets.length) : 0;
+  const rowOf = model.table.rowOf;
   for (const bucket of features.buckets) {
-    const row = rowOfBucket(model.table, bucket);
+    const row = rowOf[bucket] ?? EMPTY;
     if (row < 0) continue;
     const offset = row * model.outputs;
     for (let k = 0; k < model.outputs; k++) scores[k] += model.weights[offset + k] * value;
@@ -127,6 +120,7 @@ export function createLinearModel(input: {
 }): LinearModel {
   const outputs = input.labels.length === 2 ? 1 : input.labels.length;
   if (input.labels.length < 2) throw new ModelFormatError("a model needs at least two labels");
+  if (!Number.isInteger(input.hashBits) || input.hashBits < 8 || input.hashBits > 24) throw new ModelFormatError("hashBits must be 8–24");
   if (input.bias.length !== outputs || input.weights.length !== input.buckets.length * outputs) {
     throw new ModelFormatError("bias or weights do not match the labels and buckets");
   }
@@ -137,22 +131,20 @@ export function createLinearModel(input: {
     outputs,
     bias: Float64Array.from(input.bias),
     weights: input.weights,
-    table: buildBucketTable(input.buckets),
+    table: buildBucketTable(input.buckets, input.hashBits),
   };
 }
 
 export function serializeLinearModel(model: LinearModel): SerializedLinearModel {
-  const order: number[] = [];
-  for (let slot = 0; slot < model.table.rows.length; slot++) if (model.table.rows[slot] !== EMPTY) order.push(slot);
-  order.sort((a, b) => model.table.keys[a] - model.table.keys[b]);
+  // Rows in bucket order, for the delta encoding.
+  const order = Array.from(model.table.buckets, (bucket, row) => ({ bucket, row })).sort((x, y) => x.bucket - y.bucket);
   let maxAbs = 0;
   for (const w of model.weights) maxAbs = Math.max(maxAbs, Math.abs(w));
   const scale = maxAbs > 0 ? maxAbs / 127 : 1;
   const varints: number[] = [];
   const quantised = new Int8Array(order.length * model.outputs);
   let previous = 0;
-  order.forEach((slot, index) => {
-    const bucket = model.table.keys[slot];
+  order.forEach(({ bucket, row }, index) => {
     let delta = bucket - previous;
     previous = bucket;
     while (delta >= 0x80) {
@@ -160,7 +152,6 @@ export function serializeLinearModel(model: LinearModel): SerializedLinearModel 
       delta = Math.floor(delta / 128);
     }
     varints.push(delta);
-    const row = model.table.rows[slot];
     for (let k = 0; k < model.outputs; k++) {
       quantised[index * model.outputs + k] = Math.round(model.weights[row * model.outputs + k] / scale);
     }
@@ -206,14 +197,11 @@ export function deserializeLinearModel(serialized: SerializedLinearModel): Linea
  * budget, at the cost of the features that moved the decision least.
  */
 export function pruneLinearModel(model: LinearModel, maxRows: number): LinearModel {
-  const entries: Array<{ bucket: number; row: number; size: number }> = [];
-  for (let slot = 0; slot < model.table.rows.length; slot++) {
-    const row = model.table.rows[slot];
-    if (row === EMPTY) continue;
+  const entries = Array.from(model.table.buckets, (bucket, row) => {
     let size = 0;
     for (let k = 0; k < model.outputs; k++) size += Math.abs(model.weights[row * model.outputs + k]);
-    entries.push({ bucket: model.table.keys[slot], row, size });
-  }
+    return { bucket, row, size };
+  });
   if (entries.length <= maxRows) return model;
   const keep = entries.sort((a, b) => b.size - a.size || a.bucket - b.bucket).slice(0, maxRows).sort((a, b) => a.bucket - b.bucket);
   const weights = new Float32Array(keep.length * model.outputs);
