@@ -42,3 +42,14 @@ export {
   type TextEngine,
 } from "./engine";
 export { defaultTextEngine } from "./default-engine";
+export {
+  DEFAULT_ONLINE_OPTIONS,
+  ORGANISATION_MODEL_FORMAT,
+  emptyOrganisationModel,
+  learnFromCorrection,
+  parseOrganisationModel,
+  suggestCategory,
+  type CategorySuggestion,
+  type OnlineLearningOptions,
+  type OrganisationTextModel,
+} from "./organisation-model";
