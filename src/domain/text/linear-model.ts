@@ -188,7 +188,8 @@ export function deserializeLinearModel(serialized: SerializedLinearModel): Linea
     buckets.push(previous);
   }
   const quantised = new Int8Array(base64ToBytes(serialized.weights).buffer);
-  const weights = Float32Array.from(quantised, (q) => q * serialized.scale);
+  const weights = new Float32Array(quantised.length);
+  for (let i = 0; i < quantised.length; i++) weights[i] = quantised[i] * serialized.scale;
   return createLinearModel({ ...serialized, buckets, weights });
 }
 
