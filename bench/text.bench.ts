@@ -147,7 +147,7 @@ try {
 }
 
 // report --------------------------------------------------------------------------------------
-const fmt = (value: number) => value.toFixed(3);
+const fmt = (value: number) => value.toFixed(4);
 const verdict = (ok: boolean) => (ok ? "✓" : "✗ MISSED");
 const baselineBytes = gzipSync(
   JSON.stringify(tasks.map((task) => task.baselineModel).map((model) => ({ ...model, logLikelihood: model.logLikelihood.map((map) => [...map]) }))),
