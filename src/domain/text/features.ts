@@ -122,8 +122,8 @@ function addEnglishFeatures(normalized: string, out: BucketSink, lexicon: Polari
   for (const words of wordsOf(normalized, "en")) {
     for (let i = 0; i < words.length; i++) {
       const word = words[i];
+      const negated = word.startsWith(NEGATED_PREFIX);
       if (lexicon) {
-        const negated = word.startsWith(NEGATED_PREFIX);
         const valence = lexicon.get(negated ? word.slice(NEGATED_PREFIX.length) : word);
         if (valence !== undefined) {
           out.add("L", negated ? NEGATED_PREFIX : "", polarityBand(valence));
@@ -132,8 +132,10 @@ function addEnglishFeatures(normalized: string, out: BucketSink, lexicon: Polari
       }
       out.add("w", word);
       if (i + 1 < words.length) out.add("p", word, " ", words[i + 1]);
-      const padded = `<${word}>`;
-      for (let n = 3; n <= 5; n++) for (let k = 0; k + n <= padded.length; k++) out.add("g", padded.slice(k, k + n));
+      // A negated word's character n-grams are negated too: "not bad" must not score through "bad>".
+      const padded = `<${negated ? word.slice(NEGATED_PREFIX.length) : word}>`;
+      const mark = negated ? NEGATED_PREFIX : "";
+      for (let n = 3; n <= 5; n++) for (let k = 0; k + n <= padded.length; k++) out.add("g", mark, padded.slice(k, k + n));
     }
   }
   if (lexicon && total !== 0) out.add("S", polarityBand(total));

@@ -87,6 +87,8 @@ describe("the committed model's decisions on hand-written comments", () => {
     ["Terrible support, I waited an hour and nobody answered.", "negative"],
     ["Great value, the delivery was fast and the quality is excellent.", "positive"],
     ["The food was not good and the waiter was rude.", "negative"],
+    ["not bad", "positive"],
+    ["It was not terrible.", "positive"],
   ];
   it.each(cases)("%s → %s", (text, expected) => {
     const analysis = engine.analyze(text);
