@@ -5,7 +5,7 @@
  */
 import { extractFeatures, hashFeature, type FeatureOptions } from "./features";
 import { detectLanguage, type TextLanguage } from "./language";
-import { createChineseDictionary } from "./tokens";
+import { NEGATED_PREFIX, createChineseDictionary, normalizeText, wordsOf } from "./tokens";
 import {
   ModelFormatError,
   deserializeLinearModel,
@@ -48,7 +48,13 @@ export interface TextEngine {
   version: string;
   topicLabels: readonly string[];
   analyze(text: string): TextAnalysis;
+  /** Content words of a text for keyword lists: no negated or one-character words, no English stop words. */
+  keywords(text: string): string[];
 }
+
+const ENGLISH_STOP_WORDS = new Set(
+  "the and for are but not you your was were this that with have has had they them their there what when which who will would could should been being from into than then its it's our out very just all any can about also more most some such only other over".split(" "),
+);
 
 /** A short stable version for weights that have none of their own (e.g. a topic model trained by the CLI). */
 export function modelVersionOf(serialized: unknown): string {
@@ -105,6 +111,13 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
         topicConfidence = round2(probabilities[best]);
       }
       return { language, sentiment: sentimentOfScore(score, bundle.neutralBand), score, topic, topicConfidence };
+    },
+    keywords(text) {
+      const language = detectLanguage(text);
+      if (!language) return [];
+      return wordsOf(normalizeText(text), language, featureOptions.dictionary)
+        .flat()
+        .filter((word) => !word.startsWith(NEGATED_PREFIX) && (language === "zh" ? word.length >= 2 : word.length >= 3 && !ENGLISH_STOP_WORDS.has(word)));
     },
   };
 }

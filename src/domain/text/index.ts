@@ -53,3 +53,12 @@ export {
   type OnlineLearningOptions,
   type OrganisationTextModel,
 } from "./organisation-model";
+export {
+  DEFAULT_OPEN_ANSWERS_OPTIONS,
+  summariseOpenAnswers,
+  type OpenAnswersOptions,
+  type OpenAnswersSummary,
+  type RepresentativeComment,
+  type ScoredComment,
+  type TopicSummary,
+} from "./open-answers";
