@@ -83,8 +83,11 @@ function main(): number {
         // A hand-labelled set is small: every feature it has counts.
         minDocumentFrequency: 1,
       });
-      if (options.save) writeFileSync(options.save, JSON.stringify({ ...bundle, topics: serializeLinearModel(topicModel) }) + "\n");
       engine = createTextEngine(bundle, { topicModel });
+      if (options.save) {
+        const saved: SerializedTextModelBundle = { ...bundle, version: engine.version, topics: serializeLinearModel(topicModel) };
+        writeFileSync(options.save, JSON.stringify(saved) + "\n");
+      }
     }
     const rows = readCsvColumns(options.data);
     for (const text of column(rows, options.textColumn, options.data)) {

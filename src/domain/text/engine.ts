@@ -10,6 +10,7 @@ import {
   ModelFormatError,
   deserializeLinearModel,
   labelProbabilities,
+  serializeLinearModel,
   type LinearModel,
   type SerializedLinearModel,
 } from "./linear-model";
@@ -91,7 +92,8 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
   }
 
   return {
-    version: options.topicModel ? `${bundle.version}+${modelVersionOf(options.topicModel.labels)}` : bundle.version,
+    // Another topic model is another model: scores stored under the bundle's version must not match.
+    version: options.topicModel ? `${bundle.version}+${modelVersionOf(serializeLinearModel(options.topicModel))}` : bundle.version,
     topicLabels: topics?.labels ?? [],
     analyze(text) {
       const language = detectLanguage(text);
