@@ -1,0 +1,100 @@
+/**
+ * train:text: fit the text engine's models from data/text/ and write
+ * src/domain/text/model/text-model.json. Deterministic: fixed split seed, fixed training seeds,
+ * no clock or Math.random, so the same data gives byte-identical weights.
+ *
+ *   npm run train:text [-- --out <file>]
+ *
+ * Models (hyperparameters chosen on a validation part carved out of the training split, never on
+ * the held-out texts the bench reports):
+ * - Chinese sentiment: NB-scaled logistic regression on the takeaway/hotel training split plus the
+ *   shopping reviews' sentiment labels; buckets in ≥ 3 texts, the 150,000 strongest kept.
+ * - English sentiment: NB-scaled logistic regression on the Amazon/Yelp/IMDb training split with
+ *   VADER lexicon polarity features; every bucket kept (the set is small).
+ * - Chinese topics: softmax regression over the ten shopping categories; buckets in ≥ 5 texts, the
+ *   60,000 strongest kept.
+ */
+import { writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { TEXT_MODEL_BUNDLE_FORMAT, modelVersionOf, type SerializedTextModelBundle } from "../src/domain/text/engine";
+import { FEATURE_HASH_BITS, extractFeatures, type FeatureOptions } from "../src/domain/text/features";
+import { createChineseDictionary, normalizeText, segmentChinese, splitClauses } from "../src/domain/text/tokens";
+import type { TextLanguage } from "../src/domain/text/language";
+import { pruneLinearModel, serializeLinearModel, type LinearModel } from "../src/domain/text/linear-model";
+import { DEFAULT_TRAINING_OPTIONS, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
+import { loadReferenceSplits, readLexicon } from "./lib/text-data";
+
+export const DEFAULT_MODEL_PATH = fileURLToPath(new URL("../src/domain/text/model/text-model.json", import.meta.url));
+const SENTIMENT_LABELS = ["negative", "positive"];
+const NEUTRAL_BAND = 0.2;
+
+/** Size of the segmenter's word list: the most frequent multi-character words ICU finds. */
+const DICTIONARY_WORDS = 20_000;
+
+/** The words ICU finds in the Chinese training texts (2–4 Han characters, most frequent first). */
+export function buildChineseWordList(texts: readonly string[], size: number): string[] {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    for (const clause of splitClauses(normalizeText(text))) {
+      for (const word of segmentChinese(clause)) {
+        if (word.length >= 2 && word.length <= 4 && /^[\u3400-\u4dbf\u4e00-\u9fff]+$/u.test(word)) counts.set(word, (counts.get(word) ?? 0) + 1);
+      }
+    }
+  }
+  return [...counts.entries()]
+    .filter(([, count]) => count >= 3)
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, size)
+    .map(([word]) => word)
+    .sort();
+}
+
+function fit(
+  rows: readonly LabelledText[],
+  labels: readonly string[],
+  language: TextLanguage,
+  options: Partial<LinearTrainingOptions>,
+  features: FeatureOptions,
+): LinearModel {
+  const examples = rows.map((row) => ({ features: extractFeatures(row.text, language, features), label: row.label }));
+  return trainLinearModel(examples, labels, language, FEATURE_HASH_BITS, { ...DEFAULT_TRAINING_OPTIONS, ...options });
+}
+
+export function trainTextModels(): SerializedTextModelBundle {
+  const splits = loadReferenceSplits();
+  const lexicon = readLexicon();
+  const chineseWords = buildChineseWordList(
+    [...splits.sentimentZh.train, ...splits.sentimentZhExtra, ...splits.topicsZh.train].map((row) => row.text),
+    DICTIONARY_WORDS,
+  );
+  const features: FeatureOptions = { hashBits: FEATURE_HASH_BITS, lexicon, dictionary: createChineseDictionary(chineseWords) };
+
+  const sentimentZh = pruneLinearModel(
+    fit([...splits.sentimentZh.train, ...splits.sentimentZhExtra], SENTIMENT_LABELS, "zh", { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, features),
+    150_000,
+  );
+  const sentimentEn = fit(splits.sentimentEn.train, SENTIMENT_LABELS, "en", { naiveBayesScaling: true, epochs: 5, minDocumentFrequency: 1 }, features);
+  const topicLabels = [...new Set(splits.topicsZh.train.map((row) => row.label))].sort();
+  const topics = pruneLinearModel(fit(splits.topicsZh.train, topicLabels, "zh", { epochs: 20, learningRate: 0.2, minDocumentFrequency: 5 }, features), 60_000);
+
+  const models = {
+    sentiment: { zh: serializeLinearModel(sentimentZh), en: serializeLinearModel(sentimentEn) },
+    topics: serializeLinearModel(topics),
+    lexicon: [...lexicon],
+    chineseWords: chineseWords.join(" "),
+    neutralBand: NEUTRAL_BAND,
+  };
+  return { format: TEXT_MODEL_BUNDLE_FORMAT, version: `text-${modelVersionOf(models)}`, ...models };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const outIndex = process.argv.indexOf("--out");
+  const out = outIndex > 0 ? process.argv[outIndex + 1] : DEFAULT_MODEL_PATH;
+  const started = performance.now();
+  const bundle = trainTextModels();
+  const json = JSON.stringify(bundle);
+  writeFileSync(out, json + "\n");
+  console.log(`wrote ${out}: version ${bundle.version}, ${(json.length / 1024).toFixed(0)} KiB, ` +
+    `${(gzipSync(json).length / 1024).toFixed(0)} KiB gzip, trained in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}

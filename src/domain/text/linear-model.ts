@@ -1,0 +1,211 @@
+/**
+ * A sparse linear classifier over hashed features: logistic regression for two labels (one
+ * weight per feature, probability of labels[1]), softmax regression for more. Weights are stored
+ * for the buckets training kept, quantised to signed bytes with one scale per model, and looked
+ * up through an open-addressing table, so memory is a few bytes per kept feature.
+ */
+import type { FeatureVector } from "./features";
+import type { TextLanguage } from "./language";
+
+export const LINEAR_MODEL_FORMAT = "feedloop-text-linear/1";
+
+export interface LinearModel {
+  labels: string[];
+  /** Which language's features the model reads; "mixed" extracts per text. */
+  language: TextLanguage | "mixed";
+  hashBits: number;
+  /** One output for two labels (logit of labels[1]), else one per label. */
+  outputs: number;
+  bias: Float64Array;
+  weights: Float32Array;
+  table: BucketTable;
+}
+
+/**
+ * Bucket → weight row, one Int32 per bucket of the hash space (4 MiB at 2²⁰ buckets): a single
+ * memory access per feature, which is what scoring speed is made of. -1 where training kept none.
+ */
+export interface BucketTable {
+  rowOf: Int32Array;
+  buckets: Uint32Array;
+}
+
+const EMPTY = -1;
+
+export function buildBucketTable(buckets: ArrayLike<number>, hashBits: number): BucketTable {
+  const rowOf = new Int32Array(2 ** hashBits).fill(EMPTY);
+  for (let row = 0; row < buckets.length; row++) {
+    if (buckets[row] >= rowOf.length) throw new ModelFormatError(`bucket ${buckets[row]} outside a ${hashBits}-bit hash space`);
+    rowOf[buckets[row]] = row;
+  }
+  return { rowOf, buckets: Uint32Array.from(buckets) };
+}
+
+/** The weight row of a bucket, or -1 when training did not keep it. */
+export function rowOfBucket(table: BucketTable, bucket: number): number {
+  return bucket < table.rowOf.length ? table.rowOf[bucket] : EMPTY;
+}
+
+/** The raw outputs (logits) of a model for one feature vector; binary features, L2-normalised. */
+export function linearOutputs(model: LinearModel, features: FeatureVector): Float64Array {
+  const scores = Float64Array.from(model.bias);
+  const value = features.buckets.length > 0 ? 1 / Math.sqrt(features.buckets.length) : 0;
+  const rowOf = model.table.rowOf;
+  for (const bucket of features.buckets) {
+    const row = rowOf[bucket] ?? EMPTY;
+    if (row < 0) continue;
+    const offset = row * model.outputs;
+    for (let k = 0; k < model.outputs; k++) scores[k] += model.weights[offset + k] * value;
+  }
+  return scores;
+}
+
+export function sigmoid(z: number): number {
+  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+}
+
+/** Probabilities per label (softmax, or the logistic pair for two labels). */
+export function labelProbabilities(model: LinearModel, features: FeatureVector): number[] {
+  const scores = linearOutputs(model, features);
+  if (model.outputs === 1) {
+    const p = sigmoid(scores[0]);
+    return [1 - p, p];
+  }
+  const max = Math.max(...scores);
+  const exps = Array.from(scores, (s) => Math.exp(s - max));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+
+// Serialisation -------------------------------------------------------------------------------
+
+/** The JSON form of a model: bucket ids as base64 LEB128 deltas, weights as base64 int8 × scale. */
+export interface SerializedLinearModel {
+  format: typeof LINEAR_MODEL_FORMAT;
+  labels: string[];
+  language: TextLanguage | "mixed";
+  hashBits: number;
+  bias: number[];
+  scale: number;
+  buckets: string;
+  weights: string;
+}
+
+export class ModelFormatError extends Error {
+  override name = "ModelFormatError";
+}
+
+function bytesToBase64(bytes: Uint8Array): string {
+  let binary = "";
+  const chunk = 0x8000;
+  for (let i = 0; i < bytes.length; i += chunk) binary += String.fromCharCode(...bytes.subarray(i, i + chunk));
+  return btoa(binary);
+}
+
+function base64ToBytes(base64: string): Uint8Array {
+  const binary = atob(base64);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** Sorted bucket ids and their rows of weights (rows × outputs), as a model ready to score. */
+export function createLinearModel(input: {
+  labels: string[];
+  language: TextLanguage | "mixed";
+  hashBits: number;
+  bias: ArrayLike<number>;
+  buckets: ArrayLike<number>;
+  weights: Float32Array;
+}): LinearModel {
+  const outputs = input.labels.length === 2 ? 1 : input.labels.length;
+  if (input.labels.length < 2) throw new ModelFormatError("a model needs at least two labels");
+  if (!Number.isInteger(input.hashBits) || input.hashBits < 8 || input.hashBits > 24) throw new ModelFormatError("hashBits must be 8–24");
+  if (input.bias.length !== outputs || input.weights.length !== input.buckets.length * outputs) {
+    throw new ModelFormatError("bias or weights do not match the labels and buckets");
+  }
+  return {
+    labels: [...input.labels],
+    language: input.language,
+    hashBits: input.hashBits,
+    outputs,
+    bias: Float64Array.from(input.bias),
+    weights: input.weights,
+    table: buildBucketTable(input.buckets, input.hashBits),
+  };
+}
+
+export function serializeLinearModel(model: LinearModel): SerializedLinearModel {
+  // Rows in bucket order, for the delta encoding.
+  const order = Array.from(model.table.buckets, (bucket, row) => ({ bucket, row })).sort((x, y) => x.bucket - y.bucket);
+  let maxAbs = 0;
+  for (const w of model.weights) maxAbs = Math.max(maxAbs, Math.abs(w));
+  const scale = maxAbs > 0 ? maxAbs / 127 : 1;
+  const varints: number[] = [];
+  const quantised = new Int8Array(order.length * model.outputs);
+  let previous = 0;
+  order.forEach(({ bucket, row }, index) => {
+    let delta = bucket - previous;
+    previous = bucket;
+    while (delta >= 0x80) {
+      varints.push((delta & 0x7f) | 0x80);
+      delta = Math.floor(delta / 128);
+    }
+    varints.push(delta);
+    for (let k = 0; k < model.outputs; k++) {
+      quantised[index * model.outputs + k] = Math.round(model.weights[row * model.outputs + k] / scale);
+    }
+  });
+  return {
+    format: LINEAR_MODEL_FORMAT,
+    labels: model.labels,
+    language: model.language,
+    hashBits: model.hashBits,
+    bias: Array.from(model.bias, (b) => Math.round(b * 1e6) / 1e6),
+    scale,
+    buckets: bytesToBase64(Uint8Array.from(varints)),
+    weights: bytesToBase64(new Uint8Array(quantised.buffer)),
+  };
+}
+
+export function deserializeLinearModel(serialized: SerializedLinearModel): LinearModel {
+  if (serialized?.format !== LINEAR_MODEL_FORMAT) {
+    throw new ModelFormatError(`not a ${LINEAR_MODEL_FORMAT} model (format: ${String(serialized?.format)})`);
+  }
+  const varints = base64ToBytes(serialized.buckets);
+  const buckets: number[] = [];
+  let previous = 0;
+  for (let i = 0; i < varints.length; ) {
+    let delta = 0;
+    let factor = 1;
+    for (;;) {
+      const byte = varints[i++];
+      delta += (byte & 0x7f) * factor;
+      factor *= 128;
+      if (byte < 0x80) break;
+    }
+    previous += delta;
+    buckets.push(previous);
+  }
+  const quantised = new Int8Array(base64ToBytes(serialized.weights).buffer);
+  const weights = new Float32Array(quantised.length);
+  for (let i = 0; i < quantised.length; i++) weights[i] = quantised[i] * serialized.scale;
+  return createLinearModel({ ...serialized, buckets, weights });
+}
+
+/**
+ * Keep only the `maxRows` buckets with the largest weights (L1 over outputs): the weights-size
+ * budget, at the cost of the features that moved the decision least.
+ */
+export function pruneLinearModel(model: LinearModel, maxRows: number): LinearModel {
+  const entries = Array.from(model.table.buckets, (bucket, row) => {
+    let size = 0;
+    for (let k = 0; k < model.outputs; k++) size += Math.abs(model.weights[row * model.outputs + k]);
+    return { bucket, row, size };
+  });
+  if (entries.length <= maxRows) return model;
+  const keep = entries.sort((a, b) => b.size - a.size || a.bucket - b.bucket).slice(0, maxRows).sort((a, b) => a.bucket - b.bucket);
+  const weights = new Float32Array(keep.length * model.outputs);
+  keep.forEach((entry, index) => weights.set(model.weights.subarray(entry.row * model.outputs, (entry.row + 1) * model.outputs), index * model.outputs));
+  return createLinearModel({ ...model, buckets: keep.map((entry) => entry.bucket), weights });
+}

@@ -1,0 +1,173 @@
+/**
+ * Training of the linear text models: a deterministic hold-out split and regularised logistic /
+ * softmax regression fitted by AdaGrad over shuffled passes. Pure and seeded, so the training
+ * script, the bench and the CLI's `--train` reproduce the same weights from the same data.
+ */
+import { createSeededRandom } from "../stats/random";
+import type { FeatureVector } from "./features";
+import { createLinearModel, sigmoid, type LinearModel } from "./linear-model";
+import type { TextLanguage } from "./language";
+import { normalizeText } from "./tokens";
+
+export interface LabelledText {
+  text: string;
+  label: string;
+  /** Stratum of the split (e.g. the source data set); the label is always part of it. */
+  group?: string;
+}
+
+/**
+ * Split into training and held-out parts, stratified by group and label, after dropping repeated
+ * texts (the review sets contain copies; one copy on each side would inflate held-out accuracy).
+ */
+export function splitHeldOut<T extends LabelledText>(rows: readonly T[], heldOutShare: number, seed: number): { train: T[]; heldOut: T[] } {
+  const seen = new Set<string>();
+  const strata = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = normalizeText(row.text);
+    if (key.length === 0 || seen.has(key)) continue;
+    seen.add(key);
+    const stratum = `${row.group ?? ""}\u0000${row.label}`;
+    const list = strata.get(stratum) ?? [];
+    list.push(row);
+    strata.set(stratum, list);
+  }
+  const random = createSeededRandom(seed);
+  const train: T[] = [];
+  const heldOut: T[] = [];
+  for (const stratum of [...strata.keys()].sort()) {
+    const list = shuffled(strata.get(stratum)!, random);
+    const cut = Math.round(list.length * heldOutShare);
+    heldOut.push(...list.slice(0, cut));
+    train.push(...list.slice(cut));
+  }
+  return { train, heldOut };
+}
+
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
+export interface LinearTrainingOptions {
+  epochs: number;
+  learningRate: number;
+  /** L2 penalty per example on the weights touched by that example. */
+  l2: number;
+  /** A bucket is kept when at least this many training texts contain it (smaller weights file). */
+  minDocumentFrequency: number;
+  seed: number;
+  /**
+   * Two labels only: scale each feature by its naive-Bayes log-count ratio before fitting (the
+   * NB-SVM of Wang & Manning 2012), folded into the stored weights so scoring is unchanged.
+   */
+  naiveBayesScaling?: boolean;
+}
+
+export const DEFAULT_TRAINING_OPTIONS: LinearTrainingOptions = {
+  epochs: 12,
+  learningRate: 0.5,
+  l2: 1e-5,
+  minDocumentFrequency: 2,
+  seed: 20261204,
+};
+
+export class TrainingDataError extends Error {
+  override name = "TrainingDataError";
+}
+
+/**
+ * Fit a linear model. `labels` fixes the label order (for two labels the model's probability is
+ * that of labels[1]); every example's label must be one of them.
+ */
+export function trainLinearModel(
+  examples: ReadonlyArray<{ features: FeatureVector; label: string }>,
+  labels: readonly string[],
+  language: TextLanguage | "mixed",
+  hashBits: number,
+  options: LinearTrainingOptions = DEFAULT_TRAINING_OPTIONS,
+): LinearModel {
+  if (labels.length < 2) throw new TrainingDataError("training needs at least two distinct labels");
+  const labelIndex = new Map(labels.map((label, index) => [label, index]));
+  const documentFrequency = new Map<number, number>();
+  for (const example of examples) {
+    if (!labelIndex.has(example.label)) throw new TrainingDataError(`unknown label "${example.label}"`);
+    for (const bucket of example.features.buckets) documentFrequency.set(bucket, (documentFrequency.get(bucket) ?? 0) + 1);
+  }
+  const kept = [...documentFrequency.entries()]
+    .filter(([, count]) => count >= options.minDocumentFrequency)
+    .map(([bucket]) => bucket)
+    .sort((a, b) => a - b);
+  const rowOf = new Map(kept.map((bucket, row) => [bucket, row]));
+  const outputs = labels.length === 2 ? 1 : labels.length;
+  const featureScale = new Float64Array(kept.length).fill(1);
+  if (options.naiveBayesScaling && outputs === 1) {
+    const positive = new Float64Array(kept.length).fill(1);
+    const negative = new Float64Array(kept.length).fill(1);
+    for (const example of examples) {
+      const counts = example.label === labels[1] ? positive : negative;
+      for (const bucket of example.features.buckets) {
+        const row = rowOf.get(bucket);
+        if (row !== undefined) counts[row]++;
+      }
+    }
+    const positiveTotal = positive.reduce((a, b) => a + b, 0);
+    const negativeTotal = negative.reduce((a, b) => a + b, 0);
+    for (let row = 0; row < kept.length; row++) {
+      // |ratio| floored so that neutral features keep a small say rather than none.
+      const ratio = Math.log(positive[row] / positiveTotal / (negative[row] / negativeTotal));
+      featureScale[row] = Math.max(Math.abs(ratio), 0.1);
+    }
+  }
+  const data = examples.map((example) => {
+    const rows = Int32Array.from(example.features.buckets, (bucket) => rowOf.get(bucket) ?? -1).filter((row) => row >= 0);
+    // Normalised over all of the text's features, as at scoring time (dropped ones included).
+    const value = example.features.buckets.length > 0 ? 1 / Math.sqrt(example.features.buckets.length) : 0;
+    return { rows, value, label: labelIndex.get(example.label)! };
+  });
+
+  const weights = new Float64Array(kept.length * outputs);
+  const squaredGradients = new Float64Array(kept.length * outputs).fill(1e-8);
+  const bias = new Float64Array(outputs);
+  const biasSquaredGradients = new Float64Array(outputs).fill(1e-8);
+  const random = createSeededRandom(options.seed);
+  const order = data.map((_, index) => index);
+  const scores = new Float64Array(outputs);
+  const gradient = new Float64Array(outputs);
+
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    const permutation = shuffled(order, random);
+    for (const index of permutation) {
+      const { rows, value, label } = data[index];
+      scores.set(bias);
+      for (const row of rows) for (let k = 0; k < outputs; k++) scores[k] += weights[row * outputs + k] * value * featureScale[row];
+      if (outputs === 1) {
+        gradient[0] = sigmoid(scores[0]) - (label === 1 ? 1 : 0);
+      } else {
+        let max = -Infinity;
+        for (let k = 0; k < outputs; k++) max = Math.max(max, scores[k]);
+        let total = 0;
+        for (let k = 0; k < outputs; k++) total += gradient[k] = Math.exp(scores[k] - max);
+        for (let k = 0; k < outputs; k++) gradient[k] = gradient[k] / total - (k === label ? 1 : 0);
+      }
+      for (let k = 0; k < outputs; k++) {
+        biasSquaredGradients[k] += gradient[k] * gradient[k];
+        bias[k] -= (options.learningRate * gradient[k]) / Math.sqrt(biasSquaredGradients[k]);
+      }
+      for (const row of rows) {
+        for (let k = 0; k < outputs; k++) {
+          const at = row * outputs + k;
+          const g = gradient[k] * value * featureScale[row] + options.l2 * weights[at];
+          squaredGradients[at] += g * g;
+          weights[at] -= (options.learningRate * g) / Math.sqrt(squaredGradients[at]);
+        }
+      }
+    }
+  }
+  const folded = Float32Array.from(weights, (w, at) => w * featureScale[Math.floor(at / outputs)]);
+  return createLinearModel({ labels: [...labels], language, hashBits, bias, buckets: kept, weights: folded });
+}
