@@ -220,8 +220,9 @@ function instrumentD1(real: D1Database, stats: D1Stats): D1Database {
  * validation, JSON, drizzle). The same for the baseline Worker's handler.
  */
 async function profileRequests(env: Env, slug: string, repeat: number) {
-  const body = (sid: string) =>
+  const body = (sid: string, token?: string) =>
     JSON.stringify({
+      token,
       submissionId: sid, language: "en", complete: true, hidden: { touchpoint: "store", region: "east", tier: "gold" },
       answers: {
         ce_overall: 8, ce_custom: 7, ce_reliability: 8, pq_overall: 8, pq_custom: 7, pq_reliability: 9, pv_price_given_quality: 7,
@@ -235,18 +236,32 @@ async function profileRequests(env: Env, slug: string, repeat: number) {
   await env.DB.exec("CREATE TABLE IF NOT EXISTS baseline_responses (id TEXT PRIMARY KEY, survey_slug TEXT NOT NULL, submission_id TEXT NOT NULL, answers TEXT NOT NULL, hidden TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL, UNIQUE (survey_slug, submission_id))");
   const out: Record<string, string | number>[] = [];
   const tag = Date.now().toString(36);
-  for (const target of ["feedloop", "baseline"] as const) {
+  // Single-use invitations for the token target (written directly: the helper has no staff session).
+  const profiled = await env.DB.prepare("SELECT id, organization_id FROM surveys WHERE slug = ?").bind(slug).first<{ id: string; organization_id: string }>();
+  const tokenOf = (i: number) => `prof-token-${tag}-${i}`;
+  const invitationRows = await Promise.all(
+    Array.from({ length: repeat + 50 }, async (_, i) => JSON.stringify([`inv_${tag}_${i}`, profiled!.organization_id, profiled!.id, await sha256Hex(tokenOf(i)), Date.now()])),
+  );
+  for (let i = 0; i < invitationRows.length; i += 200) {
+    await env.DB.prepare(
+      `INSERT INTO survey_invitations (id, organization_id, survey_id, token_hash, uses_left, reminder_count, created_at)
+       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'), 1, 0, json_extract(value, '$[4]') FROM json_each(?1)`,
+    )
+      .bind(`[${invitationRows.slice(i, i + 200).join(",")}]`)
+      .run();
+  }
+  for (const target of ["feedloop", "feedloop + token", "baseline"] as const) {
     const stats: D1Stats = { calls: 0, ms: 0, statements: 0, rowsRead: 0, rowsWritten: 0 };
     const DB = instrumentD1(env.DB, stats);
     const appEnv = { DB, EVENTS: events, RATE_LIMITS: "off", APP_ENV: "production", PUBLIC_ORIGIN: "http://x", BETTER_AUTH_SECRET: "x".repeat(40), PUBLIC_IP_LIMITER: limiter, SURVEY_LIMITER: limiter };
-    const handler = target === "feedloop" ? (app as { fetch: (r: Request, e: unknown, c: ExecutionContext) => Promise<Response> }) : (baseline as { fetch: (r: Request, e: unknown) => Promise<Response> });
+    const handler = target !== "baseline" ? (app as { fetch: (r: Request, e: unknown, c: ExecutionContext) => Promise<Response> }) : (baseline as { fetch: (r: Request, e: unknown) => Promise<Response> });
     // Warm up (JIT, caches), then measure.
-    for (let i = 0; i < 50; i++) await handler.fetch(new Request(`http://x/api/public/surveys/${slug}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: body(`warm-${target}-${tag}-${i}`) }), appEnv, ctx);
+    for (let i = 0; i < 50; i++) await handler.fetch(new Request(`http://x/api/public/surveys/${slug}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: body(`warm-${target.replace(/\W+/g, "-")}-${tag}-${i}`, target === "feedloop + token" ? tokenOf(repeat + i) : undefined) }), appEnv, ctx);
     stats.calls = stats.ms = stats.statements = stats.rowsRead = stats.rowsWritten = 0;
     const started = performance.now();
     let created = 0;
     for (let i = 0; i < repeat; i++) {
-      const res = await handler.fetch(new Request(`http://x/api/public/surveys/${slug}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: body(`prof-${target}-${tag}-${i}`) }), appEnv, ctx);
+      const res = await handler.fetch(new Request(`http://x/api/public/surveys/${slug}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: body(`prof-${target.replace(/\W+/g, "-")}-${tag}-${i}`, target === "feedloop + token" ? tokenOf(i) : undefined) }), appEnv, ctx);
       if (res.status === 201) created++;
       await res.arrayBuffer();
     }

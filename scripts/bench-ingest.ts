@@ -370,6 +370,9 @@ async function main() {
       } while (Date.now() < deadline);
       console.log(`  queue consumer: ${open === 0 ? "all" : `${stored.length - open} of ${stored.length}`} completed responses had their follow-up work done${open ? " within 20 s after the load (the cron sweep catches the rest)" : ""}`);
     } else {
+      const pendingFollowUps = (
+        await q<{ n: number }>("SELECT count(*) AS n FROM responses WHERE survey_id = ? AND status = 'completed' AND triggers_evaluated_at IS NULL", survey.id)
+      )[0]!.n;
       const followup = (await (await app.fetchWorker("helper", `/followup?survey=${survey.id}&limit=500`, { method: "POST" })).json()) as {
         handled: number;
         ms: number;
@@ -379,7 +382,16 @@ async function main() {
       console.log(
         `  follow-up work (the consumer's handleResponseCompleted, run directly on a sample): ${followup.handled} responses in ${(followup.ms / 1000).toFixed(1)} s (${Math.round(followup.handled / (followup.ms / 1000))}/s); per response ${per.d1Calls.toFixed(1)} D1 calls, ${per.statements.toFixed(1)} statements, ${per.rowsRead.toFixed(0)} rows read, ${per.rowsWritten.toFixed(0)} written, ${per.msInD1.toFixed(1)} ms in D1`,
       );
-      summary.followup = followup;
+      // Does the consumer keep up? It only sees the responses left for it (triggers_evaluated_at NULL),
+      // so the rate it must reach is the ingest rate times that share.
+      const followUpShare = stored.length > 0 ? pendingFollowUps / stored.length : 0;
+      const followUpRate = followup.handled / (followup.ms / 1000);
+      const ingestRate = Math.max(...rows.filter((r) => r.target === "feedloop").map((r) => Number(r["req/s"])));
+      const needed = ingestRate * followUpShare;
+      console.log(
+        `  follow-up rate ${followUpRate.toFixed(0)}/s vs needed ${needed.toFixed(0)}/s (ingest ${ingestRate}/s × ${(followUpShare * 100).toFixed(0)} % of responses left to the consumer): ${followUpRate >= needed ? "keeps up" : "FALLS BEHIND"}`,
+      );
+      summary.followup = { ...followup, followUpShare, followUpRate, ingestRate, neededRate: needed };
     }
 
     // Where a submission's time goes: the submit route's steps, timed one by one (own survey, so the

@@ -132,8 +132,11 @@ export const responses = sqliteTable(
   (t) => [
     uniqueIndex("responses_submission_unique").on(t.surveyId, t.submissionId),
     index("responses_org_survey_created_idx").on(t.organizationId, t.surveyId, t.createdAt),
-    index("responses_invitation_idx").on(t.invitationId),
-    index("responses_email_idx").on(t.organizationId, t.respondentEmail),
+    // Every index entry is a row D1 writes (and bills) with the response. Public-link responses (most of
+    // them) have no invitation and no e-mail, so these two indexes hold only the rows that do: lookups by
+    // `invitation_id = ?` / `respondent_email = ?` imply IS NOT NULL and still use them.
+    index("responses_invitation_idx").on(t.invitationId).where(sql`invitation_id IS NOT NULL`),
+    index("responses_email_idx").on(t.organizationId, t.respondentEmail).where(sql`respondent_email IS NOT NULL`),
     // The cron's sweep of completed responses whose follow-up was never evaluated (src/jobs/scheduled.ts):
     // a partial index holds only those, so the sweep does not scan every completed response. Its
     // query must repeat this WHERE with literals (a bound parameter does not match a partial index).
@@ -204,7 +207,9 @@ export const surveyStatsPending = sqliteTable(
     /** The response's numeric answers in the version's layout order (null = missing). */
     row: text("row").notNull(),
   },
-  (t) => [index("survey_stats_pending_survey_idx").on(t.surveyId, t.id), uniqueIndex("survey_stats_pending_response_unique").on(t.responseId)],
+  // One index only (each is a write per response): compaction and readers go by survey. A response is
+  // logged once because the append is gated on its own write's nonce, not by a unique key.
+  (t) => [index("survey_stats_pending_survey_idx").on(t.surveyId, t.id)],
 );
 
 /** How far compaction has folded the pending rows of a survey (optimistic concurrency token). */

@@ -82,13 +82,16 @@ export const publicSurveyRoutes = createRouter()
     const ip = clientIp(c);
     const acceptLanguage = c.req.header("accept-language");
     const { open, result } = await withCachedOpenSurvey(db, slug, now, async (open) => {
-      const invitation = await resolveInvitation(db, open.survey, body.token, now);
+      // A token is resolved inside the write batch (no read before it); without one, only the
+      // survey's access mode is checked (no read either).
+      const invitation = body.token ? null : await resolveInvitation(db, open.survey, undefined, now);
       const hidden = parseHiddenFieldValues(open.definition, body.hidden ?? {}).values;
       const language = pickLanguage(open.definition, body.language, acceptLanguage);
       const result = await submitAnswers(db, {
         open,
         submissionId: body.submissionId,
         invitation,
+        token: body.token,
         answers: body.answers,
         hidden,
         language,

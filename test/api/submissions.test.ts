@@ -202,6 +202,35 @@ describe("personal invitations", () => {
     expect(tier).toEqual({ n: 1, tier: "gold" });
   });
 
+  it("takes the invitation's e-mail, hidden fields and segment in the write that resolves its token", async () => {
+    const { token } = await invite({ email: "batch@example.com", hidden: { tier: "platinum" } });
+    // The link's own tier is overridden by the invitation's; its touchpoint is kept.
+    const res = await submit(invSurvey.slug, { submissionId: newSubmissionId(), token, hidden: { tier: "standard", touchpoint: "web" }, answers: acsiAnswers(), complete: true });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: string };
+    const row = await env.DB.prepare("select invitation_id, respondent_email, hidden, touchpoint, tier, triggers_evaluated_at from responses where id = ?")
+      .bind(id)
+      .first<{ invitation_id: string; respondent_email: string; hidden: string; touchpoint: string; tier: string; triggers_evaluated_at: number | null }>();
+    const invitation = await env.DB.prepare("select id, uses_left from survey_invitations where survey_id = ? and email = 'batch@example.com'").bind(invSurvey.id).first<{ id: string; uses_left: number }>();
+    expect(row).toMatchObject({ invitation_id: invitation!.id, respondent_email: "batch@example.com", touchpoint: "web", tier: "platinum" });
+    expect(JSON.parse(row!.hidden)).toEqual({ tier: "platinum", touchpoint: "web" });
+    expect(invitation!.uses_left).toBe(0);
+    // Hidden fields from the invitation were not seen when deciding the follow-up: the consumer gets the response.
+    expect(row!.triggers_evaluated_at).toBeNull();
+    const logged = await env.DB.prepare("select touchpoint, region, tier from survey_stats_pending where response_id = ?").bind(id).first();
+    expect(logged).toEqual({ touchpoint: "web", region: "", tier: "platinum" });
+  });
+
+  it("answers a token not valid yet with the reason, and stores nothing", async () => {
+    const { token } = await invite({ validFrom: "2999-01-01T00:00:00Z" });
+    const submissionId = newSubmissionId();
+    const res = await submit(invSurvey.slug, { submissionId, token, answers: acsiAnswers(), complete: true });
+    expect(res.status).toBe(409);
+    expect(await problem(res)).toMatchObject({ type: "/problems/survey-unavailable", reason: "not_yet_valid" });
+    const stored = await env.DB.prepare("select count(*) as n from responses where submission_id = ?").bind(submissionId).first<{ n: number }>();
+    expect(stored!.n).toBe(0);
+  });
+
   it("answers an expired token with 410 and an unknown token with 404", async () => {
     const { token } = await invite({ validUntil: "2020-01-01T00:00:00Z" });
     const expired = await submit(invSurvey.slug, { submissionId: newSubmissionId(), token, answers: acsiAnswers(), complete: true });

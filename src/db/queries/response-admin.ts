@@ -249,7 +249,7 @@ function logStatement(d1: D1Database, entries: LogEntry[], nonce: string): D1Pre
               json_extract(e.value, '$.row')
        FROM json_each(?1) AS e
        WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = json_extract(e.value, '$.id') AND r.write_nonce = ?2 AND r.status = 'completed')
-       ON CONFLICT (response_id) DO NOTHING`,
+         AND NOT EXISTS (SELECT 1 FROM survey_stats_pending p WHERE p.survey_id = json_extract(e.value, '$.s') AND p.response_id = json_extract(e.value, '$.k'))`,
     )
     .bind(JSON.stringify(entries), nonce);
 }

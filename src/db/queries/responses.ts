@@ -17,6 +17,7 @@ import { invitationEventTime } from "../../domain/survey/anonymity";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { statsLogValues } from "../stats-vector";
+import { invitationRefusal } from "./invitation-access";
 import type { SurveyRow } from "./surveys";
 
 export type ResponseRow = typeof responses.$inferSelect;
@@ -34,7 +35,12 @@ export type SubmissionInput = {
   definition: SurveyDefinition;
   version: number;
   submissionId: string;
-  invitation: InvitationRow | null;
+  /**
+   * The personal invitation: read beforehand (`InvitationRow`), or — for a fresh completion — only the
+   * SHA-256 of its token, resolved inside the write batch (no read before it). Then the invitation's
+   * id, e-mail, hidden fields and segments are taken from its row by the batch's own SQL.
+   */
+  invitation: InvitationRow | { tokenHash: string } | null;
   /** Validated, complete answer set after merging with what was saved before. */
   answers: Answers;
   hidden: Record<string, string>;
@@ -125,18 +131,48 @@ export function statsRollupKeys(bucket: { touchpoint: string; region: string; ti
   ];
 }
 
-/** Appends the response's numeric answers to the statistics log, gated on this batch's write. */
+/** SQL for a statistics cell from a stored segment column: the same mapping as `statsBucketOf`. */
+const statsCell = (column: string) => `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} = '${ALL_SEGMENTS}' THEN '(*)' ELSE ${column} END`;
+
+/**
+ * Appends the response's numeric answers to the statistics log, gated on this batch's write. The
+ * segment cell is read from the response row just written (its segments may come from an invitation
+ * the batch resolved itself).
+ */
 function statsAppend(d1: D1Database, input: SubmissionInput, responseId: string, nonce: string): D1PreparedStatement {
   const row = JSON.stringify(statsLogValues(input.definition, input.answers, input.hidden));
-  const bucket = statsBucketOf(input.definition, input.hidden, input.now);
+  const day = statsBucketOf(input.definition, {}, input.now).day;
   return d1
     .prepare(
       `INSERT INTO survey_stats_pending (organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
-       WHERE EXISTS (SELECT 1 FROM responses WHERE id = ?8 AND write_nonce = ?10)
-       ON CONFLICT (response_id) DO NOTHING`,
+       SELECT ?1, ?2, ?3, ?4, ${statsCell("r.touchpoint")}, ${statsCell("r.region")}, ${statsCell("r.tier")}, ?5, ?6
+       FROM responses AS r WHERE r.id = ?5 AND r.write_nonce = ?7`,
     )
-    .bind(input.survey.organizationId, input.survey.id, input.version, bucket.day, bucket.touchpoint, bucket.region, bucket.tier, responseId, row, nonce);
+    .bind(input.survey.organizationId, input.survey.id, input.version, day, responseId, row, nonce);
+}
+
+/**
+ * SQL for one segment of a response whose invitation the batch resolves by token hash (?21): the value
+ * `segmentValues` would give for the link's hidden fields overridden by the invitation's. Parameters
+ * (JSON paths and link values) are appended to `params`, numbered from `firstParam`.
+ */
+function segmentFromInvitationSql(
+  definition: SurveyDefinition,
+  segment: "touchpoint" | "region" | "tier",
+  linkHidden: Record<string, string>,
+  params: unknown[],
+  firstParam: number,
+): string {
+  // segmentValues: the last field of this segment that has a value wins; the invitation's value over the link's.
+  const terms = definition.hiddenFields
+    .filter((field) => field.segment === segment)
+    .reverse()
+    .map((field) => {
+      const path = firstParam + params.length;
+      params.push(`$."${field.id}"`, linkHidden[field.id] ?? null);
+      return `(SELECT json_extract(hidden, ?${path}) FROM survey_invitations WHERE token_hash = ?21), ?${path + 1}`;
+    });
+  return terms.length === 0 ? "NULL" : `coalesce(${terms.join(", ")}, NULL)`;
 }
 
 /**
@@ -161,6 +197,9 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
   const status = input.complete ? "completed" : "partial";
   const tokenGated = input.complete && invitation !== null;
   const markWhenNoFollowUp = input.complete && input.answersNeedFollowUp === false;
+  // A token not read beforehand is resolved by the batch: only a fresh completion does that.
+  const resolvedInBatch = invitation !== null && !("id" in invitation);
+  if (resolvedInBatch && (existing || !input.complete)) throw new Error("an invitation resolved in the batch needs a fresh completion");
 
   // Gates shared by the token use and the response write, parameters ?20-?27 bound by both:
   //  - the token use this batch consumed (when completing with a token);
@@ -170,9 +209,10 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
   const surveyAsRead = `EXISTS (SELECT 1 FROM surveys WHERE id = ?24 AND status != 'closed' AND published_version = ?25 AND updated_at = ?26
        AND (opens_at IS NULL OR opens_at <= ?27) AND (closes_at IS NULL OR closes_at > ?27)
        AND (?23 = 0 OR response_quota IS NULL OR completed_count < response_quota))`;
-  const gates = `(?20 = 0 OR EXISTS (SELECT 1 FROM survey_invitations WHERE id = ?21 AND write_nonce = ?22)) AND ${surveyAsRead}`;
-  const gateParams = [tokenGated ? 1 : 0, invitation?.id ?? null, nonce, input.complete ? 1 : 0, survey.id, survey.publishedVersion, survey.updatedAt.getTime(), nowMs];
-  const bindGated = (statement: D1PreparedStatement, own: unknown[]) => statement.bind(...own, ...Array(19 - own.length).fill(null), ...gateParams);
+  const gates = `(?20 = 0 OR EXISTS (SELECT 1 FROM survey_invitations WHERE token_hash = ?21 AND write_nonce = ?22)) AND ${surveyAsRead}`;
+  const gateParams = [tokenGated ? 1 : 0, invitation?.tokenHash ?? null, nonce, input.complete ? 1 : 0, survey.id, survey.publishedVersion, survey.updatedAt.getTime(), nowMs];
+  const bindGated = (statement: D1PreparedStatement, own: unknown[], more: unknown[] = []) =>
+    statement.bind(...own, ...Array(19 - own.length).fill(null), ...gateParams, ...more);
 
   const statements: D1PreparedStatement[] = [];
   if (tokenGated) {
@@ -185,10 +225,10 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
       bindGated(
         d1.prepare(
           `UPDATE survey_invitations SET uses_left = uses_left - 1, completed_at = ?5, write_nonce = ?2
-           WHERE id = ?3 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)
+           WHERE token_hash = ?21 AND survey_id = ?24 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)
              AND ${responseWritable} AND ${surveyAsRead}`,
         ),
-        [nowMs, nonce, invitation!.id, existing ? existing.id : input.submissionId, invitationEventTime(now, survey.anonymous)],
+        [nowMs, nonce, null, existing ? existing.id : input.submissionId, invitationEventTime(now, survey.anonymous)],
       ),
     );
   }
@@ -206,14 +246,35 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
       ),
     );
   } else {
+    // Columns that come from the invitation: bound values, or read by SQL from the invitation row
+    // this batch's token UPDATE just claimed (token_hash = ?21).
+    const fromInvitation = (column: string) => `(SELECT ${column} FROM survey_invitations WHERE token_hash = ?21 AND write_nonce = ?22)`;
+    const segmentParams: unknown[] = [];
+    const segmentSql = (segment: "touchpoint" | "region" | "tier", param: number) =>
+      resolvedInBatch ? segmentFromInvitationSql(input.definition, segment, input.hidden, segmentParams, 28) : `?${param}`;
+    const columns = {
+      invitationId: resolvedInBatch && !survey.anonymous ? fromInvitation("id") : "?6",
+      hidden: resolvedInBatch ? `json_patch(?9, coalesce(${fromInvitation("hidden")}, '{}'))` : "?9",
+      touchpoint: segmentSql("touchpoint", 13),
+      region: segmentSql("region", 14),
+      tier: segmentSql("tier", 15),
+      email: resolvedInBatch && !survey.anonymous ? fromInvitation("email") : "?16",
+    };
+    // The follow-up decision was made on the link's hidden fields: an invitation that adds its own
+    // (a case_id, a field a trigger rule tests) leaves the response to the consumer, which sees them all.
+    const evaluated = !markWhenNoFollowUp
+      ? "NULL"
+      : resolvedInBatch
+        ? `CASE WHEN coalesce(${fromInvitation("hidden")}, '{}') IN ('{}', 'null') THEN ${evaluatedUnlessSubscribed(2, 18)} ELSE NULL END`
+        : evaluatedUnlessSubscribed(2, 18);
     statements.push(
       bindGated(
         d1.prepare(
           `INSERT INTO responses (id, organization_id, survey_id, version, submission_id, invitation_id, resume_hash, language,
              hidden, answers, status, current_page, touchpoint, region, tier, respondent_email, ip, anonymised, write_nonce,
              created_at, updated_at, completed_at, triggers_evaluated_at)
-           SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, 0, ?22, ?18, ?18, ?19,
-             ${markWhenNoFollowUp ? evaluatedUnlessSubscribed(2, 18) : "NULL"}
+           SELECT ?1, ?2, ?3, ?4, ?5, ${columns.invitationId}, ?7, ?8, ${columns.hidden}, ?10, ?11, ?12, ${columns.touchpoint}, ${columns.region}, ${columns.tier},
+             ${columns.email}, ?17, 0, ?22, ?18, ?18, ?19, ${evaluated}
            WHERE ${gates}
            ON CONFLICT (survey_id, submission_id) DO NOTHING
            RETURNING triggers_evaluated_at`,
@@ -224,7 +285,7 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
           survey.id,
           input.version,
           input.submissionId,
-          survey.anonymous ? null : (invitation?.id ?? null),
+          survey.anonymous || resolvedInBatch ? null : (invitation?.id ?? null),
           input.resumeHash,
           input.language,
           JSON.stringify(input.hidden),
@@ -239,6 +300,7 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
           nowMs,
           input.complete ? nowMs : null,
         ],
+        segmentParams,
       ),
     );
   }
@@ -253,7 +315,9 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
       statsAppend(d1, input, id, nonce),
     );
   } else if (invitation) {
-    statements.push(d1.prepare(`UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE id = ?2`).bind(invitationEventTime(now, survey.anonymous), invitation.id));
+    statements.push(
+      d1.prepare(`UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE token_hash = ?2`).bind(invitationEventTime(now, survey.anonymous), invitation.tokenHash),
+    );
   }
 
   const results = await d1.batch<{ triggers_evaluated_at: number | null }>(statements);
@@ -304,13 +368,11 @@ async function explainRefusedWrite(db: Db, input: SubmissionInput): Promise<Subm
   }
   if (current && !input.existing) throw new PartialResponseExistsError();
   if (input.complete && input.invitation) {
-    const invitation = await db.query.surveyInvitations.findFirst({ where: eq(surveyInvitations.id, input.invitation.id) });
-    if (invitation?.validUntil && invitation.validUntil.getTime() <= nowMs) {
-      throw new ProblemError("gone", "This invitation link has expired.");
-    }
-    if (invitation && invitation.usesLeft <= 0) {
-      throw new ProblemError("token-spent", "This personal invitation has already been used to complete the survey.");
-    }
+    const invitation = await db.query.surveyInvitations.findFirst({
+      where: and(eq(surveyInvitations.tokenHash, input.invitation.tokenHash), eq(surveyInvitations.surveyId, input.survey.id)),
+    });
+    const refusal = invitationRefusal(invitation, input.now, { completing: true });
+    if (refusal) throw refusal;
   }
   if (input.complete && survey.responseQuota !== null && survey.completedCount >= survey.responseQuota) {
     throw new ProblemError("survey-unavailable", "This survey has reached its response quota and is no longer accepting answers.");

@@ -12,6 +12,7 @@ import { ProblemError, notFound } from "../../lib/problem";
 import { sha256Hex } from "../../lib/ids";
 import { loadVersionDefinition, type SurveyRow } from "./surveys";
 import { surveyTriggerRules } from "./complaints-triggers";
+import { invitationRefusal, SurveyAccessError } from "./invitation-access";
 import { cachedOpenSurvey, forgetOpenSurvey, rememberOpenSurvey } from "./open-survey-cache";
 import {
   findResponseBySubmission,
@@ -24,16 +25,7 @@ import {
   type SubmitSurvey,
 } from "./responses";
 
-export type SurveyUnavailableReason = "unknown" | "closed" | "not_yet_open" | "quota_reached" | "invitation_only";
-export type TokenProblem = "invalid" | "expired" | "not_yet_valid" | "spent";
-
-export class SurveyAccessError extends ProblemError {
-  readonly reason: SurveyUnavailableReason | TokenProblem;
-  constructor(reason: SurveyUnavailableReason | TokenProblem, problem: ConstructorParameters<typeof ProblemError>[0], detail: string) {
-    super(problem, detail, { extensions: { reason } });
-    this.reason = reason;
-  }
-}
+export { SurveyAccessError, type SurveyUnavailableReason, type TokenProblem } from "./invitation-access";
 
 /** The survey columns answering needs: not the draft definition nor anything else the public path never reads. */
 export type OpenSurveyRow = SubmitSurvey & Pick<SurveyRow, "accessMode" | "completedCount" | "complaintTriggers">;
@@ -129,14 +121,9 @@ export async function resolveInvitation(db: Db, survey: Pick<SurveyRow, "id" | "
   const invitation = await db.query.surveyInvitations.findFirst({
     where: and(eq(surveyInvitations.tokenHash, await sha256Hex(token)), eq(surveyInvitations.surveyId, survey.id)),
   });
-  if (!invitation) throw new SurveyAccessError("invalid", "not-found", "This invitation link is not valid. Check that you copied the whole link.");
-  if (invitation.validFrom && invitation.validFrom.getTime() > now.getTime()) {
-    throw new SurveyAccessError("not_yet_valid", "survey-unavailable", `This invitation becomes valid on ${invitation.validFrom.toISOString()}.`);
-  }
-  if (invitation.validUntil && invitation.validUntil.getTime() <= now.getTime()) {
-    throw new SurveyAccessError("expired", "gone", "This invitation link has expired.");
-  }
-  return invitation;
+  const refusal = invitationRefusal(invitation, now, { completing: false });
+  if (refusal) throw refusal;
+  return invitation!;
 }
 
 /** The unfinished response a returning respondent continues: by invitation, or by resume secret. */
@@ -163,6 +150,11 @@ export type SubmitRequest = {
   open: OpenSurvey;
   submissionId: string;
   invitation: InvitationRow | null;
+  /**
+   * A personal invitation token not read yet (with `invitation` null): a fresh completion resolves it
+   * inside its write batch; any other submission reads it first.
+   */
+  token?: string;
   answers: unknown;
   hidden: Record<string, string>;
   language: string;
@@ -188,6 +180,9 @@ export async function submitAnswers(db: Db, request: SubmitRequest): Promise<Sub
   if (request.complete && !request.prevalidated) {
     const inserted = await insertFreshCompletion(db, request);
     if (inserted) return inserted;
+  }
+  if (!request.invitation && request.token) {
+    request = { ...request, invitation: await resolveInvitation(db, request.open.survey, request.token, request.now) };
   }
   const { open } = request;
   const existing = (await findResponseBySubmission(db, open.survey.id, request.submissionId)) ?? null;
@@ -230,12 +225,14 @@ async function saveValidated(db: Db, request: SubmitRequest, definition: SurveyD
     ? (existing.hidden as Record<string, string>)
     : { ...request.hidden, ...((request.invitation?.hidden as Record<string, string> | null) ?? {}) };
   const triggerRules = definition === open.definition ? open.triggerRules : surveyTriggerRules(open.survey, definition);
+  // Only a fresh completion reaches here with an unread token (submitAnswers reads it for the rest).
+  const unreadToken = !request.invitation && request.token ? { tokenHash: await sha256Hex(request.token) } : null;
   return saveSubmission(db, {
     survey: open.survey,
     definition,
     version: existing?.version ?? open.version,
     submissionId: request.submissionId,
-    invitation: request.invitation,
+    invitation: request.invitation ?? unreadToken,
     answers,
     hidden,
     language: request.language,
