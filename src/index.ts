@@ -27,11 +27,18 @@ import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
 import type { FeedloopEvent } from "./jobs/events";
+import { deploymentConfigProblems } from "./domain/deployment-config";
 
 const app = createRouter();
 
 app.use("*", async (c, next) => {
   c.set("requestId", crypto.randomUUID());
+  // Fail closed: a production Worker without its secrets answers nothing but this.
+  const configProblems = deploymentConfigProblems(c.env);
+  if (configProblems.length > 0) {
+    console.error(JSON.stringify({ level: "error", message: "refusing to serve: deployment misconfigured", problems: configProblems }));
+    throw new ProblemError("internal", `This deployment is not configured: ${configProblems.join(" ")}`);
+  }
   c.set("db", createDb(c.env.DB));
   await next();
 });
@@ -145,11 +152,22 @@ app.onError((err, c) => {
   );
 });
 
+function assertDeploymentConfig(env: AppEnv["Bindings"]): void {
+  const problems = deploymentConfigProblems(env);
+  if (problems.length > 0) throw new Error(`Refusing to run: ${problems.join(" ")}`);
+}
+
 export type AppType = typeof app;
 export { app };
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consumeEvents(batch as MessageBatch<FeedloopEvent>, env),
-  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(controller, env)),
+  queue: (batch, env) => {
+    assertDeploymentConfig(env);
+    return consumeEvents(batch as MessageBatch<FeedloopEvent>, env);
+  },
+  scheduled: (controller, env, ctx) => {
+    assertDeploymentConfig(env);
+    ctx.waitUntil(runScheduled(controller, env));
+  },
 } satisfies ExportedHandler<AppEnv["Bindings"], FeedloopEvent>;

@@ -6,9 +6,11 @@ import * as schema from "../db/schema";
 import { createDb } from "../db/client";
 import { hashPassword, verifyPassword } from "./password";
 import { accessControl, authRoles } from "./roles";
+import { isProductionEnv } from "../domain/deployment-config";
 
 function buildAuth(env: AppBindings, db: Db) {
-  const isLocal = env.APP_ENV !== "production";
+  // Only an explicit development/test opt-in relaxes origins and rate limits; anything else is production.
+  const isLocal = !isProductionEnv(env.APP_ENV);
   return betterAuth({
     secret: env.BETTER_AUTH_SECRET,
     baseURL: env.PUBLIC_ORIGIN,
