@@ -28,6 +28,7 @@ import { consumeEvents } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
 import type { FeedloopEvent } from "./jobs/events";
 import { deploymentConfigProblems } from "./domain/deployment-config";
+import { csrfGuard } from "./lib/csrf";
 
 const app = createRouter();
 
@@ -45,6 +46,7 @@ app.use("*", async (c, next) => {
 app.use("*", securityHeaders);
 app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
+app.use("/api/*", csrfGuard);
 // The server-rendered public forms (survey pages, complaint form and status page) are as public as
 // /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.
 app.use("/s/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));

@@ -64,6 +64,17 @@ describe("production defaults", () => {
     expect(statuses).toContain(429);
   });
 
+  it("refuses a cookie-authenticated change from another origin, and localhost is not trusted", async () => {
+    const signIn = await call("/api/auth/sign-in/email", jsonBody("POST", { email: "csrf@prod.test", password: "correct horse battery" }));
+    const signUp = signIn.status === 200 ? signIn : await call("/api/auth/sign-up/email", jsonBody("POST", { email: "csrf@prod.test", password: "correct horse battery", name: "Csrf" }));
+    const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    expect(cookie).toMatch(/__Secure-better-auth\.session_token=/);
+    for (const origin of ["https://evil.feedloop.example", "http://127.0.0.1:8787"]) {
+      const res = await call("/api/surveys", { method: "POST", headers: { cookie, origin, "content-type": "text/plain" }, body: "{}" });
+      expect(res.status, origin).toBe(403);
+    }
+  });
+
   it("refuses to serve in production without BETTER_AUTH_SECRET", async () => {
     const { BETTER_AUTH_SECRET: _omitted, ...withoutSecret } = env;
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
