@@ -28,6 +28,8 @@ function buildAuth(env: AppBindings, db: Db) {
       cookieCache: { enabled: true, maxAge: 60 },
     },
     advanced: {
+      // Cloudflare sets cf-connecting-ip and a client cannot; x-forwarded-for is whatever the client sent.
+      ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
       // Secure cookies everywhere except plain-http local development.
       useSecureCookies: env.PUBLIC_ORIGIN.startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },

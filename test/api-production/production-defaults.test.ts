@@ -75,6 +75,15 @@ describe("production defaults", () => {
     }
   });
 
+  it("keys the auth rate limit on cf-connecting-ip, not a client-chosen x-forwarded-for", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const res = await call("/api/auth/sign-in/email", jsonBody("POST", { email: "nobody@prod.test", password: "wrong password here" }, { "cf-connecting-ip": "198.51.100.23", "x-forwarded-for": `192.0.2.${i + 1}` }));
+      statuses.push(res.status);
+    }
+    expect(statuses).toContain(429);
+  });
+
   it("refuses to serve in production without BETTER_AUTH_SECRET", async () => {
     const { BETTER_AUTH_SECRET: _omitted, ...withoutSecret } = env;
     const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
