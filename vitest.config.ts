@@ -1,5 +1,15 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+
+// The workers pool reads wrangler.toml, whose [assets] directory must exist before any project
+// starts: build the web app when it is missing, so `npm run test:workers`, `test:chaos` or a single
+// `npx vitest run <file>` work on a fresh clone too (`npm test` always builds first).
+if (!existsSync("dist/web/index.html")) {
+  const build = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit" });
+  if (build.status !== 0) throw new Error("vite build failed: the workers tests need dist/web (wrangler.toml [assets])");
+}
 
 // Two projects: pure domain code runs in plain Node (fast, no runtime needed);
 // everything touching HTTP, D1, Queues or Cron runs inside workerd with a real local D1.
@@ -23,6 +33,17 @@ export default defineConfig(async () => ({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "startup",
+          include: ["test/startup/**/*.test.ts"],
+          environment: "node",
+          // Starts `npm start`'s script and a Miniflare of its own: one at a time on 2 cores.
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 60_000,
         },
       },
       {

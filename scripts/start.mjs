@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: migrations → web build → wrangler dev (workerd + local SQLite) → idempotent demo seed.
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { ensureDevVars, QUIET_ENV, waitForHealth } from "./local-env.mjs";
 
 const port = process.env.PORT ?? "8787";
@@ -8,6 +9,9 @@ const host = "127.0.0.1";
 const origin = `http://${host}:${port}`;
 const env = { ...process.env, ...QUIET_ENV };
 const npx = process.platform === "win32" ? "npx.cmd" : "npx";
+// FEEDLOOP_PERSIST_TO keeps the local D1 (and queues) somewhere other than .wrangler/state: the
+// start-up test runs this very script against a throw-away database.
+const persistArgs = process.env.FEEDLOOP_PERSIST_TO ? ["--persist-to", process.env.FEEDLOOP_PERSIST_TO] : [];
 
 function run(args, label) {
   console.log(`▸ ${label}`);
@@ -20,13 +24,16 @@ function run(args, label) {
 }
 
 const vars = ensureDevVars();
-run(["wrangler", "d1", "migrations", "apply", "DB", "--local"], "Applying D1 migrations locally");
-run(["vite", "build", "--logLevel", "warn"], "Building the web app");
+run(["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs], "Applying D1 migrations locally");
+// FEEDLOOP_WEB_BUILT=1: dist/web is fresh already (the start-up test under `npm test`, which built it;
+// rebuilding there would make the browser tests' wrangler dev reload its assets mid-run).
+if (process.env.FEEDLOOP_WEB_BUILT === "1" && existsSync("dist/web/index.html")) console.log("▸ Web app already built (dist/web)");
+else run(["vite", "build", "--logLevel", "warn"], "Building the web app");
 
 console.log(`▸ Starting wrangler dev on ${origin}`);
 const dev = spawn(
   npx,
-  ["wrangler", "dev", "--ip", host, "--port", port, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`],
+  ["wrangler", "dev", "--ip", host, "--port", port, ...persistArgs, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`],
   { stdio: ["ignore", "inherit", "inherit"], env },
 );
 const stop = () => dev.kill("SIGINT");

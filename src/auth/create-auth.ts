@@ -50,14 +50,21 @@ function buildAuth(env: AppBindings, db: Db) {
 
 export type Auth = ReturnType<typeof buildAuth>;
 
-// One instance per env binding object, cached for the isolate's lifetime.
+/**
+ * One instance per env binding object for the isolate's lifetime, but shared only once its
+ * initialisation promise (`$context`) has settled in the request that built it: a promise created
+ * in one request and awaited by another whose first awaiter has ended is exactly what Workers do not
+ * allow across request contexts. Requests arriving while it settles build their own (≈ 1 ms).
+ */
 const authByEnv = new WeakMap<object, Auth>();
 
 export function getAuth(env: AppBindings): Auth {
-  let auth = authByEnv.get(env);
-  if (!auth) {
-    auth = buildAuth(env, createDb(env.DB));
-    authByEnv.set(env, auth);
-  }
+  const cached = authByEnv.get(env);
+  if (cached) return cached;
+  const auth = buildAuth(env, createDb(env.DB));
+  auth.$context.then(
+    () => authByEnv.set(env, auth),
+    () => undefined,
+  );
   return auth;
 }

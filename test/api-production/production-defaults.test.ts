@@ -28,7 +28,7 @@ describe("production defaults", () => {
   });
 
   it("has no seed route, even for a caller who knows DEMO_API_KEY", async () => {
-    const res = await call("/__dev/seed", { method: "POST", headers: { "x-seed-key": env.DEMO_API_KEY! } });
+    const res = await call("/__dev/seed", { method: "POST", headers: { "x-seed-key": (env as { DEMO_API_KEY?: string }).DEMO_API_KEY! } });
     expect(res.status).toBe(404);
     expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
   });
