@@ -12,6 +12,7 @@
  * fetch does not reach private networks.
  */
 import { z } from "zod";
+import { isProductionEnv } from "./deployment-config";
 
 export type WebhookTargetRules = {
   /** http:// and local or private hosts are allowed (development and tests only). */
@@ -20,7 +21,7 @@ export type WebhookTargetRules = {
 
 /** The rules for an APP_ENV value: anything but "development" or "test" gets production's. */
 export function webhookTargetRules(appEnv: string | undefined): WebhookTargetRules {
-  return { allowLocalTargets: appEnv === "development" || appEnv === "test" };
+  return { allowLocalTargets: !isProductionEnv(appEnv) };
 }
 
 export type WebhookTargetRefusal = {
