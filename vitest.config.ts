@@ -54,6 +54,8 @@ export default defineConfig(async () => ({
             miniflare: {
               bindings: {
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                // wrangler.toml's default is production; this suite opts into development explicitly.
+                APP_ENV: "development",
                 // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).
                 BETTER_AUTH_SECRET: "test-only-secret-not-used-anywhere-else-0123456789",
               },
@@ -64,6 +66,32 @@ export default defineConfig(async () => ({
           name: "workers",
           include: ["test/api/**/*.test.ts"],
           // Concurrency tests fire hundreds of requests; on a loaded 2-core machine 5 s is too tight.
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          setupFiles: ["./test/api/apply-migrations.ts"],
+        },
+      },
+      {
+        // The same Worker with wrangler.toml's defaults (APP_ENV unset here, so production) behind an
+        // https origin: proves what a plain `wrangler deploy` ships.
+        plugins: [
+          cloudflareTest({
+            main: "./src/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                PUBLIC_ORIGIN: "https://feedloop.example",
+                BETTER_AUTH_SECRET: "production-test-secret-not-used-anywhere-else-0123456789",
+                // Set on purpose: the seed route must stay closed even when the key is known.
+                DEMO_API_KEY: "fl_demo_production_test_key",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workers-production",
+          include: ["test/api-production/**/*.test.ts"],
           testTimeout: 30_000,
           hookTimeout: 60_000,
           setupFiles: ["./test/api/apply-migrations.ts"],

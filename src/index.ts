@@ -28,17 +28,26 @@ import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
 import type { FeedloopEvent } from "./domain/queue-messages";
+import { deploymentConfigProblems } from "./domain/deployment-config";
+import { csrfGuard } from "./lib/csrf";
 
 const app = createRouter();
 
 app.use("*", async (c, next) => {
   c.set("requestId", crypto.randomUUID());
+  // Fail closed: a production Worker without its secrets answers nothing but this.
+  const configProblems = deploymentConfigProblems(c.env);
+  if (configProblems.length > 0) {
+    console.error(JSON.stringify({ level: "error", message: "refusing to serve: deployment misconfigured", problems: configProblems }));
+    throw new ProblemError("internal", `This deployment is not configured: ${configProblems.join(" ")}`);
+  }
   c.set("db", createDb(c.env.DB));
   await next();
 });
 app.use("*", securityHeaders);
 app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
+app.use("/api/*", csrfGuard);
 // The server-rendered public forms (survey pages, complaint form and status page) are as public as
 // /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.
 app.use("/s/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
@@ -149,11 +158,22 @@ app.onError((err, c) => {
   );
 });
 
+function assertDeploymentConfig(env: AppEnv["Bindings"]): void {
+  const problems = deploymentConfigProblems(env);
+  if (problems.length > 0) throw new Error(`Refusing to run: ${problems.join(" ")}`);
+}
+
 export type AppType = typeof routes;
 export { app };
 
 export default {
   fetch: app.fetch,
-  queue: (batch, env) => consumeEvents(batch as MessageBatch<FeedloopEvent>, env),
-  scheduled: (controller, env, ctx) => ctx.waitUntil(runScheduled(controller, env)),
+  queue: (batch, env) => {
+    assertDeploymentConfig(env);
+    return consumeEvents(batch as MessageBatch<FeedloopEvent>, env);
+  },
+  scheduled: (controller, env, ctx) => {
+    assertDeploymentConfig(env);
+    ctx.waitUntil(runScheduled(controller, env));
+  },
 } satisfies ExportedHandler<AppEnv["Bindings"], FeedloopEvent>;

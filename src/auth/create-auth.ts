@@ -6,9 +6,11 @@ import * as schema from "../db/schema";
 import { createDb } from "../db/client";
 import { hashPassword, verifyPassword } from "./password";
 import { accessControl, authRoles } from "./roles";
+import { isProductionEnv } from "../domain/deployment-config";
 
 function buildAuth(env: AppBindings, db: Db) {
-  const isLocal = env.APP_ENV !== "production";
+  // Only an explicit development/test opt-in relaxes origins and rate limits; anything else is production.
+  const isLocal = !isProductionEnv(env.APP_ENV);
   return betterAuth({
     secret: env.BETTER_AUTH_SECRET,
     baseURL: env.PUBLIC_ORIGIN,
@@ -26,6 +28,8 @@ function buildAuth(env: AppBindings, db: Db) {
       cookieCache: { enabled: true, maxAge: 60 },
     },
     advanced: {
+      // Cloudflare sets cf-connecting-ip and a client cannot; x-forwarded-for is whatever the client sent.
+      ipAddress: { ipAddressHeaders: ["cf-connecting-ip"] },
       // Secure cookies everywhere except plain-http local development.
       useSecureCookies: env.PUBLIC_ORIGIN.startsWith("https://"),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },

@@ -12,6 +12,7 @@
  * fetch does not reach private networks.
  */
 import { z } from "zod";
+import { isProductionEnv } from "./deployment-config";
 
 export type WebhookTargetRules = {
   /** http:// and local or private hosts are allowed (development and tests only). */
@@ -20,7 +21,7 @@ export type WebhookTargetRules = {
 
 /** The rules for an APP_ENV value: anything but "development" or "test" gets production's. */
 export function webhookTargetRules(appEnv: string | undefined): WebhookTargetRules {
-  return { allowLocalTargets: appEnv === "development" || appEnv === "test" };
+  return { allowLocalTargets: !isProductionEnv(appEnv) };
 }
 
 export type WebhookTargetRefusal = {
@@ -99,6 +100,10 @@ function ipv6Refusal(groups: number[]): string | null {
     const embedded = ipv4Refusal([g6 >> 8, g6 & 0xff, g7 >> 8, g7 & 0xff]);
     if (embedded) return `a NAT64 address (64:ff9b::/96) of ${embedded}`;
   }
+  // Transition prefixes carry an IPv4 address the relay unwraps: refused outright, like IPv4-mapped.
+  if (g0 === 0x64 && g1 === 0xff9b && g2 === 1) return "the local-use NAT64 range 64:ff9b:1::/48";
+  if (g0 === 0x2002) return "the 6to4 range 2002::/16";
+  if (g0 === 0x2001 && g1 === 0) return "the Teredo range 2001::/32";
   if ((g0 & 0xfe00) === 0xfc00) return "the unique-local range fc00::/7";
   if ((g0 & 0xffc0) === 0xfe80) return "the link-local range fe80::/10";
   if ((g0 & 0xffc0) === 0xfec0) return "the deprecated site-local range fec0::/10";

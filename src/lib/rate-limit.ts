@@ -8,7 +8,8 @@ import { ProblemError } from "./problem";
  * wrangler.toml and documented in the README. RATE_LIMITS = "off" disables them for benchmarks.
  */
 export function clientIp(c: Context<AppEnv>): string | null {
-  return c.req.header("cf-connecting-ip") ?? c.req.header("x-real-ip") ?? null;
+  // Only cf-connecting-ip is set by Cloudflare itself; x-real-ip would be the client's own choice.
+  return c.req.header("cf-connecting-ip") ?? null;
 }
 
 export async function enforcePublicRateLimit(c: Context<AppEnv>, surveySlug: string): Promise<void> {

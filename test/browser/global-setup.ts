@@ -39,7 +39,7 @@ export default async function setup(project: TestProject) {
   const origin = `http://127.0.0.1:${port}`;
   dev = spawn(
     "npx",
-    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", `PUBLIC_ORIGIN:${origin}`],
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`],
     { stdio: ["ignore", "ignore", "inherit"], env, detached: true },
   );
   try {
