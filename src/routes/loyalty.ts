@@ -12,7 +12,7 @@ import { loyaltyModelFor } from "../domain/loyalty/spec";
 import { createEmptyMoments } from "../domain/stats/item-moments";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { FilterQuery, IdParam, latestDefinition, rangeAndFilter } from "./analytics";
-import { LoyaltyResponseSchema } from "./loyalty-schemas";
+import { LoyaltyResponseSchema } from "../contracts/loyalty";
 
 const loyaltyRoute = staffRoute({
   method: "get",

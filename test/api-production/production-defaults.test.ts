@@ -7,7 +7,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { createDb } from "../../src/db/client";
-import { ensureOrganisation } from "../../src/db/seed/organisations";
+import { ensureOrganisation } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 
 const ORIGIN = "https://feedloop.example";

@@ -7,12 +7,12 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
-import { seedDemo } from "../../src/db/seed/demo";
+import { seedDemo } from "../../src/seed/demo";
 import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
 import { anonymiseResponses, deleteResponses, responsesByIds } from "../../src/db/queries/response-admin";
 import { checkSurveyStats } from "../../bench/lib/stats-recompute";
-import type { LoyaltyResponse } from "../../src/routes/loyalty-schemas";
-import type { IndicesResponse } from "../../src/routes/analytics-schemas";
+import type { LoyaltyResponse } from "../../src/contracts/loyalty";
+import type { IndicesResponse } from "../../src/contracts/analytics";
 
 const DEMO_KEY = "fl_test_demo_key_for_loyalty_0123456789abcdef";
 let surveyId: string;

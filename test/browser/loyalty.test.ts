@@ -6,7 +6,7 @@
 import { expect, inject, test } from "vitest";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
-import type { LoyaltyResponse } from "../../src/routes/loyalty-schemas";
+import type { LoyaltyResponse } from "../../src/contracts/loyalty";
 
 const origin = inject("origin");
 const seed = inject("seed");

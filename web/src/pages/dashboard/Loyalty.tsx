@@ -9,7 +9,7 @@ import { Badge, Card, ErrorAlert } from "../../components/ui";
 import { BarChart } from "./charts";
 import { useLI18n, type LI18n } from "./loyalty-messages";
 import { localized } from "../../lib/types";
-import type { LoyaltyResponse } from "../../../../src/routes/loyalty-schemas";
+import type { LoyaltyResponse } from "../../../../src/contracts/loyalty";
 
 type Group = NonNullable<LoyaltyResponse["overall"]>;
 type Composite = Group["composite"];

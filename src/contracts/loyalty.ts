@@ -3,7 +3,7 @@
  * Shares are fractions in [0, 1]; indices are 0-100.
  */
 import { z } from "@hono/zod-openapi";
-import { AnalyticsWarningSchema } from "./analytics-schemas";
+import { AnalyticsWarningSchema } from "./analytics";
 
 const Share = z.number().nullable();
 const Interval = z.object({ lower: z.number(), upper: z.number() }).nullable();
