@@ -150,7 +150,10 @@ describe("satisfaction indices from sufficient statistics", () => {
       [body.after, `completed_at >= ${cut}`],
     ] as const) {
       const raw = await estimateFromRawResponses(where);
-      const perRespondent = computeRespondentIndices(satisfactionOnly, raw.matrix).satisfaction!;
+      // The full sample's weights; a missing answer replaced by the period's own item mean (the
+      // demo's prospective customers skip the experience questions), as the stored statistics do.
+      const periodMeans = { ...satisfactionOnly.indices.satisfaction, itemMeans: raw.indices.indices.satisfaction!.itemMeans };
+      const perRespondent = computeRespondentIndices({ indices: { satisfaction: periodMeans }, warnings: [] }, raw.matrix).satisfaction!;
       const mean = perRespondent.reduce((a, b) => a + b, 0) / perRespondent.length;
       const sd = Math.sqrt(perRespondent.reduce((s, v) => s + (v - mean) ** 2, 0) / (perRespondent.length - 1));
       expect(period.n).toBe(perRespondent.length);

@@ -2,6 +2,7 @@
  * Who may answer which survey, and the merge-validate-save step shared by the JSON API and the
  * server-rendered form.
  */
+import { statsLayoutFor } from "../stats-vector";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../env";
 import { responses, surveyInvitations, surveys } from "../schema";
@@ -177,6 +178,11 @@ export type SubmitResult =
  * submissionId returns its id unchanged.
  */
 export async function submitAnswers(db: Db, request: SubmitRequest): Promise<SubmitResult> {
+  // The loyalty counts of the statistics log depend on the invitation's hidden fields (respondent
+  // status from an invitation CSV column), which the in-batch token path cannot see: read it first.
+  if (!request.invitation && request.token && statsLayoutFor(request.open.definition).loyalty) {
+    request = { ...request, invitation: await resolveInvitation(db, request.open.survey, request.token, request.now) };
+  }
   if (request.complete && !request.prevalidated) {
     const inserted = await insertFreshCompletion(db, request);
     if (inserted) return inserted;
