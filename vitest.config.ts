@@ -11,8 +11,30 @@ if (!existsSync("dist/web/index.html")) {
   if (build.status !== 0) throw new Error("vite build failed: the workers tests need dist/web (wrangler.toml [assets])");
 }
 
-// Two projects: pure domain code runs in plain Node (fast, no runtime needed);
-// everything touching HTTP, D1, Queues or Cron runs inside workerd with a real local D1.
+/** A project of Worker tests inside workerd with a real local D1, the migrations applied before each file. */
+async function workersProject(name: string, include: string[], bindings: Record<string, string>) {
+  return {
+    plugins: [
+      cloudflareTest({
+        main: "./src/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: { bindings: { TEST_MIGRATIONS: await readD1Migrations("./migrations"), ...bindings } },
+      }),
+    ],
+    test: {
+      name,
+      include,
+      // Concurrency tests fire hundreds of requests; on a loaded 2-core machine 5 s is too tight.
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      setupFiles: ["./test/api/apply-migrations.ts"],
+    },
+  };
+}
+
+// Pure domain code (unit), the browser walks and the start-up test run in plain Node;
+// everything touching HTTP, D1, Queues or Cron runs inside workerd with a real local D1 (workers, and
+// workers-production with wrangler.toml's production defaults).
 export default defineConfig(async () => ({
   test: {
     projects: [
@@ -46,57 +68,20 @@ export default defineConfig(async () => ({
           hookTimeout: 60_000,
         },
       },
-      {
-        plugins: [
-          cloudflareTest({
-            main: "./src/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-                // wrangler.toml's default is production; this suite opts into development explicitly.
-                APP_ENV: "development",
-                // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).
-                BETTER_AUTH_SECRET: "test-only-secret-not-used-anywhere-else-0123456789",
-              },
-            },
-          }),
-        ],
-        test: {
-          name: "workers",
-          include: ["test/api/**/*.test.ts"],
-          // Concurrency tests fire hundreds of requests; on a loaded 2-core machine 5 s is too tight.
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          setupFiles: ["./test/api/apply-migrations.ts"],
-        },
-      },
-      {
-        // The same Worker with wrangler.toml's defaults (APP_ENV unset here, so production) behind an
-        // https origin: proves what a plain `wrangler deploy` ships.
-        plugins: [
-          cloudflareTest({
-            main: "./src/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-                PUBLIC_ORIGIN: "https://feedloop.example",
-                BETTER_AUTH_SECRET: "production-test-secret-not-used-anywhere-else-0123456789",
-                // Set on purpose: the seed route must stay closed even when the key is known.
-                DEMO_API_KEY: "fl_demo_production_test_key",
-              },
-            },
-          }),
-        ],
-        test: {
-          name: "workers-production",
-          include: ["test/api-production/**/*.test.ts"],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-          setupFiles: ["./test/api/apply-migrations.ts"],
-        },
-      },
+      await workersProject("workers", ["test/api/**/*.test.ts"], {
+        // wrangler.toml's default is production; this suite opts into development explicitly.
+        APP_ENV: "development",
+        // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).
+        BETTER_AUTH_SECRET: "test-only-secret-not-used-anywhere-else-0123456789",
+      }),
+      // The same Worker with wrangler.toml's defaults (APP_ENV unset here, so production) behind an
+      // https origin: proves what a plain `wrangler deploy` ships.
+      await workersProject("workers-production", ["test/api-production/**/*.test.ts"], {
+        PUBLIC_ORIGIN: "https://feedloop.example",
+        BETTER_AUTH_SECRET: "production-test-secret-not-used-anywhere-else-0123456789",
+        // Set on purpose: the seed route must stay closed even when the key is known.
+        DEMO_API_KEY: "fl_demo_production_test_key",
+      }),
     ],
   },
 }));

@@ -5,7 +5,7 @@ import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./f
 import { loadVersionDefinition } from "../../src/db/queries/surveys";
 import { loadMergedStats, type SegmentFilter } from "../../src/db/queries/analytics";
 import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
-import { statsValuesOf } from "../../src/db/queries/response-admin";
+import { statsLogValues } from "../../src/db/stats-vector";
 import { statsLayoutFor } from "../../src/db/stats-vector";
 import { addRowToMoments, createEmptyMoments } from "../../src/domain/stats/item-moments";
 import { handleResponseCompleted } from "../../src/jobs/response-completed";
@@ -50,7 +50,7 @@ async function expectStatsMatchResponses(surveyId: string, filter: SegmentFilter
     .all<{ answers: string }>();
   const raw = createEmptyMoments(layout.itemIds);
   for (const row of rows.results) {
-    const values = statsValuesOf(definition, JSON.parse(row.answers) as Answers);
+    const values = statsLogValues(definition, JSON.parse(row.answers) as Answers, {});
     addRowToMoments(raw, Object.fromEntries(layout.itemIds.map((id, i) => [id, values[i] ?? null])));
   }
   const survey = await env.DB.prepare("select organization_id as org from surveys where id = ?").bind(surveyId).first<{ org: string }>();
@@ -211,7 +211,7 @@ describe("respondent deletion", () => {
         `insert into survey_stats_pending (organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
          select organization_id, survey_id, version, strftime('%Y-%m-%d', completed_at / 1000, 'unixepoch'), touchpoint, region, tier, ?, ?
          from responses where id = ?`,
-      ).bind(copy, JSON.stringify(statsValuesOf(await loadVersionDefinition(db(), survey.id, 1), JSON.parse((await env.DB.prepare("select answers from responses where id = ?").bind(source).first<{ answers: string }>())!.answers))), source),
+      ).bind(copy, JSON.stringify(statsLogValues(await loadVersionDefinition(db(), survey.id, 1), JSON.parse((await env.DB.prepare("select answers from responses where id = ?").bind(source).first<{ answers: string }>())!.answers), {})), source),
     ]);
     await expectStatsMatchResponses(survey.id);
     const bucketsBefore = await env.DB.prepare("select day, touchpoint, region, tier, n, vector from survey_daily_stats where survey_id = ? order by 1, 2, 3, 4").bind(survey.id).all();

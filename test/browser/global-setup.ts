@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { freePort } from "../free-port";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { ensureDevVars, QUIET_ENV, waitForHealth } from "../../scripts/local-env.mjs";
 
@@ -11,15 +11,6 @@ import { ensureDevVars, QUIET_ENV, waitForHealth } from "../../scripts/local-env
  * Browser tests run against the real app: the built web assets served by `wrangler dev`
  * (workerd + local SQLite) with its own throw-away database, seeded like `npm start`.
  */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 let dev: ChildProcess | undefined;
 let persistDir: string | undefined;

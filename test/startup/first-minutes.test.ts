@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../free-port";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { QUIET_ENV } from "../../scripts/local-env.mjs";
 import { appWorker, applyMigrations, BENCH_API_KEY, bundleWorker, startWorkers, type BenchWorkers } from "../../bench/lib/harness";
@@ -14,15 +14,6 @@ import { slowAnswers, walkFirstMinutes } from "./probe";
  * long the server sat idle. Run twice: through `npm start`'s own script (wrangler dev) and against
  * the bundle `wrangler deploy` would upload, in plain Miniflare.
  */
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolvePort(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterAll(async () => {

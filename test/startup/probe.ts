@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { acsiAnswers } from "../acsi-answers";
 
 /**
  * The newcomer's first minutes as a script: single requests, one at a time, each on a fresh
@@ -45,17 +46,13 @@ export function singleRequest(
 }
 
 /** A complete ACSI answer set that trips the demo survey's complaint triggers (queue follow-up). */
-function unhappyAnswers() {
-  return {
-    ce_overall: 6, ce_custom: 5, ce_reliability: 6,
-    pq_overall: 2, pq_custom: 2, pq_reliability: 3,
-    pv_price_given_quality: 2, pv_quality_given_price: 2,
-    sat_overall: 2, sat_expectations: 2, sat_ideal: 1,
-    complained: true,
-    loy_repurchase: 2, loy_price_increase: 1, loy_price_decrease: 3,
-    nps: 1, sat_level: 1, comment: "The delivery was late twice and nobody called back.",
-  };
-}
+const unhappyAnswers = () =>
+  acsiAnswers({
+    pq_overall: 2, pq_custom: 2, pq_reliability: 3, pv_price_given_quality: 2, pv_quality_given_price: 2,
+    sat_overall: 2, sat_expectations: 2, sat_ideal: 1, complained: true,
+    loy_repurchase: 2, loy_price_increase: 1, loy_price_decrease: 3, nps: 1, sat_level: 1,
+    comment: "The delivery was late twice and nobody called back.",
+  });
 
 export type FirstMinutes = { results: ProbeResult[]; complaintsBefore: number; complaintsAfter: number; burstStatuses: number[] };
 

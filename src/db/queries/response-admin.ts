@@ -216,10 +216,6 @@ export async function surveyFunnel(
 // Statistics log entries
 // ---------------------------------------------------------------------------------------------
 
-/** What the submit path logged for a completed response: its values in layout order and its bucket. */
-export function statsValuesOf(definition: SurveyDefinition, answers: Answers, hidden: Readonly<Record<string, string>> = {}): (number | null)[] {
-  return statsLogValues(definition, answers, hidden);
-}
 
 type LogEntry = { id: string; o: string; s: string; v: number; d: string; tp: string; rg: string; tr: string; k: string; row: string };
 
@@ -327,7 +323,7 @@ export async function deleteResponses(db: Db, organizationId: string, rows: Resp
       for (const row of chunk) {
         if (row.status !== "completed") continue;
         const definition = await definitionOf(row.surveyId, row.version);
-        entries.push(logEntry(row, definition, statsValuesOf(definition, row.answers as Answers, row.hidden), -1, "del"));
+        entries.push(logEntry(row, definition, statsLogValues(definition, row.answers as Answers, row.hidden), -1, "del"));
       }
       const surveyIds = JSON.stringify([...new Set(chunk.map((r) => r.surveyId))]);
       const mine = `SELECT value FROM json_each(?1)`;
@@ -412,8 +408,8 @@ export async function anonymiseResponses(db: Db, organizationId: string, rows: R
         const content = anonymisedContent(definition, row);
         updates.push({ id: row.id, u: row.updatedAt.getTime(), a: JSON.stringify(content.answers), h: JSON.stringify(content.hidden) });
         if (row.status === "completed") {
-          const before = statsValuesOf(definition, row.answers as Answers, row.hidden);
-          const after = statsValuesOf(definition, content.answers, content.hidden);
+          const before = statsLogValues(definition, row.answers as Answers, row.hidden);
+          const after = statsLogValues(definition, content.answers, content.hidden);
           if (JSON.stringify(before) !== JSON.stringify(after)) {
             entries.push(logEntry(row, definition, before, -1, "anon-"), logEntry({ ...row, hidden: content.hidden }, definition, after, 1, "anon+"));
           }

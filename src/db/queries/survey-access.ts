@@ -2,7 +2,6 @@
  * Who may answer which survey, and the merge-validate-save step shared by the JSON API and the
  * server-rendered form.
  */
-import { statsLayoutFor } from "../stats-vector";
 import { and, eq } from "drizzle-orm";
 import type { Db } from "../../env";
 import { responses, surveyInvitations, surveys } from "../schema";
@@ -12,6 +11,7 @@ import { answersNeedFollowUp, type ComplaintTriggerRule } from "../../domain/com
 import { ProblemError, notFound } from "../../lib/problem";
 import { sha256Hex } from "../../lib/ids";
 import { loadVersionDefinition, type SurveyRow } from "./surveys";
+import { statsLayoutFor } from "../stats-vector";
 import { surveyTriggerRules } from "./complaints-triggers";
 import { invitationRefusal, SurveyAccessError } from "./invitation-access";
 import { cachedOpenSurvey, forgetOpenSurvey, rememberOpenSurvey } from "./open-survey-cache";
@@ -178,18 +178,17 @@ export type SubmitResult =
  * submissionId returns its id unchanged.
  */
 export async function submitAnswers(db: Db, request: SubmitRequest): Promise<SubmitResult> {
-  // The loyalty counts of the statistics log depend on the invitation's hidden fields (respondent
-  // status from an invitation CSV column), which the in-batch token path cannot see: read it first.
-  if (!request.invitation && request.token && statsLayoutFor(request.open.definition).loyalty) {
-    request = { ...request, invitation: await resolveInvitation(db, request.open.survey, request.token, request.now) };
-  }
+  const withInvitationRead = async (r: SubmitRequest): Promise<SubmitRequest> =>
+    !r.invitation && r.token ? { ...r, invitation: await resolveInvitation(db, r.open.survey, r.token, r.now) } : r;
   if (request.complete && !request.prevalidated) {
-    const inserted = await insertFreshCompletion(db, request);
+    // Only the fresh-completion insert resolves a token inside its batch, and not for a survey whose
+    // logged loyalty counts need the invitation's hidden fields (the respondent status of a CSV column).
+    const fresh = statsLayoutFor(request.open.definition).loyalty ? await withInvitationRead(request) : request;
+    const inserted = await insertFreshCompletion(db, fresh);
     if (inserted) return inserted;
+    request = fresh;
   }
-  if (!request.invitation && request.token) {
-    request = { ...request, invitation: await resolveInvitation(db, request.open.survey, request.token, request.now) };
-  }
+  request = await withInvitationRead(request);
   const { open } = request;
   const existing = (await findResponseBySubmission(db, open.survey.id, request.submissionId)) ?? null;
   if (existing?.status === "completed") {

@@ -11,7 +11,7 @@
  * Scale bounds come from the indices, so both views rescale the items alike.
  */
 import type { AcsiIndexResult, ScaleBounds } from "./acsi-index";
-import { computeIpma, type IpmaIndicatorEntry, type IpmaResult } from "./ipma";
+import { computeIpma, type IpmaIndicatorEntry } from "./ipma";
 import type { PlsEstimate } from "./types";
 import type { PlsWarning } from "./warnings";
 
@@ -59,8 +59,8 @@ export function analyzeDrivers(estimate: PlsEstimate, indices: AcsiIndexResult, 
   const itemScales: Record<string, ScaleBounds> = {};
   for (const entry of Object.values(indices.indices)) Object.assign(itemScales, entry.itemScales);
   const onTarget = computeIpma(estimate, { target, itemScales });
-  const onLoyalty: IpmaResult | null = loyalty ? computeIpma(estimate, { target: loyalty, itemScales }) : null;
   const byConstruct = new Map(onTarget.constructs.map((entry) => [entry.construct, entry]));
+  const loyaltyImportanceOf = loyalty ? new Map(computeIpma(estimate, { target: loyalty, itemScales }).constructs.map((entry) => [entry.construct, entry.importance])) : null;
   const drivers = options.drivers ?? onTarget.constructs.map((entry) => entry.construct);
 
   const rows = drivers.map((construct) => {
@@ -71,7 +71,7 @@ export function analyzeDrivers(estimate: PlsEstimate, indices: AcsiIndexResult, 
     return {
       construct,
       importance,
-      loyaltyImportance: onLoyalty ? (onLoyalty.constructs.find((e) => e.construct === construct)?.importance ?? null) : null,
+      loyaltyImportance: loyaltyImportanceOf ? (loyaltyImportanceOf.get(construct) ?? null) : null,
       performance,
       priorityScore: importance * (100 - performance),
     };
