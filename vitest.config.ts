@@ -73,12 +73,14 @@ export default defineConfig(async () => ({
         APP_ENV: "development",
         // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).
         BETTER_AUTH_SECRET: "test-only-secret-not-used-anywhere-else-0123456789",
+        LINK_SIGNING_SECRET: "test-only-link-secret-not-used-anywhere-else-0123456789",
       }),
       // The same Worker with wrangler.toml's defaults (APP_ENV unset here, so production) behind an
       // https origin: proves what a plain `wrangler deploy` ships.
       await workersProject("workers-production", ["test/api-production/**/*.test.ts"], {
         PUBLIC_ORIGIN: "https://feedloop.example",
         BETTER_AUTH_SECRET: "production-test-secret-not-used-anywhere-else-0123456789",
+        LINK_SIGNING_SECRET: "production-test-link-secret-not-used-anywhere-else-0123456789",
         // Set on purpose: the seed route must stay closed even when the key is known.
         DEMO_API_KEY: "fl_demo_production_test_key",
       }),

@@ -9,6 +9,8 @@ import type { Role } from "./domain/permissions";
 export type AppBindings = CloudflareBindings & {
   /** better-auth signing secret; `.dev.vars` locally (written by `npm start`), `wrangler secret put` in production. */
   BETTER_AUTH_SECRET: string;
+  /** Key of the bearer links (complaint status, staff invitation accept): their own, never better-auth's. */
+  LINK_SIGNING_SECRET: string;
   /** Local demo only: the plain API key printed by `npm start`, hashed into the seed. */
   DEMO_API_KEY?: string;
 };

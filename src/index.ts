@@ -58,8 +58,10 @@ app.use("/complaints/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
  * better-auth's organisation endpoints that change members, roles, invitations or teams do not
  * know Feedloop's no-escalation rule (a manager could invite an admin). Those changes go through
  * /api/organisation/*, which checks canGrantRole; over HTTP only these read/select calls remain.
+ * `get-full-organization` is not among them: it shows every member all pending invitations, whatever
+ * role they grant (/api/organisation/members and /invitations show what the reader's role allows).
  */
-const ALLOWED_AUTH_ORGANIZATION_CALLS = new Set(["set-active", "list", "get-full-organization", "get-active-member", "check-slug", "create"]);
+const ALLOWED_AUTH_ORGANIZATION_CALLS = new Set(["set-active", "list", "get-active-member", "check-slug", "create"]);
 app.on(["GET", "POST"], "/api/auth/organization/:call", async (c, next) => {
   if (!ALLOWED_AUTH_ORGANIZATION_CALLS.has(c.req.param("call"))) {
     throw new ProblemError("not-found", "Manage members, roles and invitations through /api/organisation (see the OpenAPI document).");

@@ -102,6 +102,7 @@ export function appWorker(
       PUBLIC_ORIGIN: "http://127.0.0.1:8787",
       RATE_LIMITS: "off",
       BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop",
+      LINK_SIGNING_SECRET: "bench-only-link-secret-0123456789abcdefghijkl",
       DEMO_API_KEY: BENCH_API_KEY,
       ...options.vars,
     },
@@ -116,7 +117,7 @@ export function helperWorker(scriptPath: string, options: { name?: string; datab
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
     d1Databases: { DB: options.database ?? "feedloop-bench", ...options.extraDatabases },
-    bindings: { BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop", PUBLIC_ORIGIN: "http://127.0.0.1:8787", APP_ENV: "development", RATE_LIMITS: "off" },
+    bindings: { BETTER_AUTH_SECRET: "bench-only-secret-0123456789abcdefghijklmnop", LINK_SIGNING_SECRET: "bench-only-link-secret-0123456789abcdefghijkl", PUBLIC_ORIGIN: "http://127.0.0.1:8787", APP_ENV: "development", RATE_LIMITS: "off" },
   };
 }
 

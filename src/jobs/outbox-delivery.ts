@@ -20,6 +20,7 @@ import { OUTBOX_MAX_ATTEMPTS, type OutboxRow } from "../db/queries/outbox";
 import { getWebhookEndpoint } from "../db/queries/webhooks";
 import { auditInsert } from "../db/queries/audit";
 import { ProblemError } from "../lib/problem";
+import { renderSendTimeLinks } from "../lib/link-secrets";
 
 export type EmailMessage = { to: string; subject: string; text: string; language?: string | null };
 
@@ -245,11 +246,12 @@ export async function sendTestWebhook(db: Db, env: AppBindings, principal: Princ
   }
 }
 
-async function deliverEmail(db: Db, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+async function deliverEmail(db: Db, env: AppBindings, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
   const provider = deps.email ?? recordingEmailProvider;
-  const payload = row.payload as EmailMessage;
+  const payload = row.payload as EmailMessage & { staffInvitationId?: string };
   try {
-    const sent = await provider.send({ to: payload.to ?? row.recipient, subject: payload.subject ?? row.subject ?? "", text: payload.text ?? "", language: payload.language });
+    const text = await renderSendTimeLinks(env, payload);
+    const sent = await provider.send({ to: payload.to ?? row.recipient, subject: payload.subject ?? row.subject ?? "", text, language: payload.language });
     await finish(db, row, nonce, { status: "delivered", deliveredAt: now, lastError: null, providerMessageId: `${provider.name}:${sent.id}` });
     return { status: "delivered" };
   } catch (caught) {
@@ -261,7 +263,7 @@ export async function deliverOutbox(db: Db, env: AppBindings, outboxId: string, 
   const claimed = await claim(db, outboxId, now);
   if (!claimed) return { status: "skipped" };
   const { row, nonce } = claimed;
-  return row.kind === "webhook" ? deliverWebhook(db, env, row, nonce, now, deps) : deliverEmail(db, row, nonce, now, deps);
+  return row.kind === "webhook" ? deliverWebhook(db, env, row, nonce, now, deps) : deliverEmail(db, env, row, nonce, now, deps);
 }
 
 /** Pending rows whose next attempt is due (cron re-drive), oldest first. */

@@ -4,9 +4,11 @@
  *
  * Staff invitations use better-auth's organisation plugin (`auth.api.createInvitation`) after
  * Feedloop's own no-escalation check (`canGrantRole`): a manager may invite staff and viewers, or
- * another manager, never an admin. The e-mail (outbox) links to the web app's accept page
- * `/app/invite/<id>`, which shows GET /api/public/staff-invitations/{id} and, once the invitee has
- * signed up or signed in with the invited address, calls POST /api/staff-invitations/{id}/accept.
+ * another manager, never an admin. The e-mail links to the web app's accept page
+ * `/app/invite/<id>.<secret>` (src/lib/link-secrets.ts; the link is rendered only when the e-mail is
+ * sent), which shows GET /api/public/staff-invitations/{token} and, once the invitee has signed up or
+ * signed in with the invited address, calls POST /api/staff-invitations/{token}/accept. The id alone,
+ * which invitation lists show, opens nothing.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { isAPIError } from "better-auth/api";
@@ -30,6 +32,8 @@ import { canGrantRole, ROLES } from "../domain/permissions";
 import { staffInvitationEmail } from "../domain/staff-emails";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
+import { ACCEPT_LINK_PLACEHOLDER, staffInvitationIdFromToken } from "../lib/link-secrets";
+import type { AppBindings } from "../env";
 
 const MemberSchema = z
   .object({ id: z.string(), userId: z.string(), name: z.string(), email: z.string(), role: z.string(), createdAt: z.string() })
@@ -82,7 +86,7 @@ const listInvitationsRoute = staffRoute({
   method: "get",
   path: "/organisation/invitations",
   tags: ["members"],
-  summary: "Staff invitations (default: pending ones)",
+  summary: "Staff invitations for the roles you may grant (default: pending ones)",
   permission: "members:invite",
   request: { query: z.object({ status: z.enum(["pending", "accepted", "rejected", "canceled", "all"]).default("pending") }) },
   responses: { 200: { description: "Invitations", content: { "application/json": { schema: z.object({ items: z.array(InvitationSchema) }) } } }, ...problemResponses(400, 401, 403) },
@@ -96,7 +100,7 @@ const inviteRoute = staffRoute({
   permission: "members:invite",
   request: { body: { content: { "application/json": { schema: z.object({ email: z.email().max(320), role: z.enum(ROLES) }).strict() } }, required: true } },
   responses: {
-    201: { description: "Invited", content: { "application/json": { schema: InvitationSchema.extend({ acceptUrl: z.string() }) } } },
+    201: { description: "Invited (the accept link goes to the invitee only, by e-mail)", content: { "application/json": { schema: InvitationSchema } } },
     ...problemResponses(401, 403, 409, 422),
   },
 });
@@ -149,12 +153,14 @@ const updateSettingsRoute = staffRoute({
   responses: { 200: { description: "Updated", content: { "application/json": { schema: SettingsSchema } } }, ...problemResponses(401, 403, 422) },
 });
 
+const InvitationTokenParam = z.object({ token: z.string().min(1).max(160).openapi({ description: "`<invitation id>.<secret>` from the e-mailed accept link" }) });
+
 const publicInvitationRoute = createRoute({
   method: "get",
-  path: "/public/staff-invitations/{invitationId}",
+  path: "/public/staff-invitations/{token}",
   tags: ["members"],
-  summary: "What the accept page shows (organisation, invited address, role, status); the id from the e-mail is the secret",
-  request: { params: z.object({ invitationId: z.string().min(1).max(64) }) },
+  summary: "What the accept page shows (organisation, invited address, role, status); the token from the e-mailed link is the secret",
+  request: { params: InvitationTokenParam },
   responses: {
     200: {
       description: "Invitation",
@@ -170,11 +176,11 @@ const publicInvitationRoute = createRoute({
 
 const acceptRoute = createRoute({
   method: "post",
-  path: "/staff-invitations/{invitationId}/accept",
+  path: "/staff-invitations/{token}/accept",
   tags: ["members"],
-  summary: "Accept a staff invitation as the signed-in user (whose e-mail must be the invited one)",
+  summary: "Accept a staff invitation as the signed-in user (whose e-mail must be the invited one) with the token from the e-mailed link",
   security: [{ cookieAuth: [] }],
-  request: { params: z.object({ invitationId: z.string().min(1).max(64) }) },
+  request: { params: InvitationTokenParam },
   responses: {
     200: { description: "Joined", content: { "application/json": { schema: z.object({ organizationId: z.string(), role: z.string() }) } } },
     ...problemResponses(401, 403, 404),
@@ -192,6 +198,13 @@ function authProblem(error: unknown): ProblemError {
   return new ProblemError("bad-request", `${message}.`);
 }
 
+/** The invitation an accept-link token stands for; a wrong or bare id is "not found", like an unknown one. */
+async function invitationIdOf(env: AppBindings, token: string): Promise<string> {
+  const id = await staffInvitationIdFromToken(env, token);
+  if (!id) throw new ProblemError("not-found", "This invitation does not exist, has expired or was already used. Open the link from the invitation e-mail exactly as it was sent.");
+  return id;
+}
+
 export const organisationRoutes = createRouter()
   .openapi(listMembersRoute, async (c) => c.json({ items: await listMembers(c.get("db"), c.get("principal").organizationId) }, 200))
   .openapi(changeRoleRoute, async (c) => {
@@ -201,7 +214,7 @@ export const organisationRoutes = createRouter()
   .openapi(deactivateRoute, async (c) => c.json(await deactivateMember(c.get("db"), c.get("principal"), c.req.valid("param").memberId), 200))
   .openapi(listInvitationsRoute, async (c) => {
     const { status } = c.req.valid("query");
-    return c.json({ items: await listStaffInvitations(c.get("db"), c.get("principal").organizationId, status === "all" ? undefined : status) }, 200);
+    return c.json({ items: await listStaffInvitations(c.get("db"), c.get("principal"), status === "all" ? undefined : status) }, 200);
   })
   .openapi(inviteRoute, async (c) => {
     const principal = c.get("principal");
@@ -226,16 +239,17 @@ export const organisationRoutes = createRouter()
     }
     const org = await findOrganisation(db, { id: principal.organizationId });
     const expiresAt = new Date(created.expiresAt);
-    const acceptUrl = `${c.env.PUBLIC_ORIGIN}/app/invite/${encodeURIComponent(created.id)}`;
     const now = new Date();
     const mail = emailOutboxRow({
       organizationId: principal.organizationId,
       eventType: "staff.invitation",
       to: email,
-      content: staffInvitationEmail({ organizationName: org?.name ?? "", inviterName: principal.name, role, url: acceptUrl, expiresAt }),
+      content: staffInvitationEmail({ organizationName: org?.name ?? "", inviterName: principal.name, role, url: ACCEPT_LINK_PLACEHOLDER, expiresAt }),
       now,
       dedupeKey: `staff.invitation:${created.id}`,
     });
+    // The link itself is rendered when the e-mail is sent (renderSendTimeLinks), never stored.
+    mail.payload = { ...(mail.payload as Record<string, unknown>), staffInvitationId: created.id };
     const d1 = db.$client;
     await d1.batch([
       gatedInsert(d1, "outbox", mail, undefined, { onConflictDoNothing: true }),
@@ -251,7 +265,6 @@ export const organisationRoutes = createRouter()
         inviterId: created.inviterId,
         expiresAt: expiresAt.toISOString(),
         createdAt: new Date(created.createdAt).toISOString(),
-        acceptUrl,
       },
       201,
     );
@@ -262,12 +275,12 @@ export const organisationRoutes = createRouter()
   })
   .openapi(getSettingsRoute, async (c) => c.json(await getOrganisationSettings(c.get("db"), c.get("principal").organizationId), 200))
   .openapi(updateSettingsRoute, async (c) => c.json(await updateOrganisationSettings(c.get("db"), c.get("principal"), c.req.valid("json")), 200))
-  .openapi(publicInvitationRoute, async (c) => c.json(await publicStaffInvitation(c.get("db"), c.req.valid("param").invitationId), 200))
+  .openapi(publicInvitationRoute, async (c) => c.json(await publicStaffInvitation(c.get("db"), await invitationIdOf(c.env, c.req.valid("param").token)), 200))
   .openapi(acceptRoute, async (c) => {
     const auth = getAuth(c.env);
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
     if (!session) throw new ProblemError("unauthorized", "Sign up or sign in with the invited e-mail address first.");
-    const { invitationId } = c.req.valid("param");
+    const invitationId = await invitationIdOf(c.env, c.req.valid("param").token);
     let result: { invitation: { organizationId: string; role: string }; member: { id: string; role: string } } | null;
     try {
       result = (await auth.api.acceptInvitation({ headers: c.req.raw.headers, body: { invitationId } })) as unknown as typeof result;

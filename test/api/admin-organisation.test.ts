@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
 import { createPublishedSurvey } from "./fixtures";
 import { loadComplaintContext } from "../../src/db/queries/complaints";
+import { ACCEPT_LINK_PLACEHOLDER, staffInvitationAcceptUrl } from "../../src/lib/link-secrets";
 
 let a: TestOrg;
 let b: TestOrg;
@@ -122,12 +123,14 @@ describe("staff invitations", () => {
   it("invites by e-mail link (outbox), and the invitee joins with the granted role", async () => {
     const res = await call("/api/organisation/invitations", json("POST", { email: "Nina@Example.com", role: "staff" }, { cookie: a.cookies.manager }));
     expect(res.status, await res.clone().text()).toBe(201);
-    const invitation = (await res.json()) as { id: string; acceptUrl: string; role: string; email: string };
+    const invitation = (await res.json()) as { id: string; role: string; email: string };
     expect(invitation.role).toBe("staff");
-    expect(invitation.acceptUrl).toBe(`http://127.0.0.1:8787/app/invite/${invitation.id}`);
+    const acceptUrl = await staffInvitationAcceptUrl(env, invitation.id);
+    expect(acceptUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:8787/app/invite/${invitation.id}\\.[A-Za-z0-9_-]{43}$`));
+    const token = acceptUrl.slice(acceptUrl.lastIndexOf("/") + 1);
     const mail = await env.DB.prepare("select recipient, payload from outbox where event_type = 'staff.invitation' and organization_id = ?").bind(a.organizationId).first<{ recipient: string; payload: string }>();
     expect(mail!.recipient).toBe("nina@example.com");
-    expect(JSON.parse(mail!.payload).text).toContain(invitation.acceptUrl);
+    expect(JSON.parse(mail!.payload).text).toContain(ACCEPT_LINK_PLACEHOLDER);
     const again = await call("/api/organisation/invitations", json("POST", { email: "nina@example.com", role: "staff" }, { cookie: a.cookies.manager }));
     expect(again.status).toBe(409);
 
@@ -135,19 +138,19 @@ describe("staff invitations", () => {
     expect(pending.items.map((i) => i.id)).toContain(invitation.id);
 
     // The accept page: public details, then accept as the invited (new) user.
-    const info = await call(`/api/public/staff-invitations/${invitation.id}`);
+    const info = await call(`/api/public/staff-invitations/${token}`);
     expect(await info.json()).toMatchObject({ organizationName: "adm-org-a", email: "nina@example.com", role: "staff", status: "pending" });
     const stranger = await signUp("stranger@example.com", "Stranger");
-    expect((await call(`/api/staff-invitations/${invitation.id}/accept`, { method: "POST", headers: { cookie: stranger } })).status).toBe(403);
-    expect((await call(`/api/staff-invitations/${invitation.id}/accept`, { method: "POST" })).status).toBe(401);
+    expect((await call(`/api/staff-invitations/${token}/accept`, { method: "POST", headers: { cookie: stranger } })).status).toBe(403);
+    expect((await call(`/api/staff-invitations/${token}/accept`, { method: "POST" })).status).toBe(401);
     const nina = await signUp("nina@example.com", "Nina");
-    const accepted = await call(`/api/staff-invitations/${invitation.id}/accept`, { method: "POST", headers: { cookie: nina } });
+    const accepted = await call(`/api/staff-invitations/${token}/accept`, { method: "POST", headers: { cookie: nina } });
     expect(accepted.status, await accepted.clone().text()).toBe(200);
     expect(await accepted.json()).toEqual({ organizationId: a.organizationId, role: "staff" });
     expect((await memberOf(a, "nina@example.com")).role).toBe("staff");
     const me = await call("/api/me", { headers: { cookie: nina, "x-organization-id": a.organizationId } });
     expect(((await me.json()) as { role: string }).role).toBe("staff");
-    expect((await call(`/api/staff-invitations/${invitation.id}/accept`, { method: "POST", headers: { cookie: nina } })).status).toBe(404);
+    expect((await call(`/api/staff-invitations/${token}/accept`, { method: "POST", headers: { cookie: nina } })).status).toBe(404);
   });
 
   it("needs a signed-in inviter (API keys cannot invite), and staff cannot invite at all", async () => {
@@ -162,7 +165,8 @@ describe("staff invitations", () => {
     expect((await call(`/api/organisation/invitations/${id}`, { method: "DELETE", headers: bearer(b.keys.owner) })).status).toBe(404);
     expect((await call(`/api/organisation/invitations/${id}`, { method: "DELETE", headers: { cookie: a.cookies.admin } })).status).toBe(204);
     expect((await call(`/api/organisation/invitations/${id}`, { method: "DELETE", headers: { cookie: a.cookies.admin } })).status).toBe(409);
-    expect(((await (await call(`/api/public/staff-invitations/${id}`)).json()) as { status: string }).status).toBe("canceled");
+    const token = (await staffInvitationAcceptUrl(env, id)).split("/").pop();
+    expect(((await (await call(`/api/public/staff-invitations/${token}`)).json()) as { status: string }).status).toBe("canceled");
   });
 });
 

@@ -37,6 +37,7 @@ import {
 } from "../../domain/complaints";
 import { newId, randomSecret, sha256Hex } from "../../lib/ids";
 import { notFound, ProblemError } from "../../lib/problem";
+import { linkSecret } from "../../lib/link-secrets";
 import { complaintNonceGate, type Gate, gatedInsert, updateStatement } from "./complaints-sql";
 import { type OutboxInsert } from "./outbox";
 
@@ -215,22 +216,13 @@ export function storedSlaOutcomeColumns(complaint: Complaint, ctx: ComplaintOrgC
 // Status link
 // ---------------------------------------------------------------------------------------------
 
-function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 /**
- * The customer's status-link secret: HMAC-SHA256(server secret, complaint id), 43 url-safe
- * characters (256 bits). Deriving it (instead of storing it) lets later e-mails carry the link
- * again while the database holds only its SHA-256; a leaked database alone opens no status page.
+ * The customer's status-link secret: derived from the links' own key (src/lib/link-secrets.ts), 43
+ * url-safe characters (256 bits). Deriving it (instead of storing it) lets later e-mails carry the
+ * link again while the database holds only its SHA-256; a leaked database alone opens no status page.
  */
-export async function complaintStatusSecret(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, complaintId: string): Promise<string> {
-  if (!env.BETTER_AUTH_SECRET) throw new Error("BETTER_AUTH_SECRET is required to derive complaint status links");
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.BETTER_AUTH_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`feedloop/complaint-status/v1:${complaintId}`));
-  return base64Url(new Uint8Array(mac));
+export function complaintStatusSecret(env: Pick<AppBindings, "LINK_SIGNING_SECRET">, complaintId: string): Promise<string> {
+  return linkSecret(env, "complaint-status", complaintId);
 }
 
 export function publicOrigin(env: Pick<AppBindings, "PUBLIC_ORIGIN">): string {

@@ -145,13 +145,14 @@ const invitationView = (row: typeof invitation.$inferSelect): StaffInvitationVie
   createdAt: row.createdAt.toISOString(),
 });
 
-export async function listStaffInvitations(db: Db, organizationId: string, status?: string): Promise<StaffInvitationView[]> {
+/** The organisation's invitations for the roles the reader may grant: a manager never sees an admin's. */
+export async function listStaffInvitations(db: Db, reader: Principal, status?: string): Promise<StaffInvitationView[]> {
   const rows = await db
     .select()
     .from(invitation)
-    .where(and(eq(invitation.organizationId, organizationId), status ? eq(invitation.status, status) : undefined))
+    .where(and(eq(invitation.organizationId, reader.organizationId), status ? eq(invitation.status, status) : undefined))
     .orderBy(desc(invitation.createdAt));
-  return rows.map(invitationView);
+  return rows.filter((row) => row.role !== null && isRole(row.role) && canGrantRole(reader.role, row.role)).map(invitationView);
 }
 
 export async function getStaffInvitation(db: Db, organizationId: string, id: string): Promise<StaffInvitationView> {
@@ -173,7 +174,7 @@ export async function cancelStaffInvitation(db: Db, principal: Principal, id: st
   if ((results[0]?.meta.changes ?? 0) === 0) throw new ProblemError("conflict", `This invitation is ${row.status}, not pending.`);
 }
 
-/** What the accept page shows before sign-in: the id in the e-mailed link is the secret. */
+/** What the accept page shows before sign-in (the caller checked the e-mailed link's secret). */
 export async function publicStaffInvitation(db: Db, id: string) {
   const row = await db.query.invitation.findFirst({ where: eq(invitation.id, id) });
   if (!row) throw notFound("Invitation");

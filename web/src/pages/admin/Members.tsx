@@ -14,7 +14,7 @@ import { useConfirm } from "../builder/dialog";
 import { useT } from "./messages";
 
 type Member = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
-type StaffInvitation = { id: string; email: string; role: string | null; status: string; expiresAt: string; createdAt: string; acceptUrl?: string };
+type StaffInvitation = { id: string; email: string; role: string | null; status: string; expiresAt: string; createdAt: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -218,11 +218,6 @@ function InviteCard({ grantable }: { grantable: Role[] }) {
       {sent && (
         <div class="alert alert-ok" role="status">
           <p>{t("m.invited", { email: sent.email })}</p>
-          {sent.acceptUrl && (
-            <p class="break">
-              <code>{sent.acceptUrl}</code>
-            </p>
-          )}
         </div>
       )}
       {notice && (
