@@ -15,7 +15,12 @@ const SubmissionSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{8,100}$/, "8-100 characters from A-Z, a-z, 0-9, _ and -; generate one per response (e.g. a UUID) and reuse it on retries"),
     token: z.string().min(8).max(200).optional(),
-    resumeToken: z.string().min(8).max(200).optional(),
+    resumeToken: z
+      .string()
+      .min(8)
+      .max(200)
+      .optional()
+      .openapi({ description: "The resumeToken the server returned with this response's first partial save; needed to continue it without an invitation token" }),
     language: z.string().max(35).optional(),
     hidden: z.record(z.string().max(64), z.string().max(1000)).optional(),
     answers: z.record(z.string().max(64), z.unknown()),
@@ -50,13 +55,13 @@ const submitRoute = createRoute({
   tags: ["public"],
   summary: "Submit (or save part of) a response; idempotent on submissionId",
   description:
-    "201 on first receipt; the same submissionId again returns 200 with the same id and changes nothing once completed. A partial save (complete: false) can be continued with the same submissionId. Concurrent completions with one single-use token: exactly one succeeds, the others get 409.",
+    "201 on first receipt; the same submissionId again returns 200 with the same id and changes nothing once completed. A first partial save (complete: false) without an invitation token returns a `resumeToken`: continuing that response (same submissionId) needs it, or the invitation token it was started with (403 otherwise); a resumeToken the server did not issue is refused (400). Concurrent completions with one single-use token: exactly one succeeds, the others get 409.",
   request: {
     params: SlugParam,
     body: { content: { "application/json": { schema: SubmissionSchema } }, required: true },
   },
   responses: {
-    201: { description: "Stored", content: { "application/json": { schema: z.object({ id: z.string(), status: z.enum(["partial", "completed"]) }) } } },
+    201: { description: "Stored", content: { "application/json": { schema: z.object({ id: z.string(), status: z.enum(["partial", "completed"]), resumeToken: z.string().optional() }) } } },
     200: { description: "Already stored (idempotent retry) or partial response updated", content: { "application/json": { schema: z.object({ id: z.string(), status: z.enum(["partial", "completed"]) }) } } },
     ...problemResponses(400, 403, 404, 409, 410, 413, 422, 429),
   },
@@ -111,5 +116,5 @@ export const publicSurveyRoutes = createRouter()
     }
     const { outcome } = result;
     if (outcome.completedNow) enqueueResponseCompleted(c, outcome, open.survey.id);
-    return c.json({ id: outcome.id, status: outcome.status }, outcome.created ? 201 : 200);
+    return c.json({ id: outcome.id, status: outcome.status, ...(result.resumeSecret ? { resumeToken: result.resumeSecret } : {}) }, outcome.created ? 201 : 200);
   });

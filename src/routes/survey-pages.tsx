@@ -17,6 +17,7 @@ import {
   openSurveyBySlug,
   resolveInvitation,
   submitAnswers,
+  continuationRefusal,
   SurveyAccessError,
   type OpenSurvey,
 } from "../db/queries/survey-access";
@@ -213,6 +214,9 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     const language = pickLanguage(open.definition, requestedLang, c.req.header("accept-language"));
     const existing: ResponseRow | null = (await findResponseBySubmission(db, open.survey.id, submissionId)) ?? null;
     if (existing?.status === "completed") return c.redirect(pageUrl(slug, { language, token, resume }), 303);
+    // The saved answers are shown and changed only for the invitation or resume secret they belong to.
+    const refusal = await continuationRefusal(existing, { invitation, token, resumeSecret: resume });
+    if (refusal) throw refusal;
 
     const hiddenFields: Record<string, string> = {};
     for (const [key, value] of Object.entries(fields)) if (key.startsWith("_h.") && typeof value === "string") hiddenFields[key.slice(3)] = value;
@@ -223,14 +227,15 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     const step = applyPageSubmission(open.definition, pageId, stored, fields);
     const pageIndex = open.definition.pages.findIndex((p) => p.id === pageId);
 
-    // Keep progress even when this page has errors: nothing a respondent typed is lost.
-    if (!invitation && !resume) resume = randomSecret(24);
+    // Keep progress even when this page has errors: nothing a respondent typed is lost. The first
+    // save of a public-link response gets its resume secret from the server.
     ctx.resume = invitation ? undefined : resume;
-    const savePartial = async (answers: Answers) =>
-      submitAnswers(db, {
+    const savePartial = async (answers: Answers) => {
+      const saved = await submitAnswers(db, {
         open,
         submissionId,
         invitation,
+        token,
         answers,
         prevalidated: answers,
         hidden,
@@ -241,6 +246,8 @@ export const surveyPageRoutes = new Hono<AppEnv>()
         ip: clientIp(c),
         now,
       });
+      if (saved.kind === "saved" && saved.resumeSecret) ctx.resume = resume = saved.resumeSecret;
+    };
 
     if (field("_action") === "back") {
       await savePartial(step.answers);
@@ -272,6 +279,7 @@ export const surveyPageRoutes = new Hono<AppEnv>()
         prevalidated: final.normalized,
         hidden,
         language,
+        token,
         complete: true,
         currentPage: Math.max(0, pageIndex),
         resumeSecret: invitation ? undefined : resume,

@@ -91,11 +91,12 @@ describe("retry storms", () => {
     const submissionId = newSubmissionId();
     const partial = await submit(survey.slug, { submissionId, answers: { ce_overall: 5, ce_custom: 6 }, complete: false, currentPage: 1 });
     expect(partial.status).toBe(201);
+    const { resumeToken } = (await partial.json()) as { resumeToken: string };
     const before = await count("SELECT completed_count AS n FROM surveys WHERE id = ?", survey.id);
     const rest = acsiAnswers();
     delete rest.ce_overall;
     delete rest.ce_custom;
-    const results = await Promise.all(Array.from({ length: 8 }, () => submit(survey.slug, { submissionId, answers: rest, complete: true })));
+    const results = await Promise.all(Array.from({ length: 8 }, () => submit(survey.slug, { submissionId, resumeToken, answers: rest, complete: true })));
     const statuses = results.map((r) => r.status);
     // The first completion wins; the others either see it completed (200) or lost the race (409, retryable).
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);

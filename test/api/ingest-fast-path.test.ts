@@ -136,8 +136,8 @@ describe("the optimistic insert", () => {
     const before = await completedCount(survey.id);
     const partial = await submit(survey.slug, { submissionId, answers: { ce_overall: 5 }, complete: false, currentPage: 1 });
     expect(partial.status).toBe(201);
-    const { id } = (await partial.json()) as { id: string };
-    const done = await submit(survey.slug, { submissionId, answers: acsiAnswers({ ce_overall: 3 }), complete: true });
+    const { id, resumeToken } = (await partial.json()) as { id: string; resumeToken: string };
+    const done = await submit(survey.slug, { submissionId, resumeToken, answers: acsiAnswers({ ce_overall: 3 }), complete: true });
     expect(done.status).toBe(200);
     expect(await done.json()).toEqual({ id, status: "completed" });
     const row = await responseRow(id);

@@ -83,9 +83,9 @@ describe("submitting a response", () => {
     const submissionId = newSubmissionId();
     const page1 = await submit(survey.slug, { submissionId, answers: { ce_overall: 5, ce_custom: 6, ce_reliability: 7 }, complete: false, currentPage: 1 });
     expect(page1.status).toBe(201);
-    const { id } = (await page1.json()) as { id: string };
+    const { id, resumeToken } = (await page1.json()) as { id: string; resumeToken: string };
     const { ce_overall: _a, ce_custom: _b, ce_reliability: _c, ...rest } = acsiAnswers();
-    const done = await submit(survey.slug, { submissionId, answers: rest, complete: true });
+    const done = await submit(survey.slug, { submissionId, resumeToken, answers: rest, complete: true });
     expect(done.status).toBe(200);
     expect(await done.json()).toEqual({ id, status: "completed" });
     const stored = await env.DB.prepare("select answers, status from responses where id = ?").bind(id).first<{ answers: string; status: string }>();

@@ -9,7 +9,7 @@ import type { SurveyDefinition } from "../../domain/survey/definition";
 import { validateResponseAnswers, type AnswerError, type Answers } from "../../domain/survey/answers";
 import { answersNeedFollowUp, type ComplaintTriggerRule } from "../../domain/complaints";
 import { ProblemError, notFound } from "../../lib/problem";
-import { sha256Hex } from "../../lib/ids";
+import { randomSecret, sha256Hex } from "../../lib/ids";
 import { loadVersionDefinition, type SurveyRow } from "./surveys";
 import { statsLayoutFor } from "../stats-vector";
 import { surveyTriggerRules } from "./complaints-triggers";
@@ -161,6 +161,7 @@ export type SubmitRequest = {
   language: string;
   complete: boolean;
   currentPage?: number;
+  /** The secret the server issued when this partial response was first saved; never chosen by the client. */
   resumeSecret?: string;
   ip: string | null;
   now: Date;
@@ -169,8 +170,40 @@ export type SubmitRequest = {
 };
 
 export type SubmitResult =
-  | { kind: "saved"; outcome: SubmissionOutcome; answers: Answers }
+  /** `resumeSecret`: issued by this request (a first partial save without an invitation); the client continues with it. */
+  | { kind: "saved"; outcome: SubmissionOutcome; answers: Answers; resumeSecret?: string }
   | { kind: "invalid"; errors: AnswerError[] };
+
+/** The resume hash of a partial response started with a personal link on an anonymous survey (no invitation id is kept). */
+const invitationResumeHash = (token: string) => sha256Hex(`invitation-resume:${token}`);
+
+/**
+ * Why `request` may not continue the saved partial response `existing` (null when it may): only
+ * with the invitation it was started with, or the resume secret the server issued for it. The
+ * submissionId is no secret (it is in the page's HTML and the client's storage). A resume secret
+ * for a response that does not exist was chosen by the client, and is refused too.
+ */
+export async function continuationRefusal(
+  existing: Pick<ResponseRow, "invitationId" | "resumeHash" | "status"> | null,
+  request: { invitation: Pick<InvitationRow, "id"> | null; token?: string; resumeSecret?: string },
+): Promise<ProblemError | null> {
+  if (!existing) {
+    return request.resumeSecret
+      ? new ProblemError("bad-request", "Unknown resume secret: the server issues it with the first partial save (resumeToken in the answer). Start without one, or reload the survey page.")
+      : null;
+  }
+  if (existing.status === "completed") return null;
+  if (existing.invitationId) {
+    return request.invitation?.id === existing.invitationId
+      ? null
+      : new ProblemError("forbidden", "This response was started with a personal invitation link; continue it with that link.");
+  }
+  if (existing.resumeHash) {
+    if (request.resumeSecret && (await sha256Hex(request.resumeSecret)) === existing.resumeHash) return null;
+    if (request.token && (await invitationResumeHash(request.token)) === existing.resumeHash) return null;
+  }
+  return new ProblemError("forbidden", "Continuing a saved response needs the resumeToken issued when it was first saved (or the invitation link it was started with).");
+}
 
 /**
  * Merges the new answers into any saved partial response, validates the result (all required
@@ -198,9 +231,11 @@ export async function submitAnswers(db: Db, request: SubmitRequest): Promise<Sub
       answers: existing.answers as Answers,
     };
   }
-  if (existing && request.invitation && existing.invitationId && existing.invitationId !== request.invitation.id) {
-    throw new ProblemError("conflict", "This submissionId belongs to a different invitation.");
-  }
+  const refusal = await continuationRefusal(existing, request);
+  if (refusal) throw refusal;
+  // A first partial save through a public link: the server issues the secret that continues it.
+  const issuedResumeSecret = !existing && !request.complete && !request.invitation && !request.token ? randomSecret(32) : undefined;
+  if (issuedResumeSecret) request = { ...request, resumeSecret: issuedResumeSecret };
   // A response started before a re-publish stays on the version it began with.
   const definition =
     existing && existing.version !== open.version ? await loadVersionDefinition(db, open.survey.id, existing.version) : open.definition;
@@ -216,7 +251,7 @@ export async function submitAnswers(db: Db, request: SubmitRequest): Promise<Sub
     if (!result.ok) return { kind: "invalid", errors: result.errors };
     answers = result.normalized;
   }
-  return { kind: "saved", outcome: await saveValidated(db, request, definition, answers, existing), answers };
+  return { kind: "saved", outcome: await saveValidated(db, request, definition, answers, existing), answers, resumeSecret: issuedResumeSecret };
 }
 
 /**
@@ -243,13 +278,20 @@ async function saveValidated(db: Db, request: SubmitRequest, definition: SurveyD
     language: request.language,
     complete: request.complete,
     currentPage: request.currentPage ?? existing?.currentPage ?? 0,
-    resumeHash: existing?.resumeHash ?? (request.resumeSecret ? await sha256Hex(request.resumeSecret) : null),
+    resumeHash: existing ? existing.resumeHash : await newResumeHash(request),
     respondentEmail: request.invitation?.email ?? null,
     ip: request.ip,
     existing,
     now: request.now,
     answersNeedFollowUp: request.complete ? answersNeedFollowUp(triggerRules, answers, hidden) : undefined,
   });
+}
+
+/** A new response's resume binding: the issued secret, or for an anonymous survey's personal link (no invitation id kept) its token. */
+async function newResumeHash(request: SubmitRequest): Promise<string | null> {
+  if (request.resumeSecret) return sha256Hex(request.resumeSecret);
+  if (request.open.survey.anonymous && !request.complete && request.token) return invitationResumeHash(request.token);
+  return null;
 }
 
 /**
@@ -263,6 +305,8 @@ async function insertFreshCompletion(db: Db, request: SubmitRequest): Promise<Su
   const { open } = request;
   const given = request.answers;
   if (typeof given !== "object" || given === null || Array.isArray(given)) return undefined;
+  // A resume secret means continuing: the full path checks it against the saved response.
+  if (request.resumeSecret) return undefined;
   const validated = validateResponseAnswers(open.definition, given, { complete: true });
   if (!validated.ok) return undefined;
   try {
