@@ -4,7 +4,7 @@ import { organization } from "better-auth/plugins/organization";
 import type { AppBindings, Db } from "../env";
 import * as schema from "../db/schema";
 import { createDb } from "../db/client";
-import { hashPassword, verifyPassword } from "./password";
+import { DEVELOPMENT_SEGMENTS, hashPassword, PRODUCTION_SEGMENTS, verifyPassword } from "./password";
 import { accessControl, authRoles } from "./roles";
 import { isProductionEnv } from "../domain/deployment-config";
 
@@ -21,7 +21,7 @@ function buildAuth(env: AppBindings, db: Db) {
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 10,
-      password: { hash: hashPassword, verify: verifyPassword },
+      password: { hash: (password) => hashPassword(password, isLocal ? DEVELOPMENT_SEGMENTS : PRODUCTION_SEGMENTS), verify: verifyPassword },
     },
     session: {
       // Each auth.api call re-reads the session; a short signed cookie cache saves a D1 read per request.

@@ -21,6 +21,9 @@ async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Pri
     .limit(1);
   const row = found?.key;
   if (!row || !isRole(row.role)) throw new ProblemError("unauthorized", "This API key is unknown or has been revoked.");
+  if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
+    throw new ProblemError("unauthorized", `This API key expired at ${row.expiresAt.toISOString()}. Ask an admin for a new key.`);
+  }
   const standing = apiKeyStanding(row.role, row.createdBy, found.creatorRole);
   if (standing === "creator_removed") {
     throw new ProblemError("unauthorized", "This API key no longer works: the member who created it is no longer in the organisation. Ask an admin for a new key.");

@@ -11,6 +11,7 @@ export const ApiKeySchema = z
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
+    expiresAt: z.string().nullable().openapi({ description: "When the key stops working (null: until revoked)" }),
   })
   .openapi("ApiKey");
 
@@ -20,5 +21,10 @@ export const CreateApiKeySchema = z
   .object({
     name: z.string().trim().min(1).max(100),
     role: z.enum(ROLES),
+    expiresAt: z.iso
+      .datetime({ offset: true })
+      .optional()
+      .refine((value) => value === undefined || Date.parse(value) > Date.now(), "must be in the future")
+      .openapi({ description: "Optional end of validity (ISO 8601); after it the key is refused with 401" }),
   })
   .strict();

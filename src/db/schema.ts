@@ -295,6 +295,8 @@ export const apiKeys = sqliteTable(
     createdAt: createdAt(),
     lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
     revokedAt: integer("revoked_at", { mode: "timestamp_ms" }),
+    /** Optional end of validity: from then on the key is refused like a revoked one. */
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
   },
   (t) => [uniqueIndex("api_keys_hash_unique").on(t.keyHash), index("api_keys_org_idx").on(t.organizationId)],
 );

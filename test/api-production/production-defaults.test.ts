@@ -55,6 +55,9 @@ describe("production defaults", () => {
     const cookies = signUp.headers.getSetCookie();
     expect(cookies.length).toBeGreaterThan(0);
     for (const cookie of cookies) expect(cookie).toMatch(/;\s*Secure/i);
+    // OWASP's 600,000 PBKDF2-HMAC-SHA256 iterations, as six calls within the platform's 100,000 cap.
+    const stored = await env.DB.prepare("select a.password from account a join user u on u.id = a.userId where u.email = ?").bind("secure@prod.test").first<{ password: string }>();
+    expect(stored!.password).toMatch(/^pbkdf2-sha256-chain\$6x100000\$/);
 
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -90,5 +93,17 @@ describe("production defaults", () => {
     const res = await worker.fetch(new Request(`${ORIGIN}/healthz`), withoutSecret as typeof env, ctx);
     expect(res.status).toBe(500);
     expect(await res.text()).toMatch(/BETTER_AUTH_SECRET/);
+  });
+});
+
+describe("bearer links in production (issue 12, findings 1 and 7)", () => {
+  it("refuses to serve without a LINK_SIGNING_SECRET of its own", async () => {
+    const ctx = { waitUntil: () => {}, passThroughOnException: () => {}, props: {} } as unknown as ExecutionContext;
+    const { LINK_SIGNING_SECRET: _omitted, ...withoutLinkSecret } = env;
+    const missing = await worker.fetch(new Request(`${ORIGIN}/healthz`), withoutLinkSecret as typeof env, ctx);
+    expect(missing.status).toBe(500);
+    expect(await missing.text()).toMatch(/LINK_SIGNING_SECRET/);
+    const shared = await worker.fetch(new Request(`${ORIGIN}/healthz`), { ...env, LINK_SIGNING_SECRET: env.BETTER_AUTH_SECRET }, ctx);
+    expect(shared.status).toBe(500);
   });
 });

@@ -115,3 +115,25 @@ describe("API keys follow their creator", () => {
     expect((await use(plain)).status).toBe(200);
   });
 });
+
+describe("API key expiry (issue 12, finding 7)", () => {
+  it("takes an optional expiry, refuses one in the past, and refuses the key with 401 once it has passed", async () => {
+    const soon = new Date(Date.now() + 60_000).toISOString();
+    const res = await call("/api/api-keys", json("POST", { name: "short-lived", role: "viewer", expiresAt: soon }, { cookie: a.cookies.owner }));
+    expect(res.status, await res.clone().text()).toBe(201);
+    const created = (await res.json()) as { id: string; key: string; expiresAt: string | null };
+    expect(created.expiresAt).toBe(soon);
+    expect((await use(created.key)).status).toBe(200);
+    const listed = (await (await call("/api/api-keys", { headers: { cookie: a.cookies.owner } })).json()) as { items: { id: string; expiresAt: string | null }[] };
+    expect(listed.items.find((k) => k.id === created.id)?.expiresAt).toBe(soon);
+
+    // Time passes (the row is moved, not the clock).
+    await env.DB.prepare("update api_keys set expires_at = ? where id = ?").bind(Date.now() - 1000, created.id).run();
+    await expectProblem(await use(created.key), 401, /expired/);
+
+    const past = await call("/api/api-keys", json("POST", { name: "already over", role: "viewer", expiresAt: new Date(Date.now() - 60_000).toISOString() }, { cookie: a.cookies.owner }));
+    expect(past.status).toBe(422);
+    // Without one the key works until revoked, as before.
+    expect((await newKey({ cookie: a.cookies.owner }, "viewer")).key).toMatch(/^fl_/);
+  });
+});

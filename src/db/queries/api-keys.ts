@@ -14,6 +14,7 @@ export type ApiKeySummary = {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  expiresAt: string | null;
 };
 
 function summarise(row: typeof apiKeys.$inferSelect): ApiKeySummary {
@@ -25,6 +26,7 @@ function summarise(row: typeof apiKeys.$inferSelect): ApiKeySummary {
     createdAt: row.createdAt.toISOString(),
     lastUsedAt: row.lastUsedAt?.toISOString() ?? null,
     revokedAt: row.revokedAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
   };
 }
 
@@ -47,7 +49,7 @@ async function accountableUserId(db: Db, principal: Principal): Promise<string |
 export async function createApiKey(
   db: Db,
   principal: Principal,
-  input: { name: string; role: Role; plainKey?: string },
+  input: { name: string; role: Role; plainKey?: string; expiresAt?: string },
 ): Promise<ApiKeySummary & { key: string }> {
   const key = input.plainKey ?? `${API_KEY_PREFIX}${randomSecret(40)}`;
   const id = newId("key");
@@ -61,10 +63,11 @@ export async function createApiKey(
     prefix: key.slice(0, 8),
     createdBy: await accountableUserId(db, principal),
     createdAt: now,
+    expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
   };
   await db.batch([
     db.insert(apiKeys).values(row),
-    auditInsert(db, principal, { action: "api_key.created", targetType: "api_key", targetId: id, data: { name: input.name, role: input.role } }),
+    auditInsert(db, principal, { action: "api_key.created", targetType: "api_key", targetId: id, data: { name: input.name, role: input.role, expiresAt: row.expiresAt?.toISOString() ?? null } }),
   ]);
   return { ...summarise({ ...row, lastUsedAt: null, revokedAt: null }), key };
 }
