@@ -3,7 +3,7 @@ import type { AppEnv } from "./env";
 import { createDb } from "./db/client";
 import { getAuth } from "./auth/create-auth";
 import { createRouter } from "./lib/openapi";
-import { bodySizeLimit, MAX_BODY_BYTES, securityHeaders } from "./lib/http";
+import { bodySizeLimit, jsonDepthLimit, MAX_BODY_BYTES, securityHeaders } from "./lib/http";
 import { PROBLEM_TYPES, ProblemError, problemResponse, type ProblemType } from "./lib/problem";
 import { healthRoutes } from "./routes/health";
 import { apiKeyRoutes } from "./routes/api-keys";
@@ -52,6 +52,8 @@ app.use("/api/*", csrfGuard);
 // /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.
 app.use("/s/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/complaints/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
+// After the size caps, on every path that reads a body: one depth check for every JSON body.
+for (const path of ["/api/*", "/s/*", "/complaints/*"]) app.use(path, jsonDepthLimit);
 
 // better-auth answers sign-up, sign-in, sign-out, sessions and organisation management itself.
 /**

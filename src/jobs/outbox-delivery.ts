@@ -114,6 +114,9 @@ export type WebhookAttempt =
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
 
+/** What the delivery log and problems say about a failed connection, instead of the runtime's error text. */
+export const FETCH_FAILED = "the connection failed (host name, port, TLS certificate or a refused connection)";
+
 /**
  * One signed POST to a receiver. Real deliveries and test sends both go through here, so they
  * share the signing, the target check (again at send time: the rules may be stricter than when
@@ -152,8 +155,12 @@ export async function sendSignedWebhook(
     return { outcome: "answered", statusCode: response.status, durationMs, response };
   } catch (caught) {
     const durationMs = Date.now() - started;
-    const error = caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught);
-    return abort.signal.aborted ? { outcome: "timeout", durationMs, error } : { outcome: "network_error", durationMs, error };
+    // The runtime's own text (addresses it tried, resolver and TLS internals) goes to the operator's
+    // log only; staff see what they can act on.
+    console.warn(JSON.stringify({ level: "warn", message: "webhook fetch failed", target: target.url, error: caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught) }));
+    return abort.signal.aborted
+      ? { outcome: "timeout", durationMs, error: `no answer within ${timeoutMs} ms` }
+      : { outcome: "network_error", durationMs, error: FETCH_FAILED };
   } finally {
     clearTimeout(timer);
   }
@@ -240,7 +247,7 @@ export async function sendTestWebhook(db: Db, env: AppBindings, principal: Princ
         extensions: { endpointId: endpoint.id, latencyMs: attempt.durationMs, timeoutMs },
       });
     case "network_error":
-      throw new ProblemError("webhook-receiver-unreachable", `The receiver at ${endpoint.url} could not be reached (${attempt.error}). Check the host name, port and TLS certificate.`, {
+      throw new ProblemError("webhook-receiver-unreachable", `The receiver at ${endpoint.url} could not be reached: ${attempt.error}. Check the host name, port and TLS certificate.`, {
         extensions: { endpointId: endpoint.id, latencyMs: attempt.durationMs },
       });
   }

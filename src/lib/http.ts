@@ -54,3 +54,44 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   h.set("x-frame-options", "DENY");
 };
+
+/** Deepest JSON nesting accepted in a body; a survey definition (pages › items › options › labels, logic) needs about ten. */
+export const MAX_JSON_DEPTH = 32;
+
+/** The deepest `[`/`{` nesting of a JSON text (strings skipped), stopping early once past `limit`. */
+export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 92 /* \ */) i++;
+      else if (ch === 34 /* " */) inString = false;
+    } else if (ch === 34) inString = true;
+    else if (ch === 91 /* [ */ || ch === 123 /* { */) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) return deepest;
+      }
+    } else if (ch === 93 /* ] */ || ch === 125 /* } */) depth--;
+  }
+  return deepest;
+}
+
+/**
+ * Refuses JSON bodies nested deeper than MAX_JSON_DEPTH on every route (our own, better-auth's), before
+ * anything parses them: deep nesting costs recursion in every validator that walks the value. Runs
+ * after the size cap, so the copy it reads is bounded; the request's own body stays unread.
+ */
+export const jsonDepthLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const method = c.req.method;
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS" || !c.req.raw.body) return next();
+  if (!/[/+]json\b/i.test(c.req.header("content-type") ?? "")) return next();
+  const depth = jsonNestingDepth(await c.req.raw.clone().text(), MAX_JSON_DEPTH);
+  if (depth > MAX_JSON_DEPTH) {
+    throw new ProblemError("bad-request", `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep; no Feedloop request needs that many.`);
+  }
+  await next();
+};

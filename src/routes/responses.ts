@@ -6,6 +6,7 @@ import { listAnswerSlots } from "../domain/survey/definition";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { csvLine } from "../domain/csv";
 import { ProblemError } from "../lib/problem";
+import { auditResponsesExported } from "../db/queries/audit";
 import { ResponseItemSchema } from "../contracts/responses";
 
 const HIDDEN_FILTER = /^hidden\.([a-z][a-z0-9_]{0,63})$/;
@@ -107,13 +108,16 @@ export const responseRoutes = createRouter()
     const itemIds = definition ? listAnswerSlots(definition).map((s) => s.id) : [];
     const hiddenIds = definition ? definition.hiddenFields.map((h) => h.id) : [];
     const chunks: string[] = [csvLine(["response_id", "status", "version", "language", "created_at", "completed_at", ...hiddenIds, ...itemIds])];
+    let rows = 0;
     for await (const page of iterateResponses(db, organizationId, survey.id, filters)) {
       for (const r of page) {
         chunks.push(
           csvLine([r.id, r.status, r.version, r.language, r.createdAt, r.completedAt, ...hiddenIds.map((h) => r.hidden[h]), ...itemIds.map((i) => r.answers[i])]),
         );
+        rows++;
       }
     }
+    await auditResponsesExported(db, c.get("principal"), survey.id, "csv", rows).run();
     return c.body(chunks.join(""), 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${survey.slug}-responses.csv"`,

@@ -13,7 +13,7 @@ import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importInvitations, invitationExportR
 import { addResponseNote, listResponseNotes, setResponseTags, surveyFunnel } from "../db/queries/response-admin";
 import { iterateResponses } from "../db/queries/response-list";
 import { enqueueOutbox } from "../db/queries/outbox";
-import { auditInsert } from "../db/queries/audit";
+import { auditInsert, auditResponsesExported } from "../db/queries/audit";
 import { listAnswerSlots, type SurveyDefinition } from "../domain/survey/definition";
 import { localize } from "../domain/survey/localization";
 import { createRouter, problemResponses } from "../lib/openapi";
@@ -425,7 +425,7 @@ export const surveyAdminRoutes = createRouter()
       }
     }
     const bytes = buildXlsx({ name: "Responses", header, rows });
-    await auditInsert(db, c.get("principal"), { action: "responses.exported", targetType: "survey", targetId: survey.id, data: { format: "xlsx", rows: rows.length } }).run();
+    await auditResponsesExported(db, c.get("principal"), survey.id, "xlsx", rows.length).run();
     return c.body(bytes.buffer as ArrayBuffer, 200, {
       "content-type": XLSX_CONTENT_TYPE,
       "content-disposition": `attachment; filename="${survey.slug}-responses.xlsx"`,

@@ -23,3 +23,8 @@ export function auditInsert(db: Db, principal: Pick<Principal, "kind" | "id" | "
     at,
   });
 }
+
+/** Every export of responses leaves the same record, whatever its format. */
+export function auditResponsesExported(db: Db, principal: Pick<Principal, "kind" | "id" | "organizationId">, surveyId: string, format: "csv" | "xlsx", rows: number) {
+  return auditInsert(db, principal, { action: "responses.exported", targetType: "survey", targetId: surveyId, data: { format, rows } });
+}
