@@ -41,6 +41,16 @@ export async function emailHash(email: string): Promise<string> {
 
 const ANONYMISED = "[anonymised]";
 
+/** Free text inside a complaint's resolution: the customer's position and what staff offered them. */
+const RESOLUTION_TEXTS = ["$.customerDisagreement", "$.alternativesOffered", "$.note"];
+/** Free text in timeline event data: replies, notes, reasons, remedies, the resolution's texts. */
+const EVENT_TEXTS = ["$.text", "$.reason", "$.proposedRemedy", "$.comment", "$.message", ...RESOLUTION_TEXTS.map((path) => path.replace("$.", "$.resolution."))];
+/**
+ * What an audit record of an erased complaint keeps: the kind of step and its structure. A list of
+ * what stays (not of what goes), so a text field added later is erased too.
+ */
+const AUDIT_STRUCTURE_KEYS = ["kind", "from", "to", "reference", "source", "transition", "handoffId", "ownerId", "status", "category", "priority", "severity", "teamId", "assigneeId", "auto"];
+
 type Found = {
   invitations: (typeof surveyInvitations.$inferSelect)[];
   responses: ResponseRow[];
@@ -246,17 +256,21 @@ export async function eraseRespondent(db: Db, principal: Principal, email: strin
       d1
         .prepare(
           `UPDATE complaints SET contact_name = NULL, contact_email = NULL, contact_phone = NULL, anonymous = 1, description = ?3,
+             subject = ?3, handling_survey_url = NULL,
              desired_remedy = CASE WHEN desired_remedy IS NULL THEN NULL ELSE ?3 END,
-             resolution = CASE WHEN resolution IS NULL THEN NULL ELSE json_replace(resolution, '$.customerDisagreement', ?3, '$.note', ?3) END,
+             proposed_remedy = CASE WHEN proposed_remedy IS NULL THEN NULL ELSE ?3 END,
+             resolution = CASE WHEN resolution IS NULL THEN NULL ELSE json_replace(resolution, ${RESOLUTION_TEXTS.map((path) => `'${path}', ?3`).join(", ")}) END,
              segment = (SELECT json_group_object(key, value) FROM json_each(complaints.segment) WHERE key IN ('touchpoint', 'region', 'tier')),
              status_secret_hash = ?4, version = version + 1, updated_at = ?5
            WHERE organization_id = ?1 AND id IN (SELECT value FROM json_each(?2))`,
         )
         .bind(organizationId, complaintIds, ANONYMISED, await sha256Hex(randomSecret(32)), now.getTime()),
-      // Texts exchanged with the customer or written about them; the structure stays valid.
+      // Texts exchanged with the customer or written about them, and the customer's name as the actor
+      // of their own steps; the structure stays valid.
       d1
         .prepare(
-          `UPDATE complaint_events SET data = json_replace(data, '$.text', ?3, '$.reason', ?3, '$.proposedRemedy', ?3)
+          `UPDATE complaint_events SET data = json_replace(data, ${EVENT_TEXTS.map((path) => `'${path}', ?3`).join(", ")}),
+             actor_name = CASE WHEN actor_kind = 'customer' THEN NULL ELSE actor_name END
            WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`,
         )
         .bind(organizationId, complaintIds, ANONYMISED),
@@ -270,8 +284,15 @@ export async function eraseRespondent(db: Db, principal: Principal, email: strin
       d1.prepare(`DELETE FROM outbox WHERE organization_id = ?1 AND kind = 'email' AND complaint_id IN (SELECT value FROM json_each(?2))`).bind(organizationId, complaintIds),
     );
   }
-  // Both modes: the personal links (they hold the e-mail) and e-mails addressed to them.
+  // Both modes: the personal links (they hold the e-mail) and e-mails addressed to them, and the audit
+  // log's records of the complaints keep who did what when, but no text (notes and replies were copied there).
   statements.push(
+    d1
+      .prepare(
+        `UPDATE audit_log SET data = (SELECT json_group_object(key, value) FROM json_each(audit_log.data) WHERE key IN (SELECT value FROM json_each(?3)))
+         WHERE organization_id = ?1 AND target_type = 'complaint' AND target_id IN (SELECT value FROM json_each(?2)) AND data IS NOT NULL`,
+      )
+      .bind(organizationId, complaintIds, JSON.stringify(AUDIT_STRUCTURE_KEYS)),
     d1.prepare(`DELETE FROM survey_invitations WHERE organization_id = ?1 AND lower(email) = ?2`).bind(organizationId, address),
     d1.prepare(`DELETE FROM outbox WHERE organization_id = ?1 AND kind = 'email' AND lower(recipient) = ?2`).bind(organizationId, address),
   );
