@@ -79,7 +79,8 @@ describe("partial responses through the server-rendered form", () => {
     expect(resume).toBeTruthy();
 
     // The submissionId alone (no _resume, or a wrong one) neither shows nor changes the saved answers.
-    for (const extra of [{}, { _resume: "wrong-resume-secret-000000" }]) {
+    const extras: Record<string, string>[] = [{}, { _resume: "wrong-resume-secret-000000" }];
+    for (const extra of extras) {
       const res = await postForm({ ...form, ...extra, _action: "next", ce_overall: "1", ce_custom: "1", ce_reliability: "1" });
       expect(res.status).toBe(403);
     }

@@ -6,6 +6,7 @@
 import { describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
+// @ts-expect-error -- plain ESM helper shared with the start script
 import { ensureDevVars } from "../../scripts/local-env.mjs";
 import { staffInvitationAcceptUrl } from "../../src/lib/link-secrets";
 
