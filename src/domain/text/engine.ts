@@ -3,14 +3,17 @@
  * comment, from a bundle of trained linear models (src/domain/text/model/, made by
  * `npm run train:text`). Pure: the same code scores in the Worker, in the CLI and in the bench.
  */
-import { extractFeatures, hashFeature, type FeatureOptions } from "./features";
-import { detectLanguage, type TextLanguage } from "./language";
+import { FeatureSink, collectFeatureHashes, hashFeature, type FeatureOptions } from "./features";
+import { detectLanguage, detectLanguageOfFolded, type TextLanguage } from "./language";
 import { NEGATED_PREFIX, createChineseDictionary, normalizeText, wordsOf } from "./tokens";
 import {
   ModelFormatError,
+  type PackedModels,
   deserializeLinearModel,
-  labelProbabilities,
+  packModels,
+  packedOutputs,
   serializeLinearModel,
+  sigmoid,
   type LinearModel,
   type SerializedLinearModel,
 } from "./linear-model";
@@ -70,6 +73,14 @@ export function textFeatureOptions(bundle: Pick<SerializedTextModelBundle, "lexi
   };
 }
 
+interface LanguageScorer {
+  packed: PackedModels;
+  /** The topic model's outputs follow the sentiment model's in `packed`. */
+  topicsTogether: boolean;
+  /** The topic model on its own (another hash space than this language's sentiment model). */
+  topicsApart: PackedModels | null;
+}
+
 const round2 = (value: number) => Math.round(value * 100) / 100 + 0;
 
 export function sentimentOfScore(score: number, neutralBand: number): SentimentLabel {
@@ -91,28 +102,66 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
     }
   }
 
+  // Per language, the sentiment model and (when it covers the language and hashes alike, as the
+  // committed ones do) the topic model packed together: one table lookup per feature serves both.
+  const topicPackedAlone = topics ? packModels([topics]) : null;
+  const scorers = Object.fromEntries(
+    (["zh", "en"] as const).map((language) => {
+      const topicApplies = topics !== null && (topics.language === "mixed" || topics.language === language);
+      const together = topicApplies && topics.hashBits === sentiment[language].hashBits;
+      const scorer: LanguageScorer = {
+        packed: packModels(together ? [sentiment[language], topics] : [sentiment[language]]),
+        topicsTogether: together,
+        topicsApart: topicApplies && !together ? topicPackedAlone : null,
+      };
+      return [language, scorer];
+    }),
+  ) as Record<TextLanguage, LanguageScorer>;
+  const sink = new FeatureSink();
+  const logits = new Float64Array(Math.max(scorers.zh.packed.outputs, scorers.en.packed.outputs, topicPackedAlone?.outputs ?? 0));
+
+  /** The most probable topic from the topic model's logits (from `from` on) and its probability. */
+  const topicOf = (from: number): { topic: string; topicConfidence: number } => {
+    const labels = topics!.labels;
+    if (topics!.outputs === 1) {
+      // Two labels: one logit, of labels[1] (a tie goes to labels[0], as labelProbabilities' argmax).
+      const second = sigmoid(logits[from]);
+      return second > 1 - second ? { topic: labels[1], topicConfidence: round2(second) } : { topic: labels[0], topicConfidence: round2(1 - second) };
+    }
+    let best = 0;
+    for (let k = 1; k < labels.length; k++) if (logits[from + k] > logits[from + best]) best = k;
+    let total = 0;
+    for (let k = 0; k < labels.length; k++) total += Math.exp(logits[from + k] - logits[from + best]);
+    return { topic: labels[best], topicConfidence: round2(1 / total) };
+  };
+
   return {
     // Another topic model is another model: scores stored under the bundle's version must not match.
     version: options.topicModel ? `${bundle.version}+${modelVersionOf(serializeLinearModel(options.topicModel))}` : bundle.version,
     topicLabels: topics?.labels ?? [],
     analyze(text) {
-      const language = detectLanguage(text);
+      const normalized = normalizeText(text);
+      const language = detectLanguageOfFolded(normalized);
       if (!language) return { language, sentiment: "neutral", score: 0, topic: null, topicConfidence: null };
-      const model = sentiment[language];
-      // One extraction serves both models when they hash alike (the committed ones do).
-      const features = extractFeatures(text, language, { ...featureOptions, hashBits: model.hashBits });
-      const [, positive] = labelProbabilities(model, features);
-      const score = round2(2 * positive - 1);
-      let topic: string | null = null;
-      let topicConfidence: number | null = null;
-      if (topics && (topics.language === "mixed" || topics.language === language)) {
-        const topicFeatures = topics.hashBits === model.hashBits ? features : extractFeatures(text, language, { ...featureOptions, hashBits: topics.hashBits });
-        const probabilities = labelProbabilities(topics, topicFeatures);
-        const best = probabilities.indexOf(Math.max(...probabilities));
-        topic = topics.labels[best];
-        topicConfidence = round2(probabilities[best]);
+      const scorer = scorers[language];
+      collectFeatureHashes(normalized, language, featureOptions, sink);
+      packedOutputs(scorer.packed, sink.distinctBuckets(scorer.packed.hashBits), logits);
+      const score = round2(2 * sigmoid(logits[0]) - 1);
+      let topic: { topic: string; topicConfidence: number } | null = null;
+      if (scorer.topicsTogether) {
+        topic = topicOf(scorer.packed.offsets[1]);
+      } else if (scorer.topicsApart) {
+        collectFeatureHashes(normalized, language, featureOptions, sink);
+        packedOutputs(scorer.topicsApart, sink.distinctBuckets(scorer.topicsApart.hashBits), logits);
+        topic = topicOf(0);
       }
-      return { language, sentiment: sentimentOfScore(score, bundle.neutralBand), score, topic, topicConfidence };
+      return {
+        language,
+        sentiment: sentimentOfScore(score, bundle.neutralBand),
+        score,
+        topic: topic?.topic ?? null,
+        topicConfidence: topic?.topicConfidence ?? null,
+      };
     },
     keywords(text) {
       const language = detectLanguage(text);

@@ -209,3 +209,101 @@ export function pruneLinearModel(model: LinearModel, maxRows: number): LinearMod
   keep.forEach((entry, index) => weights.set(model.weights.subarray(entry.row * model.outputs, (entry.row + 1) * model.outputs), index * model.outputs));
   return createLinearModel({ ...model, buckets: keep.map((entry) => entry.bucket), weights });
 }
+
+// Packed scoring ------------------------------------------------------------------------------
+
+/**
+ * Several models over the same hashed features packed for scoring speed: one open-addressing
+ * table whose slot holds a bucket and, inline, every model's signed-byte weights for it (a
+ * sentiment and a ten-topic model: 16 bytes a slot), so a feature costs one memory access
+ * instead of an index and a weight row per model; a bitset over the hash space (128 KiB at 2²⁰,
+ * cache-resident) turns away the many features no model kept before they touch the table.
+ * Weights are quantised per model as serialisation does, so a deserialised model scores exactly
+ * as its stored bytes say.
+ */
+export interface PackedModels {
+  hashBits: number;
+  /** Outputs of all models, in order (a two-label model has one). */
+  outputs: number;
+  /** Where each model's outputs start. */
+  offsets: number[];
+  bias: Float64Array;
+  /** Per output: the weight of one quantum. */
+  scale: Float64Array;
+  /** Bit b set when some model kept bucket b. */
+  present: Uint32Array;
+  mask: number;
+  /** Slot size in 32-bit words: the key (bucket + 1, 0 when empty), then the weights as bytes. */
+  slotWords: number;
+  keys: Int32Array;
+  bytes: Int8Array;
+}
+
+export function packModels(models: readonly LinearModel[]): PackedModels {
+  const hashBits = models[0].hashBits;
+  if (models.some((model) => model.hashBits !== hashBits)) throw new ModelFormatError("packed models must share their hash space");
+  const offsets: number[] = [];
+  let outputs = 0;
+  for (const model of models) {
+    offsets.push(outputs);
+    outputs += model.outputs;
+  }
+  const bucketSet = new Set<number>();
+  for (const model of models) for (const bucket of model.table.buckets) bucketSet.add(bucket);
+  let slots = 1;
+  while (slots < bucketSet.size * 1.4) slots *= 2;
+  const slotWords = Math.ceil((4 + outputs) / 4);
+  const buffer = new ArrayBuffer(slots * slotWords * 4);
+  const packed: PackedModels = {
+    hashBits,
+    outputs,
+    offsets,
+    bias: new Float64Array(outputs),
+    scale: new Float64Array(outputs),
+    present: new Uint32Array(Math.ceil(2 ** hashBits / 32)),
+    mask: slots - 1,
+    slotWords,
+    keys: new Int32Array(buffer),
+    bytes: new Int8Array(buffer),
+  };
+  const slotOf = (bucket: number) => {
+    let slot = bucket & packed.mask;
+    while (packed.keys[slot * slotWords] !== 0 && packed.keys[slot * slotWords] !== bucket + 1) slot = (slot + 1) & packed.mask;
+    packed.keys[slot * slotWords] = bucket + 1;
+    packed.present[bucket >>> 5] |= 1 << (bucket & 31);
+    return slot;
+  };
+  models.forEach((model, index) => {
+    let maxAbs = 0;
+    for (const w of model.weights) maxAbs = Math.max(maxAbs, Math.abs(w));
+    const scale = maxAbs > 0 ? maxAbs / 127 : 1;
+    for (let k = 0; k < model.outputs; k++) {
+      packed.bias[offsets[index] + k] = model.bias[k];
+      packed.scale[offsets[index] + k] = scale;
+    }
+    model.table.buckets.forEach((bucket, row) => {
+      const at = slotOf(bucket) * slotWords * 4 + 4 + offsets[index];
+      for (let k = 0; k < model.outputs; k++) packed.bytes[at + k] = Math.round(model.weights[row * model.outputs + k] / scale);
+    });
+  });
+  return packed;
+}
+
+/**
+ * The raw outputs (logits) of the packed models for distinct buckets, written into `out`
+ * (length ≥ outputs); binary features, L2-normalised, as linearOutputs.
+ */
+export function packedOutputs(packed: PackedModels, buckets: Uint32Array, out: Float64Array): void {
+  const { outputs, present, keys, bytes, mask, slotWords } = packed;
+  for (let k = 0; k < outputs; k++) out[k] = 0;
+  for (let i = 0; i < buckets.length; i++) {
+    const bucket = buckets[i];
+    if ((present[bucket >>> 5] & (1 << (bucket & 31))) === 0) continue;
+    let slot = bucket & mask;
+    while (keys[slot * slotWords] !== bucket + 1) slot = (slot + 1) & mask;
+    const at = slot * slotWords * 4 + 4;
+    for (let k = 0; k < outputs; k++) out[k] += bytes[at + k];
+  }
+  const value = buckets.length > 0 ? 1 / Math.sqrt(buckets.length) : 0;
+  for (let k = 0; k < outputs; k++) out[k] = packed.bias[k] + out[k] * packed.scale[k] * value;
+}
