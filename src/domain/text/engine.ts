@@ -10,7 +10,7 @@ import {
   ModelFormatError,
   type PackedModels,
   deserializeLinearModel,
-  packModels,
+  packSerializedModels,
   packedOutputs,
   serializeLinearModel,
   sigmoid,
@@ -73,6 +73,15 @@ export function textFeatureOptions(bundle: Pick<SerializedTextModelBundle, "lexi
   };
 }
 
+/** The topic model, stored or trained in-process, and how to pack it after some stored models. */
+interface TopicSource {
+  labels: string[];
+  language: TextLanguage | "mixed";
+  hashBits: number;
+  outputs: number;
+  pack(before: SerializedLinearModel[]): PackedModels;
+}
+
 interface LanguageScorer {
   packed: PackedModels;
   /** The topic model's outputs follow the sentiment model's in `packed`. */
@@ -93,32 +102,40 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
   if (bundle?.format !== TEXT_MODEL_BUNDLE_FORMAT) {
     throw new ModelFormatError(`not a ${TEXT_MODEL_BUNDLE_FORMAT} weights file (format: ${String(bundle?.format)})`);
   }
-  const sentiment = { zh: deserializeLinearModel(bundle.sentiment.zh), en: deserializeLinearModel(bundle.sentiment.en) };
-  const topics = options.topicModel ?? (bundle.topics ? deserializeLinearModel(bundle.topics) : null);
-  const featureOptions = textFeatureOptions(bundle);
+  // Packed straight from the JSON (no per-model float weights or bucket index): the first
+  // scoring request of a Worker isolate pays this.
+  const sentiment = { zh: bundle.sentiment?.zh, en: bundle.sentiment?.en };
   for (const model of Object.values(sentiment)) {
-    if (model.labels[0] !== "negative" || model.labels[1] !== "positive") {
+    if (model?.labels?.[0] !== "negative" || model.labels[1] !== "positive" || model.labels.length !== 2) {
       throw new ModelFormatError('a sentiment model must have the labels ["negative", "positive"]');
     }
   }
+  const topicSource: TopicSource | null = options.topicModel
+    ? { ...options.topicModel, pack: (others) => packSerializedModels([...others, options.topicModel!]) }
+    : bundle.topics
+      ? { ...bundle.topics, outputs: bundle.topics.labels.length === 2 ? 1 : bundle.topics.labels.length, pack: (others) => packSerializedModels([...others, bundle.topics!]) }
+      : null;
+  const topics = topicSource;
+  const featureOptions = textFeatureOptions(bundle);
 
-  // Per language, the sentiment model and (when it covers the language and hashes alike, as the
-  // committed ones do) the topic model packed together: one table lookup per feature serves both.
-  const topicPackedAlone = topics ? packModels([topics]) : null;
+  // Per language, the sentiment model and (when it covers the language and hashes alike) the topic
+  // model packed together: one table lookup per feature serves both. Models in other hash spaces
+  // (the committed ones: small spaces whose dense tables stay in cache) are packed apart.
+  let topicPackedAlone: PackedModels | null = null;
   const scorers = Object.fromEntries(
     (["zh", "en"] as const).map((language) => {
-      const topicApplies = topics !== null && (topics.language === "mixed" || topics.language === language);
-      const together = topicApplies && topics.hashBits === sentiment[language].hashBits;
+      const topicApplies = topicSource !== null && (topicSource.language === "mixed" || topicSource.language === language);
+      const together = topicApplies && topicSource.hashBits === sentiment[language].hashBits;
       const scorer: LanguageScorer = {
-        packed: packModels(together ? [sentiment[language], topics] : [sentiment[language]]),
+        packed: together ? topicSource.pack([sentiment[language]]) : packSerializedModels([sentiment[language]]),
         topicsTogether: together,
-        topicsApart: topicApplies && !together ? topicPackedAlone : null,
+        topicsApart: topicApplies && !together ? (topicPackedAlone ??= topicSource.pack([])) : null,
       };
       return [language, scorer];
     }),
   ) as Record<TextLanguage, LanguageScorer>;
   const sink = new FeatureSink();
-  const logits = new Float64Array(Math.max(scorers.zh.packed.outputs, scorers.en.packed.outputs, topicPackedAlone?.outputs ?? 0));
+  const logits = new Float64Array(Math.max(scorers.zh.packed.outputs, scorers.en.packed.outputs, 1 + (topicPackedAlone?.outputs ?? 0)));
 
   /** The most probable topic from the topic model's logits (from `from` on) and its probability. */
   const topicOf = (from: number): { topic: string; topicConfidence: number } => {
@@ -151,9 +168,9 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       if (scorer.topicsTogether) {
         topic = topicOf(scorer.packed.offsets[1]);
       } else if (scorer.topicsApart) {
-        collectFeatureHashes(normalized, language, featureOptions, sink);
-        packedOutputs(scorer.topicsApart, sink.distinctBuckets(scorer.topicsApart.hashBits), logits);
-        topic = topicOf(0);
+        // The same feature hashes, in the topic model's hash space.
+        packedOutputs(scorer.topicsApart, sink.distinctBuckets(scorer.topicsApart.hashBits), logits, 1);
+        topic = topicOf(1);
       }
       return {
         language,

@@ -148,6 +148,8 @@ interface CompiledDictionary {
   entryKind: Uint8Array;
   codes: Uint16Array;
   maxLength: number;
+  /** Bit (hash & 0xffff) set for the hash of every two-character entry: most positions stop here, in cache. */
+  pairBits: Uint32Array;
 }
 
 const compiledDictionaries = new WeakMap<ChineseDictionary, CompiledDictionary>();
@@ -174,6 +176,7 @@ function compileDictionary(dictionary: ChineseDictionary): CompiledDictionary {
     entryKind: new Uint8Array(entries.length),
     codes: new Uint16Array(entries.reduce((total, entry) => total + entry.length, 0)),
     maxLength,
+    pairBits: new Uint32Array(2048),
   };
   let offset = 0;
   entries.forEach((entry, index) => {
@@ -182,6 +185,7 @@ function compileDictionary(dictionary: ChineseDictionary): CompiledDictionary {
     compiled.entryKind[index] = kinds.get(entry)!;
     for (let i = 0; i < entry.length; i++) compiled.codes[offset++] = entry.charCodeAt(i);
     const hash = fnvMore(FNV_OFFSET, entry);
+    if (entry.length === 2) compiled.pairBits[(hash & 0xffff) >>> 5] |= 1 << (hash & 31);
     let slot = hash & compiled.mask;
     while (compiled.slots[slot * 2 + 1] >= 0) slot = (slot + 1) & compiled.mask;
     compiled.slots[slot * 2] = hash;
@@ -240,6 +244,7 @@ function segmentClauseRanges(clause: string, dictionary: CompiledDictionary): nu
       const longest = Math.min(dictionary.maxLength, clause.length - i);
       for (let length = 2; length <= longest; length++) {
         hash = fnvStep(hash, clause.charCodeAt(i + length - 1));
+        if (length === 2 && (dictionary.pairBits[(hash & 0xffff) >>> 5] & (1 << (hash & 31))) === 0) break;
         const entry = findEntry(dictionary, clause, i, length, hash);
         if (entry < 0) break;
         if (dictionary.entryKind[entry] > 0) {
