@@ -135,7 +135,7 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
     }),
   ) as Record<TextLanguage, LanguageScorer>;
   const sink = new FeatureSink();
-  const logits = new Float64Array(Math.max(scorers.zh.packed.outputs, scorers.en.packed.outputs, 1 + (topicPackedAlone?.outputs ?? 0)));
+  const logits = new Float64Array(Math.max(scorers.zh.packed.outputs, scorers.en.packed.outputs, 1 + (topicSource?.outputs ?? 0)));
 
   /** The most probable topic from the topic model's logits (from `from` on) and its probability. */
   const topicOf = (from: number): { topic: string; topicConfidence: number } => {
