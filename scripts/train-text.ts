@@ -30,7 +30,7 @@ const SENTIMENT_LABELS = ["negative", "positive"];
 const NEUTRAL_BAND = 0.2;
 
 /** Size of the segmenter's word list: the most frequent multi-character words ICU finds. */
-const DICTIONARY_WORDS = 20_000;
+export const DICTIONARY_WORDS = 20_000;
 
 /** The words ICU finds in the Chinese training texts (2–4 Han characters, most frequent first). */
 export function buildChineseWordList(texts: readonly string[], size: number): string[] {
@@ -50,15 +50,32 @@ export function buildChineseWordList(texts: readonly string[], size: number): st
     .sort();
 }
 
+/** Training settings of one model, chosen with scripts/tune-text.ts on validation parts of the training split. */
+export interface ModelSetting {
+  training: Partial<LinearTrainingOptions>;
+  /** Keep only this many strongest buckets (weights size and scoring speed). */
+  maxBuckets?: number;
+  /** The model's hash space (default FEATURE_HASH_BITS): a small one scores from a dense table that stays in cache. */
+  hashBits?: number;
+}
+
+export const MODEL_SETTINGS: Record<"sentimentZh" | "sentimentEn" | "topics", ModelSetting> = {
+  sentimentZh: { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, maxBuckets: 150_000 },
+  sentimentEn: { training: { naiveBayesScaling: true, epochs: 5, minDocumentFrequency: 1 }, hashBits: 16 },
+  topics: { training: { epochs: 20, learningRate: 0.2, minDocumentFrequency: 1, averageLastEpochs: 10 }, hashBits: 16 },
+};
+
 function fit(
   rows: readonly LabelledText[],
   labels: readonly string[],
   language: TextLanguage,
-  options: Partial<LinearTrainingOptions>,
+  setting: ModelSetting,
   features: FeatureOptions,
 ): LinearModel {
-  const examples = rows.map((row) => ({ features: extractFeatures(row.text, language, features), label: row.label }));
-  return trainLinearModel(examples, labels, language, FEATURE_HASH_BITS, { ...DEFAULT_TRAINING_OPTIONS, ...options });
+  const hashBits = setting.hashBits ?? FEATURE_HASH_BITS;
+  const examples = rows.map((row) => ({ features: extractFeatures(row.text, language, { ...features, hashBits }), label: row.label }));
+  const model = trainLinearModel(examples, labels, language, hashBits, { ...DEFAULT_TRAINING_OPTIONS, ...setting.training });
+  return setting.maxBuckets ? pruneLinearModel(model, setting.maxBuckets) : model;
 }
 
 export function trainTextModels(): SerializedTextModelBundle {
@@ -70,13 +87,10 @@ export function trainTextModels(): SerializedTextModelBundle {
   );
   const features: FeatureOptions = { hashBits: FEATURE_HASH_BITS, lexicon, dictionary: createChineseDictionary(chineseWords) };
 
-  const sentimentZh = pruneLinearModel(
-    fit([...splits.sentimentZh.train, ...splits.sentimentZhExtra], SENTIMENT_LABELS, "zh", { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, features),
-    150_000,
-  );
-  const sentimentEn = fit(splits.sentimentEn.train, SENTIMENT_LABELS, "en", { naiveBayesScaling: true, epochs: 5, minDocumentFrequency: 1 }, features);
+  const sentimentZh = fit([...splits.sentimentZh.train, ...splits.sentimentZhExtra], SENTIMENT_LABELS, "zh", MODEL_SETTINGS.sentimentZh, features);
+  const sentimentEn = fit(splits.sentimentEn.train, SENTIMENT_LABELS, "en", MODEL_SETTINGS.sentimentEn, features);
   const topicLabels = [...new Set(splits.topicsZh.train.map((row) => row.label))].sort();
-  const topics = pruneLinearModel(fit(splits.topicsZh.train, topicLabels, "zh", { epochs: 20, learningRate: 0.2, minDocumentFrequency: 5 }, features), 60_000);
+  const topics = fit(splits.topicsZh.train, topicLabels, "zh", MODEL_SETTINGS.topics, features);
 
   const models = {
     sentiment: { zh: serializeLinearModel(sentimentZh), en: serializeLinearModel(sentimentEn) },

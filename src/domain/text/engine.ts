@@ -3,14 +3,17 @@
  * comment, from a bundle of trained linear models (src/domain/text/model/, made by
  * `npm run train:text`). Pure: the same code scores in the Worker, in the CLI and in the bench.
  */
-import { extractFeatures, hashFeature, type FeatureOptions } from "./features";
-import { detectLanguage, type TextLanguage } from "./language";
+import { FeatureSink, collectFeatureHashes, hashFeature, type FeatureOptions } from "./features";
+import { detectLanguage, detectLanguageOfFolded, type TextLanguage } from "./language";
 import { NEGATED_PREFIX, createChineseDictionary, normalizeText, wordsOf } from "./tokens";
 import {
   ModelFormatError,
+  type PackedModels,
   deserializeLinearModel,
-  labelProbabilities,
+  packSerializedModels,
+  packedOutputs,
   serializeLinearModel,
+  sigmoid,
   type LinearModel,
   type SerializedLinearModel,
 } from "./linear-model";
@@ -70,6 +73,23 @@ export function textFeatureOptions(bundle: Pick<SerializedTextModelBundle, "lexi
   };
 }
 
+/** The topic model, stored or trained in-process, and how to pack it after some stored models. */
+interface TopicSource {
+  labels: string[];
+  language: TextLanguage | "mixed";
+  hashBits: number;
+  outputs: number;
+  pack(before: SerializedLinearModel[]): PackedModels;
+}
+
+interface LanguageScorer {
+  packed: PackedModels;
+  /** The topic model's outputs follow the sentiment model's in `packed`. */
+  topicsTogether: boolean;
+  /** The topic model on its own (another hash space than this language's sentiment model). */
+  topicsApart: PackedModels | null;
+}
+
 const round2 = (value: number) => Math.round(value * 100) / 100 + 0;
 
 export function sentimentOfScore(score: number, neutralBand: number): SentimentLabel {
@@ -82,37 +102,83 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
   if (bundle?.format !== TEXT_MODEL_BUNDLE_FORMAT) {
     throw new ModelFormatError(`not a ${TEXT_MODEL_BUNDLE_FORMAT} weights file (format: ${String(bundle?.format)})`);
   }
-  const sentiment = { zh: deserializeLinearModel(bundle.sentiment.zh), en: deserializeLinearModel(bundle.sentiment.en) };
-  const topics = options.topicModel ?? (bundle.topics ? deserializeLinearModel(bundle.topics) : null);
-  const featureOptions = textFeatureOptions(bundle);
+  // Packed straight from the JSON (no per-model float weights or bucket index): the first
+  // scoring request of a Worker isolate pays this.
+  const sentiment = { zh: bundle.sentiment?.zh, en: bundle.sentiment?.en };
   for (const model of Object.values(sentiment)) {
-    if (model.labels[0] !== "negative" || model.labels[1] !== "positive") {
+    if (model?.labels?.[0] !== "negative" || model.labels[1] !== "positive" || model.labels.length !== 2) {
       throw new ModelFormatError('a sentiment model must have the labels ["negative", "positive"]');
     }
   }
+  const topicSource: TopicSource | null = options.topicModel
+    ? { ...options.topicModel, pack: (others) => packSerializedModels([...others, options.topicModel!]) }
+    : bundle.topics
+      ? { ...bundle.topics, outputs: bundle.topics.labels.length === 2 ? 1 : bundle.topics.labels.length, pack: (others) => packSerializedModels([...others, bundle.topics!]) }
+      : null;
+  const topics = topicSource;
+  const featureOptions = textFeatureOptions(bundle);
+
+  // Per language, the sentiment model and (when it covers the language and hashes alike) the topic
+  // model packed together: one table lookup per feature serves both. Models in other hash spaces
+  // (the committed ones: small spaces whose dense tables stay in cache) are packed apart.
+  let topicPackedAlone: PackedModels | null = null;
+  const scorers = Object.fromEntries(
+    (["zh", "en"] as const).map((language) => {
+      const topicApplies = topicSource !== null && (topicSource.language === "mixed" || topicSource.language === language);
+      const together = topicApplies && topicSource.hashBits === sentiment[language].hashBits;
+      const scorer: LanguageScorer = {
+        packed: together ? topicSource.pack([sentiment[language]]) : packSerializedModels([sentiment[language]]),
+        topicsTogether: together,
+        topicsApart: topicApplies && !together ? (topicPackedAlone ??= topicSource.pack([])) : null,
+      };
+      return [language, scorer];
+    }),
+  ) as Record<TextLanguage, LanguageScorer>;
+  const sink = new FeatureSink();
+  const logits = new Float64Array(Math.max(scorers.zh.packed.outputs, scorers.en.packed.outputs, 1 + (topicSource?.outputs ?? 0)));
+
+  /** The most probable topic from the topic model's logits (from `from` on) and its probability. */
+  const topicOf = (from: number): { topic: string; topicConfidence: number } => {
+    const labels = topics!.labels;
+    if (topics!.outputs === 1) {
+      // Two labels: one logit, of labels[1] (a tie goes to labels[0], as labelProbabilities' argmax).
+      const second = sigmoid(logits[from]);
+      return second > 1 - second ? { topic: labels[1], topicConfidence: round2(second) } : { topic: labels[0], topicConfidence: round2(1 - second) };
+    }
+    let best = 0;
+    for (let k = 1; k < labels.length; k++) if (logits[from + k] > logits[from + best]) best = k;
+    let total = 0;
+    for (let k = 0; k < labels.length; k++) total += Math.exp(logits[from + k] - logits[from + best]);
+    return { topic: labels[best], topicConfidence: round2(1 / total) };
+  };
 
   return {
     // Another topic model is another model: scores stored under the bundle's version must not match.
     version: options.topicModel ? `${bundle.version}+${modelVersionOf(serializeLinearModel(options.topicModel))}` : bundle.version,
     topicLabels: topics?.labels ?? [],
     analyze(text) {
-      const language = detectLanguage(text);
+      const normalized = normalizeText(text);
+      const language = detectLanguageOfFolded(normalized);
       if (!language) return { language, sentiment: "neutral", score: 0, topic: null, topicConfidence: null };
-      const model = sentiment[language];
-      // One extraction serves both models when they hash alike (the committed ones do).
-      const features = extractFeatures(text, language, { ...featureOptions, hashBits: model.hashBits });
-      const [, positive] = labelProbabilities(model, features);
-      const score = round2(2 * positive - 1);
-      let topic: string | null = null;
-      let topicConfidence: number | null = null;
-      if (topics && (topics.language === "mixed" || topics.language === language)) {
-        const topicFeatures = topics.hashBits === model.hashBits ? features : extractFeatures(text, language, { ...featureOptions, hashBits: topics.hashBits });
-        const probabilities = labelProbabilities(topics, topicFeatures);
-        const best = probabilities.indexOf(Math.max(...probabilities));
-        topic = topics.labels[best];
-        topicConfidence = round2(probabilities[best]);
+      const scorer = scorers[language];
+      collectFeatureHashes(normalized, language, featureOptions, sink);
+      packedOutputs(scorer.packed, sink.distinctBuckets(scorer.packed.hashBits), logits);
+      const score = round2(2 * sigmoid(logits[0]) - 1);
+      let topic: { topic: string; topicConfidence: number } | null = null;
+      if (scorer.topicsTogether) {
+        topic = topicOf(scorer.packed.offsets[1]);
+      } else if (scorer.topicsApart) {
+        // The same feature hashes, in the topic model's hash space.
+        packedOutputs(scorer.topicsApart, sink.distinctBuckets(scorer.topicsApart.hashBits), logits, 1);
+        topic = topicOf(1);
       }
-      return { language, sentiment: sentimentOfScore(score, bundle.neutralBand), score, topic, topicConfidence };
+      return {
+        language,
+        sentiment: sentimentOfScore(score, bundle.neutralBand),
+        score,
+        topic: topic?.topic ?? null,
+        topicConfidence: topic?.topicConfidence ?? null,
+      };
     },
     keywords(text) {
       const language = detectLanguage(text);

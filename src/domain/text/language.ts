@@ -13,7 +13,11 @@ const isLatinLetterCode = (code: number) => (code >= 0x61 && code <= 0x7a) || (c
 /** "zh" or "en"; null when the text has neither Han characters nor Latin letters. */
 export function detectLanguage(text: string): TextLanguage | null {
   // NFKC folds full-width Latin ("ＧＯＯＤ") to ASCII letters.
-  const folded = text.normalize("NFKC");
+  return detectLanguageOfFolded(text.normalize("NFKC"));
+}
+
+/** detectLanguage of a text already NFKC-folded (e.g. by normalizeText): scoring folds once. */
+export function detectLanguageOfFolded(folded: string): TextLanguage | null {
   let han = 0;
   let latinWords = 0;
   let inLatinWord = false;

@@ -66,6 +66,11 @@ export interface LinearTrainingOptions {
    * NB-SVM of Wang & Manning 2012), folded into the stored weights so scoring is unchanged.
    */
   naiveBayesScaling?: boolean;
+  /**
+   * Return the mean of the weights after each of the last `averageLastEpochs` passes instead of
+   * the last pass's (Polyak averaging: steadier weights, often better on unseen texts).
+   */
+  averageLastEpochs?: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: LinearTrainingOptions = {
@@ -139,6 +144,7 @@ export function trainLinearModel(
   const scores = new Float64Array(outputs);
   const gradient = new Float64Array(outputs);
 
+  const averaged = options.averageLastEpochs ? { weights: new Float64Array(weights.length), bias: new Float64Array(outputs), passes: 0 } : null;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const permutation = shuffled(order, random);
     for (const index of permutation) {
@@ -167,6 +173,15 @@ export function trainLinearModel(
         }
       }
     }
+    if (averaged && epoch >= options.epochs - options.averageLastEpochs!) {
+      for (let at = 0; at < weights.length; at++) averaged.weights[at] += weights[at];
+      for (let k = 0; k < outputs; k++) averaged.bias[k] += bias[k];
+      averaged.passes++;
+    }
+  }
+  if (averaged && averaged.passes > 0) {
+    for (let at = 0; at < weights.length; at++) weights[at] = averaged.weights[at] / averaged.passes;
+    for (let k = 0; k < outputs; k++) bias[k] = averaged.bias[k] / averaged.passes;
   }
   const folded = Float32Array.from(weights, (w, at) => w * featureScale[Math.floor(at / outputs)]);
   return createLinearModel({ labels: [...labels], language, hashBits, bias, buckets: kept, weights: folded });

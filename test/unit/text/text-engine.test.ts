@@ -17,7 +17,14 @@ import {
   normalizeText,
   ModelFormatError,
   type SerializedTextModelBundle,
+  FEATURE_HASH_BITS,
+  createChineseDictionary,
+  hashFeature,
+  textFeatureOptions,
 } from "../../../src/domain/text";
+import bundleJson from "../../../src/domain/text/model/text-model.json";
+
+const defaultTextEngineBundle = () => bundleJson as unknown as SerializedTextModelBundle;
 
 describe("language detection", () => {
   it("tells Chinese from English, including mixed and full-width text", () => {
@@ -149,5 +156,80 @@ describe("training and weights", () => {
 
   it("rejects a file that is not a weights bundle", () => {
     expect(() => createTextEngine({ format: "other" } as unknown as SerializedTextModelBundle)).toThrow(ModelFormatError);
+  });
+});
+
+describe("hashed features, as documented strings", () => {
+  const mask = (1 << FEATURE_HASH_BITS) - 1;
+  const bucket = (feature: string) => (hashFeature(feature) & mask) >>> 0;
+  const dictionary = createChineseDictionary(["满意", "服务", "态度"]);
+
+  it("hashes Chinese character n-grams, dictionary words and word bigrams with negation marks", () => {
+    const buckets = [...extractFeatures("服务很满意", "zh", { dictionary }).buckets];
+    for (const feature of ["zhc服", "zhb服务", "zht服务很", "zhw服务", "zhw很", "zhw满意", "zhp服务 很", "zhp很 满意"]) {
+      expect(buckets).toContain(bucket(feature));
+    }
+    const negated = [...extractFeatures("态度不满意", "zh", { dictionary }).buckets];
+    expect(negated).toContain(bucket("zhw¬满意"));
+    expect(negated).toContain(bucket("zhp不 ¬满意"));
+    expect(negated).not.toContain(bucket("zhw满意"));
+  });
+
+  it("hashes English words, bigrams and negated character n-grams", () => {
+    const buckets = [...extractFeatures("Not bad", "en").buckets];
+    for (const feature of ["enwnot", "enw¬bad", "enpnot ¬bad", "eng¬<ba", "eng¬bad>", "eng¬<bad>", "eng<no", "eng<not>"]) {
+      expect(buckets).toContain(bucket(feature));
+    }
+    expect(buckets).not.toContain(bucket("enwbad"));
+    expect(buckets).not.toContain(bucket("eng<ba"));
+  });
+
+  it("returns each bucket once, ascending", () => {
+    const buckets = [...extractFeatures("好好好好好，好好好", "zh", { dictionary }).buckets];
+    expect(buckets).toEqual([...new Set(buckets)].sort((a, b) => a - b));
+  });
+});
+
+describe("packed scoring", () => {
+  const rows = [
+    ["送餐太慢了，饭菜都凉了", "delivery", "negative"],
+    ["外卖送得很快，味道不错", "delivery", "positive"],
+    ["房间干净，服务很好", "stay", "positive"],
+    ["房间很小，隔音太差", "stay", "negative"],
+    ["The delivery was late and cold", "delivery", "negative"],
+    ["Lovely room and friendly staff", "stay", "positive"],
+  ];
+  const language = (text: string) => detectLanguage(text)!;
+  const options = { epochs: 10, learningRate: 0.5, l2: 1e-5, minDocumentFrequency: 1, seed: 3 };
+  const topicExamples = rows.map(([text, topic]) => ({ features: extractFeatures(text, language(text)), label: topic }));
+  const topicModel = trainLinearModel(topicExamples, ["delivery", "stay"], "mixed", FEATURE_HASH_BITS, options);
+  const threeTopics = trainLinearModel(
+    topicExamples.map((example, index) => ({ ...example, label: index % 3 === 0 ? "other" : example.label })),
+    ["delivery", "other", "stay"],
+    "mixed",
+    FEATURE_HASH_BITS,
+    options,
+  );
+
+  it("gives the engine the same decisions and confidences as labelProbabilities on the stored models", () => {
+    const bundle = defaultTextEngineBundle();
+    const featureOptions = textFeatureOptions(bundle);
+    for (const model of [topicModel, threeTopics]) {
+      const engine = createTextEngine(bundle, { topicModel: model });
+      const restored = deserializeLinearModel(serializeLinearModel(model));
+      for (const [text] of rows) {
+        const probabilities = labelProbabilities(restored, extractFeatures(text, language(text), featureOptions));
+        const best = probabilities.indexOf(Math.max(...probabilities));
+        const analysis = engine.analyze(text);
+        expect(analysis.topic).toBe(model.labels[best]);
+        expect(analysis.topicConfidence).toBeCloseTo(probabilities[best], 2);
+      }
+    }
+  });
+
+  it("averaging the last passes is deterministic and gives other weights than the last pass", () => {
+    const averaged = (seed: number) => serializeLinearModel(trainLinearModel(topicExamples, ["delivery", "stay"], "mixed", FEATURE_HASH_BITS, { ...options, seed, averageLastEpochs: 5 }));
+    expect(averaged(3)).toEqual(averaged(3));
+    expect(averaged(3).weights).not.toEqual(serializeLinearModel(topicModel).weights);
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * tune:text: model selection for `npm run train:text` on VALIDATION parts carved out of the
+ * training split (never the held-out texts the bench reports). Prints validation accuracy and the
+ * kept buckets of each candidate setting; the chosen settings are written into train-text.ts by hand.
+ *
+ *   npx tsx scripts/tune-text.ts [zh|en|topics]...
+ *
+ * Chinese tasks: one validation part (20 %, seed 101). English (1,900 training sentences): the mean
+ * over five validation parts (seeds 101–105), one part being too noisy to choose by.
+ */
+import { FEATURE_HASH_BITS, extractFeatures, type FeatureOptions, type FeatureVector } from "../src/domain/text/features";
+import { createChineseDictionary } from "../src/domain/text/tokens";
+import type { TextLanguage } from "../src/domain/text/language";
+import { deserializeLinearModel, labelProbabilities, pruneLinearModel, serializeLinearModel } from "../src/domain/text/linear-model";
+import { DEFAULT_TRAINING_OPTIONS, splitHeldOut, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
+import { loadReferenceSplits, readLexicon } from "./lib/text-data";
+import { buildChineseWordList, DICTIONARY_WORDS, MODEL_SETTINGS, type ModelSetting } from "./train-text";
+
+interface Candidate {
+  name: string;
+  setting: ModelSetting;
+}
+
+const splits = loadReferenceSplits();
+const lexicon = readLexicon();
+const features: FeatureOptions = {
+  hashBits: FEATURE_HASH_BITS,
+  lexicon,
+  // The word list from the training texts only (as train-text builds it): validation texts are among them,
+  // which only affects segmentation, not labels.
+  dictionary: createChineseDictionary(
+    buildChineseWordList([...splits.sentimentZh.train, ...splits.sentimentZhExtra, ...splits.topicsZh.train].map((row) => row.text), DICTIONARY_WORDS),
+  ),
+};
+
+const featureCache = new Map<string, FeatureVector>();
+function featuresOf(text: string, language: TextLanguage): FeatureVector {
+  const key = language + text;
+  let vector = featureCache.get(key);
+  if (!vector) featureCache.set(key, (vector = extractFeatures(text, language, features)));
+  return vector;
+}
+
+/** Features in a smaller hash space: the low bits of the same hashes, de-duplicated. */
+function inSpace(vector: FeatureVector, hashBits: number): FeatureVector {
+  if (hashBits === FEATURE_HASH_BITS) return vector;
+  const mask = (1 << hashBits) - 1;
+  return { buckets: Uint32Array.from(new Set(Array.from(vector.buckets, (bucket) => bucket & mask))).sort() };
+}
+
+function validate(train: readonly LabelledText[], validation: readonly LabelledText[], labels: readonly string[], language: TextLanguage, setting: ModelSetting) {
+  const hashBits = setting.hashBits ?? FEATURE_HASH_BITS;
+  const examples = train.map((row) => ({ features: inSpace(featuresOf(row.text, language), hashBits), label: row.label }));
+  const options: LinearTrainingOptions = { ...DEFAULT_TRAINING_OPTIONS, ...setting.training };
+  let model = trainLinearModel(examples, labels, language, hashBits, options);
+  if (setting.maxBuckets) model = pruneLinearModel(model, setting.maxBuckets);
+  // Scored as shipped: quantised to signed bytes.
+  const shipped = deserializeLinearModel(serializeLinearModel(model));
+  let right = 0;
+  for (const row of validation) {
+    const probabilities = labelProbabilities(shipped, inSpace(featuresOf(row.text, language), hashBits));
+    if (labels[probabilities.indexOf(Math.max(...probabilities))] === row.label) right++;
+  }
+  return { accuracy: right / validation.length, buckets: shipped.table.buckets.length };
+}
+
+function report(task: string, candidates: Candidate[], run: (setting: ModelSetting) => { accuracy: number; buckets: number }) {
+  for (const candidate of candidates) {
+    const started = performance.now();
+    const { accuracy, buckets } = run(candidate.setting);
+    console.log(`${task.padEnd(8)} ${candidate.name.padEnd(28)} validation ${accuracy.toFixed(4)}  buckets ${buckets}  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+  }
+}
+
+const variants = (base: ModelSetting, changes: Record<string, Partial<LinearTrainingOptions> & { maxBuckets?: number; hashBits?: number }>): Candidate[] => [
+  ...(process.env.SKIP_CHOSEN ? [] : [{ name: "chosen", setting: base }]),
+  ...Object.entries(changes).map(([name, { maxBuckets, hashBits, ...training }]) => ({
+    name,
+    setting: {
+      training: { ...base.training, ...training },
+      maxBuckets: maxBuckets === undefined ? base.maxBuckets : maxBuckets || undefined,
+      hashBits: hashBits ?? base.hashBits,
+    },
+  })),
+];
+
+const tasks = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["zh", "topics", "en"];
+const SENTIMENT = ["negative", "positive"];
+
+if (tasks.includes("zh")) {
+  const { train, heldOut: validation } = splitHeldOut(splits.sentimentZh.train, 0.2, 101);
+  const validationTexts = new Set(validation.map((row) => row.text));
+  const trainRows = [...train, ...splits.sentimentZhExtra.filter((row) => !validationTexts.has(row.text))];
+  report("zh", variants(MODEL_SETTINGS.sentimentZh, JSON.parse(process.env.ZH_VARIANTS ?? "{}")), (setting) =>
+    validate(trainRows, validation, SENTIMENT, "zh", setting),
+  );
+}
+if (tasks.includes("topics")) {
+  const { train, heldOut: validation } = splitHeldOut(splits.topicsZh.train, 0.2, 101);
+  const labels = [...new Set(train.map((row) => row.label))].sort();
+  report("topics", variants(MODEL_SETTINGS.topics, JSON.parse(process.env.TOPIC_VARIANTS ?? "{}")), (setting) =>
+    validate(train, validation, labels, "zh", setting),
+  );
+}
+if (tasks.includes("en")) {
+  const parts = [101, 102, 103, 104, 105].map((seed) => splitHeldOut(splits.sentimentEn.train, 0.2, seed));
+  report("en", variants(MODEL_SETTINGS.sentimentEn, JSON.parse(process.env.EN_VARIANTS ?? "{}")), (setting) => {
+    const results = parts.map(({ train, heldOut }) => validate(train, heldOut, SENTIMENT, "en", setting));
+    return { accuracy: results.reduce((sum, result) => sum + result.accuracy, 0) / results.length, buckets: results[0].buckets };
+  });
+}
