@@ -8,7 +8,7 @@ import { statusCoverage } from "../domain/loyalty/formulas";
 import { createEmptyLoyaltyStats } from "../domain/loyalty/stats";
 import { loyaltyModelFor } from "../domain/loyalty/spec";
 import { groupSampleStatus } from "../domain/planning/group-sample";
-import { compareWithBenchmark, evaluateImprovement, periodIndexFromMoments } from "../domain/planning/period-comparison";
+import { compareWithBenchmark, evaluateImprovement, periodIndexFromMoments, type ImprovementEffect } from "../domain/planning/period-comparison";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
 import type { PermutationTestResult, PlsPredictResult, SegmentDifference } from "../domain/pls";
@@ -275,7 +275,38 @@ const changeRoute = staffRoute({
   responses: { 200: { description: "Change", content: { "application/json": { schema: ChangeResponseSchema } } }, ...problemResponses(400, 401, 403, 404, 409) },
 });
 
-function previousDay(day: string): string {
+/**
+ * The index of `construct` in two periods on the weights of both together (so only answers, not
+ * weights, can move it), the interval of the difference and the verdict. Three independent reads:
+ * one round of I/O, not three in a row. Throws 409 when a period or the estimate is missing.
+ */
+export async function computeIndexChange(
+  db: Db,
+  organizationId: string,
+  surveyId: string,
+  construct: string,
+  beforeRange: DayRange,
+  afterRange: DayRange,
+  filter: SegmentFilter,
+  scheme: "path" | "centroid" | "factorial" = "path",
+): Promise<ImprovementEffect> {
+  const [{ definition }, [before], [after]] = await Promise.all([
+    latestDefinition(db, organizationId, surveyId),
+    loadMergedStats(db, organizationId, surveyId, beforeRange, filter),
+    loadMergedStats(db, organizationId, surveyId, afterRange, filter),
+  ]);
+  const beforeMoments = before?.moments ?? createEmptyMoments();
+  const afterMoments = after?.moments ?? createEmptyMoments();
+  const base = computeSurveyIndices(definition, mergeAllMoments([beforeMoments, afterMoments]), { scheme });
+  const target = base.indices?.indices[construct];
+  if (!target || beforeMoments.rowCount < 2 || afterMoments.rowCount < 2) {
+    throw new ProblemError("conflict", `Both periods need completed responses and the selection an estimated ${construct} index to evaluate a change.`);
+  }
+  const definitionOfIndex = { weights: target.normalizedWeights, scales: target.itemScales };
+  return evaluateImprovement(periodIndexFromMoments(beforeMoments, definitionOfIndex), periodIndexFromMoments(afterMoments, definitionOfIndex));
+}
+
+export function previousDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
@@ -352,21 +383,7 @@ export const analyticsRoutes = createRouter()
     if ((range.from && query.since <= range.from) || (range.to && query.since > range.to)) {
       throw new ProblemError("bad-request", "`since` must fall after `from` and not after `to`, so that both periods exist.");
     }
-    // Three independent reads: one round of I/O, not three in a row.
-    const [{ definition }, [before], [after]] = await Promise.all([
-      latestDefinition(db, organizationId, id),
-      loadMergedStats(db, organizationId, id, { from: range.from, to: previousDay(query.since) }, filter),
-      loadMergedStats(db, organizationId, id, { from: query.since, to: range.to }, filter),
-    ]);
-    const beforeMoments = before?.moments ?? createEmptyMoments();
-    const afterMoments = after?.moments ?? createEmptyMoments();
-    const base = computeSurveyIndices(definition, mergeAllMoments([beforeMoments, afterMoments]), { scheme: query.scheme });
-    const target = base.indices?.indices.satisfaction;
-    if (!target || beforeMoments.rowCount < 2 || afterMoments.rowCount < 2) {
-      throw new ProblemError("conflict", "Both periods need completed responses and the selection an estimated satisfaction index to evaluate a change.");
-    }
-    const definitionOfIndex = { weights: target.normalizedWeights, scales: target.itemScales };
-    const effect = evaluateImprovement(periodIndexFromMoments(beforeMoments, definitionOfIndex), periodIndexFromMoments(afterMoments, definitionOfIndex));
+    const effect = await computeIndexChange(db, organizationId, id, "satisfaction", { from: range.from, to: previousDay(query.since) }, { from: query.since, to: range.to }, filter, query.scheme);
     const benchmark =
       query.benchmarkValue === undefined
         ? null

@@ -2,7 +2,7 @@
  * The raw completed responses of a selection as a model-item matrix: what the background jobs that
  * need rows (bootstrap, PLSpredict, permutation tests) read. Never used on the request path.
  */
-import { and, eq, gte, lt } from "drizzle-orm";
+import { and, asc, eq, gte, lt } from "drizzle-orm";
 import type { Db } from "../../env";
 import { responses } from "../schema";
 import { indexModelFor } from "../../domain/analytics/survey-indices";
@@ -40,7 +40,9 @@ export async function loadSelectionMatrix(
         completedBefore ? lt(responses.completedAt, completedBefore) : undefined,
         ...SEGMENT_DIMENSIONS.filter((d) => selection[d]).map((d) => eq(responses[d], selection[d]!)),
       ),
-    );
+    )
+    // A fixed order: resampling and fold assignment depend on row positions, so a seed must see the same rows in the same order.
+    .orderBy(asc(responses.id));
   const model = indexModelFor(definition);
   const itemIds = Object.values(model.spec.constructs).flat();
   const matrix = rows.map((r) => {
