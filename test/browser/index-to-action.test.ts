@@ -115,14 +115,17 @@ test("segment significance marks, a Kano result and an improvement plan's verdic
 
     const page = await browser.context.newPage();
     await signIn(page, "manager");
-    await page.goto(`${origin}/app/dashboard?survey=${id}`);
 
-    // Segment comparison: start the background tests and wait for the marks.
-    await page.locator("[data-testid=run-segment-tests]").click({ timeout: 20_000 });
+    // Segment comparison: the dashboard's button starts 999 permutations per segment; the test starts
+    // the same tests for the same selection with 99 (the background job is what is under test, not its length).
+    const segments = (await (await request.get(`${origin}/api/surveys/${id}/indices/segments?by=touchpoint`, { headers })).json()) as { segments: Array<{ value: string; sample: { indexShown: boolean } }> };
+    const shownValues = segments.segments.filter((s) => s.sample.indexShown).map((s) => s.value);
+    const started = await request.post(`${origin}/api/surveys/${id}/indices/segments/tests`, { headers, data: { by: "touchpoint", values: shownValues, permutations: 99, seed: 1 } });
+    expect(started.status()).toBe(202);
+    await page.goto(`${origin}/app/dashboard?survey=${id}`);
+    await page.locator("[data-testid=run-segment-tests]").waitFor({ timeout: 20_000 });
     const marks = page.locator("[data-testid=segment-significance]");
-    const segments = (await (await request.get(`${origin}/api/surveys/${id}/indices/segments?by=touchpoint`, { headers })).json()) as { segments: Array<{ sample: { indexShown: boolean } }> };
-    const shown = segments.segments.filter((s) => s.sample.indexShown).length;
-    await expect.poll(async () => marks.count(), { timeout: 90_000, interval: 1000 }).toBe(shown);
+    await expect.poll(async () => marks.count(), { timeout: 90_000, interval: 1000 }).toBe(shownValues.length);
     const tested = (await (await request.get(`${origin}/api/surveys/${id}/indices/segments?by=touchpoint`, { headers })).json()) as {
       segments: Array<{ value: string; test: { result: { indices: Array<{ construct: string; significant: boolean }> } } | null }>;
     };
@@ -154,4 +157,4 @@ test("segment significance marks, a Kano result and an improvement plan's verdic
   } finally {
     await browser.close();
   }
-});
+}, 150_000);
