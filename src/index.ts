@@ -15,6 +15,7 @@ import { meRoutes } from "./routes/me";
 import { devRoutes } from "./routes/dev";
 import { analyticsRoutes } from "./routes/analytics";
 import { loyaltyRoutes } from "./routes/loyalty";
+import { scienceRoutes } from "./routes/science";
 import { surveyPageRoutes } from "./routes/survey-pages";
 import { surveyAdminRoutes } from "./routes/survey-admin";
 import { respondentRoutes } from "./routes/respondents";
@@ -85,6 +86,7 @@ const routes = app
   .route("/api", responseRoutes)
   .route("/api", analyticsRoutes)
   .route("/api", loyaltyRoutes)
+  .route("/api", scienceRoutes)
   .route("/api", meRoutes)
   .route("/api", respondentRoutes)
   .route("/api", organisationRoutes)

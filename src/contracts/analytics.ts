@@ -4,6 +4,7 @@
  * perceived_value, satisfaction, complaints, loyalty, image, custom:<name>.
  */
 import { z } from "@hono/zod-openapi";
+import { PredictionSchema, SegmentTestSchema } from "./science";
 
 export const AnalyticsWarningSchema = z.object({ code: z.string(), severity: z.enum(["warning", "notice"]), message: z.string() });
 
@@ -75,6 +76,8 @@ export const IndicesResponseSchema = z
     totalEffects: z.array(z.object({ from: z.string(), to: z.string(), value: z.number() })),
     drivers: z.array(DriverResultSchema),
     driverIndicators: z.array(DriverIndicatorSchema),
+    /** Predictive validity (PLSpredict), present once a bootstrap run of this selection has finished. */
+    prediction: PredictionSchema,
     metrics: MetricsSchema,
     warnings: z.array(AnalyticsWarningSchema),
     /**
@@ -129,6 +132,8 @@ export const SegmentsResponseSchema = z
         nps: z.number().nullable(),
         constructs: z.record(z.string(), z.number().nullable()),
         sample: GroupSampleSchema,
+        /** The latest permutation test of this segment against the rest of the selection, if any. */
+        test: SegmentTestSchema.nullable(),
       }),
     ),
   })

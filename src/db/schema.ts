@@ -330,3 +330,4 @@ export const organizationSettings = sqliteTable("organization_settings", {
 });
 
 export * from "./complaint-schema";
+export * from "./science-schema";

@@ -32,6 +32,7 @@ import {
   type LoyaltyStatsSpec,
 } from "../domain/loyalty/stats";
 import { loyaltyLogExtras, loyaltyModelFor, loyaltyRowFromLog } from "../domain/loyalty/spec";
+import { KANO_PAIR_CODE_BOUNDS, kanoItems, kanoPairCodes } from "../domain/survey/kano-item";
 
 export type StatsLayout = {
   itemIds: string[];
@@ -44,13 +45,15 @@ export type StatsLayout = {
 
 const layoutCache = new WeakMap<SurveyDefinition, StatsLayout>();
 
-/** Every numeric answer slot (ratings, five-level, yes/no, matrix rows) in survey order. */
+/** Every numeric answer slot (ratings, five-level, yes/no, matrix rows) in survey order, then one pair code per Kano feature. */
 export function statsLayoutFor(definition: SurveyDefinition): StatsLayout {
   let layout = layoutCache.get(definition);
   if (!layout) {
     const slots = listAnswerSlots(definition).filter((slot) => slot.bounds !== undefined);
-    const itemIds = slots.map((slot) => slot.id);
-    const bounds = slots.map((slot) => slot.bounds!);
+    // Kano features follow the numeric slots: one categorical pair code each (src/domain/survey/kano-item.ts).
+    const kano = kanoItems(definition);
+    const itemIds = [...slots.map((slot) => slot.id), ...kano.map((item) => item.id)];
+    const bounds = [...slots.map((slot) => slot.bounds!), ...kano.map(() => ({ ...KANO_PAIR_CODE_BOUNDS }))];
     const p = itemIds.length;
     const triangle = (p * (p + 1)) / 2;
     const histogram = bounds.reduce((sum, b) => sum + (b.max - b.min + 1), 0);
@@ -109,9 +112,11 @@ export function decodeLoyalty(vector: readonly number[], layout: StatsLayout): L
 export function statsLogValues(definition: SurveyDefinition, answers: Readonly<Answers>, hidden: Readonly<Record<string, string>>): (number | null)[] {
   const layout = statsLayoutFor(definition);
   const model = layout.loyalty ? loyaltyModelFor(definition) : null;
-  // One visibility pass serves both the numeric answers and the loyalty extras.
-  const visibility = model ? computeVisibility(definition, answers) : undefined;
-  const numeric = toNumericRow(definition, answers, { allNumeric: true, visibility });
+  const kano = kanoItems(definition).length > 0;
+  // One visibility pass serves the numeric answers, the Kano pairs and the loyalty extras.
+  const visibility = model || kano ? computeVisibility(definition, answers) : undefined;
+  const numeric: Record<string, number | null> = toNumericRow(definition, answers, { allNumeric: true, visibility });
+  if (kano) Object.assign(numeric, kanoPairCodes(definition, answers, visibility!));
   const values: (number | null)[] = layout.itemIds.map((id) => numeric[id] ?? null);
   return model ? [...values, ...loyaltyLogExtras(definition, model, answers, hidden, visibility)] : values;
 }

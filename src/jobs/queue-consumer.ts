@@ -4,6 +4,7 @@ import { createDb } from "../db/client";
 import { handleResponseCompleted } from "./response-completed";
 import { compactSurveyStats } from "../db/queries/stats-compaction";
 import { executeBootstrapRun } from "../db/queries/bootstrap";
+import { executeSegmentTestStep } from "../db/queries/segment-tests";
 import { deliverOutbox, type DeliveryDeps } from "./outbox-delivery";
 
 /**
@@ -29,6 +30,12 @@ export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: App
           break;
         case "bootstrap.run":
           await executeBootstrapRun(db, message.body.runId);
+          break;
+        case "segment-test.step":
+          if (await executeSegmentTestStep(db, message.body.testId)) {
+            const next: FeedloopEvent = { type: "segment-test.step", testId: message.body.testId };
+            await env.EVENTS.send(next);
+          }
           break;
         case "outbox.deliver":
           await deliverOutbox(db, env, message.body.outboxId, new Date(), deps);

@@ -8,11 +8,13 @@ import { statusCoverage } from "../domain/loyalty/formulas";
 import { createEmptyLoyaltyStats } from "../domain/loyalty/stats";
 import { loyaltyModelFor } from "../domain/loyalty/spec";
 import { groupSampleStatus } from "../domain/planning/group-sample";
-import { compareWithBenchmark, evaluateImprovement, periodIndexFromMoments } from "../domain/planning/period-comparison";
+import { compareWithBenchmark, evaluateImprovement, periodIndexFromMoments, type ImprovementEffect } from "../domain/planning/period-comparison";
 import type { SurveyDefinition } from "../domain/survey/definition";
 import type { Db } from "../env";
-import type { BootstrapResult } from "../domain/pls";
-import { createBootstrapRun, getBootstrapRun, latestFinishedBootstrap } from "../db/queries/bootstrap";
+import type { PermutationTestResult, PlsPredictResult, SegmentDifference } from "../domain/pls";
+import { createBootstrapRun, getBootstrapRun, latestFinishedBootstrap, type BootstrapRunResult } from "../db/queries/bootstrap";
+import { createSegmentTests, getSegmentTest, latestSegmentTests, type SegmentTestRow } from "../db/queries/segment-tests";
+import { SegmentTestSchema, StartSegmentTestsSchema, type Prediction, type SegmentTest } from "../contracts/science";
 import type { FeedloopEvent } from "../domain/queue-messages";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
@@ -44,7 +46,7 @@ export async function latestDefinition(db: Db, organizationId: string, surveyId:
   return { definition, plan: (definition.measurementPlan as Record<string, unknown> | undefined) ?? null };
 }
 
-function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "customerCoverage" | "computeMs"> {
+function shapeIndices(result: SurveyIndices, bootstrap: BootstrapRunResult | null): Omit<IndicesResponse, "surveyId" | "from" | "to" | "filters" | "measurementPlan" | "customerCoverage" | "computeMs"> {
   const estimate = result.estimate;
   const indices = result.indices?.indices ?? {};
   return {
@@ -80,13 +82,67 @@ function shapeIndices(result: SurveyIndices, bootstrap: BootstrapResult | null):
       priorityScore,
       rank,
     })),
+    prediction: shapePrediction(bootstrap?.prediction ?? null),
     metrics: result.metrics,
     warnings: result.warnings,
   };
 }
 
-function toInterval(interval: { lower: number; upper: number } | undefined, run: BootstrapResult | null) {
+function toInterval(interval: { lower: number; upper: number } | undefined, run: BootstrapRunResult | null) {
   return interval && run ? { low: interval.lower, high: interval.upper, level: run.confidenceLevel } : null;
+}
+
+function shapePrediction(prediction: PlsPredictResult | null): Prediction {
+  if (!prediction) return null;
+  const { target, folds, repetitions, n, power, verdict, indicators } = prediction;
+  return {
+    target,
+    folds,
+    repetitions,
+    n,
+    power,
+    verdict,
+    indicators: indicators.map((entry) => ({ indicator: entry.indicator, q2predict: entry.q2predict, plsRmse: entry.pls.rmse, lmRmse: entry.lm.rmse, plsMae: entry.pls.mae, lmMae: entry.lm.mae })),
+  };
+}
+
+/** Segment = group A of the test, rest = group B. */
+function testedDifference(entry: SegmentDifference) {
+  return { segment: entry.groupA, rest: entry.groupB, difference: entry.difference, pValue: entry.pValue, significant: entry.significant };
+}
+
+export function shapeSegmentTest(row: SegmentTestRow): SegmentTest {
+  const result = row.result as PermutationTestResult | null;
+  const state = row.state as { test: { nextPermutation: number } } | null;
+  return {
+    id: row.id,
+    dimension: row.dimension,
+    value: row.segmentValue,
+    status: row.status,
+    permutations: row.permutations,
+    done: state?.test.nextPermutation ?? 0,
+    seed: row.seed,
+    error: row.error,
+    result: result
+      ? {
+          alpha: result.alpha,
+          valid: result.valid,
+          sizes: { segment: result.groupSizes.a, rest: result.groupSizes.b },
+          indices: (result.indices ?? []).map((entry) => ({ construct: entry.construct, ...testedDifference(entry) })),
+          paths: result.pathCoefficients.map((entry) => ({ from: entry.from, to: entry.to, ...testedDifference(entry) })),
+          rSquared: result.rSquared.map((entry) => ({ construct: entry.construct, ...testedDifference(entry) })),
+          compositionalInvariance: result.micom.every((entry) => entry.compositionalInvariance),
+          micom: result.micom.map(({ construct, compositionalCorrelation, compositionalPValue, meanPValue, variancePValue, fullInvariance }) => ({
+            construct,
+            compositionalCorrelation,
+            compositionalPValue,
+            meanPValue,
+            variancePValue,
+            fullInvariance,
+          })),
+        }
+      : null,
+  };
 }
 
 /**
@@ -175,6 +231,28 @@ const getBootstrapRoute = staffRoute({
   responses: { 200: { description: "The run", content: { "application/json": { schema: BootstrapRunSchema } } }, ...problemResponses(401, 403, 404) },
 });
 
+const startSegmentTestsRoute = staffRoute({
+  method: "post",
+  path: "/surveys/{id}/indices/segments/tests",
+  tags: ["analytics"],
+  summary: "Test segments against the rest of the selection (permutation test + MICOM, runs in the background)",
+  description:
+    "One seeded permutation test per value: index, path and R² differences segment − rest with p-values, MICOM steps 2–3. The job runs in steps of at most 2,000,000 row-permutations (≈ 2 s of CPU) each; the segments endpoint for the same selection then carries each segment's latest test.",
+  permission: "analytics:read",
+  request: { params: IdParam, body: { content: { "application/json": { schema: StartSegmentTestsSchema } }, required: true } },
+  responses: { 202: { description: "Queued", content: { "application/json": { schema: z.object({ tests: z.array(SegmentTestSchema) }) } } }, ...problemResponses(401, 403, 404, 422) },
+});
+
+const getSegmentTestRoute = staffRoute({
+  method: "get",
+  path: "/surveys/{id}/indices/segments/tests/{testId}",
+  tags: ["analytics"],
+  summary: "A segment test: progress and, when finished, its differences and p-values",
+  permission: "analytics:read",
+  request: { params: IdParam.extend({ testId: z.string().min(1).max(64) }) },
+  responses: { 200: { description: "The test", content: { "application/json": { schema: SegmentTestSchema } } }, ...problemResponses(401, 403, 404) },
+});
+
 const changeRoute = staffRoute({
   method: "get",
   path: "/surveys/{id}/indices/change",
@@ -197,7 +275,38 @@ const changeRoute = staffRoute({
   responses: { 200: { description: "Change", content: { "application/json": { schema: ChangeResponseSchema } } }, ...problemResponses(400, 401, 403, 404, 409) },
 });
 
-function previousDay(day: string): string {
+/**
+ * The index of `construct` in two periods on the weights of both together (so only answers, not
+ * weights, can move it), the interval of the difference and the verdict. Three independent reads:
+ * one round of I/O, not three in a row. Throws 409 when a period or the estimate is missing.
+ */
+export async function computeIndexChange(
+  db: Db,
+  organizationId: string,
+  surveyId: string,
+  construct: string,
+  beforeRange: DayRange,
+  afterRange: DayRange,
+  filter: SegmentFilter,
+  scheme: "path" | "centroid" | "factorial" = "path",
+): Promise<ImprovementEffect> {
+  const [{ definition }, [before], [after]] = await Promise.all([
+    latestDefinition(db, organizationId, surveyId),
+    loadMergedStats(db, organizationId, surveyId, beforeRange, filter),
+    loadMergedStats(db, organizationId, surveyId, afterRange, filter),
+  ]);
+  const beforeMoments = before?.moments ?? createEmptyMoments();
+  const afterMoments = after?.moments ?? createEmptyMoments();
+  const base = computeSurveyIndices(definition, mergeAllMoments([beforeMoments, afterMoments]), { scheme });
+  const target = base.indices?.indices[construct];
+  if (!target || beforeMoments.rowCount < 2 || afterMoments.rowCount < 2) {
+    throw new ProblemError("conflict", `Both periods need completed responses and the selection an estimated ${construct} index to evaluate a change.`);
+  }
+  const definitionOfIndex = { weights: target.normalizedWeights, scales: target.itemScales };
+  return evaluateImprovement(periodIndexFromMoments(beforeMoments, definitionOfIndex), periodIndexFromMoments(afterMoments, definitionOfIndex));
+}
+
+export function previousDay(day: string): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
@@ -216,6 +325,22 @@ export const analyticsRoutes = createRouter()
     const message: FeedloopEvent = { type: "bootstrap.run", runId };
     c.executionCtx.waitUntil(c.env.EVENTS.send(message));
     return c.json(shapeRun(await getBootstrapRun(db, principal.organizationId, id, runId)), 202);
+  })
+  .openapi(startSegmentTestsRoute, async (c) => {
+    const db = c.get("db");
+    const principal = c.get("principal");
+    const { id } = c.req.valid("param");
+    const { by, values, permutations, seed, ...selection } = c.req.valid("json");
+    if (selection.from && selection.to && selection.from > selection.to) throw new ProblemError("validation-failed", "`from` must not be after `to`.", { errors: [{ field: "to", code: "invalid_range", message: "must not be before from" }] });
+    const ids = await createSegmentTests(db, principal, id, selection, by, [...new Set(values)], permutations, seed);
+    const messages = ids.map((testId): { body: FeedloopEvent } => ({ body: { type: "segment-test.step", testId } }));
+    c.executionCtx.waitUntil(c.env.EVENTS.sendBatch(messages));
+    const tests = await Promise.all(ids.map((testId) => getSegmentTest(db, principal.organizationId, id, testId)));
+    return c.json({ tests: tests.map(shapeSegmentTest) }, 202);
+  })
+  .openapi(getSegmentTestRoute, async (c) => {
+    const { id, testId } = c.req.valid("param");
+    return c.json(shapeSegmentTest(await getSegmentTest(c.get("db"), c.get("principal").organizationId, id, testId)), 200);
   })
   .openapi(getBootstrapRoute, async (c) => {
     const { id, runId } = c.req.valid("param");
@@ -258,21 +383,7 @@ export const analyticsRoutes = createRouter()
     if ((range.from && query.since <= range.from) || (range.to && query.since > range.to)) {
       throw new ProblemError("bad-request", "`since` must fall after `from` and not after `to`, so that both periods exist.");
     }
-    // Three independent reads: one round of I/O, not three in a row.
-    const [{ definition }, [before], [after]] = await Promise.all([
-      latestDefinition(db, organizationId, id),
-      loadMergedStats(db, organizationId, id, { from: range.from, to: previousDay(query.since) }, filter),
-      loadMergedStats(db, organizationId, id, { from: query.since, to: range.to }, filter),
-    ]);
-    const beforeMoments = before?.moments ?? createEmptyMoments();
-    const afterMoments = after?.moments ?? createEmptyMoments();
-    const base = computeSurveyIndices(definition, mergeAllMoments([beforeMoments, afterMoments]), { scheme: query.scheme });
-    const target = base.indices?.indices.satisfaction;
-    if (!target || beforeMoments.rowCount < 2 || afterMoments.rowCount < 2) {
-      throw new ProblemError("conflict", "Both periods need completed responses and the selection an estimated satisfaction index to evaluate a change.");
-    }
-    const definitionOfIndex = { weights: target.normalizedWeights, scales: target.itemScales };
-    const effect = evaluateImprovement(periodIndexFromMoments(beforeMoments, definitionOfIndex), periodIndexFromMoments(afterMoments, definitionOfIndex));
+    const effect = await computeIndexChange(db, organizationId, id, "satisfaction", { from: range.from, to: previousDay(query.since) }, { from: query.since, to: range.to }, filter, query.scheme);
     const benchmark =
       query.benchmarkValue === undefined
         ? null
@@ -295,12 +406,22 @@ export const analyticsRoutes = createRouter()
   })
   .openapi(segmentsRoute, async (c) => {
     const query = c.req.valid("query");
-    const groups = await groupsOnCommonWeights(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, query, { splitBy: query.by });
+    const db = c.get("db");
+    const { organizationId } = c.get("principal");
+    const surveyId = c.req.valid("param").id;
+    const { range, filter } = rangeAndFilter(query);
+    const [groups, tests] = await Promise.all([
+      groupsOnCommonWeights(db, organizationId, surveyId, query, { splitBy: query.by }),
+      latestSegmentTests(db, organizationId, surveyId, { ...range, ...filter }, query.by),
+    ]);
     const segments = groups
       .filter((g) => g.key !== "")
       // Largest first; ties by value, so the order does not depend on which rows were read first.
       .sort((a, b) => b.n - a.n || a.key.localeCompare(b.key))
       // A segment below its minimum shows no index: its margin of error would make it misleading.
-      .map(({ key, acsi, constructs, ...rest }) => ({ value: key, ...rest, acsi: rest.sample.indexShown ? acsi : null, constructs: rest.sample.indexShown ? constructs : {} }));
+      .map(({ key, acsi, constructs, ...rest }) => {
+        const test = tests.get(key);
+        return { value: key, ...rest, acsi: rest.sample.indexShown ? acsi : null, constructs: rest.sample.indexShown ? constructs : {}, test: test ? shapeSegmentTest(test) : null };
+      });
     return c.json({ by: query.by, segments }, 200);
   });

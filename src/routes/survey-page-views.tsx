@@ -1,7 +1,8 @@
 /** Server-rendered survey pages (Preact render-to-string): no inline scripts or styles. */
 import type { ComponentChildren } from "preact";
 import { render } from "preact-render-to-string";
-import type { Condition, SurveyDefinition, SurveyItem, SurveyPage } from "../domain/survey/definition";
+import { answerIdsOf, type Condition, type SurveyDefinition, type SurveyItem, type SurveyPage } from "../domain/survey/definition";
+import { KANO_ANSWER_LABELS } from "../domain/survey/kano-item";
 import type { AnswerError, Answers } from "../domain/survey/answers";
 import { localize } from "../domain/survey/localization";
 import { isItemVisible } from "../domain/survey/logic";
@@ -122,7 +123,7 @@ export function conditionItemIds(condition: Condition): string[] {
 
 function dependsOnPage(item: SurveyItem, page: SurveyPage): boolean {
   if (!item.showIf) return false;
-  const onPage = new Set(page.items.flatMap((i) => (i.type === "matrix" ? i.rows.map((r) => r.id) : [i.id])));
+  const onPage = new Set(page.items.flatMap(answerIdsOf));
   return conditionItemIds(item.showIf).some((id) => onPage.has(id));
 }
 
@@ -131,7 +132,8 @@ function ItemField({ item, props }: { item: SurveyItem; props: PageProps }) {
   const lang = form.language;
   const label = t(item.label, lang, definition);
   const help = item.help ? t(item.help, lang, definition) : "";
-  const hasError = errors.some((e) => e.itemId === item.id || (item.type === "matrix" && item.rows.some((r) => r.id === e.itemId)));
+  const answerIds = answerIdsOf(item);
+  const hasError = errors.some((e) => e.itemId === item.id || answerIds.includes(e.itemId ?? ""));
   const describedBy = [help ? `${item.id}-help` : "", hasError ? `${item.id}-error` : ""].filter(Boolean).join(" ") || undefined;
   const legend = (
     <legend>
@@ -265,6 +267,22 @@ function ItemField({ item, props }: { item: SurveyItem; props: PageProps }) {
               <legend>{t(row.label, lang, definition)}</legend>
               <ErrorText id={row.id} errors={errors} strings={strings} />
               <ScaleRadios name={row.id} min={min} max={max} value={answers[row.id]} labels={labels} invalid={errors.some((e) => e.itemId === row.id)} required={item.required} />
+            </fieldset>
+          ))}
+        </fieldset>
+      );
+    }
+    case "kano": {
+      const labels = Object.fromEntries(KANO_ANSWER_LABELS.map((text, i) => [i + 1, text[lang === "zh-CN" ? "zh-CN" : "en"]!]));
+      return (
+        <fieldset class={`item matrix kano${hasError ? " has-error" : ""}`} id={item.id}>
+          {legend}
+          {helpText}
+          {[item.functional, item.dysfunctional].map((question) => (
+            <fieldset class="matrix-row" id={question.id}>
+              <legend>{t(question.label, lang, definition)}</legend>
+              <ErrorText id={question.id} errors={errors} strings={strings} />
+              <ScaleRadios name={question.id} min={1} max={5} value={answers[question.id]} labels={labels} invalid={errors.some((e) => e.itemId === question.id)} required={item.required} />
             </fieldset>
           ))}
         </fieldset>

@@ -4,7 +4,7 @@
  */
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../env";
-import { findPage, type SurveyDefinition } from "../domain/survey/definition";
+import { answerIdsOf, findPage, type SurveyDefinition } from "../domain/survey/definition";
 import type { Answers } from "../domain/survey/answers";
 import { applyPageSubmission, type FormFields } from "../domain/survey/form";
 import { parseHiddenFieldValues } from "../domain/survey/hidden-fields";
@@ -267,7 +267,7 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     if (!final.ok) {
       await savePartial(step.answers);
       const firstBad = final.errors.find((e) => e.itemId)?.itemId;
-      const badPage = open.definition.pages.find((p) => p.items.some((i) => i.id === firstBad || (i.type === "matrix" && i.rows.some((r) => r.id === firstBad))));
+      const badPage = open.definition.pages.find((p) => p.items.some((i) => i.id === firstBad || answerIdsOf(i).includes(firstBad ?? "")));
       return renderPage(c, ctx, { submissionId, answers: step.answers }, badPage?.id ?? pageId, final.errors, false);
     }
     try {

@@ -44,6 +44,9 @@ function routes(): StaffRouteInfo[] {
 function paramKind(path: string, name: string): string {
   if (name === "responseId") return "response";
   if (name === "runId") return "bootstrapRun";
+  if (name === "testId") return "segmentTest";
+  if (name === "planId") return "plan";
+  if (name === "benchmarkId") return "benchmark";
   if (name === "handoffId") return "handoff";
   if (name === "memberId") return "member";
   if (name === "invitationId") return "staffInvitation";
@@ -82,6 +85,10 @@ function validBody(route: StaffRouteInfo): RequestInit {
   if (p.endsWith("/tags")) return body({ tags: ["a-tag"] });
   if (p.endsWith("/notes") && p.startsWith("/api/surveys/")) return body({ body: "A's note" });
   if (p.endsWith("/indices/bootstrap")) return body({ samples: 50, seed: 1 });
+  if (p.endsWith("/indices/segments/tests")) return body({ by: "region", values: ["north"], permutations: 99 });
+  if (p.endsWith("/plans")) return body({ title: "A's plan", sourceKind: "driver", sourceRef: "satisfaction", owner: "A", targetValue: 80, startDate: "2026-01-01", reviewDate: "2026-02-01" });
+  if (p.includes("/plans/")) return body({ status: "done" });
+  if (p === "/api/benchmarks") return body({ source: "A's benchmark", year: 2025, value: 70 });
   if (p.startsWith("/api/organisation/members/")) return body({ role: "viewer" });
   if (p.endsWith("/transitions")) return body({ to: "acknowledged" });
   if (p.endsWith("/notes") || p.endsWith("/replies")) return body({ text: "A's text" });
@@ -175,6 +182,21 @@ async function createResources(org: TestOrg, prefix: string, ids: Record<string,
   for (const role of ROLES) mark(org.userIds[role], `${role}@${prefix}.test`);
   const run = await call(`/api/surveys/${survey.id}/indices/bootstrap`, json("POST", { samples: 50, seed: 1 }, bearer(key)));
   if (run.status < 300) ids.bootstrapRun = ((await run.json()) as { id: string }).id;
+  const segmentTest = await call(`/api/surveys/${survey.id}/indices/segments/tests`, json("POST", { by: "region", values: ["north"], permutations: 99 }, bearer(key)));
+  if (segmentTest.status < 300) ids.segmentTest = ((await segmentTest.json()) as { tests: { id: string }[] }).tests[0]!.id;
+  const plan = await call(
+    `/api/surveys/${survey.id}/plans`,
+    json("POST", { title: `${prefix} secret plan`, sourceKind: "driver", sourceRef: "satisfaction", owner: `${prefix} owner`, targetValue: 80, startDate: "2026-01-01", reviewDate: "2026-02-01" }, bearer(key)),
+  );
+  if (plan.status < 300) {
+    ids.plan = ((await plan.json()) as { id: string }).id;
+    mark(ids.plan, `${prefix} secret plan`);
+  }
+  const benchmark = await call("/api/benchmarks", json("POST", { source: `${prefix} secret benchmark`, year: 2025, value: 70 }, bearer(key)));
+  if (benchmark.status < 300) {
+    ids.benchmark = ((await benchmark.json()) as { id: string }).id;
+    mark(ids.benchmark, `${prefix} secret benchmark`);
+  }
 }
 
 beforeAll(async () => {

@@ -80,3 +80,81 @@ test("the change check shows the API's before/after verdict for a date, in Engli
     await browser.close();
   }
 });
+
+test("segment significance marks, a Kano result and an improvement plan's verdict match the API, in English and Chinese", async () => {
+  const browser = await launchBrowser();
+  const demoKey = inject("demoApiKey");
+  const headers = { authorization: `Bearer ${demoKey}`, "content-type": "application/json" };
+  try {
+    const request = browser.context.request;
+    const id = encodeURIComponent(seed.surveyId);
+    // A Kano survey with answers (public submissions), and a plan on the demo survey.
+    const created = await request.post(`${origin}/api/surveys`, { headers, data: { slug: `kano-${Date.now()}`, template: "kano" } });
+    expect(created.status()).toBe(201);
+    const kanoSurvey = (await created.json()) as { id: string; slug: string };
+    expect((await request.post(`${origin}/api/surveys/${kanoSurvey.id}/publish`, { headers })).status()).toBe(200);
+    for (const [f, d] of [[2, 5], [2, 5], [1, 5], [1, 3]]) {
+      const res = await request.post(`${origin}/api/public/surveys/${kanoSurvey.slug}/responses`, {
+        headers: { "content-type": "application/json" },
+        data: { submissionId: crypto.randomUUID(), answers: { kano_delivery_functional: f, kano_delivery_dysfunctional: d }, complete: true },
+      });
+      expect(res.status()).toBe(201);
+    }
+    const kano = (await (await request.get(`${origin}/api/surveys/${kanoSurvey.id}/kano`, { headers })).json()) as { features: Array<{ feature: string; category: string; better: number }> };
+    const delivery = kano.features.find((f) => f.feature === "kano_delivery")!;
+    const trend = (await (await request.get(`${origin}/api/surveys/${id}/indices/trend?interval=month`, { headers })).json()) as { points: Array<{ period: string }> };
+    const periods = trend.points.map((point) => point.period).sort();
+    const planStart = `${periods[Math.floor(periods.length / 2)]}-01`;
+    const planResponse = await request.post(`${origin}/api/surveys/${id}/plans`, {
+      headers,
+      data: { title: "Shorter waits", sourceKind: "driver", sourceRef: "perceived_quality", owner: "Li Wei", targetValue: 90, startDate: planStart, reviewDate: "2099-01-01" },
+    });
+    expect(planResponse.status()).toBe(201);
+    const plan = (await planResponse.json()) as { id: string };
+    const planDetail = (await (await request.get(`${origin}/api/surveys/${id}/plans/${plan.id}`, { headers })).json()) as { effect: { verdict: string } };
+
+    const page = await browser.context.newPage();
+    await signIn(page, "manager");
+
+    // Segment comparison: the dashboard's button starts 999 permutations per segment; the test starts
+    // the same tests for the same selection with 99 (the background job is what is under test, not its length).
+    const segments = (await (await request.get(`${origin}/api/surveys/${id}/indices/segments?by=touchpoint`, { headers })).json()) as { segments: Array<{ value: string; sample: { indexShown: boolean } }> };
+    const shownValues = segments.segments.filter((s) => s.sample.indexShown).map((s) => s.value);
+    const started = await request.post(`${origin}/api/surveys/${id}/indices/segments/tests`, { headers, data: { by: "touchpoint", values: shownValues, permutations: 99, seed: 1 } });
+    expect(started.status()).toBe(202);
+    await page.goto(`${origin}/app/dashboard?survey=${id}`);
+    await page.locator("[data-testid=run-segment-tests]").waitFor({ timeout: 20_000 });
+    const marks = page.locator("[data-testid=segment-significance]");
+    await expect.poll(async () => marks.count(), { timeout: 90_000, interval: 1000 }).toBe(shownValues.length);
+    const tested = (await (await request.get(`${origin}/api/surveys/${id}/indices/segments?by=touchpoint`, { headers })).json()) as {
+      segments: Array<{ value: string; test: { result: { indices: Array<{ construct: string; significant: boolean }> } } | null }>;
+    };
+    for (const segment of tested.segments.filter((s) => s.test)) {
+      const significant = segment.test!.result.indices.find((d) => d.construct === "satisfaction")!.significant;
+      expect(await page.locator(`[data-testid=segment-tests] tr[data-segment="${segment.value}"] [data-testid=segment-significance]`).getAttribute("data-significant")).toBe(String(significant));
+    }
+
+    // The plan's verdict, and its marker on the trend.
+    await page.locator(`[data-testid=plans-table] tr[data-plan="${plan.id}"] button`).click();
+    const verdict = page.locator("[data-testid=plan-verdict]");
+    await expect.poll(async () => verdict.getAttribute("data-verdict"), { timeout: 20_000 }).toBe(planDetail.effect.verdict);
+    const english = { improved: "Improved", "no-detectable-change": "No detectable change", worse: "Worse" }[planDetail.effect.verdict];
+    expect((await verdict.textContent())?.trim()).toBe(english);
+    expect(await page.locator(`[data-testid=plan-markers] li[data-plan="${plan.id}"]`).count()).toBe(1);
+    await page.click("button[lang=zh-CN]");
+    const chinese = { improved: "已改善", "no-detectable-change": "无可检测的变化", worse: "变差" }[planDetail.effect.verdict];
+    await expect.poll(async () => (await verdict.textContent())?.trim()).toBe(chinese);
+    await expect.poll(async () => (await page.locator("[data-testid=segment-significance]").first().textContent()) ?? "").toMatch(/显著/);
+
+    // The Kano result of the Kano survey.
+    await page.goto(`${origin}/app/dashboard?survey=${kanoSurvey.id}`);
+    const row = page.locator(`[data-testid=kano-table] tr[data-feature=kano_delivery]`);
+    await expect.poll(async () => row.locator("[data-testid=kano-category]").getAttribute("data-category"), { timeout: 20_000 }).toBe(delivery.category);
+    expect((await row.locator("[data-testid=kano-better]").textContent())?.trim()).toBe(delivery.better.toFixed(2));
+    expect(await page.locator("[data-testid=kano-chart] g[data-feature=kano_delivery]").count()).toBe(1);
+    const categoryZh = { A: "魅力质量", O: "一维质量", M: "必备质量", I: "无差异质量", R: "反向质量", Q: "可疑结果" }[delivery.category];
+    expect((await row.locator("[data-testid=kano-category] .badge, [data-testid=kano-category] span").first().textContent())?.trim()).toBe(categoryZh);
+  } finally {
+    await browser.close();
+  }
+}, 150_000);

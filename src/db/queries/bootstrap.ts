@@ -3,13 +3,16 @@
  * responses of a selection. Run by the queue consumer (seconds of CPU for large selections), read
  * back by the indices endpoint.
  */
-import { and, desc, eq, gte, lt } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
-import { bootstrapRuns, responses } from "../schema";
-import { bootstrapPlsPath, type BootstrapResult } from "../../domain/pls";
+import { bootstrapRuns } from "../schema";
+import { bootstrapPlsPath, plsPredict, type BootstrapResult, type PlsModelSpec, type PlsPredictResult } from "../../domain/pls";
+import { StatsInputError } from "../../domain/stats/errors";
+import { SingularMatrixError } from "../../domain/stats/linear-algebra";
+import type { ResponseMatrix } from "../../domain/stats/response-matrix";
 import { indexModelFor } from "../../domain/analytics/survey-indices";
-import { scaleBounds, toNumericRow } from "../../domain/survey/numeric";
-import type { Answers } from "../../domain/survey/answers";
+import { scaleBounds } from "../../domain/survey/numeric";
+import { loadSelectionMatrix } from "./selection-rows";
 import { newId } from "../../lib/ids";
 import { notFound } from "../../lib/problem";
 import { getSurvey, loadVersionDefinition } from "./surveys";
@@ -48,7 +51,30 @@ export async function getBootstrapRun(db: Db, organizationId: string, surveyId: 
   return run;
 }
 
-export async function latestFinishedBootstrap(db: Db, organizationId: string, surveyId: string, selection: BootstrapSelection): Promise<BootstrapResult | null> {
+/** A finished run: the bootstrap intervals and the PLSpredict check on the same rows (null if it could not run). */
+export type BootstrapRunResult = BootstrapResult & { prediction?: PlsPredictResult | null };
+
+/** Folds and repetitions of the predictive check (Shmueli et al. 2019's defaults). */
+const PREDICT_FOLDS = 10;
+const PREDICT_REPETITIONS = 10;
+
+/**
+ * PLSpredict of the model's outcome (loyalty when the model has it, else satisfaction) on the run's
+ * rows. Null when it cannot run (too few rows for ten folds, a constant item in a training fold):
+ * the intervals do not depend on it.
+ */
+export function predictiveCheck(spec: PlsModelSpec, matrix: ResponseMatrix, seed: number): PlsPredictResult | null {
+  const target = "loyalty" in spec.constructs ? "loyalty" : "satisfaction" in spec.constructs ? "satisfaction" : null;
+  if (!target || matrix.rows.length < 2 * PREDICT_FOLDS) return null;
+  try {
+    return plsPredict(spec, matrix, { target, folds: PREDICT_FOLDS, repetitions: PREDICT_REPETITIONS, seed });
+  } catch (error) {
+    if (error instanceof StatsInputError || error instanceof SingularMatrixError || error instanceof RangeError) return null;
+    throw error;
+  }
+}
+
+export async function latestFinishedBootstrap(db: Db, organizationId: string, surveyId: string, selection: BootstrapSelection): Promise<BootstrapRunResult | null> {
   const run = await db.query.bootstrapRuns.findFirst({
     where: and(
       eq(bootstrapRuns.organizationId, organizationId),
@@ -58,7 +84,7 @@ export async function latestFinishedBootstrap(db: Db, organizationId: string, su
     ),
     orderBy: desc(bootstrapRuns.finishedAt),
   });
-  return (run?.result as BootstrapResult | undefined) ?? null;
+  return (run?.result as BootstrapRunResult | undefined) ?? null;
 }
 
 /** Executes a queued run (idempotent: a finished or failed run is left alone). */
@@ -70,31 +96,12 @@ export async function executeBootstrapRun(db: Db, id: string): Promise<void> {
     const survey = await getSurvey(db, run.organizationId, run.surveyId);
     const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion!);
     const selection = JSON.parse(run.selection) as BootstrapSelection;
-    const dayStart = (day: string) => new Date(`${day}T00:00:00Z`);
-    const rows = await db
-      .select({ answers: responses.answers })
-      .from(responses)
-      .where(
-        and(
-          eq(responses.organizationId, run.organizationId),
-          eq(responses.surveyId, run.surveyId),
-          eq(responses.status, "completed"),
-          selection.from ? gte(responses.completedAt, dayStart(selection.from)) : undefined,
-          selection.to ? lt(responses.completedAt, new Date(dayStart(selection.to).getTime() + 86_400_000)) : undefined,
-          ...SEGMENT_DIMENSIONS.filter((d) => selection[d]).map((d) => eq(responses[d], selection[d]!)),
-        ),
-      );
+    const { matrix } = await loadSelectionMatrix(db, run.organizationId, run.surveyId, definition, selection);
     const model = indexModelFor(definition);
-    const itemIds = Object.values(model.spec.constructs).flat();
-    const matrix = rows.map((r) => {
-      const numeric = toNumericRow(definition, r.answers as Answers);
-      return itemIds.map((item) => numeric[item] ?? null);
-    });
-    const result = bootstrapPlsPath(model.spec, { itemIds, rows: matrix }, {
-      samples: run.samples,
-      seed: run.seed,
-      index: { itemScales: scaleBounds(definition) },
-    });
+    const result: BootstrapRunResult = {
+      ...bootstrapPlsPath(model.spec, matrix, { samples: run.samples, seed: run.seed, index: { itemScales: scaleBounds(definition) } }),
+      prediction: predictiveCheck(model.spec, matrix, run.seed),
+    };
     await db.update(bootstrapRuns).set({ status: "finished", result, finishedAt: new Date() }).where(eq(bootstrapRuns.id, id));
   } catch (error) {
     await db

@@ -2,3 +2,4 @@
 export * from "./sample-size";
 export * from "./period-comparison";
 export * from "./group-sample";
+export * from "./improvement-plan";

@@ -149,6 +149,14 @@ export function validateSlotValue(slot: AnswerSlot, value: unknown): SlotCheck {
       }
       return { ok: true, value: normalized };
     }
+    case "kano": {
+      const expected = "must be one of the five Kano answers, an integer from 1 (like) to 5 (dislike)";
+      const params = { min: 1, max: 5 };
+      if (typeof value !== "number" || !Number.isFinite(value)) return fail(id, "wrong_type", expected, params);
+      if (!Number.isInteger(value)) return fail(id, "not_integer", expected, params);
+      if (value < 1 || value > 5) return fail(id, "out_of_range", expected, params);
+      return { ok: true, value };
+    }
   }
 }
 
@@ -193,7 +201,10 @@ export function validateResponseAnswers(
   const order = new Map(slots.map((slot, index) => [slot.id, index]));
   const matrixIds = new Map<string, string[]>();
   for (const page of definition.pages) {
-    for (const item of page.items) if (item.type === "matrix") matrixIds.set(item.id, item.rows.map((row) => row.id));
+    for (const item of page.items) {
+      if (item.type === "matrix") matrixIds.set(item.id, item.rows.map((row) => row.id));
+      if (item.type === "kano") matrixIds.set(item.id, [item.functional.id, item.dysfunctional.id]);
+    }
   }
   const hiddenFieldIds = new Set(definition.hiddenFields.map((field) => field.id));
 

@@ -282,6 +282,33 @@ export const MatrixItemSchema = z.strictObject({
 });
 export type MatrixItem = z.infer<typeof MatrixItemSchema>;
 
+/** One question of a Kano pair: answered on the five Kano answers (src/domain/kano). */
+export const KanoQuestionSchema = z.strictObject({ id: IdentifierSchema, label: LocalizedTextSchema });
+export type KanoQuestion = z.infer<typeof KanoQuestionSchema>;
+
+/**
+ * A Kano feature (Kano et al. 1984; Berger et al. 1993): the functional question ("if the product
+ * has this feature, how do you feel?") and the dysfunctional one ("if it does not…"), each answered
+ * 1 like, 2 must-be, 3 neutral, 4 live with, 5 dislike. Each question is its own answer slot (keyed
+ * by its id, like matrix rows); `label` names the feature.
+ */
+export const KanoItemSchema = z.strictObject({
+  id: IdentifierSchema,
+  label: LocalizedTextSchema,
+  help: LocalizedTextSchema.optional(),
+  required: z.boolean().default(false),
+  showIf: ConditionSchema.optional(),
+  type: z.literal("kano"),
+  // Kano answers are categories: no construct, metric or pair tag (typed as absent so code that reads
+  // these tags on any item needs no special case).
+  construct: z.never({ message: "a Kano feature cannot carry a construct tag" }).optional(),
+  metric: z.never({ message: "a Kano feature cannot carry a metric tag" }).optional(),
+  perceptionPair: z.never({ message: "a Kano feature cannot be paired" }).optional(),
+  functional: KanoQuestionSchema,
+  dysfunctional: KanoQuestionSchema,
+});
+export type KanoItem = z.infer<typeof KanoItemSchema>;
+
 export const SurveyItemSchema = z.discriminatedUnion("type", [
   RatingItemSchema,
   Satisfaction5ItemSchema,
@@ -290,6 +317,7 @@ export const SurveyItemSchema = z.discriminatedUnion("type", [
   YesNoItemSchema,
   TextItemSchema,
   MatrixItemSchema,
+  KanoItemSchema,
 ]);
 export type SurveyItem = z.infer<typeof SurveyItemSchema>;
 export type SurveyItemType = SurveyItem["type"];
@@ -375,7 +403,7 @@ export type SurveyDefinitionInput = z.input<typeof SurveyDefinitionSchema>;
 // Answer slots: the flat list of things that receive an answer
 // ---------------------------------------------------------------------------------------------
 
-export type AnswerKind = "rating" | "satisfaction5" | "single_choice" | "multiple_choice" | "yes_no" | "text";
+export type AnswerKind = "rating" | "satisfaction5" | "single_choice" | "multiple_choice" | "yes_no" | "text" | "kano";
 
 /**
  * One answer key. Every item is one slot except a matrix, which contributes one slot per row
@@ -386,7 +414,10 @@ export type AnswerSlot = {
   id: string;
   kind: AnswerKind;
   item: SurveyItem;
-  row?: MatrixRow;
+  /** A matrix row, or one question of a Kano pair. */
+  row?: MatrixRow | KanoQuestion;
+  /** Kano slots: which question of the pair. */
+  kanoRole?: "functional" | "dysfunctional";
   pageId: string;
   pageIndex: number;
   itemIndex: number;
@@ -432,6 +463,11 @@ export function listAnswerSlots(definition: Pick<SurveyDefinition, "pages">): An
         case "yes_no":
           slots.push({ ...base, id: item.id, kind: "yes_no", construct: item.construct, metric: item.metric, perceptionPair: item.perceptionPair, bounds: { min: 0, max: 1 } });
           break;
+        case "kano":
+          // No `bounds`: Kano answers are categories, not scale points, so they stay out of the item
+          // moments; the statistics keep the pair's joint histogram instead (kanoStatsItems).
+          for (const kanoRole of ["functional", "dysfunctional"] as const) slots.push({ ...base, id: item[kanoRole].id, kind: "kano", row: item[kanoRole], kanoRole });
+          break;
         default:
           slots.push({ ...base, id: item.id, kind: item.type, construct: item.construct, metric: item.metric });
       }
@@ -439,6 +475,13 @@ export function listAnswerSlots(definition: Pick<SurveyDefinition, "pages">): An
     });
   });
   return slots;
+}
+
+/** The answer keys an item owns: its own id, a matrix's row ids, or a Kano feature's two question ids. */
+export function answerIdsOf(item: SurveyItem): string[] {
+  if (item.type === "matrix") return item.rows.map((row) => row.id);
+  if (item.type === "kano") return [item.functional.id, item.dysfunctional.id];
+  return [item.id];
 }
 
 export function isNumericKind(kind: AnswerKind): boolean {
@@ -557,6 +600,10 @@ function checkIdentifiers(definition: SurveyDefinition, add: AddIssue): Map<stri
         item.rows.forEach((row, rowIndex) => {
           claim(row.id, { path: [...path, "rows", rowIndex], itemOrdinal, kind: "slot", slot: slotByRow.get(row) });
         });
+      } else if (item.type === "kano") {
+        // The feature id holds no answer (like a matrix id); its two questions do.
+        claim(item.id, { path, itemOrdinal, kind: "matrix" });
+        for (const role of ["functional", "dysfunctional"] as const) claim(item[role].id, { path: [...path, role], itemOrdinal, kind: "slot", slot: slotByRow.get(item[role]) });
       } else {
         claim(item.id, { path, itemOrdinal, kind: "slot", slot: slotByItem.get(item) });
       }
@@ -609,6 +656,8 @@ function checkItemSettings(item: SurveyItem, path: Array<string | number>, add: 
     case "multiple_choice":
     case "text":
       checkMetric(item.metric, { kind: item.type }, [...path, "metric"], add);
+      break;
+    case "kano":
       break;
     case "matrix": {
       if (item.scale.type === "rating") checkRatingScale(item.scale, [...path, "scale"], add);

@@ -56,7 +56,8 @@ function convertField(slot: AnswerSlot, rawValues: string[]): { value?: AnswerVa
   const trimmed = raw.trim();
   switch (slot.kind) {
     case "rating":
-    case "satisfaction5": {
+    case "satisfaction5":
+    case "kano": {
       // Parse strictly: Number("1e1") or Number("0x5") would accept values no form control sends.
       if (/^[+-]?\d+$/.test(trimmed)) return { value: Number(trimmed) };
       if (/^[+-]?\d*\.\d+$/.test(trimmed)) return { value: Number(trimmed) }; // reported as not_integer

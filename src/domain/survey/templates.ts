@@ -9,6 +9,7 @@
 import type {
   ConstructTag,
   HiddenField,
+  KanoItem,
   MatrixItem,
   MatrixRow,
   MetricTag,
@@ -713,7 +714,44 @@ const COMPLAINT_HANDLING_TEMPLATE: SurveyDefinition = {
 // Registry
 // ---------------------------------------------------------------------------------------------
 
-export const TEMPLATE_KEYS = ["acsi", "acsi_loyalty", "ecsi", "nps", "csat", "ces", "servqual", "complaint_handling", "win_back"] as const;
+/** One Kano feature: the feature's name and its functional/dysfunctional questions (Berger et al. 1993 wording). */
+function kanoFeature(id: string, feature: LocalizedText, present: LocalizedText, absent: LocalizedText): KanoItem {
+  return {
+    id,
+    type: "kano",
+    label: feature,
+    required: false,
+    functional: { id: `${id}_functional`, label: text(`如果${present["zh-CN"]}，您感觉如何？`, `If ${present.en}, how do you feel?`) },
+    dysfunctional: { id: `${id}_dysfunctional`, label: text(`如果${absent["zh-CN"]}，您感觉如何？`, `If ${absent.en}, how do you feel?`) },
+  };
+}
+
+const KANO_TEMPLATE: SurveyDefinition = {
+  formatVersion: 1,
+  ...LANGUAGES,
+  languages: [...LANGUAGES.languages],
+  title: text("功能需求调查（Kano）", "Which features matter? (Kano)"),
+  description: text(
+    "每个功能有两个问题：提供它时和不提供它时您的感受。请选择最符合您感受的答案。",
+    "Each feature has two questions: how you feel if it is there, and how you feel if it is not. Choose the answer closest to how you feel.",
+  ),
+  thankYou: text("感谢您的反馈！", "Thank you for your feedback!"),
+  pages: [
+    {
+      id: "p_features",
+      items: [
+        kanoFeature("kano_delivery", text("次日送达", "Next-day delivery"), text("订单次日送达", "your order arrives the next day"), text("订单不能次日送达", "your order does not arrive the next day")),
+        kanoFeature("kano_tracking", text("实时物流跟踪", "Live order tracking"), text("可以实时跟踪订单", "you can track your order live"), text("无法实时跟踪订单", "you cannot track your order live")),
+        kanoFeature("kano_returns", text("免费退货", "Free returns"), text("退货免费", "returns are free"), text("退货需要付费", "you have to pay for returns")),
+        kanoFeature("kano_support", text("全天候在线客服", "24/7 live chat"), text("随时可以在线联系客服", "you can chat with support at any time"), text("只能在工作时间联系客服", "you can contact support only in office hours")),
+      ],
+    },
+    { id: "p_comment", items: [COMMENT_ITEM] },
+  ],
+  hiddenFields: STANDARD_HIDDEN_FIELDS,
+};
+
+export const TEMPLATE_KEYS = ["acsi", "acsi_loyalty", "ecsi", "nps", "csat", "ces", "servqual", "kano", "complaint_handling", "win_back"] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 const TEMPLATES: Record<TemplateKey, { definition: SurveyDefinition; summary: LocalizedText }> = {
@@ -755,6 +793,13 @@ const TEMPLATES: Record<TemplateKey, { definition: SurveyDefinition; summary: Lo
     summary: text(
       "SERVQUAL 服务质量差距：有形性、可靠性、响应性、保证性、移情性五个维度各 2 对期望/感知题项（7 分制）。",
       "SERVQUAL service-quality gaps: 2 expectation/perception pairs for each of tangibles, reliability, responsiveness, assurance and empathy (7-point).",
+    ),
+  },
+  kano: {
+    definition: KANO_TEMPLATE,
+    summary: text(
+      "Kano 功能分析：每个功能一对正向/反向问题（五个标准答案），得出魅力、一维、必备、无差异等类别及 Better/Worse 系数。",
+      "Kano feature analysis: a functional/dysfunctional question pair per feature (five standard answers each), giving attractive, one-dimensional, must-be and indifferent categories and Better/Worse coefficients.",
     ),
   },
   win_back: {

@@ -40,6 +40,10 @@ export function collectLocalizedTexts(definition: Pick<SurveyDefinition, "title"
           }
           item.rows.forEach((row, rowIndex) => push([...itemPath, "rows", rowIndex, "label"], row.label));
           break;
+        case "kano":
+          push([...itemPath, "functional", "label"], item.functional.label);
+          push([...itemPath, "dysfunctional", "label"], item.dysfunctional.label);
+          break;
         default:
           break;
       }

@@ -47,11 +47,12 @@ describe("Kano evaluation table (Berger et al. 1993; Sauerwein et al. 1996)", ()
   });
 });
 
-describe("Sauerwein et al. (1996), ski example (Table: % of 1,000 answers per requirement)", () => {
-  // Edge grip A 7.0 O 32.3 M 49.3 I 9.5 R 1.3 Q 0.6 → M; ease of turning A 10.4 O 45.1 M 30.5 I 11.5 R 1.2 Q 1.3 → O;
-  // service A 63.8 O 21.6 M 2.9 I 8.5 R 1.6 Q 1.6 → A. Better/Worse hand-computed from the published shares.
-  // (Shares as reported in the paper's results table; each row sums to 100 %. Re-check against the
-  // paper when it is at hand: only its abstract was reachable when this test was written.)
+describe("hand-computed worked cases (Better/Worse as defined by Berger et al. 1993, after Timko)", () => {
+  // Three invented features of 1,000 respondents each; the expected category and coefficients are
+  // computed by hand from the counts: Better = (A + O)/(A + O + M + I), Worse = −(O + M)/(A + O + M + I).
+  // An earlier version labelled these counts as Sauerwein et al.'s (1996) ski example, typed from
+  // memory; that table could not be checked against the paper (a search of the stored pages found
+  // no copy of it), so the counts are NOT presented as the paper's figures.
   it.each([
     ["edge grip", { A: 70, O: 323, M: 493, I: 95, R: 13, Q: 6 }, "M", 393 / 981, -816 / 981],
     ["ease of turning", { A: 104, O: 451, M: 305, I: 115, R: 12, Q: 13 }, "O", 555 / 975, -756 / 975],

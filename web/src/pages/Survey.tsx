@@ -329,7 +329,14 @@ export function MeasurementPlanCard({ plan, n, acsi, coverage }: { plan: Measure
                 )}
               </>
             ) : (
-              <span class="text-warn">{t("plan.noBenchmark")}</span>
+              // On the dashboard (where `acsi` is given) the warning links to the stored benchmarks.
+              acsi !== undefined ? (
+                <a class="text-warn" href="#benchmarks">
+                  {t("plan.noBenchmark")}
+                </a>
+              ) : (
+                <span class="text-warn">{t("plan.noBenchmark")}</span>
+              )
             )}
           </dd>
         </div>

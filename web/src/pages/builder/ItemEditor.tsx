@@ -37,6 +37,7 @@ export const TYPE_KEYS: Record<SurveyItemType, BKey> = {
   yes_no: "type.yes_no",
   text: "type.text",
   matrix: "type.matrix",
+  kano: "type.kano",
 };
 
 type Props = {

@@ -199,6 +199,7 @@ const en = {
   "type.yes_no": "Yes / no",
   "type.text": "Text",
   "type.matrix": "Matrix (rows on one scale)",
+  "type.kano": "Kano feature (functional / dysfunctional pair)",
 
   "preset.acsi10": "ACSI 1–10",
   "preset.nps": "NPS 0–10",
@@ -520,6 +521,7 @@ const zhCN: Record<BKey, string> = {
   "type.yes_no": "是 / 否",
   "type.text": "文本",
   "type.matrix": "矩阵（多行同一量表）",
+  "type.kano": "Kano 功能（正向 / 反向问题对）",
 
   "preset.acsi10": "ACSI 1–10",
   "preset.nps": "NPS 0–10",

@@ -256,6 +256,9 @@ function slotsOf(item: SurveyItem, pageIndex: number): Slot[] {
     case "single_choice":
     case "multiple_choice":
       return [{ id: item.id, kind: item.type, label: item.label, options: item.options, pageIndex }];
+    case "kano":
+      // Kano answers are categories the condition editor does not offer.
+      return [];
     default:
       return [{ id: item.id, kind: item.type, label: item.label, pageIndex }];
   }
@@ -381,6 +384,17 @@ export function newItem(type: SurveyItemType, taken: Set<string>): SurveyItem {
     case "matrix": {
       taken.add(id);
       return { ...base, type, scale: { type: "rating", min: 1, max: 5, step: 1 }, rows: [{ id: nextId(taken, `${id}_row`), label: {} }] };
+    }
+    case "kano": {
+      taken.add(id);
+      const functional = nextId(taken, `${id}_functional`);
+      taken.add(functional);
+      return {
+        ...base,
+        type,
+        functional: { id: functional, label: { en: "If this feature is available, how do you feel?", "zh-CN": "如果提供此功能，您感觉如何？" } },
+        dysfunctional: { id: nextId(taken, `${id}_dysfunctional`), label: { en: "If this feature is not available, how do you feel?", "zh-CN": "如果不提供此功能，您感觉如何？" } },
+      };
     }
   }
 }

@@ -12,6 +12,7 @@ import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
 import { LoyaltySection } from "./Loyalty";
 import { ChangeCheck } from "./ChangeCheck";
+import { BenchmarksSection, KanoSection, ModelQuality, PlanMarkers, PlansSection, SegmentTests } from "./Science";
 import { asShare, constructLabel, constructShort, PALETTE, sortConstructs, THRESHOLDS } from "./constructs";
 
 const SEGMENT_DIMS = ["touchpoint", "region", "tier"] as const;
@@ -95,6 +96,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
   );
   // Compare the values of one dimension within the other filters.
   const compareFilters = { ...segmentFilters, [filters.by]: undefined };
+  const [planDraft, setPlanDraft] = useState<{ sourceKind: "kano"; sourceRef: string; title: string } | null>(null);
   const segments = useAsync(
     (signal) => api<SegmentsResponse>(`/api/surveys/${sid}/indices/segments`, { query: { ...period, ...compareFilters, by: filters.by }, signal }),
     [filters.survey, JSON.stringify([period, compareFilters]), filters.by],
@@ -144,6 +146,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
             <Distribution data={data} />
             <Card title={t("dash.trend")} id="trend">
               <TrendSection trend={trend} />
+              <PlanMarkers surveyId={filters.survey} periods={(trend.data?.points ?? []).map((p) => p.period)} />
             </Card>
           </div>
           <Card
@@ -163,7 +166,9 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
             }
           >
             <SegmentsSection segments={segments} by={filters.by} />
+            {segments.data && <SegmentTests surveyId={filters.survey} query={{ ...period, ...compareFilters }} by={filters.by} segments={segments.data.segments} onChanged={segments.reload} />}
           </Card>
+          <KanoSection surveyId={filters.survey} query={{ ...period, ...segmentFilters }} onPlan={(feature, label) => setPlanDraft({ sourceKind: "kano", sourceRef: feature, title: label })} />
           {hasModel && (
             <>
               <Card title={t("dash.pathModel")} id="path-model">
@@ -180,6 +185,9 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
               <ReliabilityTable data={data} />
               <Drivers data={data} />
               <ChangeCheck surveyId={filters.survey} query={{ ...period, ...segmentFilters, scheme: filters.scheme }} />
+              <ModelQuality data={data} />
+              <PlansSection surveyId={filters.survey} data={data} draft={planDraft} />
+              <BenchmarksSection surveyId={filters.survey} query={{ ...period, ...segmentFilters, scheme: filters.scheme }} />
             </>
           )}
         </div>
