@@ -17,7 +17,8 @@ import { notFound } from "../lib/problem";
  *
  * Works in sets: however many responses a queue batch carries, their follow-up costs two D1 calls —
  * one batch of reads (`loadFollowUpSet`), then one batch of writes built response by response
- * (`responseFollowUp`, no D1 call of its own) — and one queue send for the outbox rows it wrote.
+ * (`responseFollowUp`, no D1 call of its own) — plus one read when a complaint is routed to a
+ * least-open-load team, and one queue send for the outbox rows it wrote.
  *
  * Exactly once: `triggers_evaluated_at` is set in the same D1 batch as all of that work, and a
  * response already marked is not read again (the submit marks one nothing follows up on:
@@ -102,7 +103,7 @@ export async function responseFollowUp(
 
   const request = set.complained.has(response.id) ? null : complaintRequestFromResponse(survey, definition, response, now);
   if (request) {
-    const intake = await prepareComplaintIntake(d1, env, request, intakeSourcesOf(organization, now));
+    const intake = await prepareComplaintIntake(d1, env, request, intakeSourcesOf(organization, set, now));
     outbox.push({ whenWritten: statements.length + intake.insertIndex, ids: intake.outboxIds });
     statements.push(...intake.statements);
   }
@@ -111,15 +112,16 @@ export async function responseFollowUp(
 
 /**
  * An organisation's intake sources from the set's reads. The routing state a complaint changes
- * (the team's round-robin cursor, the members' open loads) lives in the set's organisation entry,
- * so the next complaint of the same batch sees it.
+ * (the team's round-robin cursor, the members' open loads) lives in the set, so the next complaint
+ * of the same batch sees it.
  */
-function intakeSourcesOf(organization: FollowUpOrganization, now: Date): IntakeSources {
+function intakeSourcesOf(organization: FollowUpOrganization, set: FollowUpSet, now: Date): IntakeSources {
   const organizationId = organization.ctx.organizationId;
   return {
     ctx: organization.ctx,
     teams: async () => organization.teams,
-    chooseAssignee: async (team) => chooseAssigneeFrom(organizationId, team, organization.loads, now),
+    chooseAssignee: async (team) =>
+      chooseAssigneeFrom(organizationId, team, team.strategy === "least_open_load" && team.memberIds.length > 0 ? await set.assigneeLoads(organizationId) : null, now),
     userContact: async (userId) => organization.contacts.get(userId),
     complaintCreatedEndpoints: async () => endpointsSubscribedTo(organization.endpoints, "complaint.created"),
   };

@@ -314,7 +314,7 @@ describe("a batch of messages is followed up as one set", () => {
   const store = (answers: Record<string, unknown>, tier: string, email: string | null = null) =>
     storeResponse(answers, { slug: setSurvey.slug, hidden: { touchpoint: "store", region: "east", tier }, email });
 
-  it("costs two D1 calls for the whole batch and writes what each message would", async () => {
+  it("costs a constant number of D1 calls for the whole batch and writes what each message would", async () => {
     const unhappy = [
       ...(await Promise.all([0, 1, 2, 3].map((i) => store(acsiAnswers({ sat_level: 1 }), "gold", `gold${i}@example.com`)))),
       ...(await Promise.all([0, 1, 2, 3].map(() => store(acsiAnswers({ nps: 1 }), "platinum")))),
@@ -326,8 +326,9 @@ describe("a batch of messages is followed up as one set", () => {
     const result = await deliver([...ids, unhappy[0]!].map((responseId) => ({ type: "response.completed", responseId })), counting.bindings);
     expect(result.explicitAcks).toHaveLength(ids.length + 1);
     expect(result.retryMessages).toHaveLength(0);
-    // One batch of reads, one batch of writes, nothing else — for 12 responses (8 complaints).
-    expect(counting.calls).toMatchObject({ batches: 2, single: 0 });
+    // One batch of reads, one of the least-open-load team's loads (platinum complaints are routed
+    // there), one batch of writes, nothing else — for 12 responses (8 complaints).
+    expect(counting.calls).toMatchObject({ batches: 3, single: 0 });
 
     const complaints = (
       await env.DB.prepare("select source_response_id, reference, team_id, assignee_id, contact_email from complaints where organization_id = ? order by reference")
@@ -363,6 +364,14 @@ describe("a batch of messages is followed up as one set", () => {
     const count = await env.DB.prepare("select count(*) as n from complaints where organization_id = ?").bind(setOrg.organizationId).first<{ n: number }>();
     expect(count!.n).toBe(8);
     expect(await outbox(responseHook.id)).toBe(ids.length);
+  });
+
+  it("reads no assignee loads when no complaint of the batch goes to a least-open-load team", async () => {
+    const ids = await Promise.all([store(acsiAnswers({ sat_level: 1 }), "gold"), store(acsiAnswers({ nps: 0 }), "gold"), store(acsiAnswers(), "platinum")]);
+    const counting = countingEnv();
+    await deliver(ids.map((responseId) => ({ type: "response.completed", responseId })), counting.bindings);
+    expect(counting.calls).toMatchObject({ batches: 2, single: 0 });
+    for (const id of ids.slice(0, 2)) expect(await complaintsFor(id)).toHaveLength(1);
   });
 
   it("retries only the message whose response cannot be followed up", async () => {

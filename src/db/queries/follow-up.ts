@@ -37,7 +37,6 @@ export type FollowUpSurvey = Pick<SurveyRow, "id" | "organizationId" | "slug" | 
 export type FollowUpOrganization = {
   ctx: ComplaintOrgContext;
   teams: TeamRouting[];
-  loads: AssigneeLoads;
   contacts: Map<string, { name: string; email: string }>;
   /** Active webhook endpoints with the events they subscribe to. */
   endpoints: { id: string; url: string; events: string[] }[];
@@ -54,12 +53,19 @@ export type FollowUpSet = {
   complained: Set<string>;
   /** Complaints named by the responses' hidden case_id (handling surveys). */
   handlingTargets: Map<string, HandlingTarget>;
+  /**
+   * Open loads of an organisation's least-open-load team members. Read on first use, for every
+   * organisation of the set at once (one more D1 call, only when a complaint is routed to such a
+   * team: the last-assignment read walks the organisation's assignment events).
+   */
+  assigneeLoads: (organizationId: string) => Promise<AssigneeLoads>;
 };
 
 export const definitionKey = (surveyId: string, version: number) => `${surveyId}@${version}`;
 
 /**
- * Reads the follow-up needs for a set of responses in one D1 call, whatever the set's size: every
+ * Reads the follow-up needs for a set of responses in one D1 call, whatever the set's size (plus
+ * one for assignee loads when a complaint is routed to a least-open-load team): every
  * statement selects through the response ids, bound once each as a JSON array (`json_each`), so
  * the number of bound parameters stays within D1's 100 and nothing is read twice.
  */
@@ -68,7 +74,6 @@ export async function loadFollowUpSet(db: Db, responseIds: string[]): Promise<Fo
   const ofSet = sql`SELECT value FROM json_each(${ids})`;
   const setResponses = sql`SELECT organization_id FROM responses WHERE id IN (${ofSet})`;
   const organizationsOfSet: OrganizationCondition = (column) => sql`${column} IN (${setResponses})`;
-  const leastOpenLoadTeams = sql`SELECT team_id FROM complaint_teams WHERE strategy = 'least_open_load' AND organization_id IN (${setResponses})`;
   const [
     pending,
     surveyRows,
@@ -83,8 +88,6 @@ export async function loadFollowUpSet(db: Db, responseIds: string[]): Promise<Fo
     teamSettingRows,
     teamMemberRows,
     contactRows,
-    openLoadRows,
-    lastAssignedRows,
   ] = await db.batch([
     db
       .select()
@@ -113,13 +116,20 @@ export async function loadFollowUpSet(db: Db, responseIds: string[]): Promise<Fo
       .select({ id: user.id, name: user.name, email: user.email })
       .from(user)
       .where(sql`${user.id} IN (SELECT tm.userId FROM teamMember tm JOIN team t ON t.id = tm.teamId WHERE t.organizationId IN (${setResponses}))`),
-    ...assigneeLoadReads(
-      db,
-      (column) => sql`${column} IN (SELECT organization_id FROM complaint_teams WHERE strategy = 'least_open_load' AND organization_id IN (${setResponses}))`,
-      sql`${complaints.assigneeId} IN (SELECT userId FROM teamMember WHERE teamId IN (${leastOpenLoadTeams}))`,
-    ),
   ]);
 
+  const leastOpenLoadTeams = sql`SELECT team_id FROM complaint_teams WHERE strategy = 'least_open_load' AND organization_id IN (${setResponses})`;
+  let loads: ReturnType<typeof readLoads> | undefined;
+  // One AssigneeLoads per organisation for the whole set: each choice updates it for the next.
+  const loadsByOrganization = new Map<string, AssigneeLoads>();
+  const readLoads = () =>
+    db.batch(
+      assigneeLoadReads(
+        db,
+        (column) => sql`${column} IN (SELECT organization_id FROM complaint_teams WHERE strategy = 'least_open_load' AND organization_id IN (${setResponses}))`,
+        sql`${complaints.assigneeId} IN (SELECT userId FROM teamMember WHERE teamId IN (${leastOpenLoadTeams}))`,
+      ),
+    );
   const definitions = new Map<string, SurveyDefinition>();
   for (const row of versionRows) definitions.set(definitionKey(row.surveyId, row.version), versionDefinitionFrom(row.surveyId, row.version, row.definition));
   const contacts = new Map(contactRows.map((row) => [row.id, { name: row.name, email: row.email }]));
@@ -134,7 +144,6 @@ export async function loadFollowUpSet(db: Db, responseIds: string[]): Promise<Fo
         config: configRows.find((row) => row.organizationId === organizationId),
       }),
       teams: teamRoutingFrom(organizationId, teamRows, teamSettingRows, teamMemberRows),
-      loads: assigneeLoadsFrom(organizationId, openLoadRows, lastAssignedRows),
       contacts,
       endpoints: endpointRows.filter((row) => row.organizationId === organizationId),
     });
@@ -146,6 +155,12 @@ export async function loadFollowUpSet(db: Db, responseIds: string[]): Promise<Fo
     organizations,
     complained: new Set(complainedRows.flatMap((row) => (row.responseId ? [row.responseId] : []))),
     handlingTargets: new Map(targetRows.map((row) => [row.id, row])),
+    assigneeLoads: async (organizationId) => {
+      const rows = await (loads ??= readLoads());
+      let found = loadsByOrganization.get(organizationId);
+      if (!found) loadsByOrganization.set(organizationId, (found = assigneeLoadsFrom(organizationId, ...rows)));
+      return found;
+    },
   };
 }
 
