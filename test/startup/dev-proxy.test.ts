@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from "node:net";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Miniflare } from "miniflare";
+import { Miniflare, type Request } from "miniflare";
 import { freePort } from "../free-port";
 import { singleRequest } from "./probe";
 
@@ -64,7 +64,7 @@ describe("wrangler dev's proxy in front of the Worker (npm start)", () => {
           modules: [{ type: "ESModule", path: proxyWorkerPath }],
           durableObjects: { DURABLE_OBJECT: { className: "ProxyWorker", unsafePreventEviction: true } },
           serviceBindings: {
-            PROXY_CONTROLLER: async (req) => {
+            PROXY_CONTROLLER: async (req: Request) => {
               controllerMessages.push(await req.json());
               return new Response(null, { status: 204 });
             },
