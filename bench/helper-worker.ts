@@ -25,7 +25,7 @@ import { toNumericRow } from "../src/domain/survey/numeric";
 import { statsLayoutFor } from "../src/db/stats-vector";
 import { sha256Hex } from "../src/lib/ids";
 import app from "../src/index";
-import { handleResponseCompleted } from "../src/jobs/response-completed";
+import { handleResponsesCompleted } from "../src/jobs/response-completed";
 // @ts-expect-error -- plain JS Worker, no types
 import baseline from "./baseline-worker.js";
 
@@ -50,18 +50,21 @@ export default {
       return Response.json({ folded, ms: performance.now() - started });
     }
     if (url.pathname === "/followup") {
-      // The queue consumer's per-response work (complaint triggers, webhooks), run directly.
+      // The queue consumer's follow-up (complaint triggers, webhooks), run directly on `limit` waiting
+      // responses in sets of `set` (the consumer's batch size; 1 = one message per call).
       const started = performance.now();
       const limit = Number(url.searchParams.get("limit") ?? 1_000_000);
-      const ids = (await env.DB.prepare("SELECT id FROM responses WHERE survey_id = ? AND status = 'completed' AND triggers_evaluated_at IS NULL LIMIT ?").bind(surveyId, limit).all<{ id: string }>()).results;
+      const setSize = Math.max(1, Number(url.searchParams.get("set") ?? 50));
+      const ids = (await env.DB.prepare("SELECT id FROM responses WHERE survey_id = ? AND status = 'completed' AND triggers_evaluated_at IS NULL LIMIT ?").bind(surveyId, limit).all<{ id: string }>()).results.map(({ id }) => id);
       const stats: D1Stats = { calls: 0, ms: 0, statements: 0, rowsRead: 0, rowsWritten: 0 };
       const DB = instrumentD1(env.DB, stats);
       const noQueue = { ...env, DB, EVENTS: { send: async () => undefined, sendBatch: async () => undefined } } as never;
       const timedDb = createDb(DB);
-      for (const { id } of ids) await handleResponseCompleted(timedDb, noQueue, id, new Date());
+      for (let i = 0; i < ids.length; i += setSize) await handleResponsesCompleted(timedDb, noQueue, ids.slice(i, i + setSize), new Date());
       const n = Math.max(1, ids.length);
       return Response.json({
         handled: ids.length,
+        setSize,
         ms: performance.now() - started,
         perResponse: { d1Calls: stats.calls / n, statements: stats.statements / n, msInD1: stats.ms / n, rowsRead: stats.rowsRead / n, rowsWritten: stats.rowsWritten / n },
       });

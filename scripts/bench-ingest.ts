@@ -43,6 +43,8 @@ const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Nu
 const TOKEN_SHARE = Number(process.env.BENCH_TOKEN_SHARE ?? 0.25);
 const CONSUMER = process.env.BENCH_CONSUMER === "1";
 const WARMUP_SECONDS = 3;
+/** The queue consumer's batch size (wrangler.toml max_batch_size): one follow-up set. */
+const FOLLOW_UP_SET_SIZE = 50;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SLUG = "bench-acsi";
 const TOUCHPOINTS = ["store", "web", "call_centre"];
@@ -373,25 +375,35 @@ async function main() {
       const pendingFollowUps = (
         await q<{ n: number }>("SELECT count(*) AS n FROM responses WHERE survey_id = ? AND status = 'completed' AND triggers_evaluated_at IS NULL", survey.id)
       )[0]!.n;
-      const followup = (await (await app.fetchWorker("helper", `/followup?survey=${survey.id}&limit=500`, { method: "POST" })).json()) as {
+      // The consumer's follow-up, run directly on samples of the waiting responses: one message per
+      // call (the baseline: what a batch of size 1 costs) and in sets of the queue's batch size.
+      type FollowUpRun = {
         handled: number;
+        setSize: number;
         ms: number;
         perResponse: { d1Calls: number; statements: number; msInD1: number; rowsRead: number; rowsWritten: number };
       };
-      const per = followup.perResponse;
-      console.log(
-        `  follow-up work (the consumer's handleResponseCompleted, run directly on a sample): ${followup.handled} responses in ${(followup.ms / 1000).toFixed(1)} s (${Math.round(followup.handled / (followup.ms / 1000))}/s); per response ${per.d1Calls.toFixed(1)} D1 calls, ${per.statements.toFixed(1)} statements, ${per.rowsRead.toFixed(0)} rows read, ${per.rowsWritten.toFixed(0)} written, ${per.msInD1.toFixed(1)} ms in D1`,
-      );
+      const followUpRun = async (setSize: number, limit: number) =>
+        (await (await app.fetchWorker("helper", `/followup?survey=${survey.id}&limit=${limit}&set=${setSize}`, { method: "POST" })).json()) as FollowUpRun;
+      const single = await followUpRun(1, 200);
+      const followup = await followUpRun(FOLLOW_UP_SET_SIZE, 1000);
+      const rateOf = (run: FollowUpRun) => run.handled / (run.ms / 1000);
+      for (const run of [single, followup]) {
+        const per = run.perResponse;
+        console.log(
+          `  follow-up, sets of ${String(run.setSize).padStart(2)} (${run.setSize === 1 ? "baseline: one message per call" : "the consumer's batch size"}): ${run.handled} responses in ${(run.ms / 1000).toFixed(1)} s = ${Math.round(rateOf(run))}/s; per response ${per.d1Calls.toFixed(2)} D1 calls, ${per.statements.toFixed(1)} statements, ${per.rowsRead.toFixed(0)} rows read, ${per.rowsWritten.toFixed(0)} written, ${per.msInD1.toFixed(2)} ms in D1 (load average ${loadavg()[0]!.toFixed(1)})`,
+        );
+      }
       // Does the consumer keep up? It only sees the responses left for it (triggers_evaluated_at NULL),
       // so the rate it must reach is the ingest rate times that share.
       const followUpShare = stored.length > 0 ? pendingFollowUps / stored.length : 0;
-      const followUpRate = followup.handled / (followup.ms / 1000);
+      const followUpRate = rateOf(followup);
       const ingestRate = Math.max(...rows.filter((r) => r.target === "feedloop").map((r) => Number(r["req/s"])));
       const needed = ingestRate * followUpShare;
       console.log(
-        `  follow-up rate ${followUpRate.toFixed(0)}/s vs needed ${needed.toFixed(0)}/s (ingest ${ingestRate}/s × ${(followUpShare * 100).toFixed(0)} % of responses left to the consumer): ${followUpRate >= needed ? "keeps up" : "FALLS BEHIND"}`,
+        `  follow-up rate ${followUpRate.toFixed(0)}/s in sets (${(followUpRate / rateOf(single)).toFixed(1)}× one message per call) vs needed ${needed.toFixed(0)}/s (ingest ${ingestRate}/s × ${(followUpShare * 100).toFixed(0)} % of responses left to the consumer), ${(followUpRate / Math.max(1, ingestRate)).toFixed(2)}× the whole ingest rate: ${followUpRate >= needed ? "keeps up" : "FALLS BEHIND"}`,
       );
-      summary.followup = { ...followup, followUpShare, followUpRate, ingestRate, neededRate: needed };
+      summary.followup = { single, sets: followup, followUpShare, followUpRate, ingestRate, neededRate: needed };
     }
 
     // Where a submission's time goes: the submit route's steps, timed one by one (own survey, so the

@@ -92,7 +92,7 @@ export function appWorker(
     compatibilityFlags: COMPATIBILITY_FLAGS,
     d1Databases: { DB: options.database ?? "feedloop-bench" },
     queueProducers: { EVENTS: { queueName: "feedloop-events" } },
-    ...(options.consumer ? { queueConsumers: { "feedloop-events": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 5 } } } : {}),
+    ...(options.consumer ? { queueConsumers: { "feedloop-events": { maxBatchSize: 50, maxBatchTimeout: 1, maxRetries: 5 } } } : {}),
     ratelimits: {
       PUBLIC_IP_LIMITER: { simple: { limit: 120, period: 60 } },
       SURVEY_LIMITER: { simple: { limit: 6000, period: 60 } },

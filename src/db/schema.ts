@@ -195,9 +195,14 @@ export const surveyMonthlyStats = sqliteTable(
 export const surveyStatsPending = sqliteTable(
   "survey_stats_pending",
   {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    organizationId: text("organization_id").notNull(),
     surveyId: text("survey_id").notNull(),
+    /**
+     * Position in the survey's log: above every id the survey ever logged or folded
+     * (`nextStatsLogIdSql`), so compaction's watermark (survey_stats_compaction.through_id) never
+     * meets an id twice.
+     */
+    id: integer("id").notNull(),
+    organizationId: text("organization_id").notNull(),
     version: integer("version").notNull(),
     day: text("day").notNull(),
     touchpoint: text("touchpoint").notNull(),
@@ -207,9 +212,10 @@ export const surveyStatsPending = sqliteTable(
     /** The response's numeric answers in the version's layout order (null = missing). */
     row: text("row").notNull(),
   },
-  // One index only (each is a write per response): compaction and readers go by survey. A response is
-  // logged once because the append is gated on its own write's nonce, not by a unique key.
-  (t) => [index("survey_stats_pending_survey_idx").on(t.surveyId, t.id)],
+  // The key is the only index (compaction and readers go by survey) and the table is WITHOUT ROWID
+  // (migration 0006): an append writes one row — no separate index entry, no AUTOINCREMENT counter.
+  // A response is logged once because the append is gated on its own write's nonce, not by a unique key.
+  (t) => [primaryKey({ columns: [t.surveyId, t.id] })],
 );
 
 /** How far compaction has folded the pending rows of a survey (optimistic concurrency token). */

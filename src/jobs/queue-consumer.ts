@@ -1,52 +1,76 @@
 import type { AppBindings } from "../env";
 import type { FeedloopEvent } from "../domain/queue-messages";
 import { createDb } from "../db/client";
-import { handleResponseCompleted } from "./response-completed";
+import { handleResponsesCompleted } from "./response-completed";
 import { compactSurveyStats } from "../db/queries/stats-compaction";
 import { executeBootstrapRun } from "../db/queries/bootstrap";
 import { executeSegmentTestStep } from "../db/queries/segment-tests";
 import { deliverOutbox, type DeliveryDeps } from "./outbox-delivery";
 
+type ResponseCompletedEvent = Extract<FeedloopEvent, { type: "response.completed" }>;
+
 /**
  * Consumer of the feedloop-events queue. Each message is handled idempotently and acked on
  * success; a throw retries it (max_retries in wrangler.toml, then the dead-letter queue). A webhook
  * receiver that fails is not a throw: the outbox row records the failure and schedules its retry.
+ *
+ * The batch's response.completed messages are followed up as one set (two D1 calls for all of
+ * them: src/jobs/response-completed.ts). If the set fails, each of its messages is tried alone, so
+ * one bad response retries only its own message.
  */
 export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: AppBindings, deps: DeliveryDeps = {}): Promise<void> {
   const db = createDb(env.DB);
+  const completed = batch.messages.filter((message) => message.body.type === "response.completed") as Message<ResponseCompletedEvent>[];
+  if (completed.length > 0) {
+    try {
+      await handleResponsesCompleted(db, env, completed.map((message) => message.body.responseId), new Date());
+      for (const message of completed) message.ack();
+    } catch {
+      for (const message of completed) await handleOne(message, () => handleResponsesCompleted(db, env, [message.body.responseId], new Date()));
+    }
+  }
   // Many completions of one survey arrive together: compact each survey once per batch.
   const compacted = new Set<string>();
   for (const message of batch.messages) {
-    try {
-      switch (message.body.type) {
-        case "response.completed":
-          await handleResponseCompleted(db, env, message.body.responseId, new Date());
-          break;
-        case "stats.compact":
-          if (!compacted.has(message.body.surveyId)) {
-            compacted.add(message.body.surveyId);
-            await compactSurveyStats(db, message.body.surveyId);
-          }
-          break;
-        case "bootstrap.run":
-          await executeBootstrapRun(db, message.body.runId);
-          break;
-        case "segment-test.step":
-          if (await executeSegmentTestStep(db, message.body.testId)) {
-            const next: FeedloopEvent = { type: "segment-test.step", testId: message.body.testId };
+    const body = message.body;
+    switch (body.type) {
+      case "response.completed":
+        break;
+      case "stats.compact":
+        await handleOne(message, async () => {
+          if (compacted.has(body.surveyId)) return;
+          compacted.add(body.surveyId);
+          await compactSurveyStats(db, body.surveyId);
+        });
+        break;
+      case "bootstrap.run":
+        await handleOne(message, () => executeBootstrapRun(db, body.runId));
+        break;
+      case "segment-test.step":
+        await handleOne(message, async () => {
+          // Each step saves its state; while permutations remain, the next step is its own message.
+          if (await executeSegmentTestStep(db, body.testId)) {
+            const next: FeedloopEvent = { type: "segment-test.step", testId: body.testId };
             await env.EVENTS.send(next);
           }
-          break;
-        case "outbox.deliver":
-          await deliverOutbox(db, env, message.body.outboxId, new Date(), deps);
-          break;
-        default:
-          break;
-      }
-      message.ack();
-    } catch (error) {
-      console.error(JSON.stringify({ level: "error", message: "event handling failed; will retry", event: message.body, error: String(error) }));
-      message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
+        });
+        break;
+      case "outbox.deliver":
+        await handleOne(message, () => deliverOutbox(db, env, body.outboxId, new Date(), deps));
+        break;
+      default:
+        message.ack();
+        break;
     }
+  }
+}
+
+async function handleOne(message: Message<FeedloopEvent>, handle: () => Promise<unknown>): Promise<void> {
+  try {
+    await handle();
+    message.ack();
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", message: "event handling failed; will retry", event: message.body, error: String(error) }));
+    message.retry({ delaySeconds: Math.min(60, 2 ** message.attempts) });
   }
 }

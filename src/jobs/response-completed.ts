@@ -1,36 +1,85 @@
 import type { AppBindings, Db } from "../env";
-import { followUpEvaluatedStatement, loadFollowUpSubject, markFollowUpEvaluated } from "../db/queries/follow-up";
-import { loadVersionDefinition } from "../db/queries/surveys";
-import { createComplaint } from "../db/queries/complaints-intake";
+import { definitionKey, followUpEvaluatedStatement, type FollowUpOrganization, type FollowUpSet, loadFollowUpSet } from "../db/queries/follow-up";
+import { type IntakeSources, prepareComplaintIntake } from "../db/queries/complaints-intake";
 import { complaintRequestFromResponse } from "../db/queries/complaints-triggers";
 import { handlingResultStatements } from "../db/queries/complaints-handling";
-import { enqueueOutbox, type OutboxInsert, webhookOutboxRows } from "../db/queries/outbox";
-import { subscribedEndpoints } from "../db/queries/webhooks";
+import { chooseAssigneeFrom } from "../db/queries/complaints-config";
+import { enqueueOutbox, webhookOutboxRows } from "../db/queries/outbox";
+import { endpointsSubscribedTo } from "../db/queries/webhooks";
 import { gatedInsert } from "../db/queries/complaints-sql";
+import type { ResponseRow } from "../db/queries/responses";
+import { notFound } from "../lib/problem";
 
 /**
- * Follow-up work for a completed response: the complaint trigger rules (a matching response
- * becomes a complaint), the response.completed webhooks, and — for a complaint-handling survey —
- * attaching the result to its complaint.
+ * Follow-up work for completed responses: the complaint trigger rules (a matching response becomes
+ * a complaint), the response.completed webhooks, and — for a complaint-handling survey — attaching
+ * the result to its complaint.
+ *
+ * Works in sets: however many responses a queue batch carries, their follow-up costs two D1 calls —
+ * one batch of reads (`loadFollowUpSet`), then one batch of writes built response by response
+ * (`responseFollowUp`, no D1 call of its own) — plus one read when a complaint is routed to a
+ * least-open-load team, and one queue send for the outbox rows it wrote.
  *
  * Exactly once: `triggers_evaluated_at` is set in the same D1 batch as all of that work, and a
- * response already marked is skipped (the submit marks one nothing follows up on: `answersNeedFollowUp` in the complaints domain). A redelivered message that races the first one is stopped
- * by the unique source_response_id (the complaint) and the outbox dedupe keys (the webhooks).
+ * response already marked is not read again (the submit marks one nothing follows up on:
+ * `answersNeedFollowUp` in the complaints domain). A redelivered message that races the first one
+ * is stopped by the complaint's `NOT EXISTS` gate and unique source_response_id, the handling
+ * result's `handling_response_id` test and the outbox dedupe keys; only outbox rows this batch
+ * actually wrote are handed to the queue.
  */
-export async function handleResponseCompleted(db: Db, env: AppBindings, responseId: string, now: Date): Promise<void> {
-  const { response, survey } = await loadFollowUpSubject(db, responseId);
-  if (!response || response.status !== "completed" || response.triggersEvaluatedAt) return;
+export async function handleResponsesCompleted(db: Db, env: AppBindings, responseIds: string[], now: Date): Promise<void> {
+  if (responseIds.length === 0) return;
+  const set = await loadFollowUpSet(db, responseIds);
+  if (set.responses.length === 0) return;
   const d1 = db.$client;
-  const mark = followUpEvaluatedStatement(d1, response.id, now);
-  if (!survey || survey.organizationId !== response.organizationId) {
-    await markFollowUpEvaluated(db, responseId, now);
-    return;
+  const statements: D1PreparedStatement[] = [];
+  const outbox: OutboxWhenWritten[] = [];
+  for (const response of set.responses) {
+    const followUp = await responseFollowUp(d1, env, response, set, now);
+    for (const entry of followUp.outbox) outbox.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
+    statements.push(...followUp.statements);
   }
-  const definition = await loadVersionDefinition(db, survey.id, response.version);
+  statements.push(followUpEvaluatedStatement(d1, set.responses.map((response) => response.id), now));
+  const results = await d1.batch(statements);
+  await enqueueOutbox(
+    env,
+    outbox.filter((entry) => (results[entry.whenWritten]?.meta.changes ?? 0) > 0).flatMap((entry) => entry.ids),
+  );
+}
 
-  const webhooks: OutboxInsert[] = webhookOutboxRows({
+/** One response's follow-up (the cron sweep and tests call it with one id). */
+export function handleResponseCompleted(db: Db, env: AppBindings, responseId: string, now: Date): Promise<void> {
+  return handleResponsesCompleted(db, env, [responseId], now);
+}
+
+/** Outbox rows to hand to the queue if the statement at `whenWritten` wrote a row. */
+type OutboxWhenWritten = { whenWritten: number; ids: string[] };
+
+export type ResponseFollowUp = { statements: D1PreparedStatement[]; outbox: OutboxWhenWritten[] };
+
+/**
+ * One response's follow-up as statements for the set's batch, from what the set read (no D1 call).
+ * A further per-response step adds its statements here.
+ */
+export async function responseFollowUp(
+  d1: D1Database,
+  env: AppBindings,
+  response: ResponseRow,
+  set: FollowUpSet,
+  now: Date,
+): Promise<ResponseFollowUp> {
+  const survey = set.surveys.get(response.surveyId);
+  const organization = set.organizations.get(response.organizationId);
+  // Nothing to follow up on a response whose survey is gone or not its organisation's: the mark alone.
+  if (!survey || survey.organizationId !== response.organizationId || !organization) return { statements: [], outbox: [] };
+  const definition = set.definitions.get(definitionKey(survey.id, response.version));
+  if (!definition) throw notFound(`Version ${response.version} of survey ${survey.id}`);
+
+  const statements: D1PreparedStatement[] = [];
+  const outbox: OutboxWhenWritten[] = [];
+  const webhooks = webhookOutboxRows({
     organizationId: response.organizationId,
-    endpoints: await subscribedEndpoints(db, response.organizationId, "response.completed"),
+    endpoints: endpointsSubscribedTo(organization.endpoints, "response.completed"),
     eventType: "response.completed",
     data: {
       id: response.id,
@@ -45,19 +94,35 @@ export async function handleResponseCompleted(db: Db, env: AppBindings, response
     now,
     dedupeKeyPrefix: `response.completed:${response.id}`,
   });
-  const always: D1PreparedStatement[] = [
-    mark,
-    ...webhooks.map((row) => gatedInsert(d1, "outbox", row, undefined, { onConflictDoNothing: true })),
-    ...(await handlingResultStatements(db, response, definition, now)),
-  ];
-
-  const request = complaintRequestFromResponse(survey, definition, response, now);
-  let outboxIds = webhooks.map((row) => row.id);
-  if (request) {
-    const result = await createComplaint(db, env, { ...request, alwaysStatements: always });
-    outboxIds = [...outboxIds, ...result.outboxIds];
-  } else {
-    await d1.batch(always);
+  for (const row of webhooks) {
+    outbox.push({ whenWritten: statements.length, ids: [row.id] });
+    statements.push(gatedInsert(d1, "outbox", row, undefined, { onConflictDoNothing: true }));
   }
-  await enqueueOutbox(env, outboxIds);
+  const caseId = response.hidden?.case_id;
+  statements.push(...handlingResultStatements(d1, response, survey.slug, caseId ? set.handlingTargets.get(caseId) : undefined, definition, now));
+
+  const request = set.complained.has(response.id) ? null : complaintRequestFromResponse(survey, definition, response, now);
+  if (request) {
+    const intake = await prepareComplaintIntake(d1, env, request, intakeSourcesOf(organization, set, now));
+    outbox.push({ whenWritten: statements.length + intake.insertIndex, ids: intake.outboxIds });
+    statements.push(...intake.statements);
+  }
+  return { statements, outbox };
+}
+
+/**
+ * An organisation's intake sources from the set's reads. The routing state a complaint changes
+ * (the team's round-robin cursor, the members' open loads) lives in the set, so the next complaint
+ * of the same batch sees it.
+ */
+function intakeSourcesOf(organization: FollowUpOrganization, set: FollowUpSet, now: Date): IntakeSources {
+  const organizationId = organization.ctx.organizationId;
+  return {
+    ctx: organization.ctx,
+    teams: async () => organization.teams,
+    chooseAssignee: async (team) =>
+      chooseAssigneeFrom(organizationId, team, team.strategy === "least_open_load" && team.memberIds.length > 0 ? await set.assigneeLoads(organizationId) : null, now),
+    userContact: async (userId) => organization.contacts.get(userId),
+    complaintCreatedEndpoints: async () => endpointsSubscribedTo(organization.endpoints, "complaint.created"),
+  };
 }

@@ -1,11 +1,14 @@
 import type { AppBindings } from "../env";
 import { createDb } from "../db/client";
 import { followUpPendingQuery } from "../db/queries/follow-up";
-import { handleResponseCompleted } from "./response-completed";
+import { handleResponsesCompleted } from "./response-completed";
 import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats-compaction";
 import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
+
+/** Responses followed up per set, as many as one queue batch carries (wrangler.toml max_batch_size). */
+const FOLLOW_UP_SET_SIZE = 50;
 
 /** Outbox rows delivered in parallel by one cron run (each webhook attempt times out after 5 s). */
 const OUTBOX_CONCURRENCY = 5;
@@ -28,8 +31,18 @@ export async function runScheduled(
 ): Promise<void> {
   const now = new Date(controller.scheduledTime);
   const db = createDb(env.DB);
-  const stale = await followUpPendingQuery(db, now);
-  for (const { id } of stale) await handleResponseCompleted(db, env, id, now);
+  const stale = (await followUpPendingQuery(db, now)).map(({ id }) => id);
+  for (let i = 0; i < stale.length; i += FOLLOW_UP_SET_SIZE) {
+    const ids = stale.slice(i, i + FOLLOW_UP_SET_SIZE);
+    // As the queue consumer: the set in one go, and one by one if it fails (a bad response then only fails itself).
+    await handleResponsesCompleted(db, env, ids, now).catch(async () => {
+      for (const id of ids) {
+        await handleResponsesCompleted(db, env, [id], now).catch((error: unknown) => {
+          console.error(JSON.stringify({ level: "error", message: "follow-up failed; next cron run retries", responseId: id, error: String(error) }));
+        });
+      }
+    });
+  }
 
   // Statistics logged by submissions whose compaction message never arrived.
   for (const surveyId of await surveysWithPendingStats(db)) await compactSurveyStats(db, surveyId);

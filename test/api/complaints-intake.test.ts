@@ -17,8 +17,8 @@ beforeAll(async () => {
 });
 
 /** A completed response stored directly (no queue message), so each test drives the consumer itself. */
-async function storeResponse(answers: Record<string, unknown>, options: { hidden?: Record<string, string>; email?: string | null } = {}): Promise<string> {
-  const row = (await findSurveyBySlug(db(), survey.slug))!;
+async function storeResponse(answers: Record<string, unknown>, options: { hidden?: Record<string, string>; email?: string | null; slug?: string } = {}): Promise<string> {
+  const row = (await findSurveyBySlug(db(), options.slug ?? survey.slug))!;
   const definition = await loadVersionDefinition(db(), row.id, row.publishedVersion!);
   const outcome = await saveSubmission(db(), {
     survey: row,
@@ -60,19 +60,24 @@ async function complaintsFor(responseId: string) {
   return rows.results;
 }
 
+/** The SQL of a prepared statement (workerd's D1PreparedStatement keeps it in `statement`). */
+const sqlOf = (statement: D1PreparedStatement) => String((statement as unknown as { statement?: string }).statement ?? "");
+
 /**
- * env whose D1 write batch (the intake batch: five statements or more; reads use fewer) fails once —
- * before or after it commits — to simulate a crash mid-message.
+ * env whose D1 write batches (any statement not a SELECT) fail the first `times` times — before or
+ * after they commit — to simulate a crash mid-message. The consumer handles a batch's completions
+ * as one set and, if that fails, each message alone: times = 2 fails both, so the message retries.
  */
-function flakyEnv(mode: "before-commit" | "after-commit"): AppBindings {
-  let failed = false;
+function flakyEnv(mode: "before-commit" | "after-commit", times: number): AppBindings {
+  let failures = 0;
   const real = env.DB;
   const DB = new Proxy(real, {
     get(target, property) {
       if (property === "batch") {
         return async (statements: D1PreparedStatement[]) => {
-          if (failed || statements.length < 5) return target.batch(statements);
-          failed = true;
+          const writes = statements.some((statement) => !/^\s*select/i.test(sqlOf(statement)));
+          if (!writes || failures >= times) return target.batch(statements);
+          failures++;
           if (mode === "after-commit") await target.batch(statements);
           throw new Error(`simulated crash ${mode}`);
         };
@@ -82,6 +87,43 @@ function flakyEnv(mode: "before-commit" | "after-commit"): AppBindings {
     },
   });
   return { ...(env as unknown as AppBindings), DB };
+}
+
+/** env whose D1 binding counts calls: a batch is one call, as is each statement run on its own. */
+function countingEnv(): { bindings: AppBindings; calls: { batches: number; single: number; statements: number } } {
+  const calls = { batches: 0, single: 0, statements: 0 };
+  const real = env.DB;
+  const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, property) {
+        if (property === "bind") return (...values: unknown[]) => wrap(target.bind(...values));
+        if (property === "first" || property === "all" || property === "run" || property === "raw") {
+          return (...args: unknown[]) => {
+            calls.single++;
+            calls.statements++;
+            return (Reflect.get(target, property) as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        }
+        if (property === "__real") return target;
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  const DB = new Proxy(real, {
+    get(target, property) {
+      if (property === "prepare") return (query: string) => wrap(target.prepare(query));
+      if (property === "batch") {
+        return (statements: D1PreparedStatement[]) => {
+          calls.batches++;
+          calls.statements += statements.length;
+          return target.batch(statements.map((statement) => (statement as unknown as { __real?: D1PreparedStatement }).__real ?? statement));
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { bindings: { ...(env as unknown as AppBindings), DB }, calls };
 }
 
 describe("survey responses become complaints through the queue", () => {
@@ -116,20 +158,27 @@ describe("survey responses become complaints through the queue", () => {
 
   it("retries a consumer that crashes before committing, then records one complaint", async () => {
     const responseId = await storeResponse(acsiAnswers({ sat_level: 2 }));
-    const flaky = flakyEnv("before-commit");
-    const first = await deliver([{ type: "response.completed", responseId }], flaky);
-    expect(first.retryMessages).toHaveLength(1);
-    expect(await complaintsFor(responseId)).toHaveLength(0);
-    const second = await deliver([{ type: "response.completed", responseId }], flaky);
-    expect(second.explicitAcks).toHaveLength(1);
+    // The set's write fails; the message alone then succeeds within the same delivery.
+    const once = await deliver([{ type: "response.completed", responseId }], flakyEnv("before-commit", 1));
+    expect(once.explicitAcks).toHaveLength(1);
     expect(await complaintsFor(responseId)).toHaveLength(1);
+
+    const other = await storeResponse(acsiAnswers({ sat_level: 2 }));
+    const flaky = flakyEnv("before-commit", 2);
+    const first = await deliver([{ type: "response.completed", responseId: other }], flaky);
+    expect(first.retryMessages).toHaveLength(1);
+    expect(await complaintsFor(other)).toHaveLength(0);
+    const second = await deliver([{ type: "response.completed", responseId: other }], flaky);
+    expect(second.explicitAcks).toHaveLength(1);
+    expect(await complaintsFor(other)).toHaveLength(1);
   });
 
   it("retries a consumer that crashes after committing (lost ack) without a second complaint", async () => {
     const responseId = await storeResponse(acsiAnswers({ nps: 0 }));
-    const flaky = flakyEnv("after-commit");
+    const flaky = flakyEnv("after-commit", 2);
+    // The set's write committed, then "crashed": the message alone finds the response evaluated and acks.
     const first = await deliver([{ type: "response.completed", responseId }], flaky);
-    expect(first.retryMessages).toHaveLength(1);
+    expect(first.explicitAcks).toHaveLength(1);
     expect(await complaintsFor(responseId)).toHaveLength(1);
     const second = await deliver([{ type: "response.completed", responseId }], flaky);
     expect(second.explicitAcks).toHaveLength(1);
@@ -231,5 +280,114 @@ describe("the satisfaction-with-handling survey closes the loop", () => {
     const analytics = (await (await call("/api/complaints/analytics", { headers: bearer(org.keys.staff) })).json()) as { handlingSatisfaction: { csat: { n: number; mean: number }; recovery: { rate: number } } };
     expect(analytics.handlingSatisfaction.csat).toMatchObject({ n: 1, mean: 4 });
     expect(analytics.handlingSatisfaction.recovery.rate).toBe(1);
+  });
+});
+
+describe("a batch of messages is followed up as one set", () => {
+  let setOrg: TestOrg;
+  let setSurvey: { id: string; slug: string };
+  let roundRobin: { id: string };
+  let leastLoad: { id: string };
+  let responseHook: { id: string };
+  let complaintHook: { id: string };
+
+  beforeAll(async () => {
+    setOrg = await createTestOrg("intake-set");
+    setSurvey = await createPublishedSurvey(setOrg.keys.admin, "intake-set-acsi");
+    const admin = bearer(setOrg.keys.admin);
+    const team = async (body: Record<string, unknown>) => {
+      const res = await call("/api/complaint-teams", json("POST", body, admin));
+      expect(res.status, await res.clone().text()).toBe(201);
+      return (await res.json()) as { id: string };
+    };
+    roundRobin = await team({ name: "Care", strategy: "round_robin", memberIds: [setOrg.userIds.staff, setOrg.userIds.admin] });
+    leastLoad = await team({ name: "Key accounts", strategy: "least_open_load", memberIds: [setOrg.userIds.manager, setOrg.userIds.owner] });
+    const routing = await call(
+      "/api/complaint-config/routing",
+      json("PUT", { rules: [{ id: "platinum", match: "all", conditions: [{ field: "segment.tier", op: "equals", value: "platinum" }], teamId: leastLoad.id }], defaultTeamId: roundRobin.id }, admin),
+    );
+    expect(routing.status, await routing.clone().text()).toBe(200);
+    responseHook = (await (await call("/api/webhooks", json("POST", { url: "http://127.0.0.1:9/responses", events: ["response.completed"] }, admin))).json()) as { id: string };
+    complaintHook = (await (await call("/api/webhooks", json("POST", { url: "http://127.0.0.1:9/complaints", events: ["complaint.created"] }, admin))).json()) as { id: string };
+  });
+
+  const store = (answers: Record<string, unknown>, tier: string, email: string | null = null) =>
+    storeResponse(answers, { slug: setSurvey.slug, hidden: { touchpoint: "store", region: "east", tier }, email });
+
+  it("costs a constant number of D1 calls for the whole batch and writes what each message would", async () => {
+    const unhappy = [
+      ...(await Promise.all([0, 1, 2, 3].map((i) => store(acsiAnswers({ sat_level: 1 }), "gold", `gold${i}@example.com`)))),
+      ...(await Promise.all([0, 1, 2, 3].map(() => store(acsiAnswers({ nps: 1 }), "platinum")))),
+    ];
+    const satisfied = await Promise.all([0, 1, 2, 3].map(() => store(acsiAnswers(), "gold")));
+    const ids = [...unhappy, ...satisfied];
+    const counting = countingEnv();
+    // One message twice in the batch (a redelivery landing in the same batch).
+    const result = await deliver([...ids, unhappy[0]!].map((responseId) => ({ type: "response.completed", responseId })), counting.bindings);
+    expect(result.explicitAcks).toHaveLength(ids.length + 1);
+    expect(result.retryMessages).toHaveLength(0);
+    // One batch of reads, one of the least-open-load team's loads (platinum complaints are routed
+    // there), one batch of writes, nothing else — for 12 responses (8 complaints).
+    expect(counting.calls).toMatchObject({ batches: 3, single: 0 });
+
+    const complaints = (
+      await env.DB.prepare("select source_response_id, reference, team_id, assignee_id, contact_email from complaints where organization_id = ? order by reference")
+        .bind(setOrg.organizationId)
+        .all<{ source_response_id: string; reference: string; team_id: string; assignee_id: string; contact_email: string | null }>()
+    ).results;
+    expect(complaints.map((row) => row.source_response_id).sort()).toEqual([...unhappy].sort());
+    // References are consecutive: each complaint of the batch took the next number.
+    expect(complaints.map((row) => Number(row.reference.slice(-6)))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    // Routing state carries from one complaint of the batch to the next: round robin alternates,
+    // least open load spreads the four platinum complaints two and two.
+    const perAssignee = (teamId: string) => {
+      const counts = new Map<string, number>();
+      for (const row of complaints.filter((c) => c.team_id === teamId)) counts.set(row.assignee_id, (counts.get(row.assignee_id) ?? 0) + 1);
+      return counts;
+    };
+    expect(perAssignee(roundRobin.id)).toEqual(new Map([[setOrg.userIds.staff, 2], [setOrg.userIds.admin, 2]]));
+    expect(perAssignee(leastLoad.id)).toEqual(new Map([[setOrg.userIds.manager, 2], [setOrg.userIds.owner, 2]]));
+
+    const outbox = async (endpointId: string) =>
+      (await env.DB.prepare("select count(*) as n from outbox where endpoint_id = ?").bind(endpointId).first<{ n: number }>())!.n;
+    expect(await outbox(responseHook.id)).toBe(ids.length);
+    expect(await outbox(complaintHook.id)).toBe(unhappy.length);
+    const acknowledgements = await env.DB.prepare("select count(*) as n from outbox where organization_id = ? and event_type = 'complaint.acknowledgement'").bind(setOrg.organizationId).first<{ n: number }>();
+    expect(acknowledgements!.n).toBe(4);
+    const pending = await env.DB.prepare(`select count(*) as n from responses where id in (select value from json_each(?)) and triggers_evaluated_at is null`).bind(JSON.stringify(ids)).first<{ n: number }>();
+    expect(pending!.n).toBe(0);
+
+    // The whole batch again (redelivered): nothing new, and no D1 write at all.
+    const again = countingEnv();
+    await deliver(ids.map((responseId) => ({ type: "response.completed", responseId })), again.bindings);
+    expect(again.calls).toMatchObject({ batches: 1, single: 0 });
+    const count = await env.DB.prepare("select count(*) as n from complaints where organization_id = ?").bind(setOrg.organizationId).first<{ n: number }>();
+    expect(count!.n).toBe(8);
+    expect(await outbox(responseHook.id)).toBe(ids.length);
+  });
+
+  it("reads no assignee loads when no complaint of the batch goes to a least-open-load team", async () => {
+    const ids = await Promise.all([store(acsiAnswers({ sat_level: 1 }), "gold"), store(acsiAnswers({ nps: 0 }), "gold"), store(acsiAnswers(), "platinum")]);
+    const counting = countingEnv();
+    await deliver(ids.map((responseId) => ({ type: "response.completed", responseId })), counting.bindings);
+    expect(counting.calls).toMatchObject({ batches: 2, single: 0 });
+    for (const id of ids.slice(0, 2)) expect(await complaintsFor(id)).toHaveLength(1);
+  });
+
+  it("retries only the message whose response cannot be followed up", async () => {
+    const good = await store(acsiAnswers({ sat_level: 1 }), "gold");
+    const broken = await store(acsiAnswers({ sat_level: 1 }), "gold");
+    // A response of a survey version that does not exist cannot be evaluated.
+    await env.DB.prepare("update responses set version = 999 where id = ?").bind(broken).run();
+    const result = await deliver([
+      { type: "response.completed", responseId: good },
+      { type: "response.completed", responseId: broken },
+    ]);
+    expect(result.explicitAcks.length).toBe(1);
+    expect(result.retryMessages).toHaveLength(1);
+    expect(await complaintsFor(good)).toHaveLength(1);
+    expect(await complaintsFor(broken)).toHaveLength(0);
+    const marks = await env.DB.prepare("select id, triggers_evaluated_at from responses where id in (?, ?)").bind(good, broken).all<{ id: string; triggers_evaluated_at: number | null }>();
+    expect(new Map(marks.results.map((row) => [row.id, row.triggers_evaluated_at !== null]))).toEqual(new Map([[good, true], [broken, false]]));
   });
 });

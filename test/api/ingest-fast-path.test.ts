@@ -15,6 +15,7 @@ import { enqueueResponseCompleted } from "../../src/jobs/events";
 import type { FeedloopEvent } from "../../src/domain/queue-messages";
 import { runScheduled } from "../../src/jobs/scheduled";
 import { followUpPendingQuery } from "../../src/db/queries/follow-up";
+import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
 import type { AppBindings, AppEnv } from "../../src/env";
 
 let org: TestOrg;
@@ -129,6 +130,24 @@ describe("the optimistic insert", () => {
     expect(logged!.n).toBe(1);
     const invitation = await env.DB.prepare("select uses_left from survey_invitations where email = ? and survey_id = ?").bind("multi@example.com", survey.id).first<{ uses_left: number }>();
     expect(invitation!.uses_left).toBe(2);
+  });
+
+  it("numbers the statistics log above everything folded, also after compaction emptied it", async () => {
+    const logIds = async () =>
+      (await env.DB.prepare("select id from survey_stats_pending where survey_id = ? order by id").bind(survey.id).all<{ id: number }>()).results.map((row) => row.id);
+    for (let i = 0; i < 2; i++) expect((await submit(survey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true })).status).toBe(201);
+    const before = await logIds();
+    expect(before.length).toBeGreaterThanOrEqual(2);
+    await compactSurveyStats(db(), survey.id);
+    expect(await logIds()).toEqual([]);
+    const through = (await env.DB.prepare("select through_id from survey_stats_compaction where survey_id = ?").bind(survey.id).first<{ through_id: number }>())!.through_id;
+    expect(through).toBe(before[before.length - 1]);
+    // The log is empty now: the next id still continues above the watermark, so it is folded, not skipped.
+    expect((await submit(survey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true })).status).toBe(201);
+    expect(await logIds()).toEqual([through + 1]);
+    expect(await compactSurveyStats(db(), survey.id)).toBe(1);
+    const folded = await env.DB.prepare("select sum(n) as n from survey_daily_stats where survey_id = ? and touchpoint = '*' and region = '*' and tier = '*'").bind(survey.id).first<{ n: number }>();
+    expect(folded!.n).toBe(await completedCount(survey.id));
   });
 
   it("continues a saved partial response when the completing answers are valid on their own", async () => {

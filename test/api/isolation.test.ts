@@ -115,7 +115,9 @@ async function tenantChecksum(organizationId: string): Promise<Record<string, st
     const columns = await env.DB.prepare(`SELECT name FROM pragma_table_info(?)`).bind(name).all<{ name: string }>();
     const column = columns.results.find((c) => c.name === "organization_id" || c.name === "organizationId")?.name;
     if (!column) continue;
-    const rows = await env.DB.prepare(`SELECT * FROM "${name}" WHERE "${column}" = ? ORDER BY rowid`).bind(organizationId).all();
+    // Ordered by every column: a total order that also holds for WITHOUT ROWID tables (the statistics log).
+    const order = columns.results.map((_, index) => index + 1).join(", ");
+    const rows = await env.DB.prepare(`SELECT * FROM "${name}" WHERE "${column}" = ? ORDER BY ${order}`).bind(organizationId).all();
     // last_used_at of B's own keys moves when B uses them during setup only.
     out[name] = JSON.stringify(rows.results.map((r) => ({ ...r, last_used_at: undefined })));
   }

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
+import { nextStatsLogIdSql } from "../../src/db/queries/responses";
 import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
 import { handleResponseCompleted } from "../../src/jobs/response-completed";
 import { purgeExpiredResponses } from "../../src/jobs/retention";
@@ -178,8 +179,8 @@ describe("respondent deletion", () => {
          select ?, organization_id, survey_id, version, 'copy-submission', language, hidden, answers, status, current_page, touchpoint, region, tier, 0, created_at, updated_at, completed_at from responses where id = ?`,
       ).bind(copy, source),
       env.DB.prepare(
-        `insert into survey_stats_pending (organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
-         select organization_id, survey_id, version, strftime('%Y-%m-%d', completed_at / 1000, 'unixepoch'), touchpoint, region, tier, ?, ?
+        `insert into survey_stats_pending (id, organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
+         select ${nextStatsLogIdSql("responses.survey_id")}, organization_id, survey_id, version, strftime('%Y-%m-%d', completed_at / 1000, 'unixepoch'), touchpoint, region, tier, ?, ?
          from responses where id = ?`,
       ).bind(copy, JSON.stringify(statsLogValues(await loadVersionDefinition(db(), survey.id, 1), JSON.parse((await env.DB.prepare("select answers from responses where id = ?").bind(source).first<{ answers: string }>())!.answers), {})), source),
     ]);

@@ -4,7 +4,7 @@
  * better-auth's `team`/`teamMember`; `complaint_teams` adds the lead, the assignment strategy and
  * the round-robin cursor. Also the within-team assignment used at intake and on escalation.
  */
-import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import { complaintEvents, complaints, complaintSettings, complaintTeams, member, organizationSettings, team, teamMember, user } from "../schema";
 import {
@@ -22,7 +22,7 @@ import { newId } from "../../lib/ids";
 import { notFound, ProblemError, validationProblem, type FieldError } from "../../lib/problem";
 import { auditInsert } from "./audit";
 import type { Gate } from "./complaints-sql";
-import { clearStoredSlaOutcomes } from "./complaints";
+import { clearStoredSlaOutcomes, type OrganizationCondition } from "./complaints";
 
 // ---------------------------------------------------------------------------------------------
 // Settings
@@ -99,28 +99,45 @@ export type TeamRouting = {
   memberIds: string[];
 };
 
-export async function loadTeams(db: Db, organizationId: string): Promise<TeamRouting[]> {
-  const [teams, settings, members] = await db.batch([
-    db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId)).orderBy(asc(team.name)),
-    db.select().from(complaintTeams).where(eq(complaintTeams.organizationId, organizationId)),
+/** The reads team routing is built from, for one organisation or a set of them. */
+export function teamRoutingReads(db: Db, organizations: OrganizationCondition) {
+  return [
+    db.select({ id: team.id, name: team.name, organizationId: team.organizationId }).from(team).where(organizations(team.organizationId)).orderBy(asc(team.name)),
+    db.select().from(complaintTeams).where(organizations(complaintTeams.organizationId)),
     db
       .select({ teamId: teamMember.teamId, userId: teamMember.userId })
       .from(teamMember)
       .innerJoin(team, eq(team.id, teamMember.teamId))
       .innerJoin(member, and(eq(member.organizationId, team.organizationId), eq(member.userId, teamMember.userId)))
-      .where(eq(team.organizationId, organizationId)),
-  ]);
-  return teams.map((row) => {
-    const setting = settings.find((s) => s.teamId === row.id);
-    return {
-      teamId: row.id,
-      name: row.name,
-      leadUserId: setting?.leadUserId ?? null,
-      strategy: setting?.strategy ?? "round_robin",
-      cursor: setting?.roundRobinCursor ?? null,
-      memberIds: [...new Set(members.filter((m) => m.teamId === row.id).map((m) => m.userId))].sort(),
-    };
-  });
+      .where(organizations(team.organizationId)),
+  ] as const;
+}
+
+/** One organisation's teams (ordered by name) with their routing settings and current members. */
+export function teamRoutingFrom(
+  organizationId: string,
+  teams: { id: string; name: string; organizationId: string }[],
+  settings: (typeof complaintTeams.$inferSelect)[],
+  members: { teamId: string; userId: string }[],
+): TeamRouting[] {
+  return teams
+    .filter((row) => row.organizationId === organizationId)
+    .map((row) => {
+      const setting = settings.find((s) => s.teamId === row.id);
+      return {
+        teamId: row.id,
+        name: row.name,
+        leadUserId: setting?.leadUserId ?? null,
+        strategy: setting?.strategy ?? "round_robin",
+        cursor: setting?.roundRobinCursor ?? null,
+        memberIds: [...new Set(members.filter((m) => m.teamId === row.id).map((m) => m.userId))].sort(),
+      };
+    });
+}
+
+export async function loadTeams(db: Db, organizationId: string): Promise<TeamRouting[]> {
+  const [teams, settings, members] = await db.batch(teamRoutingReads(db, (column) => eq(column, organizationId)));
+  return teamRoutingFrom(organizationId, teams, settings, members);
 }
 
 export type AssignmentChoice = {
@@ -131,12 +148,51 @@ export type AssignmentChoice = {
   statements: (gate: Gate, d1: D1Database) => D1PreparedStatement[];
 };
 
-/** Who in `team` gets the next complaint, by the team's strategy. */
-export async function chooseAssignee(db: Db, organizationId: string, routing: TeamRouting): Promise<AssignmentChoice> {
+/** Open complaints and the last assignment per member, what least-open-load assignment weighs. */
+export type AssigneeLoads = { open: Map<string, number>; lastAssignedAt: Map<string, Date> };
+
+/**
+ * The reads behind AssigneeLoads: open complaints per assignee among `assignees`, and the last
+ * `assigned` event per assignee, within the organisations of `organizations`.
+ */
+export function assigneeLoadReads(db: Db, organizations: OrganizationCondition, assignees: SQL) {
+  const assigneeOfEvent = sql<string>`json_extract(${complaintEvents.data}, '$.assigneeId')`;
+  return [
+    db
+      .select({ organizationId: complaints.organizationId, assigneeId: complaints.assigneeId, open: sql<number>`sum(${complaints.state} != 'closed')` })
+      .from(complaints)
+      .where(and(organizations(complaints.organizationId), assignees))
+      .groupBy(complaints.organizationId, complaints.assigneeId),
+    db
+      .select({ organizationId: complaintEvents.organizationId, assigneeId: assigneeOfEvent, at: sql<number>`max(${complaintEvents.at})` })
+      .from(complaintEvents)
+      .where(and(organizations(complaintEvents.organizationId), eq(complaintEvents.type, "assigned")))
+      .groupBy(complaintEvents.organizationId, assigneeOfEvent),
+  ] as const;
+}
+
+export function assigneeLoadsFrom(
+  organizationId: string,
+  open: { organizationId: string; assigneeId: string | null; open: number }[],
+  last: { organizationId: string; assigneeId: string; at: number }[],
+): AssigneeLoads {
+  const loads: AssigneeLoads = { open: new Map(), lastAssignedAt: new Map() };
+  for (const row of open) if (row.organizationId === organizationId && row.assigneeId) loads.open.set(row.assigneeId, row.open);
+  for (const row of last) if (row.organizationId === organizationId && row.assigneeId) loads.lastAssignedAt.set(row.assigneeId, new Date(row.at));
+  return loads;
+}
+
+/**
+ * Who in `team` gets the next complaint, by the team's strategy, from loads already read (the
+ * follow-up reads them once for a whole batch and records each choice in them and in the team's
+ * cursor, so the next complaint of the same batch sees it).
+ */
+export function chooseAssigneeFrom(organizationId: string, routing: TeamRouting, loads: AssigneeLoads | null, now: Date): AssignmentChoice {
   const none = { statements: () => [] };
   if (routing.memberIds.length === 0) return { teamId: routing.teamId, assigneeId: null, reason: routing.strategy, ...none };
   if (routing.strategy === "round_robin") {
     const result = nextRoundRobinAssignee(routing.memberIds.map((id) => ({ id, active: true })), routing.cursor);
+    routing.cursor = result.cursor;
     return {
       teamId: routing.teamId,
       assigneeId: result.assigneeId,
@@ -148,29 +204,26 @@ export async function chooseAssignee(db: Db, organizationId: string, routing: Te
              SELECT ?1, ?2, ?3, 'round_robin', ?4 WHERE ${gate.sql}
              ON CONFLICT (team_id) DO UPDATE SET round_robin_cursor = excluded.round_robin_cursor, updated_at = excluded.updated_at`,
           )
-          .bind(routing.teamId, organizationId, result.cursor, Date.now(), ...(gate.params as (string | number)[])),
+          .bind(routing.teamId, organizationId, result.cursor, now.getTime(), ...(gate.params as (string | number)[])),
       ],
     };
   }
-  const [loads, lastAssigned] = await db.batch([
-    db
-      .select({ assigneeId: complaints.assigneeId, open: sql<number>`sum(${complaints.state} != 'closed')` })
-      .from(complaints)
-      .where(and(eq(complaints.organizationId, organizationId), inArray(complaints.assigneeId, routing.memberIds)))
-      .groupBy(complaints.assigneeId),
-    db
-      .select({ assigneeId: sql<string>`json_extract(${complaintEvents.data}, '$.assigneeId')`, at: sql<number>`max(${complaintEvents.at})` })
-      .from(complaintEvents)
-      .where(and(eq(complaintEvents.organizationId, organizationId), eq(complaintEvents.type, "assigned")))
-      .groupBy(sql`json_extract(${complaintEvents.data}, '$.assigneeId')`),
-  ]);
   const assigneeId = leastOpenLoadAssignee(
-    routing.memberIds.map((id) => {
-      const last = lastAssigned.find((entry) => entry.assigneeId === id)?.at;
-      return { id, active: true, openCount: loads.find((load) => load.assigneeId === id)?.open ?? 0, lastAssignedAt: last ? new Date(last) : null };
-    }),
+    routing.memberIds.map((id) => ({ id, active: true, openCount: loads?.open.get(id) ?? 0, lastAssignedAt: loads?.lastAssignedAt.get(id) ?? null })),
   );
+  if (assigneeId && loads) {
+    loads.open.set(assigneeId, (loads.open.get(assigneeId) ?? 0) + 1);
+    loads.lastAssignedAt.set(assigneeId, now);
+  }
   return { teamId: routing.teamId, assigneeId, reason: "least_open_load", ...none };
+}
+
+/** Who in `team` gets the next complaint, by the team's strategy. */
+export async function chooseAssignee(db: Db, organizationId: string, routing: TeamRouting): Promise<AssignmentChoice> {
+  const now = new Date();
+  if (routing.strategy === "round_robin" || routing.memberIds.length === 0) return chooseAssigneeFrom(organizationId, routing, null, now);
+  const [open, last] = await db.batch(assigneeLoadReads(db, (column) => eq(column, organizationId), inArray(complaints.assigneeId, routing.memberIds)));
+  return chooseAssigneeFrom(organizationId, routing, assigneeLoadsFrom(organizationId, open, last), now);
 }
 
 async function assertOrgMembers(db: Db, organizationId: string, userIds: string[], field: string): Promise<void> {

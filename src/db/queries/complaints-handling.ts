@@ -5,9 +5,7 @@
  * demand with the slug `<org-slug>-complaint-handling`. The invitation carries the hidden field
  * case_id = complaint id; when that response completes, its result is attached to the complaint.
  */
-import { and, eq } from "drizzle-orm";
 import type { AppBindings, Db, Principal } from "../../env";
-import { complaints, surveys } from "../schema";
 import type { ComplaintActor, ComplaintTimelineEvent } from "../../domain/complaints";
 import { listAnswerSlots, metricRoleOf, type SurveyDefinition } from "../../domain/survey/definition";
 import { getTemplate } from "../../domain/survey/templates";
@@ -135,29 +133,29 @@ export function handlingResultFromAnswers(definition: SurveyDefinition, answers:
   return result;
 }
 
+/** The complaint a handling-survey response names (hidden field case_id), as the follow-up reads it. */
+export type HandlingTarget = { id: string; organizationId: string; handlingSurveyId: string | null };
+
 /**
  * Statements that attach a completed handling-survey response to its complaint (hidden field
- * case_id), for the response-completed batch. Empty when the response is not one.
+ * case_id), for the response-completed batch. Empty when the response is not one: no case_id, no
+ * such complaint in the response's organisation, or a survey other than the one the invitation was
+ * issued for (a forged case_id on another survey may not attach a result).
  */
-export async function handlingResultStatements(
-  db: Db,
-  response: ResponseRow,
+export function handlingResultStatements(
+  d1: D1Database,
+  response: Pick<ResponseRow, "id" | "organizationId" | "surveyId" | "hidden" | "answers" | "completedAt">,
+  surveySlug: string,
+  target: HandlingTarget | undefined,
   definition: SurveyDefinition,
   now: Date,
-): Promise<D1PreparedStatement[]> {
+): D1PreparedStatement[] {
   const caseId = response.hidden?.case_id;
-  if (!caseId) return [];
-  const row = await db.query.complaints.findFirst({
-    where: and(eq(complaints.id, caseId), eq(complaints.organizationId, response.organizationId)),
-    columns: { id: true, handlingSurveyId: true },
-  });
-  if (!row) return [];
-  // Only the survey the invitation was issued for may attach a result (a forged case_id on another survey may not).
-  const survey = await db.query.surveys.findFirst({ where: eq(surveys.id, response.surveyId), columns: { slug: true } });
-  const isHandlingSurvey = row.handlingSurveyId ? row.handlingSurveyId === response.surveyId : Boolean(survey?.slug.endsWith(HANDLING_SURVEY_SUFFIX));
+  if (!caseId || !target || target.id !== caseId || target.organizationId !== response.organizationId) return [];
+  const isHandlingSurvey = target.handlingSurveyId ? target.handlingSurveyId === response.surveyId : surveySlug.endsWith(HANDLING_SURVEY_SUFFIX);
   if (!isHandlingSurvey) return [];
+  const row = target;
   const result = handlingResultFromAnswers(definition, response.answers);
-  const d1 = db.$client;
   const nonce = randomSecret(16);
   const parts = [
     result.csat !== null ? `CSAT ${result.csat}/5` : null,

@@ -8,9 +8,10 @@
  *   2. insert the complaint, its reference computed in SQL from the counter just bumped
  *      (FL-<year>-<sequence>), `ON CONFLICT DO NOTHING` on the unique keys;
  *   3. gated on the complaint's write nonce: timeline events, audit row, outbox notifications
- *      (their texts get the reference substituted in SQL) and the round-robin cursor;
- *   4. `alwaysStatements` (e.g. marking the survey response evaluated), which run either way so a
- *      redelivered message converges.
+ *      (their texts get the reference substituted in SQL) and the round-robin cursor.
+ *
+ * `prepareComplaintIntake` builds those statements from data already read (`IntakeSources`), so the
+ * survey follow-up can put the intakes of a whole queue batch into one D1 batch.
  */
 import { and, eq, or } from "drizzle-orm";
 import type { AppBindings, Db } from "../../env";
@@ -39,6 +40,7 @@ import {
   complaintSla,
   complaintStatusSecret,
   complaintStatusUrl,
+  type ComplaintOrgContext,
   type ComplaintRow,
   eventInsertRow,
   loadComplaintContext,
@@ -46,9 +48,9 @@ import {
   slaColumns,
   userContacts,
 } from "./complaints";
-import { chooseAssignee, loadTeams } from "./complaints-config";
+import { type AssignmentChoice, chooseAssignee, loadTeams, type TeamRouting } from "./complaints-config";
 import { complaintNonceGate, driverValue, gatedInsert } from "./complaints-sql";
-import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, webhookOutboxRows } from "./outbox";
+import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 
 export type IntakeContact = { name: string | null; email: string | null; phone: string | null; anonymous: boolean };
@@ -77,7 +79,6 @@ export type IntakeRequest = {
   /** Recorded on the `received` event. */
   actor: ComplaintActor;
   auditActor: AuditActor;
-  alwaysStatements?: D1PreparedStatement[];
   now: Date;
 };
 
@@ -108,19 +109,74 @@ async function findExisting(db: Db, request: IntakeRequest): Promise<ComplaintRo
   return db.query.complaints.findFirst({ where: clauses.length === 1 ? clauses[0] : or(...clauses) });
 }
 
-async function existingResult(env: AppBindings, db: Db, request: IntakeRequest, row: ComplaintRow): Promise<IntakeResult> {
+async function existingResult(env: AppBindings, request: IntakeRequest, row: ComplaintRow): Promise<IntakeResult> {
   if (row.organizationId !== request.organizationId) throw new ProblemError("conflict", "This source already raised a complaint elsewhere.");
-  if (request.alwaysStatements?.length) await db.$client.batch(request.alwaysStatements);
   const statusSecret = await complaintStatusSecret(env, row.id);
   return { created: false, row, statusSecret, statusUrl: complaintStatusUrl(env, row.reference, statusSecret), outboxIds: [] };
 }
 
+/**
+ * What an intake reads besides its request. `createComplaint` reads each on demand; the survey
+ * follow-up reads them once for a whole batch of responses (src/jobs/response-completed.ts).
+ */
+export type IntakeSources = {
+  ctx: ComplaintOrgContext;
+  teams: () => Promise<TeamRouting[]>;
+  chooseAssignee: (team: TeamRouting) => Promise<AssignmentChoice>;
+  userContact: (userId: string) => Promise<{ name: string; email: string } | undefined>;
+  complaintCreatedEndpoints: () => Promise<WebhookEndpointRef[]>;
+};
+
+/** One intake as statements for a D1 batch (no D1 call of its own). */
+export type PreparedIntake = {
+  id: string;
+  statusSecret: string;
+  statements: D1PreparedStatement[];
+  /** The complaint INSERT: no change means the complaint already existed (nothing else was written). */
+  insertIndex: number;
+  /** Outbox rows written when the insert was. */
+  outboxIds: string[];
+};
+
+export function intakeSourcesFromDb(db: Db, ctx: ComplaintOrgContext): IntakeSources {
+  return {
+    ctx,
+    teams: () => loadTeams(db, ctx.organizationId),
+    chooseAssignee: (team) => chooseAssignee(db, ctx.organizationId, team),
+    userContact: async (userId) => (await userContacts(db, [userId])).get(userId),
+    complaintCreatedEndpoints: () => subscribedEndpoints(db, ctx.organizationId, "complaint.created"),
+  };
+}
+
 export async function createComplaint(db: Db, env: AppBindings, request: IntakeRequest): Promise<IntakeResult> {
   const existing = await findExisting(db, request);
-  if (existing) return existingResult(env, db, request, existing);
+  if (existing) return existingResult(env, request, existing);
+  const ctx = await loadComplaintContext(db, request.organizationId);
+  const prepared = await prepareComplaintIntake(db.$client, env, request, intakeSourcesFromDb(db, ctx));
+  const results = await db.$client.batch(prepared.statements);
+  if ((results[prepared.insertIndex]?.meta.changes ?? 0) === 0) {
+    const winner = await findExisting(db, request);
+    if (!winner) throw new ProblemError("conflict", "The complaint could not be recorded because of a concurrent change; send it again.");
+    return existingResult(env, request, winner);
+  }
+  const created = await db.query.complaints.findFirst({ where: eq(complaints.id, prepared.id) });
+  if (!created) throw new Error(`complaint ${prepared.id} vanished after insert`);
+  return {
+    created: true,
+    row: created,
+    statusSecret: prepared.statusSecret,
+    statusUrl: complaintStatusUrl(env, created.reference, prepared.statusSecret),
+    outboxIds: prepared.outboxIds,
+  };
+}
 
+/**
+ * The intake's statements (see the module comment). The existence check before it is the caller's;
+ * the batch's own `NOT EXISTS` gates make a concurrent duplicate write nothing.
+ */
+export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, request: IntakeRequest, sources: IntakeSources): Promise<PreparedIntake> {
+  const { ctx } = sources;
   const { now, organizationId } = request;
-  const ctx = await loadComplaintContext(db, organizationId);
   const id = newId("cmp");
   const anonymous = request.contact.anonymous;
   const contact = anonymous ? { name: null, email: null, phone: null } : request.contact;
@@ -158,9 +214,9 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
   let cursorStatements: ((gate: ReturnType<typeof complaintNonceGate>, d1: D1Database) => D1PreparedStatement[]) | null = null;
   if (ctx.routing) {
     const decision = routeComplaint(ctx.routing, complaint);
-    const team = (await loadTeams(db, organizationId)).find((candidate) => candidate.teamId === decision.teamId);
+    const team = (await sources.teams()).find((candidate) => candidate.teamId === decision.teamId);
     if (team) {
-      const choice = await chooseAssignee(db, organizationId, team);
+      const choice = await sources.chooseAssignee(team);
       const assigned = applyComplaintActivity(
         complaint,
         {
@@ -221,7 +277,6 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
   const columns = Object.keys(row);
   const duplicate = `EXISTS (SELECT 1 FROM complaints WHERE (organization_id = ? AND intake_key = ?) OR source_response_id = ?)`;
   const duplicateParams = [organizationId, request.intakeKey, request.sourceResponseId ?? null];
-  const d1 = db.$client;
 
   // Notifications (texts carry @@REFERENCE@@, replaced in SQL).
   const outbox: OutboxInsert[] = [];
@@ -247,7 +302,7 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
     );
   }
   if (complaint.assigneeId) {
-    const assignee = (await userContacts(db, [complaint.assigneeId])).get(complaint.assigneeId);
+    const assignee = await sources.userContact(complaint.assigneeId);
     if (assignee) {
       outbox.push(
         emailOutboxRow({
@@ -270,7 +325,7 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
   outbox.push(
     ...webhookOutboxRows({
       organizationId,
-      endpoints: await subscribedEndpoints(db, organizationId, "complaint.created"),
+      endpoints: await sources.complaintCreatedEndpoints(),
       eventType: "complaint.created",
       complaintId: id,
       data: {
@@ -326,21 +381,6 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
     statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
   }
   if (cursorStatements) statements.push(...cursorStatements(gate, d1));
-  statements.push(...(request.alwaysStatements ?? []));
 
-  const results = await d1.batch(statements);
-  if ((results[insertIndex]?.meta.changes ?? 0) === 0) {
-    const winner = await findExisting(db, request);
-    if (!winner) throw new ProblemError("conflict", "The complaint could not be recorded because of a concurrent change; send it again.");
-    return existingResult(env, db, request, winner);
-  }
-  const created = await db.query.complaints.findFirst({ where: eq(complaints.id, id) });
-  if (!created) throw new Error(`complaint ${id} vanished after insert`);
-  return {
-    created: true,
-    row: created,
-    statusSecret,
-    statusUrl: complaintStatusUrl(env, created.reference, statusSecret),
-    outboxIds: outbox.map((item) => item.id),
-  };
+  return { id, statusSecret, statements, insertIndex, outboxIds: outbox.map((item) => item.id) };
 }

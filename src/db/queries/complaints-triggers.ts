@@ -61,11 +61,11 @@ function describeMatch(
 
 /** The intake request for a response, or null when no rule matches. */
 export function complaintRequestFromResponse(
-  survey: SurveyRow,
+  survey: Pick<SurveyRow, "id" | "complaintTriggers" | "anonymous">,
   definition: SurveyDefinition,
   response: ResponseRow,
   now: Date,
-): Omit<IntakeRequest, "alwaysStatements"> | null {
+): IntakeRequest | null {
   const rules = surveyTriggerRules(survey, definition);
   if (rules.length === 0) return null;
   const answers = response.answers as Record<string, unknown>;

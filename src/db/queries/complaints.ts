@@ -5,7 +5,8 @@
  * of the complaint plus, gated on that update's nonce, its timeline events, audit row and outbox
  * notifications — all in one D1 batch.
  */
-import { and, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray, isNotNull, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import type { AppBindings, Db } from "../../env";
 import { complaints, complaintSettings, organization, organizationSettings, user } from "../schema";
 import {
@@ -66,16 +67,27 @@ export type ComplaintOrgContext = {
   slaOutcomeBasis: string;
 };
 
-export async function loadComplaintContext(db: Db, organizationId: string): Promise<ComplaintOrgContext> {
-  const [orgRows, settingsRows, configRows] = await db.batch([
-    db.select({ slug: organization.slug, name: organization.name }).from(organization).where(eq(organization.id, organizationId)).limit(1),
-    db.select().from(organizationSettings).where(eq(organizationSettings.organizationId, organizationId)).limit(1),
-    db.select().from(complaintSettings).where(eq(complaintSettings.organizationId, organizationId)).limit(1),
-  ]);
-  const org = orgRows[0];
+/** Which organisations a context read covers: one (`eq`) or a set (the follow-up's `IN (…)`). */
+export type OrganizationCondition = (column: SQLiteColumn) => SQL;
+
+/** The three reads a complaint context is built from, for one organisation or a set of them. */
+export function complaintContextReads(db: Db, organizations: OrganizationCondition) {
+  return [
+    db.select({ id: organization.id, slug: organization.slug, name: organization.name }).from(organization).where(organizations(organization.id)),
+    db.select().from(organizationSettings).where(organizations(organizationSettings.organizationId)),
+    db.select().from(complaintSettings).where(organizations(complaintSettings.organizationId)),
+  ] as const;
+}
+
+type ComplaintContextRows = {
+  org: { slug: string; name: string } | undefined;
+  settings: typeof organizationSettings.$inferSelect | undefined;
+  config: typeof complaintSettings.$inferSelect | undefined;
+};
+
+/** An organisation's complaint context from its rows (defaults where nothing is stored). */
+export async function complaintContextFrom(organizationId: string, { org, settings, config }: ComplaintContextRows): Promise<ComplaintOrgContext> {
   if (!org) throw notFound(`Organisation ${organizationId}`);
-  const settings = settingsRows[0];
-  const config = configRows[0];
   const timeZone = settings?.timeZone ?? "UTC";
   const storedCalendar = settings?.businessCalendar;
   const parsedCalendar = BusinessCalendarSchema.safeParse({ ...(typeof storedCalendar === "object" && storedCalendar ? storedCalendar : {}), timeZone });
@@ -97,6 +109,11 @@ export async function loadComplaintContext(db: Db, organizationId: string): Prom
     categories: organizationComplaintCategories(extraCategories),
     slaOutcomeBasis: await sha256Hex(JSON.stringify({ rules: SLA_OUTCOME_RULES_VERSION, policies, calendar })),
   };
+}
+
+export async function loadComplaintContext(db: Db, organizationId: string): Promise<ComplaintOrgContext> {
+  const [orgRows, settingsRows, configRows] = await db.batch(complaintContextReads(db, (column) => eq(column, organizationId)));
+  return complaintContextFrom(organizationId, { org: orgRows[0], settings: settingsRows[0], config: configRows[0] });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ import { localize } from "../../domain/survey/localization";
 import { newId, randomSecret } from "../../lib/ids";
 import { notFound } from "../../lib/problem";
 import { statsLogValues } from "../stats-vector";
-import { statsBucketOf } from "./responses";
+import { nextStatsLogIdSql, statsBucketOf } from "./responses";
 import { loadVersionDefinition } from "./surveys";
 import { auditInsert } from "./audit";
 
@@ -239,8 +239,8 @@ function logEntry(row: ResponseRow, definition: SurveyDefinition, values: (numbe
 function logStatement(d1: D1Database, entries: LogEntry[], nonce: string): D1PreparedStatement {
   return d1
     .prepare(
-      `INSERT INTO survey_stats_pending (organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
-       SELECT json_extract(e.value, '$.o'), json_extract(e.value, '$.s'), json_extract(e.value, '$.v'), json_extract(e.value, '$.d'),
+      `INSERT INTO survey_stats_pending (id, organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
+       SELECT ${nextStatsLogIdSql("json_extract(e.value, '$.s')", "e.key")}, json_extract(e.value, '$.o'), json_extract(e.value, '$.s'), json_extract(e.value, '$.v'), json_extract(e.value, '$.d'),
               json_extract(e.value, '$.tp'), json_extract(e.value, '$.rg'), json_extract(e.value, '$.tr'), json_extract(e.value, '$.k'),
               json_extract(e.value, '$.row')
        FROM json_each(?1) AS e

@@ -135,6 +135,18 @@ export function statsRollupKeys(bucket: { touchpoint: string; region: string; ti
 const statsCell = (column: string) => `CASE WHEN ${column} IS NULL THEN '' WHEN ${column} = '${ALL_SEGMENTS}' THEN '(*)' ELSE ${column} END`;
 
 /**
+ * SQL for the next log id of the survey whose id is the SQL expression `surveyIdSql`: above both the
+ * survey's largest logged id and the largest it has folded (rows are deleted when folded), so ids
+ * only grow and compaction's `id > through_id` never skips or repeats one. D1 runs one statement
+ * at a time, so two appends never read the same maximum. `offsetSql` separates several rows
+ * appended by one INSERT … SELECT (their maximum may be read once, before any of them is written).
+ */
+export function nextStatsLogIdSql(surveyIdSql: string, offsetSql = "0"): string {
+  return `(max(coalesce((SELECT max(id) FROM survey_stats_pending WHERE survey_id = ${surveyIdSql}), 0),
+    coalesce((SELECT through_id FROM survey_stats_compaction WHERE survey_id = ${surveyIdSql}), 0)) + 1 + ${offsetSql})`;
+}
+
+/**
  * Appends the response's numeric answers to the statistics log, gated on this batch's write. The
  * segment cell is read from the response row just written (its segments may come from an invitation
  * the batch resolved itself).
@@ -144,8 +156,8 @@ function statsAppend(d1: D1Database, input: SubmissionInput, responseId: string,
   const day = statsBucketOf(input.definition, {}, input.now).day;
   return d1
     .prepare(
-      `INSERT INTO survey_stats_pending (organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
-       SELECT ?1, ?2, ?3, ?4, ${statsCell("r.touchpoint")}, ${statsCell("r.region")}, ${statsCell("r.tier")}, ?5, ?6
+      `INSERT INTO survey_stats_pending (id, organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
+       SELECT ${nextStatsLogIdSql("?2")}, ?1, ?2, ?3, ?4, ${statsCell("r.touchpoint")}, ${statsCell("r.region")}, ${statsCell("r.tier")}, ?5, ?6
        FROM responses AS r WHERE r.id = ?5 AND r.write_nonce = ?7`,
     )
     .bind(input.survey.organizationId, input.survey.id, input.version, day, responseId, row, nonce);

@@ -55,16 +55,23 @@ export function parseDefinition(value: unknown): SurveyDefinition {
 }
 
 export async function loadVersionDefinition(db: Db, surveyId: string, version: number): Promise<SurveyDefinition> {
-  const key = `${surveyId}@${version}`;
-  const cached = versionCache.get(key);
+  const cached = versionCache.get(`${surveyId}@${version}`);
   if (cached) return cached;
   const row = await db.query.surveyVersions.findFirst({
     where: and(eq(surveyVersions.surveyId, surveyId), eq(surveyVersions.version, version)),
     columns: { definition: true },
   });
   if (!row) throw notFound(`Version ${version} of survey ${surveyId}`);
+  return versionDefinitionFrom(surveyId, version, row.definition);
+}
+
+/** A stored version's definition (read by the caller), parsed once per isolate. */
+export function versionDefinitionFrom(surveyId: string, version: number, stored: unknown): SurveyDefinition {
+  const key = `${surveyId}@${version}`;
+  const cached = versionCache.get(key);
+  if (cached) return cached;
   // Stored versions were validated when published; parse again to get defaults and types.
-  const definition = SurveyDefinitionSchema.parse(row.definition);
+  const definition = SurveyDefinitionSchema.parse(stored);
   if (versionCache.size > 500) versionCache.clear();
   versionCache.set(key, definition);
   return definition;

@@ -44,6 +44,11 @@ export async function subscribedEndpoints(db: Db, organizationId: string, eventT
     .select({ id: webhookEndpoints.id, url: webhookEndpoints.url, events: webhookEndpoints.events })
     .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.organizationId, organizationId), eq(webhookEndpoints.active, true)));
+  return endpointsSubscribedTo(rows, eventType);
+}
+
+/** The endpoints (already read, active) that subscribe to `eventType`. */
+export function endpointsSubscribedTo(rows: { id: string; url: string; events: readonly string[] }[], eventType: WebhookEventType): WebhookEndpointRef[] {
   return rows.filter((row) => row.events.includes(eventType)).map(({ id, url }) => ({ id, url }));
 }
 
