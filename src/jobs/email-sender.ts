@@ -9,9 +9,8 @@
  * respondent who has completed, or a link that was re-issued since.
  */
 import { EmailMessage } from "cloudflare:email";
-import { and, eq } from "drizzle-orm";
 import type { AppBindings, Db } from "../env";
-import { complaints, organization, surveyInvitations } from "../db/schema";
+import { complaintForMail, invitationForMail, organisationForMail } from "../db/queries/email-sending";
 import type { EmailPayload, OutboxRow } from "../db/queries/outbox";
 import { complaintStatusSecret, complaintStatusUrl, publicOrigin } from "../db/queries/complaints";
 import { isEmailSuppressed } from "../db/queries/email-suppression";
@@ -48,9 +47,7 @@ export async function unsubscribeUrl(env: AppBindings, organisationId: string, e
 }
 
 async function surveyLink(db: Db, env: AppBindings, row: OutboxRow, invitation: NonNullable<EmailPayload["invitation"]>, now: Date): Promise<string | { skip: string }> {
-  const found = await db.query.surveyInvitations.findFirst({
-    where: and(eq(surveyInvitations.id, invitation.id), eq(surveyInvitations.organizationId, row.organizationId)),
-  });
+  const found = await invitationForMail(db, row.organizationId, invitation.id);
   if (!found) return { skip: "not sent: the invitation was deleted" };
   if (found.completedAt || found.usesLeft <= 0) return { skip: "not sent: the respondent has completed the survey" };
   if (found.validUntil && found.validUntil.getTime() <= now.getTime()) return { skip: "not sent: the invitation has expired" };
@@ -62,7 +59,7 @@ async function surveyLink(db: Db, env: AppBindings, row: OutboxRow, invitation: 
 export async function prepareOutboxEmail(db: Db, env: AppBindings, config: Extract<EmailConfig, { configured: true }>, row: OutboxRow, now: Date): Promise<PreparedEmail> {
   const payload = row.payload as EmailPayload;
   const to = (payload.to ?? row.recipient).trim().toLowerCase();
-  const org = await db.query.organization.findFirst({ where: eq(organization.id, row.organizationId), columns: { name: true, slug: true } });
+  const org = await organisationForMail(db, row.organizationId);
   if (!org) return { kind: "skip", reason: "not sent: the organisation no longer exists" };
   if (payload.survey && (await isEmailSuppressed(db, row.organizationId, to))) {
     return { kind: "skip", reason: "not sent: the address is on the organisation's suppression list" };
@@ -70,12 +67,7 @@ export async function prepareOutboxEmail(db: Db, env: AppBindings, config: Extra
 
   const wanted = new Set<LinkPlaceholder>([...placeholdersIn(payload.subject ?? ""), ...placeholdersIn(payload.text ?? "")]);
   const values: Partial<Record<LinkPlaceholder, string>> = {};
-  const complaint = row.complaintId
-    ? await db.query.complaints.findFirst({
-        where: and(eq(complaints.id, row.complaintId), eq(complaints.organizationId, row.organizationId)),
-        columns: { id: true, reference: true },
-      })
-    : undefined;
+  const complaint = row.complaintId ? await complaintForMail(db, row.organizationId, row.complaintId) : undefined;
   if (wanted.has("statusUrl")) {
     if (!complaint) return { kind: "skip", reason: "not sent: the complaint was deleted" };
     values.statusUrl = complaintStatusUrl(env, complaint.reference, await complaintStatusSecret(env, complaint.id));
