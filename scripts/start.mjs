@@ -33,7 +33,7 @@ else run(["vite", "build", "--logLevel", "warn"], "Building the web app");
 console.log(`▸ Starting wrangler dev on ${origin}`);
 const dev = spawn(
   npx,
-  ["wrangler", "dev", "--ip", host, "--port", port, ...persistArgs, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`],
+  ["wrangler", "dev", "--ip", host, "--port", port, ...persistArgs, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", "EMAIL_DOMAIN:mail.feedloop.test", "--var", "EMAIL_FROM:feedloop@mail.feedloop.test"],
   { stdio: ["ignore", "inherit", "inherit"], env },
 );
 const stop = () => dev.kill("SIGINT");

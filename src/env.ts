@@ -11,6 +11,8 @@ export type AppBindings = CloudflareBindings & {
   BETTER_AUTH_SECRET: string;
   /** Key of the bearer links (complaint status, staff invitation accept): their own, never better-auth's. */
   LINK_SIGNING_SECRET: string;
+  /** Optional key of the signed complaint reply addresses; derived from BETTER_AUTH_SECRET when unset (src/lib/email-config.ts). */
+  EMAIL_THREAD_SECRET?: string;
   /** Local demo only: the plain API key printed by `npm start`, hashed into the seed. */
   DEMO_API_KEY?: string;
 };

@@ -31,6 +31,7 @@ import { runScheduled } from "./jobs/scheduled";
 import type { FeedloopEvent } from "./domain/queue-messages";
 import { deploymentConfigProblems } from "./domain/deployment-config";
 import { csrfGuard } from "./lib/csrf";
+import { emailPageRoutes } from "./routes/email-pages";
 
 const app = createRouter();
 
@@ -53,6 +54,7 @@ app.use("/api/*", csrfGuard);
 // /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.
 app.use("/s/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/complaints/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
+app.use("/email/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 // After the size caps, on every path that reads a body: one depth check for every JSON body.
 for (const path of ["/api/*", "/s/*", "/complaints/*"]) app.use(path, jsonDepthLimit);
 
@@ -94,7 +96,8 @@ const routes = app
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)
   .route("/api", webhookRoutes)
-  .route("/", complaintPageRoutes);
+  .route("/", complaintPageRoutes)
+  .route("/", emailPageRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
   type: "apiKey",

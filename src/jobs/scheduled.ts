@@ -6,6 +6,7 @@ import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats
 import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
+import { emailConfig } from "../lib/email-config";
 
 /** Responses followed up per set, as many as one queue batch carries (wrangler.toml max_batch_size). */
 const FOLLOW_UP_SET_SIZE = 50;
@@ -50,7 +51,7 @@ export async function runScheduled(
   await runSlaSweep(db, env, now);
   if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);
 
-  const due = await dueOutboxIds(db, now);
+  const due = await dueOutboxIds(db, now, 100, { emailConfigured: emailConfig(env).configured });
   for (let i = 0; i < due.length; i += OUTBOX_CONCURRENCY) {
     await Promise.all(
       due.slice(i, i + OUTBOX_CONCURRENCY).map((id) =>

@@ -6,7 +6,9 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { call, createTestOrg, db, json, type TestOrg } from "./helpers";
-import { deliverOutbox, type EmailMessage } from "../../src/jobs/outbox-delivery";
+import PostalMime from "postal-mime";
+import { deliverOutbox } from "../../src/jobs/outbox-delivery";
+import type { BuiltEmail } from "../../src/domain/email/message";
 import type { AppBindings } from "../../src/env";
 
 let org: TestOrg;
@@ -63,13 +65,14 @@ describe("staff invitation takeover (finding 1)", () => {
 
     // The link exists only in the message as it is sent.
     const row = await env.DB.prepare("select id from outbox where event_type = 'staff.invitation' and organization_id = ?").bind(org.organizationId).first<{ id: string }>();
-    const sent: EmailMessage[] = [];
+    const sent: BuiltEmail[] = [];
     const outcome = await deliverOutbox(db(), env as unknown as AppBindings, row!.id, new Date(Date.now() + 1000), {
       email: { name: "capture", send: async (message) => (sent.push(message), { id: "1" }) },
     });
     expect(outcome.status).toBe("delivered");
-    const link = /https?:\/\/\S+\/app\/invite\/(\S+)/.exec(sent[0]!.text);
-    expect(link, sent[0]!.text).not.toBeNull();
+    const text = (await PostalMime.parse(sent[0]!.raw)).text ?? "";
+    const link = /https?:\/\/\S+\/app\/invite\/(\S+)/.exec(text);
+    expect(link, text).not.toBeNull();
     const token = link![1]!;
     expect(token.startsWith(`${invitationId}.`)).toBe(true);
 

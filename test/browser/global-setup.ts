@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -28,16 +28,21 @@ export default async function setup(project: TestProject) {
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  // Miniflare writes each message sent through the EMAIL binding to <TMPDIR>/miniflare-*/files/email/*.eml:
+  // a TMPDIR of this run's own lets the tests read the e-mails that "left" (test/browser/mailbox.ts).
+  const mailDir = join(persistDir, "tmp");
+  mkdirSync(mailDir, { recursive: true });
   dev = spawn(
     "npx",
-    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`],
-    { stdio: ["ignore", "ignore", "inherit"], env, detached: true },
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", "EMAIL_DOMAIN:mail.feedloop.test", "--var", "EMAIL_FROM:feedloop@mail.feedloop.test"],
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...env, TMPDIR: mailDir }, detached: true },
   );
   try {
     await waitForHealth(origin, 90_000);
     const seed = await fetch(`${origin}/__dev/seed`, { method: "POST", headers: { "x-seed-key": vars.DEMO_API_KEY! } });
     if (!seed.ok) throw new Error(`seed failed: ${seed.status} ${await seed.text()}`);
     project.provide("origin", origin);
+    project.provide("mailDir", mailDir);
     project.provide("demoApiKey", vars.DEMO_API_KEY!);
     project.provide("seed", (await seed.json()) as SeedSummary);
   } catch (error) {
@@ -71,6 +76,8 @@ export type SeedSummary = {
 declare module "vitest" {
   export interface ProvidedContext {
     origin: string;
+    /** Where the simulated EMAIL binding writes sent messages (test/browser/mailbox.ts reads them). */
+    mailDir: string;
     demoApiKey: string;
     seed: SeedSummary;
   }
