@@ -30,6 +30,7 @@ import { runScheduled } from "./jobs/scheduled";
 import type { FeedloopEvent } from "./domain/queue-messages";
 import { deploymentConfigProblems } from "./domain/deployment-config";
 import { csrfGuard } from "./lib/csrf";
+import { handleInboundEmail } from "./jobs/inbound-email";
 
 const app = createRouter();
 
@@ -175,5 +176,10 @@ export default {
   scheduled: (controller, env, ctx) => {
     assertDeploymentConfig(env);
     ctx.waitUntil(runScheduled(controller, env));
+  },
+  // Email Routing delivers each message for EMAIL_DOMAIN here (complaints and replies by e-mail).
+  email: async (message, env, ctx) => {
+    assertDeploymentConfig(env);
+    await handleInboundEmail(message, env, ctx);
   },
 } satisfies ExportedHandler<AppEnv["Bindings"], FeedloopEvent>;

@@ -47,7 +47,7 @@ import {
   userContacts,
 } from "./complaints";
 import { chooseAssignee, loadTeams } from "./complaints-config";
-import { complaintNonceGate, driverValue, gatedInsert } from "./complaints-sql";
+import { complaintNonceGate, driverValue, type Gate, gatedInsert } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 
@@ -78,6 +78,8 @@ export type IntakeRequest = {
   actor: ComplaintActor;
   auditActor: AuditActor;
   alwaysStatements?: D1PreparedStatement[];
+  /** More rows that belong to the new complaint (e-mail record, attachments), written only when it is created. */
+  gatedStatements?: (complaintId: string, gate: Gate, d1: D1Database) => D1PreparedStatement[];
   now: Date;
 };
 
@@ -326,6 +328,7 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
     statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
   }
   if (cursorStatements) statements.push(...cursorStatements(gate, d1));
+  statements.push(...(request.gatedStatements?.(id, gate, d1) ?? []));
   statements.push(...(request.alwaysStatements ?? []));
 
   const results = await d1.batch(statements);
