@@ -38,7 +38,7 @@ function decodeEntities(text: string): string {
   });
 }
 
-const BLOCK_END = /<\/(p|div|h[1-6]|li|tr|table|blockquote|pre|section|article|header|footer|ul|ol)\s*>/gi;
+const BLOCK_END = /<\/(p|div|h[1-6]|tr|table|blockquote|pre|section|article|header|footer|ul|ol)\s*>/gi;
 
 /**
  * HTML reduced to readable text: scripts, styles and comments dropped, block ends and `<br>` become
@@ -139,8 +139,8 @@ export function stripQuotedReply(text: string): string {
       cut = i;
       break;
     }
-    // Gmail wraps long attributions: "On Mon, 5 Jan 2026 at 10:00, Feedloop <x@y>" / "wrote:".
-    if (/^on\b/i.test(line) && /^wrote:\s*$/i.test(lines[i + 1]?.trim() ?? "")) {
+    // Clients wrap long attributions: "On Mon, 5 Jan 2026 at 10:00, Feedloop" / "<x@y>" / "wrote:".
+    if (/^on\b/i.test(line) && lines.slice(i + 1, i + 3).some((next) => /\bwrote:\s*$/i.test(next.trim()))) {
       cut = i;
       break;
     }
