@@ -11,6 +11,9 @@ export const QUIET_ENV = {
   NO_UPDATE_NOTIFIER: "1",
 };
 
+/** The mail domain of local runs (`--var EMAIL_DOMAIN:…`); wrangler.toml leaves e-mail unconfigured. */
+export const LOCAL_EMAIL_DOMAIN = "mail.feedloop.test";
+
 /** Reads `.dev.vars`, creating it with fresh random secrets on first run (it is git-ignored). */
 export function ensureDevVars(path = ".dev.vars") {
   if (!existsSync(path)) {
