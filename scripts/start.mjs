@@ -57,8 +57,8 @@ try {
   Demo accounts (password: ${seed.password}):
 ${seed.accounts.map((a) => `    ${a.role.padEnd(8)} ${a.email}`).join("\n")}
 
-  Send it a complaint by e-mail (wrangler's local Email Routing endpoint; README "E-mail"):
-    curl -X POST "${origin}/cdn-cgi/handler/email?from=customer@example.com&to=${seed.complaintEmail}" --data-binary @examples/complaint.eml
+  Send it a complaint by e-mail (README "E-mail"):
+    curl -X POST -H "x-seed-key: ${vars.DEMO_API_KEY}" "${origin}/__dev/email?from=customer@example.com&to=${seed.complaintEmail}" --data-binary @examples/complaint.eml
 
   Seeded: ${seed.responses} responses, ${seed.complaints} complaints${seed.alreadySeeded ? " (already present)" : ""}.
 Complaint e-mail (demo): ${seed.complaintEmail}

@@ -53,6 +53,9 @@ export type InboundOutcome =
 
 export const EMAIL_INTAKE_ACTOR_ID = "email";
 
+/** What the handler needs of the execution context: queueing the acknowledgement after the write. */
+type WaitUntil = Pick<ExecutionContext, "waitUntil">;
+
 const MB = 1024 * 1024;
 
 function reject(message: InboundMessage, reason: string): InboundOutcome {
@@ -72,13 +75,13 @@ function withNote(text: string, note: string): string {
   return bounded([text.trim(), note].filter(Boolean).join("\n\n"));
 }
 
-export async function handleInboundEmail(message: InboundMessage, env: AppBindings, ctx: ExecutionContext, now = new Date()): Promise<InboundOutcome> {
+export async function handleInboundEmail(message: InboundMessage, env: AppBindings, ctx: WaitUntil, now = new Date()): Promise<InboundOutcome> {
   const outcome = await receive(message, env, ctx, now);
   console.log(JSON.stringify({ level: outcome.outcome === "rejected" ? "warn" : "info", message: "inbound e-mail", to: message.to, ...outcome }));
   return outcome;
 }
 
-async function receive(message: InboundMessage, env: AppBindings, ctx: ExecutionContext, now: Date): Promise<InboundOutcome> {
+async function receive(message: InboundMessage, env: AppBindings, ctx: WaitUntil, now: Date): Promise<InboundOutcome> {
   const domain = (env.EMAIL_DOMAIN ?? "").trim();
   if (!domain) return reject(message, "This address does not receive mail (e-mail is not configured).");
   if (message.rawSize > INBOUND_EMAIL_LIMITS.maxMessageBytes) {
@@ -163,7 +166,7 @@ type Parsed = { parsed: Email; senderAddress: string; senderName: string | null;
 
 async function openEmailComplaint(
   env: AppBindings,
-  ctx: ExecutionContext,
+  ctx: WaitUntil,
   input: Parsed & { organizationId: string; record: InboundRecord; followUpOf: string | null },
 ): Promise<InboundOutcome> {
   const db = createDb(env.DB);
@@ -190,7 +193,7 @@ async function openEmailComplaint(
 
 async function answerOnThread(
   env: AppBindings,
-  ctx: ExecutionContext,
+  ctx: WaitUntil,
   input: Parsed & { organizationId: string; reference: string; record: InboundRecord },
 ): Promise<InboundOutcome> {
   const db = createDb(env.DB);

@@ -65,12 +65,14 @@ describe("the first minutes after start", () => {
     // The burst's complaint follow-ups ran in a queue batch between the second and third walks.
     expect(walk.complaintsAfter - walk.complaintsBefore).toBe(walk.burstStatuses.length);
 
-    // The README's e-mail example: the printed address takes the example message through wrangler's
-    // local Email Routing endpoint, and it becomes a complaint.
+    // The README's e-mail example: the printed address takes the example message through the local
+    // e-mail endpoint into the email() handler, and it becomes a complaint.
     const address = /Complaint e-mail \(demo\): (\S+@\S+)/.exec(output)?.[1];
     expect(address).toBe("demo@mail.feedloop.test");
-    const mail = await fetch(`http://127.0.0.1:${port}/cdn-cgi/handler/email?from=customer@example.com&to=${address}`, {
+    const seedKey = /x-seed-key: (\S+)"/.exec(output)?.[1];
+    const mail = await fetch(`http://127.0.0.1:${port}/__dev/email?from=customer@example.com&to=${address}`, {
       method: "POST",
+      headers: { "x-seed-key": seedKey ?? "" },
       body: readFileSync("examples/complaint.eml"),
     });
     expect(mail.status, await mail.text()).toBe(200);
