@@ -176,6 +176,16 @@ describe("e-mail to an organisation's complaint address", () => {
     ]);
     const stored = await env.ATTACHMENTS.get(attachments[0]!.storage_key);
     expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(Uint8Array.from(atob(png), (c) => c.charCodeAt(0)));
+    // Staff see them on the complaint and download them (always as an attachment, never rendered inline).
+    const detail = (await (await call(`/api/complaints/${complaint!.id}`, { headers: bearer(org.keys.staff) })).json()) as { attachments: { id: string; filename: string }[] };
+    expect(detail.attachments.map((a) => a.filename).sort()).toEqual(["box.png", "发票.pdf"]);
+    const pdf = detail.attachments.find((a) => a.filename === "发票.pdf")!;
+    const download = await call(`/api/complaints/${complaint!.id}/attachments/${pdf.id}`, { headers: bearer(org.keys.staff) });
+    expect(download.status).toBe(200);
+    expect(download.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf");
+    expect(download.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await download.text()).toBe("%PDF-1.4\n%fake but typed\n");
+    expect((await call(`/api/complaints/${complaint!.id}/attachments/att_unknown`, { headers: bearer(org.keys.staff) })).status).toBe(404);
     const objectsBefore = (await env.ATTACHMENTS.list({ prefix: `complaints/${org.organizationId}/` })).objects.length;
 
     // Email Routing may deliver the same message twice: one complaint, no second set of files.
