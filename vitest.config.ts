@@ -73,8 +73,10 @@ export default defineConfig(async () => ({
         APP_ENV: "development",
         // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).
         BETTER_AUTH_SECRET: "test-only-secret-not-used-anywhere-else-0123456789",
-        // wrangler.toml leaves e-mail unconfigured; this suite receives mail on a test domain.
+        // E-mail leaves through wrangler.toml's EMAIL binding, simulated by Miniflare, and arrives through
+        // the email() handler on this domain. The production project leaves these unset: e-mail not configured.
         EMAIL_DOMAIN: "mail.feedloop.test",
+        EMAIL_FROM: "feedloop@mail.feedloop.test",
       }),
       // The same Worker with wrangler.toml's defaults (APP_ENV unset here, so production) behind an
       // https origin: proves what a plain `wrangler deploy` ships.

@@ -33,7 +33,7 @@ else run(["vite", "build", "--logLevel", "warn"], "Building the web app");
 console.log(`▸ Starting wrangler dev on ${origin}`);
 const dev = spawn(
   npx,
-  ["wrangler", "dev", "--ip", host, "--port", port, ...persistArgs, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`],
+  ["wrangler", "dev", "--ip", host, "--port", port, ...persistArgs, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`, "--var", `EMAIL_FROM:feedloop@${LOCAL_EMAIL_DOMAIN}`],
   { stdio: ["ignore", "inherit", "inherit"], env },
 );
 const stop = () => dev.kill("SIGINT");

@@ -9,6 +9,8 @@ import type { Role } from "./domain/permissions";
 export type AppBindings = CloudflareBindings & {
   /** better-auth signing secret; `.dev.vars` locally (written by `npm start`), `wrangler secret put` in production. */
   BETTER_AUTH_SECRET: string;
+  /** Optional key of the signed complaint reply addresses; derived from BETTER_AUTH_SECRET when unset (src/lib/email-config.ts). */
+  EMAIL_THREAD_SECRET?: string;
   /** Local demo only: the plain API key printed by `npm start`, hashed into the seed. */
   DEMO_API_KEY?: string;
 };

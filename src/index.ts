@@ -31,6 +31,7 @@ import type { FeedloopEvent } from "./domain/queue-messages";
 import { deploymentConfigProblems } from "./domain/deployment-config";
 import { csrfGuard } from "./lib/csrf";
 import { handleInboundEmail } from "./jobs/inbound-email";
+import { emailPageRoutes } from "./routes/email-pages";
 
 const app = createRouter();
 
@@ -53,6 +54,7 @@ app.use("/api/*", csrfGuard);
 // /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.
 app.use("/s/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/complaints/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
+app.use("/email/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 
 // better-auth answers sign-up, sign-in, sign-out, sessions and organisation management itself.
 /**
@@ -89,7 +91,8 @@ const routes = app
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)
   .route("/api", webhookRoutes)
-  .route("/", complaintPageRoutes);
+  .route("/", complaintPageRoutes)
+  .route("/", emailPageRoutes);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "cookieAuth", {
   type: "apiKey",

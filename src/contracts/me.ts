@@ -8,6 +8,8 @@ export const MeSchema = z
     organizationId: z.string(),
     organizationName: z.string().nullable(),
     role: z.enum(ROLES),
+    /** Whether e-mail can leave (src/lib/email-config.ts); when not, the staff app shows why. */
+    email: z.object({ configured: z.boolean(), reason: z.string().nullable() }),
   })
   .openapi("Me");
 

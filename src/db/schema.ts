@@ -327,5 +327,23 @@ export const organizationSettings = sqliteTable("organization_settings", {
   fatigueDays: integer("fatigue_days"),
 });
 
+/**
+ * The organisation's e-mail suppression list: addresses that unsubscribed (one-click link or RFC 8058
+ * POST) or bounced. Survey invitations and reminders are never sent to them (src/jobs/email-sender.ts
+ * checks at send time, the import report names them). Stored lower-case; one row per address.
+ */
+export const emailSuppressions = sqliteTable(
+  "email_suppressions",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    email: text("email").notNull(),
+    reason: text("reason", { enum: ["unsubscribed", "bounced", "complained", "manual"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.email] })],
+);
+
 export * from "./complaint-schema";
 export * from "./email-inbound-schema";

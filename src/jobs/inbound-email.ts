@@ -5,7 +5,7 @@
  *    not take: mail when EMAIL_DOMAIN is not set, an oversize message, an unknown address or organisation,
  *    a flood from one sender, a message that does not parse.
  * 2. Drop silently (accepted, never answered: no mail loops) bounces, auto-replies and bulk mail;
- *    a bounce's failed recipients go on the organisation's suppression list.
+ *    a bounce's permanently failed recipients go on the organisation's suppression list.
  * 3. A message to an organisation's complaint address opens a complaint (source `email`) through the same
  *    intake as the form; a message to a complaint's signed reply address is the customer's answer on
  *    its timeline, through the state machine (src/domain/email/thread.ts).
@@ -31,6 +31,7 @@ import { findOrganisation } from "../db/queries/organisation";
 import { createComplaint } from "../db/queries/complaints-intake";
 import { customerParty, transitionComplaint } from "../db/queries/complaints-actions";
 import { enqueueOutbox } from "../db/queries/outbox";
+import { suppressEmailAddress } from "../db/queries/email-suppression";
 import {
   findComplaintByReference,
   findInboundEmail,
@@ -46,7 +47,7 @@ export type InboundMessage = Pick<ForwardableEmailMessage, "from" | "to" | "raw"
 export type InboundOutcome =
   | { outcome: "rejected"; reason: string }
   | { outcome: "ignored"; reason: string }
-  | { outcome: "bounce"; failedRecipients: string[]; suppressed: boolean }
+  | { outcome: "bounce"; failedRecipients: string[]; suppressed: string[] }
   | { outcome: "duplicate"; complaintId: string }
   | { outcome: "complaint"; complaintId: string; reference: string; attachments: number }
   | { outcome: "reply"; complaintId: string; reference: string; transition: string; attachments: number };
@@ -115,9 +116,10 @@ async function receive(message: InboundMessage, env: AppBindings, ctx: WaitUntil
     deliveryStatus: statusPart ? new TextDecoder().decode(statusPart.content as ArrayBuffer) : null,
   });
   if (kind.kind === "bounce") {
-    // Suppression of bounced addresses arrives with the outbound e-mail work (suppressEmailAddress);
-    // until then a bounce is recorded in the log only, and never answered.
-    return { outcome: "bounce", failedRecipients: kind.failedRecipients.map((recipient) => recipient.address), suppressed: false };
+    // A permanent failure (5.x.x) puts the address on the organisation's suppression list; never answered.
+    const permanent = kind.failedRecipients.filter((recipient) => recipient.status.startsWith("5"));
+    for (const recipient of permanent) await suppressEmailAddress(db, organisation.id, recipient.address, "bounced");
+    return { outcome: "bounce", failedRecipients: kind.failedRecipients.map((recipient) => recipient.address), suppressed: permanent.map((recipient) => recipient.address) };
   }
   if (kind.kind !== "person") return { outcome: "ignored", reason: kind.reason };
 

@@ -1,7 +1,11 @@
 /**
- * Delivers one outbox row: e-mails through the provider adapter, webhooks signed with Standard
- * Webhooks over `fetch`. Both are injectable (`DeliveryDeps`) so tests can put a failing receiver
- * behind them.
+ * Delivers one outbox row: e-mails through Cloudflare Email Service (the `EMAIL` send_email binding,
+ * src/jobs/email-sender.ts), webhooks signed with Standard Webhooks over `fetch`. Both are injectable
+ * (`DeliveryDeps`) so tests can put a failing receiver behind them or read the sent message back.
+ *
+ * E-mail is delivered only when the binding accepted the message. Without a configured e-mail
+ * channel (src/lib/email-config.ts) e-mail rows are not touched at all: they stay pending, with no
+ * attempt counted, until the deployment configures it.
  *
  * Each attempt first claims the row (attempts + 1, a lease on next_attempt_at, a claim nonce), so
  * two consumers never send the same row at once; a crashed attempt is retried when the lease ends.
@@ -20,29 +24,13 @@ import { OUTBOX_MAX_ATTEMPTS, type OutboxRow } from "../db/queries/outbox";
 import { getWebhookEndpoint } from "../db/queries/webhooks";
 import { auditInsert } from "../db/queries/audit";
 import { ProblemError } from "../lib/problem";
-
-export type EmailMessage = { to: string; subject: string; text: string; language?: string | null };
-
-/** The e-mail provider port. Production would plug in an HTTP API adapter here. */
-export interface EmailProvider {
-  readonly name: string;
-  send(message: EmailMessage): Promise<{ id: string }>;
-}
-
-/**
- * The local adapter: the outbox row *is* the record (staff read it through GET /api/outbox);
- * nothing leaves the machine.
- */
-export const recordingEmailProvider: EmailProvider = {
-  name: "record",
-  async send() {
-    return { id: `recorded_${randomSecret(12)}` };
-  },
-};
+import { emailConfig } from "../lib/email-config";
+import { bindingTransport, prepareOutboxEmail, type MailTransport } from "./email-sender";
 
 export type DeliveryDeps = {
   fetch?: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
-  email?: EmailProvider;
+  /** Replaces the binding transport (tests: a failing transport, or one that records and forwards to the binding). */
+  email?: MailTransport;
   /** Per-attempt webhook timeout. */
   timeoutMs?: number;
 };
@@ -65,14 +53,14 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-async function claim(db: Db, outboxId: string, now: Date): Promise<{ row: OutboxRow; nonce: string } | null> {
+async function claim(db: Db, outboxId: string, now: Date, emailConfigured: boolean): Promise<{ row: OutboxRow; nonce: string } | null> {
   const nonce = randomSecret(16);
   const claimed = await db.$client
     .prepare(
       `UPDATE outbox SET attempts = attempts + 1, claim_nonce = ?1, next_attempt_at = ?2
-       WHERE id = ?3 AND status = 'pending' AND next_attempt_at <= ?4 AND attempts < ?5`,
+       WHERE id = ?3 AND status = 'pending' AND next_attempt_at <= ?4 AND attempts < ?5 AND (kind != 'email' OR ?6 = 1)`,
     )
-    .bind(nonce, now.getTime() + LEASE_MS, outboxId, now.getTime(), OUTBOX_MAX_ATTEMPTS)
+    .bind(nonce, now.getTime() + LEASE_MS, outboxId, now.getTime(), OUTBOX_MAX_ATTEMPTS, emailConfigured ? 1 : 0)
     .run();
   if ((claimed.meta.changes ?? 0) === 0) return null;
   const row = await db.query.outbox.findFirst({ where: eq(outbox.id, outboxId) });
@@ -245,30 +233,42 @@ export async function sendTestWebhook(db: Db, env: AppBindings, principal: Princ
   }
 }
 
-async function deliverEmail(db: Db, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
-  const provider = deps.email ?? recordingEmailProvider;
-  const payload = row.payload as EmailMessage;
+async function deliverEmail(db: Db, env: AppBindings, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
+  const config = emailConfig(env);
+  // claim() takes e-mail rows only when configured; this keeps the types honest.
+  if (!config.configured) return fail(db, row, nonce, `e-mail is not configured: ${config.reason}`, true, now);
+  const transport = deps.email ?? bindingTransport(config.binding);
+  let prepared;
   try {
-    const sent = await provider.send({ to: payload.to ?? row.recipient, subject: payload.subject ?? row.subject ?? "", text: payload.text ?? "", language: payload.language });
-    await finish(db, row, nonce, { status: "delivered", deliveredAt: now, lastError: null, providerMessageId: `${provider.name}:${sent.id}` });
+    prepared = await prepareOutboxEmail(db, env, config, row, now);
+  } catch (caught) {
+    // A message that cannot be built (an address the RFC refuses, …) will not build on a retry either.
+    return fail(db, row, nonce, `the message could not be built: ${caught instanceof Error ? caught.message : String(caught)}`, false, now);
+  }
+  if (prepared.kind === "skip") return fail(db, row, nonce, prepared.reason, false, now);
+  try {
+    const sent = await transport.send(prepared.message);
+    await finish(db, row, nonce, { status: "delivered", deliveredAt: now, lastError: null, providerMessageId: `${transport.name}:${sent.id}` });
     return { status: "delivered" };
   } catch (caught) {
-    return fail(db, row, nonce, `${provider.name}: ${caught instanceof Error ? caught.message : String(caught)}`, true, now);
+    // The binding refused or failed (rate limit, unverified sender, outage): retried with the backoff.
+    return fail(db, row, nonce, `${transport.name}: ${caught instanceof Error ? caught.message : String(caught)}`, true, now);
   }
 }
 
 export async function deliverOutbox(db: Db, env: AppBindings, outboxId: string, now: Date, deps: DeliveryDeps = {}): Promise<DeliveryOutcome> {
-  const claimed = await claim(db, outboxId, now);
+  const claimed = await claim(db, outboxId, now, emailConfig(env).configured);
   if (!claimed) return { status: "skipped" };
   const { row, nonce } = claimed;
-  return row.kind === "webhook" ? deliverWebhook(db, env, row, nonce, now, deps) : deliverEmail(db, row, nonce, now, deps);
+  return row.kind === "webhook" ? deliverWebhook(db, env, row, nonce, now, deps) : deliverEmail(db, env, row, nonce, now, deps);
 }
 
 /** Pending rows whose next attempt is due (cron re-drive), oldest first. */
-export async function dueOutboxIds(db: Db, now: Date, limit = 100): Promise<string[]> {
+export async function dueOutboxIds(db: Db, now: Date, limit = 100, options: { emailConfigured: boolean } = { emailConfigured: true }): Promise<string[]> {
+  // Unconfigured e-mail stays pending without crowding webhooks out of the run.
   const rows = await db.$client
-    .prepare("SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at LIMIT ?")
-    .bind(now.getTime(), limit)
+    .prepare("SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (kind != 'email' OR ? = 1) ORDER BY next_attempt_at LIMIT ?")
+    .bind(now.getTime(), options.emailConfigured ? 1 : 0, limit)
     .all<{ id: string }>();
   return rows.results.map((row) => row.id);
 }

@@ -6,6 +6,7 @@ import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats
 import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
+import { emailConfig } from "../lib/email-config";
 
 /** Outbox rows delivered in parallel by one cron run (each webhook attempt times out after 5 s). */
 const OUTBOX_CONCURRENCY = 5;
@@ -37,7 +38,7 @@ export async function runScheduled(
   await runSlaSweep(db, env, now);
   if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);
 
-  const due = await dueOutboxIds(db, now);
+  const due = await dueOutboxIds(db, now, 100, { emailConfigured: emailConfig(env).configured });
   for (let i = 0; i < due.length; i += OUTBOX_CONCURRENCY) {
     await Promise.all(
       due.slice(i, i + OUTBOX_CONCURRENCY).map((id) =>

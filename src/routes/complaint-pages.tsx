@@ -43,6 +43,7 @@ import { complaintTimeline, type TimelineEntry } from "../db/queries/complaints-
 import { customerParty, transitionComplaint } from "../db/queries/complaints-actions";
 import { PUBLIC_FORM_ACTOR_ID } from "../db/queries/complaints-constants";
 import { enqueueOutbox } from "../db/queries/outbox";
+import { handlingSurveyLink } from "../db/queries/complaints-handling";
 import {
   categoryLabel,
   complaintLanguage,
@@ -568,6 +569,7 @@ function StatusView(props: {
   errors: StatusErrors;
   values: Record<string, string>;
   acknowledgement?: { statusUrl: string; email: string | null };
+  handlingSurveyLink: string | null;
 }) {
   const { row, words: w, lang, errors } = props;
   const state = row.state as ComplaintState;
@@ -696,12 +698,12 @@ function StatusView(props: {
             </section>
           ) : (
             <>
-              {row.handlingSurveyUrl ? (
+              {props.handlingSurveyLink ? (
                 <section class="survey-invite" aria-labelledby="survey-title">
                   <h2 id="survey-title">{row.handlingResponseId ? w.surveyDone : w.survey}</h2>
                   {row.handlingResponseId ? null : (
                     <p>
-                      <a class="button primary" href={row.handlingSurveyUrl}>
+                      <a class="button primary" href={props.handlingSurveyLink}>
                         {w.surveyLink}
                       </a>
                     </p>
@@ -751,6 +753,7 @@ async function renderStatus(
         errors={options.errors ?? {}}
         values={options.values ?? {}}
         acknowledgement={options.acknowledgement}
+        handlingSurveyLink={await handlingSurveyLink(c.env, row)}
       />,
     ),
     options.status ?? 200,

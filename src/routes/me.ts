@@ -2,6 +2,7 @@ import { staffRoute } from "../auth/principal";
 import { findOrganisation, findUserEmail } from "../db/queries/organisation";
 import { MeSchema } from "../contracts/me";
 import { createRouter, problemResponses } from "../lib/openapi";
+import { emailConfig } from "../lib/email-config";
 
 const meRoute = staffRoute({
   method: "get",
@@ -28,6 +29,10 @@ export const meRoutes = createRouter().openapi(meRoute, async (c) => {
       organizationId: principal.organizationId,
       organizationName: org?.name ?? null,
       role: principal.role,
+      email: (() => {
+        const config = emailConfig(c.env);
+        return config.configured ? { configured: true, reason: null } : { configured: false, reason: config.reason };
+      })(),
     },
     200,
   );

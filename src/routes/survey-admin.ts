@@ -9,6 +9,7 @@ import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
 import { getSurvey, loadVersionDefinition, parseDefinition, summariseSurvey } from "../db/queries/surveys";
 import { duplicateSurvey, exportSurvey, importSurvey, settingsOf, SURVEY_EXPORT_FORMAT, updateSurveySettings } from "../db/queries/survey-transfer";
+import { invitationLinkToken } from "../lib/email-config";
 import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importInvitations, invitationExportRows, remindInvitations } from "../db/queries/invitation-import";
 import { addResponseNote, listResponseNotes, setResponseTags, surveyFunnel } from "../db/queries/response-admin";
 import { iterateResponses } from "../db/queries/response-list";
@@ -373,7 +374,13 @@ export const surveyAdminRoutes = createRouter()
       principal,
       survey,
       { title: localize(definition.title, definition.defaultLanguage, definition.defaultLanguage), language: definition.defaultLanguage },
-      { now: new Date(), origin: c.env.PUBLIC_ORIGIN, reissueLinks: body.data.reissueLinks, invitationIds: body.data.invitationIds },
+      {
+        now: new Date(),
+        origin: c.env.PUBLIC_ORIGIN,
+        reissueLinks: body.data.reissueLinks,
+        invitationIds: body.data.invitationIds,
+        linkToken: (invitationId, generation) => invitationLinkToken(c.env, invitationId, generation),
+      },
     );
     c.executionCtx.waitUntil(enqueueOutbox(c.env, outcome.outboxIds));
     return c.json({ queued: outcome.queued, links: outcome.links }, 200);

@@ -24,6 +24,7 @@ import {
 import { loadComplaintContext, type ComplaintRow } from "../db/queries/complaints";
 import { createComplaint, type IntakeRequest } from "../db/queries/complaints-intake";
 import { createTeam, saveRoutingConfig, saveSlaPolicies } from "../db/queries/complaints-config";
+import { handlingSurveyLink } from "../db/queries/complaints-handling";
 import { complaintActivity, createHandoff, customerParty, staffParty, transitionComplaint, type ActingParty } from "../db/queries/complaints-actions";
 import { complaintRequestFromResponse } from "../db/queries/complaints-triggers";
 import { loadVersionDefinition } from "../db/queries/surveys";
@@ -162,8 +163,9 @@ function partyFor(step: Step, row: ComplaintRow, organizationId: string, userIds
 
 /** Answers the handling-survey invitation of a closed complaint through the real submit path. */
 async function rateHandling(db: Db, env: AppBindings, row: ComplaintRow, step: Extract<Step, { kind: "rate" }>, at: Date) {
-  if (!row.handlingSurveyUrl || row.handlingResponseId) return;
-  const url = new URL(row.handlingSurveyUrl);
+  const link = await handlingSurveyLink(env, row);
+  if (!link || row.handlingResponseId) return;
+  const url = new URL(link);
   const slug = url.pathname.split("/").pop()!;
   const token = url.searchParams.get("t") ?? undefined;
   const open = await openSurveyBySlug(db, slug, at);

@@ -2,13 +2,18 @@
  * Production is the default (issue 12, finding 2): this project runs the Worker with
  * wrangler.toml's [vars] untouched, behind an https origin, as a plain `wrangler deploy` would.
  */
-import { env } from "cloudflare:test";
+import { createMessageBatch, env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { createDb } from "../../src/db/client";
 import { ensureOrganisation } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
+import { emailOutboxRow } from "../../src/db/queries/outbox";
+import { gatedInsert } from "../../src/db/queries/complaints-sql";
+import { consumeEvents } from "../../src/jobs/queue-consumer";
+import type { FeedloopEvent } from "../../src/domain/queue-messages";
+import type { AppBindings } from "../../src/env";
 
 const ORIGIN = "https://feedloop.example";
 
@@ -82,6 +87,20 @@ describe("production defaults", () => {
       statuses.push(res.status);
     }
     expect(statuses).toContain(429);
+  });
+
+  it("ships e-mail as not configured: /healthz says so and e-mail stays pending, nothing pretends", async () => {
+    expect(await (await call("/healthz")).json()).toEqual({ status: "ok", email: "not configured" });
+    const db = createDb(env.DB);
+    const { organizationId } = await ensureOrganisation(env, db, { name: "prod-mail", slug: "prod-mail", timeZone: "UTC", members: [{ email: "owner@prod-mail.test", name: "Owner", password: "correct horse battery", role: "owner" }] });
+    const row = emailOutboxRow({ organizationId, eventType: "complaint.update", to: "customer@example.com", content: { subject: "Hello", text: "Body" }, now: new Date() });
+    await gatedInsert(env.DB, "outbox", row).run();
+    await consumeEvents(
+      createMessageBatch<FeedloopEvent>("feedloop-events", [{ id: "m-prod-mail", timestamp: new Date(), attempts: 1, body: { type: "outbox.deliver", outboxId: row.id } }]),
+      env as unknown as AppBindings,
+    );
+    const stored = await env.DB.prepare("select status, attempts, provider_message_id from outbox where id = ?").bind(row.id).first();
+    expect(stored).toEqual({ status: "pending", attempts: 0, provider_message_id: null });
   });
 
   it("refuses to serve in production without BETTER_AUTH_SECRET", async () => {

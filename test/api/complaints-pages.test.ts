@@ -170,7 +170,11 @@ describe("the customer's status page", () => {
     view = await (await call(accept.headers.get("location")!)).text();
     expect(view).toContain("Thank you! This complaint is now closed.");
     expect(view).toMatch(/class="state state-closed">Closed/);
-    expect(view).toMatch(/href="[^"]*\/s\/pages-a-complaint-handling\?t=[^"]+"/);
+    // The customer's personal handling-survey link, derived when the page is shown (not stored), and it works.
+    const surveyHref = /href="([^"]*\/s\/pages-a-complaint-handling\?lang=en&amp;t=[^"]+)"/.exec(view)?.[1];
+    expect(surveyHref).toBeTruthy();
+    const surveyUrl = new URL(surveyHref!.replace(/&amp;/g, "&"));
+    expect((await call(surveyUrl.pathname + surveyUrl.search)).status).toBe(200);
     expect(view).toContain('name="action" value="reopen"');
     // Internal notes never reach the customer.
     await call(`/api/complaints/${id}/notes`, json("POST", { text: "INTERNAL: supplier batch 7 faulty" }, bearer(org.keys.staff)));

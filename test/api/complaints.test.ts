@@ -67,7 +67,9 @@ describe("staff intake", () => {
     const mail = await env.DB.prepare("select recipient, subject, payload from outbox where complaint_id = ? and kind = 'email'").bind(created.id).first<{ recipient: string; subject: string; payload: string }>();
     expect(mail!.recipient).toBe("li@example.com");
     expect(mail!.subject).toContain(created.reference);
-    expect(JSON.parse(mail!.payload).text).toContain(created.statusUrl);
+    // The status link is a secret: the outbox holds a placeholder, the sender renders it (test/api/email-outbound.test.ts).
+    expect(mail!.payload).not.toContain(created.statusUrl!.split("k=")[1]);
+    expect(JSON.parse(mail!.payload).text).toContain("@@STATUS_URL@@");
   });
 
   it("numbers references per organisation", async () => {
@@ -116,7 +118,12 @@ describe("workflow over the API", () => {
     expect(d.timeline.filter((e) => e.type === "public_reply").every((e) => e.visibility === "public")).toBe(true);
     // Closing the loop: one personal invitation to the organisation's handling survey.
     expect(d.handlingSurvey.invitationIssued).toBe(true);
-    expect(d.handlingSurvey.url).toMatch(/\/s\/cmp-a-complaint-handling\?t=/);
+    // Staff see where the survey is, not the customer's live link (issue 12, finding 3).
+    expect(d.handlingSurvey.url).toMatch(/\/s\/cmp-a-complaint-handling\?lang=[A-Za-z-]+$/);
+    const stored = await env.DB.prepare("select handling_survey_url from complaints where id = ?").bind(c.id).first<{ handling_survey_url: string }>();
+    expect(stored!.handling_survey_url).not.toMatch(/[?&]t=/);
+    const handlingMail = await env.DB.prepare("select payload from outbox where complaint_id = ? and event_type = 'complaint.handling_survey'").bind(c.id).first<{ payload: string }>();
+    expect(handlingMail!.payload).not.toMatch(/[?&]t=/);
     const survey = await env.DB.prepare("select access_mode, status from surveys where slug = 'cmp-a-complaint-handling'").first<{ access_mode: string; status: string }>();
     expect(survey).toEqual({ access_mode: "invitation", status: "published" });
     const invitation = await env.DB.prepare("select hidden, email from survey_invitations where id = (select handling_invitation_id from complaints where id = ?)").bind(c.id).first<{ hidden: string; email: string }>();

@@ -2,6 +2,7 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
+import { invitationLinkToken } from "../../src/lib/email-config";
 import { remindInvitations } from "../../src/db/queries/invitation-import";
 import { parseCsv, CsvSyntaxError } from "../../src/lib/csv-parse";
 
@@ -240,6 +241,7 @@ describe("invitation status export and reminders", () => {
       now: new Date(Date.now() + 25 * 3_600_000),
       origin: "http://127.0.0.1:8787",
       reissueLinks: true,
+      linkToken: (invitationId, generation) => invitationLinkToken(env, invitationId, generation),
     });
     expect(later.queued).toBe(2);
     const fresh = later.links.find((l) => l.email === "r2@example.com")!;

@@ -6,7 +6,8 @@
 import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../../src/index";
-import { bearer, call, createTestOrg, json, type TestOrg } from "./helpers";
+import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
+import { isEmailSuppressed } from "../../src/db/queries/email-suppression";
 import { complaintReplyAddress, organisationComplaintAddress } from "../../src/domain/email/addresses";
 import { emailThreadSecret } from "../../src/lib/email-secret";
 import { INBOUND_EMAIL_LIMITS } from "../../src/domain/email/attachments";
@@ -184,7 +185,7 @@ describe("e-mail to an organisation's complaint address", () => {
     expect(download.status).toBe(200);
     expect(download.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''%E5%8F%91%E7%A5%A8.pdf");
     expect(download.headers.get("x-content-type-options")).toBe("nosniff");
-    expect(await download.text()).toBe("%PDF-1.4\n%fake but typed\n");
+    expect(new TextDecoder().decode(await download.arrayBuffer())).toBe("%PDF-1.4\n%fake but typed\n");
     expect((await call(`/api/complaints/${complaint!.id}/attachments/att_unknown`, { headers: bearer(org.keys.staff) })).status).toBe(404);
     const objectsBefore = (await env.ATTACHMENTS.list({ prefix: `complaints/${org.organizationId}/` })).objects.length;
 
@@ -213,7 +214,7 @@ describe("bad and hostile mail", () => {
     expect([await countRows("complaints"), await countRows("outbox")]).toEqual(before);
   });
 
-  it("ignores a bounce (a DSN from the mailer-daemon) without creating or answering anything", async () => {
+  it("suppresses a bounced address (a DSN from the mailer-daemon) without creating or answering anything", async () => {
     const before = [await countRows("complaints"), await countRows("outbox")];
     const boundary = "dsn_b";
     const raw = message({
@@ -242,6 +243,9 @@ describe("bad and hostile mail", () => {
     });
     expect((await deliver(raw, { from: "" })).rejected).toBeNull();
     expect([await countRows("complaints"), await countRows("outbox")]).toEqual(before);
+    expect(await isEmailSuppressed(db(), org.organizationId, "gone@example.org")).toBe(true);
+    const suppression = await env.DB.prepare("SELECT reason FROM email_suppressions WHERE organization_id = ? AND email = ?").bind(org.organizationId, "gone@example.org").first();
+    expect(suppression).toEqual({ reason: "bounced" });
   });
 
   it("rejects unknown addresses, a forged reply address and an oversize message, storing nothing", async () => {

@@ -181,14 +181,14 @@ describe("webhook delivery", () => {
   });
 });
 
-describe("e-mail through the provider adapter", () => {
-  it("records e-mails locally (never sent) and shows them to staff", async () => {
+describe("e-mail through the send_email binding", () => {
+  it("sends e-mails through the binding (simulated locally) and shows them to staff", async () => {
     const row = emailOutboxRow({ organizationId: org.organizationId, eventType: "complaint.update", to: "he@example.com", content: { subject: "Hello", text: "Body" }, now: new Date() });
     await gatedInsert(env.DB, "outbox", row).run();
     await consumeEvents(queueDelivery(row.id), bindings);
     const stored = await env.DB.prepare("select status, provider_message_id from outbox where id = ?").bind(row.id).first<{ status: string; provider_message_id: string }>();
     expect(stored!.status).toBe("delivered");
-    expect(stored!.provider_message_id).toMatch(/^record:recorded_/);
+    expect(stored!.provider_message_id).toMatch(/^cloudflare-email:<.+@mail\.feedloop\.test>$/);
     const list = (await (await call("/api/outbox?kind=email", { headers: bearer(org.keys.staff) })).json()) as { items: { id: string; payload: { text: string } }[] };
     expect(list.items.find((i) => i.id === row.id)!.payload.text).toBe("Body");
   });

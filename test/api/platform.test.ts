@@ -8,7 +8,7 @@ describe("platform basics", () => {
   it("answers the health check", async () => {
     const res = await call("/healthz");
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: "ok" });
+    expect(await res.json()).toEqual({ status: "ok", email: "configured" });
   });
 
   it("serves an OpenAPI 3.1 document", async () => {

@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
   const origin = `http://127.0.0.1:${port}`;
   dev = spawn(
     "npx",
-    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`],
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`, "--var", `EMAIL_FROM:feedloop@${LOCAL_EMAIL_DOMAIN}`],
     { stdio: ["ignore", "ignore", "inherit"], env, detached: true },
   );
   try {

@@ -187,6 +187,13 @@ function Shell() {
         </div>
       </header>
       <main id="main" class="main" tabIndex={-1}>
+        {me.email.configured ? null : (
+          <div class="alert alert-warn email-banner" role="status">
+            <p>
+              <strong>{t("email.notConfigured")}</strong> {t("email.notConfiguredDetail")} ({me.email.reason})
+            </p>
+          </div>
+        )}
         <Routes />
       </main>
     </>

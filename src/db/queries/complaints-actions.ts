@@ -28,14 +28,13 @@ import { newId } from "../../lib/ids";
 import { type FieldError, notFound, ProblemError, validationProblem } from "../../lib/problem";
 import { asComplaintLanguage } from "../../domain/complaints/texts";
 import { customerUpdateEmail, staffNoticeEmail } from "../../domain/complaints/emails";
+import { LINK_PLACEHOLDERS } from "../../domain/email/placeholders";
 import { auditInsert } from "./audit";
 import {
   type AuditActor,
   type ComplaintOrgContext,
   type ComplaintRow,
   commitComplaintWrite,
-  complaintStatusSecret,
-  complaintStatusUrl,
   findComplaint,
   loadComplaintContext,
   publicOrigin,
@@ -134,7 +133,6 @@ async function notificationsFor(
   const customerNews =
     (publicReply !== undefined || (stateChanged && ["responded", "closed", "waiting_on_customer"].includes(next.state))) && actor.kind !== "customer";
   if (customerNews && before.contactEmail && !before.anonymous) {
-    const secret = await complaintStatusSecret(env, before.id);
     outbox.push(
       emailOutboxRow({
         organizationId: before.organizationId,
@@ -148,9 +146,10 @@ async function notificationsFor(
           state: next.state,
           replyText: publicReply && publicReply.type === "public_reply" ? publicReply.data.text : null,
           proposedRemedy: next.proposedRemedy,
-          statusUrl: complaintStatusUrl(env, before.reference, secret),
+          statusUrl: LINK_PLACEHOLDERS.statusUrl,
         }),
         now,
+        options: { replyToComplaint: true },
       }),
     );
   }

@@ -20,6 +20,8 @@ import { createSurvey, findSurveyBySlug, publishSurvey, type SurveyRow } from ".
 import { type ComplaintRow, eventInsertRow, publicOrigin } from "./complaints";
 import { complaintNonceGate, gatedInsert, updateStatement } from "./complaints-sql";
 import { emailOutboxRow } from "./outbox";
+import { LINK_PLACEHOLDERS } from "../../domain/email/placeholders";
+import { invitationLinkToken } from "../../lib/email-config";
 import type { ResponseRow } from "./responses";
 
 export const HANDLING_SURVEY_SUFFIX = "-complaint-handling";
@@ -77,15 +79,18 @@ export async function issueHandlingSurvey(
   if (row.touchpoint) hidden.touchpoint = row.touchpoint;
   if (row.region) hidden.region = row.region;
   if (row.tier) hidden.tier = row.tier;
+  // The token is derived from the invitation (generation 0), so neither the outbox nor the complaint
+  // row holds the live link: the e-mail renders it when sent, the status page when shown.
   const [invitation] = await createInvitations(
     db,
     principal,
     { id: survey.id, slug: survey.slug },
     [{ email: row.contactEmail, hidden, validUntil: new Date(now.getTime() + INVITATION_VALID_DAYS * 86_400_000), uses: 1 }],
     publicOrigin(env),
+    { contactFatigue: "exempt", now, token: (id) => invitationLinkToken(env, id, 0) },
   );
   const language = asComplaintLanguage(row.language);
-  const surveyUrl = `${invitation.url}&lang=${encodeURIComponent(language)}`;
+  const surveyUrl = `${publicOrigin(env)}/s/${survey.slug}?lang=${encodeURIComponent(language)}`;
   const d1 = db.$client;
   const nonce = randomSecret(16);
   const gate = complaintNonceGate(row.id, nonce);
@@ -102,8 +107,9 @@ export async function issueHandlingSurvey(
         eventType: "complaint.handling_survey",
         to: row.contactEmail,
         language,
-        content: handlingSurveyEmail({ language, reference: row.reference, surveyUrl }),
+        content: handlingSurveyEmail({ language, reference: row.reference, surveyUrl: LINK_PLACEHOLDERS.surveyLink }),
         now,
+        options: { survey: true, invitation: { id: invitation.id, generation: 0, url: surveyUrl } },
         dedupeKey: `complaint.handling_survey:${row.id}`,
       })
     : null;
@@ -118,6 +124,16 @@ export async function issueHandlingSurvey(
     ...(email ? [gatedInsert(d1, "outbox", email, gate, { onConflictDoNothing: true })] : []),
   ]);
   return (results[0]?.meta.changes ?? 0) > 0 && email ? [email.id] : [];
+}
+
+/**
+ * The customer's handling-survey link for the status page: the stored URL has no token (see
+ * issueHandlingSurvey); links stored before that carry their own and are shown as they are.
+ */
+export async function handlingSurveyLink(env: AppBindings, row: Pick<ComplaintRow, "handlingInvitationId" | "handlingSurveyUrl">): Promise<string | null> {
+  if (!row.handlingInvitationId || !row.handlingSurveyUrl) return null;
+  if (/[?&]t=/.test(row.handlingSurveyUrl)) return row.handlingSurveyUrl;
+  return `${row.handlingSurveyUrl}&t=${await invitationLinkToken(env, row.handlingInvitationId, 0)}`;
 }
 
 type HandlingResult = { csat: number | null; ces: number | null; resolved: boolean | null };

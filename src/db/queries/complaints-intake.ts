@@ -32,6 +32,7 @@ import { randomSecret, newId, sha256Hex } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import type { ComplaintLanguage } from "../../domain/complaints/texts";
 import { acknowledgementEmail, REFERENCE_PLACEHOLDER, staffNoticeEmail } from "../../domain/complaints/emails";
+import { LINK_PLACEHOLDERS } from "../../domain/email/placeholders";
 import {
   auditInsertRow,
   type AuditActor,
@@ -187,7 +188,6 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
 
   const sla = complaintSla(complaint, ctx, now);
   const statusSecret = await complaintStatusSecret(env, id);
-  const statusUrl = complaintStatusUrl(env, REFERENCE_PLACEHOLDER, statusSecret);
   const nonce = randomSecret(16);
   const gate = complaintNonceGate(id, nonce);
   const year = zonedDateTimeParts(now, ctx.timeZone).year;
@@ -241,10 +241,12 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
           name: contact.name,
           promisedAt: sla.promisedResolutionAt,
           timeZone: ctx.timeZone,
-          statusUrl,
+          // The status link is a secret: rendered when the e-mail is sent, never stored in the outbox.
+          statusUrl: LINK_PLACEHOLDERS.statusUrl,
           organizationName: ctx.organizationName,
         }),
         now,
+        options: { replyToComplaint: true },
       }),
     );
   }

@@ -27,6 +27,8 @@ import { newId, randomSecret, sha256Hex } from "../../lib/ids";
 import { ProblemError, type FieldError } from "../../lib/problem";
 import { auditStatement } from "./response-admin";
 import { invitationStatus } from "./invitations";
+import type { EmailPayload } from "./outbox";
+import { LINK_PLACEHOLDERS } from "../../domain/email/placeholders";
 import { fatigueDays, fatigueGuardStatement, fatigueMessage, fatiguePeriodStart, isFatigueGuardFailure, recentInvitations } from "./invitation-fatigue";
 
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
@@ -296,6 +298,11 @@ export type ReminderOutcome = {
   links: { invitationId: string; email: string; url: string }[];
 };
 
+/** Survey mail ends with the unsubscribe link (also in the List-Unsubscribe header), rendered at send time. */
+function unsubscribeFooter(language: string): string[] {
+  return ["", "--", language.startsWith("zh") ? `不想再收到此类邮件？退订：${LINK_PLACEHOLDERS.unsubscribeUrl}` : `No more survey e-mails from us: ${LINK_PLACEHOLDERS.unsubscribeUrl}`];
+}
+
 function reminderEmail(language: string, title: string, link: string | null, validUntil: Date | null): { subject: string; text: string } {
   if (language.startsWith("zh")) {
     return {
@@ -309,6 +316,7 @@ function reminderEmail(language: string, title: string, link: string | null, val
         ...(validUntil ? [`链接有效期至 ${validUntil.toISOString().slice(0, 10)}。`] : []),
         "",
         "谢谢！",
+        ...unsubscribeFooter(language),
       ].join("\n"),
     };
   }
@@ -323,6 +331,7 @@ function reminderEmail(language: string, title: string, link: string | null, val
       ...(validUntil ? [`The link is valid until ${validUntil.toISOString().slice(0, 10)}.`] : []),
       "",
       "Thank you!",
+      ...unsubscribeFooter(language),
     ].join("\n"),
   };
 }
@@ -336,14 +345,24 @@ function reminderEmail(language: string, title: string, link: string | null, val
  * Without `reissueLinks` the e-mail points to the original invitation (the link cannot be rebuilt,
  * see invitationExportRows). With it, each reminded invitation gets a new token, the e-mail carries
  * the new link, and the earlier link stops working; answers saved so far are kept (they belong to
- * the invitation, not the token).
+ * the invitation, not the token). The new token is derived from the invitation and its reminder
+ * count (`linkToken`), so the outbox stores only a placeholder and the sender renders the link.
+ *
+ * Addresses on the organisation's suppression list are never reminded.
  */
 export async function remindInvitations(
   db: Db,
   principal: Principal,
   survey: { id: string; slug: string },
   content: { title: string; language: string },
-  options: { now: Date; origin: string; reissueLinks: boolean; invitationIds?: string[] },
+  options: {
+    now: Date;
+    origin: string;
+    reissueLinks: boolean;
+    invitationIds?: string[];
+    /** The derived token of an invitation's link generation (src/lib/email-config.ts invitationLinkToken). */
+    linkToken: (invitationId: string, generation: number) => Promise<string>;
+  },
 ): Promise<ReminderOutcome> {
   const { now } = options;
   const cutoff = now.getTime() - REMINDER_INTERVAL_MS;
@@ -357,6 +376,7 @@ export async function remindInvitations(
         sql`${surveyInvitations.email} IS NOT NULL AND ${surveyInvitations.completedAt} IS NULL AND ${surveyInvitations.usesLeft} > 0`,
         sql`(${surveyInvitations.validUntil} IS NULL OR ${surveyInvitations.validUntil} > ${now.getTime()})`,
         sql`(${surveyInvitations.remindedAt} IS NULL OR ${surveyInvitations.remindedAt} <= ${cutoff})`,
+        sql`lower(${surveyInvitations.email}) NOT IN (SELECT email FROM email_suppressions WHERE organization_id = ${principal.organizationId})`,
         options.invitationIds ? sql`${surveyInvitations.id} IN (SELECT value FROM json_each(${JSON.stringify(options.invitationIds)}))` : undefined,
       ),
     );
@@ -369,22 +389,30 @@ export async function remindInvitations(
     const emails: Record<string, unknown>[] = [];
     const links = new Map<string, string>();
     for (const invitation of chunk) {
-      let link: string | null = null;
       let hash: string | null = null;
+      const generation = invitation.count + 1;
+      const linkBase = `${options.origin}/s/${survey.slug}`;
       if (options.reissueLinks) {
-        const token = randomSecret(32);
+        const token = await options.linkToken(invitation.id, generation);
         hash = await sha256Hex(token);
-        link = `${options.origin}/s/${survey.slug}?t=${token}`;
-        links.set(invitation.id, link);
+        links.set(invitation.id, `${linkBase}?t=${token}`);
       }
       updates.push({ id: invitation.id, h: hash });
-      const message = reminderEmail(content.language, content.title, link, invitation.validUntil);
+      const message = reminderEmail(content.language, content.title, options.reissueLinks ? LINK_PLACEHOLDERS.surveyLink : null, invitation.validUntil);
+      const payload: EmailPayload = {
+        to: invitation.email!,
+        subject: message.subject,
+        text: message.text,
+        language: content.language,
+        survey: true,
+        ...(options.reissueLinks ? { invitation: { id: invitation.id, generation, url: linkBase } } : {}),
+      };
       emails.push({
         inv: invitation.id,
         id: newId("obx"),
         to: invitation.email,
         subject: message.subject,
-        payload: JSON.stringify({ to: invitation.email, subject: message.subject, text: message.text, language: content.language }),
+        payload: JSON.stringify(payload),
         dedupe: `invitation.reminder:${invitation.id}:${invitation.count + 1}`,
       });
     }

@@ -75,7 +75,12 @@ export async function createInvitations(
   survey: { id: string; slug: string },
   items: NewInvitation[],
   origin: string,
-  options: { contactFatigue: "apply" | "exempt"; now?: Date } = { contactFatigue: "exempt" },
+  options: {
+    contactFatigue: "apply" | "exempt";
+    now?: Date;
+    /** A token derived from the invitation id (e-mailed links, rendered at send time) instead of a random one. */
+    token?: (invitationId: string) => Promise<string>;
+  } = { contactFatigue: "exempt" },
 ): Promise<CreatedInvitation[]> {
   const now = options.now ?? new Date();
   const days = options.contactFatigue === "apply" ? await fatigueDays(db, principal.organizationId) : null;
@@ -86,8 +91,8 @@ export async function createInvitations(
   const created: CreatedInvitation[] = [];
   const rows: (typeof surveyInvitations.$inferInsert)[] = [];
   for (const item of items) {
-    const token = randomSecret(32);
     const id = newId("inv");
+    const token = options.token ? await options.token(id) : randomSecret(32);
     rows.push({
       id,
       organizationId: principal.organizationId,

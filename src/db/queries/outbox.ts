@@ -9,6 +9,7 @@ import { outbox } from "../schema";
 import { newId } from "../../lib/ids";
 import type { EmailContent } from "../../domain/complaints/emails";
 import type { FeedloopEvent } from "../../domain/queue-messages";
+import { describePlaceholders } from "../../domain/email/placeholders";
 
 export type OutboxRow = typeof outbox.$inferSelect;
 
@@ -21,6 +22,23 @@ export const STAFF_DESK_COMPLAINT_PATH = "/app/complaints/";
 /** Column → value map for one outbox insert (see complaints-sql.ts gatedInsert). */
 export type OutboxInsert = Record<string, unknown> & { id: string };
 
+/**
+ * An e-mail as the outbox stores it. Links that are secrets appear only as placeholders
+ * (src/domain/email/placeholders.ts) and are rendered by the sender (src/jobs/email-sender.ts).
+ */
+export type EmailPayload = {
+  to: string;
+  subject: string;
+  text: string;
+  language: string | null;
+  /** Customer mail about a complaint: Reply-To is the complaint's signed reply address. */
+  replyToComplaint?: boolean;
+  /** Survey mail: skipped for suppressed addresses, carries List-Unsubscribe (RFC 8058). */
+  survey?: boolean;
+  /** For @@SURVEY_LINK@@: the invitation, its link generation and the link without its token. */
+  invitation?: { id: string; generation: number; url: string };
+};
+
 export function emailOutboxRow(input: {
   organizationId: string;
   complaintId?: string | null;
@@ -30,7 +48,9 @@ export function emailOutboxRow(input: {
   language?: string;
   now: Date;
   dedupeKey?: string | null;
+  options?: Pick<EmailPayload, "replyToComplaint" | "survey" | "invitation">;
 }): OutboxInsert {
+  const payload: EmailPayload = { to: input.to, subject: input.content.subject, text: input.content.text, language: input.language ?? null, ...input.options };
   return {
     id: newId("obx"),
     organization_id: input.organizationId,
@@ -40,7 +60,7 @@ export function emailOutboxRow(input: {
     endpoint_id: null,
     recipient: input.to,
     subject: input.content.subject,
-    payload: { to: input.to, subject: input.content.subject, text: input.content.text, language: input.language ?? null },
+    payload,
     status: "pending",
     attempts: 0,
     next_attempt_at: input.now,
@@ -115,6 +135,19 @@ export type OutboxItem = {
   createdAt: string;
 };
 
+/** What staff see of a row: an e-mail's link placeholders are named, never rendered (no live secret). */
+function visiblePayload(row: OutboxRow): Record<string, unknown> {
+  if (row.kind !== "email") return row.payload;
+  const payload = row.payload as Partial<EmailPayload>;
+  const { invitation, ...rest } = payload;
+  return {
+    ...rest,
+    ...(invitation ? { invitation: { id: invitation.id } } : {}),
+    subject: describePlaceholders(payload.subject ?? ""),
+    text: describePlaceholders(payload.text ?? ""),
+  };
+}
+
 export function outboxItem(row: OutboxRow): OutboxItem {
   return {
     id: row.id,
@@ -124,7 +157,7 @@ export function outboxItem(row: OutboxRow): OutboxItem {
     endpointId: row.endpointId,
     recipient: row.recipient,
     subject: row.subject,
-    payload: row.payload,
+    payload: visiblePayload(row),
     status: row.status,
     attempts: row.attempts,
     nextAttemptAt: row.nextAttemptAt.toISOString(),

@@ -1,6 +1,8 @@
 /** UI strings. English is the reference; zhCN must have every key (checked by the type). */
 export const en = {
   "nav.skip": "Skip to content",
+  "email.notConfigured": "E-mail is not configured.",
+  "email.notConfiguredDetail": "Invitations, acknowledgements and notices wait in the outbox until an administrator sets up Cloudflare Email Service for this deployment.",
   "nav.main": "Main",
   "nav.menu": "Menu",
   "nav.language": "Language",
@@ -240,6 +242,8 @@ export type MessageKey = keyof typeof en;
 
 export const zhCN: Record<MessageKey, string> = {
   "nav.skip": "跳到主要内容",
+  "email.notConfigured": "邮件尚未配置。",
+  "email.notConfiguredDetail": "在管理员为此部署配置 Cloudflare 邮件服务之前，邀请、确认和通知邮件会留在发件箱中等待发送。",
   "nav.main": "主导航",
   "nav.menu": "菜单",
   "nav.language": "语言",

@@ -1,0 +1,51 @@
+/**
+ * Is e-mail configured, and with what. E-mail leaves only through the `EMAIL` send_email binding
+ * (Cloudflare Email Service) from `EMAIL_FROM` on `EMAIL_DOMAIN`; without all three nothing pretends:
+ * the outbox keeps e-mails pending, /healthz reports `email: "not configured"` and the staff app
+ * shows a banner (README "E-mail").
+ */
+import type { AppBindings } from "../env";
+
+export type EmailConfig =
+  | { configured: true; binding: SendEmail; domain: string; from: string }
+  | { configured: false; reason: string };
+
+const ADDRESS = /^[^\s@<>()",;:]+@([a-z0-9.-]+)$/i;
+
+export function emailConfig(env: Pick<AppBindings, "EMAIL_DOMAIN" | "EMAIL_FROM"> & { EMAIL?: SendEmail }): EmailConfig {
+  const domain = (env.EMAIL_DOMAIN ?? "").trim().toLowerCase();
+  const from = (env.EMAIL_FROM ?? "").trim().toLowerCase();
+  if (!env.EMAIL) return { configured: false, reason: "the EMAIL send_email binding is missing from wrangler.toml" };
+  if (!domain) return { configured: false, reason: "EMAIL_DOMAIN is not set" };
+  const match = ADDRESS.exec(from);
+  if (!match) return { configured: false, reason: from ? `EMAIL_FROM "${from}" is not an e-mail address` : "EMAIL_FROM is not set" };
+  if (match[1] !== domain && !match[1].endsWith(`.${domain}`)) {
+    return { configured: false, reason: `EMAIL_FROM must be an address on EMAIL_DOMAIN (${domain})` };
+  }
+  return { configured: true, binding: env.EMAIL, domain, from };
+}
+
+async function hmacBase64Url(secret: string, label: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(label)));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function linkSecret(env: Pick<AppBindings, "BETTER_AUTH_SECRET">): string {
+  if (!env.BETTER_AUTH_SECRET) throw new Error("BETTER_AUTH_SECRET is required to derive personal links");
+  return env.BETTER_AUTH_SECRET;
+}
+
+/**
+ * The token of a personal survey link that is sent by e-mail: derived from the server secret, the
+ * invitation and its generation (0 for the invitation, n for the n-th re-issued reminder), so the
+ * e-mail can render it at send time and the database holds only its SHA-256, as for random tokens.
+ */
+export function invitationLinkToken(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, invitationId: string, generation: number): Promise<string> {
+  return hmacBase64Url(linkSecret(env), `feedloop/invitation-link/v1:${invitationId}:${generation}`);
+}
+
+/** The signature of an unsubscribe link for one address of one organisation. */
+export function unsubscribeSignature(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, organisationId: string, email: string): Promise<string> {
+  return hmacBase64Url(linkSecret(env), `feedloop/unsubscribe/v1:${organisationId}:${email.trim().toLowerCase()}`);
+}
