@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -26,12 +26,16 @@ export default async function setup(project: TestProject) {
   }
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  // Miniflare writes each e-mail the simulated send_email binding accepts as a .eml file under its
+  // temp directory: keep that inside this run's directory, where the e-mail tests read them back.
+  const mailDir = join(persistDir, "tmp");
+  mkdirSync(mailDir, { recursive: true });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   dev = spawn(
     "npx",
     ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`, "--var", `EMAIL_FROM:feedloop@${LOCAL_EMAIL_DOMAIN}`],
-    { stdio: ["ignore", "ignore", "inherit"], env, detached: true },
+    { stdio: ["ignore", "ignore", "inherit"], env: { ...env, TMPDIR: mailDir }, detached: true },
   );
   try {
     await waitForHealth(origin, 90_000);
@@ -39,6 +43,7 @@ export default async function setup(project: TestProject) {
     if (!seed.ok) throw new Error(`seed failed: ${seed.status} ${await seed.text()}`);
     project.provide("origin", origin);
     project.provide("demoApiKey", vars.DEMO_API_KEY!);
+    project.provide("mailDir", mailDir);
     project.provide("seed", (await seed.json()) as SeedSummary);
   } catch (error) {
     // A failed start must not leave the detached wrangler dev running.
@@ -74,5 +79,7 @@ declare module "vitest" {
     origin: string;
     demoApiKey: string;
     seed: SeedSummary;
+    /** Where wrangler dev's simulated send_email binding writes the messages it accepted (*.eml, below). */
+    mailDir: string;
   }
 }
