@@ -12,6 +12,9 @@ import {
   updateSurveyDraft,
 } from "../db/queries/surveys";
 import { createInvitations, listInvitations } from "../db/queries/invitations";
+import { emailInvitations } from "../db/queries/invitation-email";
+import { enqueueOutbox } from "../db/queries/outbox";
+import { invitationLinkToken } from "../lib/email-config";
 import { getTemplate, isTemplateKey, listTemplates, TEMPLATE_KEYS } from "../domain/survey/templates";
 import { findMissingTranslations } from "../domain/survey/translations";
 import { createRouter, problemResponses } from "../lib/openapi";
@@ -47,6 +50,8 @@ const InvitationInputSchema = z
     validFrom: z.iso.datetime().optional(),
     validUntil: z.iso.datetime().optional(),
     uses: z.number().int().min(1).max(1000).optional(),
+    /** With `send: "email"`: the invitation e-mail's language. */
+    language: z.enum(["en", "zh-CN"]).optional(),
   })
   .strict();
 
@@ -151,16 +156,32 @@ const createInvitationsRoute = staffRoute({
   request: {
     params: IdParam,
     body: {
-      content: { "application/json": { schema: z.object({ invitations: z.array(InvitationInputSchema).min(1).max(1000) }).strict() } },
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              invitations: z.array(InvitationInputSchema).min(1).max(1000),
+              /** "email": each invitee gets the invitation e-mail with their personal link; the links are not in the answer. */
+              send: z.enum(["email"]).optional(),
+            })
+            .strict(),
+        },
+      },
       required: true,
     },
   },
   responses: {
     201: {
-      description: "Created",
+      description: "Created (links in the answer), or e-mailed (`send: \"email\"`: `sent`, and the `suppressed` addresses that were skipped)",
       content: {
         "application/json": {
-          schema: z.object({ items: z.array(z.object({ id: z.string(), email: z.string().nullable(), token: z.string(), url: z.string() })) }),
+          schema: z.union([
+            z.object({ items: z.array(z.object({ id: z.string(), email: z.string().nullable(), token: z.string(), url: z.string() })) }),
+            z.object({
+              sent: z.array(z.object({ id: z.string(), email: z.string() })),
+              suppressed: z.array(z.object({ index: z.number(), email: z.string(), reason: z.string() })),
+            }),
+          ]),
         },
       },
     },
@@ -239,13 +260,26 @@ export const surveyRoutes = createRouter()
     const db = c.get("db");
     const principal = c.get("principal");
     const survey = await getSurvey(db, principal.organizationId, c.req.valid("param").id);
-    const { invitations } = c.req.valid("json");
+    const { invitations, send } = c.req.valid("json");
     for (const [index, inv] of invitations.entries()) {
       if (inv.validFrom && inv.validUntil && inv.validFrom >= inv.validUntil) {
         throw new ProblemError("validation-failed", "validUntil must be after validFrom.", {
           errors: [{ field: `invitations.${index}.validUntil`, code: "invalid_range", message: "must be after validFrom" }],
         });
       }
+    }
+    if (send === "email") {
+      const missing = invitations.flatMap((inv, index) => (inv.email ? [] : [{ field: `invitations.${index}.email`, code: "required", message: "is needed to send the invitation by e-mail" }]));
+      if (missing.length > 0) throw new ProblemError("validation-failed", "Every invitation sent by e-mail needs an address.", { errors: missing });
+      const outcome = await emailInvitations(
+        db,
+        principal,
+        survey,
+        invitations.map((inv) => ({ email: inv.email!, language: inv.language ?? "en", hidden: inv.hidden, validFrom: toDate(inv.validFrom), validUntil: toDate(inv.validUntil), uses: inv.uses })),
+        { origin: c.env.PUBLIC_ORIGIN, now: new Date(), token: (invitationId) => invitationLinkToken(c.env, invitationId, 0) },
+      );
+      c.executionCtx.waitUntil(enqueueOutbox(c.env, outcome.outboxIds));
+      return c.json({ sent: outcome.sent, suppressed: outcome.suppressed }, 201);
     }
     const created = await createInvitations(
       db,

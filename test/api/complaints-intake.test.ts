@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 import { consumeEvents } from "../../src/jobs/queue-consumer";
+import { handlingSurveyLink } from "../../src/db/queries/complaints-handling";
 import { saveSubmission } from "../../src/db/queries/responses";
 import { findSurveyBySlug, loadVersionDefinition } from "../../src/db/queries/surveys";
 import type { FeedloopEvent } from "../../src/domain/queue-messages";
@@ -213,8 +214,10 @@ describe("the satisfaction-with-handling survey closes the loop", () => {
       const res = await call(`/api/complaints/${complaint.id}/transitions`, json("POST", step, bearer(org.keys.staff)));
       expect(res.status, await res.clone().text()).toBe(200);
     }
-    const row = await env.DB.prepare("select handling_survey_url from complaints where id = ?").bind(complaint.id).first<{ handling_survey_url: string }>();
-    const url = new URL(row!.handling_survey_url);
+    // The stored URL holds no token (issue 12, finding 3); the customer's link is derived as the status page does.
+    const row = await env.DB.prepare("select handling_survey_url, handling_invitation_id from complaints where id = ?").bind(complaint.id).first<{ handling_survey_url: string; handling_invitation_id: string }>();
+    expect(row!.handling_survey_url).not.toMatch(/[?&]t=/);
+    const url = new URL((await handlingSurveyLink(env as unknown as AppBindings, { handlingSurveyUrl: row!.handling_survey_url, handlingInvitationId: row!.handling_invitation_id }))!);
     const slug = url.pathname.split("/").pop()!;
     const token = url.searchParams.get("t")!;
     const submitted = await submit(slug, { submissionId: newSubmissionId(), token, answers: { csat: 4, ces: 6, resolved: true, comment: "Quick and fair." }, complete: true });

@@ -215,3 +215,31 @@ describe("survey reminders", () => {
     expect(await outboxRow(row!.id)).toMatchObject({ status: "failed", last_error: "not sent: the address is on the organisation's suppression list" });
   });
 });
+
+describe("survey invitations by e-mail", () => {
+  it("send each invitee a personal link in their language, skip suppressed addresses, and keep the link out of the answer and the outbox", async () => {
+    const survey = await createPublishedSurvey(org.keys.manager, "mail-out-invite", { accessMode: "invitation" });
+    await suppressEmailAddress(createDb(env.DB), org.organizationId, "gone@example.com", "unsubscribed");
+    const res = await call(
+      `/api/surveys/${survey.id}/invitations`,
+      json("POST", { send: "email", invitations: [{ email: "li@example.com", language: "zh-CN" }, { email: "Gone@example.com" }] }, bearer(org.keys.manager)),
+    );
+    expect(res.status, await res.clone().text()).toBe(201);
+    const body = (await res.json()) as { sent: { id: string; email: string }[]; suppressed: { index: number; email: string; reason: string }[] };
+    expect(body.sent.map((s) => s.email)).toEqual(["li@example.com"]);
+    expect(body.suppressed).toEqual([{ index: 1, email: "Gone@example.com", reason: "unsubscribed" }]);
+    expect(JSON.stringify(body)).not.toMatch(/[?&]t=|token/);
+
+    const row = await env.DB.prepare("select id, payload from outbox where event_type = 'invitation.sent' and recipient = 'li@example.com'").first<{ id: string; payload: string }>();
+    expect(row!.payload).not.toMatch(/[?&]t=/);
+    const { sent, deps } = recordingTransport();
+    await consumeEvents(deliverMessage(row!.id), bindings, deps);
+    expect((await outboxRow(row!.id)).status).toBe("delivered");
+    const email = await sent[0]!.parsed;
+    expect(email.subject).toMatch(/^mail-out 邀请您参加「.+」$/);
+    expect(header(email, "list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+    const link = /http:\/\/127\.0\.0\.1:8787\/s\/mail-out-invite\?lang=zh-CN&t=([A-Za-z0-9_-]+)/.exec(email.text ?? "");
+    expect(link, email.text).toBeTruthy();
+    expect((await submit(survey.slug, { submissionId: newSubmissionId(), token: link![1], answers: acsiAnswers(), complete: true })).status).toBe(201);
+  });
+});

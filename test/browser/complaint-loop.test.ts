@@ -2,6 +2,7 @@ import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
+import { waitForMail } from "./mailbox";
 
 /**
  * Issue 4, closing the loop end to end: a low-score answer to the demo survey becomes a complaint
@@ -9,6 +10,7 @@ import { signIn, staffApi } from "./staff";
  * every step on the status page reached through the link in their acknowledgement e-mail.
  */
 const origin = inject("origin");
+const mailDir = inject("mailDir");
 
 const run = Date.now().toString(36);
 const EMAIL = `loop-${run}@example.com`;
@@ -133,17 +135,21 @@ test(
       expect(complaint.description).toContain(COMPLAINT_TEXT);
       expect(complaint.segment.region).toBe(`loop-${run}`);
 
-      // The customer's way in: the link in the acknowledgement e-mail (recorded in the outbox locally).
-      type Outbox = { items: { kind: string; eventType: string; recipient: string; payload: { text?: string } }[] };
+      // The customer's way in: the link in the acknowledgement e-mail, as it left through the EMAIL
+      // binding (Miniflare's .eml file). Staff see the same e-mail in the outbox without the link.
+      type Outbox = { items: { kind: string; eventType: string; recipient: string; status: string; payload: { text?: string } }[] };
+      const ackMail = await waitForMail(mailDir, EMAIL, (email) => (email.subject ?? "").includes(complaint.reference));
+      const linkMatch = /https?:\/\/\S+\/complaints\/status\/\S+/.exec(ackMail.text ?? "");
+      expect(linkMatch, ackMail.text).toBeTruthy();
+      const statusUrl = linkMatch![0];
+      expect(statusUrl.startsWith(`${origin}/complaints/status/${complaint.reference}?k=`)).toBe(true);
+      const secret = new URL(statusUrl).searchParams.get("k")!;
       const outbox = await staffApi<Outbox>("GET", `/api/outbox?kind=email&complaintId=${complaint.id}`);
       const ack = outbox.items.find((m) => m.eventType === "complaint.acknowledgement");
       expect(ack, JSON.stringify(outbox.items.map((m) => m.eventType))).toBeTruthy();
       expect(ack!.recipient).toBe(EMAIL);
-      const linkMatch = /https?:\/\/\S+\/complaints\/status\/\S+/.exec(ack!.payload.text ?? "");
-      expect(linkMatch, ack!.payload.text).toBeTruthy();
-      const statusUrl = linkMatch![0];
-      expect(statusUrl.startsWith(`${origin}/complaints/status/${complaint.reference}?k=`)).toBe(true);
       expect(ack!.payload.text).toContain(complaint.reference);
+      expect(JSON.stringify(outbox)).not.toContain(secret);
 
       // 3. The customer opens the link: stage "received".
       let view = await statusPage(cpage, statusUrl);
@@ -231,8 +237,10 @@ test(
       expect(view.timeline).toEqual([...seen].sort());
 
       // The update e-mail for the remedy carries the same link.
+      const remedyMail = await waitForMail(mailDir, EMAIL, (email) => (email.text ?? "").includes(REMEDY));
+      expect(remedyMail.text).toContain(statusUrl);
       const updates = await staffApi<Outbox>("GET", `/api/outbox?kind=email&complaintId=${complaint.id}`);
-      expect(updates.items.some((m) => m.recipient === EMAIL && (m.payload.text ?? "").includes(REMEDY) && (m.payload.text ?? "").includes(statusUrl))).toBe(true);
+      expect(updates.items.some((m) => m.recipient === EMAIL && (m.payload.text ?? "").includes(REMEDY))).toBe(true);
       expect(updates.items.every((m) => !(m.payload.text ?? "").includes(INTERNAL_NOTE))).toBe(true);
 
       // 5. The customer accepts the remedy (plain form POST): closed, with the handling survey offered.
@@ -244,11 +252,13 @@ test(
       expect(await surveyLink.count()).toBe(1);
       const handlingUrl = (await surveyLink.getAttribute("href"))!;
       expect(handlingUrl.startsWith(`${origin}/s/`)).toBe(true);
-      // The same survey link went to the customer by e-mail.
+      // The same survey link went to the customer by e-mail (rendered when sent; the outbox names it only).
+      const surveyMail = await waitForMail(mailDir, EMAIL, (email) => (email.text ?? "").includes("/s/"));
+      expect(surveyMail.text).toContain(handlingUrl);
       const afterClose = await staffApi<Outbox>("GET", `/api/outbox?kind=email&complaintId=${complaint.id}`);
-      const surveyMail = afterClose.items.find((m) => m.eventType === "complaint.handling_survey");
-      expect(surveyMail?.recipient).toBe(EMAIL);
-      expect(surveyMail?.payload.text).toContain(handlingUrl);
+      const surveyRow = afterClose.items.find((m) => m.eventType === "complaint.handling_survey");
+      expect(surveyRow?.recipient).toBe(EMAIL);
+      expect(surveyRow?.payload.text).toContain("[personal survey link, added when sent]");
 
       // Staff see the close on reload; only "reopen" is left.
       await spage.reload();

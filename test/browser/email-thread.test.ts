@@ -1,10 +1,9 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import PostalMime, { type Email } from "postal-mime";
+import type { Email } from "postal-mime";
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
+import { sentMails, waitForMail } from "./mailbox";
 
 /**
  * Issue 13, the e-mail loop end to end against wrangler dev: a customer's e-mail becomes a complaint
@@ -31,12 +30,6 @@ async function sendMail(to: string, raw: string): Promise<void> {
     body: raw,
   });
   expect(res.status, await res.clone().text()).toBe(200);
-}
-
-/** Every message the simulated send_email binding accepted so far, parsed back. */
-async function sentMail(): Promise<Email[]> {
-  const files = readdirSync(mailDir, { recursive: true, encoding: "utf8" }).filter((name) => name.endsWith(".eml"));
-  return Promise.all(files.map((name) => PostalMime.parse(readFileSync(join(mailDir, name)))));
 }
 
 const headerState = (page: Page) => page.locator("h1 + .page-subtitle .badge").first().textContent();
@@ -83,18 +76,12 @@ test("a customer's e-mail becomes a complaint, the staff question leaves by e-ma
     await page.click("[data-testid=transition-form] button[type=submit]");
     await expect.poll(() => headerState(page)).toBe("Waiting on customer");
 
-    let question: Email | undefined;
-    await expect
-      .poll(async () => {
-        question = (await sentMail()).find((mail) => mail.to?.some((to) => to.address === CUSTOMER) && (mail.text ?? "").includes(QUESTION));
-        return question !== undefined;
-      }, { timeout: 30_000, interval: 250 })
-      .toBe(true);
-    expect(question!.subject).toContain(complaint.reference);
-    const replyTo = question!.replyTo?.[0]?.address ?? "";
+    const question: Email = await waitForMail(mailDir, CUSTOMER, (mail) => (mail.text ?? "").includes(QUESTION), 30_000);
+    expect(question.subject).toContain(complaint.reference);
+    const replyTo = question.replyTo?.[0]?.address ?? "";
     expect(replyTo).toMatch(new RegExp(`^demo\\+${complaint.reference.toLowerCase()}\\.[a-z2-7]{10}@mail\\.feedloop\\.test$`));
     // The acknowledgement sent at intake carries the same thread address.
-    const acknowledgement = (await sentMail()).find((mail) => mail.to?.some((to) => to.address === CUSTOMER) && mail.replyTo?.[0]?.address === replyTo && mail !== question);
+    const acknowledgement = (await sentMails(mailDir)).find((mail) => mail.to?.some((to) => to.address === CUSTOMER) && mail.replyTo?.[0]?.address === replyTo && mail.messageId !== question.messageId);
     expect(acknowledgement, "acknowledgement e-mail with the thread's Reply-To").toBeTruthy();
 
     // The customer answers from their mail client, quoting the question.
@@ -103,10 +90,10 @@ test("a customer's e-mail becomes a complaint, the staff question leaves by e-ma
       [
         `From: Zhao Min <${CUSTOMER}>`,
         `To: ${replyTo}`,
-        `Subject: Re: ${question!.subject}`,
+        `Subject: Re: ${question.subject}`,
         `Message-ID: <answer-${run}@example.com>`,
-        `In-Reply-To: ${question!.messageId}`,
-        `References: ${question!.messageId}`,
+        `In-Reply-To: ${question.messageId}`,
+        `References: ${question.messageId}`,
         "MIME-Version: 1.0",
         "Content-Type: text/plain; charset=utf-8",
         "",

@@ -26,12 +26,12 @@ export default async function setup(project: TestProject) {
   }
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  // Miniflare writes each e-mail the simulated send_email binding accepts as a .eml file under its
-  // temp directory: keep that inside this run's directory, where the e-mail tests read them back.
-  const mailDir = join(persistDir, "tmp");
-  mkdirSync(mailDir, { recursive: true });
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  // Miniflare writes each message sent through the EMAIL binding to <TMPDIR>/miniflare-*/files/email/*.eml:
+  // a TMPDIR of this run's own lets the tests read the e-mails that "left" (test/browser/mailbox.ts).
+  const mailDir = join(persistDir, "tmp");
+  mkdirSync(mailDir, { recursive: true });
   dev = spawn(
     "npx",
     ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`, "--var", `EMAIL_FROM:feedloop@${LOCAL_EMAIL_DOMAIN}`],
@@ -42,8 +42,8 @@ export default async function setup(project: TestProject) {
     const seed = await fetch(`${origin}/__dev/seed`, { method: "POST", headers: { "x-seed-key": vars.DEMO_API_KEY! } });
     if (!seed.ok) throw new Error(`seed failed: ${seed.status} ${await seed.text()}`);
     project.provide("origin", origin);
-    project.provide("demoApiKey", vars.DEMO_API_KEY!);
     project.provide("mailDir", mailDir);
+    project.provide("demoApiKey", vars.DEMO_API_KEY!);
     project.provide("seed", (await seed.json()) as SeedSummary);
   } catch (error) {
     // A failed start must not leave the detached wrangler dev running.
@@ -77,9 +77,9 @@ export type SeedSummary = {
 declare module "vitest" {
   export interface ProvidedContext {
     origin: string;
+    /** Where the simulated EMAIL binding writes sent messages (test/browser/mailbox.ts reads them). */
+    mailDir: string;
     demoApiKey: string;
     seed: SeedSummary;
-    /** Where wrangler dev's simulated send_email binding writes the messages it accepted (*.eml, below). */
-    mailDir: string;
   }
 }
