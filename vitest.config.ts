@@ -74,8 +74,8 @@ export default defineConfig(async () => ({
         // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).
         BETTER_AUTH_SECRET: "test-only-secret-not-used-anywhere-else-0123456789",
         LINK_SIGNING_SECRET: "test-only-link-secret-not-used-anywhere-else-0123456789",
-        // E-mail leaves through wrangler.toml's EMAIL binding, simulated by Miniflare. The production
-        // project leaves these unset: e-mail not configured.
+        // E-mail leaves through wrangler.toml's EMAIL binding, simulated by Miniflare, and arrives through
+        // the email() handler on this domain. The production project leaves these unset: e-mail not configured.
         EMAIL_DOMAIN: "mail.feedloop.test",
         EMAIL_FROM: "feedloop@mail.feedloop.test",
       }),

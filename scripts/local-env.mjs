@@ -11,6 +11,9 @@ export const QUIET_ENV = {
   NO_UPDATE_NOTIFIER: "1",
 };
 
+/** The mail domain of local runs (`--var EMAIL_DOMAIN:…`); wrangler.toml leaves e-mail unconfigured. */
+export const LOCAL_EMAIL_DOMAIN = "mail.feedloop.test";
+
 /** The secrets every local run needs, each a fresh random value the first time. */
 const LOCAL_SECRETS = {
   BETTER_AUTH_SECRET: () => randomBytes(32).toString("base64url"),

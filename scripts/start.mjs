@@ -2,7 +2,7 @@
 // `npm start`: migrations → web build → wrangler dev (workerd + local SQLite) → idempotent demo seed.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { ensureDevVars, QUIET_ENV, waitForHealth } from "./local-env.mjs";
+import { ensureDevVars, LOCAL_EMAIL_DOMAIN, QUIET_ENV, waitForHealth } from "./local-env.mjs";
 
 const port = process.env.PORT ?? "8787";
 const host = "127.0.0.1";
@@ -33,7 +33,7 @@ else run(["vite", "build", "--logLevel", "warn"], "Building the web app");
 console.log(`▸ Starting wrangler dev on ${origin}`);
 const dev = spawn(
   npx,
-  ["wrangler", "dev", "--ip", host, "--port", port, ...persistArgs, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", "EMAIL_DOMAIN:mail.feedloop.test", "--var", "EMAIL_FROM:feedloop@mail.feedloop.test"],
+  ["wrangler", "dev", "--ip", host, "--port", port, ...persistArgs, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`, "--var", `EMAIL_FROM:feedloop@${LOCAL_EMAIL_DOMAIN}`],
   { stdio: ["ignore", "inherit", "inherit"], env },
 );
 const stop = () => dev.kill("SIGINT");
@@ -57,7 +57,11 @@ try {
   Demo accounts (password: ${seed.password}):
 ${seed.accounts.map((a) => `    ${a.role.padEnd(8)} ${a.email}`).join("\n")}
 
+  Send it a complaint by e-mail (README "E-mail"):
+    curl -X POST -H "x-seed-key: ${vars.DEMO_API_KEY}" "${origin}/__dev/email?from=customer@example.com&to=${seed.complaintEmail}" --data-binary @examples/complaint.eml
+
   Seeded: ${seed.responses} responses, ${seed.complaints} complaints${seed.alreadySeeded ? " (already present)" : ""}.
+Complaint e-mail (demo): ${seed.complaintEmail}
 API key (demo admin): ${vars.DEMO_API_KEY}
   e.g. curl -H "authorization: Bearer ${vars.DEMO_API_KEY}" ${origin}/api/surveys
 `);

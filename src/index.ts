@@ -31,6 +31,7 @@ import { runScheduled } from "./jobs/scheduled";
 import type { FeedloopEvent } from "./domain/queue-messages";
 import { deploymentConfigProblems } from "./domain/deployment-config";
 import { csrfGuard } from "./lib/csrf";
+import { handleInboundEmail } from "./jobs/inbound-email";
 import { emailPageRoutes } from "./routes/email-pages";
 
 const app = createRouter();
@@ -184,5 +185,10 @@ export default {
   scheduled: (controller, env, ctx) => {
     assertDeploymentConfig(env);
     ctx.waitUntil(runScheduled(controller, env));
+  },
+  // Email Routing delivers each message for EMAIL_DOMAIN here (complaints and replies by e-mail).
+  email: async (message, env, ctx) => {
+    assertDeploymentConfig(env);
+    await handleInboundEmail(message, env, ctx);
   },
 } satisfies ExportedHandler<AppEnv["Bindings"], FeedloopEvent>;

@@ -355,3 +355,4 @@ export const emailSuppressions = sqliteTable(
 
 export * from "./complaint-schema";
 export * from "./science-schema";
+export * from "./email-inbound-schema";

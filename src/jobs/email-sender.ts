@@ -17,7 +17,8 @@ import { isEmailSuppressed } from "../db/queries/email-suppression";
 import { buildEmail, type BuiltEmail } from "../domain/email/message";
 import { complaintReplyAddress } from "../domain/email/addresses";
 import { placeholdersIn, renderPlaceholders, type LinkPlaceholder } from "../domain/email/placeholders";
-import { emailThreadSecret, invitationLinkToken, unsubscribeSignature, type EmailConfig } from "../lib/email-config";
+import { invitationLinkToken, unsubscribeSignature, type EmailConfig } from "../lib/email-config";
+import { emailThreadSecret } from "../lib/email-secret";
 import { renderSendTimeLinks } from "../lib/link-secrets";
 import { sha256Hex } from "../lib/ids";
 

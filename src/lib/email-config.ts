@@ -25,19 +25,6 @@ export function emailConfig(env: Pick<AppBindings, "EMAIL_DOMAIN" | "EMAIL_FROM"
   return { configured: true, binding: env.EMAIL, domain, from };
 }
 
-/**
- * The key of the signed complaint reply addresses (src/domain/email/addresses.ts): the dedicated
- * secret EMAIL_THREAD_SECRET when set, else one derived from BETTER_AUTH_SECRET under its own label
- * (rotating BETTER_AUTH_SECRET then also retires every reply address handed out).
- */
-export async function emailThreadSecret(env: Pick<AppBindings, "BETTER_AUTH_SECRET"> & { EMAIL_THREAD_SECRET?: string }): Promise<string> {
-  if (env.EMAIL_THREAD_SECRET) return env.EMAIL_THREAD_SECRET;
-  if (!env.BETTER_AUTH_SECRET) throw new Error("BETTER_AUTH_SECRET (or EMAIL_THREAD_SECRET) is required to sign complaint reply addresses");
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.BETTER_AUTH_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode("feedloop/email-thread/v1")));
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 async function hmacBase64Url(secret: string, label: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(label)));

@@ -16,7 +16,8 @@ import {
   IMPROVEMENT_HANDOFF_STATUSES,
 } from "../domain/complaints";
 import { createRouter, problemResponses } from "../lib/openapi";
-import { ProblemError, validationProblem } from "../lib/problem";
+import { notFound, ProblemError, validationProblem } from "../lib/problem";
+import { findComplaintAttachment } from "../db/queries/inbound-email";
 import { complaintStatusSecret, complaintStatusUrl, findComplaint, loadComplaintContext } from "../db/queries/complaints";
 import { createComplaint } from "../db/queries/complaints-intake";
 import { complaintDetail, listComplaints } from "../db/queries/complaints-list";
@@ -138,6 +139,9 @@ const ComplaintDetailSchema = ComplaintListItemSchema.extend({
   legalTransitions: z.array(z.object({ name: z.string(), to: z.string().nullable(), description: z.string(), satisfies: z.array(z.string()) })),
   timeline: z.array(TimelineEntrySchema),
   handoffs: z.array(z.record(z.string(), z.unknown())),
+  attachments: z
+    .array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), createdAt: z.string() }))
+    .openapi({ description: "Files the customer e-mailed (GET …/attachments/{attachmentId} downloads one)" }),
   handlingSurvey: z.object({
     invitationIssued: z.boolean(),
     url: z.string().nullable(),
@@ -289,6 +293,16 @@ const getRoute = staffRoute({
   permission: "complaints:read",
   request: { params: ComplaintIdParam },
   responses: { 200: { description: "The complaint", content: { "application/json": { schema: ComplaintDetailSchema } } }, ...problemResponses(401, 403, 404) },
+});
+
+const attachmentRoute = staffRoute({
+  method: "get",
+  path: "/complaints/{id}/attachments/{attachmentId}",
+  tags: ["complaints"],
+  summary: "Download a file the customer e-mailed with the complaint or a reply",
+  permission: "complaints:read",
+  request: { params: ComplaintIdParam.extend({ attachmentId: z.string().max(64) }) },
+  responses: { 200: { description: "The file, as an attachment download" }, ...problemResponses(401, 403, 404) },
 });
 
 const statusLinkRoute = staffRoute({
@@ -450,6 +464,22 @@ export const complaintRoutes = createRouter()
     return c.json(result as unknown as Record<string, unknown>, 200);
   })
   .openapi(getRoute, async (c) => c.json(await detail(c, c.req.valid("param").id), 200))
+  .openapi(attachmentRoute, async (c) => {
+    const { id, attachmentId } = c.req.valid("param");
+    const attachment = await findComplaintAttachment(c.get("db"), c.get("principal").organizationId, id, attachmentId);
+    const object = attachment ? await c.env.ATTACHMENTS.get(attachment.storageKey) : null;
+    if (!attachment || !object) throw notFound(`Attachment ${attachmentId}`);
+    // Always a download with the stored type and nosniff: a customer's file never renders in the staff app's origin.
+    return new Response(object.body, {
+      headers: {
+        "content-type": attachment.contentType,
+        "content-length": String(attachment.size),
+        "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
+        "x-content-type-options": "nosniff",
+        "cache-control": "private, no-store",
+      },
+    });
+  })
   .openapi(statusLinkRoute, async (c) => {
     const row = await findComplaint(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id);
     return c.json({ reference: row.reference, statusUrl: complaintStatusUrl(c.env, row.reference, await complaintStatusSecret(c.env, row.id)) }, 200);

@@ -4,6 +4,7 @@
  * (src/domain/simulation), spread over the last six months and three segment dimensions.
  * Idempotent: a second run finds everything in place and adds nothing.
  */
+import { organisationComplaintAddress } from "../domain/email/addresses";
 import { eq, sql } from "drizzle-orm";
 import type { AppBindings, Db, Principal } from "../env";
 import { apiKeys, responses } from "../db/schema";
@@ -22,6 +23,7 @@ import { compactSurveyStats } from "../db/queries/stats-compaction";
 
 export const DEMO_PASSWORD = "feedloop-demo-2026";
 export const DEMO_SURVEY_SLUG = "demo-acsi";
+export const DEMO_ORGANISATION_SLUG = "demo";
 export const DEMO_RESPONSE_COUNT = 400;
 const DEMO_SEED = 20261126;
 
@@ -35,6 +37,8 @@ export type DemoSeedSummary = {
   responses: number;
   complaints: number;
   alreadySeeded: boolean;
+  /** The demo organisation's complaint address, or null when EMAIL_DOMAIN is not set. */
+  complaintEmail: string | null;
 };
 
 const TOUCHPOINTS = ["store", "web", "call_centre"];
@@ -50,7 +54,7 @@ export async function seedDemo(
   const now = options.now ?? new Date();
   const { organizationId, userIds: byEmail } = await ensureOrganisation(env, db, {
     name: "Feedloop Demo",
-    slug: "demo",
+    slug: DEMO_ORGANISATION_SLUG,
     timeZone: "Asia/Shanghai",
     members: demoAccounts.map((a) => ({ ...a, password: DEMO_PASSWORD })),
   });
@@ -118,5 +122,6 @@ export async function seedDemo(
     responses: DEMO_RESPONSE_COUNT,
     complaints,
     alreadySeeded,
+    complaintEmail: env.EMAIL_DOMAIN ? organisationComplaintAddress(DEMO_ORGANISATION_SLUG, env.EMAIL_DOMAIN) : null,
   };
 }

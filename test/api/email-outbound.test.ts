@@ -18,7 +18,7 @@ import { emailOutboxRow } from "../../src/db/queries/outbox";
 import { gatedInsert } from "../../src/db/queries/complaints-sql";
 import { suppressEmailAddress } from "../../src/db/queries/email-suppression";
 import { parseInboundRecipient } from "../../src/domain/email/addresses";
-import { emailThreadSecret } from "../../src/lib/email-config";
+import { emailThreadSecret } from "../../src/lib/email-secret";
 import { createDb } from "../../src/db/client";
 import type { FeedloopEvent } from "../../src/domain/queue-messages";
 import type { AppBindings } from "../../src/env";

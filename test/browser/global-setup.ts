@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../free-port";
 // @ts-expect-error -- plain ESM helper shared with the start script
-import { ensureDevVars, QUIET_ENV, waitForHealth } from "../../scripts/local-env.mjs";
+import { ensureDevVars, LOCAL_EMAIL_DOMAIN, QUIET_ENV, waitForHealth } from "../../scripts/local-env.mjs";
 
 /**
  * Browser tests run against the real app: the built web assets served by `wrangler dev`
@@ -34,7 +34,7 @@ export default async function setup(project: TestProject) {
   mkdirSync(mailDir, { recursive: true });
   dev = spawn(
     "npx",
-    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", "EMAIL_DOMAIN:mail.feedloop.test", "--var", "EMAIL_FROM:feedloop@mail.feedloop.test"],
+    ["wrangler", "dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", persistDir, "--show-interactive-dev-session=false", "--test-scheduled", "--var", "APP_ENV:development", "--var", `PUBLIC_ORIGIN:${origin}`, "--var", `EMAIL_DOMAIN:${LOCAL_EMAIL_DOMAIN}`, "--var", `EMAIL_FROM:feedloop@${LOCAL_EMAIL_DOMAIN}`],
     { stdio: ["ignore", "ignore", "inherit"], env: { ...env, TMPDIR: mailDir }, detached: true },
   );
   try {
@@ -71,6 +71,7 @@ export type SeedSummary = {
   responses: number;
   complaints: number;
   surveyId: string;
+  complaintEmail: string | null;
 };
 
 declare module "vitest" {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -64,6 +64,20 @@ describe("the first minutes after start", () => {
     expect(walk.results).toHaveLength(12);
     // The burst's complaint follow-ups ran in a queue batch between the second and third walks.
     expect(walk.complaintsAfter - walk.complaintsBefore).toBe(walk.burstStatuses.length);
+
+    // The README's e-mail example: the printed address takes the example message through the local
+    // e-mail endpoint into the email() handler, and it becomes a complaint.
+    const address = /Complaint e-mail \(demo\): (\S+@\S+)/.exec(output)?.[1];
+    expect(address).toBe("demo@mail.feedloop.test");
+    const seedKey = /x-seed-key: (\S+)"/.exec(output)?.[1];
+    const mail = await fetch(`http://127.0.0.1:${port}/__dev/email?from=customer@example.com&to=${address}`, {
+      method: "POST",
+      headers: { "x-seed-key": seedKey ?? "" },
+      body: readFileSync("examples/complaint.eml"),
+    });
+    expect(mail.status, await mail.text()).toBe(200);
+    const listed = await fetch(`http://127.0.0.1:${port}/api/complaints?source=email`, { headers: { authorization: `Bearer ${apiKey}` } });
+    expect(JSON.stringify(await listed.json())).toContain("电饭煲质量问题");
   });
 
   it("the deploy bundle in plain Miniflare: the same walk answers within seconds", async () => {

@@ -43,7 +43,7 @@ import {
 } from "./complaints";
 import { chooseAssignee, isOrgMember, loadTeams, teamExists, unknownTeam } from "./complaints-config";
 import { issueHandlingSurvey, systemPrincipal } from "./complaints-handling";
-import { gatedInsert } from "./complaints-sql";
+import { type Gate, gatedInsert } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 
@@ -207,7 +207,17 @@ async function afterClose(db: Db, env: AppBindings, ctx: ComplaintOrgContext, ro
 export async function transitionComplaint(
   db: Db,
   env: AppBindings,
-  input: { organizationId: string; complaintId: string; row?: ComplaintRow; party: ActingParty; to: ComplaintState; payload: unknown; now: Date },
+  input: {
+    organizationId: string;
+    complaintId: string;
+    row?: ComplaintRow;
+    party: ActingParty;
+    to: ComplaintState;
+    payload: unknown;
+    now: Date;
+    /** More statements of the same write (e.g. the inbound e-mail record), gated on its nonce. */
+    extraStatements?: (gate: Gate, d1: D1Database) => D1PreparedStatement[];
+  },
 ): Promise<ActionResult> {
   const row = input.row ?? (await findComplaint(db, input.organizationId, input.complaintId));
   const ctx = await loadComplaintContext(db, row.organizationId);
@@ -221,6 +231,7 @@ export async function transitionComplaint(
     events: result.events,
     audit: { actor: input.party.audit, action: `complaint.${result.transition}`, data: { from: row.state, to: result.complaint.state } },
     outbox,
+    extraStatements: input.extraStatements,
     now: input.now,
   });
   const surveyOutbox = await afterClose(db, env, ctx, committed.row, input.party, input.now);

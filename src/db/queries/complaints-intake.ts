@@ -50,7 +50,7 @@ import {
   userContacts,
 } from "./complaints";
 import { type AssignmentChoice, chooseAssignee, loadTeams, type TeamRouting } from "./complaints-config";
-import { complaintNonceGate, driverValue, gatedInsert } from "./complaints-sql";
+import { complaintNonceGate, driverValue, type Gate, gatedInsert } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 
@@ -80,6 +80,8 @@ export type IntakeRequest = {
   /** Recorded on the `received` event. */
   actor: ComplaintActor;
   auditActor: AuditActor;
+  /** More rows that belong to the new complaint (e-mail record, attachments), written only when it is created. */
+  gatedStatements?: (complaintId: string, gate: Gate, d1: D1Database) => D1PreparedStatement[];
   now: Date;
 };
 
@@ -383,6 +385,7 @@ export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, r
     statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
   }
   if (cursorStatements) statements.push(...cursorStatements(gate, d1));
+  statements.push(...(request.gatedStatements?.(id, gate, d1) ?? []));
 
   return { id, statusSecret, statements, insertIndex, outboxIds: outbox.map((item) => item.id) };
 }

@@ -20,6 +20,7 @@ import {
   rowToComplaint,
 } from "./complaints";
 import { listHandoffs, type HandoffView } from "./complaints-actions";
+import { listComplaintAttachments } from "./inbound-email";
 
 export type ComplaintFilters = {
   states?: ComplaintState[];
@@ -201,9 +202,10 @@ export function slaView(row: ComplaintRow, ctx: ComplaintOrgContext, now: Date) 
 export async function complaintDetail(db: Db, organizationId: string, id: string, now: Date) {
   const row = await findComplaint(db, organizationId, id);
   const ctx = await loadComplaintContext(db, organizationId);
-  const [timeline, handoffs, names, teamRow] = await Promise.all([
+  const [timeline, handoffs, attachments, names, teamRow] = await Promise.all([
     complaintTimeline(db, organizationId, id),
     listHandoffs(db, organizationId, id),
+    listComplaintAttachments(db, organizationId, id),
     row.assigneeId ? db.select({ id: user.id, name: user.name, email: user.email }).from(user).where(eq(user.id, row.assigneeId)) : Promise.resolve([]),
     row.teamId ? db.select({ id: team.id, name: team.name }).from(team).where(and(eq(team.id, row.teamId), eq(team.organizationId, organizationId))) : Promise.resolve([]),
   ]);
@@ -273,6 +275,7 @@ export async function complaintDetail(db: Db, organizationId: string, id: string
     })),
     timeline,
     handoffs: handoffs as HandoffView[],
+    attachments,
     handlingSurvey: {
       invitationIssued: row.handlingInvitationId !== null,
       url: row.handlingSurveyUrl,

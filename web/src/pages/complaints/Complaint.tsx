@@ -118,6 +118,21 @@ export function ComplaintPage({ id }: { id: string }) {
                 <p class="free-text" data-testid="complaint-description">
                   {c.description}
                 </p>
+                {c.attachments.length > 0 && (
+                  <>
+                    <h3>{ct("detail.attachments")}</h3>
+                    <ul data-testid="complaint-attachments">
+                      {c.attachments.map((a) => (
+                        <li key={a.id}>
+                          <a href={`/api/complaints/${encodeURIComponent(c.id)}/attachments/${encodeURIComponent(a.id)}`} download={a.filename}>
+                            {a.filename}
+                          </a>{" "}
+                          <span class="muted small">({Math.max(1, Math.round(a.size / 1024))} KB)</span>
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
                 {c.desiredRemedy && (
                   <>
                     <h3>{ct("detail.desiredRemedy")}</h3>

@@ -91,6 +91,8 @@ export type ComplaintDetail = ComplaintListItem & {
   legalTransitions: TransitionOption[];
   timeline: TimelineEntry[];
   handoffs: Handoff[];
+  /** Files the customer e-mailed with the complaint or a reply. */
+  attachments: { id: string; filename: string; contentType: string; size: number; createdAt: string }[];
   handlingSurvey: { invitationIssued: boolean; url: string | null; responseId: string | null; csat: number | null; ces: number | null; resolved: boolean | null; respondedAt: string | null };
   customerContext: { sourceResponse: ContextResponse | null; otherResponses: ContextResponse[]; pastComplaints: PastComplaint[] };
   version: number;

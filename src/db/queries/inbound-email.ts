@@ -1,0 +1,87 @@
+/**
+ * The rows an inbound e-mail leaves (src/jobs/inbound-email.ts): its Message-ID record and the index
+ * of its attachments, written in the batch of the complaint or reply they belong to, gated on
+ * that write's nonce so a duplicate or a lost race stores nothing.
+ */
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../../env";
+import { complaintAttachments, complaints, inboundEmails } from "../schema";
+import { newId } from "../../lib/ids";
+import { type Gate, gatedInsert } from "./complaints-sql";
+import type { ComplaintRow } from "./complaints";
+
+export type StoredAttachment = { id: string; filename: string; contentType: string; size: number; storageKey: string };
+
+export type InboundRecord = {
+  organizationId: string;
+  messageId: string;
+  kind: "complaint" | "reply";
+  sender: string;
+  attachments: StoredAttachment[];
+  now: Date;
+};
+
+export async function findInboundEmail(db: Db, organizationId: string, messageId: string) {
+  return db.query.inboundEmails.findFirst({ where: and(eq(inboundEmails.organizationId, organizationId), eq(inboundEmails.messageId, messageId)) });
+}
+
+export async function findComplaintByReference(db: Db, organizationId: string, reference: string): Promise<ComplaintRow | undefined> {
+  return db.query.complaints.findFirst({ where: and(eq(complaints.organizationId, organizationId), eq(complaints.reference, reference.toUpperCase())) });
+}
+
+/** The message record and its attachment rows, for the batch that writes complaint `complaintId`. */
+export function inboundEmailStatements(record: InboundRecord, complaintId: string, gate: Gate, d1: D1Database): D1PreparedStatement[] {
+  const inboundId = newId("inm");
+  return [
+    // No ON CONFLICT: if another delivery of this message won the race, the whole batch fails and nothing stays.
+    gatedInsert(
+      d1,
+      "inbound_emails",
+      {
+        id: inboundId,
+        organization_id: record.organizationId,
+        message_id: record.messageId,
+        complaint_id: complaintId,
+        kind: record.kind,
+        sender: record.sender,
+        received_at: record.now,
+      },
+      gate,
+    ),
+    ...record.attachments.map((attachment) =>
+      gatedInsert(
+        d1,
+        "complaint_attachments",
+        {
+          id: attachment.id,
+          organization_id: record.organizationId,
+          complaint_id: complaintId,
+          inbound_email_id: inboundId,
+          filename: attachment.filename,
+          content_type: attachment.contentType,
+          size: attachment.size,
+          storage_key: attachment.storageKey,
+          created_at: record.now,
+        },
+        gate,
+      ),
+    ),
+  ];
+}
+
+export type AttachmentView = { id: string; filename: string; contentType: string; size: number; createdAt: string };
+
+export async function listComplaintAttachments(db: Db, organizationId: string, complaintId: string): Promise<AttachmentView[]> {
+  const rows = await db
+    .select()
+    .from(complaintAttachments)
+    .where(and(eq(complaintAttachments.organizationId, organizationId), eq(complaintAttachments.complaintId, complaintId)))
+    .orderBy(asc(complaintAttachments.createdAt));
+  return rows.map((row) => ({ id: row.id, filename: row.filename, contentType: row.contentType, size: row.size, createdAt: row.createdAt.toISOString() }));
+}
+
+export async function findComplaintAttachment(db: Db, organizationId: string, complaintId: string, attachmentId: string) {
+  return db.query.complaintAttachments.findFirst({
+    where: and(eq(complaintAttachments.organizationId, organizationId), eq(complaintAttachments.complaintId, complaintId), eq(complaintAttachments.id, attachmentId)),
+  });
+}
