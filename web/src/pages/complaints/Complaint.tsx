@@ -25,6 +25,7 @@ export function ComplaintPage({ id }: { id: string }) {
   const [help, setHelp] = useState(false);
   const [mode, setMode] = useState<"reply" | "note">("reply");
   const [notice, setNotice] = useState<string>();
+  const [asked, setAsked] = useState<{ name: string; at: number }>();
   const [shortcutError, setShortcutError] = useState<unknown>();
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const c = complaint;
@@ -57,11 +58,11 @@ export function ComplaintPage({ id }: { id: string }) {
     r: () => focusComposer("reply"),
     n: () => focusComposer("note"),
     "?": () => setHelp((h) => !h),
+    // Like the button: the customer sees an acknowledgement, so "a" opens its form (with the message) to confirm.
     a: () => {
-      const option = transition("acknowledge");
       setShortcutError(undefined);
-      if (!option) return setNotice(ct("keys.notPossible", { action: ct("t.acknowledge") }));
-      run("transitions", { to: option.to }, ct("keys.done", { action: ct("t.acknowledge") })).catch(setShortcutError);
+      if (!transition("acknowledge")) return setNotice(ct("keys.notPossible", { action: ct("t.acknowledge") }));
+      setAsked({ name: "acknowledge", at: Date.now() });
     },
     m: () => {
       if (!me || me.user.kind !== "user" || !c) return;
@@ -137,7 +138,7 @@ export function ComplaintPage({ id }: { id: string }) {
                   </>
                 )}
               </Card>
-              <Actions complaint={c} refData={ref.data} run={run} />
+              <Actions complaint={c} refData={ref.data} run={run} asked={asked} />
               <Composer complaint={c} mode={mode} setMode={setMode} composerRef={composerRef} run={run} />
               <Card title={ct("detail.timeline")} id="timeline">
                 <Timeline entries={c.timeline} refData={ref.data} />
@@ -223,7 +224,7 @@ function payloadFor(name: string, values: Record<string, string>): Record<string
   return out;
 }
 
-function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refData?: Ref; run: Run }) {
+function Actions({ complaint, refData, run, asked }: { complaint: ComplaintDetail; refData?: Ref; run: Run; asked?: { name: string; at: number } }) {
   const ct = useCT();
   const label = useLabel();
   const [open, setOpen] = useState<TransitionOption | null>(null);
@@ -235,6 +236,11 @@ function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refD
     setOpen(null);
     setError(undefined);
   }, [complaint.state]);
+
+  useEffect(() => {
+    const option = asked && complaint.legalTransitions.find((o) => o.name === asked.name);
+    if (option) start(option);
+  }, [asked]);
 
   const specs = open ? (PAYLOAD[open.name] ?? []).filter((s) => !s.when || s.when(values)) : [];
   const start = (option: TransitionOption) => {
@@ -257,7 +263,7 @@ function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refD
     setBusy(true);
     setError(undefined);
     try {
-      await run("transitions", { to: open.to, ...payloadFor(open.name, values) }, ct("keys.done", { action: label("t", open.name) }));
+      await run("transitions", { to: open.to, ...payloadFor(open.name, values) }, ct("keys.nowState", { state: label("state", open.to ?? complaint.state) }));
       setOpen(null);
     } catch (e) {
       setError(e);
@@ -305,7 +311,7 @@ function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refD
               {ct("form.confirm", { action: label("t", open.name) })}
             </button>
             <button type="button" class="btn" onClick={() => setOpen(null)}>
-              {ct("keys.close")}
+              {ct("form.cancel")}
             </button>
           </div>
         </form>
@@ -335,7 +341,7 @@ function PayloadInput({ spec, props, value, onValue, categories }: { spec: Field
           <option value="">{ct("detail.select")}</option>
           {(value && !categories.includes(value) ? [value, ...categories] : categories).map((c) => (
             <option key={c} value={c}>
-              {c.replace(/_/g, " ")}
+              {label("category", c)}
             </option>
           ))}
         </select>
@@ -481,7 +487,7 @@ function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: Re
                 )}
                 {d.category !== undefined && (
                   <p>
-                    {ct("queue.category")}: {String(d.category).replace(/_/g, " ")}
+                    {ct("queue.category")}: {label("category", String(d.category))}
                   </p>
                 )}
                 {typeof d.proposedRemedy === "string" && (
@@ -521,7 +527,7 @@ function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: Re
                 )}
                 {ch("category") && (
                   <p>
-                    {ct("queue.category")}: {String(ch("category")!.from ?? "—")} → {String(ch("category")!.to ?? "—")}
+                    {ct("queue.category")}: {label("category", ch("category")!.from as string | null)} → {label("category", ch("category")!.to as string | null)}
                   </p>
                 )}
                 {ch("severity") && (
@@ -581,7 +587,8 @@ function SlaCard({ complaint }: { complaint: ComplaintDetail }) {
         {complaint.sla.milestones.map((m) => (
           <li key={m.milestone} class={m.breached ? "sla-breached" : m.approaching && !m.metAt ? "sla-approaching" : m.metAt ? "sla-met" : undefined}>
             <strong>{ct(`detail.milestone.${m.milestone}` as CKey)}</strong>{" "}
-            {m.metAt ? <Badge tone="ok">{ct("detail.met", { date: date(m.metAt, true) })}</Badge> : null}
+            {/* A milestone met late was breached: it shows as breached only. */}
+            {m.metAt && !m.breached ? <Badge tone="ok">{ct("detail.met", { date: date(m.metAt, true) })}</Badge> : null}
             {m.breached && <Badge tone="bad">{ct("detail.breached")}</Badge>}
             {!m.metAt && !m.breached && m.approaching && <Badge tone="warn">{ct("detail.approaching")}</Badge>}
             <div class="small muted">
@@ -742,7 +749,7 @@ function ClassificationCard({ complaint, refData, run }: { complaint: ComplaintD
               <option value="">—</option>
               {(category && !categories.includes(category) ? [category, ...categories] : categories).map((c) => (
                 <option key={c} value={c}>
-                  {c.replace(/_/g, " ")}
+                  {label("category", c)}
                 </option>
               ))}
             </select>
