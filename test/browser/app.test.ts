@@ -118,8 +118,10 @@ test("the complaint desk: keyboard to open and acknowledge, only legal steps off
 
     // Only the legal step from "received" is offered.
     expect(await page.locator("[data-transition]").evaluateAll((els) => els.map((e) => e.getAttribute("data-transition")))).toEqual(["acknowledge"]);
-    // "a" acknowledges.
+    // "a" asks like the button does: the acknowledge form opens, Enter in it confirms.
     await page.keyboard.press("a");
+    await page.locator("[data-testid=transition-form]").waitFor();
+    await page.click("[data-testid=transition-form] button[type=submit]");
     await expect.poll(async () => page.locator("[data-transition]").evaluateAll((els) => els.map((e) => e.getAttribute("data-transition")))).not.toContain("acknowledge");
     expect(await page.locator("h1 + .page-subtitle .badge").first().textContent()).toBe("Acknowledged");
 

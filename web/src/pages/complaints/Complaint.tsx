@@ -8,6 +8,7 @@ import { useSession } from "../../lib/session";
 import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
 import { loadReferenceData } from "./Queue";
 import { useCT, useLabel, type CKey } from "./messages";
+import { segmentValueLabel } from "../../lib/segment-labels";
 import { OverdueBadge, PriorityBadge, ShortcutHelp, StateBadge, useRelative, useShortcuts } from "./shared";
 import { PRIORITIES, recallQueue, type ComplaintDetail, type ContextResponse, type Handoff, type Member, type Team, type TimelineEntry, type TransitionOption } from "./types";
 
@@ -791,7 +792,7 @@ function answersList(r: ContextResponse) {
 function CustomerCard({ complaint }: { complaint: ComplaintDetail }) {
   const ct = useCT();
   const label = useLabel();
-  const { date } = useI18n();
+  const { date, lang } = useI18n();
   const [statusLink, setStatusLink] = useState<string>();
   const [linkError, setLinkError] = useState<unknown>();
   const cc = complaint.customerContext;
@@ -835,7 +836,7 @@ function CustomerCard({ complaint }: { complaint: ComplaintDetail }) {
       {segment.length > 0 && (
         <>
           <h3>{ct("detail.segment")}</h3>
-          <p class="small">{segment.map(([k, v]) => `${k}: ${String(v)}`).join(" · ")}</p>
+          <p class="small">{segment.map(([k, v]) => `${label("segment", k)}: ${segmentValueLabel(String(v), lang)}`).join(" · ")}</p>
         </>
       )}
       {cc.sourceResponse && (
