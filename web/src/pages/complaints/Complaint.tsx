@@ -463,7 +463,8 @@ function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: Re
   const { date } = useI18n();
   const who = (id: unknown) => {
     if (typeof id !== "string") return "—";
-    return refData?.members.find((m) => m.userId === id)?.name ?? refData?.teams.find((t) => t.id === id)?.name ?? id;
+    // An id is never shown: someone or a team the cached pickers do not know reads as "—".
+    return refData?.members.find((m) => m.userId === id)?.name ?? refData?.teams.find((t) => t.id === id)?.name ?? "—";
   };
   const milestone = (m: unknown) => (typeof m === "string" ? ct(`detail.milestone.${m}` as CKey) : "—");
   return (
