@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 import { iterateResponses, listResponses } from "../../src/db/queries/response-list";
-import { parseCsv } from "../../src/lib/csv-parse";
+import { readCsvRecords } from "../../src/domain/csv";
 
 let org: TestOrg;
 let survey: { id: string; slug: string };
@@ -43,7 +43,7 @@ describe("response export pagination", () => {
     expect(res.status).toBe(200);
     // Starts with the UTF-8 byte-order mark (Excel needs it for Chinese); text() decodes it away.
     expect([...new Uint8Array(await res.clone().arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    const rows = parseCsv(await res.text());
+    const rows = readCsvRecords(await res.text());
     const listed = (await listResponses(db(), org.organizationId, survey.id, {}, { limit: 100, offset: 0 })).items.map((r) => r.id);
     expect(rows.slice(1).map((r) => r.fields[0])).toEqual(listed);
   });
