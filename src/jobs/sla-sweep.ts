@@ -121,6 +121,9 @@ async function refreshSlaColumns(db: Db, row: ComplaintRow, complaint: Complaint
   return true;
 }
 
+/** The reason a staff member reads on the timeline: words, not the milestone's code. */
+const MILESTONE_WORDS: Record<string, string> = { acknowledge: "acknowledgement", first_response: "first response", resolution: "resolution" };
+
 export type SlaSweepSummary = { checked: number; escalations: number; refreshed: number; handlingSurveys: number; outcomesBackfilled: number };
 
 /** Rows per sweep run whose stored SLA outcomes are filled in (rows from before migration 0004). */
@@ -183,7 +186,7 @@ export async function runSlaSweep(db: Db, env: AppBindings, now: Date): Promise<
           events.push(...item.events);
           for (const action of item.actions) {
             if (action.kind === "raise_priority") {
-              const raised = applyComplaintActivity(next, { actor: ESCALATION_ACTOR, activity: { kind: "change_classification", priority: action.to, reason: `SLA escalation level 3 (${item.milestone})` } }, now);
+              const raised = applyComplaintActivity(next, { actor: ESCALATION_ACTOR, activity: { kind: "change_classification", priority: action.to, reason: `SLA escalation level 3: ${MILESTONE_WORDS[item.milestone]} overdue` } }, now);
               if (raised.ok) {
                 next = raised.complaint;
                 events.push(...raised.events);

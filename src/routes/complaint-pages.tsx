@@ -49,6 +49,7 @@ import {
   complaintLanguage,
   type ComplaintLanguage,
   formatDeadline,
+  formatMoment,
   STATE_EXPLANATIONS,
   STATE_LABELS,
   STATUS_STEPS,
@@ -522,13 +523,13 @@ function text(value: unknown, max = 20_000): string {
 
 type StatusErrors = Partial<Record<"reply" | "reject" | "reopen" | "general", string>>;
 
-function TimelineView({ entries, w, lang }: { entries: TimelineEntry[]; w: Words; lang: ComplaintLanguage }) {
+function TimelineView({ entries, w, lang, timeZone, description }: { entries: TimelineEntry[]; w: Words; lang: ComplaintLanguage; timeZone: string; description: string }) {
   return (
     <ol class="timeline">
       {entries.map((entry) => {
         const who = entry.actor.kind === "customer" ? w.you : w.team;
         const when = (
-          <time datetime={entry.at}>{new Date(entry.at).toISOString().slice(0, 16).replace("T", " ")} UTC</time>
+          <time datetime={entry.at}>{formatMoment(new Date(entry.at), lang, timeZone)}</time>
         );
         if (entry.type === "public_reply") {
           return (
@@ -549,6 +550,12 @@ function TimelineView({ entries, w, lang }: { entries: TimelineEntry[]; w: Words
             <p class="meta">
               {label} · {when}
             </p>
+            {/* The customer's own words under "Complaint sent": what they wrote is what the team works on. */}
+            {entry.type === "received" && description ? (
+              <p class="message-text" data-testid="own-complaint">
+                {description}
+              </p>
+            ) : null}
           </li>
         );
       })}
@@ -688,7 +695,7 @@ function StatusView(props: {
         <>
           <section aria-labelledby="conversation-title">
             <h2 id="conversation-title">{w.conversation}</h2>
-            <TimelineView entries={props.timeline} w={w} lang={lang} />
+            <TimelineView entries={props.timeline} w={w} lang={lang} timeZone={props.timeZone} description={row.description} />
           </section>
 
           {state !== "closed" ? (

@@ -118,7 +118,8 @@ export const responseRoutes = createRouter()
       }
     }
     await auditResponsesExported(db, c.get("principal"), survey.id, "csv", rows).run();
-    return c.body(chunks.join(""), 200, {
+    // The UTF-8 byte-order mark: Excel reads a CSV without it in the system code page, garbling Chinese answers.
+    return c.body(`\uFEFF${chunks.join("")}`, 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${survey.slug}-responses.csv"`,
     });

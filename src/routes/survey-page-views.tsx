@@ -1,7 +1,7 @@
 /** Server-rendered survey pages (Preact render-to-string): no inline scripts or styles. */
 import type { ComponentChildren } from "preact";
 import { render } from "preact-render-to-string";
-import { answerIdsOf, type Condition, type SurveyDefinition, type SurveyItem, type SurveyPage } from "../domain/survey/definition";
+import { answerIdsOf, type Condition, type ConditionValue, type SurveyDefinition, type SurveyItem, type SurveyPage } from "../domain/survey/definition";
 import { KANO_ANSWER_LABELS } from "../domain/survey/kano-item";
 import type { AnswerError, Answers } from "../domain/survey/answers";
 import { localize } from "../domain/survey/localization";
@@ -112,6 +112,57 @@ function ScaleRadios(props: {
       ))}
     </div>
   );
+}
+
+/** Every question's label by id (a matrix row as "matrix › row"), so an error or a condition can name its question. */
+function questionLabels(definition: SurveyDefinition, language: string): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const page of definition.pages) {
+    for (const item of page.items) {
+      const label = t(item.label, language, definition);
+      labels.set(item.id, label);
+      if (item.type === "matrix") for (const row of item.rows) labels.set(row.id, `${label} › ${t(row.label, language, definition)}`);
+    }
+  }
+  return labels;
+}
+
+/** An answer value as the respondent saw it: "Yes"/"No", an option's label, or the number. */
+function answerText(definition: SurveyDefinition, itemId: string, value: ConditionValue, strings: UiStrings, language: string): string {
+  if (typeof value === "boolean") return value ? strings.yes : strings.no;
+  for (const page of definition.pages) {
+    for (const item of page.items) {
+      if (item.id === itemId && (item.type === "single_choice" || item.type === "multiple_choice")) {
+        const option = item.options.find((o) => o.id === value);
+        if (option) return t(option.label, language, definition);
+      }
+    }
+  }
+  return String(value);
+}
+
+const COMPARISON_SYMBOLS = { gt: ">", gte: "≥", lt: "<", lte: "≤" } as const;
+
+/** A display condition in the respondent's words, for the hint shown when JavaScript cannot hide a follow-up question. */
+function describeCondition(condition: Condition, definition: SurveyDefinition, strings: UiStrings, language: string, labels: Map<string, string>): string {
+  if ("all" in condition) return condition.all.map((c) => describeCondition(c, definition, strings, language, labels)).join(` ${strings.conditionText.and} `);
+  if ("any" in condition) return condition.any.map((c) => describeCondition(c, definition, strings, language, labels)).join(` ${strings.conditionText.or} `);
+  const question = labels.get(condition.itemId) ?? condition.itemId;
+  const words = strings.conditionText;
+  switch (condition.op) {
+    case "equals":
+      return words.equals(question, answerText(definition, condition.itemId, condition.value, strings, language));
+    case "notEquals":
+      return words.notEquals(question, answerText(definition, condition.itemId, condition.value, strings, language));
+    case "in":
+      return words.equals(question, condition.values.map((v) => answerText(definition, condition.itemId, v, strings, language)).join(" / "));
+    case "answered":
+      return words.answered(question);
+    case "notAnswered":
+      return words.notAnswered(question);
+    default:
+      return words.compare(question, COMPARISON_SYMBOLS[condition.op], String(condition.value));
+  }
 }
 
 /** Items whose display condition depends on answers on this same page (the browser toggles them). */
@@ -291,6 +342,12 @@ function ItemField({ item, props }: { item: SurveyItem; props: PageProps }) {
   }
 }
 
+/** The link that brings an anonymous respondent back to their saved answers (the resume secret; no page, so it opens where they left off). */
+function resumeHref(form: FormState): string {
+  const query = new URLSearchParams({ lang: form.language, r: form.resume ?? "" });
+  return `/s/${form.slug}?${query.toString()}`;
+}
+
 export function SurveyPageView(props: PageProps) {
   const { definition, page, errors, strings, form, progress } = props;
   const lang = form.language;
@@ -298,6 +355,7 @@ export function SurveyPageView(props: PageProps) {
   // condition attached; the enhancement script hides them until the condition holds, and the
   // server drops answers to items whose condition is false.
   const items = page.items.filter((item) => isItemVisible(definition, item.id, props.answers) || dependsOnPage(item, page));
+  const labels = questionLabels(definition, lang);
   const other = definition.languages.find((l) => l !== lang);
   const switchQuery = new URLSearchParams({ lang: other ?? lang, page: page.id });
   if (form.token) switchQuery.set("t", form.token);
@@ -324,7 +382,9 @@ export function SurveyPageView(props: PageProps) {
           <ul>
             {errors.map((e) => (
               <li>
-                <a href={`#${e.itemId ?? "main"}`}>{formatAnswerError(e, strings)}</a>
+                <a href={`#${e.itemId ?? "main"}`} data-error-for={e.itemId}>
+                  {e.itemId && labels.has(e.itemId) ? strings.questionError(labels.get(e.itemId)!, formatAnswerError(e, strings)) : formatAnswerError(e, strings)}
+                </a>
               </li>
             ))}
           </ul>
@@ -344,6 +404,7 @@ export function SurveyPageView(props: PageProps) {
         {items.map((item) =>
           item.showIf && dependsOnPage(item, page) ? (
             <div class="conditional" data-show-if={JSON.stringify(item.showIf)}>
+              <p class="conditional-hint">{strings.onlyIf(describeCondition(item.showIf, definition, strings, lang, labels))}</p>
               <ItemField item={item} props={props} />
             </div>
           ) : (
@@ -361,6 +422,16 @@ export function SurveyPageView(props: PageProps) {
           </button>
         </div>
       </form>
+      {form.token ? (
+        <p class="save-note">{strings.saveNoteInvitation}</p>
+      ) : form.resume ? (
+        <p class="save-note">
+          {strings.saveNote}{" "}
+          <a href={resumeHref(form)} data-testid="resume-link">
+            {strings.resumeLinkText}
+          </a>
+        </p>
+      ) : null}
     </>
   );
 }

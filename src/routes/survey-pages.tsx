@@ -111,16 +111,25 @@ function renderPage(
   );
 }
 
-function thankYouPage(c: Context<AppEnv>, definition: SurveyDefinition, language: string, complaintFormUrl?: string) {
+/**
+ * The thank-you page always offers a next step: a detractor of a public link is invited to the complaint
+ * form (they left no contact), anyone else may still ask for a personal follow-up there, or close the page.
+ */
+function thankYouPage(c: Context<AppEnv>, definition: SurveyDefinition, language: string, next: { complaintFormUrl?: string; followUp?: boolean } = {}) {
   const strings = uiStringsFor(language);
   const message = definition.thankYou ? localize(definition.thankYou, language, definition.defaultLanguage) : strings.thankYouDefault;
-  const followUp = complaintFormUrl ? (
-    <p class="notice">
-      <a href={complaintFormUrl}>
-        {language === "zh-CN" ? "很抱歉给您带来不好的体验。如希望我们跟进处理，请在此提交投诉，我们会承诺处理时限并及时回复您。" : "We are sorry your experience fell short. If you would like us to follow up, tell us here: we will promise a deadline and keep you informed."}
-      </a>
-    </p>
-  ) : null;
+  const followUp =
+    next.complaintFormUrl && next.followUp ? (
+      <p class="notice">
+        <a href={next.complaintFormUrl}>
+          {language === "zh-CN" ? "很抱歉给您带来不好的体验。如希望我们跟进处理，请在此提交投诉，我们会承诺处理时限并及时回复您。" : "We are sorry your experience fell short. If you would like us to follow up, tell us here: we will promise a deadline and keep you informed."}
+        </a>
+      </p>
+    ) : next.complaintFormUrl ? (
+      <p class="next-step">
+        <a href={next.complaintFormUrl}>{strings.thankYouContact}</a>
+      </p>
+    ) : null;
   return html(
     c,
     htmlDocument({
@@ -130,10 +139,17 @@ function thankYouPage(c: Context<AppEnv>, definition: SurveyDefinition, language
         <>
           <MessagePage title={strings.thankYouTitle} message={message} />
           {followUp}
+          <p class="next-step">{strings.thankYouClose}</p>
         </>
       ),
     }),
   );
+}
+
+/** The organisation's complaint form for a survey's respondents, in their language. */
+async function complaintFormUrl(db: AppEnv["Variables"]["db"], organizationId: string, slug: string, language: string): Promise<string | undefined> {
+  const org = await findOrganisation(db, { id: organizationId });
+  return org ? `/complaints/new?org=${encodeURIComponent(org.slug)}&survey=${encodeURIComponent(slug)}&lang=${encodeURIComponent(language)}` : undefined;
 }
 
 function pageUrl(slug: string, ctx: { language: string; token?: string; resume?: string }, pageId?: string) {
@@ -166,7 +182,7 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     if (invitation && !existing && invitation.usesLeft <= 0) {
       return accessErrorPage(c, new SurveyAccessError("spent", "token-spent", "This link has already been used."), language);
     }
-    if (existing?.status === "completed") return thankYouPage(c, open.definition, language);
+    if (existing?.status === "completed") return thankYouPage(c, open.definition, language, { complaintFormUrl: await complaintFormUrl(db, open.survey.organizationId, slug, language) });
     if (invitation) c.executionCtx.waitUntil(markInvitationOpened(db, invitation.id, now, open.survey.anonymous).then(() => undefined));
     // An impression: the top of the views → starts → completions funnel (not on the answer path).
     if (!existing) c.executionCtx.waitUntil(recordSurveyView(db, open.survey, now));
@@ -305,7 +321,8 @@ export const surveyPageRoutes = new Hono<AppEnv>()
     if (!survey?.publishedVersion) return accessErrorPage(c, new SurveyAccessError("unknown", "not-found", "Unknown survey."), requestLanguage(c, c.req.query("lang")));
     const definition = await loadVersionDefinition(c.get("db"), survey.id, survey.publishedVersion);
     const language = pickLanguage(definition, c.req.query("lang"), c.req.header("accept-language"));
-    if (c.req.query("followup") !== "1") return thankYouPage(c, definition, language);
-    const org = await findOrganisation(c.get("db"), { id: survey.organizationId });
-    return thankYouPage(c, definition, language, org ? `/complaints/new?org=${encodeURIComponent(org.slug)}&survey=${encodeURIComponent(slug)}&lang=${encodeURIComponent(language)}` : undefined);
+    return thankYouPage(c, definition, language, {
+      complaintFormUrl: await complaintFormUrl(c.get("db"), survey.organizationId, slug, language),
+      followUp: c.req.query("followup") === "1",
+    });
   });

@@ -41,6 +41,8 @@ describe("response export pagination", () => {
   it("exports the same rows over HTTP", async () => {
     const res = await call(`/api/surveys/${survey.id}/responses/export.csv`, { headers: bearer(org.keys.manager) });
     expect(res.status).toBe(200);
+    // Starts with the UTF-8 byte-order mark (Excel needs it for Chinese); text() decodes it away.
+    expect([...new Uint8Array(await res.clone().arrayBuffer()).slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const rows = readCsvRecords(await res.text());
     const listed = (await listResponses(db(), org.organizationId, survey.id, {}, { limit: 100, offset: 0 })).items.map((r) => r.id);
     expect(rows.slice(1).map((r) => r.fields[0])).toEqual(listed);

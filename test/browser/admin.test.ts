@@ -4,6 +4,7 @@
  * organisation's settings, webhooks with their secret shown once, and the filterable audit log.
  */
 import { describe, expect, inject, it } from "vitest";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
 // @ts-expect-error -- plain ESM helper shared with the start script
@@ -30,6 +31,7 @@ describe("organisation administration", () => {
       const tabs = await page.locator("nav.tabs a").allTextContents();
       expect(tabs).toEqual(["Members and roles", "Organisation"]);
       expect(await page.locator("#inv-staff-role option").allTextContents()).toEqual(["Viewer", "Staff", "Manager"]);
+      await expectAccessible(page, "members and roles (manager)");
 
       const email = `new-staff-${Date.now().toString(36)}@example.com`;
       await page.fill("#inv-staff-email", email);
@@ -95,6 +97,8 @@ describe("organisation administration", () => {
       expect(members.items.find((m) => m.email === email)?.role).toBe("staff");
 
       await row.getByRole("button", { name: "Deactivate" }).click();
+      await page.locator("[data-testid=confirm-dialog]").waitFor();
+      await expectAccessible(page, "the deactivation confirmation");
       await page.locator("[data-testid=confirm-dialog] button[type=submit]").click();
       await page.getByText(/New Joiner was deactivated/).waitFor();
       await row.waitFor({ state: "detached" });
@@ -118,6 +122,7 @@ describe("organisation administration", () => {
       await page.getByRole("button", { name: "Save settings" }).click();
       // The server's validation message appears next to the field.
       await page.locator("#org-tz-error").waitFor();
+      await expectAccessible(page, "organisation settings with an error");
       await page.fill("#org-tz", "Asia/Shanghai");
       await page.fill("#org-fatigue", "45");
       await page.getByRole("button", { name: "Save settings" }).click();
@@ -136,8 +141,10 @@ describe("organisation administration", () => {
       await listed.waitFor();
       // In the list only the secret's first characters are shown.
       expect(await listed.textContent()).toContain("…");
+      await expectAccessible(page, "webhooks with the new secret shown");
       await listed.getByRole("button", { name: "Delivery log" }).click();
       await page.getByText("No delivery attempts yet.").waitFor();
+      await expectAccessible(page, "the delivery log drawer");
       await page.locator("dialog.drawer").getByRole("button", { name: "Close" }).click();
       await listed.getByRole("button", { name: "Disable" }).click();
       await listed.getByText("Disabled").waitFor();
@@ -147,6 +154,7 @@ describe("organisation administration", () => {
       await audit.getByText("webhook.created").first().waitFor();
       await audit.getByText("webhook.updated").first().waitFor();
       expect(await audit.getByText("organization.settings_updated").count()).toBe(0);
+      await expectAccessible(page, "the audit log");
     } finally {
       await browser.close();
       await staffApi("PATCH", "/api/organisation/settings", { timeZone: original.timeZone, fatigueDays: original.fatigueDays });

@@ -1,4 +1,5 @@
 import { expect, inject, test } from "vitest";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
 
@@ -30,6 +31,7 @@ test("a <script> text answer is shown as text, never executed, in the responses 
     const cell = page.locator("[data-testid=response-text]").first();
     await cell.waitFor({ timeout: 20_000 });
     expect((await cell.textContent())?.trim()).toBe(PAYLOAD);
+    await expectAccessible(page, "the responses view");
     // No element was created from the text.
     expect(await page.locator("[data-testid=responses-table] script, [data-testid=responses-table] img").count()).toBe(0);
 
@@ -39,6 +41,7 @@ test("a <script> text answer is shown as text, never executed, in the responses 
     await detail.waitFor();
     expect(await detail.locator(".answer-text").first().textContent()).toBe(PAYLOAD);
     expect(await detail.locator("script, img").count()).toBe(0);
+    await expectAccessible(page, "the response detail drawer");
 
     await page.waitForTimeout(300);
     expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
@@ -63,6 +66,7 @@ test("sign-in errors are shown next to the fields and as a message; the app need
     await page.click("button[type=submit]");
     expect(await page.locator("#email-error").textContent()).toBeTruthy();
     expect(await page.locator("#email").getAttribute("aria-invalid")).toBe("true");
+    await expectAccessible(page, "the sign-in form with errors");
     await page.fill("#email", "manager@demo.feedloop.test");
     await page.fill("#password", "wrong-password");
     await page.click("button[type=submit]");
@@ -101,6 +105,7 @@ test("the complaint desk: keyboard to open and acknowledge, only legal steps off
     const row = page.locator(`[data-complaint-id="${created.id}"]`);
     await row.waitFor();
     expect(await page.locator("[data-testid=count-received]").textContent()).toBe("1");
+    await expectAccessible(page, "the complaint desk");
 
     // j/k move the selection; Enter opens the selected complaint.
     await page.keyboard.press("j");
@@ -109,11 +114,14 @@ test("the complaint desk: keyboard to open and acknowledge, only legal steps off
     await page.waitForURL((url) => url.pathname === `/app/complaints/${created.id}`);
     await page.locator("[data-testid=complaint-description]").waitFor();
     expect(await page.locator("[data-testid=complaint-description]").textContent()).toBe("Charged twice <img src=x onerror=alert(1)>");
+    await expectAccessible(page, "a received complaint");
 
     // Only the legal step from "received" is offered.
     expect(await page.locator("[data-transition]").evaluateAll((els) => els.map((e) => e.getAttribute("data-transition")))).toEqual(["acknowledge"]);
-    // "a" acknowledges.
+    // "a" asks like the button does: the acknowledge form opens, Enter in it confirms.
     await page.keyboard.press("a");
+    await page.locator("[data-testid=transition-form]").waitFor();
+    await page.click("[data-testid=transition-form] button[type=submit]");
     await expect.poll(async () => page.locator("[data-transition]").evaluateAll((els) => els.map((e) => e.getAttribute("data-transition")))).not.toContain("acknowledge");
     expect(await page.locator("h1 + .page-subtitle .badge").first().textContent()).toBe("Acknowledged");
 
@@ -122,6 +130,7 @@ test("the complaint desk: keyboard to open and acknowledge, only legal steps off
     await page.selectOption("#tf-priority", "");
     await page.click("[data-testid=transition-form] button[type=submit]");
     expect(await page.locator("#tf-priority-error").textContent()).toBeTruthy();
+    await expectAccessible(page, "the assess form with an error");
     await page.selectOption("#tf-priority", "high");
     await page.click("[data-testid=transition-form] button[type=submit]");
     await page.locator("[data-transition=respond]").waitFor();

@@ -9,6 +9,7 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import type { Page } from "playwright-core";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn } from "./staff";
 
@@ -62,6 +63,7 @@ describe("survey builder, distribution and respondent privacy", () => {
       state.slug = `acsi-b-${Date.now().toString(36)}`;
       await page.goto(`${origin}/app/builder`);
       await page.waitForSelector("[data-testid=builder-start] input[name=source][value=acsi]");
+      await expectAccessible(page, "the builder's start page");
       await page.check("input[name=source][value=acsi]");
       await page.fill("#start-slug", state.slug);
       await page.click("[data-testid=builder-start] button[type=submit]");
@@ -73,6 +75,7 @@ describe("survey builder, distribution and respondent privacy", () => {
       expect(await byId(page, "fld-title.zh-CN").inputValue()).not.toBe("");
       expect(await byId(page, "fld-title.en").inputValue()).not.toBe("");
       await page.getByText("Every text is translated").waitFor();
+      await expectAccessible(page, "the builder");
 
       await byId(page, "fld-title.en").fill("ACSI browser test survey");
       await byId(page, "fld-hiddenFields.2.allowedValues").fill("gold, silver, bronze");
@@ -111,6 +114,7 @@ describe("survey builder, distribution and respondent privacy", () => {
       await page.click("[data-testid=builder-save]");
       expect((await rejected).status()).toBe(422);
       expect(await byId(page, `${q}.id`).getAttribute("aria-invalid")).toBe("true");
+      await expectAccessible(page, "the builder with errors");
       await byId(page, `${q}.id`).fill("bought");
       await page.locator("[data-testid=builder-errors]").waitFor({ state: "detached" });
 
@@ -127,6 +131,8 @@ describe("survey builder, distribution and respondent privacy", () => {
       await status.getByText("All changes saved").waitFor();
 
       await page.click("[data-testid=builder-publish]");
+      await page.locator("[data-testid=confirm-dialog]").waitFor();
+      await expectAccessible(page, "the publish confirmation");
       await page.locator("[data-testid=confirm-dialog] button[type=submit]").click();
       await page.getByText("Published as version 1.").waitFor();
       expect(pageErrors).toEqual([]);
@@ -171,6 +177,7 @@ describe("survey builder, distribution and respondent privacy", () => {
       await report.getByText("is not a valid e-mail address").first().waitFor();
       await report.getByText("repeats row").first().waitFor();
       await report.getByText('"platinum" is not one of gold, silver, bronze').first().waitFor();
+      await expectAccessible(page, "distribution with the import report");
 
       // Not half-imported: the survey has no invitations at all.
       expect((await staffApi<{ total: number }>(`/api/surveys/${state.surveyId}/invitations`)).total).toBe(0);
@@ -246,6 +253,7 @@ describe("survey builder, distribution and respondent privacy", () => {
       const counts = page.locator("[data-testid=privacy-counts]");
       await counts.waitFor();
       expect(await counts.locator("dd").allTextContents()).toEqual(["1", "1", "0", "0"]);
+      await expectAccessible(page, "privacy with a respondent found");
 
       await page.click("[data-testid=privacy-delete]");
       const dialog = page.locator("[data-testid=confirm-dialog]");
@@ -255,6 +263,7 @@ describe("survey builder, distribution and respondent privacy", () => {
       await confirm.click();
       await page.locator("[data-testid=privacy-done]").getByText("1 responses, 1 invitations").waitFor();
       await page.locator("[data-testid=privacy-empty]").waitFor();
+      await expectAccessible(page, "privacy after a deletion");
 
       await page.goto(`${origin}/app/surveys/${state.surveyId}/responses`);
       await page.getByText("No responses match these filters.").waitFor();

@@ -1,5 +1,6 @@
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
 import { waitForMail } from "./mailbox";
@@ -157,6 +158,7 @@ test(
       expect(view.currentStep).toBe("Received");
       expect(await cpage.locator("h1").textContent()).toContain(complaint.reference);
       const seen = ["Complaint sent"];
+      await expectAccessible(cpage, "the complaint status page");
       expect(view.timeline).toEqual([...seen].sort());
 
       // 4. Staff work the complaint in the desk.
@@ -179,6 +181,7 @@ test(
       // Acknowledge with a personal message to the customer.
       await spage.click("[data-transition=acknowledge]");
       await spage.fill("#tf-message", ACK_MESSAGE);
+      await expectAccessible(spage, "the acknowledge form");
       await spage.click("[data-testid=transition-form] button[type=submit]");
       await expect.poll(() => headerState(spage)).toBe("Acknowledged");
       view = await statusPage(cpage, statusUrl);
@@ -231,6 +234,7 @@ test(
       expect(view.currentStep).toBe("Answered — waiting for your decision");
       expect(view.text).toContain(PUBLIC_REPLY);
       expect(await cpage.locator(".remedy .message-text").textContent()).toBe(REMEDY);
+      await expectAccessible(cpage, "the status page with a remedy to decide on");
       expect(view.text).not.toContain(INTERNAL_NOTE);
       expect(view.text).not.toContain(ASSESS_NOTE);
       seen.push("Status: Answered — waiting for your decision", `team: ${PUBLIC_REPLY}`);
@@ -252,6 +256,7 @@ test(
       expect(await surveyLink.count()).toBe(1);
       const handlingUrl = (await surveyLink.getAttribute("href"))!;
       expect(handlingUrl.startsWith(`${origin}/s/`)).toBe(true);
+      await expectAccessible(cpage, "the status page after accepting");
       // The same survey link went to the customer by e-mail (rendered when sent; the outbox names it only).
       const surveyMail = await waitForMail(mailDir, EMAIL, (email) => (email.text ?? "").includes("/s/"));
       expect(surveyMail.text).toContain(handlingUrl);

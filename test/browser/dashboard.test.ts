@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn } from "./staff";
 
@@ -44,6 +45,7 @@ test("the manager dashboard shows the API's ACSI for the demo survey", async () 
     expect(await page.locator("[data-testid=reliability-table] tbody tr").count()).toBe(indices.constructs.length);
     await expect.poll(async () => page.locator(".chart canvas").count(), { timeout: 10_000 }).toBeGreaterThanOrEqual(3);
     await expect.poll(async () => page.locator("[data-testid=segments-table] tbody tr").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expectAccessible(page, "the dashboard");
 
     // "Export shown data" saves a CSV of what is on screen (built in the browser).
     const [download] = await Promise.all([page.waitForEvent("download"), page.click("text=Export shown data (CSV)")]);
@@ -103,6 +105,7 @@ test("roles see only their navigation; staff cannot open the dashboard", async (
     expect(labels).toContain("Surveys");
     await page.goto(`${origin}/app/dashboard`);
     await expect.poll(async () => page.locator("h1").textContent()).toBe("Not available for your role");
+    await expectAccessible(page, "the page refused to a role");
   } finally {
     await browser.close();
   }

@@ -1,4 +1,5 @@
 import { expect, inject, test } from "vitest";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn } from "./staff";
 
@@ -72,6 +73,7 @@ test("the change check shows the API's before/after verdict for a date, in Engli
     const english = { improved: "Improved", "no-detectable-change": "No detectable change", worse: "Worse" }[api.verdict];
     expect((await verdict.textContent())?.trim()).toBe(english);
     expect((await page.locator("[data-testid=benchmark-difference]").textContent())?.trim()).toBe(api.benchmark.difference.toFixed(1));
+    await expectAccessible(page, "the dashboard with a change verdict");
 
     await page.click("button[lang=zh-CN]");
     const chinese = { improved: "已改善", "no-detectable-change": "无可检测的变化", worse: "变差" }[api.verdict];

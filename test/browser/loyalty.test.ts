@@ -4,6 +4,7 @@
  * comparison show exactly what the API computes, in English and Chinese.
  */
 import { expect, inject, test } from "vitest";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
 import type { LoyaltyResponse } from "../../src/contracts/loyalty";
@@ -100,6 +101,7 @@ test("a win-back survey shows why former customers left, per group", async () =>
     expect((await page.locator("[data-testid=coded-defection_reasons] caption").textContent())?.trim()).toBe("What were the main reasons you stopped choosing us? (choose all that apply)");
     // Three former customers are below the minimum: the measurement warning stays.
     expect(await page.locator("[data-testid=coverage-warning]").count()).toBe(1);
+    await expectAccessible(page, "the dashboard of a win-back survey");
   } finally {
     await browser.close();
   }

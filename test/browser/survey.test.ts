@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 
 const origin = inject("origin");
@@ -21,7 +22,7 @@ async function countResponses(region: string): Promise<{ total: number; items: {
 }
 
 /** Clicks through the demo survey like a respondent on a 360 × 740 phone. */
-async function answerDemoSurvey(options: { lang: "zh-CN" | "en"; javaScriptEnabled: boolean; region: string }) {
+async function answerDemoSurvey(options: { lang: "zh-CN" | "en"; javaScriptEnabled: boolean; region: string; checkAccessibility?: boolean }) {
   const browser = await launchBrowser({ width: 360, height: 740, javaScriptEnabled: options.javaScriptEnabled, locale: options.lang });
   try {
     const page = await browser.context.newPage();
@@ -32,6 +33,7 @@ async function answerDemoSurvey(options: { lang: "zh-CN" | "en"; javaScriptEnabl
     for (let step = 0; step < 10; step++) {
       const form = page.locator("form.survey-form");
       if ((await form.count()) === 0) break;
+      if (options.checkAccessibility) await expectAccessible(page, `survey page ${step + 1}`);
       const names = await page.$$eval("form.survey-form input[type=radio]", (inputs) => [...new Set(inputs.map((i) => (i as HTMLInputElement).name))]);
       for (const name of names) {
         const value = ANSWERS[name];
@@ -45,6 +47,7 @@ async function answerDemoSurvey(options: { lang: "zh-CN" | "en"; javaScriptEnabl
     }
     const heading = await page.locator("h1").first().textContent();
     expect(heading).toBe(options.lang === "zh-CN" ? "感谢您的参与！" : "Thank you!");
+    if (options.checkAccessibility) await expectAccessible(page, "the thank-you page");
   } finally {
     await browser.close();
   }
@@ -52,7 +55,8 @@ async function answerDemoSurvey(options: { lang: "zh-CN" | "en"; javaScriptEnabl
 
 describe("answering the demo survey in a browser", () => {
   it("works on a 360 px phone in Chinese", async () => {
-    await answerDemoSurvey({ lang: "zh-CN", javaScriptEnabled: true, region: "browser-zh" });
+    // The same pages in either language and with or without JavaScript: axe checks them once, here.
+    await answerDemoSurvey({ lang: "zh-CN", javaScriptEnabled: true, region: "browser-zh", checkAccessibility: true });
     const stored = await countResponses("browser-zh");
     expect(stored.total).toBe(1);
     expect(stored.items[0]!.language).toBe("zh-CN");
@@ -83,6 +87,7 @@ describe("answering the demo survey in a browser", () => {
       const summary = page.locator("#error-summary");
       expect(await summary.isVisible()).toBe(true);
       expect(await page.evaluate(() => document.activeElement?.id)).toBe("error-summary");
+      await expectAccessible(page, "a survey page with the error summary");
     } finally {
       await browser.close();
     }

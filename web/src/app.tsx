@@ -202,7 +202,8 @@ function Shell() {
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(`${BASE}${to}`, { replace: true }), [to]);
-  return null;
+  // Right after sign-in this is what shows until the start page's chunk and data arrive: never a blank page.
+  return <Loading />;
 }
 
 function Forbidden() {

@@ -38,10 +38,42 @@ function updateConditionals(form: HTMLFormElement) {
   }
 }
 
+/**
+ * A question answered after a failed submit loses its error at once (inline message, error styling,
+ * its summary entry; the summary goes when it is empty), so the page never shows an error that no longer applies.
+ */
+function clearAnsweredError(form: HTMLFormElement, control: EventTarget | null) {
+  if (!(control instanceof HTMLInputElement || control instanceof HTMLTextAreaElement) || !control.name || control.name.startsWith("_")) return;
+  if (control instanceof HTMLTextAreaElement && control.value.trim() === "") return;
+  const id = control.name;
+  document.getElementById(`${id}-error`)?.remove();
+  const holder = document.getElementById(id);
+  holder?.classList.remove("has-error");
+  for (const input of form.querySelectorAll<HTMLInputElement>(`[name="${CSS.escape(id)}"]`)) {
+    input.removeAttribute("aria-invalid");
+    const describedBy = (input.getAttribute("aria-describedby") ?? "").split(" ").filter((token) => token && token !== `${id}-error`);
+    if (describedBy.length > 0) input.setAttribute("aria-describedby", describedBy.join(" "));
+    else input.removeAttribute("aria-describedby");
+  }
+  // A matrix row answered: its matrix keeps the error styling only while another row still has one.
+  const matrix = holder?.parentElement?.closest<HTMLElement>(".item.has-error");
+  if (matrix && !matrix.querySelector(".field-error")) matrix.classList.remove("has-error");
+  const summary = document.getElementById("error-summary");
+  summary?.querySelector(`a[data-error-for="${CSS.escape(id)}"]`)?.closest("li")?.remove();
+  if (summary && !summary.querySelector("li")) summary.remove();
+}
+
+document.documentElement.classList.add("js");
 const form = document.querySelector<HTMLFormElement>("form.survey-form");
 if (form) {
   updateConditionals(form);
-  form.addEventListener("change", () => updateConditionals(form));
+  form.addEventListener("change", (event) => {
+    updateConditionals(form);
+    clearAnsweredError(form, event.target);
+  });
+  form.addEventListener("input", (event) => {
+    if (event.target instanceof HTMLTextAreaElement) clearAnsweredError(form, event.target);
+  });
   let submitted = false;
   form.addEventListener("submit", (event) => {
     if (submitted) {

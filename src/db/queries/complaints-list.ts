@@ -80,10 +80,23 @@ function filterClauses(organizationId: string, filters: ComplaintFilters, now: D
         sql`${complaints.description} LIKE ${pattern} ESCAPE '\\'`,
         sql`${complaints.contactName} LIKE ${pattern} ESCAPE '\\'`,
         sql`${complaints.contactEmail} LIKE ${pattern} ESCAPE '\\'`,
+        sql`${complaints.contactPhone} LIKE ${pattern} ESCAPE '\\'`,
+        phoneDigitsMatch(filters.q),
       ),
     );
   }
   return and(...clauses)!;
+}
+
+/**
+ * A phone number typed as digits finds the number however it was written ("138 0013-8000",
+ * "+86 (138) 0013 8000"): both sides compared without spaces, dashes, dots, brackets or "+".
+ */
+function phoneDigitsMatch(q: string): SQL | undefined {
+  const digits = q.replace(/[\s().+-]/g, "");
+  if (!/^\d{4,}$/.test(digits)) return undefined;
+  const stripped = sql`replace(replace(replace(replace(replace(replace(${complaints.contactPhone}, ' ', ''), '-', ''), '(', ''), ')', ''), '.', ''), '+', '')`;
+  return sql`${stripped} LIKE ${`%${digits}%`}`;
 }
 
 export function listItem(row: ComplaintRow, now: Date): ComplaintListItem {

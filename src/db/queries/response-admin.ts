@@ -137,7 +137,10 @@ export type Funnel = {
   starts: number;
   completions: number;
   partials: number;
-  /** starts / views (null without views). */
+  /**
+   * starts / views; null without views, and null when more responses started than views were counted
+   * (responses sent through the API or imported never load the survey page), where a rate would read above 100 %.
+   */
   startRate: number | null;
   /** completions / starts (null without starts). */
   completionRate: number | null;
@@ -197,7 +200,7 @@ export async function surveyFunnel(
     starts,
     completions,
     partials,
-    startRate: views > 0 ? starts / views : null,
+    startRate: views > 0 && starts <= views ? starts / views : null,
     completionRate: starts > 0 ? completions / starts : null,
     dropOff: pageRows.map((row) => {
       const page = definition?.pages[row.page];

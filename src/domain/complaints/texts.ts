@@ -64,6 +64,24 @@ export function categoryLabel(slug: string, language: ComplaintLanguage): string
 }
 
 /** A deadline as the customer reads it, in the organisation's time zone. */
+/** A moment on the customer's timeline, in the same time zone (and naming it) as the deadline on that page. */
+export function formatMoment(at: Date, language: ComplaintLanguage, timeZone: string): string {
+  try {
+    return new Intl.DateTimeFormat(language, {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "short",
+    }).format(at);
+  } catch {
+    return at.toISOString();
+  }
+}
+
 export function formatDeadline(at: Date, language: ComplaintLanguage, timeZone: string): string {
   try {
     return new Intl.DateTimeFormat(language, {

@@ -30,6 +30,28 @@ export type UiStrings = {
   pageProgress: (current: number, total: number) => string;
   characterLimit: (maxLength: number) => string;
   selectionLimit: (maxSelections: number) => string;
+  /** An error summary entry: which question, then what is wrong with it. */
+  questionError: (question: string, message: string) => string;
+  /** Shown above a follow-up question that applies only after a certain answer (visible when JavaScript cannot hide it). */
+  onlyIf: (condition: string) => string;
+  /** The parts of `onlyIf`'s condition, with the question's label and the answer's text. */
+  conditionText: {
+    equals: (question: string, answer: string) => string;
+    notEquals: (question: string, answer: string) => string;
+    compare: (question: string, symbol: string, value: string) => string;
+    answered: (question: string) => string;
+    notAnswered: (question: string) => string;
+    and: string;
+    or: string;
+  };
+  /** Under the form of an anonymous-link response once its answers are saved: how to come back later. */
+  saveNote: string;
+  resumeLinkText: string;
+  /** The same for a personal invitation, whose own link resumes. */
+  saveNoteInvitation: string;
+  /** The thank-you page's next steps. */
+  thankYouClose: string;
+  thankYouContact: string;
   /** Respondent-facing error messages keyed by error code. */
   errors: {
     required: string;
@@ -64,6 +86,22 @@ export const UI_STRINGS: Record<BuiltInLanguage, UiStrings> = {
     pageProgress: (current, total) => `第 ${current} 页，共 ${total} 页`,
     characterLimit: (maxLength) => `最多 ${maxLength} 字`,
     selectionLimit: (maxSelections) => `最多选择 ${maxSelections} 项`,
+    questionError: (question, message) => `“${question}”：${message}`,
+    onlyIf: (condition) => `仅当${condition}时作答。`,
+    conditionText: {
+      equals: (question, answer) => `您对“${question}”的回答为“${answer}”`,
+      notEquals: (question, answer) => `您对“${question}”的回答不是“${answer}”`,
+      compare: (question, symbol, value) => `您对“${question}”的回答 ${symbol} ${value}`,
+      answered: (question) => `您回答了“${question}”`,
+      notAnswered: (question) => `您未回答“${question}”`,
+      and: "且",
+      or: "或",
+    },
+    saveNote: "您的回答会自动保存。如需稍后继续，请收藏或保存此链接：",
+    resumeLinkText: "稍后继续填写本问卷",
+    saveNoteInvitation: "您的回答会自动保存：稍后再次打开邀请链接即可从中断处继续。",
+    thankYouClose: "您现在可以关闭此页面。",
+    thankYouContact: "有需要我们专门跟进的问题吗？请在此告诉我们，我们会承诺处理时限并回复您。",
     errors: {
       required: "此题为必答题。",
       outOfRange: (min, max) => `请选择 ${min} 到 ${max} 之间的整数。`,
@@ -95,6 +133,22 @@ export const UI_STRINGS: Record<BuiltInLanguage, UiStrings> = {
     pageProgress: (current, total) => `Page ${current} of ${total}`,
     characterLimit: (maxLength) => `Up to ${maxLength} characters`,
     selectionLimit: (maxSelections) => `Choose up to ${maxSelections}`,
+    questionError: (question, message) => `“${question}”: ${message}`,
+    onlyIf: (condition) => `Answer only if ${condition}.`,
+    conditionText: {
+      equals: (question, answer) => `you answered “${answer}” to “${question}”`,
+      notEquals: (question, answer) => `your answer to “${question}” was not “${answer}”`,
+      compare: (question, symbol, value) => `your answer to “${question}” was ${symbol} ${value}`,
+      answered: (question) => `you answered “${question}”`,
+      notAnswered: (question) => `you left “${question}” unanswered`,
+      and: "and",
+      or: "or",
+    },
+    saveNote: "Your answers are saved as you go. To finish later, bookmark or copy this link:",
+    resumeLinkText: "Continue this survey later",
+    saveNoteInvitation: "Your answers are saved as you go: open your invitation link again to continue where you left off.",
+    thankYouClose: "You can close this page now.",
+    thankYouContact: "Anything you would like us to follow up personally? Tell us here: we will promise a deadline and reply to you.",
     errors: {
       required: "This question is required.",
       outOfRange: (min, max) => `Please choose a whole number from ${min} to ${max}.`,

@@ -482,6 +482,11 @@ function FunnelCard({ survey, from, to }: { survey: SurveyDetail; from: string; 
           {f.completionRate !== null && <span class="muted small">({pct(f.completionRate)})</span>}
         </li>
       </ol>
+      {f.starts > f.views && (
+        <p class="muted small" data-testid="funnel-note">
+          {t("resp.funnelMoreStarts")}
+        </p>
+      )}
       {f.dropOff.length > 0 && (
         <details>
           <summary>{t("resp.funnelDropOff")}</summary>

@@ -8,6 +8,7 @@ import { useSession } from "../../lib/session";
 import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
 import { loadReferenceData } from "./Queue";
 import { useCT, useLabel, type CKey } from "./messages";
+import { segmentValueLabel } from "../../lib/segment-labels";
 import { OverdueBadge, PriorityBadge, ShortcutHelp, StateBadge, useRelative, useShortcuts } from "./shared";
 import { PRIORITIES, recallQueue, type ComplaintDetail, type ContextResponse, type Handoff, type Member, type Team, type TimelineEntry, type TransitionOption } from "./types";
 
@@ -25,6 +26,7 @@ export function ComplaintPage({ id }: { id: string }) {
   const [help, setHelp] = useState(false);
   const [mode, setMode] = useState<"reply" | "note">("reply");
   const [notice, setNotice] = useState<string>();
+  const [asked, setAsked] = useState<{ name: string; at: number }>();
   const [shortcutError, setShortcutError] = useState<unknown>();
   const composerRef = useRef<HTMLTextAreaElement>(null);
   const c = complaint;
@@ -57,11 +59,11 @@ export function ComplaintPage({ id }: { id: string }) {
     r: () => focusComposer("reply"),
     n: () => focusComposer("note"),
     "?": () => setHelp((h) => !h),
+    // Like the button: the customer sees an acknowledgement, so "a" opens its form (with the message) to confirm.
     a: () => {
-      const option = transition("acknowledge");
       setShortcutError(undefined);
-      if (!option) return setNotice(ct("keys.notPossible", { action: ct("t.acknowledge") }));
-      run("transitions", { to: option.to }, ct("keys.done", { action: ct("t.acknowledge") })).catch(setShortcutError);
+      if (!transition("acknowledge")) return setNotice(ct("keys.notPossible", { action: ct("t.acknowledge") }));
+      setAsked({ name: "acknowledge", at: Date.now() });
     },
     m: () => {
       if (!me || me.user.kind !== "user" || !c) return;
@@ -152,7 +154,7 @@ export function ComplaintPage({ id }: { id: string }) {
                   </>
                 )}
               </Card>
-              <Actions complaint={c} refData={ref.data} run={run} />
+              <Actions complaint={c} refData={ref.data} run={run} asked={asked} />
               <Composer complaint={c} mode={mode} setMode={setMode} composerRef={composerRef} run={run} />
               <Card title={ct("detail.timeline")} id="timeline">
                 <Timeline entries={c.timeline} refData={ref.data} />
@@ -238,7 +240,7 @@ function payloadFor(name: string, values: Record<string, string>): Record<string
   return out;
 }
 
-function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refData?: Ref; run: Run }) {
+function Actions({ complaint, refData, run, asked }: { complaint: ComplaintDetail; refData?: Ref; run: Run; asked?: { name: string; at: number } }) {
   const ct = useCT();
   const label = useLabel();
   const [open, setOpen] = useState<TransitionOption | null>(null);
@@ -250,6 +252,11 @@ function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refD
     setOpen(null);
     setError(undefined);
   }, [complaint.state]);
+
+  useEffect(() => {
+    const option = asked && complaint.legalTransitions.find((o) => o.name === asked.name);
+    if (option) start(option);
+  }, [asked]);
 
   const specs = open ? (PAYLOAD[open.name] ?? []).filter((s) => !s.when || s.when(values)) : [];
   const start = (option: TransitionOption) => {
@@ -272,7 +279,7 @@ function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refD
     setBusy(true);
     setError(undefined);
     try {
-      await run("transitions", { to: open.to, ...payloadFor(open.name, values) }, ct("keys.done", { action: label("t", open.name) }));
+      await run("transitions", { to: open.to, ...payloadFor(open.name, values) }, ct("keys.nowState", { state: label("state", open.to ?? complaint.state) }));
       setOpen(null);
     } catch (e) {
       setError(e);
@@ -320,7 +327,7 @@ function Actions({ complaint, refData, run }: { complaint: ComplaintDetail; refD
               {ct("form.confirm", { action: label("t", open.name) })}
             </button>
             <button type="button" class="btn" onClick={() => setOpen(null)}>
-              {ct("keys.close")}
+              {ct("form.cancel")}
             </button>
           </div>
         </form>
@@ -350,7 +357,7 @@ function PayloadInput({ spec, props, value, onValue, categories }: { spec: Field
           <option value="">{ct("detail.select")}</option>
           {(value && !categories.includes(value) ? [value, ...categories] : categories).map((c) => (
             <option key={c} value={c}>
-              {c.replace(/_/g, " ")}
+              {label("category", c)}
             </option>
           ))}
         </select>
@@ -471,7 +478,8 @@ function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: Re
   const { date } = useI18n();
   const who = (id: unknown) => {
     if (typeof id !== "string") return "—";
-    return refData?.members.find((m) => m.userId === id)?.name ?? refData?.teams.find((t) => t.id === id)?.name ?? id;
+    // An id is never shown: someone or a team the cached pickers do not know reads as "—".
+    return refData?.members.find((m) => m.userId === id)?.name ?? refData?.teams.find((t) => t.id === id)?.name ?? "—";
   };
   const milestone = (m: unknown) => (typeof m === "string" ? ct(`detail.milestone.${m}` as CKey) : "—");
   return (
@@ -496,7 +504,7 @@ function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: Re
                 )}
                 {d.category !== undefined && (
                   <p>
-                    {ct("queue.category")}: {String(d.category).replace(/_/g, " ")}
+                    {ct("queue.category")}: {label("category", String(d.category))}
                   </p>
                 )}
                 {typeof d.proposedRemedy === "string" && (
@@ -536,7 +544,7 @@ function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: Re
                 )}
                 {ch("category") && (
                   <p>
-                    {ct("queue.category")}: {String(ch("category")!.from ?? "—")} → {String(ch("category")!.to ?? "—")}
+                    {ct("queue.category")}: {label("category", ch("category")!.from as string | null)} → {label("category", ch("category")!.to as string | null)}
                   </p>
                 )}
                 {ch("severity") && (
@@ -596,7 +604,8 @@ function SlaCard({ complaint }: { complaint: ComplaintDetail }) {
         {complaint.sla.milestones.map((m) => (
           <li key={m.milestone} class={m.breached ? "sla-breached" : m.approaching && !m.metAt ? "sla-approaching" : m.metAt ? "sla-met" : undefined}>
             <strong>{ct(`detail.milestone.${m.milestone}` as CKey)}</strong>{" "}
-            {m.metAt ? <Badge tone="ok">{ct("detail.met", { date: date(m.metAt, true) })}</Badge> : null}
+            {/* A milestone met late was breached: it shows as breached only. */}
+            {m.metAt && !m.breached ? <Badge tone="ok">{ct("detail.met", { date: date(m.metAt, true) })}</Badge> : null}
             {m.breached && <Badge tone="bad">{ct("detail.breached")}</Badge>}
             {!m.metAt && !m.breached && m.approaching && <Badge tone="warn">{ct("detail.approaching")}</Badge>}
             <div class="small muted">
@@ -757,7 +766,7 @@ function ClassificationCard({ complaint, refData, run }: { complaint: ComplaintD
               <option value="">—</option>
               {(category && !categories.includes(category) ? [category, ...categories] : categories).map((c) => (
                 <option key={c} value={c}>
-                  {c.replace(/_/g, " ")}
+                  {label("category", c)}
                 </option>
               ))}
             </select>
@@ -799,7 +808,7 @@ function answersList(r: ContextResponse) {
 function CustomerCard({ complaint }: { complaint: ComplaintDetail }) {
   const ct = useCT();
   const label = useLabel();
-  const { date } = useI18n();
+  const { date, lang } = useI18n();
   const [statusLink, setStatusLink] = useState<string>();
   const [linkError, setLinkError] = useState<unknown>();
   const cc = complaint.customerContext;
@@ -843,7 +852,7 @@ function CustomerCard({ complaint }: { complaint: ComplaintDetail }) {
       {segment.length > 0 && (
         <>
           <h3>{ct("detail.segment")}</h3>
-          <p class="small">{segment.map(([k, v]) => `${k}: ${String(v)}`).join(" · ")}</p>
+          <p class="small">{segment.map(([k, v]) => `${label("segment", k)}: ${segmentValueLabel(String(v), lang)}`).join(" · ")}</p>
         </>
       )}
       {cc.sourceResponse && (

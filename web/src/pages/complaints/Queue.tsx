@@ -191,7 +191,7 @@ export function ComplaintQueuePage() {
               <option value="">{t("common.all")}</option>
               {(ref.data?.categories ?? []).map((c) => (
                 <option key={c} value={c}>
-                  {c.replace(/_/g, " ")}
+                  {label("category", c)}
                 </option>
               ))}
             </select>
@@ -280,7 +280,7 @@ export function ComplaintQueuePage() {
                       {memberName(c.assigneeId) ?? <span class="muted">{t("common.unassigned")}</span>}
                       {c.teamId && <div class="muted small">{teamName(c.teamId)}</div>}
                     </td>
-                    <td>{c.category ? c.category.replace(/_/g, " ") : "—"}</td>
+                    <td>{label("category", c.category)}</td>
                     <td>{date(c.receivedAt, true)}</td>
                   </tr>
                 ))}

@@ -54,6 +54,16 @@ const en = {
   "severity.2": "Medium",
   "severity.3": "High",
   "severity.4": "Critical",
+  "segment.touchpoint": "Touchpoint",
+  "segment.region": "Region",
+  "segment.tier": "Customer tier",
+  "segment.customer_status": "Customer status",
+  "category.product_quality": "Product quality",
+  "category.service_attitude": "Service attitude",
+  "category.delivery": "Delivery",
+  "category.billing": "Billing and refunds",
+  "category.technical": "Technical",
+  "category.other": "Other",
   "source.complaint_form": "Complaint form",
   "source.survey_trigger": "Survey answer",
   "source.staff_entry": "Staff",
@@ -162,6 +172,7 @@ const en = {
   "form.closingReply": "Closing message (optional)",
   "form.required": "Required.",
   "form.confirm": "Confirm: {action}",
+  "form.cancel": "Cancel",
 
   "ev.received": "Complaint received ({source})",
   "ev.state_changed": "{from} → {to}",
@@ -195,7 +206,8 @@ const en = {
   "keys.help": "Show this help",
   "keys.close": "Close",
   "keys.notPossible": "{action} is not possible in this state.",
-  "keys.done": "{action}: done.",
+  "keys.done": "Done: {action}.",
+  "keys.nowState": "Done — the complaint is now “{state}”.",
 };
 
 export type CKey = keyof typeof en;
@@ -253,6 +265,16 @@ const zh: Record<CKey, string> = {
   "severity.2": "一般",
   "severity.3": "严重",
   "severity.4": "非常严重",
+  "segment.touchpoint": "接触点",
+  "segment.region": "地区",
+  "segment.tier": "顾客等级",
+  "segment.customer_status": "顾客状态",
+  "category.product_quality": "产品质量",
+  "category.service_attitude": "服务态度",
+  "category.delivery": "配送",
+  "category.billing": "账单与退款",
+  "category.technical": "技术问题",
+  "category.other": "其他",
   "source.complaint_form": "投诉表单",
   "source.survey_trigger": "问卷回答",
   "source.staff_entry": "员工录入",
@@ -361,6 +383,7 @@ const zh: Record<CKey, string> = {
   "form.closingReply": "结案消息（可选）",
   "form.required": "必填。",
   "form.confirm": "确认：{action}",
+  "form.cancel": "取消",
 
   "ev.received": "收到投诉（{source}）",
   "ev.state_changed": "{from} → {to}",
@@ -394,7 +417,8 @@ const zh: Record<CKey, string> = {
   "keys.help": "显示此帮助",
   "keys.close": "关闭",
   "keys.notPossible": "此状态下不能执行“{action}”。",
-  "keys.done": "{action}：已完成。",
+  "keys.done": "已完成：{action}。",
+  "keys.nowState": "已完成——投诉状态现为“{state}”。",
 };
 
 export function useCT() {

@@ -3,7 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type Query } from "../../lib/api";
 import { downloadText, toCsv, type Cell } from "../../lib/csv";
 import { useAsync } from "../../lib/hooks";
-import { useDI18n, type DI18n, type DKey } from "./messages";
+import { hasDashboardKey, useDI18n, type DI18n, type DKey } from "./messages";
 import { Link, setQuery, useLocation } from "../../lib/router";
 import type { IndicesResponse, SegmentsResponse, SurveySummary, TrendResponse } from "../../lib/types";
 import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
@@ -11,6 +11,7 @@ import { MeasurementPlanCard } from "../Survey";
 import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
 import { LoyaltySection } from "./Loyalty";
+import { segmentValueLabel } from "../../lib/segment-labels";
 import { ChangeCheck } from "./ChangeCheck";
 import { BenchmarksSection, KanoSection, ModelQuality, PlanMarkers, PlansSection, SegmentTests } from "./Science";
 import { asShare, constructLabel, constructShort, PALETTE, sortConstructs, THRESHOLDS } from "./constructs";
@@ -134,6 +135,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
       {data && (
         <div class={`dashboard${indices.loading ? " is-loading" : ""}`} aria-busy={indices.loading}>
           <Warnings data={data} />
+          <IntervalsNotice data={data} surveyId={filters.survey} selection={{ ...period, ...segmentFilters }} onDone={indices.reload} />
           <div class="grid grid-hero">
             <AcsiHero data={data} />
             <MeasurementPlanCard plan={data.measurementPlan} n={data.n} acsi={data.acsi} coverage={data.customerCoverage} />
@@ -197,7 +199,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
 }
 
 function FilterBar({ filters, surveys, options, onExport }: { filters: Filters; surveys: SurveySummary[]; options?: Record<Dim, string[]>; onExport?: () => void }) {
-  const { t } = useDI18n();
+  const { t, lang } = useDI18n();
   const [from, setFrom] = useState(filters.from);
   const [to, setTo] = useState(filters.to);
   useEffect(() => {
@@ -257,7 +259,7 @@ function FilterBar({ filters, surveys, options, onExport }: { filters: Filters; 
               <option value="">{t("common.all")}</option>
               {(options?.[dim] ?? []).concat(filters[dim] && !options?.[dim]?.includes(filters[dim]) ? [filters[dim]] : []).map((v) => (
                 <option key={v} value={v}>
-                  {v}
+                  {segmentValueLabel(v, lang)}
                 </option>
               ))}
             </select>
@@ -290,21 +292,69 @@ function FilterBar({ filters, surveys, options, onExport }: { filters: Filters; 
   );
 }
 
+/**
+ * A warning in the reader's language: English readers get the server's message (it names the construct and
+ * the figures); others get the known code's sentence, falling back to the server's message for a new code.
+ */
+function warningText(t: DI18n["t"], lang: string, warning: { code: string; message: string }): string {
+  const key = `dash.warn.${warning.code}`;
+  if (lang === "en" || !hasDashboardKey(key)) return warning.message;
+  return t(key as DKey);
+}
+
 function Warnings({ data }: { data: IndicesResponse }) {
-  const { t } = useDI18n();
+  const { t, lang } = useDI18n();
   if (!data.warnings.length) return null;
   return (
     <section class="alert alert-warn warnings" aria-labelledby="warnings-title" data-testid="analytics-warnings">
       <h2 id="warnings-title">{t("dash.warnings", { n: data.warnings.length })}</h2>
       <ul>
         {data.warnings.map((w, i) => (
-          <li key={`${w.code}-${i}`}>
-            <Badge tone={w.severity === "warning" ? "warn" : "info"}>{t(w.severity === "warning" ? "dash.severity.warning" : "dash.severity.notice")}</Badge> {w.message}{" "}
-            <code class="muted small">{w.code}</code>
+          <li key={`${w.code}-${i}`} data-code={w.code}>
+            <Badge tone={w.severity === "warning" ? "warn" : "info"}>{t(w.severity === "warning" ? "dash.severity.warning" : "dash.severity.notice")}</Badge> {warningText(t, lang, w)}
           </li>
         ))}
       </ul>
     </section>
+  );
+}
+
+/**
+ * One notice (not one "no interval" per figure) when the selection's bootstrap intervals are missing,
+ * with the button that starts them; the indices reload with the intervals once the run has finished.
+ */
+function IntervalsNotice({ data, surveyId, selection, onDone }: { data: IndicesResponse; surveyId: string; selection: Query; onDone: () => void }) {
+  const { t } = useDI18n();
+  const [running, setRunning] = useState(false);
+  const [error, setError] = useState<unknown>();
+  if (data.constructs.length === 0 || data.constructs.every((c) => c.interval)) return null;
+  async function compute() {
+    setRunning(true);
+    setError(undefined);
+    try {
+      const base = `/api/surveys/${encodeURIComponent(surveyId)}/indices/bootstrap`;
+      const body = Object.fromEntries(Object.entries(selection).filter(([, v]) => v !== undefined && v !== ""));
+      let run = await api<{ id: string; status: string; error: string | null }>(base, { method: "POST", body });
+      while (run.status === "queued" || run.status === "running") {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        run = await api<{ id: string; status: string; error: string | null }>(`${base}/${encodeURIComponent(run.id)}`);
+      }
+      if (run.status === "failed") throw new Error(run.error ?? run.status);
+      onDone();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRunning(false);
+    }
+  }
+  return (
+    <div class="alert alert-info" data-testid="intervals-missing">
+      <p>{t("dash.intervalsMissing")}</p>
+      <ErrorAlert error={error} />
+      <button type="button" class="btn btn-small" onClick={() => void compute()} disabled={running} data-testid="compute-intervals">
+        {running ? t("dash.computingIntervals") : t("dash.computeIntervals")}
+      </button>
+    </div>
   );
 }
 
@@ -463,23 +513,27 @@ function MetricCards({ data }: { data: IndicesResponse }) {
         <li class="metric" data-testid="csat">
           <h3>{t("dash.csat")}</h3>
           <p class="metric-value">{m.csat ? pct(asShare(m.csat.topTwoShare, m.csat.n)) : "—"}</p>
-          {m.csat && (
+          {m.csat ? (
             <p class="small">
               {t("dash.csatDetail", { mean: num(m.csat.mean, 2) })}
               <br />
               <span class="muted">n = {num(m.csat.n, 0)}</span>
             </p>
+          ) : (
+            <p class="small muted">{t("dash.noCsat")}</p>
           )}
         </li>
         <li class="metric" data-testid="ces">
           <h3>{t("dash.ces")}</h3>
           <p class="metric-value">{m.ces ? num(m.ces.mean, 2) : "—"}</p>
-          {m.ces && (
+          {m.ces ? (
             <p class="small">
               {t("dash.cesDetail", { share: pct(asShare(m.ces.agreeShare, m.ces.n)) })}
               <br />
               <span class="muted">n = {num(m.ces.n, 0)}</span>
             </p>
+          ) : (
+            <p class="small muted">{t("dash.noCes")}</p>
           )}
         </li>
         <li class="metric" data-testid="complaint-rate">
@@ -573,7 +627,7 @@ function TrendSection({ trend }: { trend: ReturnType<typeof useAsync<TrendRespon
   ];
   return (
     <>
-      <LineChart categories={categories} series={series} label={t("dash.trendChart")} npsLabel={t("dash.nps")} xLabel={t("dash.period")} />
+      <LineChart categories={categories} series={series} label={t("dash.trendChart")} npsLabel={t("dash.nps")} xLabel={t("dash.period")} yLabel={t("dash.scale100")} />
       <p class="muted small">{t("dash.trendHint")}</p>
       <details>
         <summary>{t("dash.dataTable")}</summary>
@@ -679,7 +733,7 @@ function SegmentsSection({ segments, by }: { segments: ReturnType<typeof useAsyn
   return (
     <>
       <BarChart
-        categories={rows.map((r) => r.value)}
+        categories={rows.map((r) => segmentValueLabel(r.value, i18n.lang))}
         values={rows.map((r) => r.acsi)}
         seriesLabel={t("dash.acsi")}
         yRange={[0, 100]}
@@ -690,7 +744,7 @@ function SegmentsSection({ segments, by }: { segments: ReturnType<typeof useAsyn
         heading={t(`segment.${by}` as DKey)}
         caption={t("dash.segmentsChart", { by: t(`segment.${by}` as DKey) })}
         testId="segments-table"
-        rows={rows.map((r) => ({ label: r.value, n: r.n, acsi: r.acsi, nps: r.nps, constructs: r.constructs, sample: r.sample }))}
+        rows={rows.map((r) => ({ label: segmentValueLabel(r.value, i18n.lang), n: r.n, acsi: r.acsi, nps: r.nps, constructs: r.constructs, sample: r.sample }))}
         constructNames={constructNames}
       />
     </>

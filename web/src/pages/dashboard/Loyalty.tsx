@@ -215,7 +215,7 @@ function GroupsCard({ data }: { data: LoyaltyResponse }) {
           </p>
         )
       )}
-      <div class="table-scroll">
+      <div class="table-scroll" tabIndex={0}>
         <table class="table small" data-testid="groups-table">
           <thead>
             <tr>
@@ -269,7 +269,7 @@ function CodedAnswersCard({ data }: { data: LoyaltyResponse }) {
     <Card title={t("loy.coded")} id="coded-answers">
       <p class="muted small">{t("loy.codedHint")}</p>
       {data.codedQuestions.map((question) => (
-        <div class="table-scroll" key={question.itemId}>
+        <div class="table-scroll" tabIndex={0} key={question.itemId}>
           <table class="table small" data-testid={`coded-${question.itemId}`}>
             <caption>{localized(question.label, lang)}</caption>
             <thead>

@@ -140,12 +140,14 @@ export function BarChart({
 
 export type LineSeries = { label: string; values: (number | null)[]; scale?: "y" | "nps"; show?: boolean; color?: string; dash?: boolean };
 
-export function LineChart({ categories, series, label, npsLabel, xLabel }: { categories: string[]; series: LineSeries[]; label: string; npsLabel?: string; xLabel: string }) {
+export function LineChart({ categories, series, label, npsLabel, xLabel, yLabel }: { categories: string[]; series: LineSeries[]; label: string; npsLabel?: string; xLabel: string; yLabel?: string }) {
   const key = JSON.stringify([categories, series]);
   const { options, data } = useMemo(() => {
     const hasNps = series.some((s) => s.scale === "nps");
     const options: Omit<uPlot.Options, "width" | "height"> = {
       cursor: { drag: { x: false, y: false } },
+      // Not live: the legend names the series; values belong to the data table (a live legend reads "—" until hovered).
+      legend: { live: false },
       scales: {
         x: { time: false, range: (_u, min, max) => [min - 0.3, max + 0.3] },
         y: { range: (_u, min, max) => [Math.max(0, Math.floor((min - 5) / 5) * 5), Math.min(100, Math.ceil((max + 5) / 5) * 5)] },
@@ -153,7 +155,7 @@ export function LineChart({ categories, series, label, npsLabel, xLabel }: { cat
       },
       axes: [
         categoryAxis(categories),
-        { ...axisTheme(), size: 44 },
+        { ...axisTheme(), size: yLabel ? 62 : 44, label: yLabel, labelSize: 18 },
         ...(hasNps ? [{ ...axisTheme(), scale: "nps", side: 1, grid: { show: false }, size: 48, label: npsLabel, labelSize: 18 } as uPlot.Axis] : []),
       ],
       series: [
@@ -173,7 +175,7 @@ export function LineChart({ categories, series, label, npsLabel, xLabel }: { cat
     const data = [categories.map((_, i) => i), ...series.map((s) => s.values)] as uPlot.AlignedData;
     return { options, data };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key, xLabel]);
+  }, [key, xLabel, yLabel]);
   return <UPlotChart options={options} data={data} label={label} height={280} />;
 }
 

@@ -43,7 +43,23 @@ const en = {
   "dash.severity.notice": "Notice",
   "dash.acsi": "ACSI",
   "dash.scale100": "Index 0–100",
-  "dash.noInterval": "No bootstrap interval for this selection",
+  "dash.noInterval": "Interval not computed yet",
+  "dash.intervalsMissing": "The 95 % intervals for this selection are not computed yet: they come from resampling the responses (bootstrap) and take a moment.",
+  "dash.computeIntervals": "Compute 95 % intervals",
+  "dash.computingIntervals": "Computing intervals…",
+  "dash.noCsat": "Not measured: this survey has no CSAT question, or nobody in this selection answered it.",
+  "dash.noCes": "Not measured: this survey has no effort (CES) question, or nobody in this selection answered it.",
+  "dash.warn.SAMPLE_TOO_SMALL": "Too few completed responses in this selection to estimate the model.",
+  "dash.warn.SAMPLE_BELOW_TEN_TIMES_RULE": "Fewer responses than the 10-times rule asks for this model: read the figures with care.",
+  "dash.warn.NO_STRUCTURAL_MODEL": "This survey has no questions forming a satisfaction model, so no index is estimated.",
+  "dash.warn.NOT_CONVERGED": "The model's weights did not settle; the figures are not reliable.",
+  "dash.warn.LOW_AVE": "A construct explains less than half of its questions' variance.",
+  "dash.warn.LOW_COMPOSITE_RELIABILITY": "A construct's questions do not measure it reliably (composite reliability).",
+  "dash.warn.LOW_CRONBACH_ALPHA": "A construct's questions agree less than they should (Cronbach's alpha).",
+  "dash.warn.NEGATIVE_OUTER_WEIGHT": "A question pulls its index the wrong way; that index uses equal weights instead.",
+  "dash.warn.IPMA_NEGATIVE_OUTER_WEIGHT": "A question with a negative weight makes the priority map less reliable.",
+  "dash.warn.IPMA_CODING_DIRECTION": "A question runs against its construct; it may need reverse coding.",
+  "dash.warn.ESTIMATION_FAILED": "The model could not be estimated for this selection.",
   "dash.interval95": "{level}% interval {low}–{high}",
   "dash.n": "Completed responses",
   "dash.period": "Period",
@@ -181,7 +197,23 @@ const zh: Record<DKey, string> = {
   "dash.severity.notice": "提示",
   "dash.acsi": "ACSI",
   "dash.scale100": "指数 0–100",
-  "dash.noInterval": "此筛选尚无自助法置信区间",
+  "dash.noInterval": "尚未计算置信区间",
+  "dash.intervalsMissing": "此筛选的 95% 置信区间尚未计算：需要对回答重抽样（自助法），稍候即可完成。",
+  "dash.computeIntervals": "计算 95% 置信区间",
+  "dash.computingIntervals": "正在计算置信区间…",
+  "dash.noCsat": "未测量：本问卷没有 CSAT 题目，或此筛选中无人作答。",
+  "dash.noCes": "未测量：本问卷没有费力度（CES）题目，或此筛选中无人作答。",
+  "dash.warn.SAMPLE_TOO_SMALL": "此筛选中已完成的回答太少，无法估计模型。",
+  "dash.warn.SAMPLE_BELOW_TEN_TIMES_RULE": "回答数量低于此模型“十倍法则”的要求，请谨慎解读结果。",
+  "dash.warn.NO_STRUCTURAL_MODEL": "本问卷没有构成满意度模型的题目，因此不估计指数。",
+  "dash.warn.NOT_CONVERGED": "模型权重未收敛，结果不可靠。",
+  "dash.warn.LOW_AVE": "某个潜变量解释的题目方差不足一半。",
+  "dash.warn.LOW_COMPOSITE_RELIABILITY": "某个潜变量的题目测量不够可靠（组合信度偏低）。",
+  "dash.warn.LOW_CRONBACH_ALPHA": "某个潜变量的题目一致性偏低（克朗巴赫系数）。",
+  "dash.warn.NEGATIVE_OUTER_WEIGHT": "某道题目的权重为负，该指数改用等权重。",
+  "dash.warn.IPMA_NEGATIVE_OUTER_WEIGHT": "某道题目权重为负，优先改进图的可靠性降低。",
+  "dash.warn.IPMA_CODING_DIRECTION": "某道题目与其潜变量方向相反，可能需要反向计分。",
+  "dash.warn.ESTIMATION_FAILED": "此筛选无法估计模型。",
   "dash.interval95": "{level}% 区间 {low}–{high}",
   "dash.n": "完成的答卷",
   "dash.period": "时段",
@@ -274,6 +306,11 @@ const zh: Record<DKey, string> = {
   "dash.quadrant": "优先级",
   "dash.priorityList": "优先级列表",
 };
+
+/** Whether a key (built at run time, e.g. from a warning's code) is one of the dashboard's own. */
+export function hasDashboardKey(key: string): key is DKey {
+  return key in en;
+}
 
 /** The app's i18n with the dashboard's own keys added. */
 export type DI18n = Omit<I18n, "t"> & { t: (key: DKey | MessageKey, params?: Params) => string };

@@ -1,0 +1,33 @@
+/** axe-core inside the browser tests: every page state a test visits must have no WCAG 2.x A/AA violation. */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { expect } from "vitest";
+import type { Page } from "playwright-core";
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** WCAG 2.0, 2.1 and 2.2 at levels A and AA; no rule is disabled. */
+export const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+type Violation = { id: string; impact: string | null; help: string; nodes: { target: string; summary: string }[] };
+
+/** The page's current WCAG A/AA violations (axe injected through the debugging protocol, so the page's CSP does not block it). */
+export async function axeViolations(page: Page): Promise<Violation[]> {
+  if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
+  return page.evaluate(async (tags) => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 5).map((n) => ({ target: n.target.map(String).join(" "), summary: (n.failureSummary ?? "").split("\n").slice(0, 3).join(" ") })),
+    }));
+  }, WCAG_TAGS);
+}
+
+/** Fails the test with axe's findings (rule, help text, first elements) when the page state has any WCAG A/AA violation. */
+export async function expectAccessible(page: Page, state: string): Promise<void> {
+  const violations = await axeViolations(page);
+  expect(violations, `axe WCAG A/AA violations on ${state} (${page.url()})`).toEqual([]);
+}

@@ -1,0 +1,292 @@
+/**
+ * Issue 17, the experience as people meet it: each rough edge a walk-through of every role found,
+ * reproduced here as the person meets it (a 360 px phone with and without JavaScript, the desk, the
+ * dashboard, the admin pages). One Chromium serves the whole file; each test opens a cheap context.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { expectAccessible } from "./axe";
+import { launchSharedBrowser } from "./browser";
+import { untranslatedWords } from "./latin-words";
+import { signIn, staffApi } from "./staff";
+
+const origin = inject("origin");
+const run = Date.now().toString(36);
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchSharedBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function withContext<T>(options: { width?: number; height?: number; javaScriptEnabled?: boolean; locale?: string }, body: (page: Page, context: BrowserContext) => Promise<T>): Promise<T> {
+  const context = await browser.newContext({
+    viewport: { width: options.width ?? 1280, height: options.height ?? 800 },
+    javaScriptEnabled: options.javaScriptEnabled ?? true,
+    locale: options.locale ?? "en-US",
+  });
+  try {
+    return await body(await context.newPage(), context);
+  } finally {
+    await context.close();
+  }
+}
+
+type Box = { left: number; right: number; top: number; width: number; height: number };
+const boxesOf = (page: Page, selector: string): Promise<Box[]> =>
+  page.locator(selector).evaluateAll((els) =>
+    els.map((el) => {
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, width: r.width, height: r.height };
+    }),
+  );
+
+/** A 0–10 or 1–10 scale on a phone: one row, touch targets 44 px tall (24 px wide at least), end labels over the ends. */
+async function expectOneRowScale(page: Page, itemId: string, count: number) {
+  const options = await boxesOf(page, `[id="${itemId}"] label.scale-option`);
+  expect(options).toHaveLength(count);
+  expect(new Set(options.map((b) => Math.round(b.top))).size, `${itemId}: one row`).toBe(1);
+  for (const b of options) {
+    expect(b.height, `${itemId}: touch target height`).toBeGreaterThanOrEqual(44);
+    expect(b.width, `${itemId}: touch target width`).toBeGreaterThanOrEqual(24);
+  }
+  const ends = await page.locator(`[id="${itemId}"] .scale-ends span`).evaluateAll((els) =>
+    els.map((el) => {
+      // The text's own extent (a Range), not its box: the label must start at the first button and end at the last.
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      const r = range.getBoundingClientRect();
+      return { left: r.left, right: r.right };
+    }),
+  );
+  expect(ends).toHaveLength(2);
+  expect(Math.abs(ends[0]!.left - options[0]!.left)).toBeLessThanOrEqual(2);
+  expect(Math.abs(ends[1]!.right - options[count - 1]!.right)).toBeLessThanOrEqual(2);
+}
+
+const DEMO_ANSWERS: Record<string, string> = {
+  ce_overall: "8", ce_custom: "7", ce_reliability: "8",
+  pq_overall: "9", pq_custom: "8", pq_reliability: "9",
+  pv_price_given_quality: "7", pv_quality_given_price: "6",
+  sat_overall: "8", sat_expectations: "7", sat_ideal: "7",
+  complained: "no",
+  loy_repurchase: "9", loy_price_increase: "6", loy_price_decrease: "7", nps: "9", sat_level: "4",
+};
+
+/** Checks every radio question of the page, one input each (works without JavaScript, where evaluating in the page does not). */
+async function answerPage(page: Page) {
+  const names = await page.locator("form.survey-form input[type=radio]").evaluateAll((inputs) => [...new Set(inputs.map((i) => (i as HTMLInputElement).name))]);
+  for (const name of names) {
+    const scale = (await page.locator(`.scale input[name="${name}"]`).count()) > 0;
+    const input = page.locator(`input[name="${name}"][value="${DEMO_ANSWERS[name] ?? (scale ? "4" : "no")}"]`);
+    if ((await input.count()) > 0) await input.check({ force: true });
+  }
+}
+
+describe("the customer on a 360 px phone", () => {
+  it("is told which question is missing, sees an error go once answered, gets one-row scales and is told how to come back", async () => {
+    await withContext({ width: 360, height: 740, locale: "en" }, async (page) => {
+      await page.goto(`${origin}/s/demo-acsi?lang=en&region=exp-${run}`);
+      expect(await page.locator(".save-note").count()).toBe(0);
+      await page.locator("button.primary").click();
+      await page.waitForLoadState("load");
+      // The summary names each question (not three identical "This question is required.").
+      const entries = await page.locator("#error-summary li").allTextContents();
+      expect(entries.length).toBeGreaterThan(1);
+      const labels = await page.locator("form.survey-form fieldset.item > legend").evaluateAll((els) => els.map((el) => (el.firstChild?.textContent ?? "").trim()));
+      for (const [index, entry] of entries.entries()) expect(entry).toContain(labels[index]!);
+      expect(new Set(entries).size).toBe(entries.length);
+
+      // Answering a question removes its inline error and its summary entry at once.
+      const first = (await page.locator("form.survey-form fieldset.item").first().getAttribute("id"))!;
+      expect(await page.locator(`[id="${first}-error"]`).count()).toBe(1);
+      await page.locator(`label:has(input[name="${first}"][value="8"])`).click();
+      expect(await page.locator(`[id="${first}-error"]`).count()).toBe(0);
+      expect(await page.locator(`[id="${first}"]`).getAttribute("class")).not.toContain("has-error");
+      expect(await page.locator("#error-summary li").count()).toBe(entries.length - 1);
+
+      // 1–10 scales: one row, 44 px targets, "10 = …" over the 10.
+      await expectOneRowScale(page, first, 10);
+
+      // The answers are saved: the page says so and gives the link that resumes them.
+      const resume = page.locator("[data-testid=resume-link]");
+      expect(await page.locator(".save-note").textContent()).toContain("saved as you go");
+      const href = (await resume.getAttribute("href"))!;
+      expect(href).toMatch(/[?&]r=[A-Za-z0-9_-]{8,}/);
+      await answerPage(page);
+      await page.locator("button.primary").click();
+      await page.waitForLoadState("load");
+      await page.goto(`${origin}${href}`);
+      await page.locator(".notice[role=status]").waitFor();
+      expect(await page.locator(".progress").textContent()).not.toContain("Page 1 of");
+    });
+  });
+
+  it("the complaint status page shows the customer's own complaint and every time in one time zone", async () => {
+    const text = `The blender stopped after two days (${run}).`;
+    await withContext({ width: 360, height: 740, javaScriptEnabled: false, locale: "en" }, async (page) => {
+      await page.goto(`${origin}/complaints/new?org=demo&lang=en`);
+      await page.fill("#field-subject", `Broken blender ${run}`);
+      await page.fill("#field-description", text);
+      await page.fill("#field-email", `status-${run}@example.com`);
+      if ((await page.locator("#field-category").count()) > 0) await page.selectOption("#field-category", { index: 1 });
+      await page.locator("form button[type=submit]").last().click();
+      await page.waitForLoadState("load");
+      const statusUrl = (await page.locator(".status-link a").getAttribute("href"))!;
+      await page.goto(statusUrl);
+      expect((await page.locator("[data-testid=own-complaint]").textContent())?.trim()).toBe(text);
+      const deadline = (await page.locator(".facts dd").nth(1).textContent()) ?? "";
+      const times = await page.locator(".timeline time").allTextContents();
+      expect(times.length).toBeGreaterThan(0);
+      const zone = (value: string) => /(GMT[+-]\d+(:\d+)?|UTC|[A-Z]{2,5})\s*$/.exec(value.trim())?.[1];
+      expect(zone(deadline)).toBeTruthy();
+      for (const time of times) expect(zone(time)).toBe(zone(deadline));
+    });
+  });
+});
+
+describe("staff at the desk", () => {
+  it("finds a phone number, asks before acknowledging with 'a', labels Cancel plainly, and translates categories", async () => {
+    const phone = `+86 21 5555 ${String(Date.now() % 10_000).padStart(4, "0")}`;
+    const created = await staffApi<{ id: string; reference: string }>("POST", "/api/complaints", {
+      subject: `Phone search ${run}`,
+      description: "Called about a late delivery.",
+      source: "phone",
+      category: "delivery",
+      contact: { name: "Phone Customer", phone },
+    });
+    await withContext({}, async (page) => {
+      // Right after sign-in the page says it is loading (the desk's data held back here), never a blank page.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route("**/api/complaints?*", async (route) => {
+        await held;
+        await route.continue();
+      });
+      await signIn(page, "staff");
+      await page.locator("main [role=status]").waitFor();
+      release();
+      await page.unroute("**/api/complaints?*");
+
+      // The number typed as plain digits finds it.
+      await page.goto(`${origin}/app/complaints?q=${encodeURIComponent(phone.replace(/\D/g, "").slice(2))}`);
+      const row = page.locator(`[data-complaint-id="${created.id}"]`);
+      await row.waitFor();
+      await row.locator("a.ref-link").click();
+      await page.locator("[data-testid=complaint-description]").waitFor();
+
+      // "a" opens the acknowledge form (with its message to the customer) instead of acting at once.
+      await page.locator("h1").click();
+      await page.keyboard.press("a");
+      const form = page.locator("[data-testid=transition-form]");
+      await form.waitFor();
+      await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("tf-message");
+      expect((await staffApi<{ state: string }>("GET", `/api/complaints/${created.id}`)).state).toBe("received");
+      const buttons = await form.locator(".btn-row button").allTextContents();
+      expect(buttons).toEqual(["Confirm: Acknowledge", "Cancel"]);
+      await form.locator("button[type=submit]").click();
+      await expect.poll(async () => page.locator("[data-testid=desk-notice]").textContent()).toBe("Done — the complaint is now “Acknowledged”.");
+      await expectAccessible(page, "the desk after acknowledging");
+
+      // In Chinese the categories are Chinese, in the filter, the table and the classification.
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(async () => page.locator("#cl-category option[value=delivery]").textContent()).toBe("配送");
+      await page.goto(`${origin}/app/complaints?q=${encodeURIComponent(created.reference)}`);
+      await row.waitFor();
+      expect(await page.locator("#cq-category option[value=billing]").textContent()).toBe("账单与退款");
+      expect(await row.textContent()).toContain("配送");
+    });
+  });
+
+  it("a milestone met late shows as breached only", async () => {
+    type Detail = { id: string; sla: { milestones: { milestone: string; metAt: string | null; breached: boolean }[] } };
+    const list = await staffApi<{ items: { id: string }[] }>("GET", "/api/complaints?limit=50&status=closed");
+    let late: { id: string; milestone: string } | undefined;
+    for (const item of list.items) {
+      const detail = await staffApi<Detail>("GET", `/api/complaints/${item.id}`);
+      const m = detail.sla.milestones.find((x) => x.metAt && x.breached);
+      if (m) {
+        late = { id: detail.id, milestone: m.milestone };
+        break;
+      }
+    }
+    expect(late, "the demo seed has a milestone met after its deadline").toBeDefined();
+    await withContext({}, async (page) => {
+      await signIn(page, "staff");
+      await page.goto(`${origin}/app/complaints/${late!.id}`);
+      const item = page.locator(`.sla-list li.sla-breached`).first();
+      await item.waitFor();
+      const badges = await page.locator(".sla-list li.sla-breached .badge").allTextContents();
+      expect(badges.some((b) => /^met /.test(b))).toBe(false);
+      expect(badges).toContain("breached");
+    });
+  });
+});
+
+describe("the manager's dashboard and responses", () => {
+  it("explains missing figures in words, computes intervals on request, names segments and keeps the funnel sane", async () => {
+    const seed = inject("seed");
+    const id = encodeURIComponent(seed.surveyId);
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      // A region and a month: a selection whose bootstrap intervals nobody has computed yet.
+      await page.goto(`${origin}/app/dashboard?survey=${id}&region=south&by=touchpoint`);
+      const notice = page.locator("[data-testid=intervals-missing]");
+      await notice.waitFor({ timeout: 20_000 });
+      // Warnings and metrics in words: no raw codes on screen.
+      const main = (await page.locator("main").innerText()) ?? "";
+      expect(main).not.toMatch(/\b[A-Z]+_[A-Z_]+\b/);
+      // Segment values by name, not id ("call_centre").
+      await expect.poll(async () => page.locator("[data-testid=segments-table] th[scope=row]").allTextContents(), { timeout: 10_000 }).toContain("Call centre");
+      // The trend's index axis has a title; its legend names series without "—".
+      await expect.poll(async () => page.locator("#trend .u-legend").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+      expect(await page.locator("#trend .u-legend").innerText()).not.toContain("—");
+      await expectAccessible(page, "the dashboard of a segment without intervals");
+      await page.click("[data-testid=compute-intervals]");
+      await notice.waitFor({ state: "detached", timeout: 60_000 });
+      expect(await page.locator("#acsi").innerText()).toMatch(/95% interval \d/);
+
+      // The responses funnel never shows a start rate above 100 %; when starts exceed views it says why.
+      await page.goto(`${origin}/app/surveys/${id}/responses`);
+      const funnel = page.locator("[data-testid=funnel]");
+      await funnel.waitFor({ timeout: 20_000 });
+      const percentages = ((await funnel.innerText()).match(/[\d,.]+(?=\s*%)/g) ?? []).map((p) => Number(p.replace(/,/g, "")));
+      for (const p of percentages) expect(p).toBeLessThanOrEqual(100);
+      const [views, starts] = (await funnel.locator(".funnel-n").allTextContents()).map((n) => Number(n.replace(/\D/g, "")));
+      if (starts! > views!) await page.locator("[data-testid=funnel-note]").waitFor();
+    });
+  }, 120_000);
+});
+
+describe("the Chinese UI", () => {
+  it("walks each page in zh-CN and finds no untranslated Latin words outside names, codes and units", async () => {
+    const seed = inject("seed");
+    const members = await staffApi<{ items: { name: string }[] }>("GET", "/api/organisation/members");
+    const teams = await staffApi<{ items: { name: string }[] }>("GET", "/api/complaint-teams");
+    const names = [...members.items.map((m) => m.name), ...teams.items.map((t) => t.name), "Demo"].sort((a, b) => b.length - a.length);
+    const complaint = (await staffApi<{ items: { id: string }[] }>("GET", "/api/complaints?limit=1")).items[0]!;
+    const found: Record<string, string[]> = {};
+    await withContext({ locale: "zh-CN" }, async (page) => {
+      const visit = async (path: string, ready: string) => {
+        await page.goto(`${origin}${path}`);
+        await page.locator(ready).first().waitFor({ timeout: 20_000 });
+        const words = await untranslatedWords(page, names);
+        if (words.length) found[path] = words;
+      };
+      await visit("/s/demo-acsi?lang=zh-CN", "form.survey-form");
+      await visit("/complaints/new?org=demo&lang=zh-CN", "form");
+      await visit("/app/sign-in", "#email");
+      await signIn(page, "admin");
+      await visit("/app/surveys", "main table tbody tr");
+      await visit("/app/complaints", "[data-complaint-id]");
+      await visit(`/app/complaints/${complaint.id}`, "[data-testid=complaint-description]");
+      await visit("/app/builder", "[data-testid=builder-start]");
+      await visit(`/app/surveys/${encodeURIComponent(seed.surveyId)}/builder`, "[data-testid=builder-state]");
+      for (const section of ["members", "organisation", "webhooks", "audit", "privacy"]) await visit(`/app/admin/${section}`, "main h1");
+      await visit("/app/settings/api-keys", "main h1");
+    });
+    expect(found).toEqual({});
+  }, 120_000);
+});
