@@ -328,3 +328,4 @@ export const organizationSettings = sqliteTable("organization_settings", {
 });
 
 export * from "./complaint-schema";
+export * from "./text-schema";

@@ -3,4 +3,8 @@ export type FeedloopEvent =
   | { type: "response.completed"; responseId: string }
   | { type: "outbox.deliver"; outboxId: string }
   | { type: "stats.compact"; surveyId: string }
-  | { type: "bootstrap.run"; runId: string };
+  | { type: "bootstrap.run"; runId: string }
+  /** Score a new text (a complaint's description) whose row waits with model_version NULL. */
+  | { type: "text.score"; sourceKind: "response" | "complaint"; sourceId: string }
+  /** Re-score texts scored by another model version or with an old taxonomy (null: every organisation). */
+  | { type: "text.rescore"; organizationId: string | null };

@@ -5,6 +5,8 @@ import { handleResponseCompleted } from "./response-completed";
 import { compactSurveyStats } from "../db/queries/stats-compaction";
 import { executeBootstrapRun } from "../db/queries/bootstrap";
 import { deliverOutbox, type DeliveryDeps } from "./outbox-delivery";
+import { scorePendingSource } from "../db/queries/text-scores";
+import { rescoreTexts } from "./text-rescore";
 
 /**
  * Consumer of the feedloop-events queue. Each message is handled idempotently and acked on
@@ -29,6 +31,12 @@ export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: App
           break;
         case "bootstrap.run":
           await executeBootstrapRun(db, message.body.runId);
+          break;
+        case "text.score":
+          await scorePendingSource(db, message.body.sourceKind, message.body.sourceId, new Date());
+          break;
+        case "text.rescore":
+          await rescoreTexts(db, env, message.body.organizationId, new Date());
           break;
         case "outbox.deliver":
           await deliverOutbox(db, env, message.body.outboxId, new Date(), deps);

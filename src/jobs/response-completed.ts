@@ -7,11 +7,15 @@ import { handlingResultStatements } from "../db/queries/complaints-handling";
 import { enqueueOutbox, type OutboxInsert, webhookOutboxRows } from "../db/queries/outbox";
 import { subscribedEndpoints } from "../db/queries/webhooks";
 import { gatedInsert } from "../db/queries/complaints-sql";
+import { loadTaxonomy, responseHasOpenText, responseTextScoreStatements } from "../db/queries/text-scores";
+import { compileTaxonomy } from "../domain/text/taxonomy";
+import type { Answers } from "../domain/survey/answers";
 
 /**
  * Follow-up work for a completed response: the complaint trigger rules (a matching response
- * becomes a complaint), the response.completed webhooks, and — for a complaint-handling survey —
- * attaching the result to its complaint.
+ * becomes a complaint), the response.completed webhooks, the scores of its open answers
+ * (docs/text-analytics.md), and — for a complaint-handling survey — attaching the result to its
+ * complaint.
  *
  * Exactly once: `triggers_evaluated_at` is set in the same D1 batch as all of that work, and a
  * response already marked is skipped (the submit marks one nothing follows up on: `answersNeedFollowUp` in the complaints domain). A redelivered message that races the first one is stopped
@@ -45,8 +49,19 @@ export async function handleResponseCompleted(db: Db, env: AppBindings, response
     now,
     dedupeKeyPrefix: `response.completed:${response.id}`,
   });
+  // Scored here, in the batch that marks the response: a redelivered message finds it marked.
+  const textScores = responseHasOpenText(definition, response.answers as Answers)
+    ? responseTextScoreStatements(d1, {
+        response,
+        anonymousSurvey: survey.anonymous,
+        definition,
+        taxonomy: compileTaxonomy(await loadTaxonomy(db, response.organizationId, now)),
+        now,
+      })
+    : [];
   const always: D1PreparedStatement[] = [
     mark,
+    ...textScores,
     ...webhooks.map((row) => gatedInsert(d1, "outbox", row, undefined, { onConflictDoNothing: true })),
     ...(await handlingResultStatements(db, response, definition, now)),
   ];

@@ -6,6 +6,7 @@ import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats
 import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
+import { rescoreTexts } from "./text-rescore";
 
 /** Outbox rows delivered in parallel by one cron run (each webhook attempt times out after 5 s). */
 const OUTBOX_CONCURRENCY = 5;
@@ -17,6 +18,7 @@ const OUTBOX_CONCURRENCY = 5;
  *      A response nothing follows up on is marked evaluated by its own submit batch, so it never
  *      waits here: this set holds only responses that have work (a complaint, a webhook, a handling
  *      result) and whose message went missing,
+ *      Texts not yet scored, or scored by another model version (docs/text-analytics.md),
  *   2. the SLA sweep and escalations (src/jobs/sla-sweep.ts),
  *   3. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued.
  * `scheduledTime` is the clock, so tests drive it with createScheduledController.
@@ -33,6 +35,9 @@ export async function runScheduled(
 
   // Statistics logged by submissions whose compaction message never arrived.
   for (const surveyId of await surveysWithPendingStats(db)) await compactSurveyStats(db, surveyId);
+
+  // Texts waiting to be scored or scored by another model version (src/jobs/text-rescore.ts).
+  await rescoreTexts(db, env, null, now);
 
   await runSlaSweep(db, env, now);
   if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);
