@@ -144,7 +144,7 @@ export interface StoredComment extends Omit<ScoredComment, "topic" | "topicConfi
  * overall shares and each topic's share count every comment once.
  */
 export function summariseStoredComments(comments: readonly StoredComment[], representativePerTopic = 3): OpenAnswersSummary {
-  const expanded: ScoredComment[] = comments.flatMap((comment) =>
+  const expanded = comments.flatMap((comment): ScoredComment[] =>
     comment.topics.length === 0
       ? [{ ...comment, topic: null, topicConfidence: null }]
       : comment.topics.map((topic) => ({ ...comment, topic, topicConfidence: null })),
