@@ -3,8 +3,10 @@
  * An .xlsx file is a zip of SpreadsheetML parts (ECMA-376); the parts here are the smallest set
  * Excel, LibreOffice and Numbers open without repair. Strings are inline (`t="inlineStr"`), so no
  * shared-string table is needed, and — unlike CSV — text is never read as a formula.
- * The zip uses method 0 (STORE) with CRC-32, which every unzip accepts; no dependency.
+ * The zip is fflate's, method 0 (STORE) with CRC-32, which every unzip accepts.
  */
+
+import { strToU8, zipSync } from "fflate";
 
 export type XlsxCell = string | number | boolean | null | undefined;
 
@@ -81,92 +83,15 @@ export function xlsxParts(sheet: { name: string; header: string[]; rows: XlsxCel
   ];
 }
 
-// ---------------------------------------------------------------------------------------------
-// Zip (PKWARE APPNOTE 6.3: local headers, central directory, end record; method 0 = STORE)
-// ---------------------------------------------------------------------------------------------
-
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-export function crc32(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = CRC_TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-/** A zip archive of uncompressed entries (names ASCII; fixed 1980-01-01 timestamp for reproducible files). */
-export function zipStore(entries: { name: string; data: Uint8Array }[]): Uint8Array {
-  const encoder = new TextEncoder();
-  const locals: Uint8Array[] = [];
-  const centrals: Uint8Array[] = [];
-  let offset = 0;
-  const DOS_DATE = (0 << 9) | (1 << 5) | 1; // 1980-01-01
-  for (const entry of entries) {
-    const name = encoder.encode(entry.name);
-    const crc = crc32(entry.data);
-    const size = entry.data.length;
-    const local = new Uint8Array(30 + name.length);
-    const lv = new DataView(local.buffer);
-    lv.setUint32(0, 0x04034b50, true);
-    lv.setUint16(4, 20, true); // version needed
-    lv.setUint16(6, 0, true); // flags
-    lv.setUint16(8, 0, true); // STORE
-    lv.setUint16(10, 0, true); // time
-    lv.setUint16(12, DOS_DATE, true);
-    lv.setUint32(14, crc, true);
-    lv.setUint32(18, size, true);
-    lv.setUint32(22, size, true);
-    lv.setUint16(26, name.length, true);
-    lv.setUint16(28, 0, true);
-    local.set(name, 30);
-    const central = new Uint8Array(46 + name.length);
-    const cv = new DataView(central.buffer);
-    cv.setUint32(0, 0x02014b50, true);
-    cv.setUint16(4, 20, true); // version made by
-    cv.setUint16(6, 20, true);
-    cv.setUint16(8, 0, true);
-    cv.setUint16(10, 0, true);
-    cv.setUint16(12, 0, true);
-    cv.setUint16(14, DOS_DATE, true);
-    cv.setUint32(16, crc, true);
-    cv.setUint32(20, size, true);
-    cv.setUint32(24, size, true);
-    cv.setUint16(28, name.length, true);
-    // extra, comment, disk, internal and external attributes stay 0
-    cv.setUint32(42, offset, true);
-    central.set(name, 46);
-    locals.push(local, entry.data);
-    centrals.push(central);
-    offset += local.length + size;
-  }
-  const centralSize = centrals.reduce((sum, c) => sum + c.length, 0);
-  const end = new Uint8Array(22);
-  const ev = new DataView(end.buffer);
-  ev.setUint32(0, 0x06054b50, true);
-  ev.setUint16(8, entries.length, true);
-  ev.setUint16(10, entries.length, true);
-  ev.setUint32(12, centralSize, true);
-  ev.setUint32(16, offset, true);
-  const out = new Uint8Array(offset + centralSize + end.length);
-  let at = 0;
-  for (const part of [...locals, ...centrals, end]) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
+/**
+ * The workbook's parts zipped with fflate. STORE (level 0): an export's CPU time stays that of the
+ * XML, and a fixed 1980-01-01 timestamp keeps the same data's file byte-identical.
+ */
+const ZIP_OPTIONS = { level: 0, mtime: new Date(1980, 0, 1) } as const;
 
 /** The .xlsx bytes of one sheet. */
 export function buildXlsx(sheet: { name: string; header: string[]; rows: XlsxCell[][] }): Uint8Array {
-  const encoder = new TextEncoder();
-  return zipStore(xlsxParts(sheet).map((part) => ({ name: part.name, data: encoder.encode(part.data) })));
+  return zipSync(Object.fromEntries(xlsxParts(sheet).map((part) => [part.name, [strToU8(part.data), ZIP_OPTIONS]])));
 }
 
 export const XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

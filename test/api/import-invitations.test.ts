@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 import { remindInvitations } from "../../src/db/queries/invitation-import";
-import { parseCsv, CsvSyntaxError } from "../../src/lib/csv-parse";
+import { readCsvRecords, CsvSyntaxError } from "../../src/domain/csv";
 
 let a: TestOrg;
 let b: TestOrg;
@@ -34,21 +34,21 @@ async function setFatigue(org: TestOrg, days: number | null) {
 
 describe("CSV parser (RFC 4180)", () => {
   it("reads quoted fields with delimiters, doubled quotes and line breaks, CRLF and a BOM", () => {
-    const records = parseCsv('\uFEFFemail,note\r\n"a@x.com","say ""hi"", then\r\nleave"\r\nb@x.com,plain\r\n\r\n');
+    const records = readCsvRecords('\uFEFFemail,note\r\n"a@x.com","say ""hi"", then\r\nleave"\r\nb@x.com,plain\r\n\r\n');
     expect(records.map((r) => r.fields)).toEqual([["email", "note"], ["a@x.com", 'say "hi", then\r\nleave'], ["b@x.com", "plain"]]);
     expect(records[2]!.line).toBe(4);
     expect(records[2]!.record).toBe(3);
   });
 
   it("detects semicolon and tab delimiters from the header and keeps empty trailing fields", () => {
-    expect(parseCsv("email;region\na@x.com;east").map((r) => r.fields)).toEqual([["email", "region"], ["a@x.com", "east"]]);
-    expect(parseCsv("email\tregion\na@x.com\t").map((r) => r.fields)).toEqual([["email", "region"], ["a@x.com", ""]]);
+    expect(readCsvRecords("email;region\na@x.com;east").map((r) => r.fields)).toEqual([["email", "region"], ["a@x.com", "east"]]);
+    expect(readCsvRecords("email\tregion\na@x.com\t").map((r) => r.fields)).toEqual([["email", "region"], ["a@x.com", ""]]);
   });
 
   it("rejects unbalanced and stray quotes with the line number", () => {
-    expect(() => parseCsv('email\n"a@x.com\nb@x.com')).toThrow(CsvSyntaxError);
-    expect(() => parseCsv('email\na"b@x.com')).toThrow(/line 2/);
-    expect(() => parseCsv('email\n"a@x.com"x')).toThrow(/after a closing quote/);
+    expect(() => readCsvRecords('email\n"a@x.com\nb@x.com')).toThrow(CsvSyntaxError);
+    expect(() => readCsvRecords('email\na"b@x.com')).toThrow(/line 2/);
+    expect(() => readCsvRecords('email\n"a@x.com"x')).toThrow(/after a closing quote/);
   });
 });
 
@@ -78,7 +78,7 @@ describe("customer list import", () => {
     const res = await importCsv(survey.id, "email,region\ncarla@example.com,north\n", "", { accept: "text/csv" });
     expect(res.status).toBe(201);
     expect(res.headers.get("content-type")).toContain("text/csv");
-    const [header, line] = parseCsv(await res.text());
+    const [header, line] = readCsvRecords(await res.text());
     expect(header!.fields).toEqual(["row", "email", "url", "invitation_id", "valid_from", "valid_until", "region"]);
     expect(line!.fields[1]).toBe("carla@example.com");
     expect(line!.fields[2]).toMatch(/\/s\/imp-acsi\?t=/);
@@ -212,7 +212,7 @@ describe("invitation status export and reminders", () => {
   it("exports invitation status as CSV without links (tokens are stored hashed)", async () => {
     const res = await call(`/api/surveys/${remindSurvey.id}/invitations/export.csv`, { headers: bearer(a.keys.manager) });
     expect(res.status).toBe(200);
-    const records = parseCsv(await res.text());
+    const records = readCsvRecords(await res.text());
     const header = records[0]!.fields;
     expect(header).toContain("status");
     expect(header).not.toContain("url");

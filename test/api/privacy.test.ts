@@ -11,7 +11,7 @@ import { addRowToMoments, createEmptyMoments } from "../../src/domain/stats/item
 import { handleResponseCompleted } from "../../src/jobs/response-completed";
 import { purgeExpiredResponses } from "../../src/jobs/retention";
 import { runScheduled } from "../../src/jobs/scheduled";
-import { parseCsv } from "../../src/lib/csv-parse";
+import { readCsvRecords } from "../../src/domain/csv";
 import type { Answers } from "../../src/domain/survey/answers";
 
 let a: TestOrg;
@@ -161,7 +161,7 @@ describe("respondent deletion", () => {
     const xlsx = new TextDecoder().decode(await (await call(`/api/surveys/${survey.id}/responses/export.xlsx`, { headers: bearer(a.keys.manager) })).arrayBuffer());
     expect(xlsx).not.toContain(ids.alice);
     const invitationsCsv = await (await call(`/api/surveys/${survey.id}/invitations/export.csv`, { headers: bearer(a.keys.manager) })).text();
-    expect(parseCsv(invitationsCsv).map((r) => r.fields[1])).not.toContain("alice@example.com");
+    expect(readCsvRecords(invitationsCsv).map((r) => r.fields[1])).not.toContain("alice@example.com");
     const again = (await (await call("/api/respondents/export?email=alice@example.com", { headers: bearer(a.keys.admin) })).json()) as Export;
     expect([again.invitations, again.responses, again.complaints, again.emailsSent]).toEqual([[], [], [], []]);
     for (const table of ["complaints", "complaint_events", "response_notes"]) {

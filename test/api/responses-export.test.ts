@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, createTestOrg, db, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 import { iterateResponses, listResponses } from "../../src/db/queries/response-list";
-import { parseCsv } from "../../src/lib/csv-parse";
+import { readCsvRecords } from "../../src/domain/csv";
 
 let org: TestOrg;
 let survey: { id: string; slug: string };
@@ -41,7 +41,7 @@ describe("response export pagination", () => {
   it("exports the same rows over HTTP", async () => {
     const res = await call(`/api/surveys/${survey.id}/responses/export.csv`, { headers: bearer(org.keys.manager) });
     expect(res.status).toBe(200);
-    const rows = parseCsv(await res.text());
+    const rows = readCsvRecords(await res.text());
     const listed = (await listResponses(db(), org.organizationId, survey.id, {}, { limit: 100, offset: 0 })).items.map((r) => r.id);
     expect(rows.slice(1).map((r) => r.fields[0])).toEqual(listed);
   });

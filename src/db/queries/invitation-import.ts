@@ -22,7 +22,7 @@ import type { Db, Principal } from "../../env";
 import { surveyInvitations } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import { MAX_HIDDEN_FIELD_VALUE_LENGTH } from "../../domain/survey/definition";
-import { CsvSyntaxError, CsvTooManyRecordsError, parseCsv } from "../../lib/csv-parse";
+import { CsvSyntaxError, CsvTooManyRecordsError, readCsvRecords } from "../../domain/csv";
 import { newId, randomSecret, sha256Hex } from "../../lib/ids";
 import { ProblemError, type FieldError } from "../../lib/problem";
 import { auditStatement } from "./response-admin";
@@ -75,7 +75,7 @@ export function parseInvitationCsv(
   const maxRows = limits.maxRows ?? IMPORT_MAX_ROWS;
   let records;
   try {
-    records = parseCsv(text, { maxRecords: maxRows + 1 });
+    records = readCsvRecords(text, { maxRecords: maxRows + 1 });
   } catch (error) {
     if (error instanceof CsvTooManyRecordsError) throw fileProblem(`The file has more than ${maxRows} rows; split it into several imports.`);
     if (error instanceof CsvSyntaxError) throw fileProblem(`The file is not valid CSV: ${error.message}.`, [{ field: `line ${error.line}`, code: "csv_syntax", message: error.message }]);

@@ -1,8 +1,9 @@
 /**
- * Minimal RFC 4180 CSV reader for survey exports and the reference data sets (quoted headers,
- * doubled quotes, CRLF, a UTF-8 BOM). Pure text in, text cells out: numeric conversion and the
- * missing-value policy are separate (`csvToResponseMatrix`).
+ * CSV as a table for the statistics (survey exports, the reference data sets): the project's one
+ * CSV reader (../csv.ts) with the header's names trimmed and every row as wide as the header. Text
+ * cells out: numeric conversion and the missing-value policy are separate (`csvToResponseMatrix`).
  */
+import { CsvSyntaxError, readCsvRecords } from "../csv";
 import { StatsInputError } from "./errors";
 import type { ResponseMatrix } from "./response-matrix";
 
@@ -11,69 +12,26 @@ export interface CsvTable {
   rows: string[][];
 }
 
-export function parseCsv(text: string, delimiter = ","): CsvTable {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = "";
-  let inQuotes = false;
-  let fieldWasQuoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endField = () => {
-    record.push(fieldWasQuoted ? field : field.trim());
-    field = "";
-    fieldWasQuoted = false;
-  };
-  const endRecord = () => {
-    endField();
-    // Blank lines (a single empty field) carry no data.
-    if (!(record.length === 1 && record[0] === "")) records.push(record);
-    record = [];
-  };
-  for (; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          inQuotes = false;
-        }
-      } else {
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"') {
-      if (field.trim() !== "") {
-        throw new StatsInputError("INVALID_CSV", `line ${records.length + 1}: quote inside an unquoted field`);
-      }
-      field = "";
-      inQuotes = true;
-      fieldWasQuoted = true;
-    } else if (ch === delimiter) {
-      endField();
-    } else if (ch === "\n") {
-      endRecord();
-    } else if (ch === "\r") {
-      if (text[i + 1] === "\n") i++;
-      endRecord();
-    } else {
-      field += ch;
-    }
+export function parseCsv(text: string, delimiter: "," | ";" | "\t" = ","): CsvTable {
+  let records;
+  try {
+    records = readCsvRecords(text, { delimiter });
+  } catch (error) {
+    if (error instanceof CsvSyntaxError) throw new StatsInputError("INVALID_CSV", error.message, { line: error.line });
+    throw error;
   }
-  if (inQuotes) throw new StatsInputError("INVALID_CSV", "unterminated quoted field at end of input");
-  if (field !== "" || record.length > 0) endRecord();
   if (records.length === 0) throw new StatsInputError("INVALID_CSV", "empty CSV: no header row");
-  const [header, ...rows] = records;
-  rows.forEach((row, index) => {
-    if (row.length !== header.length) {
+  const [headerRecord, ...rowRecords] = records;
+  const header = headerRecord.fields.map((name) => name.trim());
+  const rows = rowRecords.map(({ fields }, index) => {
+    if (fields.length !== header.length) {
       throw new StatsInputError(
         "INVALID_CSV",
-        `data row ${index + 1} has ${row.length} fields, header has ${header.length}`,
+        `data row ${index + 1} has ${fields.length} fields, header has ${header.length}`,
         { row: index + 1 },
       );
     }
+    return fields;
   });
   return { header, rows };
 }
