@@ -38,7 +38,7 @@ async function storeResponse(comment: string, email: string | null): Promise<str
     version: row.publishedVersion!,
     submissionId: crypto.randomUUID(),
     invitation: null,
-    answers: { ...acsiAnswers(8), comment } as never,
+    answers: { ...acsiAnswers(), comment } as never,
     hidden: { touchpoint: "store", region: "east", tier: "gold" },
     language: "zh-CN",
     complete: true,
