@@ -25,6 +25,7 @@ import { complaintRoutes } from "./routes/complaints";
 import { complaintAdminRoutes } from "./routes/complaints-admin";
 import { webhookRoutes } from "./routes/webhooks";
 import { complaintPageRoutes } from "./routes/complaint-pages";
+import { textAnalyticsRoutes } from "./routes/text-analytics";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
 import { runScheduled } from "./jobs/scheduled";
@@ -97,6 +98,7 @@ const routes = app
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)
   .route("/api", webhookRoutes)
+  .route("/api", textAnalyticsRoutes)
   .route("/", complaintPageRoutes)
   .route("/", emailPageRoutes);
 

@@ -356,3 +356,4 @@ export const emailSuppressions = sqliteTable(
 export * from "./complaint-schema";
 export * from "./science-schema";
 export * from "./email-inbound-schema";
+export * from "./text-schema";

@@ -5,4 +5,8 @@ export type FeedloopEvent =
   | { type: "stats.compact"; surveyId: string }
   | { type: "bootstrap.run"; runId: string }
   /** One step of a chunked segment permutation test; the step enqueues the next one. */
-  | { type: "segment-test.step"; testId: string };
+  | { type: "segment-test.step"; testId: string }
+  /** Score a new text (a complaint's description) whose row waits with model_version NULL. */
+  | { type: "text.score"; sourceKind: "response" | "complaint"; sourceId: string }
+  /** Re-score texts scored by another model version or with an old taxonomy (null: every organisation). */
+  | { type: "text.rescore"; organizationId: string | null };

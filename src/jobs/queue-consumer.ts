@@ -6,6 +6,8 @@ import { compactSurveyStats } from "../db/queries/stats-compaction";
 import { executeBootstrapRun } from "../db/queries/bootstrap";
 import { executeSegmentTestStep } from "../db/queries/segment-tests";
 import { deliverOutbox, type DeliveryDeps } from "./outbox-delivery";
+import { scorePendingSource } from "../db/queries/text-scores";
+import { rescoreTexts } from "./text-rescore";
 
 type ResponseCompletedEvent = Extract<FeedloopEvent, { type: "response.completed" }>;
 
@@ -54,6 +56,12 @@ export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: App
             await env.EVENTS.send(next);
           }
         });
+        break;
+      case "text.score":
+        await handleOne(message, () => scorePendingSource(db, body.sourceKind, body.sourceId, new Date()));
+        break;
+      case "text.rescore":
+        await handleOne(message, () => rescoreTexts(db, env, body.organizationId, new Date()));
         break;
       case "outbox.deliver":
         await handleOne(message, () => deliverOutbox(db, env, body.outboxId, new Date(), deps));

@@ -9,16 +9,21 @@ import { endpointsSubscribedTo } from "../db/queries/webhooks";
 import { gatedInsert } from "../db/queries/complaints-sql";
 import type { ResponseRow } from "../db/queries/responses";
 import { notFound } from "../lib/problem";
+import { loadTaxonomy, requestComplaintScoring, responseHasOpenText, responseTextScoreStatements } from "../db/queries/text-scores";
+import { compileTaxonomy, type CompiledTaxonomy } from "../domain/text/taxonomy";
+import type { Answers } from "../domain/survey/answers";
 
 /**
  * Follow-up work for completed responses: the complaint trigger rules (a matching response becomes
- * a complaint), the response.completed webhooks, and — for a complaint-handling survey — attaching
- * the result to its complaint.
+ * a complaint), the response.completed webhooks, the scores of its open answers
+ * (docs/text-analytics.md), and — for a complaint-handling survey — attaching the result to its
+ * complaint.
  *
  * Works in sets: however many responses a queue batch carries, their follow-up costs two D1 calls —
  * one batch of reads (`loadFollowUpSet`), then one batch of writes built response by response
  * (`responseFollowUp`, no D1 call of its own) — plus one read when a complaint is routed to a
- * least-open-load team, and one queue send for the outbox rows it wrote.
+ * least-open-load team, one read of the topic taxonomy per organisation with open answers in the
+ * set, and one queue send for the outbox rows it wrote (and one per new complaint, to score it).
  *
  * Exactly once: `triggers_evaluated_at` is set in the same D1 batch as all of that work, and a
  * response already marked is not read again (the submit marks one nothing follows up on:
@@ -34,17 +39,24 @@ export async function handleResponsesCompleted(db: Db, env: AppBindings, respons
   const d1 = db.$client;
   const statements: D1PreparedStatement[] = [];
   const outbox: OutboxWhenWritten[] = [];
+  const complaintsCreated: OutboxWhenWritten[] = [];
+  const taxonomies = new Map<string, Promise<CompiledTaxonomy>>();
+  const taxonomyOf = (organizationId: string) => {
+    let taxonomy = taxonomies.get(organizationId);
+    if (!taxonomy) taxonomies.set(organizationId, (taxonomy = loadTaxonomy(db, organizationId, now).then(compileTaxonomy)));
+    return taxonomy;
+  };
   for (const response of set.responses) {
-    const followUp = await responseFollowUp(d1, env, response, set, now);
+    const followUp = await responseFollowUp(d1, env, response, set, now, taxonomyOf);
     for (const entry of followUp.outbox) outbox.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
+    for (const entry of followUp.complaints) complaintsCreated.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
     statements.push(...followUp.statements);
   }
   statements.push(followUpEvaluatedStatement(d1, set.responses.map((response) => response.id), now));
   const results = await d1.batch(statements);
-  await enqueueOutbox(
-    env,
-    outbox.filter((entry) => (results[entry.whenWritten]?.meta.changes ?? 0) > 0).flatMap((entry) => entry.ids),
-  );
+  const written = (entry: OutboxWhenWritten) => (results[entry.whenWritten]?.meta.changes ?? 0) > 0;
+  await enqueueOutbox(env, outbox.filter(written).flatMap((entry) => entry.ids));
+  for (const id of complaintsCreated.filter(written).flatMap((entry) => entry.ids)) await requestComplaintScoring(env, id);
 }
 
 /** One response's follow-up (the cron sweep and tests call it with one id). */
@@ -55,7 +67,7 @@ export function handleResponseCompleted(db: Db, env: AppBindings, responseId: st
 /** Outbox rows to hand to the queue if the statement at `whenWritten` wrote a row. */
 type OutboxWhenWritten = { whenWritten: number; ids: string[] };
 
-export type ResponseFollowUp = { statements: D1PreparedStatement[]; outbox: OutboxWhenWritten[] };
+export type ResponseFollowUp = { statements: D1PreparedStatement[]; outbox: OutboxWhenWritten[]; complaints: OutboxWhenWritten[] };
 
 /**
  * One response's follow-up as statements for the set's batch, from what the set read (no D1 call).
@@ -67,16 +79,24 @@ export async function responseFollowUp(
   response: ResponseRow,
   set: FollowUpSet,
   now: Date,
+  taxonomyOf: (organizationId: string) => Promise<CompiledTaxonomy>,
 ): Promise<ResponseFollowUp> {
   const survey = set.surveys.get(response.surveyId);
   const organization = set.organizations.get(response.organizationId);
   // Nothing to follow up on a response whose survey is gone or not its organisation's: the mark alone.
-  if (!survey || survey.organizationId !== response.organizationId || !organization) return { statements: [], outbox: [] };
+  if (!survey || survey.organizationId !== response.organizationId || !organization) return { statements: [], outbox: [], complaints: [] };
   const definition = set.definitions.get(definitionKey(survey.id, response.version));
   if (!definition) throw notFound(`Version ${response.version} of survey ${survey.id}`);
 
   const statements: D1PreparedStatement[] = [];
   const outbox: OutboxWhenWritten[] = [];
+  const complaints: OutboxWhenWritten[] = [];
+  // Scored in the batch that marks the response: a redelivered message finds it marked.
+  if (responseHasOpenText(definition, response.answers as Answers)) {
+    statements.push(
+      ...responseTextScoreStatements(d1, { response, anonymousSurvey: survey.anonymous, definition, taxonomy: await taxonomyOf(response.organizationId), now }),
+    );
+  }
   const webhooks = webhookOutboxRows({
     organizationId: response.organizationId,
     endpoints: endpointsSubscribedTo(organization.endpoints, "response.completed"),
@@ -105,9 +125,10 @@ export async function responseFollowUp(
   if (request) {
     const intake = await prepareComplaintIntake(d1, env, request, intakeSourcesOf(organization, set, now));
     outbox.push({ whenWritten: statements.length + intake.insertIndex, ids: intake.outboxIds });
+    complaints.push({ whenWritten: statements.length + intake.insertIndex, ids: [intake.id] });
     statements.push(...intake.statements);
   }
-  return { statements, outbox };
+  return { statements, outbox, complaints };
 }
 
 /**

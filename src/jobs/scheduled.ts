@@ -7,6 +7,7 @@ import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
 import { emailConfig } from "../lib/email-config";
+import { rescoreTexts } from "./text-rescore";
 
 /** Responses followed up per set, as many as one queue batch carries (wrangler.toml max_batch_size). */
 const FOLLOW_UP_SET_SIZE = 50;
@@ -21,6 +22,7 @@ const OUTBOX_CONCURRENCY = 5;
  *      A response nothing follows up on is marked evaluated by its own submit batch, so it never
  *      waits here: this set holds only responses that have work (a complaint, a webhook, a handling
  *      result) and whose message went missing,
+ *      Texts not yet scored, or scored by another model version (docs/text-analytics.md),
  *   2. the SLA sweep and escalations (src/jobs/sla-sweep.ts),
  *   3. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued.
  * `scheduledTime` is the clock, so tests drive it with createScheduledController.
@@ -47,6 +49,9 @@ export async function runScheduled(
 
   // Statistics logged by submissions whose compaction message never arrived.
   for (const surveyId of await surveysWithPendingStats(db)) await compactSurveyStats(db, surveyId);
+
+  // Texts waiting to be scored or scored by another model version (src/jobs/text-rescore.ts).
+  await rescoreTexts(db, env, null, now);
 
   await runSlaSweep(db, env, now);
   if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);

@@ -20,6 +20,8 @@ import { createSurvey, findSurveyBySlug, loadVersionDefinition, publishSurvey } 
 import { saveSubmission } from "../db/queries/responses";
 import { ensureOrganisation } from "./organisations";
 import { compactSurveyStats } from "../db/queries/stats-compaction";
+import { RESCORE_CHUNK, rescoreStale, scoreSurveyOpenAnswers } from "../db/queries/text-scores";
+import { demoOpenAnswer } from "./open-answers";
 
 export const DEMO_PASSWORD = "feedloop-demo-2026";
 export const DEMO_SURVEY_SLUG = "demo-acsi";
@@ -80,6 +82,7 @@ export async function seedDemo(
     const pick = <T,>(list: T[]) => list[Math.floor(random() * list.length)]!;
     // A second stream for the loyalty-model answers keeps the ACSI answers, days and segments as before.
     const loyaltyRandom = createSeededRandom(DEMO_SEED + 2);
+    const commentRandom = createSeededRandom(DEMO_SEED + 3);
     const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(v)));
     for (let r = existing; r < DEMO_RESPONSE_COUNT; r++) {
       const row = simulated.rows[r]!;
@@ -91,6 +94,11 @@ export async function seedDemo(
       if (answers.complained === true) answers.complaint_detail = pick(COMPLAINT_TEXTS);
       const completedAt = new Date(now.getTime() - Math.floor(random() * 180 * 86_400_000));
       const hidden = { touchpoint: pick(TOUCHPOINTS), region: pick(REGIONS), tier: pick(TIERS), customer_status: addDemoLoyaltyAnswers(answers, loyaltyRandom) };
+      const language = random() < 0.6 ? "zh-CN" : "en";
+      // Realistic words for the comments the simulation decided on (their own stream: the answers stay as they were).
+      if (typeof answers.comment === "string") {
+        answers.comment = demoOpenAnswer(commentRandom, { satisfaction: answers.sat_overall as number, language, daysAgo: (now.getTime() - completedAt.getTime()) / 86_400_000 });
+      }
       await saveSubmission(db, {
         survey,
         definition,
@@ -99,7 +107,7 @@ export async function seedDemo(
         invitation: null,
         answers,
         hidden,
-        language: random() < 0.6 ? "zh-CN" : "en",
+        language,
         complete: true,
         currentPage: definition.pages.length - 1,
         resumeHash: null,
@@ -112,8 +120,12 @@ export async function seedDemo(
     // The demo's follow-up work was done "at the time": no complaint triggers fire for history.
     await db.update(responses).set({ triggersEvaluatedAt: now }).where(eq(responses.surveyId, survey.id));
   }
+  // …and so was the scoring of its open answers (idempotent: a scored answer is not scored again).
+  await scoreSurveyOpenAnswers(db, survey.id, now);
   await compactSurveyStats(db, survey.id);
   const complaints = options.seedComplaints ? await options.seedComplaints({ organizationId, surveyId: survey.id, userIds, now }) : 0;
+  // Complaint texts wait for the queue consumer; the demo scores them now so the desk shows its suggestions at once.
+  for (let chunk = 0; chunk < 20; chunk++) if ((await rescoreStale(db, now, { organizationId })).examined < RESCORE_CHUNK) break;
   return {
     organizationId,
     surveyId: survey.id,

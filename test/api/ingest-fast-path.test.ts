@@ -174,9 +174,13 @@ describe("follow-up work without a queue message per response", () => {
 
   it("marks a response nothing follows up on evaluated in its own write, and leaves a detractor's to the consumer", async () => {
     const open = await openSurveyBySlug(db(), survey.slug, new Date(), { fromCache: true });
-    const satisfied = await savedOutcome(await completion(open));
+    const { comment: _comment, ...withoutComment } = acsiAnswers();
+    const satisfied = await savedOutcome(await completion(open, withoutComment));
     expect(satisfied.followUpPending).toBe(false);
     expect((await responseRow(satisfied.id))!.triggers_evaluated_at).not.toBeNull();
+    // An open answer is scored by the follow-up (docs/text-analytics.md), so it leaves the response to the consumer.
+    const commented = await savedOutcome(await completion(open));
+    expect(commented.followUpPending).toBe(true);
 
     const detractor = await savedOutcome(await completion(open, acsiAnswers({ nps: 2 })));
     expect(detractor.followUpPending).toBe(true);

@@ -8,7 +8,8 @@
  *   2. insert the complaint, its reference computed in SQL from the counter just bumped
  *      (FL-<year>-<sequence>), `ON CONFLICT DO NOTHING` on the unique keys;
  *   3. gated on the complaint's write nonce: timeline events, audit row, outbox notifications
- *      (their texts get the reference substituted in SQL) and the round-robin cursor.
+ *      (their texts get the reference substituted in SQL), the text's pending score row (scored
+ *      by the queue consumer: src/db/queries/text-scores.ts) and the round-robin cursor.
  *
  * `prepareComplaintIntake` builds those statements from data already read (`IntakeSources`), so the
  * survey follow-up can put the intakes of a whole queue batch into one D1 batch.
@@ -53,6 +54,7 @@ import { type AssignmentChoice, chooseAssignee, loadTeams, type TeamRouting } fr
 import { complaintNonceGate, driverValue, type Gate, gatedInsert } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
+import { pendingComplaintScoreStatement, requestComplaintScoring } from "./text-scores";
 
 export type IntakeContact = { name: string | null; email: string | null; phone: string | null; anonymous: boolean };
 
@@ -164,6 +166,7 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
   }
   const created = await db.query.complaints.findFirst({ where: eq(complaints.id, prepared.id) });
   if (!created) throw new Error(`complaint ${prepared.id} vanished after insert`);
+  await requestComplaintScoring(env, prepared.id);
   return {
     created: true,
     row: created,
@@ -384,6 +387,22 @@ export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, r
   for (const item of outbox) {
     statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
   }
+  // Every door's complaint (form, trigger, API, e-mail) waits here for its text score and category
+  // suggestion, which the queue consumer computes (docs/text-analytics.md).
+  statements.push(
+    pendingComplaintScoreStatement(d1, gate, {
+      id,
+      organizationId,
+      subject: complaint.subject,
+      description: complaint.description,
+      touchpoint: complaint.touchpoint,
+      region: request.region ?? null,
+      tier: request.tier ?? null,
+      anonymous,
+      receivedAt: complaint.receivedAt,
+      surveyId: request.sourceSurveyId ?? null,
+    }),
+  );
   if (cursorStatements) statements.push(...cursorStatements(gate, d1));
   statements.push(...(request.gatedStatements?.(id, gate, d1) ?? []));
 

@@ -28,6 +28,7 @@ import { statsLogValues } from "../stats-vector";
 import { nextStatsLogIdSql, statsBucketOf } from "./responses";
 import { loadVersionDefinition } from "./surveys";
 import { auditInsert } from "./audit";
+import { deleteResponseTextsStatement } from "./text-scores";
 
 export type ResponseRow = typeof responses.$inferSelect;
 
@@ -358,6 +359,8 @@ export async function deleteResponses(db: Db, organizationId: string, rows: Resp
           .bind(ids, nonce, organizationId),
         d1.prepare(`DELETE FROM responses WHERE id IN (${mine}) AND write_nonce = ?2 AND organization_id = ?3`).bind(ids, nonce, organizationId),
         ...pendingExtra,
+        // The open answers' stored copies and scores (a row not claimed now is retried and erased anyway).
+        deleteResponseTextsStatement(d1, organizationId, ids),
       ];
       const results = await d1.batch(statements);
       result.responses += results[4]?.meta.changes ?? 0;
@@ -437,6 +440,8 @@ export async function anonymiseResponses(db: Db, organizationId: string, rows: R
           )
           .bind(ids, nonce, organizationId),
         ...pendingExtra,
+        // Free-text answers are removed from the response: so are their stored copies and scores.
+        deleteResponseTextsStatement(d1, organizationId, ids),
       ];
       const results = await d1.batch(statements);
       result.notes += results[entries.length > 0 ? 2 : 1]?.meta.changes ?? 0;

@@ -8,6 +8,7 @@ import { responses, surveyInvitations, surveys } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import { validateResponseAnswers, type AnswerError, type Answers } from "../../domain/survey/answers";
 import { answersNeedFollowUp, type ComplaintTriggerRule } from "../../domain/complaints";
+import { responseHasOpenText } from "./text-scores";
 import { ProblemError, notFound } from "../../lib/problem";
 import { randomSecret, sha256Hex } from "../../lib/ids";
 import { loadVersionDefinition, type SurveyRow } from "./surveys";
@@ -283,7 +284,8 @@ async function saveValidated(db: Db, request: SubmitRequest, definition: SurveyD
     ip: request.ip,
     existing,
     now: request.now,
-    answersNeedFollowUp: request.complete ? answersNeedFollowUp(triggerRules, answers, hidden) : undefined,
+    // Open answers are scored by the follow-up (src/jobs/response-completed.ts), so they need it too.
+    answersNeedFollowUp: request.complete ? answersNeedFollowUp(triggerRules, answers, hidden) || responseHasOpenText(definition, answers) : undefined,
   });
 }
 

@@ -1,0 +1,145 @@
+/**
+ * Text scores at write time (issue 14): a new response's open answer and a new complaint's
+ * description are scored exactly once however often their messages arrive, the open-answers view
+ * and the suggestion read the stored scores, and erasure removes the texts from every derived table.
+ */
+import { createExecutionContext, createMessageBatch, env, getQueueResult } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
+import { acsiAnswers, createPublishedSurvey } from "./fixtures";
+import { consumeEvents } from "../../src/jobs/queue-consumer";
+import { saveSubmission } from "../../src/db/queries/responses";
+import { findSurveyBySlug, loadVersionDefinition } from "../../src/db/queries/surveys";
+import type { FeedloopEvent } from "../../src/domain/queue-messages";
+import type { AppBindings } from "../../src/env";
+
+let org: TestOrg;
+let survey: { id: string; slug: string };
+
+beforeAll(async () => {
+  org = await createTestOrg("text-a");
+  survey = await createPublishedSurvey(org.keys.admin, "text-acsi");
+});
+
+let counter = 0;
+async function deliver(...bodies: FeedloopEvent[]) {
+  const batch = createMessageBatch<FeedloopEvent>("feedloop-events", bodies.map((body) => ({ id: `text-${++counter}`, timestamp: new Date(), attempts: 1, body })));
+  const ctx = createExecutionContext();
+  await consumeEvents(batch, env as unknown as AppBindings);
+  return getQueueResult(batch, ctx);
+}
+
+async function storeResponse(comment: string, email: string | null): Promise<string> {
+  const row = (await findSurveyBySlug(db(), survey.slug))!;
+  const definition = await loadVersionDefinition(db(), row.id, row.publishedVersion!);
+  const outcome = await saveSubmission(db(), {
+    survey: row,
+    definition,
+    version: row.publishedVersion!,
+    submissionId: crypto.randomUUID(),
+    invitation: null,
+    answers: { ...acsiAnswers(), comment } as never,
+    hidden: { touchpoint: "store", region: "east", tier: "gold" },
+    language: "zh-CN",
+    complete: true,
+    currentPage: 0,
+    resumeHash: null,
+    respondentEmail: email,
+    ip: null,
+    existing: null,
+    now: new Date(),
+    answersNeedFollowUp: true,
+  });
+  return outcome.id;
+}
+
+const scoresOf = async (sourceId: string) =>
+  (await env.DB.prepare("select * from text_scores where source_id = ?").bind(sourceId).all<{ score_count: number; sentiment: string; topics: string; model_version: string }>()).results;
+
+describe("scored exactly once", () => {
+  it("scores a response's open answer once, whatever the redeliveries", async () => {
+    const id = await storeResponse("送货很快，安装师傅也很专业，非常满意。", null);
+    const first = await deliver({ type: "response.completed", responseId: id }, { type: "response.completed", responseId: id });
+    expect(first.explicitAcks.length).toBe(2);
+    await deliver({ type: "response.completed", responseId: id });
+    const rows = await scoresOf(id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.score_count).toBe(1);
+    expect(rows[0]!.sentiment).toBe("positive");
+    expect(JSON.parse(rows[0]!.topics)).toContain("delivery");
+
+    const view = await call(`/api/surveys/${survey.id}/open-answers`, { headers: bearer(org.keys.manager) });
+    expect(view.status).toBe(200);
+    const body = (await view.json()) as { comments: number; topics: { topic: string; volume: number }[] };
+    expect(body.comments).toBe(1);
+    expect(body.topics.find((topic) => topic.topic === "delivery")?.volume).toBe(1);
+  });
+
+  it("scores a new complaint once and suggests its category; staff accept it once", async () => {
+    const created = await call("/api/complaints", json("POST", { subject: "Parcel", description: "The courier left my parcel in the rain and the delivery was two days late.", contact: { email: "rain@example.com" } }, bearer(org.keys.staff)));
+    expect(created.status).toBe(201);
+    const complaint = (await created.json()) as { id: string };
+    const pending = await call(`/api/complaints/${complaint.id}/suggestion`, { headers: bearer(org.keys.staff) });
+    expect(((await pending.json()) as { status: string }).status).toBe("pending");
+
+    const message: FeedloopEvent = { type: "text.score", sourceKind: "complaint", sourceId: complaint.id };
+    await deliver(message, message);
+    await deliver(message);
+    const rows = await scoresOf(complaint.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.score_count).toBe(1);
+
+    const ready = (await (await call(`/api/complaints/${complaint.id}/suggestion`, { headers: bearer(org.keys.staff) })).json()) as { status: string; suggestedCategory: string; urgency: string };
+    expect(ready.status).toBe("ready");
+    expect(ready.suggestedCategory).toBe("delivery");
+
+    const decided = await call(`/api/complaints/${complaint.id}/suggestion`, json("POST", { category: "delivery" }, bearer(org.keys.staff)));
+    expect(decided.status).toBe(200);
+    expect(((await decided.json()) as { decision: string }).decision).toBe("accepted");
+    const again = await call(`/api/complaints/${complaint.id}/suggestion`, json("POST", { category: "billing" }, bearer(org.keys.staff)));
+    expect(((await again.json()) as { decision: string }).decision).toBe("accepted");
+    const model = await env.DB.prepare("select version, model from text_organisation_models where organization_id = ?").bind(org.organizationId).first<{ version: number; model: string }>();
+    expect(model!.version).toBe(1);
+    expect(JSON.parse(model!.model).examples).toBe(1);
+    const category = await env.DB.prepare("select category from complaints where id = ?").bind(complaint.id).first<{ category: string }>();
+    expect(category!.category).toBe("delivery");
+  });
+
+  it("answers an unknown category with problem+json 422", async () => {
+    const res = await call(`/api/complaints/none/suggestion`, json("POST", { category: "Not A Slug" }, bearer(org.keys.staff)));
+    expect(res.status).toBe(422);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+});
+
+describe("erasure", () => {
+  it("removes a respondent's texts and scores from every derived table", async () => {
+    const email = "erase.me@example.com";
+    const responseId = await storeResponse("价格太贵了，客服态度也不好。", email);
+    await deliver({ type: "response.completed", responseId });
+    const created = await call("/api/complaints", json("POST", { subject: "Bill", description: "I was charged twice for one order.", contact: { email } }, bearer(org.keys.staff)));
+    const complaint = (await created.json()) as { id: string };
+    await deliver({ type: "text.score", sourceKind: "complaint", sourceId: complaint.id });
+    expect(await scoresOf(responseId)).toHaveLength(1);
+    expect(await scoresOf(complaint.id)).toHaveLength(1);
+
+    const erased = await call(`/api/respondents?email=${encodeURIComponent(email)}`, { method: "DELETE", headers: bearer(org.keys.admin) });
+    expect(erased.status).toBe(200);
+    expect(await scoresOf(responseId)).toHaveLength(0);
+    expect(await scoresOf(complaint.id)).toHaveLength(0);
+    const suggestions = await env.DB.prepare("select count(*) as n from complaint_suggestions where complaint_id = ?").bind(complaint.id).first<{ n: number }>();
+    expect(suggestions!.n).toBe(0);
+    const texts = await env.DB.prepare("select count(*) as n from text_scores where text like '%charged twice%' or text like '%价格太贵了%'").first<{ n: number }>();
+    expect(texts!.n).toBe(0);
+  });
+
+  it("anonymising removes the stored texts too", async () => {
+    const email = "anon.me@example.com";
+    const responseId = await storeResponse("快递晚到了三天。", email);
+    await deliver({ type: "response.completed", responseId });
+    expect(await scoresOf(responseId)).toHaveLength(1);
+    const erased = await call(`/api/respondents?email=${encodeURIComponent(email)}&mode=anonymise`, { method: "DELETE", headers: bearer(org.keys.admin) });
+    expect(erased.status).toBe(200);
+    expect(await scoresOf(responseId)).toHaveLength(0);
+  });
+});
