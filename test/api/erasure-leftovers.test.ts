@@ -55,7 +55,8 @@ async function history(person: Person) {
   await move({ to: "responded", publicReply: `${person.token} second answer`, proposedRemedy: `${person.token} refund for ${person.name}` });
   await move({ to: "closed", resolution: { outcome: "closed_with_disagreement", customerDisagreement: `${person.token} ${person.name} still disagrees`, alternativesOffered: `${person.token} ombudsman` }, publicReply: `${person.token} closing` });
   const closed = await ok(await call(`/api/complaints/${id}`, { headers: bearer(org.keys.staff) }));
-  expect((closed.handlingSurvey as { url: string | null }).url).toMatch(/\?t=/);
+  // Staff see the handling survey link without its token (issue 12, finding 3); erasure must clear it.
+  expect((closed.handlingSurvey as { url: string | null }).url).toMatch(/\/s\/erasure-left-complaint-handling/);
 }
 
 /** Every table of the database, each row as text. */

@@ -89,6 +89,7 @@ function validBody(route: StaffRouteInfo): RequestInit {
   if (p.endsWith("/plans")) return body({ title: "A's plan", sourceKind: "driver", sourceRef: "satisfaction", owner: "A", targetValue: 80, startDate: "2026-01-01", reviewDate: "2026-02-01" });
   if (p.includes("/plans/")) return body({ status: "done" });
   if (p === "/api/benchmarks") return body({ source: "A's benchmark", year: 2025, value: 70 });
+  if (p.endsWith("/suggestion")) return body({ category: "delivery" });
   if (p.startsWith("/api/organisation/members/")) return body({ role: "viewer" });
   if (p.endsWith("/transitions")) return body({ to: "acknowledged" });
   if (p.endsWith("/notes") || p.endsWith("/replies")) return body({ text: "A's text" });

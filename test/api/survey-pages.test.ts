@@ -124,7 +124,10 @@ describe("closing the loop from a public link", () => {
   it("offers the complaint form on the thank-you page when the answers will raise a complaint", async () => {
     const unhappy = await answerWithoutJavaScript(`/s/${survey.slug}?lang=en`, acsiAnswers({ nps: 2, complained: true, complaint_detail: "Broken on arrival" }));
     expect(unhappy.html).toContain("/complaints/new?org=pages-a");
+    expect(unhappy.html).toContain("We are sorry your experience fell short");
+    // Everyone else gets a quieter next step (issue 17: the thank-you page offered none), not the apology.
     const happy = await answerWithoutJavaScript(`/s/${survey.slug}?lang=en`, acsiAnswers());
-    expect(happy.html).not.toContain("/complaints/new");
+    expect(happy.html).not.toContain("We are sorry your experience fell short");
+    expect(happy.html).toContain('class="next-step"');
   });
 });

@@ -67,6 +67,7 @@ export function SegmentTests({ surveyId, query, by, segments, onChanged }: { sur
       <h3>{t("sci.tests.title")}</h3>
       <p class="muted small">{t("sci.tests.hint")}</p>
       {error !== null && <ErrorAlert error={error} />}
+      <div class="table-scroll" tabIndex={0}>
       <table class="table">
         <thead>
           <tr>
@@ -92,6 +93,7 @@ export function SegmentTests({ surveyId, query, by, segments, onChanged }: { sur
           })}
         </tbody>
       </table>
+      </div>
       <button type="button" class="btn btn-secondary" onClick={start} disabled={pending || testable.length === 0} data-testid="run-segment-tests">
         {t("sci.tests.run")}
       </button>
@@ -171,6 +173,7 @@ export function KanoSection({ surveyId, query, onPlan }: { surveyId: string; que
     <Card title={t("sci.kano.title")} id="kano">
       <p class="muted small">{t("sci.kano.hint")}</p>
       <div class="grid grid-2">
+        <div class="table-scroll" tabIndex={0}>
         <table class="table" data-testid="kano-table">
           <thead>
             <tr>
@@ -202,6 +205,7 @@ export function KanoSection({ surveyId, query, onPlan }: { surveyId: string; que
             ))}
           </tbody>
         </table>
+        </div>
         <KanoChart features={features} i18n={i18n} />
       </div>
     </Card>
@@ -319,6 +323,7 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
       {list.error && <ErrorAlert error={list.error} onRetry={list.reload} />}
       {list.data && list.data.plans.length === 0 && <p class="empty">{t("sci.plans.none")}</p>}
       {list.data && list.data.plans.length > 0 && (
+        <div class="table-scroll" tabIndex={0}>
         <table class="table" data-testid="plans-table">
           <thead>
             <tr>
@@ -351,6 +356,7 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
             ))}
           </tbody>
         </table>
+        </div>
       )}
       {selected && <PlanView surveyId={surveyId} planId={selected} i18n={i18n} />}
       <details open={draft !== null}>
@@ -477,6 +483,7 @@ export function BenchmarksSection({ surveyId, query }: { surveyId: string; query
       {error !== null && <ErrorAlert error={error} />}
       {state.data && comparisons.length === 0 && <p class="empty">{t("sci.bench.none")}</p>}
       {comparisons.length > 0 && (
+        <div class="table-scroll" tabIndex={0}>
         <table class="table" data-testid="benchmarks-table">
           <thead>
             <tr>
@@ -512,6 +519,7 @@ export function BenchmarksSection({ surveyId, query }: { surveyId: string; query
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <form class="filters" onSubmit={add}>
         <Field id="bench-source" label={t("sci.bench.source")}>
