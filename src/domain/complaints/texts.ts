@@ -63,39 +63,21 @@ export function categoryLabel(slug: string, language: ComplaintLanguage): string
   return CATEGORY_LABELS[slug]?.[language] ?? slug.replace(/_/g, " ");
 }
 
-/** A deadline as the customer reads it, in the organisation's time zone. */
-/** A moment on the customer's timeline, in the same time zone (and naming it) as the deadline on that page. */
-export function formatMoment(at: Date, language: ComplaintLanguage, timeZone: string): string {
+/** A date in the organisation's time zone, naming the zone; an unknown zone falls back to ISO 8601 (UTC). */
+function formatInZone(at: Date, language: ComplaintLanguage, timeZone: string, parts: Intl.DateTimeFormatOptions): string {
   try {
-    return new Intl.DateTimeFormat(language, {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "short",
-    }).format(at);
+    return new Intl.DateTimeFormat(language, { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short", ...parts }).format(at);
   } catch {
     return at.toISOString();
   }
 }
 
+/** A moment on the customer's timeline, in the same time zone (and naming it) as the deadline on that page. */
+export function formatMoment(at: Date, language: ComplaintLanguage, timeZone: string): string {
+  return formatInZone(at, language, timeZone, { year: "numeric", month: "2-digit", day: "2-digit" });
+}
+
+/** A deadline as the customer reads it, in the organisation's time zone. */
 export function formatDeadline(at: Date, language: ComplaintLanguage, timeZone: string): string {
-  try {
-    return new Intl.DateTimeFormat(language, {
-      timeZone,
-      year: "numeric",
-      month: "long",
-      day: "numeric",
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-      timeZoneName: "short",
-    }).format(at);
-  } catch {
-    return at.toISOString();
-  }
+  return formatInZone(at, language, timeZone, { year: "numeric", month: "long", day: "numeric", weekday: "short" });
 }
