@@ -325,6 +325,18 @@ export async function findOrganisation(db: Db, by: { id: string } | { slug: stri
   });
 }
 
+/**
+ * A user's membership: in the organisation asked for, or (none asked) their first one.
+ * The one membership lookup behind staff sign-in.
+ */
+export async function findMembership(db: Db, userId: string, organizationId?: string) {
+  return db.query.member.findFirst({
+    where: organizationId ? and(eq(member.userId, userId), eq(member.organizationId, organizationId)) : eq(member.userId, userId),
+    orderBy: asc(member.createdAt),
+    columns: { organizationId: true, role: true },
+  });
+}
+
 export async function findUserEmail(db: Db, userId: string): Promise<string | null> {
   return (await db.query.user.findFirst({ where: eq(user.id, userId), columns: { email: true } }))?.email ?? null;
 }
