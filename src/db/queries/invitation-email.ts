@@ -9,7 +9,7 @@ import { createInvitations, type NewInvitation } from "./invitations";
 import { suppressedAmong, type SuppressionReason } from "./email-suppression";
 import { emailOutboxRow } from "./outbox";
 import { gatedInsert } from "./complaints-sql";
-import { organisationForMail } from "./email-sending";
+import { findOrganisation } from "./organisation";
 import { surveyInvitationEmail, type InvitationLanguage } from "../../domain/email/survey-invitation";
 
 export type EmailedInvitation = { id: string; email: string };
@@ -36,7 +36,7 @@ export async function emailInvitations(
   });
   if (wanted.length === 0) return { sent: [], suppressed, outboxIds: [] };
   const created = await createInvitations(db, principal, survey, wanted, options.origin, { contactFatigue: "apply", now: options.now, token: options.token });
-  const organisationName = (await organisationForMail(db, principal.organizationId))?.name ?? "";
+  const organisationName = (await findOrganisation(db, { id: principal.organizationId }))?.name ?? "";
   const rows = created.map((invitation, i) => {
     const item = wanted[i]!;
     return emailOutboxRow({

@@ -178,7 +178,7 @@ export async function cancelStaffInvitation(db: Db, principal: Principal, id: st
 export async function publicStaffInvitation(db: Db, id: string) {
   const row = await db.query.invitation.findFirst({ where: eq(invitation.id, id) });
   if (!row) throw notFound("Invitation");
-  const org = await db.query.organization.findFirst({ where: eq(organization.id, row.organizationId) });
+  const org = await findOrganisation(db, { id: row.organizationId });
   const expired = row.expiresAt.getTime() <= Date.now();
   return {
     id: row.id,
