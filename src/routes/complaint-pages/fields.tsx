@@ -1,4 +1,31 @@
-/** Form fields shared by the complaint form and the status page: label, hint, error, ARIA wiring. */
+/** Parts shared by the complaint form and the status page: header, error summary, fields with label, hint, error and ARIA wiring. */
+import type { ComplaintLanguage } from "../../domain/complaints/texts";
+
+/** The page title with the link to the same page in the other language. */
+export function PageHeader(props: { title: string; otherLanguage: ComplaintLanguage; otherLanguageHref: string; otherLanguageName: string }) {
+  return (
+    <header class="page-header">
+      <h1>{props.title}</h1>
+      <a class="lang-switch" lang={props.otherLanguage} href={props.otherLanguageHref}>
+        {props.otherLanguageName}
+      </a>
+    </header>
+  );
+}
+
+/** What to fix, each linked to its field when it has one; focusable so the page can jump to it. */
+export function ErrorSummary(props: { title: string; items: { message: string; href?: string }[] }) {
+  return props.items.length > 0 ? (
+    <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
+      <h2 id="error-summary-title">{props.title}</h2>
+      <ul>
+        {props.items.map((item) => (
+          <li>{item.href ? <a href={item.href}>{item.message}</a> : item.message}</li>
+        ))}
+      </ul>
+    </div>
+  ) : null;
+}
 export function FieldError({ id, message }: { id: string; message?: string }) {
   return message ? (
     <p class="field-error" id={`${id}-error`}>

@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { categoryLabel, type ComplaintLanguage } from "../../domain/complaints/texts";
 import type { ComplaintPageWords } from "../../domain/complaints/page-texts";
-import { describedBy, FieldError, TextField } from "./fields";
+import { describedBy, ErrorSummary, FieldError, PageHeader, TextField } from "./fields";
 import { withQuery } from "./page";
 
 export const MAX_DESCRIPTION = 5000;
@@ -35,24 +35,13 @@ export function ComplaintForm(props: { words: ComplaintPageWords; values: FormVa
   const otherLang: ComplaintLanguage = v.lang === "zh-CN" ? "en" : "zh-CN";
   return (
     <>
-      <header class="page-header">
-        <h1>{w.formTitle(props.organizationName)}</h1>
-        <a class="lang-switch" lang={otherLang} href={withQuery("/complaints/new", { org: v.org, survey: v.survey || undefined, lang: otherLang, ...v.segment })}>
-          {w.language}
-        </a>
-      </header>
-      {errorEntries.length > 0 ? (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
-          <h2 id="error-summary-title">{w.errorTitle}</h2>
-          <ul>
-            {errorEntries.map(([field, message]) => (
-              <li>
-                <a href={`#${anchor(field)}`}>{message}</a>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <PageHeader
+        title={w.formTitle(props.organizationName)}
+        otherLanguage={otherLang}
+        otherLanguageHref={withQuery("/complaints/new", { org: v.org, survey: v.survey || undefined, lang: otherLang, ...v.segment })}
+        otherLanguageName={w.language}
+      />
+      <ErrorSummary title={w.errorTitle} items={errorEntries.map(([field, message]) => ({ message, href: `#${anchor(field)}` }))} />
       <p class="intro">{w.formIntro}</p>
       <form method="post" action="/complaints/new" novalidate>
         <input type="hidden" name="org" value={v.org} />

@@ -5,7 +5,7 @@ import { type ComplaintLanguage, formatDeadline, formatMoment, STATE_EXPLANATION
 import type { ComplaintPageWords } from "../../domain/complaints/page-texts";
 import type { ComplaintRow } from "../../db/queries/complaints";
 import type { TimelineEntry } from "../../db/queries/complaints-list";
-import { describedBy, FieldError } from "./fields";
+import { describedBy, ErrorSummary, FieldError, PageHeader } from "./fields";
 import { withQuery } from "./page";
 
 export type StatusErrors = Partial<Record<"reply" | "reject" | "reopen" | "general", string>>;
@@ -112,22 +112,13 @@ export function StatusView(props: {
   const currentStep = STATUS_STEPS.indexOf(state === "waiting_on_customer" ? ((row.waitingFrom as ComplaintState) ?? "acknowledged") : state === "reopened" ? "investigating" : state);
   return (
     <>
-      <header class="page-header">
-        <h1>{props.acknowledgement ? w.ackTitle : w.statusTitle(row.reference)}</h1>
-        <a class="lang-switch" lang={otherLang} href={withQuery(action, { k: props.secret, lang: otherLang })}>
-          {w.language}
-        </a>
-      </header>
-      {errorList.length > 0 ? (
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex={-1} id="error-summary">
-          <h2 id="error-summary-title">{w.errorTitle}</h2>
-          <ul>
-            {errorList.map(([field, message]) => (
-              <li>{field === "general" ? message : <a href={`#field-${field}`}>{message}</a>}</li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      <PageHeader
+        title={props.acknowledgement ? w.ackTitle : w.statusTitle(row.reference)}
+        otherLanguage={otherLang}
+        otherLanguageHref={withQuery(action, { k: props.secret, lang: otherLang })}
+        otherLanguageName={w.language}
+      />
+      <ErrorSummary title={w.errorTitle} items={errorList.map(([field, message]) => (field === "general" ? { message } : { message, href: `#field-${field}` }))} />
       {props.flash ? (
         <p class="notice" role="status">
           {props.flash}
