@@ -4,11 +4,13 @@ import { categoryLabel, type ComplaintLanguage } from "../../domain/complaints/t
 import type { ComplaintPageWords } from "../../domain/complaints/page-texts";
 import { describedBy, ErrorSummary, FieldError, PageHeader, TextField } from "./fields";
 import { withQuery } from "./page";
+import { randomSecret } from "../../lib/ids";
 
 export const MAX_DESCRIPTION = 5000;
 export const MAX_REMEDY = 2000;
 export const SEGMENT_VALUE = /^[\p{L}\p{N} _.\-]{1,100}$/u;
 export const SUBMISSION = /^[A-Za-z0-9_-]{16,64}$/;
+export const SURVEY_SLUG = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 export type FormValues = {
   org: string;
@@ -147,4 +149,32 @@ export function validateForm(values: FormValues, categories: string[], w: Compla
 /** A posted text field, newlines normalised, cut one past `max` (so "too long" can still be told), trimmed. */
 export function text(value: unknown, max = 20_000): string {
   return typeof value === "string" ? value.replace(/\r\n/g, "\n").slice(0, max + 1).trim() : "";
+}
+
+/** The segment values the form carried along as hidden `segment.<key>` fields (checked by the caller). */
+export function postedSegment(body: Record<string, unknown>): Record<string, string> {
+  const segment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(body)) if (key.startsWith("segment.") && typeof value === "string") segment[key.slice(8)] = value;
+  return segment;
+}
+
+/** The posted form, each field cut to its limit; a missing or malformed submission id gets a fresh one. */
+export function postedFormValues(body: Record<string, unknown>, known: { org: string; lang: ComplaintLanguage; segment: Record<string, string> }): FormValues {
+  const surveySlug = text(body.survey, 63);
+  const submission = text(body.submission, 64);
+  return {
+    org: known.org,
+    survey: SURVEY_SLUG.test(surveySlug) ? surveySlug : "",
+    lang: known.lang,
+    submission: SUBMISSION.test(submission) ? submission : randomSecret(24),
+    segment: known.segment,
+    name: text(body.name, 200),
+    email: text(body.email, 320).toLowerCase(),
+    phone: text(body.phone, 40),
+    anonymous: body.anonymous === "1" || body.anonymous === "on",
+    category: text(body.category, 64),
+    subject: text(body.subject, 300),
+    description: text(body.description, MAX_DESCRIPTION),
+    remedy: text(body.remedy, MAX_REMEDY),
+  };
 }

@@ -32,7 +32,7 @@ import { customerParty, transitionComplaint } from "../../db/queries/complaints-
 import { PUBLIC_FORM_ACTOR_ID } from "../../db/queries/complaints-constants";
 import { enqueueOutbox } from "../../db/queries/outbox";
 import { handlingSurveyLink } from "../../db/queries/complaints-handling";
-import { ComplaintForm, type FormValues, MAX_DESCRIPTION, MAX_REMEDY, SEGMENT_VALUE, SUBMISSION, text, validateForm } from "./form";
+import { ComplaintForm, type FormValues, postedFormValues, postedSegment, SEGMENT_VALUE, SURVEY_SLUG, text, validateForm } from "./form";
 import { type StatusErrors, StatusView } from "./status-page";
 import { complaintDocument, html, type HtmlStatus, messagePage, withQuery } from "./page";
 import { documentComplaintPages } from "./openapi";
@@ -115,7 +115,7 @@ router.get("/complaints/new", async (c) => {
   const ctx = await loadComplaintContext(c.get("db"), org.id);
   const values: FormValues = {
     org: org.slug,
-    survey: typeof query.survey === "string" && /^[a-z0-9][a-z0-9-]{1,62}$/.test(query.survey) ? query.survey : "",
+    survey: typeof query.survey === "string" && SURVEY_SLUG.test(query.survey) ? query.survey : "",
     lang,
     submission: randomSecret(24),
     segment: await segmentFrom(c, query, query.survey ?? "", org.id),
@@ -151,24 +151,7 @@ router.post("/complaints/new", async (c) => {
   const db = c.get("db");
   const ctx = await loadComplaintContext(db, org.id);
   const surveySlug = text(body.survey, 63);
-  const segmentQuery: Record<string, string> = {};
-  for (const [key, value] of Object.entries(body)) if (key.startsWith("segment.") && typeof value === "string") segmentQuery[key.slice(8)] = value;
-  const submission = text(body.submission, 64);
-  const values: FormValues = {
-    org: org.slug,
-    survey: /^[a-z0-9][a-z0-9-]{1,62}$/.test(surveySlug) ? surveySlug : "",
-    lang,
-    submission: SUBMISSION.test(submission) ? submission : randomSecret(24),
-    segment: await segmentFrom(c, segmentQuery, surveySlug, org.id),
-    name: text(body.name, 200),
-    email: text(body.email, 320).toLowerCase(),
-    phone: text(body.phone, 40),
-    anonymous: body.anonymous === "1" || body.anonymous === "on",
-    category: text(body.category, 64),
-    subject: text(body.subject, 300),
-    description: text(body.description, MAX_DESCRIPTION),
-    remedy: text(body.remedy, MAX_REMEDY),
-  };
+  const values = postedFormValues(body, { org: org.slug, lang, segment: await segmentFrom(c, postedSegment(body), surveySlug, org.id) });
   const errors = validateForm(values, ctx.categories, w);
   if (Object.keys(errors).length > 0) {
     return html(c, complaintDocument(lang, `${w.errorTitle} ${w.formTitle(org.name)}`, <ComplaintForm words={w} values={values} errors={errors} categories={ctx.categories} organizationName={org.name} />), 422);
