@@ -273,3 +273,38 @@ export async function dueOutboxIds(db: Db, now: Date, limit = 100, options: { em
     .all<{ id: string }>();
   return rows.results.map((row) => row.id);
 }
+
+/** E-mail outbox rows per set-based INSERT: ~1–2 KB of payload each keeps a statement's JSON parameter well under D1's limits. */
+const EMAIL_ROWS_PER_STATEMENT = 100;
+
+/**
+ * Set-based inserts of one organisation's e-mail rows (emailOutboxRow), for a caller's batch: many
+ * rows in a few statements (an import of 10 000 invitations is 100 statements, not 10 000). A row
+ * whose dedupe key exists already is skipped.
+ */
+export function emailOutboxInsertStatements(d1: D1Database, organizationId: string, rows: OutboxInsert[], now: Date): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += EMAIL_ROWS_PER_STATEMENT) {
+    const chunk = rows.slice(i, i + EMAIL_ROWS_PER_STATEMENT).map((row) => ({
+      id: row.id,
+      event_type: row.event_type,
+      recipient: row.recipient,
+      subject: row.subject,
+      payload: JSON.stringify(row.payload),
+      dedupe_key: row.dedupe_key,
+    }));
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO outbox (id, organization_id, kind, event_type, recipient, subject, payload, status, attempts, next_attempt_at, dedupe_key, created_at)
+           SELECT json_extract(value, '$.id'), ?2, 'email', json_extract(value, '$.event_type'), json_extract(value, '$.recipient'), json_extract(value, '$.subject'),
+                  json_extract(value, '$.payload'), 'pending', 0, ?3, json_extract(value, '$.dedupe_key'), ?3
+           FROM json_each(?1)
+           WHERE true
+           ON CONFLICT DO NOTHING`,
+        )
+        .bind(JSON.stringify(chunk), organizationId, now.getTime()),
+    );
+  }
+  return statements;
+}
