@@ -66,10 +66,9 @@ module.exports = {
     {
       name: "sql-lives-in-db",
       comment:
-        "Every SQL statement lives in src/db: routes, jobs, contracts, auth and the demo seed do not import drizzle or the table definitions. " +
-        "Not yet moved (named here so nothing new joins it): the outbox delivery job.",
+        "Every SQL statement lives in src/db: routes, jobs, contracts, auth and the demo seed do not import drizzle or the table definitions.",
       severity: "error",
-      from: { path: "^src/(routes|jobs|contracts|auth|seed)/", pathNot: ["^src/jobs/outbox-delivery\\.ts$"] },
+      from: { path: "^src/(routes|jobs|contracts|auth|seed)/" },
       to: { path: ["^node_modules/drizzle-orm/", "^src/db/[a-z-]*schema\\.ts$"] },
     },
     {

@@ -254,10 +254,13 @@ export const outbox = sqliteTable(
     claimNonce: text("claim_nonce"),
     /** Optional unique key so an event is enqueued once per recipient however often its producer runs. */
     dedupeKey: text("dedupe_key"),
+    /** When the latest delivery attempt took the row: e-mail pacing counts these (src/db/queries/outbox.ts). */
+    claimedAt: integer("claimed_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
   (t) => [
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("outbox_email_claimed_idx").on(t.kind, t.claimedAt),
     index("outbox_org_created_idx").on(t.organizationId, t.createdAt),
     index("outbox_complaint_idx").on(t.organizationId, t.complaintId),
     uniqueIndex("outbox_dedupe_unique").on(t.dedupeKey),
