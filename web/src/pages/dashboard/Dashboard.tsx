@@ -168,7 +168,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
             }
           >
             <SegmentsSection segments={segments} by={filters.by} />
-            {segments.data && <SegmentTests surveyId={filters.survey} query={{ ...period, ...compareFilters }} by={filters.by} segments={segments.data.segments} onChanged={segments.reload} />}
+            {segments.data && <SegmentTests surveyId={filters.survey} query={{ ...period, ...compareFilters }} by={filters.by} segments={segments.data.segments} adjustment={segments.data.adjustment} onChanged={segments.reload} />}
           </Card>
           <KanoSection surveyId={filters.survey} query={{ ...period, ...segmentFilters }} onPlan={(feature, label) => setPlanDraft({ sourceKind: "kano", sourceRef: feature, title: label })} />
           {hasModel && (

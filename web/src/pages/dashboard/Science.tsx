@@ -34,14 +34,39 @@ function SignificanceMark({ test, i18n }: { test: SegmentTest | null; i18n: SI18
   if (test.status !== "finished") return <span class="muted">{t("sci.tests.running", { done: test.done, total: test.permutations })}</span>;
   const d = satisfactionDifference(test);
   if (!d) return <span class="muted">—</span>;
+  // The mark follows the Holm-adjusted p-value when the comparison tested several segments at once.
+  const significant = d.significantAdjusted ?? d.significant;
   return (
-    <span data-testid="segment-significance" data-significant={String(d.significant)}>
-      <Badge tone={d.significant ? "warn" : "muted"}>{d.significant ? `${t("sci.tests.significant")} *` : t("sci.tests.notSignificant")}</Badge> <span class="muted small">p = {num(d.pValue, 3)}</span>
+    <span data-testid="segment-significance" data-significant={String(significant)}>
+      <Badge tone={significant ? "warn" : "muted"}>{significant ? `${t("sci.tests.significant")} *` : t("sci.tests.notSignificant")}</Badge>{" "}
+      <span class="muted small">
+        p = {num(d.pValue, 3)}
+        {d.adjustedPValue !== null && (
+          <>
+            {" · "}
+            {t("sci.tests.adjustedP")} = <span data-testid="segment-adjusted-p">{num(d.adjustedPValue, 3)}</span>
+          </>
+        )}
+      </span>
     </span>
   );
 }
 
-export function SegmentTests({ surveyId, query, by, segments, onChanged }: { surveyId: string; query: Query; by: string; segments: Segment[]; onChanged: () => void }) {
+export function SegmentTests({
+  surveyId,
+  query,
+  by,
+  segments,
+  adjustment,
+  onChanged,
+}: {
+  surveyId: string;
+  query: Query;
+  by: string;
+  segments: Segment[];
+  adjustment: SegmentsResponse["adjustment"];
+  onChanged: () => void;
+}) {
   const i18n = useSI18n();
   const { t, num } = i18n;
   const [error, setError] = useState<unknown>(null);
@@ -94,6 +119,11 @@ export function SegmentTests({ surveyId, query, by, segments, onChanged }: { sur
         </tbody>
       </table>
       </div>
+      {adjustment.tests > 1 && (
+        <p class="muted small" data-testid="holm-note">
+          {t("sci.tests.holmNote", { tests: adjustment.tests })}
+        </p>
+      )}
       <button type="button" class="btn btn-secondary" onClick={start} disabled={pending || testable.length === 0} data-testid="run-segment-tests">
         {t("sci.tests.run")}
       </button>

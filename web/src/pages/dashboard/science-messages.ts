@@ -5,7 +5,7 @@ import type { MessageKey } from "../../lib/i18n";
 
 const en = {
   "sci.tests.title": "Are the segment differences real?",
-  "sci.tests.hint": "Each segment against the rest of the selection: a permutation test of the index differences (999 shuffles of the segment labels, seeded). Marked significant when p ≤ 0.05.",
+  "sci.tests.hint": "Each segment against the rest of the selection: a permutation test of the index differences (999 shuffles of the segment labels, seeded). Marked significant when p ≤ 0.05 (Holm-adjusted when several segments are tested).",
   "sci.tests.run": "Test the differences",
   "sci.tests.running": "Testing… {done} of {total} permutations",
   "sci.tests.segment": "Segment",
@@ -16,6 +16,8 @@ const en = {
   "sci.tests.notSignificant": "Not significant",
   "sci.tests.notTested": "Not tested",
   "sci.tests.failed": "Test failed",
+  "sci.tests.adjustedP": "Holm-adjusted p",
+  "sci.tests.holmNote": "{tests} segments were tested at once, so the marks use Holm-adjusted p-values (Holm 1979): the chance of even one false alarm among them stays at 5 %.",
   "sci.tests.invariance": "Composites formed alike (MICOM step 2)",
   "sci.tests.paths": "Paths that differ",
   "sci.yes": "yes",
@@ -95,7 +97,7 @@ type SKey = keyof typeof en;
 
 const zh: Record<SKey, string> = {
   "sci.tests.title": "细分差异是否真实？",
-  "sci.tests.hint": "每个细分与所选范围内其余样本比较：对指数差异做置换检验（细分标签随机置换 999 次，固定种子）。p ≤ 0.05 时标为显著。",
+  "sci.tests.hint": "每个细分与所选范围内其余样本比较：对指数差异做置换检验（细分标签随机置换 999 次，固定种子）。p ≤ 0.05 时标为显著（同时检验多个细分时采用 Holm 校正）。",
   "sci.tests.run": "检验差异",
   "sci.tests.running": "检验中… 已完成 {done}/{total} 次置换",
   "sci.tests.segment": "细分",
@@ -106,6 +108,8 @@ const zh: Record<SKey, string> = {
   "sci.tests.notSignificant": "不显著",
   "sci.tests.notTested": "未检验",
   "sci.tests.failed": "检验失败",
+  "sci.tests.adjustedP": "Holm 校正 p",
+  "sci.tests.holmNote": "同时检验了 {tests} 个细分，因此标记采用 Holm 校正后的 p 值（Holm 1979）：其中出现任何一次误报的概率仍不超过 5%。",
   "sci.tests.invariance": "构念组成一致（MICOM 第 2 步）",
   "sci.tests.paths": "存在差异的路径",
   "sci.yes": "是",
