@@ -13,6 +13,7 @@ import type { IndicesResponse, SegmentsResponse } from "../../lib/types";
 import { Badge, Card, ErrorAlert, Field } from "../../components/ui";
 import type { BenchmarkComparisons, KanoResponse, Plan, PlanDetail, SegmentTest } from "../../../../src/contracts/science";
 import { constructLabel } from "./constructs";
+import { useBootstrapRun } from "./bootstrap-run";
 import { useSI18n, type SI18n } from "./science-messages";
 import type { DKey } from "./messages";
 
@@ -133,10 +134,11 @@ export function SegmentTests({
 
 // ------------------------------------------------------------------ model quality (PLSpredict)
 
-export function ModelQuality({ data }: { data: IndicesResponse }) {
+export function ModelQuality({ data, surveyId, selection, onDone }: { data: IndicesResponse; surveyId: string; selection: Query; onDone: () => void }) {
   const i18n = useSI18n();
   const { t, num } = i18n;
   const prediction = data.prediction;
+  const run = useBootstrapRun(surveyId, selection, onDone);
   return (
     <Card title={t("sci.quality.title")} id="model-quality">
       {prediction ? (
@@ -150,9 +152,18 @@ export function ModelQuality({ data }: { data: IndicesResponse }) {
           </p>
         </>
       ) : (
-        <p class="muted" data-testid="model-quality" data-power="pending">
-          {t("sci.quality.pending")}
-        </p>
+        <>
+          <p class="muted" data-testid="model-quality" data-power="pending">
+            {t("sci.quality.pending")}
+          </p>
+          <ErrorAlert error={run.error} />
+          <button type="button" class="btn btn-small" onClick={() => void run.start()} disabled={run.running} data-testid="compute-model-quality">
+            {t("sci.quality.compute")}
+          </button>{" "}
+          <span class="muted small" role="status" data-testid="model-quality-progress" data-status={run.status ?? "idle"}>
+            {run.status === "queued" ? t("sci.quality.queued") : run.status === "running" ? t("sci.quality.running") : ""}
+          </span>
+        </>
       )}
     </Card>
   );
