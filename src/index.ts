@@ -34,6 +34,8 @@ import { deploymentConfigProblems } from "./domain/deployment-config";
 import { csrfGuard } from "./lib/csrf";
 import { handleInboundEmail } from "./jobs/inbound-email";
 import { emailPageRoutes } from "./routes/email-pages";
+import { exportRoutes } from "./routes/exports";
+export { ExportWorkflow } from "./jobs/export-workflow";
 
 const app = createRouter();
 
@@ -87,6 +89,7 @@ const routes = app
   .route("/api", apiKeyRoutes)
   .route("/api", surveyRoutes)
   .route("/api", surveyAdminRoutes)
+  .route("/api", exportRoutes)
   .route("/api", responseRoutes)
   .route("/api", analyticsRoutes)
   .route("/api", loyaltyRoutes)

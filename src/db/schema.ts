@@ -357,3 +357,4 @@ export * from "./complaint-schema";
 export * from "./science-schema";
 export * from "./email-inbound-schema";
 export * from "./text-schema";
+export * from "./export-schema";
