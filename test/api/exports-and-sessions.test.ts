@@ -3,6 +3,10 @@
  * by part to R2, the very file the one-request fast path returns (CSV bytes; XLSX sheet and workbook
  * parts), records its progress, and is downloaded only through its signed link: a forged or expired
  * link, or one of another organisation, is a 4xx problem. The privacy export runs the same way.
+ * Reads near the reader: public pages and dashboards read through a D1 session whose bookmark comes
+ * back with the response, and a request carrying it sees the person's own write. Miniflare keeps one
+ * copy of the database (no replicas, no lag), so locally this shows the plumbing — bookmark issued,
+ * carried, accepted, malformed ones ignored — not replica routing.
  */
 import { env, introspectWorkflow } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +14,7 @@ import { unzipSync, strFromU8 } from "fflate";
 import { bearer, call, createTestOrg, json, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 import { exportDownloadPath } from "../../src/lib/export-links";
+import { BOOKMARK_COOKIE, BOOKMARK_HEADER } from "../../src/lib/d1-session";
 
 let org: TestOrg;
 let other: TestOrg;
@@ -101,5 +106,24 @@ describe("export Workflow", () => {
     const fileBody = (await (await call(job.downloadUrl, { headers: bearer(org.keys.admin) })).json()) as { format: string; email: string };
     expect(fileBody).toMatchObject({ format: "feedloop.respondent-export/1", email: "someone@example.com" });
     expect((await call(`/api/exports/${job.id}`, { headers: bearer(org.keys.manager) })).status).toBe(403);
+  });
+});
+
+describe("reads near the reader (D1 Sessions API)", () => {
+  it("returns a bookmark with a submit, and a dashboard read carrying it sees the write", async () => {
+    const before = (await (await call(`/api/surveys/${survey.id}/indices`, { headers: bearer(org.keys.manager) })).json()) as { n: number };
+    const submitted = await submit(survey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers({ pq_overall: 9 }), complete: true });
+    expect(submitted.status).toBe(201);
+    const bookmark = submitted.headers.get(BOOKMARK_HEADER);
+    expect(bookmark).toMatch(/^[0-9a-zA-Z-]+$/);
+    expect(submitted.headers.getSetCookie().join(";")).toContain(`${BOOKMARK_COOKIE}=${bookmark}`);
+    const after = await call(`/api/surveys/${survey.id}/indices`, { headers: { ...bearer(org.keys.manager), [BOOKMARK_HEADER]: bookmark! } });
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { n: number }).n).toBe(before.n + 1);
+  });
+
+  it("ignores a malformed bookmark instead of failing the page", async () => {
+    const res = await call(`/s/${survey.slug}`, { headers: { cookie: `${BOOKMARK_COOKIE}=not a bookmark;` } });
+    expect(res.status).toBe(200);
   });
 });
