@@ -35,7 +35,7 @@ import { csrfGuard } from "./lib/csrf";
 import { handleInboundEmail } from "./jobs/inbound-email";
 import { emailPageRoutes } from "./routes/email-pages";
 import { exportRoutes } from "./routes/exports";
-import { readNearReader } from "./lib/d1-session";
+import { readNearReader } from "./routes/read-near-reader";
 export { ExportWorkflow } from "./jobs/export-workflow";
 
 const app = createRouter();

@@ -6,6 +6,7 @@ import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats
 import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
+import { purgeExpiredExports } from "./export-purge";
 import { emailConfig } from "../lib/email-config";
 import { rescoreTexts } from "./text-rescore";
 
@@ -54,7 +55,10 @@ export async function runScheduled(
   await rescoreTexts(db, env, null, now);
 
   await runSlaSweep(db, env, now);
-  if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);
+  if (controller.cron === "17 3 * * *") {
+    await purgeExpiredResponses(db, now);
+    await purgeExpiredExports(db, env, now);
+  }
 
   const due = await dueOutboxIds(db, now, 100, { emailConfigured: emailConfig(env).configured });
   for (let i = 0; i < due.length; i += OUTBOX_CONCURRENCY) {

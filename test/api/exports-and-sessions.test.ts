@@ -11,10 +11,11 @@
 import { env, introspectWorkflow } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { unzipSync, strFromU8 } from "fflate";
-import { bearer, call, createTestOrg, json, type TestOrg } from "./helpers";
+import { bearer, call, createTestOrg, db, json, type TestOrg } from "./helpers";
+import { purgeExpiredExports } from "../../src/jobs/export-purge";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
 import { exportDownloadPath } from "../../src/lib/export-links";
-import { BOOKMARK_COOKIE, BOOKMARK_HEADER } from "../../src/lib/d1-session";
+import { BOOKMARK_COOKIE, BOOKMARK_HEADER } from "../../src/routes/read-near-reader";
 
 let org: TestOrg;
 let other: TestOrg;
@@ -96,6 +97,11 @@ describe("export Workflow", () => {
     expect((await call(`/api/exports/${job.id}`, { headers: bearer(other.keys.owner) })).status).toBe(404);
     // Viewers may not export at all.
     expect((await call(job.downloadUrl, { headers: bearer(org.keys.viewer) })).status).toBe(403);
+    // After the link's expiry the daily purge deletes the parts and the row.
+    expect((await env.EXPORTS.list({ prefix: `exports/${job.id}/` })).objects.length).toBeGreaterThan(0);
+    expect(await purgeExpiredExports(db(), env, new Date(Date.parse(job.expiresAt) + 1))).toBeGreaterThanOrEqual(1);
+    expect((await env.EXPORTS.list({ prefix: `exports/${job.id}/` })).objects).toHaveLength(0);
+    expect((await call(`/api/exports/${job.id}`, { headers: bearer(org.keys.manager) })).status).toBe(404);
   });
 
   it("runs the privacy export as a Workflow for admins only", async () => {

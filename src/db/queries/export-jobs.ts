@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray, lt, or } from "drizzle-orm";
 import type { Db } from "../../env";
 import { exportJobs, EXPORT_KINDS } from "../schema";
 import { notFound } from "../../lib/problem";
@@ -48,4 +48,18 @@ export function completeExportJob(db: Db, id: string, done: { rowsDone: number; 
 
 export function failExportJob(db: Db, id: string, error: string, now: Date) {
   return db.update(exportJobs).set({ status: "failed", error: error.slice(0, 500), completedAt: now }).where(eq(exportJobs.id, id));
+}
+
+/** Exports whose link has expired (or that failed a day ago): their parts are deleted, then the row. */
+export async function expiredExportJobs(db: Db, now: Date, limit: number): Promise<Pick<ExportJob, "id" | "parts">[]> {
+  const dayAgo = new Date(now.getTime() - 24 * 60 * 60 * 1000);
+  return db
+    .select({ id: exportJobs.id, parts: exportJobs.parts })
+    .from(exportJobs)
+    .where(or(lt(exportJobs.expiresAt, now), and(eq(exportJobs.status, "failed"), lt(exportJobs.createdAt, dayAgo))))
+    .limit(limit);
+}
+
+export function deleteExportJobs(db: Db, ids: string[]) {
+  return db.delete(exportJobs).where(inArray(exportJobs.id, ids));
 }
