@@ -173,12 +173,12 @@ export const exportRoutes = createRouter()
     const principal = c.get("principal");
     const { exportId } = c.req.valid("param");
     const { expires, sig } = c.req.valid("query");
-    // The signature covers the caller's organisation: a link of another organisation's export is forged here.
-    const check = await checkExportDownloadLink(c.env, { exportId, organizationId: principal.organizationId, expiresAtMs: expires, sig }, Date.now());
-    if (check === "forged") throw new ProblemError("forbidden", "This download link is not valid for your organisation. Open the export again in the app for a fresh link.");
-    if (check === "expired") throw new ProblemError("gone", "This download link has expired. Start the export again.");
+    // Another organisation's export is not found (as every foreign id); the signature also covers the organisation.
     const job = await getExportJob(c.get("db"), principal.organizationId, exportId);
     assertMayRead(principal, job);
+    const check = await checkExportDownloadLink(c.env, { exportId, organizationId: principal.organizationId, expiresAtMs: expires, sig }, Date.now());
+    if (check === "forged") throw new ProblemError("forbidden", "This download link is not valid. Open the export again in the app for a fresh link.");
+    if (check === "expired") throw new ProblemError("gone", "This download link has expired. Start the export again.");
     if (job.status !== "complete") throw new ProblemError("conflict", `The export is ${job.status}; download it once it is complete.`);
     const bucket = c.env.EXPORTS;
     let part = 0;

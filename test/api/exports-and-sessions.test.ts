@@ -81,7 +81,7 @@ describe("export Workflow", () => {
     for (const name of Object.keys(fast)) expect(strFromU8(chunked[name]!), name).toBe(strFromU8(fast[name]!));
   });
 
-  it("refuses forged, expired and other organisations' links with a problem", async () => {
+  it("refuses forged, expired and other organisations' links with a problem, and purges expired exports", async () => {
     const job = await runExport(`/api/surveys/${survey.id}/responses/exports?status=completed`, { format: "csv" }, org.keys.manager);
     const url = new URL(job.downloadUrl, "http://x");
     const forged = `${url.pathname}?expires=${Number(url.searchParams.get("expires")) + 1}&sig=${url.searchParams.get("sig")}`;
@@ -92,8 +92,10 @@ describe("export Workflow", () => {
     const gone = await call(expired, { headers: bearer(org.keys.manager) });
     expect(gone.status).toBe(410);
     expect(((await gone.json()) as { detail: string }).detail).toContain("expired");
-    // The link is signed for the organisation: another organisation's member holding it gets nothing.
-    expect((await call(job.downloadUrl, { headers: bearer(other.keys.owner) })).status).toBe(403);
+    // Another organisation's member holding the link gets nothing: the export is not found for them.
+    const foreign = await call(job.downloadUrl, { headers: bearer(other.keys.owner) });
+    expect(foreign.status).toBe(404);
+    expect(foreign.headers.get("content-type")).toContain("application/problem+json");
     expect((await call(`/api/exports/${job.id}`, { headers: bearer(other.keys.owner) })).status).toBe(404);
     // Viewers may not export at all.
     expect((await call(job.downloadUrl, { headers: bearer(org.keys.viewer) })).status).toBe(403);
