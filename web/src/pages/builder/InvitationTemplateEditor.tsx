@@ -9,7 +9,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../../lib/api";
 import { can, useSession } from "../../lib/session";
 import { Card, ErrorAlert } from "../../components/ui";
-import { makeLocalT } from "./local-i18n";
+import { makeMessagesHook } from "../../lib/i18n";
 
 type Language = "en" | "zh-CN";
 type Template = Record<Language, { subject: string; body: string }>;
@@ -51,7 +51,8 @@ const zhCN: typeof en = {
   previewSubject: "主题：",
   previewHtml: "收件人的邮件程序中的显示效果",
 };
-const useT = makeLocalT(en, zhCN);
+const useEditorMessages = makeMessagesHook(en, zhCN);
+const useT = () => useEditorMessages().t;
 
 export function InvitationTemplateEditor() {
   const t = useT();
