@@ -35,6 +35,9 @@ import { deploymentConfigProblems } from "./domain/deployment-config";
 import { csrfGuard } from "./lib/csrf";
 import { handleInboundEmail } from "./jobs/inbound-email";
 import { emailPageRoutes } from "./routes/email-pages";
+import { exportRoutes } from "./routes/exports";
+import { readNearReader } from "./routes/read-near-reader";
+export { ExportWorkflow } from "./jobs/export-workflow";
 
 const app = createRouter();
 
@@ -50,6 +53,9 @@ app.use("*", async (c, next) => {
   await next();
 });
 app.use("*", securityHeaders);
+// Public survey pages, the public submit API and the index dashboards read through a D1 session
+// (read replicas near the reader, with a bookmark so a person reads their own writes).
+for (const path of ["/s/*", "/api/public/*", "/api/surveys/:id/indices", "/api/surveys/:id/indices/*"]) app.use(path, readNearReader);
 app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
 app.use("/api/*", csrfGuard);
@@ -88,6 +94,7 @@ const routes = app
   .route("/api", apiKeyRoutes)
   .route("/api", surveyRoutes)
   .route("/api", surveyAdminRoutes)
+  .route("/api", exportRoutes)
   .route("/api", responseRoutes)
   .route("/api", analyticsRoutes)
   .route("/api", loyaltyRoutes)

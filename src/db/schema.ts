@@ -379,3 +379,4 @@ export * from "./complaint-schema";
 export * from "./science-schema";
 export * from "./email-inbound-schema";
 export * from "./text-schema";
+export * from "./export-schema";

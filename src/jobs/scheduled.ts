@@ -6,6 +6,7 @@ import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats
 import { runSlaSweep } from "./sla-sweep";
 import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-delivery";
 import { purgeExpiredResponses } from "./retention";
+import { purgeExpiredExports } from "./export-purge";
 import { emailConfig } from "../lib/email-config";
 import { rescoreTexts } from "./text-rescore";
 import { runScheduledReminders } from "./scheduled-reminders";
@@ -57,7 +58,10 @@ export async function runScheduled(
   await rescoreTexts(db, env, null, now);
 
   await runSlaSweep(db, env, now);
-  if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);
+  if (controller.cron === "17 3 * * *") {
+    await purgeExpiredResponses(db, now);
+    await purgeExpiredExports(db, env, now);
+  }
   // Only when e-mail can leave: otherwise a reminder would re-issue links no one receives.
   if (emailConfig(env).configured) await runScheduledReminders(db, env, now);
 

@@ -7,7 +7,7 @@
  */
 import type { AppBindings } from "../env";
 
-export type LinkPurpose = "complaint-status" | "staff-invitation";
+export type LinkPurpose = "complaint-status" | "staff-invitation" | "export-download";
 
 function base64Url(bytes: Uint8Array): string {
   let binary = "";

@@ -41,17 +41,23 @@ function cellXml(ref: string, value: XlsxCell, style: string): string {
   return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${xmlText(text)}</t></is></c>`;
 }
 
+/** The worksheet up to its first row; rows (sheetRowXml) and SHEET_TAIL follow. */
+export const SHEET_HEAD = `${XML_HEAD}<worksheet xmlns="${MAIN_NS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>`;
+export const SHEET_TAIL = "</sheetData></worksheet>";
+
+/** One row; `rowNumber` counts from 1, row 1 (the header) bold. */
+export function sheetRowXml(row: XlsxCell[], rowNumber: number): string {
+  const style = rowNumber === 1 ? ' s="1"' : "";
+  return `<row r="${rowNumber}">${row.map((value, c) => cellXml(`${columnName(c)}${rowNumber}`, value, style)).join("")}</row>`;
+}
+
+/** Rows a worksheet holds (Excel's limit, header included). */
+export const MAX_SHEET_ROWS = 1_048_576;
+
 function sheetXml(header: string[], rows: XlsxCell[][]): string {
-  const out: string[] = [
-    XML_HEAD,
-    `<worksheet xmlns="${MAIN_NS}"><sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetData>`,
-  ];
-  const all = [header, ...rows];
-  all.forEach((row, r) => {
-    const style = r === 0 ? ' s="1"' : "";
-    out.push(`<row r="${r + 1}">${row.map((value, c) => cellXml(`${columnName(c)}${r + 1}`, value, style)).join("")}</row>`);
-  });
-  out.push("</sheetData></worksheet>");
+  const out: string[] = [SHEET_HEAD, sheetRowXml(header, 1)];
+  rows.forEach((row, r) => out.push(sheetRowXml(row, r + 2)));
+  out.push(SHEET_TAIL);
   return out.join("");
 }
 
@@ -60,7 +66,8 @@ function sheetName(name: string): string {
   return name.replace(/[[\]:*?/\\]/g, "_").slice(0, 31) || "Sheet1";
 }
 
-export function xlsxParts(sheet: { name: string; header: string[]; rows: XlsxCell[][] }): { name: string; data: string }[] {
+/** Every part but the worksheet (which is the last part, written whole or streamed). */
+export function xlsxFixedParts(sheetTitle: string): { name: string; data: string }[] {
   return [
     {
       name: "[Content_Types].xml",
@@ -69,7 +76,7 @@ export function xlsxParts(sheet: { name: string; header: string[]; rows: XlsxCel
     { name: "_rels/.rels", data: `${XML_HEAD}<Relationships xmlns="${REL_NS}"><Relationship Id="rId1" Type="${DOC_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>` },
     {
       name: "xl/workbook.xml",
-      data: `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${DOC_REL}"><sheets><sheet name="${xmlText(sheetName(sheet.name))}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+      data: `${XML_HEAD}<workbook xmlns="${MAIN_NS}" xmlns:r="${DOC_REL}"><sheets><sheet name="${xmlText(sheetName(sheetTitle))}" sheetId="1" r:id="rId1"/></sheets></workbook>`,
     },
     {
       name: "xl/_rels/workbook.xml.rels",
@@ -79,8 +86,13 @@ export function xlsxParts(sheet: { name: string; header: string[]; rows: XlsxCel
       name: "xl/styles.xml",
       data: `${XML_HEAD}<styleSheet xmlns="${MAIN_NS}"><fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`,
     },
-    { name: "xl/worksheets/sheet1.xml", data: sheetXml(sheet.header, sheet.rows) },
   ];
+}
+
+export const WORKSHEET_PART = "xl/worksheets/sheet1.xml";
+
+export function xlsxParts(sheet: { name: string; header: string[]; rows: XlsxCell[][] }): { name: string; data: string }[] {
+  return [...xlsxFixedParts(sheet.name), { name: WORKSHEET_PART, data: sheetXml(sheet.header, sheet.rows) }];
 }
 
 /**

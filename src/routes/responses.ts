@@ -1,10 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
-import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
+import { getSurvey } from "../db/queries/surveys";
+import { CSV_BOM, csvHeaderLine, csvRowLine, exportColumns } from "../db/queries/response-export";
 import { getResponse, iterateResponses, listResponses, type ResponseFilters } from "../db/queries/response-list";
-import { listAnswerSlots } from "../domain/survey/definition";
 import { createRouter, problemResponses } from "../lib/openapi";
-import { csvLine } from "../domain/csv";
 import { ProblemError } from "../lib/problem";
 import { auditResponsesExported } from "../db/queries/audit";
 import { ResponseItemSchema } from "../contracts/responses";
@@ -104,22 +103,15 @@ export const responseRoutes = createRouter()
     const { organizationId } = c.get("principal");
     const survey = await getSurvey(db, organizationId, c.req.valid("param").id);
     const filters = filtersFrom(c.req.valid("query"));
-    const definition = survey.publishedVersion ? await loadVersionDefinition(db, survey.id, survey.publishedVersion) : null;
-    const itemIds = definition ? listAnswerSlots(definition).map((s) => s.id) : [];
-    const hiddenIds = definition ? definition.hiddenFields.map((h) => h.id) : [];
-    const chunks: string[] = [csvLine(["response_id", "status", "version", "language", "created_at", "completed_at", ...hiddenIds, ...itemIds])];
+    const cols = await exportColumns(db, survey);
+    const chunks: string[] = [CSV_BOM, csvHeaderLine(cols)];
     let rows = 0;
     for await (const page of iterateResponses(db, organizationId, survey.id, filters)) {
-      for (const r of page) {
-        chunks.push(
-          csvLine([r.id, r.status, r.version, r.language, r.createdAt, r.completedAt, ...hiddenIds.map((h) => r.hidden[h]), ...itemIds.map((i) => r.answers[i])]),
-        );
-        rows++;
-      }
+      for (const r of page) chunks.push(csvRowLine(r, cols));
+      rows += page.length;
     }
     await auditResponsesExported(db, c.get("principal"), survey.id, "csv", rows).run();
-    // The UTF-8 byte-order mark: Excel reads a CSV without it in the system code page, garbling Chinese answers.
-    return c.body(`\uFEFF${chunks.join("")}`, 200, {
+    return c.body(chunks.join(""), 200, {
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${survey.slug}-responses.csv"`,
     });

@@ -15,11 +15,12 @@ import { addResponseNote, listResponseNotes, setResponseTags, surveyFunnel } fro
 import { iterateResponses } from "../db/queries/response-list";
 import { enqueueOutbox } from "../db/queries/outbox";
 import { auditInsert, auditResponsesExported } from "../db/queries/audit";
-import { listAnswerSlots, type SurveyDefinition } from "../domain/survey/definition";
+import type { SurveyDefinition } from "../domain/survey/definition";
 import { localize } from "../domain/survey/localization";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { csvLine } from "../domain/csv";
 import { buildXlsx, XLSX_CONTENT_TYPE, type XlsxCell } from "../lib/xlsx";
+import { exportColumns, xlsxHeader, xlsxRow } from "../db/queries/response-export";
 import { ProblemError } from "../lib/problem";
 import { ResponseNoteSchema } from "../contracts/responses";
 import { filtersFrom, ResponseQuery } from "./responses";
@@ -276,13 +277,6 @@ async function liveDefinition(db: Db, survey: SurveyRow): Promise<SurveyDefiniti
 
 const CSV_TYPES = ["text/csv", "text/plain", "application/csv", "application/vnd.ms-excel"];
 
-function exportCell(value: unknown): XlsxCell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string") return value;
-  if (Array.isArray(value)) return value.join(";");
-  return JSON.stringify(value);
-}
-
 export const surveyAdminRoutes = createRouter()
   .openapi(exportRoute, async (c) => {
     const { id } = c.req.valid("param");
@@ -425,27 +419,12 @@ export const surveyAdminRoutes = createRouter()
     const { organizationId } = c.get("principal");
     const survey = await getSurvey(db, organizationId, c.req.valid("param").id);
     const filters = filtersFrom(c.req.valid("query"));
-    const definition = survey.publishedVersion ? await loadVersionDefinition(db, survey.id, survey.publishedVersion) : null;
-    const itemIds = definition ? listAnswerSlots(definition).map((s) => s.id) : [];
-    const hiddenIds = definition ? definition.hiddenFields.map((h) => h.id) : [];
-    const header = ["response_id", "status", "version", "language", "created_at", "completed_at", "tags", ...hiddenIds, ...itemIds];
+    const cols = await exportColumns(db, survey);
     const rows: XlsxCell[][] = [];
     for await (const page of iterateResponses(db, organizationId, survey.id, filters)) {
-      for (const r of page) {
-        rows.push([
-          r.id,
-          r.status,
-          r.version,
-          r.language,
-          r.createdAt,
-          r.completedAt,
-          r.tags.join(";"),
-          ...hiddenIds.map((h) => r.hidden[h] ?? null),
-          ...itemIds.map((i) => exportCell(r.answers[i])),
-        ]);
-      }
+      for (const r of page) rows.push(xlsxRow(r, cols));
     }
-    const bytes = buildXlsx({ name: "Responses", header, rows });
+    const bytes = buildXlsx({ name: "Responses", header: xlsxHeader(cols), rows });
     await auditResponsesExported(db, c.get("principal"), survey.id, "xlsx", rows.length).run();
     return c.body(bytes.buffer as ArrayBuffer, 200, {
       "content-type": XLSX_CONTENT_TYPE,

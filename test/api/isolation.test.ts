@@ -50,6 +50,7 @@ function paramKind(path: string, name: string): string {
   if (name === "handoffId") return "handoff";
   if (name === "memberId") return "member";
   if (name === "invitationId") return "staffInvitation";
+  if (name === "exportId") return "export";
   const base = path.replace(/^\/api\//, "").split("/")[0]!;
   return (
     {
@@ -67,6 +68,7 @@ function requiredQuery(route: StaffRouteInfo): string {
   if (route.path.endsWith("/indices/segments")) return "?by=touchpoint";
   if (route.path.endsWith("/indices/change")) return "?since=2026-01-01";
   if (route.path === "/api/respondents/export") return `?email=${encodeURIComponent(SHARED_EMAIL)}`;
+  if (route.path.endsWith("/download") && route.path.startsWith("/api/exports/")) return "?expires=4102444800000&sig=not-a-signature";
   return "";
 }
 
@@ -83,6 +85,7 @@ function validBody(route: StaffRouteInfo): RequestInit {
   if (p.endsWith("/duplicate")) return body({ slug: `dup-${Math.random().toString(36).slice(2, 8)}` });
   if (p.endsWith("/settings") && p.startsWith("/api/surveys/")) return body({ anonymous: false });
   if (p.endsWith("/tags")) return body({ tags: ["a-tag"] });
+  if (p.endsWith("/responses/exports")) return body({ format: "csv" });
   if (p.endsWith("/notes") && p.startsWith("/api/surveys/")) return body({ body: "A's note" });
   if (p.endsWith("/indices/bootstrap")) return body({ samples: 50, seed: 1 });
   if (p.endsWith("/indices/segments/tests")) return body({ by: "region", values: ["north"], permutations: 99 });
@@ -195,6 +198,14 @@ async function createResources(org: TestOrg, prefix: string, ids: Record<string,
     ids.plan = ((await plan.json()) as { id: string }).id;
     mark(ids.plan, `${prefix} secret plan`);
   }
+  // An export row (its Workflow is not started here: the routes' ownership checks only read the row).
+  ids.export = `exp_${prefix}`;
+  await env.DB.prepare(
+    "INSERT INTO export_jobs (id, organization_id, kind, survey_id, status, rows_total, rows_done, parts, bytes, filename, created_by, created_at) VALUES (?, ?, 'responses_csv', ?, 'complete', 1, 1, 0, 0, ?, ?, ?)",
+  )
+    .bind(ids.export, org.organizationId, survey.id, `${prefix}-secret.csv`, org.userIds.owner, Date.now())
+    .run();
+  mark(ids.export, `${prefix}-secret.csv`);
   const benchmark = await call("/api/benchmarks", json("POST", { source: `${prefix} secret benchmark`, year: 2025, value: 70 }, bearer(key)));
   if (benchmark.status < 300) {
     ids.benchmark = ((await benchmark.json()) as { id: string }).id;

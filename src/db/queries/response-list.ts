@@ -83,25 +83,49 @@ export async function getResponse(db: Db, organizationId: string, surveyId: stri
   return toItem(row);
 }
 
+/** Where a keyset page ends: the last row's (created_at, id); plain numbers so a Workflow step can return it. */
+export type ResponseCursor = { createdAtMs: number; id: string };
+
 /**
- * Streams every matching response in pages, for exports that must not load everything at once.
- * Keyset pagination on the list's order (created_at desc, id desc): each page starts where the
- * previous one ended, so every page reads only its own rows (OFFSET re-read every earlier row,
- * quadratic over a large export) and no page needs the total count.
+ * One page of matching responses after `after` (null: from the newest), in the list's order
+ * (created_at desc, id desc). Keyset pagination: each page starts where the previous one ended, so
+ * every page reads only its own rows (OFFSET re-read every earlier row, quadratic over a large
+ * export) and no page needs the total count.
  */
+export async function responsePageAfter(
+  db: Db,
+  organizationId: string,
+  surveyId: string,
+  filters: ResponseFilters,
+  after: ResponseCursor | null,
+  pageSize: number,
+): Promise<{ items: ResponseListItem[]; next: ResponseCursor | null }> {
+  const last = after ? new Date(after.createdAtMs) : null;
+  // `created_at <= last` is the index range; the OR only breaks ties within one millisecond.
+  const resume: SQL | undefined =
+    after && last ? and(lte(responses.createdAt, last), or(lt(responses.createdAt, last), lt(responses.id, after.id))) : undefined;
+  const rows: (typeof responses.$inferSelect)[] = await db
+    .select()
+    .from(responses)
+    .where(and(whereFor(organizationId, surveyId, filters), resume))
+    .orderBy(desc(responses.createdAt), desc(responses.id))
+    .limit(pageSize);
+  const end = rows[rows.length - 1];
+  return { items: rows.map(toItem), next: rows.length === pageSize && end ? { createdAtMs: end.createdAt.getTime(), id: end.id } : null };
+}
+
+/** Matching responses (an export's progress maximum). */
+export async function countResponses(db: Db, organizationId: string, surveyId: string, filters: ResponseFilters): Promise<number> {
+  const [row] = await db.select({ total: sql<number>`count(*)` }).from(responses).where(whereFor(organizationId, surveyId, filters));
+  return row?.total ?? 0;
+}
+
+/** Streams every matching response in pages, for exports that must not load everything at once. */
 export async function* iterateResponses(db: Db, organizationId: string, surveyId: string, filters: ResponseFilters, pageSize = 500) {
-  const where = whereFor(organizationId, surveyId, filters);
-  let after: { createdAt: Date; id: string } | null = null;
-  for (;;) {
-    // `created_at <= last` is the index range; the OR only breaks ties within one millisecond.
-    const resume: SQL | undefined = after
-      ? and(lte(responses.createdAt, after.createdAt), or(lt(responses.createdAt, after.createdAt), lt(responses.id, after.id)))
-      : undefined;
-    const rows: (typeof responses.$inferSelect)[] = await db.select().from(responses).where(and(where, resume)).orderBy(desc(responses.createdAt), desc(responses.id)).limit(pageSize);
-    if (rows.length === 0) return;
-    yield rows.map(toItem);
-    const last: typeof responses.$inferSelect = rows[rows.length - 1]!;
-    after = { createdAt: last.createdAt, id: last.id };
-    if (rows.length < pageSize) return;
-  }
+  let after: ResponseCursor | null = null;
+  do {
+    const page: { items: ResponseListItem[]; next: ResponseCursor | null } = await responsePageAfter(db, organizationId, surveyId, filters, after, pageSize);
+    if (page.items.length > 0) yield page.items;
+    after = page.next;
+  } while (after);
 }

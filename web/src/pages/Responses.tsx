@@ -6,6 +6,7 @@ import { setQuery, useLocation } from "../lib/router";
 import { can, useSession } from "../lib/session";
 import { localized, type Funnel, type Page, type ResponseItem, type ResponseNote, type SurveyDefinition, type SurveyDetail, type SurveyItem } from "../lib/types";
 import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager } from "../components/ui";
+import { BackgroundExport } from "../components/BackgroundExport";
 
 const PAGE_SIZE = 25;
 
@@ -203,6 +204,7 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
                 <a class="btn" href={xlsxHref} download>
                   {t("resp.exportXlsx")}
                 </a>
+                <BackgroundExport surveyId={survey.id} query={apiQuery} />
               </>
             )}
           </div>

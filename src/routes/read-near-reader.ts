@@ -1,0 +1,36 @@
+/**
+ * Reads near the reader (issue 16): D1 read replication through the Sessions API. Public survey pages
+ * and dashboards query through `env.DB.withSession(bookmark)`, so D1 may answer from a nearby read
+ * replica, while the bookmark — the position in the database's history of the caller's last read or
+ * write — travels with the person (cookie for browsers, `x-d1-bookmark` header for API clients): a
+ * later request starts its session at that bookmark, and D1 answers it only from a copy at least that
+ * recent, so a person always reads their own writes. Without a bookmark the session is
+ * "first-unconstrained" (any copy). See docs/scaling.md "Reads near the reader".
+ */
+import type { MiddlewareHandler } from "hono";
+import { getCookie, setCookie } from "hono/cookie";
+import type { AppEnv } from "../env";
+import { createDb } from "../db/client";
+
+export const BOOKMARK_COOKIE = "fl_d1_bookmark";
+export const BOOKMARK_HEADER = "x-d1-bookmark";
+/** D1 bookmarks are short opaque tokens of hex digits and dashes; anything else is ignored, never passed on. */
+const BOOKMARK = /^[0-9a-zA-Z-]{1,128}$/;
+
+export function validBookmark(value: string | undefined | null): string | null {
+  return value && BOOKMARK.test(value) ? value : null;
+}
+
+export const readNearReader: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const bookmark = validBookmark(c.req.header(BOOKMARK_HEADER)) ?? validBookmark(getCookie(c, BOOKMARK_COOKIE));
+  const session = c.env.DB.withSession(bookmark ?? "first-unconstrained");
+  // drizzle needs only prepare and batch, which a session has (createDb caches per binding object:
+  // one instance per request here).
+  c.set("db", createDb(session as unknown as D1Database));
+  await next();
+  const latest = session.getBookmark();
+  if (latest && latest !== bookmark) {
+    c.header(BOOKMARK_HEADER, latest);
+    setCookie(c, BOOKMARK_COOKIE, latest, { path: "/", httpOnly: true, sameSite: "Lax", secure: new URL(c.req.url).protocol === "https:", maxAge: 60 * 60 });
+  }
+};
