@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { expectAccessible } from "./axe";
+import { expectAccessible, expectAccessibleWithoutJavaScript } from "./axe";
 import { launchSharedBrowser } from "./browser";
 import { untranslatedWords } from "./latin-words";
 import { signIn, staffApi } from "./staff";
@@ -124,6 +124,24 @@ describe("the customer on a 360 px phone", () => {
     });
   });
 
+  it("without JavaScript, a follow-up question says when to answer it", async () => {
+    await withContext({ width: 360, height: 740, javaScriptEnabled: false, locale: "en" }, async (page) => {
+      await page.goto(`${origin}/s/demo-acsi?lang=en&region=nojs-${run}`);
+      // Page by page (plain form posts) to the page with the complaint question; no script runs, so nothing waits for one.
+      for (let step = 0; step < 8 && (await page.locator('input[name="complained"]').count()) === 0; step++) {
+        await answerPage(page);
+        await page.locator("button.primary").click();
+      }
+      const conditional = page.locator(".conditional").filter({ has: page.locator('[name="complaint_detail"]') });
+      expect(await conditional.isVisible()).toBe(true);
+      const hint = (await conditional.locator(".conditional-hint").textContent()) ?? "";
+      expect(hint).toContain("Answer only if");
+      expect(hint).toContain("“Yes”");
+      expect(hint).toContain("have you complained");
+      await expectAccessibleWithoutJavaScript(page, "the follow-up question");
+    });
+  });
+
   it("the complaint status page shows the customer's own complaint and every time in one time zone", async () => {
     const text = `The blender stopped after two days (${run}).`;
     await withContext({ width: 360, height: 740, javaScriptEnabled: false, locale: "en" }, async (page) => {
@@ -221,6 +239,43 @@ describe("staff at the desk", () => {
       const badges = await page.locator(".sla-list li.sla-breached .badge").allTextContents();
       expect(badges.some((b) => /^met /.test(b))).toBe(false);
       expect(badges).toContain("breached");
+    });
+  });
+});
+
+describe("the manager's builder", () => {
+  it("counts each problem once and names it in words (question, option, language), also after the server rejects a save", async () => {
+    // The ACSI template with a three-option question ("channel") added to its first page.
+    const survey = await staffApi<{ id: string }>("POST", "/api/surveys", { slug: `exp-builder-${run}`, template: "acsi" });
+    const path = `/api/surveys/${encodeURIComponent(survey.id)}`;
+    const definition = (await staffApi<{ draftDefinition: { pages: { items: unknown[] }[] } }>("GET", path)).draftDefinition;
+    const option = (id: string, zh: string, en: string) => ({ id, label: { "zh-CN": zh, en } });
+    definition.pages[0]!.items.push({
+      id: "channel", type: "single_choice", label: { "zh-CN": "您通过哪个渠道购买？", en: "Where did you buy?" },
+      options: [option("online", "网上", "Online"), option("store", "门店", "In a store"), option("phone", "电话", "By phone")],
+    });
+    await staffApi("PUT", `${path}/draft`, { definition });
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${encodeURIComponent(survey.id)}/builder`);
+      await page.locator("[data-testid=builder-state]").getByText("All changes saved").waitFor({ timeout: 20_000 });
+      // Three problems: the Chinese (default-language) text of three answer options cleared.
+      const question = page.locator("article[data-item-id=channel]");
+      await question.locator(".b-item-toggle").click();
+      const base = (await question.getAttribute("id"))!;
+      for (const n of [0, 1, 2]) await page.locator(`[id="${base}.options.${n}.label.zh-CN"]`).fill("");
+      const summary = page.locator("[data-testid=builder-errors]");
+      await expect.poll(() => summary.locator("li").count()).toBe(3);
+      const rejected = page.waitForResponse((r) => r.url().endsWith("/draft") && r.request().method() === "PUT");
+      await page.click("[data-testid=builder-save]");
+      expect((await rejected).status()).toBe(422);
+      await expect.poll(() => summary.locator("li").count()).toBe(3);
+      expect(await page.getByText("3 problems", { exact: true }).count()).toBe(1);
+      const entries = await summary.locator("li").allTextContents();
+      for (const [n, entry] of entries.entries()) {
+        expect(entry).not.toMatch(/options\.\d|label\.zh-CN|\.zh-CN/);
+        expect(entry).toContain(`Page 1 › Q4 (channel) › Option ${n + 1} › 中文 (zh-CN)`);
+      }
     });
   });
 });
