@@ -4,6 +4,8 @@
  * dashboard, the admin pages). One Chromium serves the whole file; each test opens a cheap context.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { expectAccessible, expectAccessibleWithoutJavaScript } from "./axe";
 import { launchSharedBrowser } from "./browser";
@@ -280,6 +282,47 @@ describe("the manager's builder", () => {
   });
 });
 
+describe("the manager's distribution", () => {
+  it("is one screen (the old invitations address lands on it); reminders are explained before any invitation and confirmed with their count", async () => {
+    const survey = await staffApi<{ id: string }>("POST", "/api/surveys", { slug: `exp-remind-${run}`, template: "nps" });
+    const id = encodeURIComponent(survey.id);
+    await staffApi("POST", `/api/surveys/${id}/publish`);
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${id}/invitations`);
+      await page.waitForURL((url) => url.pathname.endsWith("/distribution"));
+      const tabs = ["Overview", "Builder", "Distribution", "Responses"];
+      await expect.poll(() => page.locator("nav.tabs a").allTextContents()).toEqual(tabs);
+      // Before any invitation: the button is off and says why.
+      const send = page.locator("[data-testid=send-reminders]");
+      const blocked = page.locator("[data-testid=remind-blocked]");
+      await blocked.waitFor();
+      expect(await send.isDisabled()).toBe(true);
+      expect(await blocked.textContent()).toContain("No invitation has been sent yet");
+      await expectAccessible(page, "distribution before any invitation");
+
+      // Two invitees: the button asks first, naming how many get an e-mail; Cancel sends nothing.
+      await staffApi("POST", `/api/surveys/${id}/invitations`, { invitations: [{ email: `one-${run}@example.com` }, { email: `two-${run}@example.com` }] });
+      await page.reload();
+      await expect.poll(() => send.isEnabled()).toBe(true);
+      await send.click();
+      const dialog = page.locator("dialog[open]");
+      expect(await dialog.textContent()).toContain("Send a reminder to 2 invitees?");
+      await expectAccessible(page, "the reminder confirmation");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      expect((await staffApi<{ recipients: number }>("GET", `/api/surveys/${id}/invitations/remind`)).recipients).toBe(2);
+      await send.click();
+      await dialog.getByRole("button", { name: "Send 2 reminders" }).click();
+      await page.getByText("2 reminder e-mails were queued.").waitFor();
+      expect((await staffApi<{ recipients: number }>("GET", `/api/surveys/${id}/invitations/remind`)).recipients).toBe(0);
+
+      // The overview and responses pages carry the same tabs.
+      await page.goto(`${origin}/app/surveys/${id}`);
+      await expect.poll(() => page.locator("nav.tabs a").allTextContents()).toEqual(tabs);
+    });
+  });
+});
+
 describe("the manager's dashboard and responses", () => {
   it("explains missing figures in words, computes intervals on request, names segments and keeps the funnel sane", async () => {
     const seed = inject("seed");
@@ -313,6 +356,58 @@ describe("the manager's dashboard and responses", () => {
       if (starts! > views!) await page.locator("[data-testid=funnel-note]").waitFor();
     });
   }, 120_000);
+});
+
+describe("the admin's webhooks and audit log", () => {
+  it("a webhook's test message is in its delivery log; the audit log reads as sentences and filters by kind, person and date", async () => {
+    // A receiver on this machine (development allows local http receivers).
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(String(req.headers["webhook-id"]));
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook-${run}`;
+    try {
+      await staffApi("POST", "/api/webhooks", { url, events: ["complaint.created"] });
+      const admin = inject("seed").accounts.find((a) => a.role === "admin")!;
+      const members = await staffApi<{ items: { name: string; email: string }[] }>("GET", "/api/organisation/members");
+      const adminName = members.items.find((m) => m.email === admin.email)!.name;
+      await withContext({}, async (page) => {
+        await signIn(page, "admin");
+        await page.goto(`${origin}/app/admin/webhooks`);
+        const listed = page.locator(".a-endpoint", { hasText: url });
+        await listed.getByRole("button", { name: "Send test" }).click();
+        await page.getByText(/Test message delivered: the receiver answered 204/).waitFor();
+        expect(received).toHaveLength(1);
+        await listed.getByRole("button", { name: "Delivery log" }).click();
+        const log = page.locator("dialog.drawer table tbody tr");
+        await log.first().waitFor();
+        expect(await log.count()).toBe(1);
+        expect(await log.first().innerText()).toMatch(/test[\s\S]*204/);
+        await expectAccessible(page, "the delivery log with a test attempt");
+        await page.locator("dialog.drawer").getByRole("button", { name: "Close" }).click();
+
+        // The audit log: a kind of action, a person by name and today's date, no ids typed; entries as sentences.
+        await page.goto(`${origin}/app/admin/audit`);
+        await page.selectOption("#audit-action", "webhook.*");
+        await page.fill("#audit-actor", adminName.split(" ").at(-1)!);
+        const today = new Date().toISOString().slice(0, 10);
+        await page.fill("#audit-from", today);
+        await page.getByRole("button", { name: "Apply" }).click();
+        const table = page.locator("[data-testid=audit-table]");
+        await table.getByText("Sent a test message to a webhook endpoint").first().waitFor();
+        const rows = await table.locator("tbody tr").allInnerTexts();
+        for (const row of rows) expect(row).toContain(adminName);
+        const text = await table.innerText();
+        expect(text).not.toMatch(/[{}"]|webhook\.tested/);
+        expect(text).toMatch(/Status code:?\s*204/);
+        await expectAccessible(page, "the filtered audit log");
+      });
+    } finally {
+      receiver.close();
+    }
+  });
 });
 
 describe("the Chinese UI", () => {

@@ -336,6 +336,35 @@ function reminderEmail(language: string, title: string, link: string | null, val
   };
 }
 
+/** The invitations a reminder run now would e-mail: with an address, not completed, not expired, not reminded in the last 24 h, not suppressed. */
+function reminderDue(principal: Principal, surveyId: string, now: Date, invitationIds?: string[]) {
+  const cutoff = now.getTime() - REMINDER_INTERVAL_MS;
+  return and(
+    eq(surveyInvitations.organizationId, principal.organizationId),
+    eq(surveyInvitations.surveyId, surveyId),
+    sql`${surveyInvitations.email} IS NOT NULL AND ${surveyInvitations.completedAt} IS NULL AND ${surveyInvitations.usesLeft} > 0`,
+    sql`(${surveyInvitations.validUntil} IS NULL OR ${surveyInvitations.validUntil} > ${now.getTime()})`,
+    sql`(${surveyInvitations.remindedAt} IS NULL OR ${surveyInvitations.remindedAt} <= ${cutoff})`,
+    sql`lower(${surveyInvitations.email}) NOT IN (SELECT email FROM email_suppressions WHERE organization_id = ${principal.organizationId})`,
+    invitationIds ? sql`${surveyInvitations.id} IN (SELECT value FROM json_each(${JSON.stringify(invitationIds)}))` : undefined,
+  );
+}
+
+/**
+ * Before "Send reminders": how many invitees have an address at all (none: no first invitation went out,
+ * so there is nobody to remind) and how many a run now would e-mail (the number the manager confirms).
+ */
+export async function reminderPreview(db: Db, principal: Principal, surveyId: string, now: Date): Promise<{ invited: number; recipients: number }> {
+  const [invited, due] = await db.batch([
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(surveyInvitations)
+      .where(and(eq(surveyInvitations.organizationId, principal.organizationId), eq(surveyInvitations.surveyId, surveyId), sql`${surveyInvitations.email} IS NOT NULL`)),
+    db.select({ n: sql<number>`count(*)` }).from(surveyInvitations).where(reminderDue(principal, surveyId, now)),
+  ]);
+  return { invited: invited[0]?.n ?? 0, recipients: due[0]?.n ?? 0 };
+}
+
 /**
  * Queues one reminder e-mail (outbox) per invitation that has an address, is not completed, not
  * expired, and was not reminded in the last 24 hours; updates reminded_at and reminder_count. The
@@ -365,21 +394,10 @@ export async function remindInvitations(
   },
 ): Promise<ReminderOutcome> {
   const { now } = options;
-  const cutoff = now.getTime() - REMINDER_INTERVAL_MS;
   const candidates = await db
     .select({ id: surveyInvitations.id, email: surveyInvitations.email, validUntil: surveyInvitations.validUntil, count: surveyInvitations.reminderCount })
     .from(surveyInvitations)
-    .where(
-      and(
-        eq(surveyInvitations.organizationId, principal.organizationId),
-        eq(surveyInvitations.surveyId, survey.id),
-        sql`${surveyInvitations.email} IS NOT NULL AND ${surveyInvitations.completedAt} IS NULL AND ${surveyInvitations.usesLeft} > 0`,
-        sql`(${surveyInvitations.validUntil} IS NULL OR ${surveyInvitations.validUntil} > ${now.getTime()})`,
-        sql`(${surveyInvitations.remindedAt} IS NULL OR ${surveyInvitations.remindedAt} <= ${cutoff})`,
-        sql`lower(${surveyInvitations.email}) NOT IN (SELECT email FROM email_suppressions WHERE organization_id = ${principal.organizationId})`,
-        options.invitationIds ? sql`${surveyInvitations.id} IN (SELECT value FROM json_each(${JSON.stringify(options.invitationIds)}))` : undefined,
-      ),
-    );
+    .where(reminderDue(principal, survey.id, now, options.invitationIds));
   const d1 = db.$client;
   const outcome: ReminderOutcome = { queued: 0, outboxIds: [], links: [] };
   for (let i = 0; i < candidates.length; i += 200) {
@@ -424,7 +442,7 @@ export async function remindInvitations(
            WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1)) AND organization_id = ?5
              AND completed_at IS NULL AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?3) AND (reminded_at IS NULL OR reminded_at <= ?4)`,
         )
-        .bind(JSON.stringify(updates), nonce, now.getTime(), cutoff, principal.organizationId),
+        .bind(JSON.stringify(updates), nonce, now.getTime(), now.getTime() - REMINDER_INTERVAL_MS, principal.organizationId),
       d1
         .prepare(
           `INSERT INTO outbox (id, organization_id, kind, event_type, recipient, subject, payload, status, attempts, next_attempt_at, dedupe_key, created_at)
