@@ -430,6 +430,12 @@ describe("the Chinese UI", () => {
       await visit("/app/sign-in", "#email");
       await signIn(page, "admin");
       await visit("/app/surveys", "main table tbody tr");
+      // The demo survey's own pages: the plan's free text and the survey's hidden-field labels are its author's content (marked data-content).
+      const survey = encodeURIComponent(seed.surveyId);
+      await visit(`/app/surveys/${survey}`, "#measurement-plan");
+      await visit(`/app/surveys/${survey}/responses`, "[data-testid=funnel]");
+      await visit(`/app/surveys/${survey}/distribution`, "[data-testid=send-reminders]");
+      await visit(`/app/dashboard?survey=${survey}`, "#acsi");
       await visit("/app/complaints", "[data-complaint-id]");
       await visit(`/app/complaints/${complaint.id}`, "[data-testid=complaint-description]");
       await visit("/app/builder", "[data-testid=builder-start]");

@@ -111,7 +111,7 @@ const zh: Record<SKey, string> = {
   "sci.yes": "是",
   "sci.no": "否",
   "sci.quality.title": "模型质量：模型能否预测？",
-  "sci.quality.pending": "对该范围运行自助法（bootstrap），即可检验模型预测新答案的能力（PLSpredict）。",
+  "sci.quality.pending": "对该范围运行自助法重抽样，即可检验模型预测新答案的能力（PLSpredict）。",
   "sci.quality.none": "部分答案的预测不如其平均值：不具备预测相关性。",
   "sci.quality.lacking": "预测优于平均值，但没有任何答案优于普通回归。",
   "sci.quality.low": "仅少数答案的预测优于普通回归：预测能力低。",
