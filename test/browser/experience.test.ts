@@ -267,11 +267,11 @@ describe("the manager's builder", () => {
       const base = (await question.getAttribute("id"))!;
       for (const n of [0, 1, 2]) await page.locator(`[id="${base}.options.${n}.label.zh-CN"]`).fill("");
       const summary = page.locator("[data-testid=builder-errors]");
-      await expect.poll(() => summary.locator("li").count()).toBe(3);
+      await expect.poll(() => summary.locator("li").count(), { timeout: 10_000 }).toBe(3);
       const rejected = page.waitForResponse((r) => r.url().endsWith("/draft") && r.request().method() === "PUT");
       await page.click("[data-testid=builder-save]");
       expect((await rejected).status()).toBe(422);
-      await expect.poll(() => summary.locator("li").count()).toBe(3);
+      await expect.poll(() => summary.locator("li").count(), { timeout: 10_000 }).toBe(3);
       expect(await page.getByText("3 problems", { exact: true }).count()).toBe(1);
       const entries = await summary.locator("li").allTextContents();
       for (const [n, entry] of entries.entries()) {
@@ -292,7 +292,7 @@ describe("the manager's distribution", () => {
       await page.goto(`${origin}/app/surveys/${id}/invitations`);
       await page.waitForURL((url) => url.pathname.endsWith("/distribution"));
       const tabs = ["Overview", "Builder", "Distribution", "Responses"];
-      await expect.poll(() => page.locator("nav.tabs a").allTextContents()).toEqual(tabs);
+      await expect.poll(() => page.locator("nav.tabs a").allTextContents(), { timeout: 10_000 }).toEqual(tabs);
       // Before any invitation: the button is off and says why.
       const send = page.locator("[data-testid=send-reminders]");
       const blocked = page.locator("[data-testid=remind-blocked]");
@@ -304,7 +304,7 @@ describe("the manager's distribution", () => {
       // Two invitees: the button asks first, naming how many get an e-mail; Cancel sends nothing.
       await staffApi("POST", `/api/surveys/${id}/invitations`, { invitations: [{ email: `one-${run}@example.com` }, { email: `two-${run}@example.com` }] });
       await page.reload();
-      await expect.poll(() => send.isEnabled()).toBe(true);
+      await expect.poll(() => send.isEnabled(), { timeout: 10_000 }).toBe(true);
       await send.click();
       const dialog = page.locator("dialog[open]");
       expect(await dialog.textContent()).toContain("Send a reminder to 2 invitees?");
@@ -318,7 +318,7 @@ describe("the manager's distribution", () => {
 
       // The overview and responses pages carry the same tabs.
       await page.goto(`${origin}/app/surveys/${id}`);
-      await expect.poll(() => page.locator("nav.tabs a").allTextContents()).toEqual(tabs);
+      await expect.poll(() => page.locator("nav.tabs a").allTextContents(), { timeout: 10_000 }).toEqual(tabs);
     });
   });
 });

@@ -28,7 +28,7 @@ import { randomSecret, sha256Hex } from "../../lib/ids";
 import { auditInsert } from "./audit";
 import { invitationStatus } from "./invitations";
 import { anonymiseResponses, auditStatement, deleteResponses, type ResponseRow } from "./response-admin";
-import { deleteComplaintTextsStatements } from "./text-scores";
+import { compactSearchIndexStatement, deleteComplaintTextsStatements } from "./text-scores";
 
 export type ErasureMode = "delete" | "anonymise";
 
@@ -242,7 +242,8 @@ export async function eraseRespondent(db: Db, principal: Principal, email: strin
   const complaintIds = jsonIds(found.complaints.map((c) => c.id));
   const statements: D1PreparedStatement[] = [];
   // Both modes: the complaints' texts are gone (deleted or replaced), and so are their stored copies and scores.
-  statements.push(...deleteComplaintTextsStatements(d1, organizationId, complaintIds));
+  // The responses' texts went with them above; the search index keeps no trace of either.
+  statements.push(...deleteComplaintTextsStatements(d1, organizationId, complaintIds), compactSearchIndexStatement(d1));
   if (mode === "delete") {
     statements.push(
       d1.prepare(`DELETE FROM complaint_events WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`).bind(organizationId, complaintIds),
