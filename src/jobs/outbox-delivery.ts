@@ -31,7 +31,7 @@ import {
   webhookEndpointForRow,
   type OutboxRow,
 } from "../db/queries/outbox";
-import { getWebhookEndpoint } from "../db/queries/webhooks";
+import { getWebhookEndpoint, TEST_MESSAGE_PREFIX } from "../db/queries/webhooks";
 import { auditInsert } from "../db/queries/audit";
 import { ProblemError } from "../lib/problem";
 import { emailConfig, emailPacing } from "../lib/email-config";
@@ -198,13 +198,14 @@ export const WEBHOOK_TEST_EVENT_TYPE = "webhook.test";
 
 /**
  * Sends a signed `webhook.test` event to one of the organisation's endpoints at once (enabled or
- * not), outside the outbox: no retry and no delivery-log row, the answer is what the receiver
- * said. Another organisation's endpoint is "not found". Timeouts and unreachable receivers are
+ * not), outside the outbox: no retry, the answer is what the receiver said. The attempt is in the
+ * endpoint's delivery log like any other (marked a test by its message id, TEST_MESSAGE_PREFIX),
+ * so the admin finds there what was sent; a refused URL sent nothing and logs nothing. Another organisation's endpoint is "not found". Timeouts and unreachable receivers are
  * problems (504, 502) so the admin sees at once what to fix.
  */
 export async function sendTestWebhook(db: Db, env: AppBindings, principal: Principal, endpointId: string, now: Date, deps: DeliveryDeps = {}): Promise<WebhookTestResult> {
   const endpoint = await getWebhookEndpoint(db, principal.organizationId, endpointId);
-  const messageId = newId("msg");
+  const messageId = newId(TEST_MESSAGE_PREFIX);
   const payload = {
     id: messageId,
     type: WEBHOOK_TEST_EVENT_TYPE,
@@ -213,6 +214,18 @@ export async function sendTestWebhook(db: Db, env: AppBindings, principal: Princ
   };
   const timeoutMs = deps.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
   const attempt = await sendSignedWebhook(endpoint, { id: messageId, body: JSON.stringify(payload) }, now, { appEnv: env.APP_ENV, fetch: deps.fetch, timeoutMs });
+  if (attempt.outcome !== "refused") {
+    await recordWebhookDelivery(db, {
+      organizationId: principal.organizationId,
+      outboxId: messageId,
+      endpointId: endpoint.id,
+      attempt: 1,
+      statusCode: attempt.outcome === "answered" ? attempt.statusCode : null,
+      error: attempt.outcome === "answered" ? null : attempt.error,
+      durationMs: attempt.durationMs,
+      at: now,
+    });
+  }
   await auditInsert(db, principal, {
     action: "webhook.tested",
     targetType: "webhook_endpoint",

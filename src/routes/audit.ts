@@ -10,7 +10,7 @@ const Instant = z.iso.datetime({ offset: true }).or(z.iso.date());
 const AuditQuery = z
   .object({
     action: z.string().regex(/^[a-z_]+(\.[a-z_]+)*(\.\*)?$/, 'an action such as "survey.published", or a family such as "survey.*"').optional(),
-    actor: z.string().min(1).max(64).optional(),
+    actor: z.string().min(1).max(64).optional().openapi({ description: "An actor's id, or part of a person's name or e-mail address or of an API key's name" }),
     targetType: z.string().min(1).max(64).optional(),
     targetId: z.string().min(1).max(128).optional(),
     from: Instant.optional(),
@@ -36,7 +36,7 @@ const listRoute = staffRoute({
   method: "get",
   path: "/audit",
   tags: ["audit"],
-  summary: "Audit log entries, newest first (filters: action or action family, actor id, target, from/to)",
+  summary: "Audit log entries, newest first (filters: action or action family, actor by id or name, target, from/to)",
   permission: "audit:read",
   request: { query: AuditQuery },
   responses: {

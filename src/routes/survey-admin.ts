@@ -10,7 +10,7 @@ import { staffRoute } from "../auth/principal";
 import { getSurvey, loadVersionDefinition, parseDefinition, summariseSurvey } from "../db/queries/surveys";
 import { duplicateSurvey, exportSurvey, importSurvey, settingsOf, SURVEY_EXPORT_FORMAT, updateSurveySettings } from "../db/queries/survey-transfer";
 import { invitationLinkToken } from "../lib/email-config";
-import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importInvitations, invitationExportRows, remindInvitations } from "../db/queries/invitation-import";
+import { IMPORT_MAX_BYTES, IMPORT_MAX_ROWS, importInvitations, invitationExportRows, reminderPreview, remindInvitations } from "../db/queries/invitation-import";
 import { addResponseNote, listResponseNotes, setResponseTags, surveyFunnel } from "../db/queries/response-admin";
 import { iterateResponses } from "../db/queries/response-list";
 import { enqueueOutbox } from "../db/queries/outbox";
@@ -213,6 +213,20 @@ const remindRoute = staffRoute({
   },
 });
 
+const remindPreviewRoute = staffRoute({
+  method: "get",
+  path: "/surveys/{id}/invitations/remind",
+  tags: ["invitations"],
+  summary: "Who a reminder run now would e-mail (the count the manager confirms before sending)",
+  description: "`invited`: invitations with an e-mail address (0: no first invitation was sent, so there is nobody to remind). `recipients`: those a POST now would e-mail.",
+  permission: "invitations:write",
+  request: { params: IdParam },
+  responses: {
+    200: { description: "Counts", content: { "application/json": { schema: z.object({ invited: z.number(), recipients: z.number() }) } } },
+    ...problemResponses(401, 403, 404),
+  },
+});
+
 const tagsRoute = staffRoute({
   method: "put",
   path: "/surveys/{id}/responses/{responseId}/tags",
@@ -365,6 +379,11 @@ export const surveyAdminRoutes = createRouter()
       "content-type": "text/csv; charset=utf-8",
       "content-disposition": `attachment; filename="${survey.slug}-invitations.csv"`,
     });
+  })
+  .openapi(remindPreviewRoute, async (c) => {
+    const principal = c.get("principal");
+    const survey = await getSurvey(c.get("db"), principal.organizationId, c.req.valid("param").id);
+    return c.json(await reminderPreview(c.get("db"), principal, survey.id, new Date()), 200);
   })
   .openapi(remindRoute, async (c) => {
     const db = c.get("db");

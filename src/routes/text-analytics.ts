@@ -43,6 +43,7 @@ const OpenAnswersQuery = FilterQuery.omit({ scheme: true });
 const CommentsQuery = OpenAnswersQuery.extend({
   topic: z.string().max(64).optional().openapi({ description: "A topic key, or `none` for comments matching no topic" }),
   sentiment: z.enum(["positive", "negative", "neutral"]).optional(),
+  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Only comments containing this text (full-text search; any language)" }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   offset: z.coerce.number().int().min(0).max(MAX_COMMENTS_PER_VIEW).default(0),
 });
@@ -63,7 +64,7 @@ const commentsRoute = staffRoute({
   method: "get",
   path: "/surveys/{id}/open-answers/comments",
   tags: ["analytics"],
-  summary: "Drill-down: the comments of a topic (and sentiment), newest first",
+  summary: "Drill-down: the comments of a topic (and sentiment), or containing a text (full-text search), newest first",
   permission: "analytics:read",
   request: { params: IdParam, query: CommentsQuery },
   responses: { 200: { description: "Comments", content: { "application/json": { schema: CommentListSchema } } }, ...problemResponses(400, 401, 403, 404) },
@@ -196,7 +197,7 @@ export const textAnalyticsRoutes = createRouter()
     await getSurvey(db, organizationId, id);
     const query = c.req.valid("query");
     const { range, filter } = rangeAndFilter({ ...query, scheme: "path" });
-    const rows = await loadSurveyComments(db, { organizationId, surveyId: id, ...periodMs(range), segment: filter });
+    const rows = await loadSurveyComments(db, { organizationId, surveyId: id, ...periodMs(range), segment: filter, search: query.q });
     const selected = rows
       .filter((row) => (query.topic === undefined ? true : query.topic === "none" ? (row.topics ?? []).length === 0 : (row.topics ?? []).includes(query.topic)))
       .filter((row) => query.sentiment === undefined || row.sentiment === query.sentiment)

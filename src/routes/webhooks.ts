@@ -121,7 +121,7 @@ const testWebhookRoute = staffRoute({
   path: "/webhooks/{id}/test",
   tags: ["notifications"],
   summary: `Send a signed "${WEBHOOK_TEST_EVENT_TYPE}" event to the endpoint now (also when disabled) and report the receiver's status and latency`,
-  description: `Signed exactly like real deliveries (Standard Webhooks headers). Not retried and not in the delivery log. No answer within ${WEBHOOK_TIMEOUT_MS / 1000} s → 504; unreachable → 502; a URL no longer allowed → 409.`,
+  description: `Signed exactly like real deliveries (Standard Webhooks headers). Not retried; the attempt appears in the delivery log marked as a test (\`test: true\`), except when the URL is refused (nothing is sent). No answer within ${WEBHOOK_TIMEOUT_MS / 1000} s → 504; unreachable → 502; a URL no longer allowed → 409.`,
   permission: "webhooks:manage",
   request: { params: IdParam },
   responses: {

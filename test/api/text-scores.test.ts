@@ -133,6 +133,28 @@ describe("erasure", () => {
     expect(texts!.n).toBe(0);
   });
 
+  it("finds open answers by full-text search (FTS5, also Chinese and short queries) and erasure takes them out of the index", async () => {
+    const email = "search.me@example.com";
+    const responseId = await storeResponse("包装破损严重，Courier left the parcel in the rain.", email);
+    await deliver({ type: "response.completed", responseId });
+    const search = async (q: string) => {
+      const res = await call(`/api/surveys/${survey.id}/open-answers/comments?q=${encodeURIComponent(q)}`, { headers: bearer(org.keys.manager) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { comments: { responseId: string | null; text: string }[] }).comments.map((c) => c.responseId);
+    };
+    expect(await search("包装破损")).toEqual([responseId]);
+    expect(await search("COURIER LEFT")).toEqual([responseId]);
+    expect(await search("破损")).toEqual([responseId]); // two characters: below a trigram
+    expect(await search("parcel in the snow")).toEqual([]);
+    const indexed = () => env.DB.prepare(`select count(*) as n from text_scores_fts where text_scores_fts match '"包装破损"'`).first<{ n: number }>();
+    expect((await indexed())!.n).toBe(1);
+
+    const erased = await call(`/api/respondents?email=${encodeURIComponent(email)}`, { method: "DELETE", headers: bearer(org.keys.admin) });
+    expect(erased.status).toBe(200);
+    expect(await search("包装破损")).toEqual([]);
+    expect((await indexed())!.n).toBe(0);
+  });
+
   it("anonymising removes the stored texts too", async () => {
     const email = "anon.me@example.com";
     const responseId = await storeResponse("快递晚到了三天。", email);

@@ -93,11 +93,12 @@ describe("POST /api/webhooks/:id/test", () => {
     const payload = JSON.parse(sent.body) as { id: string; type: string; data: { endpointId: string } };
     expect(payload).toMatchObject({ id: result.messageId, type: "webhook.test", data: { endpointId: endpoint.id } });
 
-    // Audited, and not mixed into the delivery log of real events.
+    // Audited, and in the delivery log as one attempt marked a test (the receiver got it, so the log shows it).
     const audit = await env.DB.prepare("select action from audit_log where organization_id = ? and target_id = ? and action = 'webhook.tested'").bind(a.organizationId, endpoint.id).all();
     expect(audit.results).toHaveLength(1);
-    const log = await env.DB.prepare("select count(*) as n from webhook_deliveries where endpoint_id = ?").bind(endpoint.id).first<{ n: number }>();
-    expect(log!.n).toBe(0);
+    const log = (await (await callAs("development", `/api/webhooks/${endpoint.id}/deliveries`, { headers: bearer(a.keys.admin) })).json()) as { total: number; items: { test: boolean; statusCode: number; outboxId: string }[] };
+    expect(log.total).toBe(1);
+    expect(log.items[0]).toMatchObject({ test: true, statusCode: result.statusCode, outboxId: result.messageId });
   });
 
   it("reports a refusing receiver's status as it is (200 with accepted: false)", async () => {

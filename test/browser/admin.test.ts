@@ -151,9 +151,9 @@ describe("organisation administration", () => {
 
       await page.goto(`${origin}/app/admin/audit?action=webhook.*`);
       const audit = page.locator("[data-testid=audit-table]");
-      await audit.getByText("webhook.created").first().waitFor();
-      await audit.getByText("webhook.updated").first().waitFor();
-      expect(await audit.getByText("organization.settings_updated").count()).toBe(0);
+      await audit.getByText("Added a webhook endpoint").first().waitFor();
+      await audit.getByText("Changed a webhook endpoint").first().waitFor();
+      expect(await audit.getByText("Changed the organisation's settings").count()).toBe(0);
       await expectAccessible(page, "the audit log");
     } finally {
       await browser.close();

@@ -108,7 +108,7 @@ describe("survey builder, distribution and respondent privacy", () => {
       // An invalid id: the schema's message appears under the id field and in the summary…
       await byId(page, `${q}.id`).fill("Bought");
       await byId(page, `${q}.id-error`).waitFor();
-      await page.locator("[data-testid=builder-errors]").getByText(/Page 5 › Q\d+ \(Bought\) › id/).waitFor();
+      await page.locator("[data-testid=builder-errors]").getByText(/Page 5 › Q\d+ \(Bought\) › Id \(answer key\)/).waitFor();
       // …and the server's 422 on save is mapped to the same field.
       const rejected = page.waitForResponse((r) => r.url().endsWith("/draft") && r.request().method() === "PUT");
       await page.click("[data-testid=builder-save]");

@@ -4,8 +4,10 @@
  * dashboard, the admin pages). One Chromium serves the whole file; each test opens a cheap context.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { expectAccessible } from "./axe";
+import { expectAccessible, expectAccessibleWithoutJavaScript } from "./axe";
 import { launchSharedBrowser } from "./browser";
 import { untranslatedWords } from "./latin-words";
 import { signIn, staffApi } from "./staff";
@@ -124,6 +126,24 @@ describe("the customer on a 360 px phone", () => {
     });
   });
 
+  it("without JavaScript, a follow-up question says when to answer it", async () => {
+    await withContext({ width: 360, height: 740, javaScriptEnabled: false, locale: "en" }, async (page) => {
+      await page.goto(`${origin}/s/demo-acsi?lang=en&region=nojs-${run}`);
+      // Page by page (plain form posts) to the page with the complaint question; no script runs, so nothing waits for one.
+      for (let step = 0; step < 8 && (await page.locator('input[name="complained"]').count()) === 0; step++) {
+        await answerPage(page);
+        await page.locator("button.primary").click();
+      }
+      const conditional = page.locator(".conditional").filter({ has: page.locator('[name="complaint_detail"]') });
+      expect(await conditional.isVisible()).toBe(true);
+      const hint = (await conditional.locator(".conditional-hint").textContent()) ?? "";
+      expect(hint).toContain("Answer only if");
+      expect(hint).toContain("“Yes”");
+      expect(hint).toContain("have you complained");
+      await expectAccessibleWithoutJavaScript(page, "the follow-up question");
+    });
+  });
+
   it("the complaint status page shows the customer's own complaint and every time in one time zone", async () => {
     const text = `The blender stopped after two days (${run}).`;
     await withContext({ width: 360, height: 740, javaScriptEnabled: false, locale: "en" }, async (page) => {
@@ -225,6 +245,84 @@ describe("staff at the desk", () => {
   });
 });
 
+describe("the manager's builder", () => {
+  it("counts each problem once and names it in words (question, option, language), also after the server rejects a save", async () => {
+    // The ACSI template with a three-option question ("channel") added to its first page.
+    const survey = await staffApi<{ id: string }>("POST", "/api/surveys", { slug: `exp-builder-${run}`, template: "acsi" });
+    const path = `/api/surveys/${encodeURIComponent(survey.id)}`;
+    const definition = (await staffApi<{ draftDefinition: { pages: { items: unknown[] }[] } }>("GET", path)).draftDefinition;
+    const option = (id: string, zh: string, en: string) => ({ id, label: { "zh-CN": zh, en } });
+    definition.pages[0]!.items.push({
+      id: "channel", type: "single_choice", label: { "zh-CN": "您通过哪个渠道购买？", en: "Where did you buy?" },
+      options: [option("online", "网上", "Online"), option("store", "门店", "In a store"), option("phone", "电话", "By phone")],
+    });
+    await staffApi("PUT", `${path}/draft`, { definition });
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${encodeURIComponent(survey.id)}/builder`);
+      await page.locator("[data-testid=builder-state]").getByText("All changes saved").waitFor({ timeout: 20_000 });
+      // Three problems: the Chinese (default-language) text of three answer options cleared.
+      const question = page.locator("article[data-item-id=channel]");
+      await question.locator(".b-item-toggle").click();
+      const base = (await question.getAttribute("id"))!;
+      for (const n of [0, 1, 2]) await page.locator(`[id="${base}.options.${n}.label.zh-CN"]`).fill("");
+      const summary = page.locator("[data-testid=builder-errors]");
+      await expect.poll(() => summary.locator("li").count(), { timeout: 10_000 }).toBe(3);
+      const rejected = page.waitForResponse((r) => r.url().endsWith("/draft") && r.request().method() === "PUT");
+      await page.click("[data-testid=builder-save]");
+      expect((await rejected).status()).toBe(422);
+      await expect.poll(() => summary.locator("li").count(), { timeout: 10_000 }).toBe(3);
+      expect(await page.getByText("3 problems", { exact: true }).count()).toBe(1);
+      const entries = await summary.locator("li").allTextContents();
+      for (const [n, entry] of entries.entries()) {
+        expect(entry).not.toMatch(/options\.\d|label\.zh-CN|\.zh-CN/);
+        expect(entry).toContain(`Page 1 › Q4 (channel) › Option ${n + 1} › 中文 (zh-CN)`);
+      }
+    });
+  });
+});
+
+describe("the manager's distribution", () => {
+  it("is one screen (the old invitations address lands on it); reminders are explained before any invitation and confirmed with their count", async () => {
+    const survey = await staffApi<{ id: string }>("POST", "/api/surveys", { slug: `exp-remind-${run}`, template: "nps" });
+    const id = encodeURIComponent(survey.id);
+    await staffApi("POST", `/api/surveys/${id}/publish`);
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${id}/invitations`);
+      await page.waitForURL((url) => url.pathname.endsWith("/distribution"));
+      const tabs = ["Overview", "Builder", "Distribution", "Responses"];
+      await expect.poll(() => page.locator("nav.tabs a").allTextContents(), { timeout: 10_000 }).toEqual(tabs);
+      // Before any invitation: the button is off and says why.
+      const send = page.locator("[data-testid=send-reminders]");
+      const blocked = page.locator("[data-testid=remind-blocked]");
+      await blocked.waitFor();
+      expect(await send.isDisabled()).toBe(true);
+      expect(await blocked.textContent()).toContain("No invitation has been sent yet");
+      await expectAccessible(page, "distribution before any invitation");
+
+      // Two invitees: the button asks first, naming how many get an e-mail; Cancel sends nothing.
+      await staffApi("POST", `/api/surveys/${id}/invitations`, { invitations: [{ email: `one-${run}@example.com` }, { email: `two-${run}@example.com` }] });
+      await page.reload();
+      await expect.poll(() => send.isEnabled(), { timeout: 10_000 }).toBe(true);
+      await send.click();
+      const dialog = page.locator("dialog[open]");
+      expect(await dialog.textContent()).toContain("Send a reminder to 2 invitees?");
+      await expectAccessible(page, "the reminder confirmation");
+      await dialog.getByRole("button", { name: "Cancel" }).click();
+      expect((await staffApi<{ recipients: number }>("GET", `/api/surveys/${id}/invitations/remind`)).recipients).toBe(2);
+      await send.click();
+      await dialog.getByRole("button", { name: "Send 2 reminders" }).click();
+      await page.getByText("2 reminder e-mails were queued.").waitFor();
+      expect((await staffApi<{ recipients: number }>("GET", `/api/surveys/${id}/invitations/remind`)).recipients).toBe(0);
+
+      // The overview and responses pages carry the same tabs.
+      await page.goto(`${origin}/app/surveys/${id}`);
+      await expect.poll(() => page.locator("nav.tabs a").allTextContents(), { timeout: 10_000 }).toEqual(tabs);
+    });
+  });
+});
+
 describe("the manager's dashboard and responses", () => {
   it("explains missing figures in words, computes intervals on request, names segments and keeps the funnel sane", async () => {
     const seed = inject("seed");
@@ -260,6 +358,58 @@ describe("the manager's dashboard and responses", () => {
   }, 120_000);
 });
 
+describe("the admin's webhooks and audit log", () => {
+  it("a webhook's test message is in its delivery log; the audit log reads as sentences and filters by kind, person and date", async () => {
+    // A receiver on this machine (development allows local http receivers).
+    const received: string[] = [];
+    const receiver = createServer((req, res) => {
+      received.push(String(req.headers["webhook-id"]));
+      res.writeHead(204).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook-${run}`;
+    try {
+      await staffApi("POST", "/api/webhooks", { url, events: ["complaint.created"] });
+      const admin = inject("seed").accounts.find((a) => a.role === "admin")!;
+      const members = await staffApi<{ items: { name: string; email: string }[] }>("GET", "/api/organisation/members");
+      const adminName = members.items.find((m) => m.email === admin.email)!.name;
+      await withContext({}, async (page) => {
+        await signIn(page, "admin");
+        await page.goto(`${origin}/app/admin/webhooks`);
+        const listed = page.locator(".a-endpoint", { hasText: url });
+        await listed.getByRole("button", { name: "Send test" }).click();
+        await page.getByText(/Test message delivered: the receiver answered 204/).waitFor();
+        expect(received).toHaveLength(1);
+        await listed.getByRole("button", { name: "Delivery log" }).click();
+        const log = page.locator("dialog.drawer table tbody tr");
+        await log.first().waitFor();
+        expect(await log.count()).toBe(1);
+        expect(await log.first().innerText()).toMatch(/test[\s\S]*204/);
+        await expectAccessible(page, "the delivery log with a test attempt");
+        await page.locator("dialog.drawer").getByRole("button", { name: "Close" }).click();
+
+        // The audit log: a kind of action, a person by name and today's date, no ids typed; entries as sentences.
+        await page.goto(`${origin}/app/admin/audit`);
+        await page.selectOption("#audit-action", "webhook.*");
+        await page.fill("#audit-actor", adminName.split(" ").at(-1)!);
+        const today = new Date().toISOString().slice(0, 10);
+        await page.fill("#audit-from", today);
+        await page.getByRole("button", { name: "Apply" }).click();
+        const table = page.locator("[data-testid=audit-table]");
+        await table.getByText("Sent a test message to a webhook endpoint").first().waitFor();
+        const rows = await table.locator("tbody tr").allInnerTexts();
+        for (const row of rows) expect(row).toContain(adminName);
+        const text = await table.innerText();
+        expect(text).not.toMatch(/[{}"]|webhook\.tested/);
+        expect(text).toMatch(/Status code:?\s*204/);
+        await expectAccessible(page, "the filtered audit log");
+      });
+    } finally {
+      receiver.close();
+    }
+  });
+});
+
 describe("the Chinese UI", () => {
   it("walks each page in zh-CN and finds no untranslated Latin words outside names, codes and units", async () => {
     const seed = inject("seed");
@@ -280,6 +430,12 @@ describe("the Chinese UI", () => {
       await visit("/app/sign-in", "#email");
       await signIn(page, "admin");
       await visit("/app/surveys", "main table tbody tr");
+      // The demo survey's own pages: the plan's free text and the survey's hidden-field labels are its author's content (marked data-content).
+      const survey = encodeURIComponent(seed.surveyId);
+      await visit(`/app/surveys/${survey}`, "#measurement-plan");
+      await visit(`/app/surveys/${survey}/responses`, "[data-testid=funnel]");
+      await visit(`/app/surveys/${survey}/distribution`, "[data-testid=send-reminders]");
+      await visit(`/app/dashboard?survey=${survey}`, "#acsi");
       await visit("/app/complaints", "[data-complaint-id]");
       await visit(`/app/complaints/${complaint.id}`, "[data-testid=complaint-description]");
       await visit("/app/builder", "[data-testid=builder-start]");

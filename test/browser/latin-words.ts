@@ -6,11 +6,12 @@ export const LATIN_ALLOW_LIST = new Set([
   "Feedloop", "ACSI", "ECSI", "NPS", "CSAT", "CES", "SERVQUAL", "PLS", "IPMA", "Kano", "Holm", "SLA", "AVE", "GoF", "CSV", "JSON", "API", "PNG", "SVG",
   "Excel", "UTC", "GMT", "CNY", "English", "Enter", "Esc", "Ctrl", "Cmd", "Cronbach's", "URL", "IANA", "Webhook", "Webhooks",
   "Standard", // "Standard Webhooks", the signing scheme's name
+  "MICOM", "PLSpredict", "UTF", // method names (measurement invariance, out-of-sample prediction) and the text encoding
   "slug", "min",
 ]);
 
 /** Codes kept as they are: e-mail addresses, links, references, language and time-zone ids, header and event names. */
-const CODES = [/\S+@\S+/g, /https?:\/\/\S+/g, /\bFL-\d{4}-\d+/g, /\b[a-z]{2}-[A-Z]{2}\b/g, /\b[A-Z][a-z]+\/[A-Za-z_]+/g, /\b[a-z]+(-[a-z]+)+\b/g, /\b[a-z_]+\.[a-z_*]+/g, /\bY{4}-M{2}-D{2}\b/g, /\?[a-z_]+=[a-z_]+/g];
+const CODES = [/\S+@\S+/g, /https?:\/\/\S+/g, /\bFL-\d{4}-\d+/g, /\b[a-z]{2}-[A-Z]{2}\b/g, /\b[A-Z][a-z]+\/[A-Za-z_]+/g, /\b[a-z]+(-[a-z]+)+\b/g, /\b[a-z_]+\.[a-z_*]+/g, /\bY{4}-M{2}-D{2}\b/g, /\.csv\b/g, /\?[a-z_]+=[a-z_]+/g];
 
 /**
  * Content, not chrome: what customers and staff wrote or named (free text, subjects, names, e-mail addresses, ids

@@ -233,11 +233,13 @@ function Routes() {
   if (path === "/surveys") return <SurveysPage />;
   if (path === "/surveys/new") return can(me, "surveys:write") ? <NewSurveyPage /> : <Forbidden />;
   if ((m = match("/surveys/:id", path))) return <SurveyPage id={m.id!} tab="overview" />;
-  if ((m = match("/surveys/:id/:tab", path)) && (m.tab === "responses" || m.tab === "invitations")) return <SurveyPage id={m.id!} tab={m.tab} />;
+  if ((m = match("/surveys/:id/responses", path))) return <SurveyPage id={m.id!} tab="responses" />;
+  // Invitations were a second screen overlapping distribution; old links land on the one screen.
+  if ((m = match("/surveys/:id/invitations", path))) return <Redirect to={`/surveys/${encodeURIComponent(m.id!)}/distribution`} />;
   if (path === "/builder") return can(me, "surveys:write") ? <BuilderStartPage /> : <Forbidden />;
   if ((m = match("/surveys/:id/plans/:planId", path))) return can(me, "analytics:read") ? <PlanPage surveyId={m.id!} planId={m.planId!} /> : <Forbidden />;
   if ((m = match("/surveys/:id/builder", path))) return <BuilderPage id={m.id!} />;
-  if ((m = match("/surveys/:id/distribution", path))) return can(me, "invitations:write") ? <DistributionPage id={m.id!} /> : <Forbidden />;
+  if ((m = match("/surveys/:id/distribution", path))) return <DistributionPage id={m.id!} />;
   if (path === "/admin") return atLeast(me.role, "manager") ? <Redirect to="/admin/members" /> : <Forbidden />;
   if ((m = match("/admin/:section", path))) return atLeast(me.role, "manager") ? <AdminPage section={m.section!} /> : <Forbidden />;
   if ((m = match("/invite/:id", path))) return <InvitePage id={m.id!} />;

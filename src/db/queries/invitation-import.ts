@@ -380,6 +380,46 @@ function reminderEmail(language: string, title: string, link: string | null, val
 }
 
 /**
+ * The invitations a reminder run now would e-mail: with an address, not completed, not expired, not
+ * suppressed, and either not reminded in the last 24 h (manual run) or due by the survey's schedule
+ * (cron: invited long enough ago, fewer reminders than its maximum). The preview and the send share it.
+ */
+function reminderDue(
+  principal: Pick<Principal, "organizationId">,
+  surveyId: string,
+  now: Date,
+  invitationIds?: string[],
+  due?: ReturnType<typeof reminderCutoffs> | null,
+) {
+  const cutoff = due ? due.remindedBefore.getTime() : now.getTime() - REMINDER_INTERVAL_MS;
+  return and(
+    eq(surveyInvitations.organizationId, principal.organizationId),
+    eq(surveyInvitations.surveyId, surveyId),
+    sql`${surveyInvitations.email} IS NOT NULL AND ${surveyInvitations.completedAt} IS NULL AND ${surveyInvitations.usesLeft} > 0`,
+    sql`(${surveyInvitations.validUntil} IS NULL OR ${surveyInvitations.validUntil} > ${now.getTime()})`,
+    sql`(${surveyInvitations.remindedAt} IS NULL OR ${surveyInvitations.remindedAt} <= ${cutoff})`,
+    due ? sql`${surveyInvitations.reminderCount} < ${due.maxReminders} AND ${surveyInvitations.createdAt} <= ${due.invitedBefore.getTime()}` : undefined,
+    sql`lower(${surveyInvitations.email}) NOT IN (SELECT email FROM email_suppressions WHERE organization_id = ${principal.organizationId})`,
+    invitationIds ? sql`${surveyInvitations.id} IN (SELECT value FROM json_each(${JSON.stringify(invitationIds)}))` : undefined,
+  );
+}
+
+/**
+ * Before "Send reminders": how many invitees have an address at all (none: no first invitation went out,
+ * so there is nobody to remind) and how many a run now would e-mail (the number the manager confirms).
+ */
+export async function reminderPreview(db: Db, principal: Principal, surveyId: string, now: Date): Promise<{ invited: number; recipients: number }> {
+  const [invited, due] = await db.batch([
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(surveyInvitations)
+      .where(and(eq(surveyInvitations.organizationId, principal.organizationId), eq(surveyInvitations.surveyId, surveyId), sql`${surveyInvitations.email} IS NOT NULL`)),
+    db.select({ n: sql<number>`count(*)` }).from(surveyInvitations).where(reminderDue(principal, surveyId, now)),
+  ]);
+  return { invited: invited[0]?.n ?? 0, recipients: due[0]?.n ?? 0 };
+}
+
+/**
  * Queues one reminder e-mail (outbox) per invitation that has an address, is not completed, not
  * expired, and was not reminded in the last 24 hours; updates reminded_at and reminder_count. The
  * 24-hour rule is re-checked inside the UPDATE, and each e-mail is inserted only if that UPDATE
@@ -419,18 +459,7 @@ export async function remindInvitations(
   const candidates = await db
     .select({ id: surveyInvitations.id, email: surveyInvitations.email, validUntil: surveyInvitations.validUntil, count: surveyInvitations.reminderCount })
     .from(surveyInvitations)
-    .where(
-      and(
-        eq(surveyInvitations.organizationId, principal.organizationId),
-        eq(surveyInvitations.surveyId, survey.id),
-        sql`${surveyInvitations.email} IS NOT NULL AND ${surveyInvitations.completedAt} IS NULL AND ${surveyInvitations.usesLeft} > 0`,
-        sql`(${surveyInvitations.validUntil} IS NULL OR ${surveyInvitations.validUntil} > ${now.getTime()})`,
-        sql`(${surveyInvitations.remindedAt} IS NULL OR ${surveyInvitations.remindedAt} <= ${cutoff})`,
-        due ? sql`${surveyInvitations.reminderCount} < ${due.maxReminders} AND ${surveyInvitations.createdAt} <= ${due.invitedBefore.getTime()}` : undefined,
-        sql`lower(${surveyInvitations.email}) NOT IN (SELECT email FROM email_suppressions WHERE organization_id = ${principal.organizationId})`,
-        options.invitationIds ? sql`${surveyInvitations.id} IN (SELECT value FROM json_each(${JSON.stringify(options.invitationIds)}))` : undefined,
-      ),
-    );
+    .where(reminderDue(principal, survey.id, now, options.invitationIds, due));
   const d1 = db.$client;
   const outcome: ReminderOutcome = { queued: 0, outboxIds: [], links: [] };
   for (let i = 0; i < candidates.length; i += 200) {

@@ -7,7 +7,7 @@
  * The last-owner rule is checked inside the UPDATE/DELETE itself, so two owners demoting each other
  * at the same moment cannot leave the organisation without one.
  */
-import { and, asc, count, desc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import { apiKeys, auditLog, invitation, member, organization, organizationSettings, user } from "../schema";
 import { canGrantRole, isRole, type Role } from "../../domain/permissions";
@@ -271,7 +271,20 @@ export async function listAudit(db: Db, organizationId: string, filters: AuditFi
   } else if (filters.action) {
     clauses.push(eq(auditLog.action, filters.action));
   }
-  if (filters.actor) clauses.push(eq(auditLog.actorId, filters.actor));
+  if (filters.actor) {
+    // An actor by id, or by part of a person's name or e-mail or an API key's name (people search by name, not id).
+    const pattern = `%${filters.actor.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    clauses.push(
+      or(
+        eq(auditLog.actorId, filters.actor),
+        and(eq(auditLog.actorKind, "user"), inArray(auditLog.actorId, db.select({ id: user.id }).from(user).where(sql`${user.name} LIKE ${pattern} ESCAPE '\\' OR ${user.email} LIKE ${pattern} ESCAPE '\\'`))),
+        and(
+          eq(auditLog.actorKind, "api_key"),
+          inArray(auditLog.actorId, db.select({ id: apiKeys.id }).from(apiKeys).where(and(eq(apiKeys.organizationId, organizationId), sql`${apiKeys.name} LIKE ${pattern} ESCAPE '\\'`))),
+        ),
+      ),
+    );
+  }
   if (filters.targetType) clauses.push(eq(auditLog.targetType, filters.targetType));
   if (filters.targetId) clauses.push(eq(auditLog.targetId, filters.targetId));
   if (filters.from) clauses.push(gte(auditLog.at, filters.from));

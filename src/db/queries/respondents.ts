@@ -28,7 +28,7 @@ import { randomSecret, sha256Hex } from "../../lib/ids";
 import { auditInsert } from "./audit";
 import { invitationStatus } from "./invitations";
 import { anonymiseResponses, auditStatement, deleteResponses, type ResponseRow } from "./response-admin";
-import { deleteComplaintTextsStatements } from "./text-scores";
+import { compactSearchIndexStatement, deleteComplaintTextsStatements } from "./text-scores";
 import { complaintAttachmentKeys } from "./inbound-email";
 
 export type ErasureMode = "delete" | "anonymise";
@@ -252,7 +252,8 @@ export async function eraseRespondent(
   const complaintIds = jsonIds(found.complaints.map((c) => c.id));
   const statements: D1PreparedStatement[] = [];
   // Both modes: the complaints' texts are gone (deleted or replaced), and so are their stored copies and scores.
-  statements.push(...deleteComplaintTextsStatements(d1, organizationId, complaintIds));
+  // The responses' texts went with them above; the search index keeps no trace of either.
+  statements.push(...deleteComplaintTextsStatements(d1, organizationId, complaintIds), compactSearchIndexStatement(d1));
   // Both modes: the files the customer e-mailed (R2, deleted first so a re-run finds any key a failed
   // batch left) and the record of their messages (the sender's address).
   const attachmentKeys = await complaintAttachmentKeys(db, organizationId, found.complaints.map((c) => c.id));

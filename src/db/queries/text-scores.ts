@@ -11,7 +11,7 @@
  *   - a row whose model_version differs from the engine's (new weights) or was reset to NULL
  *     (taxonomy edited) is re-scored by the same gated update (cron and `text.rescore`).
  */
-import { and, asc, eq, gte, lt, sql } from "drizzle-orm";
+import { and, asc, eq, gte, lt, sql, type SQL } from "drizzle-orm";
 import type { AppBindings, Db } from "../../env";
 import { complaintSuggestions, responses, surveys, textOrganisationModels, textScores, textTopics } from "../schema";
 import { defaultTextEngine, emptyOrganisationModel, learnFromCorrection, parseOrganisationModel, type TextEngine } from "../../domain/text";
@@ -342,6 +342,15 @@ export function deleteResponseTextsStatement(d1: D1Database, organizationId: str
     .bind(organizationId, responseIdsJson);
 }
 
+/**
+ * Rewrites the open-answer search index (FTS5 'optimize'): its delete triggers only mark entries deleted
+ * and the erased words would stay in the index's segments until a merge; after an erasure they must not.
+ * Cost grows with the index, and erasures are rare.
+ */
+export function compactSearchIndexStatement(d1: D1Database): D1PreparedStatement {
+  return d1.prepare(`INSERT INTO text_scores_fts(text_scores_fts) VALUES ('optimize')`);
+}
+
 /** Deletes the stored texts, scores and suggestions of these complaints (ids as a JSON array). */
 export function deleteComplaintTextsStatements(d1: D1Database, organizationId: string, complaintIdsJson: string): D1PreparedStatement[] {
   return [
@@ -363,7 +372,21 @@ export type CommentSelection = {
   fromMs?: number;
   toMs?: number;
   segment: Partial<Record<"touchpoint" | "region" | "tier", string>>;
+  /** Only answers containing this text (any language, case-insensitive). */
+  search?: string;
 };
+
+/**
+ * Open answers containing `search`: the FTS5 trigram index (migration 0012_experience_fts) for three or more
+ * characters, searched as one phrase; below three a trigram cannot match, so LIKE (few answers are that short a query's reason to scan).
+ */
+function containsText(search: string): SQL {
+  if ([...search].length >= 3) {
+    const phrase = `"${search.replace(/"/g, '""')}"`;
+    return sql`${textScores}.rowid IN (SELECT rowid FROM text_scores_fts WHERE text_scores_fts MATCH ${phrase})`;
+  }
+  return sql`${textScores.text} LIKE ${`%${search.replace(/[\\%_]/g, (m) => `\\${m}`)}%`} ESCAPE '\\'`;
+}
 
 /** Upper bound of comments one topics view reads (stored scores only; the model never runs here). */
 export const MAX_COMMENTS_PER_VIEW = 20_000;
@@ -380,6 +403,7 @@ export async function loadSurveyComments(db: Db, selection: CommentSelection): P
   for (const [dimension, value] of Object.entries(selection.segment)) {
     if (value !== undefined) conditions.push(eq(textScores[dimension as "touchpoint" | "region" | "tier"], value));
   }
+  if (selection.search) conditions.push(containsText(selection.search));
   return db
     .select()
     .from(textScores)

@@ -8,6 +8,9 @@ import { generateWebhookSecret } from "../../lib/webhook-signing";
 import { auditInsert } from "./audit";
 import type { WebhookEndpointRef } from "./outbox";
 
+/** The id prefix of a "Send test" message: its delivery-log row has it where real attempts have their outbox id ("obx_…"). */
+export const TEST_MESSAGE_PREFIX = "msgtest";
+
 export const WEBHOOK_EVENT_TYPES = ["response.completed", "complaint.created", "complaint.status_changed"] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
@@ -133,6 +136,8 @@ export async function listWebhookDeliveries(db: Db, organizationId: string, endp
     items: rows.map((row) => ({
       id: row.id,
       outboxId: row.outboxId,
+      /** A "Send test" attempt (not an event from the outbox). */
+      test: row.outboxId.startsWith(`${TEST_MESSAGE_PREFIX}_`),
       attempt: row.attempt,
       statusCode: row.statusCode,
       error: row.error,

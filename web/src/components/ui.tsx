@@ -65,7 +65,8 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
 
 type FieldProps = {
   id: string;
-  label: string;
+  /** Text, or an element when part of it is the user's own content (marked data-content). */
+  label: ComponentChildren;
   error?: string;
   hint?: string;
   children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean }) => ComponentChildren;

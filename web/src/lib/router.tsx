@@ -32,8 +32,14 @@ function current(): Location {
 export function useLocation(): Location {
   const [location, setLocation] = useState(current);
   useEffect(() => {
-    const listener = () => setLocation(current());
+    const listener = () =>
+      setLocation((previous) => {
+        const next = current();
+        return next.path === previous.path && next.query.toString() === previous.query.toString() ? previous : next;
+      });
     listeners.add(listener);
+    // A child's effect (a <Redirect>) may navigate before this parent effect subscribes: catch up.
+    listener();
     return () => void listeners.delete(listener);
   }, []);
   return location;

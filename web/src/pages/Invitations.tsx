@@ -18,12 +18,13 @@ const STATUS_TONE: Record<InvitationStatus, "ok" | "warn" | "bad" | "info" | "mu
   expired: "bad",
 };
 
-export function InvitationsTab({ survey }: { survey: SurveyDetail }) {
+/** Creating invitations and their list, on the distribution screen; `version` changes when the page added invitations (a CSV import). */
+export function InvitationsTab({ survey, version = 0, onCreated }: { survey: SurveyDetail; version?: number; onCreated?: () => void }) {
   const { me } = useSession();
-  const [version, setVersion] = useState(0);
+  const created = () => onCreated?.();
   return (
     <div class="stack">
-      {can(me, "invitations:write") && <CreateInvitations survey={survey} onCreated={() => setVersion((v) => v + 1)} />}
+      {can(me, "invitations:write") && <CreateInvitations survey={survey} onCreated={created} />}
       <InvitationList survey={survey} version={version} />
     </div>
   );
@@ -105,7 +106,7 @@ function CreateInvitations({ survey, onCreated }: { survey: SurveyDetail; onCrea
             </Field>
           )}
           {hiddenFields.map((h) => (
-            <Field key={h.id} id={`inv-hidden-${h.id}`} label={h.label ?? h.id} error={serverFieldError(`hidden.${h.id}`)}>
+            <Field key={h.id} id={`inv-hidden-${h.id}`} label={<span data-content>{h.label ?? h.id}</span>} error={serverFieldError(`hidden.${h.id}`)}>
               {(p) =>
                 h.allowedValues ? (
                   <select {...p} value={hidden[h.id] ?? ""} onChange={(e) => setHidden({ ...hidden, [h.id]: e.currentTarget.value })}>

@@ -150,7 +150,7 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
             )}
           </Field>
           {hiddenFields.map((h) => (
-            <Field key={h.id} id={`resp-h-${h.id}`} label={h.label ?? h.id}>
+            <Field key={h.id} id={`resp-h-${h.id}`} label={<span data-content>{h.label ?? h.id}</span>}>
               {(p) =>
                 h.allowedValues ? (
                   <select {...p} value={draft.hidden[h.id] ?? ""} onChange={(e) => setDraft({ ...draft, hidden: { ...draft.hidden, [h.id]: e.currentTarget.value } })}>
@@ -226,7 +226,7 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
                     <th scope="col">{t("resp.status")}</th>
                     <th scope="col">{t("resp.col.language")}</th>
                     {hiddenFields.map((h) => (
-                      <th scope="col" key={h.id}>
+                      <th scope="col" key={h.id} data-content>
                         {h.label ?? h.id}
                       </th>
                     ))}

@@ -7,20 +7,15 @@ import { can, useSession } from "../lib/session";
 import { localized, type MeasurementPlan, type SurveyDetail, type SurveySummary } from "../lib/types";
 import { Badge, Card, ErrorAlert, Loading, PageHeader } from "../components/ui";
 import { SurveyStatusBadge } from "./Surveys";
-import { InvitationsTab } from "./Invitations";
 import { ResponsesTab } from "./Responses";
+import { SurveyTabs } from "./builder/SurveyTabs";
 
-type Tab = "overview" | "invitations" | "responses";
+type Tab = "overview" | "responses";
 
 export function SurveyPage({ id, tab }: { id: string; tab: Tab }) {
   const { t } = useI18n();
   const survey = useAsync((signal) => api<SurveyDetail>(`/api/surveys/${encodeURIComponent(id)}`, { signal }), [id]);
   const s = survey.data;
-  const tabs: { key: Tab; label: MessageKey; to: string }[] = [
-    { key: "overview", label: "survey.tab.overview", to: `/surveys/${encodeURIComponent(id)}` },
-    { key: "invitations", label: "survey.tab.invitations", to: `/surveys/${encodeURIComponent(id)}/invitations` },
-    { key: "responses", label: "survey.tab.responses", to: `/surveys/${encodeURIComponent(id)}/responses` },
-  ];
   return (
     <>
       <p class="crumbs">
@@ -38,19 +33,8 @@ export function SurveyPage({ id, tab }: { id: string; tab: Tab }) {
               </>
             }
           />
-          <nav class="tabs" aria-label={t("survey.sections")}>
-            <ul>
-              {tabs.map((item) => (
-                <li key={item.key}>
-                  <Link to={item.to} aria-current={tab === item.key ? "page" : undefined}>
-                    {t(item.label)}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-          </nav>
+          <SurveyTabs id={s.id} current={tab} />
           {tab === "overview" && <Overview survey={s} onChanged={survey.reload} />}
-          {tab === "invitations" && <InvitationsTab survey={s} />}
           {tab === "responses" && <ResponsesTab survey={s} />}
         </>
       )}
@@ -229,10 +213,11 @@ function Overview({ survey, onChanged }: { survey: SurveyDetail; onChanged: () =
                 <li key={item.id}>
                   <span class="outline-label">{localized(item.label, lang, def.defaultLanguage)}</span>{" "}
                   <span class="muted small">
-                    <code>{item.id}</code> · {item.type}
+                    {/* Id, type and metric are the survey format's identifiers (codes); a standard construct reads in words. */}
+                    <code>{item.id}</code> · <code>{item.type}</code>
                     {item.required ? ` · ${t("survey.required")}` : ""}
-                    {item.construct ? ` · ${item.construct}` : ""}
-                    {item.metric ? ` · ${typeof item.metric === "string" ? item.metric : `servqual:${item.metric.dimension}/${item.metric.kind}`}` : ""}
+                    {item.construct ? <> · <ConstructName construct={item.construct} /></> : ""}
+                    {item.metric ? <> · <code>{typeof item.metric === "string" ? item.metric : `servqual:${item.metric.dimension}/${item.metric.kind}`}</code></> : ""}
                     {item.showIf ? ` · ${t("survey.conditional")}` : ""}
                   </span>
                   {item.type === "matrix" && (
@@ -242,7 +227,7 @@ function Overview({ survey, onChanged }: { survey: SurveyDetail; onChanged: () =
                           {localized(row.label, lang, def.defaultLanguage)}{" "}
                           <span class="muted small">
                             <code>{row.id}</code>
-                            {row.construct ?? item.construct ? ` · ${row.construct ?? item.construct}` : ""}
+                            {row.construct ?? item.construct ? <> · <ConstructName construct={(row.construct ?? item.construct)!} /></> : ""}
                           </span>
                         </li>
                       ))}
@@ -270,6 +255,15 @@ function Overview({ survey, onChanged }: { survey: SurveyDetail; onChanged: () =
   );
 }
 
+/** A construct tag: a standard construct in the reader's language, a survey's own construct as its code. */
+function ConstructName({ construct }: { construct: string }) {
+  const { t } = useI18n();
+  const key = `construct.${construct}`;
+  // The dictionary answers with the key itself when it has no words for it.
+  const words = t(key as MessageKey);
+  return words !== key ? <>{words}</> : <code>{construct}</code>;
+}
+
 /** The seeds' measurement plan, shown wherever results are read (also used by the dashboard). */
 export type CustomerCoverage = { statusFieldId: string | null; counts: { current: number; former: number; potential: number }; minimum: number; sufficient: boolean };
 
@@ -294,11 +288,11 @@ export function MeasurementPlanCard({ plan, n, acsi, coverage }: { plan: Measure
       <dl class="facts facts-wide">
         <div>
           <dt>{t("plan.purpose")}</dt>
-          <dd>{p.purpose ?? "—"}</dd>
+          <dd data-content>{p.purpose ?? "—"}</dd>
         </div>
         <div>
           <dt>{t("plan.targetCustomers")}</dt>
-          <dd>{p.targetCustomers ?? "—"}</dd>
+          <dd data-content>{p.targetCustomers ?? "—"}</dd>
         </div>
         <div>
           <dt>{t("plan.sampling")}</dt>
@@ -311,7 +305,11 @@ export function MeasurementPlanCard({ plan, n, acsi, coverage }: { plan: Measure
                 {short && <Badge tone="warn">{t("plan.belowTarget")}</Badge>}
               </>
             )}
-            {p.samplingPlan?.method && <div class="small">{p.samplingPlan.method}</div>}
+            {p.samplingPlan?.method && (
+              <div class="small" data-content>
+                {p.samplingPlan.method}
+              </div>
+            )}
           </dd>
         </div>
         <div>

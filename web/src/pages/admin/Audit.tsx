@@ -1,21 +1,26 @@
-/** The audit log, newest first, with filters kept in the URL (shareable views). */
+/**
+ * The audit log, newest first, in words: each entry a sentence ("Published a survey") with its details as
+ * labelled values; filters by kind of action, by person (name or e-mail) and by date, kept in the URL
+ * (shareable views). Target filters still work from a link (the row's "only this target").
+ */
 import { useState } from "preact/hooks";
 import { api } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
 import { useI18n } from "../../lib/i18n";
 import { setQuery, useLocation } from "../../lib/router";
 import { Card, ErrorAlert, Field, Loading, Pager } from "../../components/ui";
+import { actionFamily, actionSentence, detailLabel, detailValue, FAMILIES, familyLabel, targetLabel } from "./audit-text";
 import { useT } from "./messages";
 
 type Entry = { id: string; actor: { kind: string; id: string | null; name: string | null }; action: string; targetType: string; targetId: string | null; data: unknown; at: string };
 const FILTERS = ["action", "actor", "targetType", "targetId", "from", "to"] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const PAGE_SIZE = 50;
-const FAMILIES = ["survey.*", "invitations.*", "respondent.*", "member.*", "staff_invitation.*", "organization.*", "webhook.*", "api_key.*", "complaint.*", "response.*"];
 
 export function AuditSection() {
   const t = useT();
-  const { date, num } = useI18n();
+  const { date, num, lang } = useI18n();
+  const members = useAsync((signal) => api<{ items: { name: string; email: string }[] }>("/api/organisation/members", { signal }), []);
   const { query } = useLocation();
   const applied = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ""])) as Filters;
   const page = Math.max(1, Number(query.get("page") ?? "1") || 1);
@@ -35,23 +40,28 @@ export function AuditSection() {
             setQuery({ ...draft, page: undefined });
           }}
         >
-          <Field id="audit-action" label={t("a.action")} hint={t("a.actionHint")}>
-            {(p) => <input {...p} list="audit-families" autocomplete="off" value={draft.action} onInput={(e) => setDraft({ ...draft, action: e.currentTarget.value.trim() })} />}
+          <Field id="audit-action" label={t("a.action")}>
+            {(p) => (
+              <select {...p} value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.currentTarget.value })}>
+                <option value="">{t("a.allActions")}</option>
+                {/* An exact action from a link keeps its own entry. */}
+                {draft.action && !FAMILIES.some((f) => f.value === draft.action) && <option value={draft.action}>{actionSentence(draft.action, lang) ?? familyLabel(draft.action, lang)}</option>}
+                {FAMILIES.map((f) => (
+                  <option key={f.value} value={f.value}>
+                    {familyLabel(f.value, lang)}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
-          <datalist id="audit-families">
-            {FAMILIES.map((f) => (
-              <option key={f} value={f} />
+          <Field id="audit-actor" label={t("a.actor")} hint={t("a.actorHint")}>
+            {(p) => <input {...p} list="audit-people" autocomplete="off" value={draft.actor} onInput={(e) => setDraft({ ...draft, actor: e.currentTarget.value.trim() })} />}
+          </Field>
+          <datalist id="audit-people">
+            {(members.data?.items ?? []).map((m) => (
+              <option key={m.email} value={m.name} />
             ))}
           </datalist>
-          <Field id="audit-actor" label={t("a.actor")}>
-            {(p) => <input {...p} autocomplete="off" value={draft.actor} onInput={(e) => setDraft({ ...draft, actor: e.currentTarget.value.trim() })} />}
-          </Field>
-          <Field id="audit-target-type" label={t("a.targetType")}>
-            {(p) => <input {...p} autocomplete="off" value={draft.targetType} onInput={(e) => setDraft({ ...draft, targetType: e.currentTarget.value.trim() })} />}
-          </Field>
-          <Field id="audit-target-id" label={t("a.targetId")}>
-            {(p) => <input {...p} autocomplete="off" value={draft.targetId} onInput={(e) => setDraft({ ...draft, targetId: e.currentTarget.value.trim() })} />}
-          </Field>
           <Field id="audit-from" label={t("a.from")}>
             {(p) => <input {...p} type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />}
           </Field>
@@ -99,7 +109,7 @@ export function AuditSection() {
                       <td class="a-nowrap">{date(entry.at, true)}</td>
                       <td>
                         {entry.actor.id ? (
-                          <button type="button" class="btn-link" title={t("a.filterActor")} onClick={() => { setDraft({ ...draft, actor: entry.actor.id! }); setQuery({ actor: entry.actor.id, page: undefined }); }}>
+                          <button type="button" class="btn-link" title={t("a.filterActor")} onClick={() => { const actor = entry.actor.name ?? entry.actor.id!; setDraft({ ...draft, actor }); setQuery({ actor, page: undefined }); }}>
                             {entry.actor.name ?? entry.actor.id}
                           </button>
                         ) : (
@@ -107,11 +117,15 @@ export function AuditSection() {
                         )}
                         {entry.actor.kind === "api_key" && <span class="muted small"> ({t("a.apiKey")})</span>}
                       </td>
-                      <td>
-                        <code>{entry.action}</code>
+                      <td data-action={entry.action}>
+                        {actionSentence(entry.action, lang) ?? (
+                          <>
+                            {actionFamily(entry.action, lang) ?? t("a.otherAction")}: <code>{entry.action}</code>
+                          </>
+                        )}
                       </td>
                       <td class="break small">
-                        {entry.targetType}
+                        {targetLabel(entry.targetType, lang)}
                         {entry.targetId ? <> · <code>{entry.targetId}</code></> : null}
                       </td>
                       <td class="a-data">{entry.data ? <AuditData data={entry.data} /> : "—"}</td>
@@ -128,15 +142,17 @@ export function AuditSection() {
   );
 }
 
+/** An entry's details as labelled values ("Status code: 200"), not JSON. */
 function AuditData({ data }: { data: unknown }) {
-  const text = JSON.stringify(data);
-  if (text.length <= 80) return <code class="small break">{text}</code>;
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return <span class="small">{detailValue(data)}</span>;
   return (
-    <details>
-      <summary>
-        <code class="small">{text.slice(0, 60)}…</code>
-      </summary>
-      <pre class="a-json">{JSON.stringify(data, null, 2)}</pre>
-    </details>
+    <dl class="a-details small">
+      {Object.entries(data as Record<string, unknown>).map(([key, value]) => (
+        <div key={key}>
+          <dt>{detailLabel(key)}</dt>
+          <dd class="break">{detailValue(value)}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

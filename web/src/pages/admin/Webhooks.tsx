@@ -9,7 +9,7 @@ import { isMissingRoute } from "../builder/http";
 import { useT, type AKey } from "./messages";
 
 type Endpoint = { id: string; url: string; description: string | null; events: string[]; active: boolean; secret: string; createdAt: string; updatedAt: string };
-type Delivery = { id: string; outboxId: string; attempt: number; statusCode: number | null; error: string | null; durationMs: number; at: string };
+type Delivery = { id: string; outboxId: string; test?: boolean; attempt: number; statusCode: number | null; error: string | null; durationMs: number; at: string };
 const EVENTS = ["response.completed", "complaint.created", "complaint.status_changed"] as const;
 
 export function WebhooksSection() {
@@ -39,8 +39,8 @@ export function WebhooksSection() {
     setError(undefined);
     setNotice(undefined);
     try {
-      await api(`/api/webhooks/${encodeURIComponent(endpoint.id)}/test`, { method: "POST", body: {} });
-      setNotice(t("w.testSent"));
+      const result = await api<{ statusCode: number; accepted: boolean; latencyMs: number }>(`/api/webhooks/${encodeURIComponent(endpoint.id)}/test`, { method: "POST", body: {} });
+      setNotice(t(result.accepted ? "w.testSent" : "w.testRefused", { status: result.statusCode, ms: result.latencyMs }));
     } catch (e) {
       setError(isMissingRoute(e) ? new Error(t("w.testUnsupported")) : e);
     }
@@ -240,7 +240,7 @@ function Deliveries({ endpoint }: { endpoint: Endpoint }) {
                 {list.data.items.map((d) => (
                   <tr key={d.id}>
                     <td>{date(d.at, true)}</td>
-                    <td class="num">{d.attempt}</td>
+                    <td class="num">{d.test ? <Badge tone="info">{t("w.testAttempt")}</Badge> : d.attempt}</td>
                     <td>{d.statusCode === null ? "—" : <Badge tone={d.statusCode >= 200 && d.statusCode < 300 ? "ok" : "bad"}>{d.statusCode}</Badge>}</td>
                     <td class="break small">{d.error ?? ""}</td>
                     <td class="num">{d.durationMs} ms</td>

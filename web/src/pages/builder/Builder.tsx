@@ -25,6 +25,7 @@ import {
   changeType,
   countQuestions,
   dependentsOf,
+  distinctProblems,
   getIn,
   indexErrors,
   ITEM_TYPES,
@@ -120,7 +121,7 @@ function Editor({ initial }: { initial: SurveyDetail }) {
   const problems: Problem[] = useMemo(() => {
     const list = [...(client?.errors ?? [])];
     if (server && server.json === json) list.push(...server.errors);
-    return list;
+    return distinctProblems(list);
   }, [client, server, json]);
   const errors = useMemo(() => indexErrors(problems), [problems]);
   const missing = useMemo(() => missingTranslations(def), [def]);
@@ -589,26 +590,55 @@ function describePath(def: SurveyDefinition, path: string, t: ReturnType<typeof 
     i = 1;
   }
   const rest = parts.slice(i);
-  if (rest.length) out.push(rest.join("."));
+  if (rest.length) out.push(...describeFields(def, rest, parts[0] === "pages" && i === 2 ? PAGE_FIELDS : FIELDS, t));
   return out.join(" › ") || t("b.surveyLevel");
+}
+
+/** The words for a field of the survey, an item or a page (what its editor's label says). */
+const FIELDS: Partial<Record<string, BKey>> = {
+  id: "b.id", label: "b.label", help: "b.help", minLabel: "b.minLabel", maxLabel: "b.maxLabel", maxLength: "b.maxLength", showIf: "b.showIf",
+  title: "b.surveyTitle", description: "b.description", thankYou: "b.thankYou", languages: "b.languages", defaultLanguage: "b.defaultLanguageLabel",
+};
+const PAGE_FIELDS: Partial<Record<string, BKey>> = { ...FIELDS, id: "b.pageId", title: "b.pageTitle", description: "b.pageDescription" };
+
+/** "options.0.label.zh-CN" as "Option 1 › 中文 (zh-CN)": options and rows by number, fields by their editor's label, a text's language by name. */
+function describeFields(def: SurveyDefinition, parts: string[], fields: Partial<Record<string, BKey>>, t: ReturnType<typeof useT>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const index = parts[i + 1];
+    if ((part === "options" || part === "rows") && index !== undefined && /^\d+$/.test(index)) {
+      const option = part === "options";
+      out.push(t(option ? "b.optionLabel" : "b.rowLabel", { n: Number(index) + 1 }));
+      i += 1;
+      // An option's or row's label is the option itself; its id is named.
+      if (parts[i + 1] === "label") i += 1;
+      else if (parts[i + 1] === "id") {
+        out.push(t(option ? "b.optionId" : "b.rowId"));
+        i += 1;
+      }
+      continue;
+    }
+    if (i === parts.length - 1 && (def.languages.includes(part) || languageName(part) !== part)) {
+      out.push(languageName(part));
+      continue;
+    }
+    const key = fields[part];
+    out.push(key ? t(key) : part);
+  }
+  return out;
 }
 
 function ErrorSummary({ problems, def, refEl }: { problems: Problem[]; def: SurveyDefinition; refEl: { current: HTMLDivElement | null } }) {
   const t = useT();
   if (!problems.length) return null;
-  const seen = new Set<string>();
-  const list = problems.filter((p) => {
-    const key = `${p.path}\u0000${p.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  const list = problems;
   return (
     <div class="alert alert-error b-summary" role="alert" tabIndex={-1} ref={refEl} id="b-error-summary" data-testid="builder-errors">
       <h2>{t("b.summaryTitle", { n: list.length })}</h2>
       <ul>
         {list.slice(0, 30).map((p) => {
-          const path = p.path.replace(/^(body\.)?definition\.?/, "").replace(/\[(\d+)\]/g, ".$1");
+          const path = p.path;
           return (
             <li key={`${p.path}${p.message}`}>
               <a

@@ -1,8 +1,10 @@
 /**
- * Distribution of a survey: a customer list imported from CSV becomes personal invitations (the
+ * Distribution of a survey, the one screen for invitations (the former Invitations tab is part of it and its
+ * URL redirects here): a customer list imported from CSV becomes personal invitations (the
  * server checks every row; with a rejected row nothing is imported unless "valid rows only" is
  * chosen), the personal links are downloaded as CSV (they exist only in the import's answer),
- * reminders go to those who have not completed, and the invitation list shows each status.
+ * reminders go to those who have not completed (after a confirmation naming how many), and the
+ * invitation list shows each status. Without invitations:write only the list shows.
  */
 import { useState } from "preact/hooks";
 import { api, ApiError } from "../../lib/api";
@@ -15,6 +17,7 @@ import type { SurveyDetail } from "../../lib/types";
 import { Badge, Card, ErrorAlert, Loading, PageHeader } from "../../components/ui";
 import { InvitationsTab } from "../Invitations";
 import { SurveyStatusBadge } from "../Surveys";
+import { useConfirm } from "./dialog";
 import { isMissingRoute, postText, readFile } from "./http";
 import { useT } from "./messages";
 import { SurveyTabs } from "./SurveyTabs";
@@ -31,9 +34,11 @@ type Outcome =
 
 export function DistributionPage({ id }: { id: string }) {
   const t = useT();
+  const { me } = useSession();
   const survey = useAsync((signal) => api<SurveyDetail>(`/api/surveys/${encodeURIComponent(id)}`, { signal }), [id]);
   const [listVersion, setListVersion] = useState(0);
   const s = survey.data;
+  const writer = can(me, "invitations:write");
   return (
     <>
       <p class="crumbs">
@@ -54,11 +59,11 @@ export function DistributionPage({ id }: { id: string }) {
           <SurveyTabs id={s.id} current="distribution" />
           <div class="stack">
             {s.status !== "published" && <p class="alert alert-warn">{t("dist.notPublished")}</p>}
-            <CsvImport survey={s} onImported={() => setListVersion((v) => v + 1)} />
-            <Reminders survey={s} onSent={() => setListVersion((v) => v + 1)} />
-            <InvitationTemplateEditor />
-            <StatusExport survey={s} />
-            <InvitationsTab key={listVersion} survey={s} />
+            {writer && <CsvImport survey={s} onImported={() => setListVersion((v) => v + 1)} />}
+            {writer && <InvitationTemplateEditor />}
+            {writer && <Reminders survey={s} version={listVersion} onSent={() => setListVersion((v) => v + 1)} />}
+            {writer && <StatusExport survey={s} />}
+            <InvitationsTab survey={s} version={listVersion} onCreated={() => setListVersion((v) => v + 1)} />
           </div>
         </>
       )}
@@ -297,15 +302,23 @@ function Imported({ outcome, survey }: { outcome: Extract<Outcome, { kind: "impo
 }
 
 type ReminderResult = { queued: number; links?: { invitationId: string; email: string; url: string }[] };
+type ReminderPreview = { invited: number; recipients: number };
 
-function Reminders({ survey, onSent }: { survey: SurveyDetail; onSent: () => void }) {
+function Reminders({ survey, version, onSent }: { survey: SurveyDetail; version: number; onSent: () => void }) {
   const t = useT();
   const { me } = useSession();
   const [reissue, setReissue] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [result, setResult] = useState<ReminderResult | null>(null);
+  const { num } = useI18n();
+  const { confirm, element } = useConfirm();
+  // Who would be e-mailed now: asked before the button is offered, and named in the confirmation.
+  const preview = useAsync((signal) => api<ReminderPreview>(`/api/surveys/${encodeURIComponent(survey.id)}/invitations/remind`, { signal }), [survey.id, version]);
   if (!can(me, "invitations:write")) return null;
+  const due = preview.data;
+  const published = survey.status === "published";
+  const blocked = !published ? null : !due ? null : due.invited === 0 ? t("dist.remindNoneSent") : due.recipients === 0 ? t("dist.remindNoneDue") : null;
   async function send() {
     setBusy(true);
     setError(undefined);
@@ -330,11 +343,32 @@ function Reminders({ survey, onSent }: { survey: SurveyDetail; onSent: () => voi
         </p>
       </div>
       <div class="form-actions">
-        <button type="button" class="btn" disabled={busy || survey.status !== "published"} onClick={() => void send()}>
+        <button
+          type="button"
+          class="btn"
+          data-testid="send-reminders"
+          disabled={busy || !published || !due || blocked !== null}
+          aria-describedby={blocked ? "remind-blocked" : undefined}
+          onClick={() =>
+            confirm({
+              title: t("dist.remindConfirmTitle", { n: num(due!.recipients, 0) }),
+              body: <p>{t("dist.remindConfirmBody", { n: num(due!.recipients, 0) })}</p>,
+              confirmLabel: t("dist.remindConfirm", { n: num(due!.recipients, 0) }),
+              onConfirm: () => void send(),
+            })
+          }
+        >
           {busy ? t("dist.sending") : t("dist.sendReminders")}
         </button>
       </div>
+      {blocked && (
+        <p class="field-hint" id="remind-blocked" data-testid="remind-blocked">
+          {blocked}
+        </p>
+      )}
+      {element}
       <ErrorAlert error={error} />
+      <ErrorAlert error={preview.error} onRetry={preview.reload} />
       {result && (
         <div role="status">
           <p class="alert alert-ok">{t("dist.reminded", { n: result.queued })}</p>

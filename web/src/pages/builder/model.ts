@@ -454,6 +454,23 @@ export function normalizeErrorPath(path: string): string {
     .replace(/^\./, "");
 }
 
+/**
+ * One entry per problem, paths in the editor's spelling: the browser's check and the server's 422 report
+ * the same problems (as "pages.0…" and "body.definition.pages[0]…"), so listing both counted each twice.
+ */
+export function distinctProblems(problems: { path: string; message: string }[]): { path: string; message: string }[] {
+  const seen = new Set<string>();
+  const out: { path: string; message: string }[] = [];
+  for (const problem of problems) {
+    const path = normalizeErrorPath(problem.path);
+    const key = `${path}\u0000${problem.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ path, message: problem.message });
+  }
+  return out;
+}
+
 export type FieldErrors = Map<string, string[]>;
 export function indexErrors(errors: { path: string; message: string }[]): FieldErrors {
   const map: FieldErrors = new Map();

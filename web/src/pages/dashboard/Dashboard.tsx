@@ -740,7 +740,7 @@ function EstimationFacts({ data }: { data: IndicesResponse }) {
     <dl class="facts facts-inline small">
       <div>
         <dt>{t("dash.scheme")}</dt>
-        <dd>{e.scheme}</dd>
+        <dd>{t(`dash.scheme.${e.scheme}` as DKey)}</dd>
       </div>
       <div>
         <dt>{t("dash.converged")}</dt>

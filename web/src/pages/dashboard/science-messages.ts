@@ -117,7 +117,7 @@ const zh: Record<SKey, string> = {
   "sci.yes": "是",
   "sci.no": "否",
   "sci.quality.title": "模型质量：模型能否预测？",
-  "sci.quality.pending": "对该范围运行自助法（bootstrap），即可检验模型预测新答案的能力（PLSpredict）。",
+  "sci.quality.pending": "对该范围运行自助法重抽样，即可检验模型预测新答案的能力（PLSpredict）。",
   "sci.quality.compute": "检验模型的预测能力",
   "sci.quality.queued": "等待后台任务开始…",
   "sci.quality.running": "正在重抽样与交叉验证（自助法与 10 × 10 折）…",
