@@ -1,0 +1,103 @@
+/** Strings of the dashboard's open-answers topics section (issue 14); zh has every key. */
+import { interpolate, type Params } from "../../lib/i18n";
+import { useDI18n, type DI18n, type DKey } from "./messages";
+import type { MessageKey } from "../../lib/i18n";
+
+const en = {
+  "top.title": "What customers write: topics of the open answers",
+  "top.hint": "Sentiment and topics of each comment were computed when the response arrived. Topics come from your organisation's taxonomy; a comment may mention several.",
+  "top.none": "No open answers in this selection.",
+  "top.comments": "Comments",
+  "top.positive": "Positive",
+  "top.negative": "Negative",
+  "top.neutral": "Neutral",
+  "top.shares": "Sentiment of all comments",
+  "top.unassigned": "Comments matching no topic: {n}",
+  "top.truncated": "The selection holds more comments than one view reads; figures cover the newest.",
+  "top.topics": "Top topics",
+  "top.topic": "Topic",
+  "top.volume": "Comments",
+  "top.share": "Share of comments",
+  "top.sentiment": "Sentiment",
+  "top.meanScore": "Mean score (−1 to 1)",
+  "top.mentioning": "Satisfaction mentioning",
+  "top.notMentioning": "Satisfaction not mentioning",
+  "top.satisfactionHint": "Mean satisfaction (0–100) of respondents who mention the topic versus those who do not.",
+  "top.keywords": "Keywords",
+  "top.sentimentBar": "{topic}: {pos} positive, {neu} neutral, {neg} negative",
+  "top.trend": "Trend of “{topic}”",
+  "top.trendVolume": "Comments per month",
+  "top.trendScore": "Mean score × 100",
+  "top.month": "Month",
+  "top.dataTable": "Data table",
+  "top.show": "Show comments",
+  "top.drill": "Comments about “{topic}”",
+  "top.allSentiments": "All sentiments",
+  "top.filterSentiment": "Sentiment",
+  "top.submitted": "Submitted",
+  "top.score": "Score",
+  "top.totalComments": "{shown} of {total} comments",
+  "top.representative": "Representative comments",
+  "top.emerging": "Emerging phrases",
+  "top.emergingHint": "Words outside the taxonomy growing fastest against the previous period of the same length.",
+  "top.noEmerging": "No phrase grew in this period.",
+  "top.phrase": "Phrase",
+  "top.count": "This period",
+  "top.previous": "Previous period",
+  "top.growth": "Growth (ratio, smoothed)",
+  "top.model": "Model {version}",
+};
+type TKey = keyof typeof en;
+
+const zh: Record<TKey, string> = {
+  "top.title": "顾客写了什么：开放题的主题",
+  "top.hint": "每条评论的情感和主题在回答到达时已计算好。主题来自贵组织的主题分类；一条评论可以涉及多个主题。",
+  "top.none": "本次选择中没有开放题回答。",
+  "top.comments": "评论",
+  "top.positive": "正面",
+  "top.negative": "负面",
+  "top.neutral": "中性",
+  "top.shares": "全部评论的情感",
+  "top.unassigned": "未匹配任何主题的评论：{n} 条",
+  "top.truncated": "本次选择的评论超过一次视图的读取上限；数字只涵盖最新的评论。",
+  "top.topics": "主要主题",
+  "top.topic": "主题",
+  "top.volume": "评论数",
+  "top.share": "占评论比例",
+  "top.sentiment": "情感",
+  "top.meanScore": "平均得分（−1 至 1）",
+  "top.mentioning": "提及者的满意度",
+  "top.notMentioning": "未提及者的满意度",
+  "top.satisfactionHint": "提及该主题的受访者与未提及者的平均满意度（0–100）。",
+  "top.keywords": "关键词",
+  "top.sentimentBar": "{topic}：正面 {pos}，中性 {neu}，负面 {neg}",
+  "top.trend": "“{topic}”的趋势",
+  "top.trendVolume": "每月评论数",
+  "top.trendScore": "平均得分 × 100",
+  "top.month": "月份",
+  "top.dataTable": "数据表",
+  "top.show": "查看评论",
+  "top.drill": "关于“{topic}”的评论",
+  "top.allSentiments": "全部情感",
+  "top.filterSentiment": "情感",
+  "top.submitted": "提交时间",
+  "top.score": "得分",
+  "top.totalComments": "共 {total} 条，显示 {shown} 条",
+  "top.representative": "代表性评论",
+  "top.emerging": "新兴短语",
+  "top.emergingHint": "分类之外、与上一个等长时期相比增长最快的词语。",
+  "top.noEmerging": "本期没有增长的短语。",
+  "top.phrase": "短语",
+  "top.count": "本期",
+  "top.previous": "上期",
+  "top.growth": "增长倍数（平滑）",
+  "top.model": "模型 {version}",
+};
+
+export type TI18n = Omit<DI18n, "t"> & { t: (key: TKey | DKey | MessageKey, params?: Params) => string };
+
+export function useTI18n(): TI18n {
+  const d = useDI18n();
+  const dict = d.lang === "zh-CN" ? zh : en;
+  return { ...d, t: (key, params) => (key in en ? interpolate(dict[key as TKey], params) : d.t(key as DKey, params)) };
+}
