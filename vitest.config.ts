@@ -37,6 +37,10 @@ async function workersProject(name: string, include: string[], bindings: Record<
 // workers-production with wrangler.toml's production defaults).
 export default defineConfig(async () => ({
   test: {
+    // Two files at a time on CI's 2 cores (vitest's default is cores − 1 = 1): the browser and start-up
+    // files mostly wait on Chromium and wrangler dev, the workers files on workerd, so a second lane
+    // overlaps waits instead of queueing behind them.
+    maxWorkers: 2,
     projects: [
       {
         test: {

@@ -8,7 +8,7 @@ import { acsiAnswers } from "../acsi-answers";
  * because no later request comes until it has answered.
  */
 export const ANSWER_WITHIN_MS = 5_000;
-export const IDLE_GAP_MS = 2_500;
+export const IDLE_GAP_MS = 1_500;
 
 export type ProbeResult = { step: string; path: string; status: number | "timeout" | "error"; ms: number; detail?: string };
 
