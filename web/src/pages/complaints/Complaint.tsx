@@ -7,6 +7,7 @@ import { BASE, href, Link, navigate } from "../../lib/router";
 import { useSession } from "../../lib/session";
 import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
 import { loadReferenceData } from "./Queue";
+import { SuggestionCard } from "./SuggestionCard";
 import { useCT, useLabel, type CKey } from "./messages";
 import { segmentValueLabel } from "../../lib/segment-labels";
 import { OverdueBadge, PriorityBadge, ShortcutHelp, StateBadge, useRelative, useShortcuts } from "./shared";
@@ -164,6 +165,7 @@ export function ComplaintPage({ id }: { id: string }) {
               <SlaCard complaint={c} />
               <AssignmentCard complaint={c} refData={ref.data} run={run} />
               <ClassificationCard complaint={c} refData={ref.data} run={run} />
+              {c.state !== "closed" && <SuggestionCard complaintId={c.id} categories={ref.data?.categories ?? []} onDecided={loaded.reload} />}
               <CustomerCard complaint={c} />
               <HandoffsCard complaint={c} refData={ref.data} onChanged={(next) => setComplaint(next)} />
               <HandlingCard complaint={c} />
