@@ -82,6 +82,8 @@ export default defineConfig(async () => ({
         // the email() handler on this domain. The production project leaves these unset: e-mail not configured.
         EMAIL_DOMAIN: "mail.feedloop.test",
         EMAIL_FROM: "feedloop@mail.feedloop.test",
+        // Test files send hundreds of e-mails in seconds; the pacing test sets its own small limit.
+        EMAIL_SEND_LIMIT: "100000",
       }),
       // The same Worker with wrangler.toml's defaults (APP_ENV unset here, so production) behind an
       // https origin: proves what a plain `wrangler deploy` ships.

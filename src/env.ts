@@ -13,6 +13,9 @@ export type AppBindings = CloudflareBindings & {
   LINK_SIGNING_SECRET: string;
   /** Optional key of the signed complaint reply addresses; derived from BETTER_AUTH_SECRET when unset (src/lib/email-config.ts). */
   EMAIL_THREAD_SECRET?: string;
+  /** E-mail pacing (README "E-mail"): at most this many e-mails per EMAIL_SEND_INTERVAL_SECONDS; default 50 per 60 s. */
+  EMAIL_SEND_LIMIT?: string;
+  EMAIL_SEND_INTERVAL_SECONDS?: string;
   /** Local demo only: the plain API key printed by `npm start`, hashed into the seed. */
   DEMO_API_KEY?: string;
 };

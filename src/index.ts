@@ -20,11 +20,12 @@ import { surveyPageRoutes } from "./routes/survey-pages";
 import { surveyAdminRoutes } from "./routes/survey-admin";
 import { respondentRoutes } from "./routes/respondents";
 import { organisationRoutes } from "./routes/organisation";
+import { emailTemplateRoutes } from "./routes/email-templates";
 import { auditRoutes } from "./routes/audit";
 import { complaintRoutes } from "./routes/complaints";
 import { complaintAdminRoutes } from "./routes/complaints-admin";
 import { webhookRoutes } from "./routes/webhooks";
-import { complaintPageRoutes } from "./routes/complaint-pages";
+import { complaintPageRoutes } from "./routes/complaint-pages/routes";
 import { textAnalyticsRoutes } from "./routes/text-analytics";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";
@@ -94,6 +95,7 @@ const routes = app
   .route("/api", meRoutes)
   .route("/api", respondentRoutes)
   .route("/api", organisationRoutes)
+  .route("/api", emailTemplateRoutes)
   .route("/api", auditRoutes)
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)

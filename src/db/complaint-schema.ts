@@ -13,6 +13,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SLA_STORED_OUTCOMES } from "../domain/complaints/sla";
+import type { ComplaintState } from "../domain/complaints/complaint";
+import type { ComplaintPriority } from "../domain/complaints/classification";
 import { organization, team } from "./auth-schema";
 
 const createdAt = () =>
@@ -49,8 +51,8 @@ export const complaints = sqliteTable(
     segment: text("segment", { mode: "json" }).$type<Record<string, string | number | boolean | null>>().notNull(),
     /** 1 (low) … 4 (critical). */
     severity: integer("severity"),
-    priority: text("priority").notNull(),
-    state: text("state").notNull(),
+    priority: text("priority").$type<ComplaintPriority>().notNull(),
+    state: text("state").$type<ComplaintState>().notNull(),
     /** Where waiting_on_customer returns to (stateBeforeWaiting). */
     waitingFrom: text("waiting_from"),
     /** [{ state, at(ms) }]: what the SLA clocks need to know about pauses. */
@@ -252,10 +254,13 @@ export const outbox = sqliteTable(
     claimNonce: text("claim_nonce"),
     /** Optional unique key so an event is enqueued once per recipient however often its producer runs. */
     dedupeKey: text("dedupe_key"),
+    /** When the latest delivery attempt took the row: e-mail pacing counts these (src/db/queries/outbox.ts). */
+    claimedAt: integer("claimed_at", { mode: "timestamp_ms" }),
     createdAt: createdAt(),
   },
   (t) => [
     index("outbox_due_idx").on(t.status, t.nextAttemptAt),
+    index("outbox_email_claimed_idx").on(t.kind, t.claimedAt),
     index("outbox_org_created_idx").on(t.organizationId, t.createdAt),
     index("outbox_complaint_idx").on(t.organizationId, t.complaintId),
     uniqueIndex("outbox_dedupe_unique").on(t.dedupeKey),

@@ -7,6 +7,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { organization, user } from "./auth-schema";
+import type { ReminderSchedule } from "../domain/email/reminder-schedule";
+import type { InvitationTemplate } from "../domain/email/invitation-template";
 
 export * from "./auth-schema";
 
@@ -40,6 +42,8 @@ export const surveys = sqliteTable(
     retentionDays: integer("retention_days"),
     /** Complaint trigger rules (src/domain/complaints), JSON. */
     complaintTriggers: text("complaint_triggers", { mode: "json" }),
+    /** Automatic e-mail reminders (src/domain/email/reminder-schedule.ts), JSON; null = none. Run by the cron. */
+    reminderSchedule: text("reminder_schedule", { mode: "json" }).$type<ReminderSchedule>(),
     createdAt: createdAt(),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
   },
@@ -351,6 +355,24 @@ export const emailSuppressions = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.organizationId, t.email] })],
+);
+
+/**
+ * The organisation's own survey invitation e-mail (src/domain/email/invitation-template.ts): subject
+ * and body per language with {{placeholders}}. No row = the built-in branded bilingual invitation.
+ */
+export const emailTemplates = sqliteTable(
+  "email_templates",
+  {
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organization.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["survey_invitation"] }).notNull(),
+    template: text("template", { mode: "json" }).$type<InvitationTemplate>().notNull(),
+    updatedBy: text("updated_by"),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.kind] })],
 );
 
 export * from "./complaint-schema";

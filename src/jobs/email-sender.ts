@@ -10,12 +10,13 @@
  */
 import { EmailMessage } from "cloudflare:email";
 import type { AppBindings, Db } from "../env";
-import { complaintForMail, invitationForMail, organisationForMail } from "../db/queries/email-sending";
+import { complaintForMail, complaintInboundMessageIds, invitationForMail, organisationForMail } from "../db/queries/email-sending";
 import type { EmailPayload, OutboxRow } from "../db/queries/outbox";
 import { complaintStatusSecret, complaintStatusUrl, publicOrigin } from "../db/queries/complaints";
 import { isEmailSuppressed } from "../db/queries/email-suppression";
 import { buildEmail, type BuiltEmail } from "../domain/email/message";
 import { complaintReplyAddress } from "../domain/email/addresses";
+import { complaintThreadHeaders } from "../domain/email/thread";
 import { placeholdersIn, renderPlaceholders, type LinkPlaceholder } from "../domain/email/placeholders";
 import { invitationLinkToken, unsubscribeSignature, type EmailConfig } from "../lib/email-config";
 import { emailThreadSecret } from "../lib/email-secret";
@@ -84,6 +85,11 @@ export async function prepareOutboxEmail(db: Db, env: AppBindings, config: Extra
   if (unsubscribe) values.unsubscribeUrl = unsubscribe;
 
   let replyTo: string | null = null;
+  // Customer mail about a complaint joins the complaint's thread (the customer's own e-mails included).
+  const thread =
+    payload.replyToComplaint && complaint
+      ? complaintThreadHeaders(complaint.id, config.domain, await complaintInboundMessageIds(db, row.organizationId, complaint.id))
+      : null;
   if (payload.replyToComplaint && complaint) {
     try {
       replyTo = await complaintReplyAddress(org.slug, complaint.reference, config.domain, await emailThreadSecret(env));
@@ -102,6 +108,8 @@ export async function prepareOutboxEmail(db: Db, env: AppBindings, config: Extra
     messageId: { id: row.id, domain: config.domain },
     date: now,
     replyTo: replyTo ? { address: replyTo, name: org.name } : null,
+    inReplyTo: thread?.inReplyTo ?? null,
+    references: thread?.references ?? [],
     listUnsubscribeUrl: unsubscribe,
     language: payload.language,
   });

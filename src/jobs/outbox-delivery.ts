@@ -9,23 +9,35 @@
  *
  * Each attempt first claims the row (attempts + 1, a lease on next_attempt_at, a claim nonce), so
  * two consumers never send the same row at once; a crashed attempt is retried when the lease ends.
+ * E-mail is paced (src/domain/email/pacing.ts, EMAIL_SEND_LIMIT per EMAIL_SEND_INTERVAL_SECONDS):
+ * beyond the limit a row is not claimed and stays pending for the next run, and a "rate limited"
+ * refusal puts it back without counting the attempt. The SQL is in src/db/queries/outbox.ts.
  * Retries: network error, 408, 429 and 5xx, with exponential backoff (1 min × 5^(n−1): 1, 5, 25,
  * 125 min; the cron re-drives due rows every 5 minutes), at most OUTBOX_MAX_ATTEMPTS attempts; then
  * `failed` with the last error. Other statuses fail at once (the receiver refused the message),
  * and so does a URL the target rules no longer allow (src/domain/webhook-target.ts).
  */
-import { and, eq } from "drizzle-orm";
 import type { AppBindings, Db, Principal } from "../env";
-import { outbox, webhookEndpoints } from "../db/schema";
 import { newId, randomSecret } from "../lib/ids";
 import { webhookHeaders } from "../lib/webhook-signing";
 import { webhookTargetRefusal, webhookTargetRules } from "../domain/webhook-target";
-import { OUTBOX_MAX_ATTEMPTS, type OutboxRow } from "../db/queries/outbox";
+import { isRateLimitRefusal } from "../domain/email/pacing";
+import {
+  claimOutboxRow,
+  finishOutboxRow,
+  OUTBOX_MAX_ATTEMPTS,
+  recordWebhookDelivery,
+  releaseOutboxClaim,
+  webhookEndpointForRow,
+  type OutboxRow,
+} from "../db/queries/outbox";
 import { getWebhookEndpoint } from "../db/queries/webhooks";
 import { auditInsert } from "../db/queries/audit";
 import { ProblemError } from "../lib/problem";
-import { emailConfig } from "../lib/email-config";
+import { emailConfig, emailPacing } from "../lib/email-config";
 import { bindingTransport, prepareOutboxEmail, type MailTransport } from "./email-sender";
+
+export { dueOutboxIds } from "../db/queries/outbox";
 
 export type DeliveryDeps = {
   fetch?: (input: Request | string | URL, init?: RequestInit) => Promise<Response>;
@@ -38,6 +50,8 @@ export type DeliveryDeps = {
 export type DeliveryOutcome =
   | { status: "skipped" }
   | { status: "delivered" }
+  /** Email Service asked to slow down: pending again at `nextAttemptAt`, no attempt counted. */
+  | { status: "paced"; nextAttemptAt: Date }
   | { status: "retry"; nextAttemptAt: Date; error: string }
   | { status: "failed"; error: string };
 
@@ -53,23 +67,13 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
 
-async function claim(db: Db, outboxId: string, now: Date, emailConfigured: boolean): Promise<{ row: OutboxRow; nonce: string } | null> {
+async function claim(db: Db, env: AppBindings, outboxId: string, now: Date): Promise<{ row: OutboxRow; nonce: string } | null> {
   const nonce = randomSecret(16);
-  const claimed = await db.$client
-    .prepare(
-      `UPDATE outbox SET attempts = attempts + 1, claim_nonce = ?1, next_attempt_at = ?2
-       WHERE id = ?3 AND status = 'pending' AND next_attempt_at <= ?4 AND attempts < ?5 AND (kind != 'email' OR ?6 = 1)`,
-    )
-    .bind(nonce, now.getTime() + LEASE_MS, outboxId, now.getTime(), OUTBOX_MAX_ATTEMPTS, emailConfigured ? 1 : 0)
-    .run();
-  if ((claimed.meta.changes ?? 0) === 0) return null;
-  const row = await db.query.outbox.findFirst({ where: eq(outbox.id, outboxId) });
+  const row = await claimOutboxRow(db, outboxId, now, { emailConfigured: emailConfig(env).configured, leaseMs: LEASE_MS, nonce, pacing: emailPacing(env) });
   return row ? { row, nonce } : null;
 }
 
-async function finish(db: Db, row: OutboxRow, nonce: string, set: Partial<typeof outbox.$inferInsert>): Promise<void> {
-  await db.update(outbox).set(set).where(and(eq(outbox.id, row.id), eq(outbox.claimNonce, nonce)));
-}
+const finish = finishOutboxRow;
 
 async function fail(db: Db, row: OutboxRow, nonce: string, error: string, retryable: boolean, now: Date, retryAfterMs?: number): Promise<DeliveryOutcome> {
   if (retryable && row.attempts < OUTBOX_MAX_ATTEMPTS) {
@@ -154,20 +158,21 @@ export async function sendSignedWebhook(
 }
 
 async function deliverWebhook(db: Db, env: AppBindings, row: OutboxRow, nonce: string, now: Date, deps: DeliveryDeps): Promise<DeliveryOutcome> {
-  const endpoint = row.endpointId
-    ? await db.query.webhookEndpoints.findFirst({ where: and(eq(webhookEndpoints.id, row.endpointId), eq(webhookEndpoints.organizationId, row.organizationId)) })
-    : undefined;
+  const endpoint = await webhookEndpointForRow(db, row);
   if (!endpoint) return fail(db, row, nonce, "the webhook endpoint was deleted", false, now);
   if (!endpoint.active) return fail(db, row, nonce, "the webhook endpoint is disabled", false, now);
   const attempt = await sendSignedWebhook(endpoint, { id: row.id, body: JSON.stringify(row.payload) }, now, { appEnv: env.APP_ENV, fetch: deps.fetch, timeoutMs: deps.timeoutMs });
   const statusCode = attempt.outcome === "answered" ? attempt.statusCode : null;
-  await db.$client
-    .prepare(
-      `INSERT INTO webhook_deliveries (id, organization_id, outbox_id, endpoint_id, attempt, status_code, error, duration_ms, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .bind(newId("whd"), row.organizationId, row.id, endpoint.id, row.attempts, statusCode, attempt.outcome === "answered" ? null : attempt.error, attempt.durationMs, now.getTime())
-    .run();
+  await recordWebhookDelivery(db, {
+    organizationId: row.organizationId,
+    outboxId: row.id,
+    endpointId: endpoint.id,
+    attempt: row.attempts,
+    statusCode,
+    error: attempt.outcome === "answered" ? null : attempt.error,
+    durationMs: attempt.durationMs,
+    at: now,
+  });
   if (attempt.outcome === "refused") return fail(db, row, nonce, attempt.error, false, now);
   if (attempt.outcome !== "answered") return fail(db, row, nonce, `network error: ${attempt.error}`, true, now);
   if (attempt.statusCode >= 200 && attempt.statusCode < 300) {
@@ -258,24 +263,21 @@ async function deliverEmail(db: Db, env: AppBindings, row: OutboxRow, nonce: str
     await finish(db, row, nonce, { status: "delivered", deliveredAt: now, lastError: null, providerMessageId: `${transport.name}:${sent.id}` });
     return { status: "delivered" };
   } catch (caught) {
-    // The binding refused or failed (rate limit, unverified sender, outage): retried with the backoff.
-    return fail(db, row, nonce, `${transport.name}: ${caught instanceof Error ? caught.message : String(caught)}`, true, now);
+    const reason = `${transport.name}: ${caught instanceof Error ? caught.message : String(caught)}`;
+    if (isRateLimitRefusal(caught)) {
+      // "Not now", not "not this message": back to pending for the next pacing interval, no attempt counted.
+      const retryAt = new Date(now.getTime() + emailPacing(env).intervalMs);
+      await releaseOutboxClaim(db, row, nonce, retryAt, `rate limited, retried later: ${reason}`);
+      return { status: "paced", nextAttemptAt: retryAt };
+    }
+    // The binding refused or failed (unverified sender, outage): retried with the backoff.
+    return fail(db, row, nonce, reason, true, now);
   }
 }
 
 export async function deliverOutbox(db: Db, env: AppBindings, outboxId: string, now: Date, deps: DeliveryDeps = {}): Promise<DeliveryOutcome> {
-  const claimed = await claim(db, outboxId, now, emailConfig(env).configured);
+  const claimed = await claim(db, env, outboxId, now);
   if (!claimed) return { status: "skipped" };
   const { row, nonce } = claimed;
   return row.kind === "webhook" ? deliverWebhook(db, env, row, nonce, now, deps) : deliverEmail(db, env, row, nonce, now, deps);
-}
-
-/** Pending rows whose next attempt is due (cron re-drive), oldest first. */
-export async function dueOutboxIds(db: Db, now: Date, limit = 100, options: { emailConfigured: boolean } = { emailConfigured: true }): Promise<string[]> {
-  // Unconfigured e-mail stays pending without crowding webhooks out of the run.
-  const rows = await db.$client
-    .prepare("SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? AND (kind != 'email' OR ? = 1) ORDER BY next_attempt_at LIMIT ?")
-    .bind(now.getTime(), options.emailConfigured ? 1 : 0, limit)
-    .all<{ id: string }>();
-  return rows.results.map((row) => row.id);
 }

@@ -8,6 +8,7 @@ import { deliverOutbox, type DeliveryDeps, dueOutboxIds } from "./outbox-deliver
 import { purgeExpiredResponses } from "./retention";
 import { emailConfig } from "../lib/email-config";
 import { rescoreTexts } from "./text-rescore";
+import { runScheduledReminders } from "./scheduled-reminders";
 
 /** Responses followed up per set, as many as one queue batch carries (wrangler.toml max_batch_size). */
 const FOLLOW_UP_SET_SIZE = 50;
@@ -24,7 +25,9 @@ const OUTBOX_CONCURRENCY = 5;
  *      result) and whose message went missing,
  *      Texts not yet scored, or scored by another model version (docs/text-analytics.md),
  *   2. the SLA sweep and escalations (src/jobs/sla-sweep.ts),
- *   3. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued.
+ *   3. survey reminders due by their survey's reminder schedule (src/jobs/scheduled-reminders.ts),
+ *   4. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued
+ *      (e-mail paced: what the interval has no room for stays pending for the next run).
  * `scheduledTime` is the clock, so tests drive it with createScheduledController.
  */
 export async function runScheduled(
@@ -55,6 +58,8 @@ export async function runScheduled(
 
   await runSlaSweep(db, env, now);
   if (controller.cron === "17 3 * * *") await purgeExpiredResponses(db, now);
+  // Only when e-mail can leave: otherwise a reminder would re-issue links no one receives.
+  if (emailConfig(env).configured) await runScheduledReminders(db, env, now);
 
   const due = await dueOutboxIds(db, now, 100, { emailConfigured: emailConfig(env).configured });
   for (let i = 0; i < due.length; i += OUTBOX_CONCURRENCY) {

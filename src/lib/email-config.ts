@@ -5,6 +5,7 @@
  * shows a banner (README "E-mail").
  */
 import type { AppBindings } from "../env";
+import { parseEmailPacing } from "../domain/email/pacing";
 
 export type EmailConfig =
   | { configured: true; binding: SendEmail; domain: string; from: string }
@@ -48,4 +49,9 @@ export function invitationLinkToken(env: Pick<AppBindings, "BETTER_AUTH_SECRET">
 /** The signature of an unsubscribe link for one address of one organisation. */
 export function unsubscribeSignature(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, organisationId: string, email: string): Promise<string> {
   return hmacBase64Url(linkSecret(env), `feedloop/unsubscribe/v1:${organisationId}:${email.trim().toLowerCase()}`);
+}
+
+/** The outbox's e-mail pacing (src/domain/email/pacing.ts) from the deployment's vars. */
+export function emailPacing(env: Pick<AppBindings, "EMAIL_SEND_LIMIT" | "EMAIL_SEND_INTERVAL_SECONDS">): { limit: number; intervalMs: number } {
+  return parseEmailPacing({ limit: env.EMAIL_SEND_LIMIT, intervalSeconds: env.EMAIL_SEND_INTERVAL_SECONDS });
 }

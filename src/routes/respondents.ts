@@ -27,8 +27,8 @@ const eraseRoute = staffRoute({
   tags: ["privacy"],
   summary: "Delete (default) or anonymise everything about one respondent",
   description: [
-    "mode=delete removes their invitations, responses (with notes), complaints and e-mails; completed responses are subtracted from the statistics exactly.",
-    "mode=anonymise keeps responses for statistics but removes the e-mail, invitation link, IP, free-text answers, non-segment hidden fields and notes, and strips contact data and texts from complaints.",
+    "mode=delete removes their invitations, responses (with notes), complaints (with the files they e-mailed, from R2) and e-mails; completed responses are subtracted from the statistics exactly.",
+    "mode=anonymise keeps responses for statistics but removes the e-mail, invitation link, IP, free-text answers, non-segment hidden fields and notes, and strips contact data and texts from complaints (their e-mailed files are deleted from R2 in both modes).",
     "Either way the statistics equal a recomputation from the remaining responses. The audit log records the request with a hash of the address.",
   ].join(" "),
   permission: "respondents:privacy",
@@ -45,6 +45,7 @@ const eraseRoute = staffRoute({
             completedResponses: z.number(),
             notes: z.number(),
             complaints: z.number(),
+            attachments: z.number(),
             emails: z.number(),
             skippedResponses: z.array(z.string()),
           }),
@@ -62,6 +63,6 @@ export const respondentRoutes = createRouter()
   })
   .openapi(eraseRoute, async (c) => {
     const { email, mode } = c.req.valid("query");
-    const summary = await eraseRespondent(c.get("db"), c.get("principal"), email, mode === "delete" ? "delete" : "anonymise");
+    const summary = await eraseRespondent(c.get("db"), c.get("principal"), email, mode === "delete" ? "delete" : "anonymise", { attachments: c.env.ATTACHMENTS });
     return c.json(summary, 200);
   });

@@ -43,6 +43,8 @@ const SettingsSchema = z
     retentionDays: z.number().int().min(1).max(3650).nullable(),
     /** Validated with the complaint domain's ComplaintTriggerRuleListSchema in the handler. */
     complaintTriggers: z.array(z.record(z.string(), z.unknown())).max(100).nullable(),
+    /** { firstAfterDays, maxReminders, minGapDays? }: validated with the e-mail domain's ReminderScheduleSchema in the handler. */
+    reminderSchedule: z.record(z.string(), z.unknown()).nullable(),
   })
   .partial()
   .strict()
@@ -58,6 +60,7 @@ const SettingsView = z
     storeIp: z.boolean(),
     retentionDays: z.number().nullable(),
     complaintTriggers: z.array(z.record(z.string(), z.unknown())).nullable(),
+    reminderSchedule: z.object({ firstAfterDays: z.number(), maxReminders: z.number(), minGapDays: z.number().optional() }).nullable(),
   })
   .openapi("SurveySettings");
 
@@ -147,11 +150,13 @@ const importInvitationsRoute = staffRoute({
     "With any rejected row nothing is imported (422 problem with `accepted`, `valid`, `rejected: [{ row, errors }]`) unless `?partial=true`.",
     "`row` counts records with the header as row 1 (a spreadsheet's row number); `line` is the physical line.",
     "The personal links are in this answer only (tokens are stored hashed): JSON `invitations[].url`, or the links CSV with `Accept: text/csv`.",
+    "With `?send=email` each invitee is e-mailed their personal link instead (in the row's `language`, en or zh-CN, else the survey's; from the organisation's invitation template), and the answer carries no links (`url` is null).",
+    "Addresses on the organisation's suppression list (unsubscribed, bounced) are not invited: `suppressed: [{ row, email, reason }]`.",
   ].join(" "),
   permission: "invitations:write",
   request: {
     params: IdParam,
-    query: z.object({ partial: z.enum(["true", "false"]).optional() }),
+    query: z.object({ partial: z.enum(["true", "false"]).optional(), send: z.enum(["email"]).optional() }),
     body: { content: { "text/csv": { schema: z.string() } }, required: true },
   },
   responses: {
@@ -162,7 +167,8 @@ const importInvitationsRoute = staffRoute({
           schema: z.object({
             accepted: z.number(),
             rejected: z.array(ImportedRow),
-            invitations: z.array(z.object({ row: z.number(), id: z.string(), email: z.string(), url: z.string(), validUntil: z.string().nullable() })),
+            suppressed: z.array(z.object({ row: z.number(), email: z.string(), reason: z.string() })),
+            invitations: z.array(z.object({ row: z.number(), id: z.string(), email: z.string(), url: z.string().nullable(), validUntil: z.string().nullable() })),
           }),
         },
         "text/csv": { schema: z.string() },
@@ -322,7 +328,13 @@ export const surveyAdminRoutes = createRouter()
       throw new ProblemError("bad-request", 'The file is not UTF-8 text. In your spreadsheet choose "CSV UTF-8" when saving. Nothing was imported.');
     }
     const definition = await liveDefinition(db, survey);
-    const result = await importInvitations(db, principal, survey, definition, text, { partial: c.req.valid("query").partial === "true", origin: c.env.PUBLIC_ORIGIN });
+    const query = c.req.valid("query");
+    const result = await importInvitations(db, principal, survey, definition, text, {
+      partial: query.partial === "true",
+      origin: c.env.PUBLIC_ORIGIN,
+      send: query.send === "email" ? { token: (invitationId) => invitationLinkToken(c.env, invitationId, 0) } : null,
+    });
+    c.executionCtx.waitUntil(enqueueOutbox(c.env, result.outboxIds));
     if ((c.req.header("accept") ?? "").includes("text/csv")) {
       const lines = [csvLine(["row", "email", "url", "invitation_id", "valid_from", "valid_until", ...result.hiddenColumns])];
       for (const inv of result.invitations) {
@@ -333,12 +345,14 @@ export const surveyAdminRoutes = createRouter()
         "content-disposition": `attachment; filename="${survey.slug}-links.csv"`,
         "x-feedloop-accepted": String(result.accepted),
         "x-feedloop-rejected": String(result.rejected.length),
+        "x-feedloop-suppressed": String(result.suppressed.length),
       });
     }
     return c.json(
       {
         accepted: result.accepted,
         rejected: result.rejected,
+        suppressed: result.suppressed,
         invitations: result.invitations.map((inv) => ({ row: inv.row, id: inv.id, email: inv.email, url: inv.url, validUntil: inv.validUntil?.toISOString() ?? null })),
       },
       201,

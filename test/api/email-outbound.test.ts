@@ -106,26 +106,101 @@ describe("complaint e-mail", () => {
     expect(header(email, "list-unsubscribe")).toBeUndefined();
   });
 
-  it("retries a send the binding refuses with the backoff, then fails with the reason", async () => {
+  it("retries a send the binding refuses (not a rate limit) with the backoff, then fails with the reason", async () => {
     const row = emailOutboxRow({ organizationId: org.organizationId, eventType: "complaint.update", to: "he@example.com", content: { subject: "Hello", text: "Body" }, now: new Date() });
     await gatedInsert(env.DB, "outbox", row).run();
     const refusing: DeliveryDeps = {
       email: {
         name: "cloudflare-email",
         async send() {
-          throw new Error("rate limit exceeded");
+          throw new Error("sender address not verified");
         },
       },
     };
     await consumeEvents(deliverMessage(row.id), bindings, refusing);
     let stored = await outboxRow(row.id);
-    expect(stored).toMatchObject({ status: "pending", attempts: 1, last_error: "cloudflare-email: rate limit exceeded" });
+    expect(stored).toMatchObject({ status: "pending", attempts: 1, last_error: "cloudflare-email: sender address not verified" });
     for (let attempt = 2; attempt <= 5; attempt++) {
       await runScheduled(createScheduledController({ scheduledTime: stored.next_attempt_at, cron: "*/5 * * * *" }), bindings, refusing);
       stored = await outboxRow(row.id);
       expect(stored.attempts).toBe(attempt);
     }
-    expect(stored).toMatchObject({ status: "failed", last_error: "cloudflare-email: rate limit exceeded (gave up after 5 attempts)" });
+    expect(stored).toMatchObject({ status: "failed", last_error: "cloudflare-email: sender address not verified (gave up after 5 attempts)" });
+  });
+
+  it("paces sending: at most EMAIL_SEND_LIMIT per interval leave, the rest wait pending; a rate-limit refusal is retried without counting", async () => {
+    const paced = { ...bindings, EMAIL_SEND_LIMIT: "2", EMAIL_SEND_INTERVAL_SECONDS: "60" } as AppBindings;
+    // Far from every other test's sends, so only this test's claims are in the interval.
+    const start = Date.now() + 30 * 86_400_000;
+    const ids: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const row = emailOutboxRow({ organizationId: org.organizationId, eventType: "complaint.update", to: `paced${n}@example.com`, content: { subject: "Hello", text: "Body" }, now: new Date(start) });
+      await gatedInsert(env.DB, "outbox", row).run();
+      ids.push(row.id);
+    }
+    const { sent, deps } = recordingTransport();
+    const database = createDb(env.DB);
+    const outcomes = [];
+    for (const id of ids) outcomes.push((await deliverOutbox(database, paced, id, new Date(start + 1000), deps)).status);
+    expect(outcomes).toEqual(["delivered", "delivered", "skipped"]);
+    expect(await outboxRow(ids[2]!)).toMatchObject({ status: "pending", attempts: 0, last_error: null });
+    // Still full 59 s later; room again once the interval has passed.
+    expect((await deliverOutbox(database, paced, ids[2]!, new Date(start + 59_000), deps)).status).toBe("skipped");
+    expect((await deliverOutbox(database, paced, ids[2]!, new Date(start + 62_000), deps)).status).toBe("delivered");
+    expect(sent.map((s) => s.to)).toEqual(["paced1@example.com", "paced2@example.com", "paced3@example.com"]);
+
+    // Email Service says "slow down": the row goes back to pending for the next interval, the attempt not counted.
+    const throttled = emailOutboxRow({ organizationId: org.organizationId, eventType: "complaint.update", to: "throttled@example.com", content: { subject: "Hello", text: "Body" }, now: new Date(start) });
+    await gatedInsert(env.DB, "outbox", throttled).run();
+    const refusing: DeliveryDeps = {
+      email: {
+        name: "cloudflare-email",
+        async send() {
+          throw Object.assign(new Error("too many requests"), { code: "E_RATE_LIMIT_EXCEEDED" });
+        },
+      },
+    };
+    const later = start + 10 * 60_000;
+    for (let i = 0; i < 7; i++) {
+      const at = later + i * 61_000;
+      expect(await deliverOutbox(database, paced, throttled.id, new Date(at), refusing)).toEqual({ status: "paced", nextAttemptAt: new Date(at + 60_000) });
+    }
+    const stored = await outboxRow(throttled.id);
+    expect(stored).toMatchObject({ status: "pending", attempts: 0, next_attempt_at: later + 6 * 61_000 + 60_000 });
+    expect(stored.last_error).toMatch(/^rate limited, retried later: cloudflare-email: too many requests$/);
+    expect((await deliverOutbox(database, paced, throttled.id, new Date(later + 7 * 61_000), deps)).status).toBe("delivered");
+    expect((await outboxRow(throttled.id)).attempts).toBe(1);
+  });
+
+  it("threads acknowledgements and public replies to the complaint: In-Reply-To and References name the thread root and the customer's own e-mails", async () => {
+    const res = await call("/api/complaints", json("POST", { subject: "Late delivery", description: "Two weeks late.", contact: { email: "thread@example.com", name: "Tess" } }, bearer(org.keys.staff)));
+    expect(res.status, await res.clone().text()).toBe(201);
+    const complaint = (await res.json()) as { id: string };
+    const root = `<complaint.${complaint.id}@${DOMAIN}>`;
+    const { sent, deps } = recordingTransport();
+    const deliverAll = async (eventType: string) => {
+      const rows = await env.DB.prepare("select id from outbox where complaint_id = ? and event_type = ? and status = 'pending'").bind(complaint.id, eventType).all<{ id: string }>();
+      for (const r of rows.results) await consumeEvents(deliverMessage(r.id), bindings, deps);
+      return Promise.all(sent.splice(0).map((s) => s.parsed));
+    };
+    const [ack] = await deliverAll("complaint.acknowledgement");
+    expect(ack!.inReplyTo).toBe(root);
+    expect(ack!.references).toBe(root);
+
+    // The customer answered by e-mail (the inbound handler records its Message-ID); the next public reply answers that message.
+    await env.DB.prepare("insert into inbound_emails (id, organization_id, message_id, complaint_id, kind, sender, received_at) values (?, ?, ?, ?, 'reply', ?, ?)")
+      .bind("ibx_thread_1", org.organizationId, "answer.1@example.com", complaint.id, "thread@example.com", Date.now())
+      .run();
+    for (const body of [{ to: "acknowledged" }, { to: "waiting_on_customer", publicReply: "Could you send the order number?" }]) {
+      const moved = await call(`/api/complaints/${complaint.id}/transitions`, json("POST", body, bearer(org.keys.staff)));
+      expect(moved.status, await moved.clone().text()).toBe(200);
+    }
+    const updates = await deliverAll("complaint.update");
+    const reply = updates.find((email) => email.text?.includes("Could you send the order number?"));
+    expect(reply, updates.map((u) => u.text).join("\n---\n")).toBeDefined();
+    expect(reply!.inReplyTo).toBe("<answer.1@example.com>");
+    expect(reply!.references?.split(/\s+/)).toEqual([root, "<answer.1@example.com>"]);
+    expect(reply!.messageId).not.toBe(ack!.messageId);
   });
 
   it("keeps e-mail pending, untouched, while e-mail is not configured — and /healthz says so", async () => {
@@ -241,5 +316,135 @@ describe("survey invitations by e-mail", () => {
     const link = /http:\/\/127\.0\.0\.1:8787\/s\/mail-out-invite\?lang=zh-CN&t=([A-Za-z0-9_-]+)/.exec(email.text ?? "");
     expect(link, email.text).toBeTruthy();
     expect((await submit(survey.slug, { submissionId: newSubmissionId(), token: link![1], answers: acsiAnswers(), complete: true })).status).toBe(201);
+  });
+});
+
+describe("survey invitations by e-mail from the CSV import", () => {
+  it("e-mail each imported invitee their personal link in the row's language and report the suppressed rows", async () => {
+    const survey = await createPublishedSurvey(org.keys.manager, "mail-out-csv", { accessMode: "invitation" });
+    await suppressEmailAddress(createDb(env.DB), org.organizationId, "optout@example.com", "unsubscribed");
+    await suppressEmailAddress(createDb(env.DB), org.organizationId, "bounce@example.com", "bounced");
+    const csv = "email,language\nwu@example.com,zh-CN\nOptOut@example.com,en\nkim@example.com,EN\nbounce@example.com,\n";
+    const res = await call(`/api/surveys/${survey.id}/invitations/import?send=email`, { method: "POST", headers: { ...bearer(org.keys.manager), "content-type": "text/csv" }, body: csv });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const report = (await res.json()) as { accepted: number; rejected: unknown[]; suppressed: { row: number; email: string; reason: string }[]; invitations: { email: string; url: string | null }[] };
+    expect(report.accepted).toBe(2);
+    expect(report.rejected).toEqual([]);
+    expect(report.suppressed).toEqual([
+      { row: 3, email: "optout@example.com", reason: "unsubscribed" },
+      { row: 5, email: "bounce@example.com", reason: "bounced" },
+    ]);
+    // E-mailed: the links are in the recipients' messages only.
+    expect(report.invitations.map((i) => [i.email, i.url])).toEqual([
+      ["wu@example.com", null],
+      ["kim@example.com", null],
+    ]);
+    const rows = await env.DB.prepare("select id, recipient, payload from outbox where event_type = 'invitation.sent' and recipient in ('wu@example.com', 'kim@example.com', 'optout@example.com') order by recipient")
+      .all<{ id: string; recipient: string; payload: string }>();
+    expect(rows.results.map((r) => r.recipient)).toEqual(["kim@example.com", "wu@example.com"]);
+    for (const r of rows.results) expect(r.payload).not.toMatch(/[?&]t=/);
+
+    const { sent, deps } = recordingTransport();
+    for (const r of rows.results) await consumeEvents(deliverMessage(r.id), bindings, deps);
+    const wu = await sent.find((s) => s.to === "wu@example.com")!.parsed;
+    const kim = await sent.find((s) => s.to === "kim@example.com")!.parsed;
+    expect(wu.subject).toMatch(/^mail-out 邀请您参加「.+」$/);
+    expect(kim.subject).toMatch(/^mail-out invites you: /);
+    const link = /http:\/\/127\.0\.0\.1:8787\/s\/mail-out-csv\?lang=zh-CN&t=([A-Za-z0-9_-]+)/.exec(wu.text ?? "");
+    expect(link, wu.text).toBeTruthy();
+    expect((await submit(survey.slug, { submissionId: newSubmissionId(), token: link![1], answers: acsiAnswers(), complete: true })).status).toBe(201);
+  });
+});
+
+describe("the organisation's invitation template", () => {
+  const valid = {
+    en: { subject: "{{organisation}}: a word about {{survey_title}}", body: "Dear {{name}},\n<b>Tell us</b> & win: {{link}}\nUntil {{valid_until}}." },
+    "zh-CN": { subject: "{{organisation}}：{{survey_title}}", body: "{{name}}您好，请点击 {{link}}" },
+  };
+
+  it("refuses an unknown placeholder or a body without {{link}}, naming it, and previews and sends the saved template with free text escaped", async () => {
+    const put = (body: unknown, key = org.keys.manager) => call("/api/organisation/invitation-template", json("PUT", body, bearer(key)));
+    const typo = await put({ ...valid, en: { ...valid.en, body: "Hi {{nmae}}: {{link}}" } });
+    expect(typo.status).toBe(422);
+    expect(typo.headers.get("content-type")).toContain("application/problem+json");
+    const typoProblem = (await typo.json()) as { detail: string; errors: { field: string; message: string }[] };
+    expect(typoProblem.detail).toContain("{{nmae}}");
+    expect(typoProblem.errors).toContainEqual(expect.objectContaining({ field: "en.body", message: expect.stringContaining("unknown placeholder {{nmae}}") }));
+    const noLink = await put({ ...valid, "zh-CN": { ...valid["zh-CN"], body: "您好 {{name}}" } });
+    expect(noLink.status).toBe(422);
+    expect(((await noLink.json()) as { errors: { field: string; message: string }[] }).errors).toContainEqual(expect.objectContaining({ field: "zh-CN.body", message: expect.stringContaining("{{link}}") }));
+    expect((await put(valid, org.keys.viewer)).status).toBe(403);
+
+    // Until saved, the built-in template; the preview renders an unsaved one for a sample invitee.
+    const before = (await (await call("/api/organisation/invitation-template", { headers: bearer(org.keys.viewer) })).json()) as { custom: boolean; template: { en: { body: string } } };
+    expect(before.custom).toBe(false);
+    expect(before.template.en.body).toContain("{{link}}");
+    const preview = await call("/api/organisation/invitation-template/preview", json("POST", { template: valid, sample: { name: "<Ann>", surveyTitle: "Q4 & more", validUntil: null } }, bearer(org.keys.manager)));
+    expect(preview.status, await preview.clone().text()).toBe(200);
+    const rendered = (await preview.json()) as Record<"en" | "zh-CN", { subject: string; text: string; html: string }>;
+    expect(rendered.en.subject).toBe("mail-out: a word about Q4 & more");
+    expect(rendered.en.text).toContain("Dear <Ann>,\n<b>Tell us</b> & win: [personal survey link, added when sent]");
+    expect(rendered.en.text).not.toContain("Until"); // no expiry: the valid_until line is left out
+    expect(rendered.en.text).toContain("No more survey e-mails from us: [unsubscribe link, added when sent]");
+    expect(rendered.en.html).toContain("Dear &lt;Ann&gt;,<br>\n&lt;b&gt;Tell us&lt;/b&gt; &amp; win:");
+    expect(rendered.en.html).not.toContain("<b>");
+    expect(rendered["zh-CN"].text).toContain("<Ann>您好，请点击 [personal survey link, added when sent]");
+
+    expect((await put(valid)).status).toBe(200);
+    const survey = await createPublishedSurvey(org.keys.manager, "mail-out-template", { accessMode: "invitation" });
+    const invited = await call(`/api/surveys/${survey.id}/invitations`, json("POST", { send: "email", invitations: [{ email: "tpl@example.com", hidden: {} }] }, bearer(org.keys.manager)));
+    expect(invited.status, await invited.clone().text()).toBe(201);
+    const row = await env.DB.prepare("select id from outbox where event_type = 'invitation.sent' and recipient = 'tpl@example.com'").first<{ id: string }>();
+    const { sent, deps } = recordingTransport();
+    await consumeEvents(deliverMessage(row!.id), bindings, deps);
+    const email = await sent[0]!.parsed;
+    expect(email.subject).toMatch(/^mail-out: a word about /);
+    expect(email.text).toMatch(/^Dear there,\n<b>Tell us<\/b> & win: http:\/\/127\.0\.0\.1:8787\/s\/mail-out-template\?lang=en&t=[A-Za-z0-9_-]+\n/);
+    expect(email.html).toContain("&lt;b&gt;Tell us&lt;/b&gt; &amp; win:");
+    expect(email.html).not.toContain("<b>Tell us");
+
+    // Reset: back to the built-in one.
+    const reset = (await (await call("/api/organisation/invitation-template", { method: "DELETE", headers: bearer(org.keys.manager) })).json()) as { custom: boolean };
+    expect(reset.custom).toBe(false);
+  });
+});
+
+describe("the survey's reminder schedule", () => {
+  it("reminds those not completed after N days, at most K times and G days apart, never completed, suppressed or erased respondents, each reminder once", async () => {
+    const survey = await createPublishedSurvey(org.keys.manager, "mail-out-schedule", { accessMode: "invitation" });
+    const settings = (body: unknown) => call(`/api/surveys/${survey.id}/settings`, json("PATCH", body, bearer(org.keys.manager)));
+    const bad = await settings({ reminderSchedule: { firstAfterDays: 0, maxReminders: 2 } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toContain("reminderSchedule.firstAfterDays");
+    const ok = await settings({ reminderSchedule: { firstAfterDays: 3, maxReminders: 2, minGapDays: 2 } });
+    expect(ok.status, await ok.clone().text()).toBe(200);
+    expect(((await ok.json()) as { settings: { reminderSchedule: unknown } }).settings.reminderSchedule).toEqual({ firstAfterDays: 3, maxReminders: 2, minGapDays: 2 });
+
+    const addresses = ["due@example.com", "done@example.com", "quiet@example.com", "erased@example.com"];
+    const invited = await call(`/api/surveys/${survey.id}/invitations`, json("POST", { invitations: addresses.map((email) => ({ email })) }, bearer(org.keys.manager)));
+    const links = ((await invited.json()) as { items: { email: string; token: string }[] }).items;
+    expect((await submit(survey.slug, { submissionId: newSubmissionId(), token: links.find((l) => l.email === "done@example.com")!.token, answers: acsiAnswers(), complete: true })).status).toBe(201);
+    await suppressEmailAddress(createDb(env.DB), org.organizationId, "quiet@example.com", "unsubscribed");
+    expect((await call("/api/respondents?email=erased@example.com", { method: "DELETE", headers: bearer(org.keys.admin) })).status).toBe(200);
+
+    const reminders = async () =>
+      (
+        await env.DB.prepare("select recipient, dedupe_key from outbox where event_type = 'invitation.reminder' and dedupe_key like 'invitation.reminder:%' and recipient in (?, ?, ?, ?) order by dedupe_key")
+          .bind(...addresses)
+          .all<{ recipient: string; dedupe_key: string }>()
+      ).results.map((r) => `${r.recipient}#${r.dedupe_key.split(":").pop()}`);
+    const { deps } = recordingTransport();
+    const cron = (days: number) => runScheduled(createScheduledController({ scheduledTime: Date.now() + days * 86_400_000, cron: "*/5 * * * *" }), bindings, deps);
+    await cron(2.9);
+    expect(await reminders()).toEqual([]);
+    await cron(3.01);
+    expect(await reminders()).toEqual(["due@example.com#1"]);
+    await cron(3.02); // the cron runs again: nothing twice
+    await cron(4.5); // within the gap
+    expect(await reminders()).toEqual(["due@example.com#1"]);
+    await cron(5.1);
+    await cron(9);
+    await cron(20); // at most two
+    expect(await reminders()).toEqual(["due@example.com#1", "due@example.com#2"]);
   });
 });

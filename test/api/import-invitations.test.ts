@@ -297,10 +297,10 @@ describe("fatigue rule under concurrency", () => {
       });
       const wrapped = new Proxy(real, { get: (t, prop) => (prop === "$client" ? client : Reflect.get(t, prop)) });
       const principal = { kind: "user" as const, id: a.userIds.admin, name: "a", organizationId: a.organizationId, role: "admin" as const };
-      const definition = { hiddenFields: [] };
+      const definition = { hiddenFields: [], defaultLanguage: "en" };
       let thrown: unknown;
       try {
-        await importInvitations(wrapped, principal, target, definition, "email\nguarded@example.com\nother-guarded@example.com\n", { partial: false, origin: "http://x" });
+        await importInvitations(wrapped, principal, { ...target, title: "Guarded" }, definition, "email\nguarded@example.com\nother-guarded@example.com\n", { partial: false, origin: "http://x" });
       } catch (error) {
         thrown = error;
       }

@@ -193,6 +193,15 @@ describe("e-mail to an organisation's complaint address", () => {
     expect((await deliver(raw, { from: "sam@example.com" })).rejected).toBeNull();
     expect(await complaintsFrom("sam@example.com")).toHaveLength(1);
     expect((await env.ATTACHMENTS.list({ prefix: `complaints/${org.organizationId}/` })).objects.length).toBe(objectsBefore);
+
+    // Erasing the customer (anonymise keeps the complaint, delete removes it) deletes the files from R2 too.
+    const erased = await call("/api/respondents?email=sam@example.com&mode=anonymise", { method: "DELETE", headers: bearer(org.keys.admin) });
+    expect(erased.status, await erased.clone().text()).toBe(200);
+    expect(((await erased.json()) as { attachments: number }).attachments).toBe(2);
+    for (const attachment of attachments) expect(await env.ATTACHMENTS.head(attachment.storage_key)).toBeNull();
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM complaint_attachments WHERE complaint_id = ?").bind(complaint!.id).first<{ n: number }>())!.n).toBe(0);
+    expect((await env.DB.prepare("SELECT count(*) AS n FROM inbound_emails WHERE complaint_id = ?").bind(complaint!.id).first<{ n: number }>())!.n).toBe(0);
+    expect((await call(`/api/complaints/${complaint!.id}/attachments/${pdf.id}`, { headers: bearer(org.keys.staff) })).status).toBe(404);
   });
 
   it("keys a message without a Message-ID by its content, so its duplicate is still one complaint", async () => {

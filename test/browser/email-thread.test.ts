@@ -80,6 +80,9 @@ test("a customer's e-mail becomes a complaint, the staff question leaves by e-ma
     expect(question.subject).toContain(complaint.reference);
     const replyTo = question.replyTo?.[0]?.address ?? "";
     expect(replyTo).toMatch(new RegExp(`^demo\\+${complaint.reference.toLowerCase()}\\.[a-z2-7]{10}@mail\\.feedloop\\.test$`));
+    // In the customer's own thread: it answers their e-mail, under the complaint's stable thread root.
+    expect(question.inReplyTo).toBe(`<first-${run}@example.com>`);
+    expect(question.references?.split(/\s+/)).toEqual([`<complaint.${complaint.id}@mail.feedloop.test>`, `<first-${run}@example.com>`]);
     // The acknowledgement sent at intake carries the same thread address.
     const acknowledgement = (await sentMails(mailDir)).find((mail) => mail.to?.some((to) => to.address === CUSTOMER) && mail.replyTo?.[0]?.address === replyTo && mail.messageId !== question.messageId);
     expect(acknowledgement, "acknowledgement e-mail with the thread's Reply-To").toBeTruthy();

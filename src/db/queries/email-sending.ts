@@ -1,10 +1,11 @@
 /** The reads the e-mail sender (src/jobs/email-sender.ts) needs to render a message at send time. */
-import { and, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../env";
-import { complaints, organization, surveyInvitations } from "../schema";
+import { complaints, inboundEmails, surveyInvitations } from "../schema";
+import { findOrganisation } from "./organisation";
 
 export function organisationForMail(db: Db, organisationId: string) {
-  return db.query.organization.findFirst({ where: eq(organization.id, organisationId), columns: { name: true, slug: true } });
+  return findOrganisation(db, { id: organisationId });
 }
 
 export function complaintForMail(db: Db, organisationId: string, complaintId: string) {
@@ -19,4 +20,14 @@ export function invitationForMail(db: Db, organisationId: string, invitationId: 
     where: and(eq(surveyInvitations.id, invitationId), eq(surveyInvitations.organizationId, organisationId)),
     columns: { id: true, tokenHash: true, completedAt: true, usesLeft: true, validUntil: true },
   });
+}
+
+/** The Message-IDs of the customer's e-mails on a complaint's thread, oldest first (threading headers). */
+export async function complaintInboundMessageIds(db: Db, organisationId: string, complaintId: string): Promise<string[]> {
+  const rows = await db
+    .select({ messageId: inboundEmails.messageId })
+    .from(inboundEmails)
+    .where(and(eq(inboundEmails.organizationId, organisationId), eq(inboundEmails.complaintId, complaintId)))
+    .orderBy(asc(inboundEmails.receivedAt), asc(inboundEmails.id));
+  return rows.map((row) => row.messageId);
 }

@@ -3,7 +3,7 @@
  * of its attachments, written in the batch of the complaint or reply they belong to, gated on
  * that write's nonce so a duplicate or a lost race stores nothing.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import type { Db } from "../../env";
 import { complaintAttachments, complaints, inboundEmails } from "../schema";
 import { newId } from "../../lib/ids";
@@ -84,4 +84,17 @@ export async function findComplaintAttachment(db: Db, organizationId: string, co
   return db.query.complaintAttachments.findFirst({
     where: and(eq(complaintAttachments.organizationId, organizationId), eq(complaintAttachments.complaintId, complaintId), eq(complaintAttachments.id, attachmentId)),
   });
+}
+
+/** The R2 keys of the attachments of these complaints (erasure deletes the objects). */
+export async function complaintAttachmentKeys(db: Db, organizationId: string, complaintIds: string[]): Promise<string[]> {
+  const keys: string[] = [];
+  for (let i = 0; i < complaintIds.length; i += 90) {
+    const rows = await db
+      .select({ storageKey: complaintAttachments.storageKey })
+      .from(complaintAttachments)
+      .where(and(eq(complaintAttachments.organizationId, organizationId), inArray(complaintAttachments.complaintId, complaintIds.slice(i, i + 90))));
+    keys.push(...rows.map((row) => row.storageKey));
+  }
+  return keys;
 }

@@ -16,10 +16,10 @@
  * Tokens are random and only their SHA-256 is stored, so the personal links exist only in this
  * import's answer (JSON, or CSV with `Accept: text/csv`). They cannot be exported later.
  */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Db, Principal } from "../../env";
-import { surveyInvitations } from "../schema";
+import { surveyInvitations, surveys } from "../schema";
 import type { SurveyDefinition } from "../../domain/survey/definition";
 import { MAX_HIDDEN_FIELD_VALUE_LENGTH } from "../../domain/survey/definition";
 import { CsvSyntaxError, CsvTooManyRecordsError, readCsvRecords } from "../../domain/csv";
@@ -29,6 +29,11 @@ import { auditStatement } from "./response-admin";
 import { invitationStatus } from "./invitations";
 import type { EmailPayload } from "./outbox";
 import { LINK_PLACEHOLDERS } from "../../domain/email/placeholders";
+import { emailOutboxInsertStatements } from "./outbox";
+import { invitationEmailRows, invitationMailContext, withoutSuppressed } from "./invitation-email";
+import type { SuppressionReason } from "./email-suppression";
+import { reminderCutoffs, type ReminderSchedule } from "../../domain/email/reminder-schedule";
+import { INVITATION_LANGUAGES, type InvitationLanguage, unsubscribeFooter } from "../../domain/email/invitation-template";
 import { fatigueDays, fatigueGuardStatement, fatigueMessage, fatiguePeriodStart, isFatigueGuardFailure, recentInvitations } from "./invitation-fatigue";
 
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
@@ -37,13 +42,28 @@ const INSERT_ROWS_PER_STATEMENT = 500;
 
 export type RowError = { field: string; code: string; message: string };
 export type RejectedRow = { row: number; line: number; email: string | null; errors: RowError[] };
-export type ImportRow = { row: number; line: number; email: string; hidden: Record<string, string>; validFrom: Date | null; validUntil: Date | null };
-export type ImportedInvitation = ImportRow & { id: string; url: string };
+export type ImportRow = {
+  row: number;
+  line: number;
+  email: string;
+  hidden: Record<string, string>;
+  validFrom: Date | null;
+  validUntil: Date | null;
+  /** The `language` column: the invitation e-mail's language (and the survey's) for this row. */
+  language: InvitationLanguage | null;
+};
+/** `url` is null when the invitation was e-mailed: the link then exists only in the recipient's message. */
+export type ImportedInvitation = ImportRow & { id: string; url: string | null };
+export type SuppressedRow = { row: number; email: string; reason: SuppressionReason };
 
 export type ImportOutcome = {
   accepted: number;
   rejected: RejectedRow[];
   invitations: ImportedInvitation[];
+  /** Rows not invited because the address is on the organisation's suppression list (unsubscribed, bounced, …). */
+  suppressed: SuppressedRow[];
+  /** With `send`: the queued invitation e-mails (hand them to the queue). */
+  outboxIds: string[];
   /** Hidden-field columns of the file, in file order (for the links CSV). */
   hiddenColumns: string[];
 };
@@ -87,7 +107,7 @@ export function parseInvitationCsv(
   if (!header) throw fileProblem("The file is empty; the first row must name the columns, e.g. email,touchpoint,region.");
   const columns = header.fields.map((name) => name.trim().toLowerCase());
   const hiddenById = new Map(definition.hiddenFields.map((field) => [field.id, field]));
-  const allowed = ["email", "valid_from", "valid_until", ...hiddenById.keys()];
+  const allowed = ["email", "valid_from", "valid_until", "language", ...hiddenById.keys()];
   const headerErrors: FieldError[] = [];
   columns.forEach((name, index) => {
     if (name === "") headerErrors.push({ field: `column ${index + 1}`, code: "empty_column_name", message: "has no name" });
@@ -136,6 +156,9 @@ export function parseInvitationCsv(
       if (!date) errors.push({ field: name, code: "invalid_date", message: `"${value}" is not a date (YYYY-MM-DD) or an ISO date-time with offset` });
       else dates[name] = date;
     }
+    const languageCell = cell("language");
+    const language = languageCell ? INVITATION_LANGUAGES.find((code) => code.toLowerCase() === languageCell.toLowerCase()) : null;
+    if (language === undefined) errors.push({ field: "language", code: "not_allowed", message: `"${languageCell}" is not one of ${INVITATION_LANGUAGES.join(", ")}` });
     if (dates.valid_until && dates.valid_until.getTime() <= now.getTime()) errors.push({ field: "valid_until", code: "in_the_past", message: "is already over" });
     if (dates.valid_from && dates.valid_until && dates.valid_from >= dates.valid_until) {
       errors.push({ field: "valid_until", code: "invalid_range", message: "must be after valid_from" });
@@ -145,7 +168,7 @@ export function parseInvitationCsv(
       continue;
     }
     firstRowOf.set(email, record.record);
-    rows.push({ row: record.record, line: record.line, email, hidden, validFrom: dates.valid_from, validUntil: dates.valid_until });
+    rows.push({ row: record.record, line: record.line, email, hidden, validFrom: dates.valid_from, validUntil: dates.valid_until, language: language ?? null });
   }
   if (rows.length === 0 && rejected.length === 0) throw fileProblem("The file has a header row but no data rows.");
   return { rows, rejected, hiddenColumns: columns.filter((c) => hiddenById.has(c)) };
@@ -181,13 +204,26 @@ async function applyFatigueRule(db: Db, organizationId: string, parsed: { rows: 
 export async function importInvitations(
   db: Db,
   principal: Principal,
-  survey: { id: string; slug: string },
-  definition: Pick<SurveyDefinition, "hiddenFields">,
+  survey: { id: string; slug: string; title: string },
+  definition: Pick<SurveyDefinition, "hiddenFields" | "defaultLanguage">,
   text: string,
-  options: { partial: boolean; origin: string; now?: Date; maxRows?: number },
+  options: {
+    partial: boolean;
+    origin: string;
+    now?: Date;
+    maxRows?: number;
+    /** E-mail each invitee their personal link (token derived from the invitation, generation 0). */
+    send?: { token: (invitationId: string) => Promise<string> } | null;
+  },
 ): Promise<ImportOutcome> {
   const now = options.now ?? new Date();
-  const parsed = parseInvitationCsv(text, definition, now, { maxRows: options.maxRows });
+  const parsedFile = parseInvitationCsv(text, definition, now, { maxRows: options.maxRows });
+  // Suppressed addresses are skipped and reported, not rejected: they do not stop the import.
+  const { wanted, suppressed: suppressedIndexes } = await withoutSuppressed(db, principal.organizationId, parsedFile.rows);
+  const suppressed = suppressedIndexes.map(({ index, email, reason }) => ({ row: parsedFile.rows[index]!.row, email, reason }));
+  const parsed = { ...parsedFile, rows: wanted };
+  const mail = options.send ? await invitationMailContext(db, principal.organizationId) : null;
+  const fallbackLanguage: InvitationLanguage = INVITATION_LANGUAGES.find((code) => code === definition.defaultLanguage) ?? "en";
   const days = await fatigueDays(db, principal.organizationId);
   for (let attempt = 0; ; attempt++) {
     const checked = days ? await applyFatigueRule(db, principal.organizationId, parsed, days, now) : parsed;
@@ -204,10 +240,10 @@ export async function importInvitations(
     const invitations: ImportedInvitation[] = [];
     const payload: { id: string; t: string; e: string; h: string; f: number | null; u: number | null }[] = [];
     for (const row of checked.rows) {
-      const token = randomSecret(32);
       const id = newId("inv");
+      const token = options.send ? await options.send.token(id) : randomSecret(32);
       payload.push({ id, t: await sha256Hex(token), e: row.email, h: JSON.stringify(row.hidden), f: row.validFrom?.getTime() ?? null, u: row.validUntil?.getTime() ?? null });
-      invitations.push({ ...row, id, url: `${options.origin}/s/${survey.slug}?t=${token}` });
+      invitations.push({ ...row, id, url: options.send ? null : `${options.origin}/s/${survey.slug}?t=${token}` });
     }
     const d1 = db.$client;
     const statements: D1PreparedStatement[] = [];
@@ -224,12 +260,23 @@ export async function importInvitations(
       );
     }
     if (days && payload.length > 0) statements.push(fatigueGuardStatement(d1, principal.organizationId, payload.map((p) => p.e), days, now));
+    // The e-mails go in the same batch as their invitations: both or neither.
+    const emails = mail
+      ? invitationEmailRows(mail, {
+          organizationId: principal.organizationId,
+          survey,
+          origin: options.origin,
+          now,
+          invitees: invitations.map((inv) => ({ invitationId: inv.id, email: inv.email, language: inv.language ?? fallbackLanguage, validUntil: inv.validUntil, name: inv.hidden.name ?? null })),
+        })
+      : [];
+    statements.push(...emailOutboxInsertStatements(d1, principal.organizationId, emails, now));
     statements.push(
       auditStatement(d1, principal, {
         action: "invitations.imported",
         targetType: "survey",
         targetId: survey.id,
-        data: { accepted: payload.length, rejected: checked.rejected.length, partial: options.partial },
+        data: { accepted: payload.length, rejected: checked.rejected.length, suppressed: suppressed.length, partial: options.partial, emailed: Boolean(options.send) },
       }, now),
     );
     try {
@@ -239,7 +286,7 @@ export async function importInvitations(
       if (attempt === 0 && days && isFatigueGuardFailure(error)) continue;
       throw error;
     }
-    return { accepted: payload.length, rejected: checked.rejected, invitations, hiddenColumns: parsed.hiddenColumns };
+    return { accepted: payload.length, rejected: checked.rejected, invitations, suppressed, outboxIds: emails.map((row) => row.id), hiddenColumns: parsed.hiddenColumns };
   }
 }
 
@@ -298,10 +345,6 @@ export type ReminderOutcome = {
   links: { invitationId: string; email: string; url: string }[];
 };
 
-/** Survey mail ends with the unsubscribe link (also in the List-Unsubscribe header), rendered at send time. */
-function unsubscribeFooter(language: string): string[] {
-  return ["", "--", language.startsWith("zh") ? `不想再收到此类邮件？退订：${LINK_PLACEHOLDERS.unsubscribeUrl}` : `No more survey e-mails from us: ${LINK_PLACEHOLDERS.unsubscribeUrl}`];
-}
 
 function reminderEmail(language: string, title: string, link: string | null, validUntil: Date | null): { subject: string; text: string } {
   if (language.startsWith("zh")) {
@@ -348,11 +391,14 @@ function reminderEmail(language: string, title: string, link: string | null, val
  * the invitation, not the token). The new token is derived from the invitation and its reminder
  * count (`linkToken`), so the outbox stores only a placeholder and the sender renders the link.
  *
- * Addresses on the organisation's suppression list are never reminded.
+ * Addresses on the organisation's suppression list are never reminded; erased respondents have no
+ * invitation left to remind. With `schedule` (the cron, src/jobs/scheduled-reminders.ts) the survey's
+ * reminder schedule decides who is due instead of the 24-hour rule; the reminder number is in the
+ * e-mail's dedupe key, so however often the cron runs, each reminder is sent at most once.
  */
 export async function remindInvitations(
   db: Db,
-  principal: Principal,
+  principal: Pick<Principal, "organizationId" | "id"> & { kind: string },
   survey: { id: string; slug: string },
   content: { title: string; language: string },
   options: {
@@ -362,10 +408,14 @@ export async function remindInvitations(
     invitationIds?: string[];
     /** The derived token of an invitation's link generation (src/lib/email-config.ts invitationLinkToken). */
     linkToken: (invitationId: string, generation: number) => Promise<string>;
+    /** The survey's automatic schedule (cron): only invitations it says are due, at most its number of reminders. */
+    schedule?: ReminderSchedule;
   },
 ): Promise<ReminderOutcome> {
   const { now } = options;
-  const cutoff = now.getTime() - REMINDER_INTERVAL_MS;
+  const due = options.schedule ? reminderCutoffs(options.schedule, now) : null;
+  const cutoff = due ? due.remindedBefore.getTime() : now.getTime() - REMINDER_INTERVAL_MS;
+  const maxReminders = due ? due.maxReminders : Number.MAX_SAFE_INTEGER;
   const candidates = await db
     .select({ id: surveyInvitations.id, email: surveyInvitations.email, validUntil: surveyInvitations.validUntil, count: surveyInvitations.reminderCount })
     .from(surveyInvitations)
@@ -376,6 +426,7 @@ export async function remindInvitations(
         sql`${surveyInvitations.email} IS NOT NULL AND ${surveyInvitations.completedAt} IS NULL AND ${surveyInvitations.usesLeft} > 0`,
         sql`(${surveyInvitations.validUntil} IS NULL OR ${surveyInvitations.validUntil} > ${now.getTime()})`,
         sql`(${surveyInvitations.remindedAt} IS NULL OR ${surveyInvitations.remindedAt} <= ${cutoff})`,
+        due ? sql`${surveyInvitations.reminderCount} < ${due.maxReminders} AND ${surveyInvitations.createdAt} <= ${due.invitedBefore.getTime()}` : undefined,
         sql`lower(${surveyInvitations.email}) NOT IN (SELECT email FROM email_suppressions WHERE organization_id = ${principal.organizationId})`,
         options.invitationIds ? sql`${surveyInvitations.id} IN (SELECT value FROM json_each(${JSON.stringify(options.invitationIds)}))` : undefined,
       ),
@@ -422,9 +473,10 @@ export async function remindInvitations(
           `UPDATE survey_invitations SET reminded_at = ?3, reminder_count = reminder_count + 1, write_nonce = ?2,
              token_hash = coalesce((SELECT json_extract(value, '$.h') FROM json_each(?1) WHERE json_extract(value, '$.id') = survey_invitations.id), token_hash)
            WHERE id IN (SELECT json_extract(value, '$.id') FROM json_each(?1)) AND organization_id = ?5
-             AND completed_at IS NULL AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?3) AND (reminded_at IS NULL OR reminded_at <= ?4)`,
+             AND completed_at IS NULL AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?3) AND (reminded_at IS NULL OR reminded_at <= ?4)
+             AND reminder_count < ?6`,
         )
-        .bind(JSON.stringify(updates), nonce, now.getTime(), cutoff, principal.organizationId),
+        .bind(JSON.stringify(updates), nonce, now.getTime(), cutoff, principal.organizationId, maxReminders),
       d1
         .prepare(
           `INSERT INTO outbox (id, organization_id, kind, event_type, recipient, subject, payload, status, attempts, next_attempt_at, dedupe_key, created_at)
@@ -436,7 +488,7 @@ export async function remindInvitations(
            RETURNING id, recipient`,
         )
         .bind(JSON.stringify(emails), nonce, principal.organizationId, now.getTime()),
-      auditStatement(d1, principal, { action: "invitations.reminded", targetType: "survey", targetId: survey.id, data: { candidates: chunk.length, reissueLinks: options.reissueLinks } }, now),
+      auditStatement(d1, principal, { action: "invitations.reminded", targetType: "survey", targetId: survey.id, data: { candidates: chunk.length, reissueLinks: options.reissueLinks, scheduled: Boolean(due) } }, now),
     ]);
     const inserted = (results[1]?.results ?? []) as { id: string }[];
     outcome.queued += inserted.length;
@@ -450,4 +502,26 @@ export async function remindInvitations(
     }
   }
   return outcome;
+}
+
+/** Published surveys with an automatic reminder schedule, still open at `now` (the cron's reminder run). */
+export async function surveysWithReminderSchedule(db: Db, now: Date) {
+  const rows = await db
+    .select({
+      id: surveys.id,
+      organizationId: surveys.organizationId,
+      slug: surveys.slug,
+      publishedVersion: surveys.publishedVersion,
+      reminderSchedule: surveys.reminderSchedule,
+    })
+    .from(surveys)
+    .where(
+      and(
+        eq(surveys.status, "published"),
+        isNotNull(surveys.reminderSchedule),
+        isNotNull(surveys.publishedVersion),
+        sql`(${surveys.closesAt} IS NULL OR ${surveys.closesAt} > ${now.getTime()})`,
+      ),
+    );
+  return rows.flatMap((row) => (row.reminderSchedule && row.publishedVersion !== null ? [{ ...row, reminderSchedule: row.reminderSchedule, publishedVersion: row.publishedVersion }] : []));
 }

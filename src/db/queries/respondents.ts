@@ -29,6 +29,7 @@ import { auditInsert } from "./audit";
 import { invitationStatus } from "./invitations";
 import { anonymiseResponses, auditStatement, deleteResponses, type ResponseRow } from "./response-admin";
 import { deleteComplaintTextsStatements } from "./text-scores";
+import { complaintAttachmentKeys } from "./inbound-email";
 
 export type ErasureMode = "delete" | "anonymise";
 
@@ -219,6 +220,8 @@ export type ErasureSummary = {
   completedResponses: number;
   notes: number;
   complaints: number;
+  /** Files the customer sent by e-mail, deleted from R2 (ATTACHMENTS). */
+  attachments: number;
   emails: number;
   /** Responses that kept changing during the request; run it again to finish them. */
   skippedResponses: string[];
@@ -230,7 +233,14 @@ export type ErasureSummary = {
  * e-mails, with the audit row, in one batch. Re-running the request finishes anything a failure
  * left behind (every step is idempotent).
  */
-export async function eraseRespondent(db: Db, principal: Principal, email: string, mode: ErasureMode, now = new Date()): Promise<ErasureSummary> {
+export async function eraseRespondent(
+  db: Db,
+  principal: Principal,
+  email: string,
+  mode: ErasureMode,
+  options: { attachments: Pick<R2Bucket, "delete">; now?: Date },
+): Promise<ErasureSummary> {
+  const now = options.now ?? new Date();
   const { organizationId } = principal;
   const address = normaliseEmail(email);
   const found = await findRespondent(db, organizationId, address);
@@ -243,6 +253,14 @@ export async function eraseRespondent(db: Db, principal: Principal, email: strin
   const statements: D1PreparedStatement[] = [];
   // Both modes: the complaints' texts are gone (deleted or replaced), and so are their stored copies and scores.
   statements.push(...deleteComplaintTextsStatements(d1, organizationId, complaintIds));
+  // Both modes: the files the customer e-mailed (R2, deleted first so a re-run finds any key a failed
+  // batch left) and the record of their messages (the sender's address).
+  const attachmentKeys = await complaintAttachmentKeys(db, organizationId, found.complaints.map((c) => c.id));
+  if (attachmentKeys.length > 0) await options.attachments.delete(attachmentKeys);
+  statements.push(
+    d1.prepare(`DELETE FROM complaint_attachments WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`).bind(organizationId, complaintIds),
+    d1.prepare(`DELETE FROM inbound_emails WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`).bind(organizationId, complaintIds),
+  );
   if (mode === "delete") {
     statements.push(
       d1.prepare(`DELETE FROM complaint_events WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`).bind(organizationId, complaintIds),
@@ -306,6 +324,7 @@ export async function eraseRespondent(db: Db, principal: Principal, email: strin
     completedResponses: erased.completed,
     notes: erased.notes,
     complaints: found.complaints.length,
+    attachments: attachmentKeys.length,
     emails: found.emails.length,
     skippedResponses: erased.skipped,
   };

@@ -14,6 +14,7 @@ import type { Db, Principal } from "../../env";
 import { surveys } from "../schema";
 import { ComplaintTriggerRuleListSchema, type ComplaintTriggerRule } from "../../domain/complaints";
 import { listAnswerSlots, type SurveyDefinition } from "../../domain/survey/definition";
+import { ReminderScheduleSchema, type ReminderSchedule } from "../../domain/email/reminder-schedule";
 import { fieldErrorsFromZod, ProblemError, validationProblem, type FieldError } from "../../lib/problem";
 import { auditInsert } from "./audit";
 import { createSurvey, getSurvey, loadVersionDefinition, parseDefinition, type SurveyRow } from "./surveys";
@@ -29,9 +30,14 @@ export type SurveySettings = {
   storeIp: boolean;
   retentionDays: number | null;
   complaintTriggers: ComplaintTriggerRule[] | null;
+  /** Automatic e-mail reminders (src/domain/email/reminder-schedule.ts), run by the cron; null = none. */
+  reminderSchedule: ReminderSchedule | null;
 };
 
-export type SurveySettingsPatch = Partial<Omit<SurveySettings, "complaintTriggers">> & { complaintTriggers?: unknown[] | null };
+export type SurveySettingsPatch = Partial<Omit<SurveySettings, "complaintTriggers" | "reminderSchedule">> & {
+  complaintTriggers?: unknown[] | null;
+  reminderSchedule?: unknown;
+};
 
 export function settingsOf(row: SurveyRow): SurveySettings {
   return {
@@ -43,6 +49,7 @@ export function settingsOf(row: SurveyRow): SurveySettings {
     storeIp: row.storeIp,
     retentionDays: row.retentionDays,
     complaintTriggers: (row.complaintTriggers as ComplaintTriggerRule[] | null) ?? null,
+    reminderSchedule: row.reminderSchedule ?? null,
   };
 }
 
@@ -104,6 +111,15 @@ export function validateSettings(patch: SurveySettingsPatch, current: SurveySett
       }
     }
   }
+  let reminderSchedule = current.reminderSchedule;
+  if (patch.reminderSchedule !== undefined) {
+    if (patch.reminderSchedule === null) reminderSchedule = null;
+    else {
+      const parsed = ReminderScheduleSchema.safeParse(patch.reminderSchedule);
+      if (!parsed.success) errors.push(...fieldErrorsFromZod(parsed.error, "reminderSchedule"));
+      else reminderSchedule = parsed.data;
+    }
+  }
   const next: SurveySettings = {
     accessMode: patch.accessMode ?? current.accessMode,
     opensAt: patch.opensAt !== undefined ? (patch.opensAt ? new Date(patch.opensAt).toISOString() : null) : current.opensAt,
@@ -113,6 +129,7 @@ export function validateSettings(patch: SurveySettingsPatch, current: SurveySett
     storeIp: patch.storeIp ?? current.storeIp,
     retentionDays: patch.retentionDays !== undefined ? patch.retentionDays : current.retentionDays,
     complaintTriggers: triggers,
+    reminderSchedule,
   };
   if (next.opensAt && next.closesAt && next.opensAt >= next.closesAt) {
     errors.push({ field: "closesAt", code: "invalid_range", message: "must be after opensAt" });
@@ -142,6 +159,7 @@ export async function updateSurveySettings(db: Db, principal: Principal, id: str
         storeIp: next.storeIp,
         retentionDays: next.retentionDays,
         complaintTriggers: next.complaintTriggers,
+        reminderSchedule: next.reminderSchedule,
         updatedAt: new Date(),
       })
       .where(and(eq(surveys.id, id), eq(surveys.organizationId, principal.organizationId))),
@@ -176,7 +194,7 @@ export type SurveyImport = { slug: string; settings: SurveySettingsPatch; defini
 export async function importSurvey(db: Db, principal: Principal, input: SurveyImport, slugOverride?: string): Promise<SurveyRow> {
   const slug = slugOverride ?? input.slug;
   const definition = parseDefinition(input.definition);
-  const empty: SurveySettings = { accessMode: "public", opensAt: null, closesAt: null, responseQuota: null, anonymous: false, storeIp: false, retentionDays: null, complaintTriggers: null };
+  const empty: SurveySettings = { accessMode: "public", opensAt: null, closesAt: null, responseQuota: null, anonymous: false, storeIp: false, retentionDays: null, complaintTriggers: null, reminderSchedule: null };
   const { next } = validateSettings(input.settings, empty, definition);
   if (await db.query.surveys.findFirst({ where: eq(surveys.slug, slug), columns: { id: true } })) throw await slugConflict(db, slug);
   const row = await createSurvey(db, principal, {
@@ -190,6 +208,7 @@ export async function importSurvey(db: Db, principal: Principal, input: SurveyIm
     storeIp: next.storeIp,
     retentionDays: next.retentionDays,
     complaintTriggers: next.complaintTriggers,
+    reminderSchedule: next.reminderSchedule,
   });
   await auditInsert(db, principal, { action: "survey.imported", targetType: "survey", targetId: row.id, data: { slug, format: SURVEY_EXPORT_FORMAT } }).run();
   return row;
@@ -211,6 +230,7 @@ export async function duplicateSurvey(db: Db, principal: Principal, id: string, 
     storeIp: source.storeIp,
     retentionDays: source.retentionDays,
     complaintTriggers: source.complaintTriggers,
+    reminderSchedule: source.reminderSchedule,
   });
   await auditInsert(db, principal, { action: "survey.duplicated", targetType: "survey", targetId: row.id, data: { from: id, slug: target } }).run();
   return row;

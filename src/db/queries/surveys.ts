@@ -1,4 +1,5 @@
 import { and, desc, eq, sql } from "drizzle-orm";
+import type { ReminderSchedule } from "../../domain/email/reminder-schedule";
 import type { Db, Principal } from "../../env";
 import { surveyDailyViews, surveys, surveyVersions } from "../schema";
 import { SurveyDefinitionSchema, type SurveyDefinition } from "../../domain/survey/definition";
@@ -103,6 +104,7 @@ export type CreateSurveyInput = {
   storeIp?: boolean;
   retentionDays?: number | null;
   complaintTriggers?: unknown;
+  reminderSchedule?: ReminderSchedule | null;
 };
 
 function titleOf(definition: SurveyDefinition): string {
@@ -131,6 +133,7 @@ export async function createSurvey(db: Db, principal: Principal, input: CreateSu
     storeIp: input.storeIp ?? false,
     retentionDays: input.retentionDays ?? null,
     complaintTriggers: input.complaintTriggers ?? null,
+    reminderSchedule: input.reminderSchedule ?? null,
     createdAt: now,
     updatedAt: now,
   };

@@ -31,3 +31,23 @@ export function inboundReplyPlan(
   if (!to) return { kind: "new_complaint", why: "not_accepted" };
   return { kind: "transition", to, payload: { message }, via: complaint.state === "waiting_on_customer" ? "customer_reply_while_waiting" : "customer_reply" };
 }
+
+/**
+ * The thread headers of an e-mail about a complaint. Every such e-mail refers to a stable thread
+ * root, `<complaint.<id>@<domain>>` (never sent itself, so mail clients group the thread by it),
+ * and, when the complaint came or was answered by e-mail, to the customer's messages: the first
+ * (the one that opened the case) and the latest, which is what the e-mail answers (In-Reply-To).
+ */
+export function complaintThreadHeaders(
+  complaintId: string,
+  domain: string,
+  inboundMessageIds: string[],
+): { inReplyTo: string; references: string[] } {
+  const root = `<complaint.${complaintId.replace(/[^A-Za-z0-9._-]/g, "")}@${domain}>`;
+  // Stored without angle brackets; ids without a real Message-ID (sha256:…) or with odd characters are not quoted.
+  const customer = inboundMessageIds.filter((id) => /^[^\s<>@]+@[^\s<>@]+$/.test(id)).map((id) => `<${id}>`);
+  const first = customer[0];
+  const latest = customer[customer.length - 1];
+  const references = [root, ...(first ? [first] : []), ...(latest && latest !== first ? [latest] : [])];
+  return { inReplyTo: latest ?? root, references };
+}

@@ -18,6 +18,7 @@ import { SurveyStatusBadge } from "../Surveys";
 import { isMissingRoute, postText, readFile } from "./http";
 import { useT } from "./messages";
 import { SurveyTabs } from "./SurveyTabs";
+import { InvitationTemplateEditor } from "./InvitationTemplateEditor";
 import "../../styles/builder.css";
 
 type RowError = { field: string; code: string; message: string };
@@ -55,6 +56,7 @@ export function DistributionPage({ id }: { id: string }) {
             {s.status !== "published" && <p class="alert alert-warn">{t("dist.notPublished")}</p>}
             <CsvImport survey={s} onImported={() => setListVersion((v) => v + 1)} />
             <Reminders survey={s} onSent={() => setListVersion((v) => v + 1)} />
+            <InvitationTemplateEditor />
             <StatusExport survey={s} />
             <InvitationsTab key={listVersion} survey={s} />
           </div>

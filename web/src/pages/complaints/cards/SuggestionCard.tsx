@@ -5,12 +5,13 @@
  * organisation's model once (POST /api/complaints/{id}/suggestion).
  */
 import { useState } from "preact/hooks";
-import { api } from "../../lib/api";
-import { useAsync } from "../../lib/hooks";
-import { interpolate, useI18n, type Params } from "../../lib/i18n";
-import { Badge, Card, ErrorAlert, Field } from "../../components/ui";
-import { useLabel } from "./messages";
-import type { ComplaintSuggestion } from "../../../../src/contracts/text-analytics";
+import { api } from "../../../lib/api";
+import { useAsync } from "../../../lib/hooks";
+import { interpolate, useI18n, type Params } from "../../../lib/i18n";
+import { Badge, Card, ErrorAlert, Field } from "../../../components/ui";
+import { useLabel } from "../messages";
+import { useComplaintAction } from "./useComplaintAction";
+import type { ComplaintSuggestion } from "../../../../../src/contracts/text-analytics";
 
 const en = {
   title: "Suggested category",
@@ -72,21 +73,14 @@ export function SuggestionCard({ complaintId, categories, onDecided }: { complai
   const state = useAsync((signal) => api<ComplaintSuggestion>(path, { signal }), [complaintId]);
   const [decided, setDecided] = useState<ComplaintSuggestion>();
   const [other, setOther] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { busy, error, act } = useComplaintAction();
   const suggestion = decided ?? state.data;
 
   async function decide(category: string) {
-    setBusy(true);
-    setError(undefined);
-    try {
-      setDecided(await api<ComplaintSuggestion>(path, { method: "POST", body: { category } }));
-      onDecided();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    const result = await act(() => api<ComplaintSuggestion>(path, { method: "POST", body: { category } }));
+    if (!result) return;
+    setDecided(result);
+    onDecided();
   }
 
   return (
