@@ -1,7 +1,6 @@
 /** Strings of the dashboard's open-answers topics section (issue 14); zh has every key. */
-import { interpolate, type Params } from "../../lib/i18n";
-import { useDI18n, type DI18n, type DKey } from "./messages";
-import type { MessageKey } from "../../lib/i18n";
+import { makeMessagesHook, type WithMessages } from "../../lib/i18n";
+import { useDI18n, type DI18n } from "./messages";
 
 const en = {
   "top.title": "What customers write: topics of the open answers",
@@ -94,10 +93,6 @@ const zh: Record<TKey, string> = {
   "top.model": "模型 {version}",
 };
 
-export type TI18n = Omit<DI18n, "t"> & { t: (key: TKey | DKey | MessageKey, params?: Params) => string };
+export type TI18n = WithMessages<DI18n, TKey>;
 
-export function useTI18n(): TI18n {
-  const d = useDI18n();
-  const dict = d.lang === "zh-CN" ? zh : en;
-  return { ...d, t: (key, params) => (key in en ? interpolate(dict[key as TKey], params) : d.t(key as DKey, params)) };
-}
+export const useTI18n: () => TI18n = makeMessagesHook(en, zh, useDI18n);

@@ -7,7 +7,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../../../lib/api";
 import { useAsync } from "../../../lib/hooks";
-import { interpolate, useI18n, type Params } from "../../../lib/i18n";
+import { makeMessagesHook } from "../../../lib/i18n";
 import { Badge, Card, ErrorAlert, Field } from "../../../components/ui";
 import { useLabel } from "../messages";
 import { useComplaintAction } from "./useComplaintAction";
@@ -59,16 +59,11 @@ const zh: Record<SKey, string> = {
   "urgency.high": "高",
 };
 
-function useST() {
-  const { lang } = useI18n();
-  const dict = lang === "zh-CN" ? zh : en;
-  return (key: SKey, params?: Params) => interpolate(dict[key], params);
-}
+const useST = makeMessagesHook(en, zh);
 
 export function SuggestionCard({ complaintId, categories, onDecided }: { complaintId: string; categories: string[]; onDecided: () => void }) {
-  const st = useST();
+  const { t: st, pct } = useST();
   const label = useLabel();
-  const { pct } = useI18n();
   const path = `/api/complaints/${encodeURIComponent(complaintId)}/suggestion`;
   const state = useAsync((signal) => api<ComplaintSuggestion>(path, { signal }), [complaintId]);
   const [decided, setDecided] = useState<ComplaintSuggestion>();
