@@ -165,3 +165,24 @@ describe("erasure", () => {
     expect(await scoresOf(responseId)).toHaveLength(0);
   });
 });
+
+describe("routing on the suggestion", () => {
+  it("auto assignment routes an unclassified complaint by its suggested category once its text is scored", async () => {
+    const admin = bearer(org.keys.admin);
+    const team = async (name: string, memberId: string) => (await (await call("/api/complaint-teams", json("POST", { name, memberIds: [memberId] }, admin))).json()) as { id: string };
+    const care = await team("Care", org.userIds.staff);
+    const logistics = await team("Logistics", org.userIds.manager);
+    const rule = { id: "suggested_delivery", conditions: [{ field: "category", op: "answered", value: false }, { field: "suggestedCategory", op: "equals", value: "delivery" }], teamId: logistics.id };
+    const routing = await call("/api/complaint-config/routing", json("PUT", { rules: [rule], defaultTeamId: care.id }, admin));
+    expect(routing.status, await routing.clone().text()).toBe(200);
+
+    const created = await call("/api/complaints", json("POST", { subject: "包裹", description: "快递三天都没有送到，物流信息也不更新。", contact: { email: "route@example.com" } }, bearer(org.keys.staff)));
+    const complaint = (await created.json()) as { id: string; teamId: string | null };
+    // At intake the text is not scored yet: the default team.
+    expect(complaint.teamId).toBe(care.id);
+    await deliver({ type: "text.score", sourceKind: "complaint", sourceId: complaint.id });
+    const routed = await call(`/api/complaints/${complaint.id}/assignment`, json("POST", { auto: true }, bearer(org.keys.manager)));
+    expect(routed.status, await routed.clone().text()).toBe(200);
+    expect(((await routed.json()) as { complaint: { teamId: string } }).complaint.teamId).toBe(logistics.id);
+  });
+});

@@ -46,6 +46,7 @@ import { issueHandlingSurvey, systemPrincipal } from "./complaints-handling";
 import { type Gate, gatedInsert } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
+import { complaintSuggestion } from "./text-scores";
 
 /** Who acts: the workflow actor, the audit actor, and the staff principal when there is one. */
 export type ActingParty = { actor: ComplaintActor; audit: AuditActor; principal: Principal | null };
@@ -292,7 +293,9 @@ export async function assignComplaint(
   const row = await findComplaint(db, input.organizationId, input.complaintId);
   const ctx = await loadComplaintContext(db, input.organizationId);
   if (!ctx.routing) throw new ProblemError("conflict", "No routing rules are configured; assign the complaint manually or configure routing first.");
-  const decision = routeComplaint(ctx.routing, rowToComplaint(row));
+  // Routing again sees what the text engine suggested since intake (scoring runs after the first routing).
+  const suggestion = await complaintSuggestion(db, input.organizationId, input.complaintId);
+  const decision = routeComplaint(ctx.routing, { ...rowToComplaint(row), suggestedCategory: suggestion?.decision ? null : (suggestion?.suggestedCategory ?? null) });
   const team = (await loadTeams(db, input.organizationId)).find((candidate) => candidate.teamId === decision.teamId);
   if (!team) throw new ProblemError("conflict", `The routing rules chose team ${decision.teamId}, which no longer exists.`);
   const choice = await chooseAssignee(db, input.organizationId, team);

@@ -10,6 +10,11 @@
  *   segment.<key>                               segment attributes incl. hidden fields (region, tier, …)
  *   subject, description, text                  free text; `text` = subject + description,
  *                                               meant for `containsAny` keyword rules
+ *   suggestedCategory                           the category the text engine suggests (issue 14):
+ *                                               missing until the description is scored, so it
+ *                                               counts when routing runs again (auto assignment);
+ *                                               pair it with `category answered false` to use it
+ *                                               only for complaints nobody has classified
  *
  * Within a team: round robin (cursor = last assigned member id) or least open load. Inactive
  * members are skipped by both.
@@ -30,8 +35,8 @@ import { EntityIdSchema } from "./primitives";
 
 export const RoutingFieldSchema = z
   .string()
-  .regex(/^(?:category|touchpoint|severity|priority|source|subject|description|text|segment\.[A-Za-z0-9_.-]{1,100})$/, {
-    message: "must be category, touchpoint, severity, priority, source, subject, description, text or segment.<attribute>",
+  .regex(/^(?:category|suggestedCategory|touchpoint|severity|priority|source|subject|description|text|segment\.[A-Za-z0-9_.-]{1,100})$/, {
+    message: "must be category, suggestedCategory, touchpoint, severity, priority, source, subject, description, text or segment.<attribute>",
   });
 export const RoutingConditionSchema = conditionSchemaFor(RoutingFieldSchema);
 export type RoutingCondition = z.output<typeof RoutingConditionSchema>;
@@ -62,7 +67,10 @@ export type ComplaintRoutingConfigInput = z.input<typeof ComplaintRoutingConfigS
 export type RoutingSubject = Pick<
   Complaint,
   "category" | "touchpoint" | "severity" | "priority" | "source" | "segment" | "subject" | "description"
->;
+> & {
+  /** The undecided suggestion of the complaint's text, when it has been scored. */
+  suggestedCategory?: string | null;
+};
 
 export type RoutingDecision = {
   teamId: string;
@@ -76,6 +84,8 @@ function routingFieldResolver(subject: RoutingSubject): (field: string) => Condi
     switch (field) {
       case "category":
         return subject.category;
+      case "suggestedCategory":
+        return subject.suggestedCategory;
       case "touchpoint":
         return subject.touchpoint;
       case "severity":

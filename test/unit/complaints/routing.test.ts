@@ -65,6 +65,27 @@ describe("routeComplaint", () => {
     expect(routeComplaint(CONFIG, { ...base, ...overrides })).toEqual({ teamId, ruleId });
   });
 
+  it("routes on the suggested category only while nobody has classified the complaint", () => {
+    const config = ComplaintRoutingConfigSchema.parse({
+      defaultTeamId: "general",
+      rules: [
+        {
+          id: "suggested_delivery",
+          conditions: [
+            { field: "category", op: "answered", value: false },
+            { field: "suggestedCategory", op: "equals", value: "delivery" },
+          ],
+          teamId: "logistics",
+        },
+      ],
+    });
+    expect(routeComplaint(config, { ...base, suggestedCategory: "delivery" })).toEqual({ teamId: "logistics", ruleId: "suggested_delivery" });
+    // Not scored yet, another suggestion, or a category staff chose: the rule does not apply.
+    expect(routeComplaint(config, base)).toEqual({ teamId: "general", ruleId: null });
+    expect(routeComplaint(config, { ...base, suggestedCategory: "billing" })).toEqual({ teamId: "general", ruleId: null });
+    expect(routeComplaint(config, { ...base, category: "billing", suggestedCategory: "delivery" })).toEqual({ teamId: "general", ruleId: null });
+  });
+
   it("an `all` rule without conditions is a catch-all", () => {
     const config = ComplaintRoutingConfigSchema.parse({ defaultTeamId: "general", rules: [{ id: "everything", teamId: "triage" }] });
     expect(routeComplaint(config, base)).toEqual({ teamId: "triage", ruleId: "everything" });

@@ -19,6 +19,7 @@ import { DescriptionCard } from "./cards/DescriptionCard";
 import { HandlingCard } from "./cards/HandlingCard";
 import { HandoffsCard } from "./cards/HandoffsCard";
 import { SlaCard } from "./cards/SlaCard";
+import { SuggestionCard } from "./cards/SuggestionCard";
 import { TimelineCard } from "./cards/TimelineCard";
 import { useComplaintAction } from "./cards/useComplaintAction";
 
@@ -134,6 +135,7 @@ export function ComplaintPage({ id }: { id: string }) {
               <SlaCard complaint={c} />
               <AssignmentCard complaint={c} refData={ref.data} run={run} />
               <ClassificationCard complaint={c} refData={ref.data} run={run} />
+              {c.state !== "closed" && <SuggestionCard complaintId={c.id} categories={ref.data?.categories ?? []} onDecided={loaded.reload} />}
               <CustomerCard complaint={c} />
               <HandoffsCard complaint={c} refData={ref.data} onChanged={(next) => setComplaint(next)} />
               <HandlingCard complaint={c} />

@@ -11,6 +11,7 @@ import { MeasurementPlanCard } from "../Survey";
 import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
 import { LoyaltySection } from "./Loyalty";
+import { TopicsSection } from "./Topics";
 import { segmentValueLabel } from "../../lib/segment-labels";
 import { ChangeCheck } from "./ChangeCheck";
 import { useBootstrapRun } from "./bootstrap-run";
@@ -144,6 +145,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
           {hasModel && <ConstructCards data={data} />}
           {hasModel && <SatisfactionVsLoyalty data={data} />}
           <LoyaltySection surveyId={filters.survey} query={{ ...period, ...segmentFilters }} />
+          <TopicsSection surveyId={filters.survey} query={{ ...period, ...segmentFilters }} />
           <MetricCards data={data} />
           <div class="grid grid-2">
             <Distribution data={data} />
