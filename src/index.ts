@@ -25,7 +25,7 @@ import { auditRoutes } from "./routes/audit";
 import { complaintRoutes } from "./routes/complaints";
 import { complaintAdminRoutes } from "./routes/complaints-admin";
 import { webhookRoutes } from "./routes/webhooks";
-import { complaintPageRoutes } from "./routes/complaint-pages";
+import { complaintPageRoutes } from "./routes/complaint-pages/routes";
 import { textAnalyticsRoutes } from "./routes/text-analytics";
 import { MAX_PUBLIC_BODY_BYTES } from "./lib/http";
 import { consumeEvents } from "./jobs/queue-consumer";

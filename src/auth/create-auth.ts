@@ -1,8 +1,7 @@
 import { betterAuth } from "better-auth/minimal";
-import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { organization } from "better-auth/plugins/organization";
 import type { AppBindings, Db } from "../env";
-import * as schema from "../db/schema";
+import { authDatabase } from "../db/auth-database";
 import { createDb } from "../db/client";
 import { DEVELOPMENT_SEGMENTS, hashPassword, PRODUCTION_SEGMENTS, verifyPassword } from "./password";
 import { accessControl, authRoles } from "./roles";
@@ -17,7 +16,7 @@ function buildAuth(env: AppBindings, db: Db) {
     trustedOrigins: [env.PUBLIC_ORIGIN, "http://127.0.0.1:*", "http://localhost:*"].filter(
       (origin) => isLocal || !origin.includes("*"),
     ),
-    database: drizzleAdapter(db, { provider: "sqlite", schema, camelCase: true }),
+    database: authDatabase(db),
     emailAndPassword: {
       enabled: true,
       minPasswordLength: 10,

@@ -1,9 +1,9 @@
 import { createRoute } from "@hono/zod-openapi";
-import { and, asc, eq, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import type { AppEnv, Principal } from "../env";
-import { apiKeys, member } from "../db/schema";
+import { findUnrevokedApiKey, recordApiKeyUse } from "../db/queries/api-keys";
+import { findMembership } from "../db/queries/organisation";
 import { apiKeyStanding, isRole, roleHasPermission, type Permission } from "../domain/permissions";
 import { ProblemError } from "../lib/problem";
 import { sha256Hex } from "../lib/ids";
@@ -13,12 +13,7 @@ async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Pri
   const db = c.get("db");
   const hash = await sha256Hex(key);
   // The creator's current membership comes with the key: the key follows it (apiKeyStanding).
-  const [found] = await db
-    .select({ key: apiKeys, creatorRole: member.role })
-    .from(apiKeys)
-    .leftJoin(member, and(eq(member.userId, apiKeys.createdBy), eq(member.organizationId, apiKeys.organizationId)))
-    .where(and(eq(apiKeys.keyHash, hash), isNull(apiKeys.revokedAt)))
-    .limit(1);
+  const found = await findUnrevokedApiKey(db, hash);
   const row = found?.key;
   if (!row || !isRole(row.role)) throw new ProblemError("unauthorized", "This API key is unknown or has been revoked.");
   if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) {
@@ -35,7 +30,7 @@ async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Pri
     );
   }
   // Recording last use must not slow the request down.
-  c.executionCtx.waitUntil(db.update(apiKeys).set({ lastUsedAt: new Date() }).where(eq(apiKeys.id, row.id)).run().then(() => undefined));
+  c.executionCtx.waitUntil(recordApiKeyUse(db, row.id, new Date()));
   return { kind: "api_key", id: row.id, name: row.name, organizationId: row.organizationId, role: row.role };
 }
 
@@ -54,12 +49,7 @@ export function requirePermission(permission: Permission) {
       if (!session) throw new ProblemError("unauthorized", "Sign in first, or send `Authorization: Bearer <API key>`.");
       const db = c.get("db");
       const wanted = c.req.header("x-organization-id") ?? session.session.activeOrganizationId ?? undefined;
-      const membership = await db.query.member.findFirst({
-        where: wanted
-          ? and(eq(member.userId, session.user.id), eq(member.organizationId, wanted))
-          : eq(member.userId, session.user.id),
-        orderBy: asc(member.createdAt),
-      });
+      const membership = await findMembership(db, session.user.id, wanted);
       if (!membership || !isRole(membership.role)) {
         throw new ProblemError("forbidden", "You are not a member of this organisation.");
       }

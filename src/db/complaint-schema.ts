@@ -13,6 +13,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import { SLA_STORED_OUTCOMES } from "../domain/complaints/sla";
+import type { ComplaintState } from "../domain/complaints/complaint";
+import type { ComplaintPriority } from "../domain/complaints/classification";
 import { organization, team } from "./auth-schema";
 
 const createdAt = () =>
@@ -49,8 +51,8 @@ export const complaints = sqliteTable(
     segment: text("segment", { mode: "json" }).$type<Record<string, string | number | boolean | null>>().notNull(),
     /** 1 (low) … 4 (critical). */
     severity: integer("severity"),
-    priority: text("priority").notNull(),
-    state: text("state").notNull(),
+    priority: text("priority").$type<ComplaintPriority>().notNull(),
+    state: text("state").$type<ComplaintState>().notNull(),
     /** Where waiting_on_customer returns to (stateBeforeWaiting). */
     waitingFrom: text("waiting_from"),
     /** [{ state, at(ms) }]: what the SLA clocks need to know about pauses. */

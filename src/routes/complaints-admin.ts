@@ -41,12 +41,12 @@ function parseDomain<T extends z.ZodType>(schema: T, value: unknown, prefix?: st
 
 const ConfigSchema = z
   .object({
-    routing: Json.nullable(),
-    slaPolicies: z.array(Json),
+    routing: ComplaintRoutingConfigSchema.nullable(),
+    slaPolicies: SlaPolicySetSchema,
     slaPoliciesConfigured: z.boolean(),
-    escalation: Json,
+    escalation: EscalationPolicySchema,
     categories: z.array(z.string()),
-    calendar: Json,
+    calendar: BusinessCalendarSchema,
   })
   .openapi("ComplaintConfig");
 
@@ -180,12 +180,12 @@ const listOutboxRoute = staffRoute({
 async function configView(db: Parameters<typeof loadComplaintContext>[0], organizationId: string) {
   const ctx = await loadComplaintContext(db, organizationId);
   return {
-    routing: ctx.routing as Record<string, unknown> | null,
-    slaPolicies: ctx.policies as unknown as Record<string, unknown>[],
+    routing: ctx.routing,
+    slaPolicies: ctx.policies,
     slaPoliciesConfigured: ctx.policiesConfigured,
-    escalation: ctx.escalation as unknown as Record<string, unknown>,
+    escalation: ctx.escalation,
     categories: ctx.categories,
-    calendar: ctx.calendar as unknown as Record<string, unknown>,
+    calendar: ctx.calendar,
   };
 }
 

@@ -108,6 +108,23 @@ const SlaMilestoneSchema = z.object({
   overdueMinutes: z.number(),
 });
 
+const HandoffSchema = z
+  .object({
+    id: z.string(),
+    complaintId: z.string(),
+    rootCause: z.string(),
+    correctiveAction: z.string(),
+    preventiveAction: z.string().nullable(),
+    ownerId: z.string(),
+    ownerTeamId: z.string().nullable(),
+    dueDate: z.string(),
+    status: z.enum(IMPROVEMENT_HANDOFF_STATUSES),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("ImprovementHandoff");
+
 const ComplaintDetailSchema = ComplaintListItemSchema.extend({
   description: z.string(),
   region: z.string().nullable(),
@@ -138,7 +155,7 @@ const ComplaintDetailSchema = ComplaintListItemSchema.extend({
   }),
   legalTransitions: z.array(z.object({ name: z.string(), to: z.string().nullable(), description: z.string(), satisfies: z.array(z.string()) })),
   timeline: z.array(TimelineEntrySchema),
-  handoffs: z.array(z.record(z.string(), z.unknown())),
+  handoffs: z.array(HandoffSchema),
   attachments: z
     .array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), createdAt: z.string() }))
     .openapi({ description: "Files the customer e-mailed (GET …/attachments/{attachmentId} downloads one)" }),
@@ -212,7 +229,6 @@ const HandoffBody = z
     dueDate: z.iso.date(),
   })
   .strict();
-const HandoffSchema = z.record(z.string(), z.unknown()).openapi("ImprovementHandoff");
 
 const ActionResultSchema = z.object({ complaint: ComplaintDetailSchema });
 
@@ -378,6 +394,13 @@ function csv(value: string | undefined): string[] | undefined {
   return value ? value.split(",").map((part) => part.trim()).filter(Boolean) : undefined;
 }
 
+/** Splits a comma-separated filter into the allowed values and the rest (undefined: no filter). */
+function oneOf<T extends string>(allowed: readonly T[], values: string[] | undefined): { known: T[] | undefined; unknown: string[] } {
+  if (!values) return { known: undefined, unknown: [] };
+  const isAllowed = (value: string): value is T => (allowed as readonly string[]).includes(value);
+  return { known: values.filter(isAllowed), unknown: values.filter((value) => !isAllowed(value)) };
+}
+
 function parseInstant(value: string | undefined, fallback: Date): Date {
   return value ? new Date(value) : fallback;
 }
@@ -385,7 +408,7 @@ function parseInstant(value: string | undefined, fallback: Date): Date {
 type ComplaintDetailOut = z.infer<typeof ComplaintDetailSchema>;
 
 async function detail(c: Context<AppEnv>, id: string): Promise<ComplaintDetailOut> {
-  return (await complaintDetail(c.get("db"), c.get("principal").organizationId, id, new Date())) as unknown as ComplaintDetailOut;
+  return complaintDetail(c.get("db"), c.get("principal").organizationId, id, new Date());
 }
 
 export const complaintRoutes = createRouter()
@@ -425,10 +448,8 @@ export const complaintRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const query = c.req.valid("query");
     const principal = c.get("principal");
-    const states = csv(query.status);
-    const bad = states?.filter((state) => !(COMPLAINT_STATES as readonly string[]).includes(state)) ?? [];
-    const priorities = csv(query.priority);
-    const badPriorities = priorities?.filter((p) => !(COMPLAINT_PRIORITIES as readonly string[]).includes(p)) ?? [];
+    const { known: states, unknown: bad } = oneOf(COMPLAINT_STATES, csv(query.status));
+    const { known: priorities, unknown: badPriorities } = oneOf(COMPLAINT_PRIORITIES, csv(query.priority));
     if (bad.length || badPriorities.length) {
       throw new ProblemError("bad-request", `Unknown ${bad.length ? `status ${bad.join(", ")}` : `priority ${badPriorities.join(", ")}`}.`, {
         errors: [...bad.map(() => ({ field: "query.status", code: "invalid_value", message: `one of ${COMPLAINT_STATES.join(", ")}` })), ...badPriorities.map(() => ({ field: "query.priority", code: "invalid_value", message: `one of ${COMPLAINT_PRIORITIES.join(", ")}` }))],
@@ -439,7 +460,7 @@ export const complaintRoutes = createRouter()
       c.get("db"),
       principal.organizationId,
       {
-        states: states as never,
+        states,
         priorities,
         teamId: query.team,
         assigneeId: owner,
@@ -451,7 +472,7 @@ export const complaintRoutes = createRouter()
       { limit: query.pageSize, offset: (query.page - 1) * query.pageSize },
       new Date(),
     );
-    return c.json({ ...result, page: query.page, pageSize: query.pageSize, items: result.items as z.infer<typeof ComplaintListItemSchema>[] }, 200);
+    return c.json({ ...result, page: query.page, pageSize: query.pageSize, items: result.items }, 200);
   })
   .openapi(analyticsRoute, async (c) => {
     const query = c.req.valid("query");
@@ -461,7 +482,7 @@ export const complaintRoutes = createRouter()
     if (from >= to) throw new ProblemError("bad-request", "`from` must be before `to`.");
     if (to.getTime() - from.getTime() > 3 * 366 * 86_400_000) throw new ProblemError("bad-request", "The period may span at most three years.");
     const result = await complaintAnalytics(c.get("db"), c.get("principal").organizationId, { from, to, granularity: query.granularity, now });
-    return c.json(result as unknown as Record<string, unknown>, 200);
+    return c.json(result, 200);
   })
   .openapi(getRoute, async (c) => c.json(await detail(c, c.req.valid("param").id), 200))
   .openapi(attachmentRoute, async (c) => {
@@ -571,10 +592,10 @@ export const complaintRoutes = createRouter()
       now: new Date(),
     });
     dispatch(c, result.outboxIds);
-    return c.json({ handoff: result.handoff as unknown as Record<string, string>, complaint: await detail(c, result.row.id) }, 201);
+    return c.json({ handoff: result.handoff, complaint: await detail(c, result.row.id) }, 201);
   })
   .openapi(handoffStatusRoute, async (c) => {
     const { id, handoffId } = c.req.valid("param");
     const handoff = await updateHandoffStatus(c.get("db"), c.get("principal"), id, handoffId, c.req.valid("json").status);
-    return c.json(handoff as unknown as Record<string, unknown>, 200);
+    return c.json(handoff, 200);
   });

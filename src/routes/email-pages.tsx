@@ -14,12 +14,12 @@ import { createRouter } from "../lib/openapi";
 import { unsubscribeSignature } from "../lib/email-config";
 import { suppressEmailAddress } from "../db/queries/email-suppression";
 import { findOrganisation } from "../db/queries/organisation";
-import { htmlDocument, MessagePage } from "./survey-page-views";
+import { htmlDocument, MessagePage } from "./page-document";
 
 const LinkQuery = z.object({ o: z.string().min(1).max(100), e: z.email().max(320), s: z.string().min(20).max(100) });
 
 function page(c: Context<AppEnv>, title: string, body: preact.ComponentChildren, status: 200 | 400 = 200) {
-  return c.body(htmlDocument({ language: "en", title, body }), status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+  return c.body(htmlDocument({ kind: "survey", language: "en", title, body }), status, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
 }
 
 function sameText(a: string, b: string): boolean {

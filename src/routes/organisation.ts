@@ -198,6 +198,12 @@ function authProblem(error: unknown): ProblemError {
   return new ProblemError("bad-request", `${message}.`);
 }
 
+/** `.catch` for better-auth calls: its API errors become problems, anything else stays a bug. */
+function rethrowAsProblem(error: unknown): never {
+  if (isAPIError(error)) throw authProblem(error);
+  throw error;
+}
+
 /** The invitation an accept-link token stands for; a wrong or bare id is "not found", like an unknown one. */
 async function invitationIdOf(env: AppBindings, token: string): Promise<string> {
   const id = await staffInvitationIdFromToken(env, token);
@@ -227,16 +233,12 @@ export const organisationRoutes = createRouter()
     if (!canGrantRole(principal.role, role)) {
       throw new ProblemError("forbidden", `A ${principal.role} cannot invite someone as ${role}${role === "owner" ? " (only owners can)" : " (it is above your own role)"}.`);
     }
-    let created: { id: string; email: string; role: string; status: string; inviterId: string; expiresAt: Date; createdAt: Date };
-    try {
-      created = (await getAuth(c.env).api.createInvitation({
+    const created = await getAuth(c.env)
+      .api.createInvitation({
         headers: c.req.raw.headers,
-        body: { email, role: role as never, organizationId: principal.organizationId },
-      })) as unknown as typeof created;
-    } catch (error) {
-      if (isAPIError(error)) throw authProblem(error);
-      throw error;
-    }
+        body: { email, role, organizationId: principal.organizationId },
+      })
+      .catch(rethrowAsProblem);
     const org = await findOrganisation(db, { id: principal.organizationId });
     const expiresAt = new Date(created.expiresAt);
     const now = new Date();
@@ -281,13 +283,7 @@ export const organisationRoutes = createRouter()
     const session = await auth.api.getSession({ headers: c.req.raw.headers });
     if (!session) throw new ProblemError("unauthorized", "Sign up or sign in with the invited e-mail address first.");
     const invitationId = await invitationIdOf(c.env, c.req.valid("param").token);
-    let result: { invitation: { organizationId: string; role: string }; member: { id: string; role: string } } | null;
-    try {
-      result = (await auth.api.acceptInvitation({ headers: c.req.raw.headers, body: { invitationId } })) as unknown as typeof result;
-    } catch (error) {
-      if (isAPIError(error)) throw authProblem(error);
-      throw error;
-    }
+    const result = await auth.api.acceptInvitation({ headers: c.req.raw.headers, body: { invitationId } }).catch(rethrowAsProblem);
     if (!result) throw new ProblemError("not-found", "This invitation does not exist, has expired or was already used.");
     const d1 = c.get("db").$client;
     await auditStatement(

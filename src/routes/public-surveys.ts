@@ -76,7 +76,7 @@ export const publicSurveyRoutes = createRouter()
     const open = await openSurveyBySlug(db, slug, now);
     await resolveInvitation(db, open.survey, t, now);
     const language = pickLanguage(open.definition, lang, c.req.header("accept-language"));
-    return c.json({ slug, version: open.version, language, definition: open.definition as unknown as Record<string, unknown> }, 200);
+    return c.json({ slug, version: open.version, language, definition: open.definition }, 200);
   })
   .openapi(submitRoute, async (c) => {
     const { slug } = c.req.valid("param");

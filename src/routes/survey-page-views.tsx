@@ -1,6 +1,4 @@
 /** Server-rendered survey pages (Preact render-to-string): no inline scripts or styles. */
-import type { ComponentChildren } from "preact";
-import { render } from "preact-render-to-string";
 import { answerIdsOf, type Condition, type ConditionValue, type SurveyDefinition, type SurveyItem, type SurveyPage } from "../domain/survey/definition";
 import { KANO_ANSWER_LABELS } from "../domain/survey/kano-item";
 import type { AnswerError, Answers } from "../domain/survey/answers";
@@ -8,36 +6,6 @@ import { localize } from "../domain/survey/localization";
 import { isItemVisible } from "../domain/survey/logic";
 import { SATISFACTION_LEVELS } from "../domain/survey/scales";
 import { formatAnswerError, type UiStrings } from "../domain/survey/ui-strings";
-
-export function htmlDocument(options: { language: string; title: string; body: ComponentChildren; enhance?: boolean }): string {
-  const markup = render(
-    <html lang={options.language}>
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{options.title}</title>
-        <link rel="stylesheet" href="/survey.css" />
-        <link rel="icon" href="data:," />
-        {options.enhance ? <script type="module" src="/assets/survey-enhance.js" /> : null}
-      </head>
-      <body>
-        <main class="survey" id="main">
-          {options.body}
-        </main>
-      </body>
-    </html>,
-  );
-  return `<!doctype html>${markup}`;
-}
-
-export function MessagePage({ title, message }: { title: string; message: string }) {
-  return (
-    <section class="message" aria-live="polite">
-      <h1>{title}</h1>
-      <p>{message}</p>
-    </section>
-  );
-}
 
 type FormState = {
   slug: string;

@@ -28,7 +28,8 @@ import { enqueueResponseCompleted } from "../jobs/events";
 import { clientIp, enforcePublicRateLimit } from "../lib/rate-limit";
 import { randomSecret } from "../lib/ids";
 import { ProblemError } from "../lib/problem";
-import { htmlDocument, MessagePage, SurveyPageView } from "./survey-page-views";
+import { SurveyPageView } from "./survey-page-views";
+import { htmlDocument, MessagePage } from "./page-document";
 import { findOrganisation } from "../db/queries/organisation";
 import { evaluateComplaintTriggers } from "../domain/complaints/triggers";
 import { surveyTriggerRules } from "../db/queries/complaints-triggers";
@@ -66,7 +67,7 @@ function accessErrorPage(c: Context<AppEnv>, error: unknown, language: string) {
   if (!(error instanceof SurveyAccessError)) throw error;
   const strings = uiStringsFor(language);
   const message = accessMessage(error, strings);
-  return html(c, htmlDocument({ language, title: message, body: <MessagePage title={message} message={error.message} /> }), error.status as 403 | 404 | 409 | 410);
+  return html(c, htmlDocument({ kind: "survey", language, title: message, body: <MessagePage title={message} message={error.message} /> }), error.status as 403 | 404 | 409 | 410);
 }
 
 type PageContext = {
@@ -106,7 +107,7 @@ function renderPage(
   );
   return html(
     c,
-    htmlDocument({ language: ctx.language, title: localize(definition.title, ctx.language, definition.defaultLanguage), body, enhance: true }),
+    htmlDocument({ kind: "survey", language: ctx.language, title: localize(definition.title, ctx.language, definition.defaultLanguage), body, enhance: true }),
     errors.length > 0 ? 422 : 200,
   );
 }
@@ -133,6 +134,7 @@ function thankYouPage(c: Context<AppEnv>, definition: SurveyDefinition, language
   return html(
     c,
     htmlDocument({
+      kind: "survey",
       language,
       title: strings.thankYouTitle,
       body: (

@@ -9,9 +9,8 @@
  * Idempotent: every complaint has a fixed intake key (`demo:<n>`); a second run finds them and
  * changes nothing.
  */
-import { and, eq, like, sql } from "drizzle-orm";
 import type { AppBindings, Db, Principal } from "../env";
-import { complaints, responses, surveys, team } from "../db/schema";
+import { countComplaintsWithIntakeKeyPrefix, findOrganisationSurvey, listTeamNames, recentComplainedResponses } from "../db/queries/demo-seed";
 import type { Role } from "../domain/permissions";
 import {
   type ComplaintCategory,
@@ -138,7 +137,7 @@ function principalFor(organizationId: string, userIds: Record<Role, string>, rol
 
 async function ensureSetup(db: Db, organizationId: string, userIds: Record<Role, string>) {
   const owner = principalFor(organizationId, userIds, "owner");
-  const teams = await db.select({ id: team.id, name: team.name }).from(team).where(eq(team.organizationId, organizationId));
+  const teams = await listTeamNames(db, organizationId);
   const find = (name: string) => teams.find((t) => t.name === name)?.id;
   const care =
     find("客户关怀 Customer care") ??
@@ -273,14 +272,9 @@ export async function seedDemoComplaints(env: AppBindings, db: Db, options: Seed
   }
 
   // The survey door: the most recent demo responses whose customers said they complained.
-  const survey = await db.query.surveys.findFirst({ where: and(eq(surveys.id, options.surveyId), eq(surveys.organizationId, organizationId)) });
+  const survey = await findOrganisationSurvey(db, organizationId, options.surveyId);
   if (survey) {
-    const candidates = await db
-      .select()
-      .from(responses)
-      .where(and(eq(responses.surveyId, survey.id), eq(responses.status, "completed"), sql`json_extract(${responses.answers}, '$.complained') = 1`))
-      .orderBy(sql`${responses.completedAt} desc`)
-      .limit(3);
+    const candidates = await recentComplainedResponses(db, survey.id, 3);
     for (const [index, response] of candidates.entries()) {
       const definition = await loadVersionDefinition(db, survey.id, response.version);
       const receivedAt = response.completedAt ?? now;
@@ -294,9 +288,5 @@ export async function seedDemoComplaints(env: AppBindings, db: Db, options: Seed
   // Escalations for what is already overdue, as the cron would have done.
   await runSlaSweep(db, env, now);
 
-  const [{ count }] = await db
-    .select({ count: sql<number>`count(*)` })
-    .from(complaints)
-    .where(and(eq(complaints.organizationId, organizationId), like(complaints.intakeKey, "demo:%")));
-  return count;
+  return countComplaintsWithIntakeKeyPrefix(db, organizationId, "demo:");
 }

@@ -5,9 +5,7 @@
  * Idempotent: a second run finds everything in place and adds nothing.
  */
 import { organisationComplaintAddress } from "../domain/email/addresses";
-import { eq, sql } from "drizzle-orm";
 import type { AppBindings, Db, Principal } from "../env";
-import { apiKeys, responses } from "../db/schema";
 import { ROLES, type Role } from "../domain/permissions";
 import { getTemplate } from "../domain/survey/templates";
 import { simulateAcsiResponses } from "../domain/simulation";
@@ -15,7 +13,8 @@ import { addDemoLoyaltyAnswers } from "../domain/simulation/loyalty-answers";
 import { createSeededRandom } from "../domain/stats/random";
 import type { Answers } from "../domain/survey/answers";
 import { sha256Hex } from "../lib/ids";
-import { createApiKey } from "../db/queries/api-keys";
+import { apiKeyHashExists, createApiKey } from "../db/queries/api-keys";
+import { countSurveyResponses, markSurveyTriggersEvaluated } from "../db/queries/demo-seed";
 import { createSurvey, findSurveyBySlug, loadVersionDefinition, publishSurvey } from "../db/queries/surveys";
 import { saveSubmission } from "../db/queries/responses";
 import { ensureOrganisation } from "./organisations";
@@ -64,7 +63,7 @@ export async function seedDemo(
   const owner: Principal = { kind: "user", id: userIds.owner, name: "Demo owner", organizationId, role: "owner" };
 
   if (env.DEMO_API_KEY) {
-    const exists = await db.query.apiKeys.findFirst({ where: eq(apiKeys.keyHash, await sha256Hex(env.DEMO_API_KEY)) });
+    const exists = await apiKeyHashExists(db, await sha256Hex(env.DEMO_API_KEY));
     if (!exists) await createApiKey(db, owner, { name: "Demo admin key (local only)", role: "admin", plainKey: env.DEMO_API_KEY });
   }
 
@@ -73,7 +72,7 @@ export async function seedDemo(
     survey = await createSurvey(db, owner, { slug: DEMO_SURVEY_SLUG, definition: getTemplate("acsi_loyalty"), accessMode: "both" });
     survey = await publishSurvey(db, owner, survey.id);
   }
-  const [{ existing }] = await db.select({ existing: sql<number>`count(*)` }).from(responses).where(eq(responses.surveyId, survey.id));
+  const existing = await countSurveyResponses(db, survey.id);
   const alreadySeeded = existing >= DEMO_RESPONSE_COUNT;
   if (!alreadySeeded) {
     const definition = await loadVersionDefinition(db, survey.id, survey.publishedVersion!);
@@ -118,7 +117,7 @@ export async function seedDemo(
       });
     }
     // The demo's follow-up work was done "at the time": no complaint triggers fire for history.
-    await db.update(responses).set({ triggersEvaluatedAt: now }).where(eq(responses.surveyId, survey.id));
+    await markSurveyTriggersEvaluated(db, survey.id, now);
   }
   // …and so was the scoring of its open answers (idempotent: a scored answer is not scored again).
   await scoreSurveyOpenAnswers(db, survey.id, now);

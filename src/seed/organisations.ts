@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
 import type { AppBindings, Db } from "../env";
 import { getAuth } from "../auth/create-auth";
-import { member, organization, organizationSettings, user } from "../db/schema";
+import { findMembership, findOrganisation } from "../db/queries/organisation";
+import { ensureOrganisationSettings, findUserIdByEmail } from "../db/queries/demo-seed";
 import type { Role } from "../domain/permissions";
 
 export type SeedMember = { email: string; name: string; password: string; role: Role };
@@ -18,9 +18,9 @@ export async function ensureOrganisation(
   const auth = getAuth(env);
   const userIds: Record<string, string> = {};
   for (const m of input.members) {
-    const existing = await db.query.user.findFirst({ where: eq(user.email, m.email) });
+    const existing = await findUserIdByEmail(db, m.email);
     if (existing) {
-      userIds[m.email] = existing.id;
+      userIds[m.email] = existing;
       continue;
     }
     const created = await auth.api.signUpEmail({ body: { email: m.email, password: m.password, name: m.name } });
@@ -29,26 +29,21 @@ export async function ensureOrganisation(
 
   const owner = input.members.find((m) => m.role === "owner");
   if (!owner) throw new Error("An organisation needs an owner");
-  let org = await db.query.organization.findFirst({ where: eq(organization.slug, input.slug) });
+  let org = await findOrganisation(db, { slug: input.slug });
   if (!org) {
     await auth.api.createOrganization({ body: { name: input.name, slug: input.slug, userId: userIds[owner.email] } });
-    org = await db.query.organization.findFirst({ where: eq(organization.slug, input.slug) });
+    org = await findOrganisation(db, { slug: input.slug });
     if (!org) throw new Error(`Organisation ${input.slug} was not created`);
   }
   const organizationId = org.id;
 
   for (const m of input.members) {
     const userId = userIds[m.email]!;
-    const membership = await db.query.member.findFirst({
-      where: and(eq(member.organizationId, organizationId), eq(member.userId, userId)),
-    });
+    const membership = await findMembership(db, userId, organizationId);
     if (!membership) {
       await auth.api.addMember({ body: { userId, organizationId, role: m.role } });
     }
   }
-  await db
-    .insert(organizationSettings)
-    .values({ organizationId, timeZone: input.timeZone })
-    .onConflictDoNothing();
+  await ensureOrganisationSettings(db, organizationId, input.timeZone);
   return { organizationId, userIds };
 }

@@ -65,8 +65,9 @@ describe("the public complaint form (no JavaScript)", () => {
     const en = await (await call("/complaints/new?org=pages-a&lang=en")).text();
     expect(en).toContain('<html lang="en">');
     expect(en).toContain("What happened?");
-    const css = await call("/complaints/assets/complaints.css");
-    expect(css.headers.get("content-type")).toContain("text/css");
+    // Styled by the pages' one stylesheet file, a static asset (web/public/pages.css), not by the Worker.
+    expect(html).toContain('<link rel="stylesheet" href="/pages.css"/>');
+    expect(html).toContain('<main class="complaint" id="main">');
   });
 
   it("re-renders the form with an error summary and the values kept", async () => {

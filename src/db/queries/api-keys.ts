@@ -1,7 +1,7 @@
-import { desc, eq } from "drizzle-orm";
+import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import type { Role } from "../../domain/permissions";
-import { apiKeys } from "../schema";
+import { apiKeys, member } from "../schema";
 import { newId, randomSecret, sha256Hex } from "../../lib/ids";
 import { API_KEY_PREFIX } from "../../domain/api-keys";
 import { auditInsert } from "./audit";
@@ -33,6 +33,30 @@ function summarise(row: typeof apiKeys.$inferSelect): ApiKeySummary {
 export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKeySummary[]> {
   const rows = await db.select().from(apiKeys).where(eq(apiKeys.organizationId, organizationId)).orderBy(desc(apiKeys.createdAt));
   return rows.map(summarise);
+}
+
+/**
+ * The unrevoked key with this SHA-256, with its creator's current role in the key's organisation
+ * (null when they are no longer a member): the key follows its creator (domain apiKeyStanding).
+ */
+export async function findUnrevokedApiKey(db: Db, keyHash: string) {
+  const [found] = await db
+    .select({ key: apiKeys, creatorRole: member.role })
+    .from(apiKeys)
+    .leftJoin(member, and(eq(member.userId, apiKeys.createdBy), eq(member.organizationId, apiKeys.organizationId)))
+    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
+    .limit(1);
+  return found;
+}
+
+export async function recordApiKeyUse(db: Db, id: string, at: Date): Promise<void> {
+  await db.update(apiKeys).set({ lastUsedAt: at }).where(eq(apiKeys.id, id)).run();
+}
+
+/** Whether any key (revoked or not) has this SHA-256. */
+export async function apiKeyHashExists(db: Db, keyHash: string): Promise<boolean> {
+  const row = await db.query.apiKeys.findFirst({ where: eq(apiKeys.keyHash, keyHash), columns: { id: true } });
+  return Boolean(row);
 }
 
 /**

@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, ne, or, sql, type SQL } from "driz
 import type { Db } from "../../env";
 import { complaintEvents, complaints, responses, surveys, team, user } from "../schema";
 import {
+  type ComplaintPriority,
   type ComplaintState,
   COMPLAINT_STATES,
   legalTransitions,
@@ -24,7 +25,7 @@ import { listComplaintAttachments } from "./inbound-email";
 
 export type ComplaintFilters = {
   states?: ComplaintState[];
-  priorities?: string[];
+  priorities?: ComplaintPriority[];
   teamId?: string | "none";
   assigneeId?: string | "none";
   category?: string;
@@ -37,8 +38,8 @@ export type ComplaintListItem = {
   id: string;
   reference: string;
   subject: string;
-  state: string;
-  priority: string;
+  state: ComplaintState;
+  priority: ComplaintPriority;
   severity: number | null;
   category: string | null;
   touchpoint: string | null;

@@ -1,10 +1,11 @@
 /** The reads the e-mail sender (src/jobs/email-sender.ts) needs to render a message at send time. */
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../../env";
-import { complaints, inboundEmails, organization, surveyInvitations } from "../schema";
+import { complaints, inboundEmails, surveyInvitations } from "../schema";
+import { findOrganisation } from "./organisation";
 
 export function organisationForMail(db: Db, organisationId: string) {
-  return db.query.organization.findFirst({ where: eq(organization.id, organisationId), columns: { name: true, slug: true } });
+  return findOrganisation(db, { id: organisationId });
 }
 
 export function complaintForMail(db: Db, organisationId: string, complaintId: string) {

@@ -178,7 +178,7 @@ export async function cancelStaffInvitation(db: Db, principal: Principal, id: st
 export async function publicStaffInvitation(db: Db, id: string) {
   const row = await db.query.invitation.findFirst({ where: eq(invitation.id, id) });
   if (!row) throw notFound("Invitation");
-  const org = await db.query.organization.findFirst({ where: eq(organization.id, row.organizationId) });
+  const org = await findOrganisation(db, { id: row.organizationId });
   const expired = row.expiresAt.getTime() <= Date.now();
   return {
     id: row.id,
@@ -322,6 +322,18 @@ export async function findOrganisation(db: Db, by: { id: string } | { slug: stri
   return db.query.organization.findFirst({
     where: "id" in by ? eq(organization.id, by.id) : eq(organization.slug, by.slug),
     columns: { id: true, slug: true, name: true },
+  });
+}
+
+/**
+ * A user's membership: in the organisation asked for, or (none asked) their first one.
+ * The one membership lookup behind staff sign-in.
+ */
+export async function findMembership(db: Db, userId: string, organizationId?: string) {
+  return db.query.member.findFirst({
+    where: organizationId ? and(eq(member.userId, userId), eq(member.organizationId, organizationId)) : eq(member.userId, userId),
+    orderBy: asc(member.createdAt),
+    columns: { organizationId: true, role: true },
   });
 }
 

@@ -25,3 +25,23 @@ export function customerActionTarget(action: CustomerStatusAction, state: Compla
   const names: readonly ComplaintTransitionName[] = CUSTOMER_STATUS_ACTIONS[action];
   return legalTransitions(state, "customer", stateBeforeWaiting).find((option) => names.includes(option.name))?.to ?? null;
 }
+
+/** What the customer typed on the status page (empty when a field was not sent). */
+export type CustomerActionInput = { message: string; reason: string; comment: string };
+
+/**
+ * The payload the action's transition receives, or null when the text it needs is missing
+ * (a reply needs its message, rejecting and reopening a reason; accepting needs nothing, its
+ * comment is optional).
+ */
+export function customerActionPayload(action: CustomerStatusAction, input: CustomerActionInput): Record<string, string> | null {
+  switch (action) {
+    case "reply":
+      return input.message ? { message: input.message } : null;
+    case "accept":
+      return input.comment ? { comment: input.comment } : {};
+    case "reject":
+    case "reopen":
+      return input.reason ? { reason: input.reason } : null;
+  }
+}

@@ -1,6 +1,6 @@
 /**
  * Customer-facing words of the complaint workflow in the two built-in languages, shared by the
- * server-rendered pages (src/routes/complaint-pages.tsx) and the e-mails (emails.ts).
+ * server-rendered pages (src/routes/complaint-pages/, their own words in page-texts.ts) and the e-mails (emails.ts).
  */
 import type { ComplaintState } from "./complaint";
 import { pickLanguage } from "../survey/localization";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMPLAINT_STATES, customerActionTarget, isCustomerStatusAction } from "../../../src/domain/complaints";
+import { COMPLAINT_STATES, customerActionPayload, customerActionTarget, isCustomerStatusAction } from "../../../src/domain/complaints";
 
 describe("customer status-page actions follow the state machine", () => {
   it("replying keeps an open complaint where it is, and returns a waiting one to where waiting started", () => {
@@ -27,5 +27,17 @@ describe("customer status-page actions follow the state machine", () => {
     expect(["reply", "accept", "reject", "reopen"].every(isCustomerStatusAction)).toBe(true);
     expect(isCustomerStatusAction("close")).toBe(false);
     expect(isCustomerStatusAction("toString")).toBe(false);
+  });
+
+  it("gives each action's transition the text it needs, and refuses one without it", () => {
+    const none = { message: "", reason: "", comment: "" };
+    expect(customerActionPayload("reply", { ...none, message: "Any news?" })).toEqual({ message: "Any news?" });
+    expect(customerActionPayload("reply", { ...none, reason: "ignored" })).toBeNull();
+    expect(customerActionPayload("accept", none)).toEqual({});
+    expect(customerActionPayload("accept", { ...none, comment: "Thanks" })).toEqual({ comment: "Thanks" });
+    for (const action of ["reject", "reopen"] as const) {
+      expect(customerActionPayload(action, { ...none, reason: "Still broken" })).toEqual({ reason: "Still broken" });
+      expect(customerActionPayload(action, { ...none, message: "not a reason" })).toBeNull();
+    }
   });
 });

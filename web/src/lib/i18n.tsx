@@ -92,3 +92,32 @@ export const I18nContext = createContext<I18n>(makeI18n("en", () => {}));
 export function useI18n(): I18n {
   return useContext(I18nContext);
 }
+
+/** Any i18n a messages hook can build on: the app's, or a page's own hook (method syntax: any key type fits). */
+type Translator = { lang: Lang; t(key: string, params?: Params): string };
+/** What a messages hook returns: its parent's i18n whose `t` also knows the added keys. */
+export type WithMessages<Parent extends Translator, K extends string> = Omit<Parent, "t"> & {
+  t: (key: K | Parameters<Parent["t"]>[0], params?: Params) => string;
+};
+
+/**
+ * The one hook factory for the pages' own dictionaries (each ships with its page's chunk instead of
+ * growing the main bundle). English is the reference and the zh-CN table must have every key (a type
+ * error otherwise). The hook's `t` looks up its own keys in the app's current language and hands every
+ * other key to the parent hook (the app's `useI18n` unless a page layers one dictionary over another),
+ * so the language switch in the top bar changes every dictionary at once.
+ */
+export function makeMessagesHook<K extends string>(en: Record<K, string>, zhCN: Record<K, string>): () => WithMessages<I18n, K>;
+export function makeMessagesHook<K extends string, Parent extends Translator>(
+  en: Record<K, string>,
+  zhCN: Record<K, string>,
+  useParent: () => Parent,
+): () => WithMessages<Parent, K>;
+export function makeMessagesHook<K extends string>(en: Record<K, string>, zhCN: Record<K, string>, useParent: () => Translator = useI18n) {
+  const own = (key: string): key is K => key in en;
+  return function useMessages() {
+    const parent = useParent();
+    const dict = parent.lang === "zh-CN" ? zhCN : en;
+    return { ...parent, t: (key: string, params?: Params) => (own(key) ? interpolate(dict[key] ?? en[key] ?? key, params) : parent.t(key, params)) };
+  };
+}

@@ -1,5 +1,5 @@
-/** Strings of the administration pages (their own chunk; see ../builder/local-i18n.ts). */
-import { makeLocalT } from "../builder/local-i18n";
+/** Strings of the administration pages (their own chunk; see makeMessagesHook in lib/i18n.tsx). */
+import { makeMessagesHook } from "../../lib/i18n";
 
 const en = {
   "admin.title": "Administration",
@@ -349,4 +349,8 @@ const zhCN: Record<AKey, string> = {
   "i.haveAccount": "已有账号？请先登录。",
 };
 
-export const useT = makeLocalT(en, zhCN);
+const useMessages = makeMessagesHook(en, zhCN);
+/** The page's `t`: its own keys, and the app's for the rest. */
+export function useT() {
+  return useMessages().t;
+}

@@ -5,13 +5,14 @@
  */
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { makeLocalT } from "./local-i18n";
+import { makeMessagesHook } from "../../lib/i18n";
 
 // Own two strings, so the admin pages using this dialog do not load the builder's dictionary.
-const useT = makeLocalT(
+const useDialogMessages = makeMessagesHook(
   { "dlg.cancel": "Cancel", "dlg.typeToConfirm": "Type {text} to confirm" },
   { "dlg.cancel": "取消", "dlg.typeToConfirm": "输入 {text} 以确认" },
 );
+const useT = () => useDialogMessages().t;
 
 export type ConfirmRequest = {
   title: string;

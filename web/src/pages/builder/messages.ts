@@ -1,5 +1,5 @@
-/** Strings of the builder and distribution pages (their own chunk; see local-i18n.ts). */
-import { makeLocalT } from "./local-i18n";
+/** Strings of the builder and distribution pages (their own chunk; see makeMessagesHook in lib/i18n.tsx). */
+import { makeMessagesHook } from "../../lib/i18n";
 
 const en = {
   "tab.builder": "Builder",
@@ -643,4 +643,8 @@ const zhCN: Record<BKey, string> = {
 
 };
 
-export const useT = makeLocalT(en, zhCN);
+const useMessages = makeMessagesHook(en, zhCN);
+/** The page's `t`: its own keys, and the app's for the rest. */
+export function useT() {
+  return useMessages().t;
+}

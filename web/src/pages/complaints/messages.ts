@@ -1,5 +1,5 @@
 /** Strings of the complaint desk (loaded with the desk's chunk). zh must have every English key. */
-import { interpolate, useI18n, type Params } from "../../lib/i18n";
+import { makeMessagesHook } from "../../lib/i18n";
 
 const en = {
   "queue.title": "Complaint desk",
@@ -421,10 +421,10 @@ const zh: Record<CKey, string> = {
   "keys.nowState": "已完成——投诉状态现为“{state}”。",
 };
 
+const useComplaintMessages = makeMessagesHook(en, zh);
+/** The desk's `t`: its own keys, and the app's for the rest. */
 export function useCT() {
-  const i18n = useI18n();
-  const dict = i18n.lang === "zh-CN" ? zh : en;
-  return (key: CKey, params?: Params) => interpolate(dict[key] ?? en[key] ?? key, params);
+  return useComplaintMessages().t;
 }
 
 /** Key for a dynamic value (state, priority, …) falling back to the raw value. */

@@ -1,7 +1,6 @@
 /** Strings of the dashboard's loyalty-model section (seeds digest C3, A7, A13 pitfall 5); zh has every key. */
-import { interpolate, type Params } from "../../lib/i18n";
-import { useDI18n, type DI18n, type DKey } from "./messages";
-import type { MessageKey } from "../../lib/i18n";
+import { makeMessagesHook, type WithMessages } from "../../lib/i18n";
+import { useDI18n, type DI18n } from "./messages";
 
 const en = {
   "loy.title": "Loyalty model: loyalty = attraction × satisfaction × participation",
@@ -106,10 +105,6 @@ const zh: Record<LKey, string> = {
   "loy.option": "回答",
 };
 
-export type LI18n = Omit<DI18n, "t"> & { t: (key: LKey | DKey | MessageKey, params?: Params) => string };
+export type LI18n = WithMessages<DI18n, LKey>;
 
-export function useLI18n(): LI18n {
-  const d = useDI18n();
-  const dict = d.lang === "zh-CN" ? zh : en;
-  return { ...d, t: (key, params) => (key in en ? interpolate(dict[key as LKey], params) : d.t(key as DKey, params)) };
-}
+export const useLI18n: () => LI18n = makeMessagesHook(en, zh, useDI18n);

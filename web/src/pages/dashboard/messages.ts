@@ -1,5 +1,5 @@
 /** Strings of the manager dashboard (shipped with the dashboard's chunk); zh must have every key. */
-import { interpolate, useI18n, type I18n, type MessageKey, type Params } from "../../lib/i18n";
+import { makeMessagesHook, type I18n, type WithMessages } from "../../lib/i18n";
 
 const en = {
   "segment.touchpoint": "Touchpoint",
@@ -313,13 +313,6 @@ export function hasDashboardKey(key: string): key is DKey {
 }
 
 /** The app's i18n with the dashboard's own keys added. */
-export type DI18n = Omit<I18n, "t"> & { t: (key: DKey | MessageKey, params?: Params) => string };
+export type DI18n = WithMessages<I18n, DKey>;
 
-export function useDI18n(): DI18n {
-  const i18n = useI18n();
-  const dict: Record<string, string> = i18n.lang === "zh-CN" ? zh : en;
-  return {
-    ...i18n,
-    t: (key, params) => (key in en ? interpolate(dict[key] ?? (en as Record<string, string>)[key]!, params) : i18n.t(key as MessageKey, params)),
-  };
-}
+export const useDI18n: () => DI18n = makeMessagesHook(en, zh);

@@ -1,7 +1,6 @@
 /** Strings of the dashboard's "from index to action" views (segment tests, model quality, Kano, plans, benchmarks); zh has every key. */
-import { interpolate, type Params } from "../../lib/i18n";
-import { useDI18n, type DI18n, type DKey } from "./messages";
-import type { MessageKey } from "../../lib/i18n";
+import { makeMessagesHook, type WithMessages } from "../../lib/i18n";
+import { useDI18n, type DI18n } from "./messages";
 
 const en = {
   "sci.tests.title": "Are the segment differences real?",
@@ -182,10 +181,6 @@ const zh: Record<SKey, string> = {
   "sci.bench.v.no-index": "该范围无指数",
 };
 
-export type SI18n = Omit<DI18n, "t"> & { t: (key: SKey | DKey | MessageKey, params?: Params) => string };
+export type SI18n = WithMessages<DI18n, SKey>;
 
-export function useSI18n(): SI18n {
-  const d = useDI18n();
-  const dict = d.lang === "zh-CN" ? zh : en;
-  return { ...d, t: (key, params) => (key in en ? interpolate(dict[key as SKey], params) : d.t(key as DKey, params)) };
-}
+export const useSI18n: () => SI18n = makeMessagesHook(en, zh, useDI18n);

@@ -1,0 +1,83 @@
+import { useState } from "preact/hooks";
+import { ErrorAlert } from "../../../components/ui";
+import { useCT } from "../messages";
+import type { ComplaintDetail } from "../types";
+import { useComplaintAction, type Run } from "./useComplaintAction";
+
+export function ComposerCard({
+  complaint,
+  mode,
+  setMode,
+  composerRef,
+  run,
+}: {
+  complaint: ComplaintDetail;
+  mode: "reply" | "note";
+  setMode: (m: "reply" | "note") => void;
+  composerRef: { current: HTMLTextAreaElement | null };
+  run: Run;
+}) {
+  const ct = useCT();
+  const [text, setText] = useState<Record<"reply" | "note", string>>({ reply: "", note: "" });
+  const { busy, error, act } = useComplaintAction();
+  const closed = complaint.state === "closed";
+  const replyBlocked = closed && mode === "reply";
+  async function submit(event?: Event) {
+    event?.preventDefault();
+    const value = text[mode].trim();
+    if (!value || replyBlocked) return;
+    await act(async () => {
+      await run(mode === "reply" ? "replies" : "notes", { text: value }, ct("keys.done", { action: ct(mode === "reply" ? "detail.sendReply" : "detail.addNote") }));
+      setText({ ...text, [mode]: "" });
+    });
+  }
+  return (
+    <section class={`card composer composer-${mode}`} aria-labelledby="composer-title" id="composer">
+      <div class="card-head">
+        <h2 id="composer-title">{ct("detail.composer")}</h2>
+        <div class="segmented" role="group" aria-label={ct("detail.composer")}>
+          {(["reply", "note"] as const).map((m) => (
+            <button
+              key={m}
+              type="button"
+              aria-pressed={mode === m}
+              class={`seg seg-${m}`}
+              aria-keyshortcuts={m === "reply" ? "r" : "n"}
+              onClick={() => setMode(m)}
+              data-mode={m}
+            >
+              {ct(m === "reply" ? "detail.mode.reply" : "detail.mode.note")}
+            </button>
+          ))}
+        </div>
+      </div>
+      <form onSubmit={submit} class="form">
+        <ErrorAlert error={error} />
+        <label for="composer-text" class="visually-hidden">
+          {ct(mode === "reply" ? "detail.mode.reply" : "detail.mode.note")}
+        </label>
+        <textarea
+          id="composer-text"
+          ref={composerRef}
+          rows={4}
+          maxLength={10000}
+          value={text[mode]}
+          disabled={replyBlocked}
+          aria-describedby="composer-hint"
+          onInput={(e) => setText({ ...text, [mode]: e.currentTarget.value })}
+          onKeyDown={(e) => {
+            if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) void submit();
+          }}
+        />
+        <p id="composer-hint" class="field-hint">
+          {replyBlocked ? ct("detail.replyClosed") : ct(mode === "reply" ? "detail.replyHint" : "detail.noteHint")}
+        </p>
+        <div>
+          <button type="submit" class={`btn ${mode === "reply" ? "btn-primary" : "btn-note"}`} disabled={busy || replyBlocked || !text[mode].trim()}>
+            {ct(mode === "reply" ? "detail.sendReply" : "detail.addNote")}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
