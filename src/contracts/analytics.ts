@@ -136,6 +136,8 @@ export const SegmentsResponseSchema = z
         test: SegmentTestSchema.nullable(),
       }),
     ),
+    /** Multiple testing: the index differences are Holm-adjusted over the `tests` finished segment tests shown. */
+    adjustment: z.object({ method: z.literal("holm"), tests: z.number() }),
   })
   .openapi("IndexSegments");
 

@@ -26,7 +26,12 @@ export const SegmentTestSchema = z
         alpha: z.number(),
         valid: z.number(),
         sizes: z.object({ segment: z.number(), rest: z.number() }),
-        indices: z.array(TestedDifferenceSchema.extend({ construct: z.string() })),
+        /**
+         * `adjustedPValue`/`significantAdjusted`: Holm (1979) adjustment over the family of this
+         * construct's index differences of every segment tested in the same comparison (the
+         * segments endpoint); null where the test is read on its own.
+         */
+        indices: z.array(TestedDifferenceSchema.extend({ construct: z.string(), adjustedPValue: z.number().nullable(), significantAdjusted: z.boolean().nullable() })),
         paths: z.array(TestedDifferenceSchema.extend({ from: z.string(), to: z.string() })),
         rSquared: z.array(TestedDifferenceSchema.extend({ construct: z.string() })),
         /** MICOM step 2 for every construct: the composites are formed alike in both groups. */

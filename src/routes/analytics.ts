@@ -4,6 +4,7 @@ import { getSurvey, loadVersionDefinition } from "../db/queries/surveys";
 import { loadMergedStats, SEGMENT_DIMENSIONS, type DayRange, type SegmentFilter, type StatsGrouping } from "../db/queries/analytics";
 import { computeSurveyIndices, computeSurveyMetrics, indicesWithFixedWeights, type SurveyIndices } from "../domain/analytics/survey-indices";
 import { createEmptyMoments, mergeAllMoments } from "../domain/stats/item-moments";
+import { holmAdjust } from "../domain/stats/multiple-testing";
 import { statusCoverage } from "../domain/loyalty/formulas";
 import { createEmptyLoyaltyStats } from "../domain/loyalty/stats";
 import { loyaltyModelFor } from "../domain/loyalty/spec";
@@ -111,6 +112,24 @@ function testedDifference(entry: SegmentDifference) {
   return { segment: entry.groupA, rest: entry.groupB, difference: entry.difference, pValue: entry.pValue, significant: entry.significant };
 }
 
+/**
+ * The segment comparison tests several segments at once: per construct, Holm-adjust the index
+ * differences of every finished test (docs/statistics.md §11.2), in place. Returns the family size.
+ */
+function adjustIndexDifferences(tests: Array<SegmentTest | null>): { method: "holm"; tests: number } {
+  const results = tests.flatMap((test) => (test?.result ? [test.result] : []));
+  const constructs = new Set(results.flatMap((result) => result.indices.map((entry) => entry.construct)));
+  for (const construct of constructs) {
+    const family = results.flatMap((result) => result.indices.filter((entry) => entry.construct === construct).map((entry) => ({ entry, alpha: result.alpha })));
+    const adjusted = holmAdjust(family.map(({ entry }) => entry.pValue));
+    family.forEach(({ entry, alpha }, k) => {
+      entry.adjustedPValue = adjusted[k];
+      entry.significantAdjusted = adjusted[k] <= alpha;
+    });
+  }
+  return { method: "holm", tests: results.length };
+}
+
 export function shapeSegmentTest(row: SegmentTestRow): SegmentTest {
   const result = row.result as PermutationTestResult | null;
   const state = row.state as { test: { nextPermutation: number } } | null;
@@ -128,7 +147,7 @@ export function shapeSegmentTest(row: SegmentTestRow): SegmentTest {
           alpha: result.alpha,
           valid: result.valid,
           sizes: { segment: result.groupSizes.a, rest: result.groupSizes.b },
-          indices: (result.indices ?? []).map((entry) => ({ construct: entry.construct, ...testedDifference(entry) })),
+          indices: (result.indices ?? []).map((entry) => ({ construct: entry.construct, ...testedDifference(entry), adjustedPValue: null, significantAdjusted: null })),
           paths: result.pathCoefficients.map((entry) => ({ from: entry.from, to: entry.to, ...testedDifference(entry) })),
           rSquared: result.rSquared.map((entry) => ({ construct: entry.construct, ...testedDifference(entry) })),
           compositionalInvariance: result.micom.every((entry) => entry.compositionalInvariance),
@@ -423,5 +442,5 @@ export const analyticsRoutes = createRouter()
         const test = tests.get(key);
         return { value: key, ...rest, acsi: rest.sample.indexShown ? acsi : null, constructs: rest.sample.indexShown ? constructs : {}, test: test ? shapeSegmentTest(test) : null };
       });
-    return c.json({ by: query.by, segments }, 200);
+    return c.json({ by: query.by, segments, adjustment: adjustIndexDifferences(segments.map((segment) => segment.test)) }, 200);
   });

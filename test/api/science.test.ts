@@ -71,6 +71,10 @@ describe("segment permutation tests", () => {
     expect(north.test?.id).toBe(queued!.id);
     expect(north.test?.result?.indices.find((d) => d.construct === "satisfaction")?.pValue).toBe(direct.indices!.find((d) => d.construct === "satisfaction")!.pValue);
     expect(segments.segments.filter((s) => s.value !== "north").every((s) => s.test === null)).toBe(true);
+    // One finished test is a family of one: Holm leaves its p-values as they are; read alone, a test has none.
+    expect(segments.adjustment).toEqual({ method: "holm", tests: 1 });
+    for (const d of north.test!.result!.indices) expect([d.adjustedPValue, d.significantAdjusted]).toEqual([d.pValue, d.significant]);
+    expect(test.result!.indices.every((d) => d.adjustedPValue === null && d.significantAdjusted === null)).toBe(true);
     // Another selection (a period) has no test.
     const period = await get<SegmentsResponse>(`/api/surveys/${demo.surveyId}/indices/segments?by=region&from=2026-10-01`);
     expect(period.segments.every((s) => s.test === null)).toBe(true);

@@ -83,7 +83,7 @@ test("the change check shows the API's before/after verdict for a date, in Engli
   }
 });
 
-test("segment significance marks, a Kano result and an improvement plan's verdict match the API, in English and Chinese", async () => {
+test("segment significance marks (Holm-adjusted), a Kano result, an improvement plan's page with its verdict and the model-quality button match the API, in English and Chinese", async () => {
   const browser = await launchBrowser();
   const demoKey = inject("demoApiKey");
   const headers = { authorization: `Bearer ${demoKey}`, "content-type": "application/json" };
@@ -129,24 +129,56 @@ test("segment significance marks, a Kano result and an improvement plan's verdic
     const marks = page.locator("[data-testid=segment-significance]");
     await expect.poll(async () => marks.count(), { timeout: 90_000, interval: 1000 }).toBe(shownValues.length);
     const tested = (await (await request.get(`${origin}/api/surveys/${id}/indices/segments?by=touchpoint`, { headers })).json()) as {
-      segments: Array<{ value: string; test: { result: { indices: Array<{ construct: string; significant: boolean }> } } | null }>;
+      adjustment: { method: string; tests: number };
+      segments: Array<{ value: string; test: { result: { indices: Array<{ construct: string; significant: boolean; adjustedPValue: number | null; significantAdjusted: boolean | null }> } } | null }>;
     };
+    // Several segments tested at once: the marks follow the Holm-adjusted p-values, and a note says so.
+    expect(tested.adjustment).toEqual({ method: "holm", tests: shownValues.length });
     for (const segment of tested.segments.filter((s) => s.test)) {
-      const significant = segment.test!.result.indices.find((d) => d.construct === "satisfaction")!.significant;
-      expect(await page.locator(`[data-testid=segment-tests] tr[data-segment="${segment.value}"] [data-testid=segment-significance]`).getAttribute("data-significant")).toBe(String(significant));
+      const satisfaction = segment.test!.result.indices.find((d) => d.construct === "satisfaction")!;
+      const mark = page.locator(`[data-testid=segment-tests] tr[data-segment="${segment.value}"]`);
+      expect(await mark.locator("[data-testid=segment-significance]").getAttribute("data-significant")).toBe(String(satisfaction.significantAdjusted));
+      if (shownValues.length > 1) expect((await mark.locator("[data-testid=segment-adjusted-p]").textContent())?.trim()).toBe(satisfaction.adjustedPValue!.toFixed(3));
     }
+    if (shownValues.length > 1) await page.locator("[data-testid=holm-note]").waitFor();
 
-    // The plan's verdict, and its marker on the trend.
-    await page.locator(`[data-testid=plans-table] tr[data-plan="${plan.id}"] button`).click();
+    // The plan's marker on the trend; the marks in Chinese.
+    expect(await page.locator(`[data-testid=plan-markers] li[data-plan="${plan.id}"]`).count()).toBe(1);
+    await page.click("button[lang=zh-CN]");
+    await expect.poll(async () => (await page.locator("[data-testid=segment-significance]").first().textContent()) ?? "").toMatch(/显著/);
+    await page.click("button[lang=en]");
+
+    // The plan has its own page (linked from the plans table) with the API's verdict.
+    await page.locator(`[data-testid=plans-table] tr[data-plan="${plan.id}"] a`).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe(`/app/surveys/${seed.surveyId}/plans/${plan.id}`);
     const verdict = page.locator("[data-testid=plan-verdict]");
     await expect.poll(async () => verdict.getAttribute("data-verdict"), { timeout: 20_000 }).toBe(planDetail.effect.verdict);
     const english = { improved: "Improved", "no-detectable-change": "No detectable change", worse: "Worse" }[planDetail.effect.verdict];
     expect((await verdict.textContent())?.trim()).toBe(english);
-    expect(await page.locator(`[data-testid=plan-markers] li[data-plan="${plan.id}"]`).count()).toBe(1);
+    expect((await page.locator("h1").textContent())?.trim()).toBe("Shorter waits");
+    await expectAccessible(page, "an improvement plan's page");
     await page.click("button[lang=zh-CN]");
     const chinese = { improved: "已改善", "no-detectable-change": "无可检测的变化", worse: "变差" }[planDetail.effect.verdict];
     await expect.poll(async () => (await verdict.textContent())?.trim()).toBe(chinese);
-    await expect.poll(async () => (await page.locator("[data-testid=segment-significance]").first().textContent()) ?? "").toMatch(/显著/);
+    await page.click("button[lang=en]");
+
+    // Model quality for a selection nobody has resampled: the button starts the bootstrap run (which
+    // also runs PLSpredict), shows its progress, and the card then carries the API's verdict.
+    const fresh = `${origin}/app/dashboard?survey=${id}&from=${planStart}`;
+    await page.goto(fresh);
+    const computeQuality = page.locator("[data-testid=compute-model-quality]");
+    await computeQuality.waitFor({ timeout: 20_000 });
+    await computeQuality.click();
+    const quality = page.locator("[data-testid=model-quality]");
+    // The progress line leaves "idle" at once (and goes away with the result, hence "gone").
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector<HTMLElement>("[data-testid=model-quality-progress]")?.dataset.status ?? "gone"), { timeout: 5_000 })
+      .not.toBe("idle");
+    await expect.poll(async () => quality.getAttribute("data-power"), { timeout: 90_000, interval: 1000 }).not.toBe("pending");
+    const selected = (await (await request.get(`${origin}/api/surveys/${id}/indices?from=${planStart}`, { headers })).json()) as { prediction: { power: string } | null };
+    expect(await quality.getAttribute("data-power")).toBe(selected.prediction!.power);
+    await expectAccessible(page, "the dashboard with its model-quality line");
+    await page.click("button[lang=zh-CN]");
 
     // The Kano result of the Kano survey.
     await page.goto(`${origin}/app/dashboard?survey=${kanoSurvey.id}`);
@@ -159,4 +191,4 @@ test("segment significance marks, a Kano result and an improvement plan's verdic
   } finally {
     await browser.close();
   }
-}, 150_000);
+}, 240_000);

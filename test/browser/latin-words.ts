@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 
 /** Names, codes and units that stay Latin in Chinese: the product, metrics' own names, file formats, units, time zones. */
 export const LATIN_ALLOW_LIST = new Set([
-  "Feedloop", "ACSI", "ECSI", "NPS", "CSAT", "CES", "SERVQUAL", "PLS", "IPMA", "Kano", "SLA", "AVE", "GoF", "CSV", "JSON", "API", "PNG", "SVG",
+  "Feedloop", "ACSI", "ECSI", "NPS", "CSAT", "CES", "SERVQUAL", "PLS", "IPMA", "Kano", "Holm", "SLA", "AVE", "GoF", "CSV", "JSON", "API", "PNG", "SVG",
   "Excel", "UTC", "GMT", "CNY", "English", "Enter", "Esc", "Ctrl", "Cmd", "Cronbach's", "URL", "IANA", "Webhook", "Webhooks",
   "Standard", // "Standard Webhooks", the signing scheme's name
   "slug", "min",

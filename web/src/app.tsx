@@ -35,6 +35,7 @@ function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
 const DashboardPage = lazyPage(() => import("./pages/dashboard/Dashboard").then((m) => m.DashboardPage));
 const ComplaintsPage = lazyPage(() => import("./pages/complaints/Queue").then((m) => m.ComplaintQueuePage));
 const ComplaintPage = lazyPage<{ id: string }>(() => import("./pages/complaints/Complaint").then((m) => m.ComplaintPage));
+const PlanPage = lazyPage<{ surveyId: string; planId: string }>(() => import("./pages/dashboard/PlanPage").then((m) => m.PlanPage));
 const BuilderStartPage = lazyPage(() => import("./pages/builder/Start").then((m) => m.BuilderStartPage));
 const BuilderPage = lazyPage<{ id: string }>(() => import("./pages/builder/Builder").then((m) => m.BuilderPage));
 const DistributionPage = lazyPage<{ id: string }>(() => import("./pages/builder/Distribution").then((m) => m.DistributionPage));
@@ -234,6 +235,7 @@ function Routes() {
   if ((m = match("/surveys/:id", path))) return <SurveyPage id={m.id!} tab="overview" />;
   if ((m = match("/surveys/:id/:tab", path)) && (m.tab === "responses" || m.tab === "invitations")) return <SurveyPage id={m.id!} tab={m.tab} />;
   if (path === "/builder") return can(me, "surveys:write") ? <BuilderStartPage /> : <Forbidden />;
+  if ((m = match("/surveys/:id/plans/:planId", path))) return can(me, "analytics:read") ? <PlanPage surveyId={m.id!} planId={m.planId!} /> : <Forbidden />;
   if ((m = match("/surveys/:id/builder", path))) return <BuilderPage id={m.id!} />;
   if ((m = match("/surveys/:id/distribution", path))) return can(me, "invitations:write") ? <DistributionPage id={m.id!} /> : <Forbidden />;
   if (path === "/admin") return atLeast(me.role, "manager") ? <Redirect to="/admin/members" /> : <Forbidden />;

@@ -25,3 +25,4 @@ export { countResponses, meanFromCounts, netPromoterScore, topBoxShare } from ".
 export type { ValueCounts } from "./value-distribution";
 export { createSeededRandom, createNormalSampler } from "./random";
 export type { UniformRandom } from "./random";
+export { holmAdjust } from "./multiple-testing";

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   addKanoPair,
@@ -106,5 +107,37 @@ describe("Fong's test and ties (hand-computed)", () => {
 
   it("an empty histogram has no category", () => {
     expect(analyzeKanoFeature(createKanoHistogram())).toMatchObject({ n: 0, category: null, better: null, worse: null });
+  });
+});
+
+interface PrintedFeature {
+  feature: string;
+  total: number;
+  counts: Record<KanoCategory, number>;
+  printed: { maxCategory: KanoCategory; ruleMOAI: KanoCategory; csPlus: number; csMinus: number; fongDifference: number; fongThreshold: number; fongSignificant: boolean };
+}
+const independent = JSON.parse(readFileSync(new URL("../../fixtures/kano/stp25kano_example.json", import.meta.url), "utf8")) as {
+  evaluationTable: { cells: string[] };
+  features: PrintedFeature[];
+};
+
+describe("against an independent implementation's printed results (R package stp25kano; test/fixtures/kano/README.md)", () => {
+  it("has the same evaluation table", () => {
+    for (let f = 1; f <= 5; f++) {
+      for (let d = 1; d <= 5; d++) expect(classifyKanoPair(f, d)).toBe(independent.evaluationTable.cells[f - 1][d - 1]);
+    }
+  });
+
+  it.each(independent.features.map((entry) => [entry.feature, entry] as const))("%s: mode, category, Better/Worse and Fong's test", (_, entry) => {
+    const result = analyzeKanoFeature(histogramFrom(entry.counts));
+    expect(result.n).toBe(entry.total);
+    expect(result.counts).toEqual(entry.counts);
+    expect(result.mode).toBe(entry.printed.maxCategory);
+    expect(result.category).toBe(entry.printed.ruleMOAI);
+    expect(Number(result.better!.toFixed(3))).toBe(entry.printed.csPlus);
+    expect(Number(result.worse!.toFixed(3))).toBe(entry.printed.csMinus);
+    expect(result.fong!.difference).toBe(entry.printed.fongDifference);
+    expect(Number(result.fong!.threshold.toFixed(1))).toBe(entry.printed.fongThreshold);
+    expect(result.fong!.significant).toBe(entry.printed.fongSignificant);
   });
 });

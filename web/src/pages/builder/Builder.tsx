@@ -256,12 +256,13 @@ function Editor({ initial }: { initial: SurveyDetail }) {
 
   function renameItem(oldId: string, newId: string) {
     setDef((d) => {
-      // Find the question or matrix row carrying oldId and retype it, then follow references.
+      // Find the question, matrix row or Kano question carrying oldId and retype it, then follow references.
       let next = d;
       d.pages.forEach((page, p) =>
         page.items.forEach((item, i) => {
           if (item.id === oldId) next = setIn(next, ["pages", p, "items", i, "id"], newId);
           if (item.type === "matrix") item.rows.forEach((row, r) => row.id === oldId && (next = setIn(next, ["pages", p, "items", i, "rows", r, "id"], newId)));
+          if (item.type === "kano") for (const role of ["functional", "dysfunctional"] as const) if (item[role].id === oldId) next = setIn(next, ["pages", p, "items", i, role, "id"], newId);
         }),
       );
       return renameReferences(next, oldId, newId);

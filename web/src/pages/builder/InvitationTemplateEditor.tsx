@@ -20,41 +20,42 @@ const LANGUAGES: Language[] = ["en", "zh-CN"];
 const PATH = "/api/organisation/invitation-template";
 
 const en = {
-  "tpl.title": "Invitation e-mail",
-  "tpl.intro": "The e-mail each invitee receives with their personal link, for the whole organisation. Use the placeholders below; {{link}} must be in the body. The unsubscribe line is always added.",
-  "tpl.builtIn": "Built-in template",
-  "tpl.custom": "Your template",
-  "tpl.language": "Language",
-  "tpl.subject": "Subject",
-  "tpl.body": "Body",
-  "tpl.placeholders": "Placeholders",
-  "tpl.preview": "Preview",
-  "tpl.save": "Save template",
-  "tpl.saved": "Saved.",
-  "tpl.reset": "Back to the built-in template",
-  "tpl.previewSubject": "Subject:",
-  "tpl.previewHtml": "As the recipient's mail program shows it",
+  title: "Invitation e-mail",
+  intro: "The e-mail each invitee receives with their personal link, for the whole organisation. Use the placeholders below; {{link}} must be in the body. The unsubscribe line is always added.",
+  builtIn: "Built-in template",
+  custom: "Your template",
+  language: "Language",
+  subject: "Subject",
+  body: "Body",
+  placeholders: "Placeholders",
+  preview: "Preview",
+  save: "Save template",
+  saved: "Saved.",
+  reset: "Back to the built-in template",
+  previewSubject: "Subject:",
+  previewHtml: "As the recipient's mail program shows it",
 };
 const zhCN: typeof en = {
-  "tpl.title": "邀请邮件",
-  "tpl.intro": "每位受邀者收到的含个人链接的邮件（整个组织通用）。可使用下列占位符；正文必须包含 {{link}}。退订行总会自动附加。",
-  "tpl.builtIn": "内置模板",
-  "tpl.custom": "自定义模板",
-  "tpl.language": "语言",
-  "tpl.subject": "主题",
-  "tpl.body": "正文",
-  "tpl.placeholders": "占位符",
-  "tpl.preview": "预览",
-  "tpl.save": "保存模板",
-  "tpl.saved": "已保存。",
-  "tpl.reset": "恢复内置模板",
-  "tpl.previewSubject": "主题：",
-  "tpl.previewHtml": "收件人的邮件程序中的显示效果",
+  title: "邀请邮件",
+  intro: "每位受邀者收到的含个人链接的邮件（整个组织通用）。可使用下列占位符；正文必须包含 {{link}}。退订行总会自动附加。",
+  builtIn: "内置模板",
+  custom: "自定义模板",
+  language: "语言",
+  subject: "主题",
+  body: "正文",
+  placeholders: "占位符",
+  preview: "预览",
+  save: "保存模板",
+  saved: "已保存。",
+  reset: "恢复内置模板",
+  previewSubject: "主题：",
+  previewHtml: "收件人的邮件程序中的显示效果",
 };
-const useTemplateMessages = makeMessagesHook(en, zhCN);
+const useEditorMessages = makeMessagesHook(en, zhCN);
+const useT = () => useEditorMessages().t;
 
 export function InvitationTemplateEditor() {
-  const { t } = useTemplateMessages();
+  const t = useT();
   const { me } = useSession();
   const [state, setState] = useState<TemplateState | null>(null);
   const [draft, setDraft] = useState<Template | null>(null);
@@ -114,9 +115,9 @@ export function InvitationTemplateEditor() {
   const shown = preview?.[language];
 
   return (
-    <Card title={t("tpl.title")} id="invitation-template">
+    <Card title={t("title")} id="invitation-template">
       <p>
-        {t("tpl.intro")} {state && <strong data-testid="template-kind">{state.custom ? t("tpl.custom") : t("tpl.builtIn")}</strong>}
+        {t("intro")} {state && <strong data-testid="template-kind">{state.custom ? t("custom") : t("builtIn")}</strong>}
       </p>
       <ErrorAlert error={error} />
       {draft && current && (
@@ -127,7 +128,7 @@ export function InvitationTemplateEditor() {
           }}
         >
           <div class="field">
-            <label for="tpl-language">{t("tpl.language")}</label>
+            <label for="tpl-language">{t("language")}</label>
             <select id="tpl-language" value={language} onChange={(e) => setLanguage(e.currentTarget.value as Language)}>
               {LANGUAGES.map((code) => (
                 <option value={code} key={code}>
@@ -137,16 +138,16 @@ export function InvitationTemplateEditor() {
             </select>
           </div>
           <div class="field">
-            <label for="tpl-subject">{t("tpl.subject")}</label>
+            <label for="tpl-subject">{t("subject")}</label>
             <input id="tpl-subject" type="text" maxLength={200} value={current.subject} onInput={(e) => edit("subject", e.currentTarget.value)} data-testid="template-subject" />
           </div>
           <div class="field">
-            <label for="tpl-body">{t("tpl.body")}</label>
+            <label for="tpl-body">{t("body")}</label>
             <textarea id="tpl-body" rows={10} value={current.body} onInput={(e) => edit("body", e.currentTarget.value)} data-testid="template-body" />
           </div>
           {state && (
             <details>
-              <summary>{t("tpl.placeholders")}</summary>
+              <summary>{t("placeholders")}</summary>
               <ul>
                 {Object.entries(state.placeholders).map(([name, meaning]) => (
                   <li key={name}>
@@ -158,28 +159,28 @@ export function InvitationTemplateEditor() {
           )}
           <div class="form-actions">
             <button type="button" class="btn" disabled={busy} onClick={() => void showPreview()} data-testid="template-preview">
-              {t("tpl.preview")}
+              {t("preview")}
             </button>
             <button type="submit" class="btn btn-primary" disabled={busy} data-testid="template-save">
-              {t("tpl.save")}
+              {t("save")}
             </button>
             {state?.custom && (
               <button type="button" class="btn" disabled={busy} onClick={() => void reset()}>
-                {t("tpl.reset")}
+                {t("reset")}
               </button>
             )}
-            {saved && <span role="status">{t("tpl.saved")}</span>}
+            {saved && <span role="status">{t("saved")}</span>}
           </div>
         </form>
       )}
       {shown && (
         <div data-testid="template-preview-result">
           <p>
-            {t("tpl.previewSubject")} <strong>{shown.subject}</strong>
+            {t("previewSubject")} <strong>{shown.subject}</strong>
           </p>
           <pre style={{ whiteSpace: "pre-wrap" }}>{shown.text}</pre>
           {/* The HTML part in a frame that runs nothing and reaches nothing (the server escaped the text). */}
-          <iframe title={t("tpl.previewHtml")} sandbox="" srcdoc={shown.html} style={{ width: "100%", minHeight: "16rem", border: "1px solid var(--border, #ccc)" }} />
+          <iframe title={t("previewHtml")} sandbox="" srcdoc={shown.html} style={{ width: "100%", minHeight: "16rem", border: "1px solid var(--border, #ccc)" }} />
         </div>
       )}
     </Card>

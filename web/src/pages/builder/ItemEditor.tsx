@@ -237,6 +237,20 @@ function TypeSettings(props: Props & { set: (key: string, value: unknown) => voi
           </section>
         </>
       );
+    case "kano":
+      // The two questions of the pair, each its own answer key (renamed like a matrix row) and wording in both languages.
+      return (
+        <section class="b-sub" aria-label={t("b.kanoQuestions")}>
+          <h5>{t("b.kanoQuestions")}</h5>
+          <p class="field-hint">{t("b.kanoHint")}</p>
+          {(["functional", "dysfunctional"] as const).map((role) => (
+            <div key={role} class="b-subrow" data-kano-role={role}>
+              <TextField path={[...path, role, "id"]} label={t(`b.kano.${role}Id`)} mono maxLength={64} value={item[role].id} onChange={(v) => props.onRename(item[role].id, v)} class="b-id-field" />
+              <LocalizedField path={[...path, role, "label"]} label={t(`b.kano.${role}`)} text={item[role].label} multiline onChange={(v) => set(role, { ...item[role], label: v ?? {} })} />
+            </div>
+          ))}
+        </section>
+      );
   }
 }
 

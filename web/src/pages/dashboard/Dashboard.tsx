@@ -13,6 +13,7 @@ import { PathDiagram } from "./PathDiagram";
 import { LoyaltySection } from "./Loyalty";
 import { segmentValueLabel } from "../../lib/segment-labels";
 import { ChangeCheck } from "./ChangeCheck";
+import { useBootstrapRun } from "./bootstrap-run";
 import { BenchmarksSection, KanoSection, ModelQuality, PlanMarkers, PlansSection, SegmentTests } from "./Science";
 import { asShare, constructLabel, constructShort, PALETTE, sortConstructs, THRESHOLDS } from "./constructs";
 
@@ -168,7 +169,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
             }
           >
             <SegmentsSection segments={segments} by={filters.by} />
-            {segments.data && <SegmentTests surveyId={filters.survey} query={{ ...period, ...compareFilters }} by={filters.by} segments={segments.data.segments} onChanged={segments.reload} />}
+            {segments.data && <SegmentTests surveyId={filters.survey} query={{ ...period, ...compareFilters }} by={filters.by} segments={segments.data.segments} adjustment={segments.data.adjustment} onChanged={segments.reload} />}
           </Card>
           <KanoSection surveyId={filters.survey} query={{ ...period, ...segmentFilters }} onPlan={(feature, label) => setPlanDraft({ sourceKind: "kano", sourceRef: feature, title: label })} />
           {hasModel && (
@@ -187,7 +188,7 @@ function DashboardBody({ filters, surveys, i18n }: { filters: Filters; surveys: 
               <ReliabilityTable data={data} />
               <Drivers data={data} />
               <ChangeCheck surveyId={filters.survey} query={{ ...period, ...segmentFilters, scheme: filters.scheme }} />
-              <ModelQuality data={data} />
+              <ModelQuality data={data} surveyId={filters.survey} selection={{ ...period, ...segmentFilters }} onDone={indices.reload} />
               <PlansSection surveyId={filters.survey} data={data} draft={planDraft} />
               <BenchmarksSection surveyId={filters.survey} query={{ ...period, ...segmentFilters, scheme: filters.scheme }} />
             </>
@@ -325,33 +326,13 @@ function Warnings({ data }: { data: IndicesResponse }) {
  */
 function IntervalsNotice({ data, surveyId, selection, onDone }: { data: IndicesResponse; surveyId: string; selection: Query; onDone: () => void }) {
   const { t } = useDI18n();
-  const [running, setRunning] = useState(false);
-  const [error, setError] = useState<unknown>();
+  const { running, error, start } = useBootstrapRun(surveyId, selection, onDone);
   if (data.constructs.length === 0 || data.constructs.every((c) => c.interval)) return null;
-  async function compute() {
-    setRunning(true);
-    setError(undefined);
-    try {
-      const base = `/api/surveys/${encodeURIComponent(surveyId)}/indices/bootstrap`;
-      const body = Object.fromEntries(Object.entries(selection).filter(([, v]) => v !== undefined && v !== ""));
-      let run = await api<{ id: string; status: string; error: string | null }>(base, { method: "POST", body });
-      while (run.status === "queued" || run.status === "running") {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        run = await api<{ id: string; status: string; error: string | null }>(`${base}/${encodeURIComponent(run.id)}`);
-      }
-      if (run.status === "failed") throw new Error(run.error ?? run.status);
-      onDone();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setRunning(false);
-    }
-  }
   return (
     <div class="alert alert-info" data-testid="intervals-missing">
       <p>{t("dash.intervalsMissing")}</p>
       <ErrorAlert error={error} />
-      <button type="button" class="btn btn-small" onClick={() => void compute()} disabled={running} data-testid="compute-intervals">
+      <button type="button" class="btn btn-small" onClick={() => void start()} disabled={running} data-testid="compute-intervals">
         {running ? t("dash.computingIntervals") : t("dash.computeIntervals")}
       </button>
     </div>

@@ -8,11 +8,13 @@ import { useEffect, useState } from "preact/hooks";
 import "../../styles/science.css";
 import { api, type Query } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
+import { href, Link, navigate } from "../../lib/router";
 import { localized } from "../../lib/types";
 import type { IndicesResponse, SegmentsResponse } from "../../lib/types";
 import { Badge, Card, ErrorAlert, Field } from "../../components/ui";
 import type { BenchmarkComparisons, KanoResponse, Plan, PlanDetail, SegmentTest } from "../../../../src/contracts/science";
 import { constructLabel } from "./constructs";
+import { useBootstrapRun } from "./bootstrap-run";
 import { useSI18n, type SI18n } from "./science-messages";
 import type { DKey } from "./messages";
 
@@ -34,14 +36,39 @@ function SignificanceMark({ test, i18n }: { test: SegmentTest | null; i18n: SI18
   if (test.status !== "finished") return <span class="muted">{t("sci.tests.running", { done: test.done, total: test.permutations })}</span>;
   const d = satisfactionDifference(test);
   if (!d) return <span class="muted">—</span>;
+  // The mark follows the Holm-adjusted p-value when the comparison tested several segments at once.
+  const significant = d.significantAdjusted ?? d.significant;
   return (
-    <span data-testid="segment-significance" data-significant={String(d.significant)}>
-      <Badge tone={d.significant ? "warn" : "muted"}>{d.significant ? `${t("sci.tests.significant")} *` : t("sci.tests.notSignificant")}</Badge> <span class="muted small">p = {num(d.pValue, 3)}</span>
+    <span data-testid="segment-significance" data-significant={String(significant)}>
+      <Badge tone={significant ? "warn" : "muted"}>{significant ? `${t("sci.tests.significant")} *` : t("sci.tests.notSignificant")}</Badge>{" "}
+      <span class="muted small">
+        p = {num(d.pValue, 3)}
+        {d.adjustedPValue !== null && (
+          <>
+            {" · "}
+            {t("sci.tests.adjustedP")} = <span data-testid="segment-adjusted-p">{num(d.adjustedPValue, 3)}</span>
+          </>
+        )}
+      </span>
     </span>
   );
 }
 
-export function SegmentTests({ surveyId, query, by, segments, onChanged }: { surveyId: string; query: Query; by: string; segments: Segment[]; onChanged: () => void }) {
+export function SegmentTests({
+  surveyId,
+  query,
+  by,
+  segments,
+  adjustment,
+  onChanged,
+}: {
+  surveyId: string;
+  query: Query;
+  by: string;
+  segments: Segment[];
+  adjustment: SegmentsResponse["adjustment"];
+  onChanged: () => void;
+}) {
   const i18n = useSI18n();
   const { t, num } = i18n;
   const [error, setError] = useState<unknown>(null);
@@ -94,6 +121,11 @@ export function SegmentTests({ surveyId, query, by, segments, onChanged }: { sur
         </tbody>
       </table>
       </div>
+      {adjustment.tests > 1 && (
+        <p class="muted small" data-testid="holm-note">
+          {t("sci.tests.holmNote", { tests: adjustment.tests })}
+        </p>
+      )}
       <button type="button" class="btn btn-secondary" onClick={start} disabled={pending || testable.length === 0} data-testid="run-segment-tests">
         {t("sci.tests.run")}
       </button>
@@ -103,10 +135,11 @@ export function SegmentTests({ surveyId, query, by, segments, onChanged }: { sur
 
 // ------------------------------------------------------------------ model quality (PLSpredict)
 
-export function ModelQuality({ data }: { data: IndicesResponse }) {
+export function ModelQuality({ data, surveyId, selection, onDone }: { data: IndicesResponse; surveyId: string; selection: Query; onDone: () => void }) {
   const i18n = useSI18n();
   const { t, num } = i18n;
   const prediction = data.prediction;
+  const run = useBootstrapRun(surveyId, selection, onDone);
   return (
     <Card title={t("sci.quality.title")} id="model-quality">
       {prediction ? (
@@ -120,9 +153,18 @@ export function ModelQuality({ data }: { data: IndicesResponse }) {
           </p>
         </>
       ) : (
-        <p class="muted" data-testid="model-quality" data-power="pending">
-          {t("sci.quality.pending")}
-        </p>
+        <>
+          <p class="muted" data-testid="model-quality" data-power="pending">
+            {t("sci.quality.pending")}
+          </p>
+          <ErrorAlert error={run.error} />
+          <button type="button" class="btn btn-small" onClick={() => void run.start()} disabled={run.running} data-testid="compute-model-quality">
+            {t("sci.quality.compute")}
+          </button>{" "}
+          <span class="muted small" role="status" data-testid="model-quality-progress" data-status={run.status ?? "idle"}>
+            {run.status === "queued" ? t("sci.quality.queued") : run.status === "running" ? t("sci.quality.running") : ""}
+          </span>
+        </>
       )}
     </Card>
   );
@@ -217,19 +259,18 @@ export function KanoSection({ surveyId, query, onPlan }: { surveyId: string; que
 const VERDICT_TONE = { improved: "ok", "no-detectable-change": "muted", worse: "bad" } as const;
 type Draft = { sourceKind: Plan["sourceKind"]; sourceRef: string; title: string };
 
-function PlanView({ surveyId, planId, i18n }: { surveyId: string; planId: string; i18n: SI18n }) {
+/** Where a plan lives in the app: its own page with the verdict. */
+export function planPath(surveyId: string, planId: string): string {
+  return `/surveys/${enc(surveyId)}/plans/${enc(planId)}`;
+}
+
+/** The effect of a plan on its target index: before/after windows, the interval of the difference and the verdict. */
+export function PlanEffect({ plan, i18n }: { plan: PlanDetail; i18n: SI18n }) {
   const { t, num } = i18n;
-  const state = useAsync((signal) => api<PlanDetail>(`/api/surveys/${enc(surveyId)}/plans/${enc(planId)}`, { signal }), [surveyId, planId]);
-  if (state.error) return <ErrorAlert error={state.error} onRetry={state.reload} />;
-  const plan = state.data;
-  if (!plan) return null;
   const effect = plan.effect;
   return (
     <section class="plan-view" data-testid="plan-view" data-plan={plan.id}>
-      <h3>
-        {plan.title} <span class="muted small">· {plan.owner}</span>
-      </h3>
-      <p class="muted small">{t("sci.plans.effect", { construct: constructLabel(i18n, plan.targetConstruct) })}</p>
+      <h2>{t("sci.plans.effect", { construct: constructLabel(i18n, plan.targetConstruct) })}</h2>
       {effect ? (
         <dl class="facts facts-inline">
           <div>
@@ -272,16 +313,38 @@ function PlanView({ surveyId, planId, i18n }: { surveyId: string; planId: string
   );
 }
 
+/** A form's text state with one binding per field (value + onInput), shared by the plan and benchmark forms. */
+function useFormFields<T extends Record<string, string>>(blank: T) {
+  const [form, setForm] = useState(blank);
+  const bind = (field: keyof T) => ({ value: form[field], onInput: (value: string) => setForm((current) => ({ ...current, [field]: value })) });
+  return { form, setForm, bind, reset: () => setForm(blank) };
+}
+
+type InputFieldProps = { id: string; label: string; value: string; onInput: (value: string) => void; type?: "text" | "number" | "date"; required?: boolean; maxLength?: number; min?: string; max?: string; step?: string };
+
+/** A labelled input of a form (the Field wrapper gives the label and the aria wiring). */
+function InputField({ id, label, value, onInput, type = "text", ...attributes }: InputFieldProps) {
+  const input = (props: { id: string }) => {
+    const common = { ...props, ...attributes, value, onInput: (e: { currentTarget: HTMLInputElement }) => onInput(e.currentTarget.value) };
+    // Preact types <input> per `type`, so each kind is written out rather than passed as a union.
+    if (type === "number") return <input {...common} type="number" />;
+    if (type === "date") return <input {...common} type="date" />;
+    return <input {...common} type="text" />;
+  };
+  return (
+    <Field id={id} label={label}>
+      {input}
+    </Field>
+  );
+}
+
 export function PlansSection({ surveyId, data, draft }: { surveyId: string; data: IndicesResponse; draft: Draft | null }) {
   const i18n = useSI18n();
   const { t, num } = i18n;
-  const [version, setVersion] = useState(0);
-  const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const today = new Date().toISOString().slice(0, 10);
-  const blank = { title: "", source: "", owner: "", targetConstruct: "satisfaction", targetValue: "", startDate: today, reviewDate: "" };
-  const [form, setForm] = useState(blank);
-  const list = useAsync((signal) => api<{ plans: Plan[] }>(`/api/surveys/${enc(surveyId)}/plans`, { signal }), [surveyId, version]);
+  const { form, setForm, bind } = useFormFields({ title: "", source: "", owner: "", targetConstruct: "satisfaction", targetValue: "", startDate: today, reviewDate: "" });
+  const list = useAsync((signal) => api<{ plans: Plan[] }>(`/api/surveys/${enc(surveyId)}/plans`, { signal }), [surveyId]);
   useEffect(() => {
     if (draft) setForm((current) => ({ ...current, title: draft.title, source: `${draft.sourceKind}:${draft.sourceRef}` }));
   }, [draft]);
@@ -290,7 +353,6 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
     ...data.driverIndicators.slice(0, 10).map((d) => ({ value: `indicator:${d.indicator}`, label: `${t("sci.plans.kind.indicator")}: ${d.indicator}` })),
     ...(draft?.sourceKind === "kano" ? [{ value: `kano:${draft.sourceRef}`, label: `${t("sci.plans.kind.kano")}: ${draft.title}` }] : []),
   ];
-  const set = (field: keyof typeof blank) => (e: Event) => setForm({ ...form, [field]: (e.currentTarget as HTMLInputElement).value });
   const submit = async (event: Event) => {
     event.preventDefault();
     setError(null);
@@ -308,10 +370,9 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
           reviewDate: form.reviewDate,
         },
       });
-      setForm(blank);
-      setSelected(created.id);
-      setVersion((v) => v + 1);
       window.dispatchEvent(new Event(PLANS_CHANGED));
+      // A new plan opens on its own page, where its effect and verdict are evaluated.
+      navigate(href(planPath(surveyId, created.id)));
     } catch (caught) {
       setError(caught);
     }
@@ -333,13 +394,14 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
               <th>{t("sci.plans.start")}</th>
               <th>{t("sci.plans.review")}</th>
               <th>{t("sci.plans.status")}</th>
-              <th />
             </tr>
           </thead>
           <tbody>
             {list.data.plans.map((plan) => (
               <tr key={plan.id} data-plan={plan.id}>
-                <th scope="row">{plan.title}</th>
+                <th scope="row">
+                  <Link to={planPath(surveyId, plan.id)}>{plan.title}</Link>
+                </th>
                 <td>{plan.owner}</td>
                 <td>
                   {constructLabel(i18n, plan.targetConstruct)} → {num(plan.targetValue, 1)}
@@ -347,28 +409,20 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
                 <td>{plan.startDate}</td>
                 <td>{plan.reviewDate}</td>
                 <td>{t(`sci.plans.status.${plan.status}`)}</td>
-                <td>
-                  <button type="button" class="btn btn-small btn-secondary" onClick={() => setSelected(plan.id)}>
-                    {t("sci.plans.open")}
-                  </button>
-                </td>
               </tr>
             ))}
           </tbody>
         </table>
         </div>
       )}
-      {selected && <PlanView surveyId={surveyId} planId={selected} i18n={i18n} />}
       <details open={draft !== null}>
         <summary>{t("sci.plans.new")}</summary>
         {error !== null && <ErrorAlert error={error} />}
         <form class="form-grid" id="plan-form" onSubmit={submit}>
-          <Field id="plan-title" label={t("sci.plans.planTitle")}>
-            {(props) => <input {...props} required maxLength={200} value={form.title} onInput={set("title")} />}
-          </Field>
+          <InputField id="plan-title" label={t("sci.plans.planTitle")} required maxLength={200} {...bind("title")} />
           <Field id="plan-source" label={t("sci.plans.source")}>
             {(props) => (
-              <select {...props} value={form.source || sources[0]?.value} onChange={set("source")}>
+              <select {...props} value={form.source || sources[0]?.value} onChange={(e) => bind("source").onInput(e.currentTarget.value)}>
                 {sources.map((s) => (
                   <option key={s.value} value={s.value}>
                     {s.label}
@@ -377,12 +431,10 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
               </select>
             )}
           </Field>
-          <Field id="plan-owner" label={t("sci.plans.owner")}>
-            {(props) => <input {...props} required maxLength={200} value={form.owner} onInput={set("owner")} />}
-          </Field>
+          <InputField id="plan-owner" label={t("sci.plans.owner")} required maxLength={200} {...bind("owner")} />
           <Field id="plan-target" label={t("sci.plans.target")}>
             {(props) => (
-              <select {...props} value={form.targetConstruct} onChange={set("targetConstruct")}>
+              <select {...props} value={form.targetConstruct} onChange={(e) => bind("targetConstruct").onInput(e.currentTarget.value)}>
                 {constructs.map((c) => (
                   <option key={c} value={c}>
                     {constructLabel(i18n, c)}
@@ -391,15 +443,9 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
               </select>
             )}
           </Field>
-          <Field id="plan-target-value" label={t("sci.plans.targetValue")}>
-            {(props) => <input {...props} type="number" required min="0" max="100" step="0.1" value={form.targetValue} onInput={set("targetValue")} />}
-          </Field>
-          <Field id="plan-start" label={t("sci.plans.start")}>
-            {(props) => <input {...props} type="date" required value={form.startDate} onInput={set("startDate")} />}
-          </Field>
-          <Field id="plan-review" label={t("sci.plans.review")}>
-            {(props) => <input {...props} type="date" required value={form.reviewDate} onInput={set("reviewDate")} />}
-          </Field>
+          <InputField id="plan-target-value" label={t("sci.plans.targetValue")} type="number" required min="0" max="100" step="0.1" {...bind("targetValue")} />
+          <InputField id="plan-start" label={t("sci.plans.start")} type="date" required {...bind("startDate")} />
+          <InputField id="plan-review" label={t("sci.plans.review")} type="date" required {...bind("reviewDate")} />
           <button type="submit" class="btn">
             {t("sci.plans.create")}
           </button>
@@ -450,18 +496,16 @@ export function BenchmarksSection({ surveyId, query }: { surveyId: string; query
   const { t, num } = i18n;
   const [version, setVersion] = useState(0);
   const [error, setError] = useState<unknown>(null);
-  const blank = { source: "", year: String(new Date().getUTCFullYear() - 1), value: "", n: "", sd: "" };
-  const [form, setForm] = useState(blank);
+  const { form, reset, bind } = useFormFields({ source: "", year: String(new Date().getUTCFullYear() - 1), value: "", n: "", sd: "" });
   const key = JSON.stringify([surveyId, query, version]);
   const state = useAsync((signal) => api<BenchmarkComparisons>(`/api/surveys/${enc(surveyId)}/benchmarks`, { query, signal }), [key]);
-  const set = (field: keyof typeof blank) => (e: Event) => setForm({ ...form, [field]: (e.currentTarget as HTMLInputElement).value });
   const optional = (value: string) => (value.trim() === "" ? undefined : Number(value));
   const add = async (event: Event) => {
     event.preventDefault();
     setError(null);
     try {
       await api("/api/benchmarks", { body: { source: form.source, year: Number(form.year), value: Number(form.value), n: optional(form.n), sd: optional(form.sd) } });
-      setForm(blank);
+      reset();
       setVersion((v) => v + 1);
     } catch (caught) {
       setError(caught);
@@ -522,21 +566,11 @@ export function BenchmarksSection({ surveyId, query }: { surveyId: string; query
         </div>
       )}
       <form class="filters" onSubmit={add}>
-        <Field id="bench-source" label={t("sci.bench.source")}>
-          {(props) => <input {...props} required maxLength={200} value={form.source} onInput={set("source")} />}
-        </Field>
-        <Field id="bench-year" label={t("sci.bench.year")}>
-          {(props) => <input {...props} type="number" required min="1900" max="3000" value={form.year} onInput={set("year")} />}
-        </Field>
-        <Field id="bench-value" label={t("sci.bench.value")}>
-          {(props) => <input {...props} type="number" required min="0" max="100" step="0.1" value={form.value} onInput={set("value")} />}
-        </Field>
-        <Field id="bench-n" label={t("sci.bench.n")}>
-          {(props) => <input {...props} type="number" min="2" value={form.n} onInput={set("n")} />}
-        </Field>
-        <Field id="bench-sd" label={t("sci.bench.sd")}>
-          {(props) => <input {...props} type="number" min="0" max="100" step="0.1" value={form.sd} onInput={set("sd")} />}
-        </Field>
+        <InputField id="bench-source" label={t("sci.bench.source")} required maxLength={200} {...bind("source")} />
+        <InputField id="bench-year" label={t("sci.bench.year")} type="number" required min="1900" max="3000" {...bind("year")} />
+        <InputField id="bench-value" label={t("sci.bench.value")} type="number" required min="0" max="100" step="0.1" {...bind("value")} />
+        <InputField id="bench-n" label={t("sci.bench.n")} type="number" min="2" {...bind("n")} />
+        <InputField id="bench-sd" label={t("sci.bench.sd")} type="number" min="0" max="100" step="0.1" {...bind("sd")} />
         <button type="submit" class="btn">
           {t("sci.bench.add")}
         </button>
