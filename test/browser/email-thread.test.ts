@@ -116,6 +116,23 @@ test("a customer's e-mail becomes a complaint, the staff question leaves by e-ma
     const answerText = (await answer.textContent()) ?? "";
     expect(answerText).toContain(ANSWER);
     expect(answerText).not.toContain(QUESTION);
+
+    // The invitation e-mail editor on the distribution screen (manager): a mistyped placeholder is
+    // named, and the preview shows the e-mail with typed markup escaped in the HTML part. Nothing saved.
+    await browser.context.clearCookies();
+    await signIn(page, "manager");
+    await page.goto(`${origin}/app/surveys/${encodeURIComponent(seed.surveyId)}/distribution`);
+    const body = page.locator("[data-testid=template-body]");
+    await body.waitFor();
+    await body.fill("Hi {{nmae}} <b>bold</b>: {{link}}");
+    await page.click("[data-testid=template-preview]");
+    await expect.poll(() => page.locator("#invitation-template [role=alert]").first().textContent()).toContain("{{nmae}}");
+    await body.fill("Hi {{name}} <b>bold</b>: {{link}}");
+    await page.click("[data-testid=template-preview]");
+    const preview = page.locator("[data-testid=template-preview-result]");
+    await preview.waitFor();
+    expect(await preview.locator("pre").textContent()).toContain("Hi Alex Chen <b>bold</b>: [personal survey link, added when sent]");
+    expect(await preview.locator("iframe").getAttribute("srcdoc")).toContain("Hi Alex Chen &lt;b&gt;bold&lt;/b&gt;:");
   } finally {
     await browser.close();
   }
