@@ -34,10 +34,15 @@ const en = {
   reset: "Back to the built-in template",
   previewSubject: "Subject:",
   previewHtml: "As the recipient's mail program shows it",
+  "ph.name": "the invitee's name (the invitation's name hidden field), or a polite stand-in",
+  "ph.survey_title": "the survey's title",
+  "ph.organisation": "the organisation's name",
+  "ph.link": "the invitee's personal survey link (required in the body; added when the e-mail is sent)",
+  "ph.valid_until": "the last day the link works (YYYY-MM-DD); a line using it is left out when the link does not expire",
 };
 const zhCN: typeof en = {
   title: "邀请邮件",
-  intro: "每位受邀者收到的含个人链接的邮件（整个组织通用）。可使用下列占位符；正文必须包含 {{link}}。退订行总会自动附加。",
+  intro: "每位受邀者收到的含个人链接的邮件（整个组织通用）。可使用下列占位符；正文必须包含个人链接占位符（见列表）。退订行总会自动附加。",
   builtIn: "内置模板",
   custom: "自定义模板",
   language: "语言",
@@ -50,9 +55,22 @@ const zhCN: typeof en = {
   reset: "恢复内置模板",
   previewSubject: "主题：",
   previewHtml: "收件人的邮件程序中的显示效果",
+  "ph.name": "受邀者的姓名（邀请中的姓名隐藏字段），没有时使用礼貌称呼",
+  "ph.survey_title": "问卷标题",
+  "ph.organisation": "组织名称",
+  "ph.link": "受邀者的个人问卷链接（正文必须包含；发送邮件时填入）",
+  "ph.valid_until": "链接有效的最后一天（年-月-日）；链接不过期时，含此占位符的那一行会被省略",
 };
 const useEditorMessages = makeMessagesHook(en, zhCN);
 const useT = () => useEditorMessages().t;
+
+type EditorKey = keyof typeof en;
+
+/** The placeholder's meaning in the reader's language; the server's (English) text only for a name this page does not know. */
+function placeholderMeaning(t: (key: EditorKey) => string, name: string, serverMeaning: string): string {
+  const key = `ph.${name}`;
+  return key in en ? t(key as EditorKey) : serverMeaning;
+}
 
 export function InvitationTemplateEditor() {
   const t = useT();
@@ -151,7 +169,7 @@ export function InvitationTemplateEditor() {
               <ul>
                 {Object.entries(state.placeholders).map(([name, meaning]) => (
                   <li key={name}>
-                    <code>{`{{${name}}}`}</code> — {meaning}
+                    <code>{`{{${name}}}`}</code> — {placeholderMeaning(t, name, meaning)}
                   </li>
                 ))}
               </ul>

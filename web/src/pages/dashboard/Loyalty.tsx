@@ -123,37 +123,39 @@ function ChartCard({ chart }: { chart: Group["chart"] }) {
         format={(v) => `${v.toFixed(0)}%`}
         label={t("loy.chartLabel")}
       />
-      <table class="table small" data-testid="loyalty-chart-table">
-        <thead>
-          <tr>
-            <th>{t("loy.level")}</th>
-            <th>{t("loy.zone")}</th>
-            <th>{t("loy.n")}</th>
-            <th>{t("loy.highShare")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {chart.levels.map((l) => (
-            <tr key={l.level} data-level={l.level} data-zone={l.zone}>
-              <td>
-                {l.level} · {t(`level.${l.level}` as Parameters<LI18n["t"]>[0])}
-              </td>
-              <td>{t(`loy.zone.${l.zone}`)}</td>
-              <td>{num(l.n, 0)}</td>
-              <td data-testid={`level-share-${l.level}`}>{pct(l.share, 1)}</td>
+      <div class="table-scroll" tabIndex={0}>
+        <table class="table small" data-testid="loyalty-chart-table">
+          <thead>
+            <tr>
+              <th>{t("loy.level")}</th>
+              <th>{t("loy.zone")}</th>
+              <th>{t("loy.n")}</th>
+              <th>{t("loy.highShare")}</th>
             </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          {chart.zones.map((z) => (
-            <tr key={z.zone} data-zone-total={z.zone}>
-              <th colSpan={2}>{t(`loy.zone.${z.zone}`)}</th>
-              <td>{num(z.n, 0)}</td>
-              <td>{pct(z.share, 1)}</td>
-            </tr>
-          ))}
-        </tfoot>
-      </table>
+          </thead>
+          <tbody>
+            {chart.levels.map((l) => (
+              <tr key={l.level} data-level={l.level} data-zone={l.zone}>
+                <td>
+                  {l.level} · {t(`level.${l.level}` as Parameters<LI18n["t"]>[0])}
+                </td>
+                <td>{t(`loy.zone.${l.zone}`)}</td>
+                <td>{num(l.n, 0)}</td>
+                <td data-testid={`level-share-${l.level}`}>{pct(l.share, 1)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            {chart.zones.map((z) => (
+              <tr key={z.zone} data-zone-total={z.zone}>
+                <th colSpan={2}>{t(`loy.zone.${z.zone}`)}</th>
+                <td>{num(z.n, 0)}</td>
+                <td>{pct(z.share, 1)}</td>
+              </tr>
+            ))}
+          </tfoot>
+        </table>
+      </div>
     </Card>
   );
 }
@@ -163,36 +165,38 @@ function DelightCard({ delight }: { delight: Group["delight"] }) {
   return (
     <Card title={t("loy.delight")} id="delight">
       <p class="muted small">{t("loy.delightHint")}</p>
-      <table class="table small" data-testid="delight-table">
-        <thead>
-          <tr>
-            <th>{t("loy.pair")}</th>
-            <th>{t("loy.n")}</th>
-            <th>{t("loy.delightShare")}</th>
-            <th>{t("loy.ratio")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {delight.pairs.map((p) => (
-            <tr key={p.pairKey}>
-              <td>
-                <code>{p.expectationItemId}</code> → <code>{p.perceptionItemId}</code>
-              </td>
-              <td>{num(p.answered, 0)}</td>
-              <td>{pct(p.share, 1)}</td>
-              <td>{num(p.ratio, 3)}</td>
+      <div class="table-scroll" tabIndex={0}>
+        <table class="table small" data-testid="delight-table">
+          <thead>
+            <tr>
+              <th>{t("loy.pair")}</th>
+              <th>{t("loy.n")}</th>
+              <th>{t("loy.delightShare")}</th>
+              <th>{t("loy.ratio")}</th>
             </tr>
-          ))}
-        </tbody>
-        <tfoot>
-          <tr>
-            <th>{t("loy.overall")}</th>
-            <td>{num(delight.overall.answered, 0)}</td>
-            <td data-testid="delight-overall">{pct(delight.overall.share, 1)}</td>
-            <td>{num(delight.overall.ratio, 3)}</td>
-          </tr>
-        </tfoot>
-      </table>
+          </thead>
+          <tbody>
+            {delight.pairs.map((p) => (
+              <tr key={p.pairKey}>
+                <td>
+                  <code>{p.expectationItemId}</code> → <code>{p.perceptionItemId}</code>
+                </td>
+                <td>{num(p.answered, 0)}</td>
+                <td>{pct(p.share, 1)}</td>
+                <td>{num(p.ratio, 3)}</td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th>{t("loy.overall")}</th>
+              <td>{num(delight.overall.answered, 0)}</td>
+              <td data-testid="delight-overall">{pct(delight.overall.share, 1)}</td>
+              <td>{num(delight.overall.ratio, 3)}</td>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
     </Card>
   );
 }

@@ -74,7 +74,9 @@ export function TopicsSection({ surveyId, query }: { surveyId: string; query: Qu
               <TopicComments surveyId={surveyId} query={query} topic={current} i18n={i18n} />
             </div>
           )}
-          <p class="muted small">{t("top.model", { version: data.modelVersion })}</p>
+          <p class="muted small">
+            {t("top.model")} <code>{data.modelVersion}</code>
+          </p>
         </>
       )}
     </Card>

@@ -44,7 +44,7 @@ const en = {
   "top.count": "This period",
   "top.previous": "Previous period",
   "top.growth": "Growth (ratio, smoothed)",
-  "top.model": "Model {version}",
+  "top.model": "Model",
 };
 type TKey = keyof typeof en;
 
@@ -90,7 +90,7 @@ const zh: Record<TKey, string> = {
   "top.count": "本期",
   "top.previous": "上期",
   "top.growth": "增长倍数（平滑）",
-  "top.model": "模型 {version}",
+  "top.model": "模型",
 };
 
 export type TI18n = WithMessages<DI18n, TKey>;
