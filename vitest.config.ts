@@ -55,7 +55,8 @@ export default defineConfig(async () => ({
           include: ["test/browser/**/*.test.ts"],
           environment: "node",
           globalSetup: ["./test/browser/global-setup.ts"],
-          // One real browser and one wrangler dev at a time on a 2-core machine.
+          // One real browser at a time against the one shared wrangler dev: files read the demo survey's
+          // figures that other files change. (vitest runs this project after the others, as its own group.)
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -66,8 +67,9 @@ export default defineConfig(async () => ({
           name: "startup",
           include: ["test/startup/**/*.test.ts"],
           environment: "node",
-          // Starts `npm start`'s script and a Miniflare of its own: one at a time on 2 cores.
-          fileParallelism: false,
+          // No `fileParallelism: false` here: vitest runs such projects after all others, one file at a
+          // time (groupSpecs' "sequential" group), and first-minutes mostly waits on `npm start`; in the
+          // shared group it overlaps the unit and workers files. Its two files are independent processes.
           testTimeout: 240_000,
           hookTimeout: 60_000,
         },
