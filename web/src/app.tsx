@@ -1,9 +1,11 @@
-import type { ComponentType } from "preact";
-import { useCallback, useEffect, useMemo, useState } from "preact/hooks";
+import type { ComponentType, VNode } from "preact";
+import { useCallback, useEffect, useErrorBoundary, useMemo, useState } from "preact/hooks";
+import { lazy, Route, Router } from "preact-iso";
 import { api, ApiError, setUnauthorizedHandler } from "./lib/api";
 import { detectLang, I18nContext, LANGS, makeI18n, storeLang, useI18n, type Lang, type MessageKey } from "./lib/i18n";
-import { BASE, Link, match, navigate, useLocation } from "./lib/router";
+import { AppLocationProvider, BASE, Link, navigate, useLocation } from "./lib/router";
 import { atLeast, can, homeFor, SessionContext, useSession, type Me, type Role } from "./lib/session";
+import type { Permission } from "../../src/domain/permissions";
 import { ErrorAlert, Loading, PageHeader } from "./components/ui";
 import { SignInPage } from "./pages/SignIn";
 import { SurveysPage } from "./pages/Surveys";
@@ -11,36 +13,17 @@ import { NewSurveyPage } from "./pages/NewSurvey";
 import { SurveyPage } from "./pages/Survey";
 import { ApiKeysPage } from "./pages/ApiKeys";
 
-/** Loads a page module on first use so the charting library only ships with the dashboard. */
-function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
-  let cached: ComponentType<P> | undefined;
-  return function LazyPage(props: P) {
-    const [Component, setComponent] = useState<ComponentType<P> | undefined>(() => cached);
-    const [error, setError] = useState<unknown>();
-    useEffect(() => {
-      if (cached) return;
-      load().then(
-        (c) => {
-          cached = c;
-          setComponent(() => c);
-        },
-        setError,
-      );
-    }, []);
-    if (error) return <ErrorAlert error={error} />;
-    return Component ? <Component {...props} /> : <Loading />;
-  };
-}
-
-const DashboardPage = lazyPage(() => import("./pages/dashboard/Dashboard").then((m) => m.DashboardPage));
-const ComplaintsPage = lazyPage(() => import("./pages/complaints/Queue").then((m) => m.ComplaintQueuePage));
-const ComplaintPage = lazyPage<{ id: string }>(() => import("./pages/complaints/Complaint").then((m) => m.ComplaintPage));
-const PlanPage = lazyPage<{ surveyId: string; planId: string }>(() => import("./pages/dashboard/PlanPage").then((m) => m.PlanPage));
-const BuilderStartPage = lazyPage(() => import("./pages/builder/Start").then((m) => m.BuilderStartPage));
-const BuilderPage = lazyPage<{ id: string }>(() => import("./pages/builder/Builder").then((m) => m.BuilderPage));
-const DistributionPage = lazyPage<{ id: string }>(() => import("./pages/builder/Distribution").then((m) => m.DistributionPage));
-const AdminPage = lazyPage<{ section: string }>(() => import("./pages/admin/Admin").then((m) => m.AdminPage));
-const InvitePage = lazyPage<{ id: string }>(() => import("./pages/admin/Invite").then((m) => m.InvitePage));
+// Loaded on first use (preact-iso's lazy: the Router keeps the previous page while a chunk loads),
+// so the charting library only ships with the dashboard.
+const DashboardPage = lazy(() => import("./pages/dashboard/Dashboard").then((m) => m.DashboardPage));
+const ComplaintsPage = lazy(() => import("./pages/complaints/Queue").then((m) => m.ComplaintQueuePage));
+const ComplaintPage = lazy(() => import("./pages/complaints/Complaint").then((m) => m.ComplaintPage));
+const PlanPage = lazy(() => import("./pages/dashboard/PlanPage").then((m) => m.PlanPage));
+const BuilderStartPage = lazy(() => import("./pages/builder/Start").then((m) => m.BuilderStartPage));
+const BuilderPage = lazy(() => import("./pages/builder/Builder").then((m) => m.BuilderPage));
+const DistributionPage = lazy(() => import("./pages/builder/Distribution").then((m) => m.DistributionPage));
+const AdminPage = lazy(() => import("./pages/admin/Admin").then((m) => m.AdminPage));
+const InvitePage = lazy(() => import("./pages/admin/Invite").then((m) => m.InvitePage));
 
 type NavItem = { to: string; label: MessageKey; min: Role };
 const NAV: NavItem[] = [
@@ -90,22 +73,24 @@ export function App() {
   const session = useMemo(() => ({ me: me ?? null, signOut, refresh }), [me, signOut, refresh]);
 
   return (
-    <I18nContext.Provider value={i18n}>
-      <SessionContext.Provider value={session}>
-        <a class="skip-link" href="#main">
-          {i18n.t("nav.skip")}
-        </a>
-        {me === undefined ? (
-          <main id="main" class="main">
-            {bootError ? <ErrorAlert error={bootError} onRetry={refresh} /> : <Loading />}
-          </main>
-        ) : me === null ? (
-          <SignedOut />
-        ) : (
-          <Shell />
-        )}
-      </SessionContext.Provider>
-    </I18nContext.Provider>
+    <AppLocationProvider>
+      <I18nContext.Provider value={i18n}>
+        <SessionContext.Provider value={session}>
+          <a class="skip-link" href="#main">
+            {i18n.t("nav.skip")}
+          </a>
+          {me === undefined ? (
+            <main id="main" class="main">
+              {bootError ? <ErrorAlert error={bootError} onRetry={refresh} /> : <Loading />}
+            </main>
+          ) : me === null ? (
+            <SignedOut />
+          ) : (
+            <Shell />
+          )}
+        </SessionContext.Provider>
+      </I18nContext.Provider>
+    </AppLocationProvider>
   );
 }
 
@@ -123,15 +108,6 @@ function LangSwitch() {
 }
 
 function SignedOut() {
-  const { path, query } = useLocation();
-  // An invitation link must work for someone who has no account yet: the page offers sign-up.
-  const invite = match("/invite/:id", path);
-  useEffect(() => {
-    if (path !== "/sign-in" && !invite) {
-      const next = location.pathname + location.search;
-      navigate(`${BASE}/sign-in${next.startsWith(BASE) && path !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`, { replace: true });
-    }
-  }, [path]);
   return (
     <>
       <header class="topbar topbar-plain">
@@ -139,10 +115,26 @@ function SignedOut() {
         <LangSwitch />
       </header>
       <main id="main" class="main main-narrow">
-        {invite ? <InvitePage id={invite.id!} /> : <SignInPage next={query.get("next")} />}
+        <PageRouter>
+          {/* An invitation link must work for someone who has no account yet: the page offers sign-up. */}
+          <Route path={`${BASE}/invite/:id`} component={InvitePage} />
+          <SignInRoute default />
+        </PageRouter>
       </main>
     </>
   );
+}
+
+/** Every other address, signed out: the sign-in page, remembering where the person was going. */
+function SignInRoute(_: Routable) {
+  const { path, query } = useLocation();
+  useEffect(() => {
+    if (path !== "/sign-in") {
+      const next = location.pathname + location.search;
+      navigate(`${BASE}/sign-in${next.startsWith(BASE) && path !== "/" ? `?next=${encodeURIComponent(next)}` : ""}`, { replace: true });
+    }
+  }, [path]);
+  return <SignInPage next={query.get("next")} />;
 }
 
 function Shell() {
@@ -217,35 +209,54 @@ function Forbidden() {
   );
 }
 
-function Routes() {
+/**
+ * preact-iso's Router with a loading line while a page's chunk loads (before anything is shown) and an
+ * alert, with a retry, for a page that fails to load or render.
+ */
+function PageRouter({ children }: { children: VNode[] }) {
+  const [error, reset] = useErrorBoundary();
+  const [loading, setLoading] = useState(false);
+  if (error) return <ErrorAlert error={error} onRetry={reset} />;
+  return (
+    <>
+      {loading ? <Loading /> : null}
+      <Router onLoadStart={() => setLoading(true)} onLoadEnd={() => setLoading(false)}>
+        {children}
+      </Router>
+    </>
+  );
+}
+
+/** What preact-iso's Router reads from each child: the pattern it matches, or the fallback. */
+type Routable = { path: string } | { default: true };
+
+/** A route that needs a permission (or a minimum role); others see "forbidden". */
+function Allowed<P extends object>({ page: Page, permission, role, path: _path, ...props }: { path: string; page: ComponentType<P>; permission?: Permission; role?: Role } & Partial<P>) {
   const { me } = useSession();
-  const { t } = useI18n();
+  if (!me) return null;
+  const allowed = (permission === undefined || can(me, permission)) && (role === undefined || atLeast(me.role, role));
+  return allowed ? <Page {...(props as P)} /> : <Forbidden />;
+}
+
+/** "/" and "/sign-in" once signed in: back to where the user was sent from (only in-app paths), else home. */
+function Home(_: Routable) {
+  const { me } = useSession();
   const { path, query } = useLocation();
   if (!me) return null;
-  if (path === "/" || path === "/sign-in") {
-    // After signing in, go back to where the user was sent from (only in-app paths).
-    const next = path === "/sign-in" ? query.get("next") : null;
-    const safe = next && next.startsWith(`${BASE}/`) && !next.startsWith(`${BASE}/sign-in`) && !next.startsWith("//") ? next.slice(BASE.length) : null;
-    return <Redirect to={safe ?? homeFor(me.role)} />;
-  }
-  let m: Record<string, string> | null;
-  if (path === "/dashboard") return can(me, "analytics:read") ? <DashboardPage /> : <Forbidden />;
-  if (path === "/surveys") return <SurveysPage />;
-  if (path === "/surveys/new") return can(me, "surveys:write") ? <NewSurveyPage /> : <Forbidden />;
-  if ((m = match("/surveys/:id", path))) return <SurveyPage id={m.id!} tab="overview" />;
-  if ((m = match("/surveys/:id/responses", path))) return <SurveyPage id={m.id!} tab="responses" />;
-  // Invitations were a second screen overlapping distribution; old links land on the one screen.
-  if ((m = match("/surveys/:id/invitations", path))) return <Redirect to={`/surveys/${encodeURIComponent(m.id!)}/distribution`} />;
-  if (path === "/builder") return can(me, "surveys:write") ? <BuilderStartPage /> : <Forbidden />;
-  if ((m = match("/surveys/:id/plans/:planId", path))) return can(me, "analytics:read") ? <PlanPage surveyId={m.id!} planId={m.planId!} /> : <Forbidden />;
-  if ((m = match("/surveys/:id/builder", path))) return <BuilderPage id={m.id!} />;
-  if ((m = match("/surveys/:id/distribution", path))) return <DistributionPage id={m.id!} />;
-  if (path === "/admin") return atLeast(me.role, "manager") ? <Redirect to="/admin/members" /> : <Forbidden />;
-  if ((m = match("/admin/:section", path))) return atLeast(me.role, "manager") ? <AdminPage section={m.section!} /> : <Forbidden />;
-  if ((m = match("/invite/:id", path))) return <InvitePage id={m.id!} />;
-  if (path === "/complaints") return can(me, "complaints:read") ? <ComplaintsPage /> : <Forbidden />;
-  if ((m = match("/complaints/:id", path))) return can(me, "complaints:read") ? <ComplaintPage id={m.id!} /> : <Forbidden />;
-  if (path === "/settings/api-keys") return can(me, "apikeys:manage") ? <ApiKeysPage /> : <Forbidden />;
+  const next = path === "/sign-in" ? query.get("next") : null;
+  const safe = next && next.startsWith(`${BASE}/`) && !next.startsWith(`${BASE}/sign-in`) && !next.startsWith("//") ? next.slice(BASE.length) : null;
+  return <Redirect to={safe ?? homeFor(me.role)} />;
+}
+
+/** Invitations were a second screen overlapping distribution; old links land on the one screen. */
+function InvitationsRedirect({ id }: Routable & { id?: string }) {
+  return <Redirect to={`/surveys/${encodeURIComponent(id!)}/distribution`} />;
+}
+
+function NotFound(_: Routable) {
+  const { me } = useSession();
+  const { t } = useI18n();
+  if (!me) return null;
   return (
     <>
       <PageHeader title={t("common.notFoundTitle")} />
@@ -254,5 +265,34 @@ function Routes() {
         <Link to={homeFor(me.role)}>{t("common.goHome")}</Link>
       </p>
     </>
+  );
+}
+
+function Routes() {
+  const { me } = useSession();
+  if (!me) return null;
+  const at = (path: string) => `${BASE}${path}`;
+  return (
+    <PageRouter>
+      <Home path={BASE} />
+      <Home path={at("/sign-in")} />
+      <Allowed path={at("/dashboard")} permission="analytics:read" page={DashboardPage} />
+      <Route path={at("/surveys")} component={SurveysPage} />
+      <Allowed path={at("/surveys/new")} permission="surveys:write" page={NewSurveyPage} />
+      <Route path={at("/surveys/:id")} component={SurveyPage} tab="overview" />
+      <Route path={at("/surveys/:id/responses")} component={SurveyPage} tab="responses" />
+      <InvitationsRedirect path={at("/surveys/:id/invitations")} />
+      <Allowed path={at("/builder")} permission="surveys:write" page={BuilderStartPage} />
+      <Allowed path={at("/surveys/:surveyId/plans/:planId")} permission="analytics:read" page={PlanPage} />
+      <Route path={at("/surveys/:id/builder")} component={BuilderPage} />
+      <Route path={at("/surveys/:id/distribution")} component={DistributionPage} />
+      <Allowed path={at("/admin")} role="manager" page={Redirect} to="/admin/members" />
+      <Allowed path={at("/admin/:section")} role="manager" page={AdminPage} />
+      <Route path={at("/invite/:id")} component={InvitePage} />
+      <Allowed path={at("/complaints")} permission="complaints:read" page={ComplaintsPage} />
+      <Allowed path={at("/complaints/:id")} permission="complaints:read" page={ComplaintPage} />
+      <Allowed path={at("/settings/api-keys")} permission="apikeys:manage" page={ApiKeysPage} />
+      <NotFound default />
+    </PageRouter>
   );
 }

@@ -1,48 +1,52 @@
 /**
- * A tiny history-API router for /app/*. The Worker serves index.html for unknown paths (SPA
- * fallback), so deep links work on reload.
+ * The app's routing sits on preact-iso (Preact's own router: LocationProvider, Router, Route, lazy).
+ * This module only adapts it to the app: paths below /app, the query as URLSearchParams (filters
+ * live in the URL so views can be shared), and `navigate`/`setQuery` callable from event handlers.
+ * The Worker serves index.html for unknown /app paths (SPA fallback), so deep links work on reload.
  */
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useMemo } from "preact/hooks";
+import { LocationProvider, useLocation as useIsoLocation } from "preact-iso";
 
 export const BASE = "/app";
 
-const listeners = new Set<() => void>();
-const notify = () => listeners.forEach((listener) => listener());
-window.addEventListener("popstate", notify);
+/** preact-iso's own `route` (push or replace, then re-render the routers), kept for event handlers. */
+let routeTo: (url: string, replace?: boolean) => void = (url, replace) => {
+  if (replace) location.replace(url);
+  else location.assign(url);
+};
+
+function RouteBridge() {
+  routeTo = useIsoLocation().route;
+  return null;
+}
+
+/** The app's location context: preact-iso's provider, scoped so only links below /app route in-app. */
+export function AppLocationProvider({ children }: { children?: ComponentChildren }) {
+  return (
+    <LocationProvider scope={BASE}>
+      <RouteBridge />
+      {children}
+    </LocationProvider>
+  );
+}
 
 export function navigate(to: string, options: { replace?: boolean } = {}) {
   const url = to.startsWith("/") ? to : `${BASE}/${to}`;
   if (url === location.pathname + location.search && !options.replace) return;
-  if (options.replace) history.replaceState(null, "", url);
-  else history.pushState(null, "", url);
-  notify();
+  routeTo(url, options.replace);
 }
 
 export type Location = { path: string; query: URLSearchParams };
 
-function current(): Location {
-  let path = location.pathname;
-  if (path.startsWith(BASE)) path = path.slice(BASE.length);
-  if (!path.startsWith("/")) path = `/${path}`;
-  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
-  return { path, query: new URLSearchParams(location.search) };
-}
-
+/** The current path below /app ("/surveys/abc") and its query. */
 export function useLocation(): Location {
-  const [location, setLocation] = useState(current);
-  useEffect(() => {
-    const listener = () =>
-      setLocation((previous) => {
-        const next = current();
-        return next.path === previous.path && next.query.toString() === previous.query.toString() ? previous : next;
-      });
-    listeners.add(listener);
-    // A child's effect (a <Redirect>) may navigate before this parent effect subscribes: catch up.
-    listener();
-    return () => void listeners.delete(listener);
-  }, []);
-  return location;
+  const { url, path } = useIsoLocation();
+  return useMemo(() => {
+    const below = path.startsWith(BASE) ? path.slice(BASE.length) || "/" : path;
+    const search = url.includes("?") ? url.slice(url.indexOf("?")) : "";
+    return { path: below, query: new URLSearchParams(search) };
+  }, [url, path]);
 }
 
 /** Replaces the query string of the current page (filters live in the URL so views can be shared). */
@@ -54,19 +58,6 @@ export function setQuery(params: Record<string, string | number | undefined | nu
   }
   const qs = query.toString();
   navigate(`${location.pathname}${qs ? `?${qs}` : ""}`, options);
-}
-
-/** Matches "/surveys/:id" against a path; returns the named parameters or null. */
-export function match(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split("/").filter(Boolean);
-  const s = path.split("/").filter(Boolean);
-  if (p.length !== s.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    if (p[i]!.startsWith(":")) params[p[i]!.slice(1)] = decodeURIComponent(s[i]!);
-    else if (p[i] !== s[i]) return null;
-  }
-  return params;
 }
 
 export function href(path: string): string {
@@ -84,20 +75,13 @@ type LinkProps = {
   onClick?: (event: MouseEvent) => void;
 };
 
-/** An ordinary link (open in new tab works) that navigates in-app on a plain click. */
-export function Link({ to, children, onClick, ...rest }: LinkProps) {
-  const target = href(to);
+/**
+ * An ordinary link to a path below /app (open in new tab works); preact-iso's provider turns a plain
+ * click on it into in-app navigation.
+ */
+export function Link({ to, children, ...rest }: LinkProps) {
   return (
-    <a
-      {...rest}
-      href={target}
-      onClick={(event) => {
-        onClick?.(event);
-        if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-        event.preventDefault();
-        navigate(target);
-      }}
-    >
+    <a {...rest} href={href(to)}>
       {children}
     </a>
   );
