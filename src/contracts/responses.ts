@@ -21,3 +21,20 @@ export type ResponseItem = z.infer<typeof ResponseItemSchema>;
 export const ResponseNoteSchema = z.object({ id: z.string(), responseId: z.string(), authorId: z.string().nullable(), authorName: z.string().nullable(), body: z.string(), createdAt: z.string() }).openapi("ResponseNote");
 
 export type ResponseNote = z.infer<typeof ResponseNoteSchema>;
+
+/** GET /api/surveys/{id}/funnel: views → starts → completions, and where partial responses stopped. */
+export const FunnelSchema = z
+  .object({
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    views: z.number(),
+    starts: z.number(),
+    completions: z.number(),
+    partials: z.number(),
+    startRate: z.number().nullable().openapi({ description: "starts / views; null without views or when more responses started than views were counted" }),
+    completionRate: z.number().nullable().openapi({ description: "completions / starts (null without starts)" }),
+    dropOff: z.array(z.object({ pageIndex: z.number(), pageId: z.string().nullable(), title: z.string().nullable(), partials: z.number(), share: z.number() })),
+  })
+  .openapi("Funnel");
+
+export type Funnel = z.infer<typeof FunnelSchema>;

@@ -14,6 +14,7 @@ import {
   EscalationPolicySchema,
   SlaPolicySetSchema,
 } from "../domain/complaints";
+import { ConfigSchema, TeamSchema } from "../contracts/complaints";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { fieldErrorsFromZod, validationProblem } from "../lib/problem";
 import { loadComplaintContext } from "../db/queries/complaints";
@@ -39,16 +40,7 @@ function parseDomain<T extends z.ZodType>(schema: T, value: unknown, prefix?: st
   return parsed.data;
 }
 
-const ConfigSchema = z
-  .object({
-    routing: ComplaintRoutingConfigSchema.nullable(),
-    slaPolicies: SlaPolicySetSchema,
-    slaPoliciesConfigured: z.boolean(),
-    escalation: EscalationPolicySchema,
-    categories: z.array(z.string()),
-    calendar: BusinessCalendarSchema,
-  })
-  .openapi("ComplaintConfig");
+
 
 const getConfigRoute = staffRoute({
   method: "get",
@@ -92,15 +84,7 @@ const putCategoriesRoute = putRoute(
   `Body: { "categories": ["late_refund"] } — lower-case slugs; defaults: ${DEFAULT_COMPLAINT_CATEGORIES.join(", ")}`,
 );
 
-const TeamSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    leadUserId: z.string().nullable(),
-    strategy: z.enum(ASSIGNMENT_STRATEGIES),
-    members: z.array(z.object({ userId: z.string(), name: z.string(), email: z.string(), openComplaints: z.number() })),
-  })
-  .openapi("ComplaintTeam");
+
 const TeamInputSchema = z
   .object({
     name: z.string().trim().min(1).max(100),

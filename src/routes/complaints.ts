@@ -15,6 +15,28 @@ import {
   ComplaintSeverityInputSchema,
   IMPROVEMENT_HANDOFF_STATUSES,
 } from "../domain/complaints";
+import {
+  ActionResultSchema,
+  AssignmentBody,
+  ClassificationBody,
+  ComplaintDetailSchema,
+  ComplaintIdParam,
+  ComplaintListSchema,
+  ContactSchema,
+  CreateComplaintSchema,
+  CreatedComplaintSchema,
+  HandoffBody,
+  HandoffSchema,
+  IdempotencyHeader,
+  ListQuery,
+  STAFF_SOURCES,
+  SegmentKey,
+  SeverityInput,
+  SlaMilestoneSchema,
+  TextBody,
+  TimelineEntrySchema,
+  TransitionBodySchema,
+} from "../contracts/complaints";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { notFound, ProblemError, validationProblem } from "../lib/problem";
 import { findComplaintAttachment } from "../db/queries/inbound-email";
@@ -24,221 +46,6 @@ import { complaintDetail, listComplaints } from "../db/queries/complaints-list";
 import { assignComplaint, complaintActivity, createHandoff, staffParty, transitionComplaint, updateHandoffStatus } from "../db/queries/complaints-actions";
 import { complaintAnalytics } from "../db/queries/complaints-analytics";
 import { enqueueOutbox } from "../db/queries/outbox";
-
-export const ComplaintIdParam = z.object({ id: z.string().min(1).max(64) });
-
-const STAFF_SOURCES = ["staff_entry", "phone", "email", "chat", "in_person", "social", "other"] as const;
-const SegmentKey = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "a lower-case identifier");
-const SeverityInput = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.enum(COMPLAINT_SEVERITY_LABELS)]).openapi({
-  description: "1 (low) … 4 (critical), or low | medium | high | critical",
-});
-
-const ContactSchema = z
-  .object({
-    name: z.string().trim().min(1).max(200).optional(),
-    email: z.email().max(320).optional(),
-    phone: z.string().trim().regex(/^[0-9+()\-\s]{3,40}$/, "a phone number").optional(),
-  })
-  .strict();
-
-const CreateComplaintSchema = z
-  .object({
-    subject: z.string().trim().min(1).max(300),
-    description: z.string().trim().min(1).max(20_000),
-    source: z.enum(STAFF_SOURCES).default("staff_entry").openapi({ description: "How the complaint reached staff" }),
-    category: ComplaintCategorySchema.optional(),
-    touchpoint: z.string().trim().min(1).max(100).optional(),
-    region: z.string().trim().min(1).max(100).optional(),
-    tier: z.string().trim().min(1).max(100).optional(),
-    segment: z.record(SegmentKey, z.union([z.string().max(500), z.number(), z.boolean()])).optional(),
-    severity: SeverityInput.optional(),
-    priority: z.enum(COMPLAINT_PRIORITIES).optional(),
-    desiredRemedy: z.string().trim().min(1).max(5000).optional(),
-    contact: ContactSchema.optional(),
-    anonymous: z.boolean().default(false),
-    language: z.enum(["zh-CN", "en"]).default("zh-CN"),
-  })
-  .strict()
-  .openapi("NewComplaint");
-
-const ComplaintListItemSchema = z
-  .object({
-    id: z.string(),
-    reference: z.string(),
-    subject: z.string(),
-    state: z.enum(COMPLAINT_STATES),
-    priority: z.enum(COMPLAINT_PRIORITIES),
-    severity: z.number().nullable(),
-    category: z.string().nullable(),
-    touchpoint: z.string().nullable(),
-    source: z.string(),
-    teamId: z.string().nullable(),
-    assigneeId: z.string().nullable(),
-    contactName: z.string().nullable(),
-    anonymous: z.boolean(),
-    receivedAt: z.string(),
-    nextDueAt: z.string().nullable(),
-    resolutionDueAt: z.string().nullable(),
-    overdue: z.boolean(),
-    slaPaused: z.boolean(),
-    reopenCount: z.number(),
-    updatedAt: z.string(),
-  })
-  .openapi("ComplaintListItem");
-
-const TimelineEntrySchema = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    visibility: z.enum(["internal", "public"]),
-    actor: z.object({ kind: z.string(), id: z.string(), name: z.string().nullable() }),
-    data: z.record(z.string(), z.unknown()),
-    at: z.string(),
-  })
-  .openapi("ComplaintEvent");
-
-const SlaMilestoneSchema = z.object({
-  milestone: z.enum(["acknowledge", "first_response", "resolution"]),
-  targetMinutes: z.number(),
-  dueAt: z.string(),
-  metAt: z.string().nullable(),
-  breached: z.boolean(),
-  approaching: z.boolean(),
-  remainingMinutes: z.number(),
-  overdueMinutes: z.number(),
-});
-
-const HandoffSchema = z
-  .object({
-    id: z.string(),
-    complaintId: z.string(),
-    rootCause: z.string(),
-    correctiveAction: z.string(),
-    preventiveAction: z.string().nullable(),
-    ownerId: z.string(),
-    ownerTeamId: z.string().nullable(),
-    dueDate: z.string(),
-    status: z.enum(IMPROVEMENT_HANDOFF_STATUSES),
-    createdBy: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("ImprovementHandoff");
-
-const ComplaintDetailSchema = ComplaintListItemSchema.extend({
-  description: z.string(),
-  region: z.string().nullable(),
-  tier: z.string().nullable(),
-  segment: z.record(z.string(), z.unknown()),
-  desiredRemedy: z.string().nullable(),
-  proposedRemedy: z.string().nullable(),
-  resolution: z.record(z.string(), z.unknown()).nullable(),
-  contact: z.object({ name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), anonymous: z.boolean() }),
-  language: z.string(),
-  sourceResponseId: z.string().nullable(),
-  sourceSurveyId: z.string().nullable(),
-  waitingFrom: z.string().nullable(),
-  acknowledgedAt: z.string().nullable(),
-  firstRespondedAt: z.string().nullable(),
-  closedAt: z.string().nullable(),
-  staffPublicReplyCount: z.number(),
-  escalations: z.array(z.object({ milestone: z.string(), level: z.number(), at: z.string() })),
-  assignee: z.object({ id: z.string(), name: z.string(), email: z.string() }).nullable(),
-  team: z.object({ id: z.string(), name: z.string() }).nullable(),
-  sla: z.object({
-    priority: z.string(),
-    hoursMode: z.string(),
-    paused: z.boolean(),
-    pausedIntervals: z.array(z.object({ from: z.string(), to: z.string() })),
-    promisedResolutionAt: z.string(),
-    milestones: z.array(SlaMilestoneSchema),
-  }),
-  legalTransitions: z.array(z.object({ name: z.string(), to: z.string().nullable(), description: z.string(), satisfies: z.array(z.string()) })),
-  timeline: z.array(TimelineEntrySchema),
-  handoffs: z.array(HandoffSchema),
-  attachments: z
-    .array(z.object({ id: z.string(), filename: z.string(), contentType: z.string(), size: z.number(), createdAt: z.string() }))
-    .openapi({ description: "Files the customer e-mailed (GET …/attachments/{attachmentId} downloads one)" }),
-  handlingSurvey: z.object({
-    invitationIssued: z.boolean(),
-    url: z.string().nullable(),
-    responseId: z.string().nullable(),
-    csat: z.number().nullable(),
-    ces: z.number().nullable(),
-    resolved: z.boolean().nullable(),
-    respondedAt: z.string().nullable(),
-  }),
-  customerContext: z.object({
-    sourceResponse: z.record(z.string(), z.unknown()).nullable(),
-    otherResponses: z.array(z.record(z.string(), z.unknown())),
-    pastComplaints: z.array(z.record(z.string(), z.unknown())),
-  }),
-  version: z.number(),
-}).openapi("Complaint");
-
-const CreatedComplaintSchema = ComplaintDetailSchema.extend({
-  statusUrl: z.string().openapi({ description: "The customer's secret status link; give it to the customer (it is not shown again in lists)" }),
-}).openapi("CreatedComplaint");
-
-const ListQuery = z.object({
-  status: z.string().max(200).optional().openapi({ description: "State or comma-separated states, e.g. received,acknowledged" }),
-  priority: z.string().max(100).optional().openapi({ description: "Priority or comma-separated priorities" }),
-  team: z.string().max(64).optional().openapi({ description: "Team id, or none" }),
-  owner: z.string().max(64).optional().openapi({ description: "Assignee user id, me, or none" }),
-  category: ComplaintCategorySchema.optional(),
-  source: z.string().max(40).optional(),
-  overdue: z.enum(["true", "false"]).optional(),
-  q: z.string().trim().min(1).max(200).optional().openapi({ description: "Search in reference, subject, description and contact" }),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(100).default(25),
-});
-
-const TransitionBodySchema = z
-  .object({ to: z.enum(COMPLAINT_STATES) })
-  .catchall(z.unknown())
-  .openapi("ComplaintTransition", {
-    description:
-      "`to` is the target state; the other fields are the transition's payload: assess {priority, category, severity?, note?}, respond {publicReply, proposedRemedy}, request_information {publicReply}, close {resolution: {outcome: accepted} | {outcome: closed_with_disagreement, customerDisagreement, alternativesOffered?}, publicReply?}, reopen {reason}, revise_response {reason}, acknowledge {message?}, start_investigation {note?}, resume_from_waiting {note?}.",
-    example: { to: "assessed", priority: "high", category: "billing" },
-  });
-
-const TextBody = z.object({ text: z.string().trim().min(1).max(10_000) }).strict();
-const AssignmentBody = z
-  .object({
-    auto: z.boolean().optional().openapi({ description: "true: route by the rules and the team's strategy" }),
-    teamId: z.string().min(1).max(64).nullable().optional(),
-    assigneeId: z.string().min(1).max(64).nullable().optional(),
-  })
-  .strict()
-  .refine((v) => v.auto === true || v.teamId !== undefined || v.assigneeId !== undefined, { message: "give teamId and/or assigneeId, or auto: true" });
-const ClassificationBody = z
-  .object({
-    priority: z.enum(COMPLAINT_PRIORITIES).optional(),
-    severity: SeverityInput.optional(),
-    category: ComplaintCategorySchema.optional(),
-    reason: z.string().trim().min(1).max(2000).optional(),
-  })
-  .strict();
-const HandoffBody = z
-  .object({
-    rootCause: z.string().trim().min(1).max(10_000),
-    correctiveAction: z.string().trim().min(1).max(10_000),
-    preventiveAction: z.string().trim().min(1).max(10_000).optional(),
-    ownerId: z.string().min(1).max(64),
-    ownerTeamId: z.string().min(1).max(64).nullable().optional(),
-    dueDate: z.iso.date(),
-  })
-  .strict();
-
-const ActionResultSchema = z.object({ complaint: ComplaintDetailSchema });
-
-const IdempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{8,100}$/)
-    .optional()
-    .openapi({ description: "Send the same key again to get the same complaint instead of a second one" }),
-});
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true as const });
 
@@ -268,13 +75,7 @@ const listRoute = staffRoute({
       description: "Complaints",
       content: {
         "application/json": {
-          schema: z.object({
-            total: z.number(),
-            page: z.number(),
-            pageSize: z.number(),
-            counts: z.record(z.string(), z.number()).openapi({ description: "Per state (under the other filters) plus `overdue`" }),
-            items: z.array(ComplaintListItemSchema),
-          }),
+          schema: ComplaintListSchema,
         },
       },
     },
@@ -344,7 +145,7 @@ const transitionRoute = staffRoute({
   },
 });
 
-const activityRoute = (path: string, summary: string, body: z.ZodType) =>
+const activityRoute = <Path extends string>(path: Path, summary: string, body: z.ZodType) =>
   staffRoute({
     method: "post",
     path: `/complaints/{id}/${path}`,

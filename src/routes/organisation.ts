@@ -30,29 +30,14 @@ import { gatedInsert } from "../db/queries/complaints-sql";
 import { auditStatement } from "../db/queries/response-admin";
 import { canGrantRole, ROLES } from "../domain/permissions";
 import { staffInvitationEmail } from "../domain/staff-emails";
+import { InvitationSchema, MemberSchema, SettingsSchema } from "../contracts/organisation";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
 import { ACCEPT_LINK_PLACEHOLDER, staffInvitationIdFromToken } from "../lib/link-secrets";
 import type { AppBindings } from "../env";
 
-const MemberSchema = z
-  .object({ id: z.string(), userId: z.string(), name: z.string(), email: z.string(), role: z.string(), createdAt: z.string() })
-  .openapi("Member");
-const MemberParam = z.object({ memberId: z.string().min(1).max(64) });
-const InvitationSchema = z
-  .object({ id: z.string(), email: z.string(), role: z.string().nullable(), status: z.string(), inviterId: z.string(), expiresAt: z.string(), createdAt: z.string() })
-  .openapi("StaffInvitation");
-const SettingsSchema = z
-  .object({
-    timeZone: z.string(),
-    workingDays: z.array(z.number()),
-    workingHours: z.array(z.object({ start: z.string(), end: z.string() })),
-    holidays: z.array(z.string()),
-    additionalWorkingDates: z.array(z.string()),
-    fatigueDays: z.number().nullable(),
-  })
-  .openapi("OrganisationSettings");
 
+const MemberParam = z.object({ memberId: z.string().min(1).max(64) });
 const listMembersRoute = staffRoute({
   method: "get",
   path: "/organisation/members",

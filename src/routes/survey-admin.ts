@@ -22,7 +22,7 @@ import { csvLine } from "../domain/csv";
 import { buildXlsx, XLSX_CONTENT_TYPE, type XlsxCell } from "../lib/xlsx";
 import { exportColumns, xlsxHeader, xlsxRow } from "../db/queries/response-export";
 import { ProblemError } from "../lib/problem";
-import { ResponseNoteSchema } from "../contracts/responses";
+import { FunnelSchema, ResponseNoteSchema } from "../contracts/responses";
 import { filtersFrom, ResponseQuery } from "./responses";
 import type { SurveyRow } from "../db/queries/surveys";
 import type { Db } from "../env";
@@ -267,7 +267,7 @@ const funnelRoute = staffRoute({
   summary: "Views → starts → completions, and where partial responses stopped (by last saved page)",
   permission: "responses:read",
   request: { params: IdParam, query: z.object({ from: DayQuery.optional(), to: DayQuery.optional(), lang: z.string().max(20).optional() }) },
-  responses: { 200: { description: "Funnel", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...problemResponses(400, 401, 403, 404) },
+  responses: { 200: { description: "Funnel", content: { "application/json": { schema: FunnelSchema } } }, ...problemResponses(400, 401, 403, 404) },
 });
 
 const xlsxRoute = staffRoute({

@@ -19,7 +19,7 @@ import { getTemplate, isTemplateKey, listTemplates, TEMPLATE_KEYS } from "../dom
 import { findMissingTranslations } from "../domain/survey/translations";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
-import { SurveySummarySchema } from "../contracts/surveys";
+import { CreatedInvitationSchema, InvitationListSchema, SurveyDetailSchema, SurveySummarySchema } from "../contracts/surveys";
 
 export const IdParam = z.object({ id: z.string().min(1).max(64) });
 const SlugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "2-63 characters: lower-case letters, digits and dashes");
@@ -104,11 +104,7 @@ const getSurveyRoute = staffRoute({
       description: "The survey",
       content: {
         "application/json": {
-          schema: SurveySummarySchema.extend({
-            draftDefinition: z.record(z.string(), z.unknown()),
-            versions: z.array(z.object({ version: z.number(), publishedAt: z.string() })),
-            missingTranslations: z.array(z.object({ path: z.string(), language: z.string(), message: z.string() })),
-          }),
+          schema: SurveyDetailSchema,
         },
       },
     },
@@ -129,7 +125,7 @@ const updateDraftRoute = staffRoute({
   responses: { 200: { description: "Saved", content: { "application/json": { schema: SurveySummarySchema } } }, ...problemResponses(401, 403, 404, 422) },
 });
 
-const statusRoute = (action: "publish" | "close" | "reopen") =>
+const statusRoute = <Action extends "publish" | "close" | "reopen">(action: Action) =>
   staffRoute({
     method: "post",
     path: `/surveys/{id}/${action}`,
@@ -176,7 +172,7 @@ const createInvitationsRoute = staffRoute({
       content: {
         "application/json": {
           schema: z.union([
-            z.object({ items: z.array(z.object({ id: z.string(), email: z.string().nullable(), token: z.string(), url: z.string() })) }),
+            z.object({ items: z.array(CreatedInvitationSchema) }),
             z.object({
               sent: z.array(z.object({ id: z.string(), email: z.string() })),
               suppressed: z.array(z.object({ index: z.number(), email: z.string(), reason: z.string() })),
@@ -200,7 +196,7 @@ const listInvitationsRoute = staffRoute({
     query: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }),
   },
   responses: {
-    200: { description: "Invitations", content: { "application/json": { schema: z.object({ total: z.number(), items: z.array(z.record(z.string(), z.unknown())) }) } } },
+    200: { description: "Invitations", content: { "application/json": { schema: InvitationListSchema } } },
     ...problemResponses(400, 401, 403, 404),
   },
 });
