@@ -63,13 +63,16 @@ export function ErrorAlert({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
+/** What <Field> hands its control: the id its label points to and the hint/error wiring. */
+export type FieldControlProps = { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean };
+
 type FieldProps = {
   id: string;
   /** Text, or an element when part of it is the user's own content (marked data-content). */
   label: ComponentChildren;
   error?: string;
   hint?: string;
-  children: (props: { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean }) => ComponentChildren;
+  children: (props: FieldControlProps) => ComponentChildren;
   class?: string;
 };
 
@@ -90,6 +93,99 @@ export function Field({ id, label, error, hint, children, class: className }: Fi
           {error}
         </p>
       )}
+    </div>
+  );
+}
+
+export type SelectOption = { value: string; label: ComponentChildren };
+
+type SelectControlProps = {
+  id?: string;
+  "aria-describedby"?: string;
+  "aria-invalid"?: boolean;
+  value: string;
+  options: readonly SelectOption[];
+  onChange: (value: string) => void;
+  /** Text of a first option with the empty value ("choose…", "—"); none when absent. */
+  empty?: string;
+  disabled?: boolean;
+};
+
+/** A bare <select> over a list of options (for a label and error wired by <Field>). */
+export function SelectControl({ value, options, onChange, empty, ...rest }: SelectControlProps) {
+  return (
+    <select {...rest} value={value} onChange={(event) => onChange(event.currentTarget.value)}>
+      {empty !== undefined && <option value="">{empty}</option>}
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+/** A labelled select with its hint and field error: <Field> around <SelectControl>. */
+export function Select({ id, label, error, hint, class: className, ...control }: { id: string; label: ComponentChildren; error?: string; hint?: string; class?: string } & Omit<SelectControlProps, "id">) {
+  return (
+    <Field id={id} label={label} error={error} hint={hint} class={className}>
+      {(props) => <SelectControl {...props} {...control} />}
+    </Field>
+  );
+}
+
+export type TableColumn = {
+  label: ComponentChildren;
+  /** Numbers: right-aligned, tabular figures. */
+  num?: boolean;
+  /** A heading screen readers announce but the layout does not show (e.g. a row's action buttons). */
+  hiddenLabel?: boolean;
+  /** The heading is the user's own content (a hidden field's label): kept out of translation checks. */
+  content?: boolean;
+  class?: string;
+};
+
+/**
+ * A data table in its horizontal scroll box: a caption (visually hidden unless `showCaption`), one
+ * header row of column headings, the body rows as children. `focusable` lets keyboard users scroll a
+ * wide table (a scrollable region must be reachable).
+ */
+export function Table({
+  caption,
+  showCaption = false,
+  columns,
+  class: className,
+  testId,
+  focusable = false,
+  children,
+}: {
+  caption?: ComponentChildren;
+  showCaption?: boolean;
+  /** Headings in order; a `false` entry is a column this reader does not get. */
+  columns: readonly (TableColumn | false)[];
+  class?: string;
+  testId?: string;
+  focusable?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="table-wrap" tabIndex={focusable ? 0 : undefined}>
+      <table class={`table${className ? ` ${className}` : ""}`} data-testid={testId}>
+        {caption !== undefined && <caption class={showCaption ? undefined : "visually-hidden"}>{caption}</caption>}
+        <thead>
+          <tr>
+            {columns.map(
+              (column, index) =>
+                column && (
+                  <th key={index} scope="col" class={[column.num ? "num" : "", column.class ?? ""].filter(Boolean).join(" ") || undefined} data-content={column.content || undefined}>
+                    {column.hiddenLabel ? <span class="visually-hidden">{column.label}</span> : column.label}
+                  </th>
+                ),
+            )}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
     </div>
   );
 }

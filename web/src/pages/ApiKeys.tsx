@@ -4,7 +4,7 @@ import { useAsync } from "../lib/hooks";
 import { useI18n, type MessageKey } from "../lib/i18n";
 import { atLeast, ROLES, useSession, type Role } from "../lib/session";
 import type { ApiKey } from "../lib/types";
-import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../components/ui";
+import { Badge, Card, ErrorAlert, Field, Loading, PageHeader, Table } from "../components/ui";
 
 export function ApiKeysPage() {
   const { t, date } = useI18n();
@@ -93,42 +93,28 @@ export function ApiKeysPage() {
           <ErrorAlert error={keys.error} onRetry={keys.reload} />
           {keys.loading && !keys.data && <Loading />}
           {keys.data && (
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("keys.name")}</th>
-                    <th scope="col">{t("keys.role")}</th>
-                    <th scope="col">{t("keys.prefix")}</th>
-                    <th scope="col">{t("keys.created")}</th>
-                    <th scope="col">{t("keys.lastUsed")}</th>
-                    <th scope="col">{t("keys.state")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {keys.data.items.map((k) => (
-                    <tr key={k.id}>
-                      <th scope="row">{k.name}</th>
-                      <td>{t(`role.${k.role}` as MessageKey)}</td>
-                      <td>
-                        <code>{k.prefix}…</code>
-                      </td>
-                      <td>{date(k.createdAt, true)}</td>
-                      <td>{date(k.lastUsedAt, true)}</td>
-                      <td>
-                        {k.revokedAt ? (
-                          <Badge tone="muted">{t("keys.revoked")}</Badge>
-                        ) : (
-                          <button type="button" class="btn btn-small btn-danger" onClick={() => void revoke(k)}>
-                            {t("keys.revoke")}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={[{ label: t("keys.name") }, { label: t("keys.role") }, { label: t("keys.prefix") }, { label: t("keys.created") }, { label: t("keys.lastUsed") }, { label: t("keys.state") }]}>
+              {keys.data.items.map((k) => (
+                <tr key={k.id}>
+                  <th scope="row">{k.name}</th>
+                  <td>{t(`role.${k.role}` as MessageKey)}</td>
+                  <td>
+                    <code>{k.prefix}…</code>
+                  </td>
+                  <td>{date(k.createdAt, true)}</td>
+                  <td>{date(k.lastUsedAt, true)}</td>
+                  <td>
+                    {k.revokedAt ? (
+                      <Badge tone="muted">{t("keys.revoked")}</Badge>
+                    ) : (
+                      <button type="button" class="btn btn-small btn-danger" onClick={() => void revoke(k)}>
+                        {t("keys.revoke")}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </Table>
           )}
         </Card>
       </div>

@@ -5,7 +5,7 @@ import { useAsync } from "../lib/hooks";
 import { useI18n, type MessageKey } from "../lib/i18n";
 import { can, useSession } from "../lib/session";
 import type { CreatedInvitation, Invitation, InvitationStatus, Page, SurveyDetail } from "../lib/types";
-import { Badge, Card, ErrorAlert, Field, Loading, Pager } from "../components/ui";
+import { Badge, Card, ErrorAlert, Field, Loading, Pager, Table } from "../components/ui";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PAGE_SIZE = 50;
@@ -153,26 +153,16 @@ function CreateInvitations({ survey, onCreated }: { survey: SurveyDetail; onCrea
               {t("inv.copyLinks")}
             </button>
           </div>
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("inv.col.email")}</th>
-                  <th scope="col">{t("inv.col.link")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {created.slice(0, 100).map((c) => (
-                  <tr key={c.id}>
-                    <td>{c.email ?? "—"}</td>
-                    <td class="break">
-                      <code>{c.url}</code>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[{ label: t("inv.col.email") }, { label: t("inv.col.link") }]}>
+            {created.slice(0, 100).map((c) => (
+              <tr key={c.id}>
+                <td>{c.email ?? "—"}</td>
+                <td class="break">
+                  <code>{c.url}</code>
+                </td>
+              </tr>
+            ))}
+          </Table>
         </div>
       )}
     </Card>
@@ -193,40 +183,25 @@ function InvitationList({ survey, version }: { survey: SurveyDetail; version: nu
       {list.data && list.data.total === 0 && <p class="empty">{t("inv.empty")}</p>}
       {list.data && list.data.total > 0 && (
         <>
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("inv.col.email")}</th>
-                  <th scope="col">{t("inv.col.status")}</th>
-                  <th scope="col">{t("inv.col.segments")}</th>
-                  <th scope="col">{t("inv.col.created")}</th>
-                  <th scope="col">{t("inv.col.opened")}</th>
-                  <th scope="col">{t("inv.col.completed")}</th>
-                  <th scope="col">{t("inv.col.validUntil")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((inv) => (
-                  <tr key={inv.id}>
-                    <td>{inv.email ?? <span class="muted">{t("inv.anonymous")}</span>}</td>
-                    <td>
-                      <Badge tone={STATUS_TONE[inv.status]}>{t(`inv.status.${inv.status}` as MessageKey)}</Badge>
-                    </td>
-                    <td class="small">
-                      {Object.entries(inv.hidden)
-                        .map(([k, v]) => `${k}=${v}`)
-                        .join(", ") || "—"}
-                    </td>
-                    <td>{date(inv.createdAt, true)}</td>
-                    <td>{date(inv.openedAt, true)}</td>
-                    <td>{date(inv.completedAt, true)}</td>
-                    <td>{date(inv.validUntil, true)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[{ label: t("inv.col.email") }, { label: t("inv.col.status") }, { label: t("inv.col.segments") }, { label: t("inv.col.created") }, { label: t("inv.col.opened") }, { label: t("inv.col.completed") }, { label: t("inv.col.validUntil") }]}>
+            {list.data.items.map((inv) => (
+              <tr key={inv.id}>
+                <td>{inv.email ?? <span class="muted">{t("inv.anonymous")}</span>}</td>
+                <td>
+                  <Badge tone={STATUS_TONE[inv.status]}>{t(`inv.status.${inv.status}` as MessageKey)}</Badge>
+                </td>
+                <td class="small">
+                  {Object.entries(inv.hidden)
+                    .map(([k, v]) => `${k}=${v}`)
+                    .join(", ") || "—"}
+                </td>
+                <td>{date(inv.createdAt, true)}</td>
+                <td>{date(inv.openedAt, true)}</td>
+                <td>{date(inv.completedAt, true)}</td>
+                <td>{date(inv.validUntil, true)}</td>
+              </tr>
+            ))}
+          </Table>
           <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={setPage} />
         </>
       )}

@@ -5,7 +5,7 @@ import { useI18n, type I18n } from "../lib/i18n";
 import { setQuery, useLocation } from "../lib/router";
 import { can, useSession } from "../lib/session";
 import { localized, type Funnel, type Page, type ResponseItem, type ResponseNote, type SurveyDefinition, type SurveyDetail, type SurveyItem } from "../lib/types";
-import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager } from "../components/ui";
+import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager, Table } from "../components/ui";
 import { BackgroundExport } from "../components/BackgroundExport";
 
 const PAGE_SIZE = 25;
@@ -218,67 +218,47 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
         {list.data && list.data.total === 0 && <p class="empty">{t("resp.empty")}</p>}
         {list.data && list.data.items.length > 0 && (
           <>
-            <div class="table-wrap">
-              <table class="table table-click" data-testid="responses-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("resp.col.created")}</th>
-                    <th scope="col">{t("resp.status")}</th>
-                    <th scope="col">{t("resp.col.language")}</th>
+            <Table class="table-click" testId="responses-table" columns={[{ label: t("resp.col.created") }, { label: t("resp.status") }, { label: t("resp.col.language") }, ...hiddenFields.map((h) => ({ label: h.label ?? h.id, content: true })), { label: t("resp.col.text") }, { label: t("resp.col.actions"), hiddenLabel: true }]}>
+              {list.data.items.map((r) => {
+                const text = textSlots.map((s) => r.answers[s.id]).find((v) => typeof v === "string" && v) as string | undefined;
+                return (
+                  <tr key={r.id} onClick={() => setSelected(r)}>
+                    <td>{date(r.completedAt ?? r.createdAt, true)}</td>
+                    <td>
+                      <Badge tone={r.status === "completed" ? "ok" : "warn"}>{t(`resp.status.${r.status}`)}</Badge>
+                    </td>
+                    <td>{r.language}</td>
                     {hiddenFields.map((h) => (
-                      <th scope="col" key={h.id} data-content>
-                        {h.label ?? h.id}
-                      </th>
+                      <td key={h.id}>{r.hidden[h.id] ?? "—"}</td>
                     ))}
-                    <th scope="col">{t("resp.col.text")}</th>
-                    <th scope="col">
-                      <span class="visually-hidden">{t("resp.col.actions")}</span>
-                    </th>
+                    <td class="text-preview" data-testid="response-text">
+                      {text ? (text.length > 80 ? `${text.slice(0, 80)}…` : text) : "—"}
+                      {r.tags && r.tags.length > 0 && (
+                        <div class="tag-list">
+                          {r.tags.map((tag) => (
+                            <Badge key={tag} tone="info">
+                              {tag}
+                            </Badge>
+                          ))}
+                        </div>
+                      )}
+                    </td>
+                    <td>
+                      <button
+                        type="button"
+                        class="btn btn-small"
+                        onClick={(e) => {
+                          e.stopPropagation();
+                          setSelected(r);
+                        }}
+                      >
+                        {t("resp.view")}
+                      </button>
+                    </td>
                   </tr>
-                </thead>
-                <tbody>
-                  {list.data.items.map((r) => {
-                    const text = textSlots.map((s) => r.answers[s.id]).find((v) => typeof v === "string" && v) as string | undefined;
-                    return (
-                      <tr key={r.id} onClick={() => setSelected(r)}>
-                        <td>{date(r.completedAt ?? r.createdAt, true)}</td>
-                        <td>
-                          <Badge tone={r.status === "completed" ? "ok" : "warn"}>{t(`resp.status.${r.status}`)}</Badge>
-                        </td>
-                        <td>{r.language}</td>
-                        {hiddenFields.map((h) => (
-                          <td key={h.id}>{r.hidden[h.id] ?? "—"}</td>
-                        ))}
-                        <td class="text-preview" data-testid="response-text">
-                          {text ? (text.length > 80 ? `${text.slice(0, 80)}…` : text) : "—"}
-                          {r.tags && r.tags.length > 0 && (
-                            <div class="tag-list">
-                              {r.tags.map((tag) => (
-                                <Badge key={tag} tone="info">
-                                  {tag}
-                                </Badge>
-                              ))}
-                            </div>
-                          )}
-                        </td>
-                        <td>
-                          <button
-                            type="button"
-                            class="btn btn-small"
-                            onClick={(e) => {
-                              e.stopPropagation();
-                              setSelected(r);
-                            }}
-                          >
-                            {t("resp.view")}
-                          </button>
-                        </td>
-                      </tr>
-                    );
-                  })}
-                </tbody>
-              </table>
-            </div>
+                );
+              })}
+            </Table>
             <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => setQuery({ page: p === 1 ? undefined : p }, { replace: false })} />
           </>
         )}

@@ -5,7 +5,7 @@ import { useI18n, type MessageKey } from "../lib/i18n";
 import { Link } from "../lib/router";
 import { can, useSession } from "../lib/session";
 import { localized, type MeasurementPlan, type SurveyDetail, type SurveySummary } from "../lib/types";
-import { Badge, Card, ErrorAlert, Loading, PageHeader } from "../components/ui";
+import { Badge, Card, ErrorAlert, Loading, PageHeader, Table } from "../components/ui";
 import { SurveyStatusBadge } from "./Surveys";
 import { ResponsesTab } from "./Responses";
 import { SurveyTabs } from "./builder/SurveyTabs";
@@ -173,30 +173,18 @@ function Overview({ survey, onChanged }: { survey: SurveyDetail; onChanged: () =
 
       {def.hiddenFields.length > 0 && (
         <Card title={t("survey.hiddenFields")}>
-          <div class="table-wrap">
-            <table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("survey.hidden.id")}</th>
-                  <th scope="col">{t("survey.hidden.label")}</th>
-                  <th scope="col">{t("survey.hidden.segment")}</th>
-                  <th scope="col">{t("survey.hidden.allowed")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {def.hiddenFields.map((h) => (
-                  <tr key={h.id}>
-                    <th scope="row">
-                      <code>{h.id}</code>
-                    </th>
-                    <td>{h.label ?? ""}</td>
-                    <td>{h.segment ?? "—"}</td>
-                    <td>{h.allowedValues?.join(", ") ?? t("survey.hidden.any")}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table columns={[{ label: t("survey.hidden.id") }, { label: t("survey.hidden.label") }, { label: t("survey.hidden.segment") }, { label: t("survey.hidden.allowed") }]}>
+            {def.hiddenFields.map((h) => (
+              <tr key={h.id}>
+                <th scope="row">
+                  <code>{h.id}</code>
+                </th>
+                <td>{h.label ?? ""}</td>
+                <td>{h.segment ?? "—"}</td>
+                <td>{h.allowedValues?.join(", ") ?? t("survey.hidden.any")}</td>
+              </tr>
+            ))}
+          </Table>
         </Card>
       )}
 

@@ -4,7 +4,7 @@ import { useI18n, type MessageKey } from "../lib/i18n";
 import { Link } from "../lib/router";
 import { can, useSession } from "../lib/session";
 import type { SurveyStatus, SurveySummary } from "../lib/types";
-import { Badge, ErrorAlert, Loading, PageHeader } from "../components/ui";
+import { Badge, ErrorAlert, Loading, PageHeader, Table } from "../components/ui";
 
 export function statusTone(status: SurveyStatus) {
   return status === "published" ? "ok" : status === "closed" ? "muted" : "info";
@@ -35,45 +35,28 @@ export function SurveysPage() {
         <p class="empty">{t("surveys.empty")}</p>
       ) : (
         surveys.data && (
-          <div class="table-wrap">
-            <table class="table">
-              <caption class="visually-hidden">{t("surveys.title")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("surveys.col.title")}</th>
-                  <th scope="col">{t("surveys.col.status")}</th>
-                  <th scope="col" class="num">
-                    {t("surveys.col.responses")}
-                  </th>
-                  <th scope="col">{t("surveys.col.version")}</th>
-                  <th scope="col">{t("surveys.col.access")}</th>
-                  <th scope="col">{t("surveys.col.updated")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {surveys.data.items.map((s) => (
-                  <tr key={s.id}>
-                    <th scope="row">
-                      <Link to={`/surveys/${encodeURIComponent(s.id)}`}>{s.title}</Link>
-                      <div class="muted small">
-                        <code>{s.slug}</code>
-                      </div>
-                    </th>
-                    <td>
-                      <SurveyStatusBadge status={s.status} />
-                    </td>
-                    <td class="num">
-                      {num(s.completedCount, 0)}
-                      {s.responseQuota ? <span class="muted"> / {num(s.responseQuota, 0)}</span> : null}
-                    </td>
-                    <td>{s.publishedVersion ?? "—"}</td>
-                    <td>{t(`survey.access.${s.accessMode}` as MessageKey)}</td>
-                    <td>{date(s.updatedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table caption={t("surveys.title")} columns={[{ label: t("surveys.col.title") }, { label: t("surveys.col.status") }, { label: t("surveys.col.responses"), num: true }, { label: t("surveys.col.version") }, { label: t("surveys.col.access") }, { label: t("surveys.col.updated") }]}>
+            {surveys.data.items.map((s) => (
+              <tr key={s.id}>
+                <th scope="row">
+                  <Link to={`/surveys/${encodeURIComponent(s.id)}`}>{s.title}</Link>
+                  <div class="muted small">
+                    <code>{s.slug}</code>
+                  </div>
+                </th>
+                <td>
+                  <SurveyStatusBadge status={s.status} />
+                </td>
+                <td class="num">
+                  {num(s.completedCount, 0)}
+                  {s.responseQuota ? <span class="muted"> / {num(s.responseQuota, 0)}</span> : null}
+                </td>
+                <td>{s.publishedVersion ?? "—"}</td>
+                <td>{t(`survey.access.${s.accessMode}` as MessageKey)}</td>
+                <td>{date(s.updatedAt)}</td>
+              </tr>
+            ))}
+          </Table>
         )
       )}
     </>

@@ -8,7 +8,7 @@ import { api } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
 import { useI18n } from "../../lib/i18n";
 import { setQuery, useLocation } from "../../lib/router";
-import { Card, ErrorAlert, Field, Loading, Pager } from "../../components/ui";
+import { Card, ErrorAlert, Field, Loading, Pager, Table } from "../../components/ui";
 import { actionFamily, actionSentence, detailLabel, detailValue, FAMILIES, familyLabel, targetLabel } from "./audit-text";
 import { useT } from "./messages";
 
@@ -92,48 +92,35 @@ export function AuditSection() {
         {list.data && list.data.total === 0 && <p class="empty">{t("a.none")}</p>}
         {list.data && list.data.total > 0 && (
           <>
-            <div class="table-wrap">
-              <table class="table table-compact" data-testid="audit-table">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("a.at")}</th>
-                    <th scope="col">{t("a.who")}</th>
-                    <th scope="col">{t("a.action")}</th>
-                    <th scope="col">{t("a.target")}</th>
-                    <th scope="col">{t("a.data")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {list.data.items.map((entry) => (
-                    <tr key={entry.id}>
-                      <td class="a-nowrap">{date(entry.at, true)}</td>
-                      <td>
-                        {entry.actor.id ? (
-                          <button type="button" class="btn-link" title={t("a.filterActor")} onClick={() => { const actor = entry.actor.name ?? entry.actor.id!; setDraft({ ...draft, actor }); setQuery({ actor, page: undefined }); }}>
-                            {entry.actor.name ?? entry.actor.id}
-                          </button>
-                        ) : (
-                          <span class="muted">{t("a.system")}</span>
-                        )}
-                        {entry.actor.kind === "api_key" && <span class="muted small"> ({t("a.apiKey")})</span>}
-                      </td>
-                      <td data-action={entry.action}>
-                        {actionSentence(entry.action, lang) ?? (
-                          <>
-                            {actionFamily(entry.action, lang) ?? t("a.otherAction")}: <code>{entry.action}</code>
-                          </>
-                        )}
-                      </td>
-                      <td class="break small">
-                        {targetLabel(entry.targetType, lang)}
-                        {entry.targetId ? <> · <code>{entry.targetId}</code></> : null}
-                      </td>
-                      <td class="a-data">{entry.data ? <AuditData data={entry.data} /> : "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table class="table-compact" testId="audit-table" columns={[{ label: t("a.at") }, { label: t("a.who") }, { label: t("a.action") }, { label: t("a.target") }, { label: t("a.data") }]}>
+              {list.data.items.map((entry) => (
+                <tr key={entry.id}>
+                  <td class="a-nowrap">{date(entry.at, true)}</td>
+                  <td>
+                    {entry.actor.id ? (
+                      <button type="button" class="btn-link" title={t("a.filterActor")} onClick={() => { const actor = entry.actor.name ?? entry.actor.id!; setDraft({ ...draft, actor }); setQuery({ actor, page: undefined }); }}>
+                        {entry.actor.name ?? entry.actor.id}
+                      </button>
+                    ) : (
+                      <span class="muted">{t("a.system")}</span>
+                    )}
+                    {entry.actor.kind === "api_key" && <span class="muted small"> ({t("a.apiKey")})</span>}
+                  </td>
+                  <td data-action={entry.action}>
+                    {actionSentence(entry.action, lang) ?? (
+                      <>
+                        {actionFamily(entry.action, lang) ?? t("a.otherAction")}: <code>{entry.action}</code>
+                      </>
+                    )}
+                  </td>
+                  <td class="break small">
+                    {targetLabel(entry.targetType, lang)}
+                    {entry.targetId ? <> · <code>{entry.targetId}</code></> : null}
+                  </td>
+                  <td class="a-data">{entry.data ? <AuditData data={entry.data} /> : "—"}</td>
+                </tr>
+              ))}
+            </Table>
             <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => setQuery({ page: p }, { replace: false })} />
           </>
         )}

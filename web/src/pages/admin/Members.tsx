@@ -9,7 +9,7 @@ import { useAsync } from "../../lib/hooks";
 import { useI18n, type MessageKey } from "../../lib/i18n";
 import { atLeast, ROLES, useSession, type Role } from "../../lib/session";
 import { canGrantRole, isRole } from "../../../../src/domain/permissions";
-import { Badge, Card, ErrorAlert, Field, Loading } from "../../components/ui";
+import { Badge, Card, ErrorAlert, Field, Loading, Table } from "../../components/ui";
 import { useConfirm } from "../builder/dialog";
 import { useT } from "./messages";
 
@@ -82,57 +82,44 @@ export function MembersSection() {
         )}
         {members.loading && !members.data && <Loading />}
         {members.data && (
-          <div class="table-wrap">
-            <table class="table" data-testid="members-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t("m.name")}</th>
-                  <th scope="col">{t("m.email")}</th>
-                  <th scope="col">{t("m.role")}</th>
-                  <th scope="col">{t("m.joined")}</th>
-                  {manage && <th scope="col">{t("m.actions")}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {members.data.items.map((m) => (
-                  <tr key={m.id} data-member={m.email}>
-                    <th scope="row">
-                      {m.name} {m.userId === me.user.id && <Badge tone="info">{t("m.you")}</Badge>}
-                    </th>
-                    <td class="break">{m.email}</td>
-                    <td>
-                      {editable(m) ? (
-                        <select
-                          aria-label={t("m.roleOf", { name: m.name })}
-                          value={m.role}
-                          disabled={busy === m.id}
-                          onChange={(e) => void changeRole(m, e.currentTarget.value as Role)}
-                        >
-                          {grantable.map((r) => (
-                            <option key={r} value={r}>
-                              {roleName(r)}
-                            </option>
-                          ))}
-                        </select>
-                      ) : (
-                        <span title={manage ? t("m.cannotChange") : undefined}>{roleName(m.role)}</span>
-                      )}
-                    </td>
-                    <td>{date(m.createdAt)}</td>
-                    {manage && (
-                      <td>
-                        {editable(m) && (
-                          <button type="button" class="btn btn-small btn-danger" onClick={() => deactivate(m)}>
-                            {t("m.deactivate")}
-                          </button>
-                        )}
-                      </td>
+          <Table testId="members-table" columns={[{ label: t("m.name") }, { label: t("m.email") }, { label: t("m.role") }, { label: t("m.joined") }, manage && { label: t("m.actions") }]}>
+            {members.data.items.map((m) => (
+              <tr key={m.id} data-member={m.email}>
+                <th scope="row">
+                  {m.name} {m.userId === me.user.id && <Badge tone="info">{t("m.you")}</Badge>}
+                </th>
+                <td class="break">{m.email}</td>
+                <td>
+                  {editable(m) ? (
+                    <select
+                      aria-label={t("m.roleOf", { name: m.name })}
+                      value={m.role}
+                      disabled={busy === m.id}
+                      onChange={(e) => void changeRole(m, e.currentTarget.value as Role)}
+                    >
+                      {grantable.map((r) => (
+                        <option key={r} value={r}>
+                          {roleName(r)}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    <span title={manage ? t("m.cannotChange") : undefined}>{roleName(m.role)}</span>
+                  )}
+                </td>
+                <td>{date(m.createdAt)}</td>
+                {manage && (
+                  <td>
+                    {editable(m) && (
+                      <button type="button" class="btn btn-small btn-danger" onClick={() => deactivate(m)}>
+                        {t("m.deactivate")}
+                      </button>
                     )}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </Table>
         )}
       </Card>
       {me.user.kind === "user" && <InviteCard grantable={grantable} />}
@@ -229,34 +216,22 @@ function InviteCard({ grantable }: { grantable: Role[] }) {
       <ErrorAlert error={pending.error} onRetry={pending.reload} />
       {pending.data && pending.data.items.length === 0 && <p class="muted">{t("m.noPending")}</p>}
       {pending.data && pending.data.items.length > 0 && (
-        <div class="table-wrap">
-          <table class="table table-compact">
-            <thead>
-              <tr>
-                <th scope="col">{t("m.email")}</th>
-                <th scope="col">{t("m.role")}</th>
-                <th scope="col">{t("m.expires")}</th>
-                <th scope="col">{t("m.actions")}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {pending.data.items.map((inv) => (
-                <tr key={inv.id}>
-                  <td class="break">{inv.email}</td>
-                  <td>{inv.role && isRole(inv.role) ? tApp(`role.${inv.role}` as MessageKey) : inv.role ?? "—"}</td>
-                  <td>{date(inv.expiresAt, true)}</td>
-                  <td>
-                    {(!inv.role || !isRole(inv.role) || grantable.includes(inv.role)) && (
-                      <button type="button" class="btn btn-small" onClick={() => void cancel(inv)}>
-                        {t("m.cancelInvitation")}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table class="table-compact" columns={[{ label: t("m.email") }, { label: t("m.role") }, { label: t("m.expires") }, { label: t("m.actions") }]}>
+          {pending.data.items.map((inv) => (
+            <tr key={inv.id}>
+              <td class="break">{inv.email}</td>
+              <td>{inv.role && isRole(inv.role) ? tApp(`role.${inv.role}` as MessageKey) : inv.role ?? "—"}</td>
+              <td>{date(inv.expiresAt, true)}</td>
+              <td>
+                {(!inv.role || !isRole(inv.role) || grantable.includes(inv.role)) && (
+                  <button type="button" class="btn btn-small" onClick={() => void cancel(inv)}>
+                    {t("m.cancelInvitation")}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Card>
   );

@@ -3,7 +3,7 @@ import { useState } from "preact/hooks";
 import { api, ApiError } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
 import { useI18n } from "../../lib/i18n";
-import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager } from "../../components/ui";
+import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager, Table } from "../../components/ui";
 import { useConfirm } from "../builder/dialog";
 import { isMissingRoute } from "../builder/http";
 import { useT, type AKey } from "./messages";
@@ -223,32 +223,17 @@ function Deliveries({ endpoint }: { endpoint: Endpoint }) {
       {list.data && list.data.total === 0 && <p class="muted">{t("w.noDeliveries")}</p>}
       {list.data && list.data.total > 0 && (
         <>
-          <div class="table-wrap">
-            <table class="table table-compact">
-              <thead>
-                <tr>
-                  <th scope="col">{t("w.at")}</th>
-                  <th scope="col">{t("w.attempt")}</th>
-                  <th scope="col">{t("w.status")}</th>
-                  <th scope="col">{t("w.error")}</th>
-                  <th scope="col" class="num">
-                    {t("w.duration")}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data.items.map((d) => (
-                  <tr key={d.id}>
-                    <td>{date(d.at, true)}</td>
-                    <td class="num">{d.test ? <Badge tone="info">{t("w.testAttempt")}</Badge> : d.attempt}</td>
-                    <td>{d.statusCode === null ? "—" : <Badge tone={d.statusCode >= 200 && d.statusCode < 300 ? "ok" : "bad"}>{d.statusCode}</Badge>}</td>
-                    <td class="break small">{d.error ?? ""}</td>
-                    <td class="num">{d.durationMs} ms</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table class="table-compact" columns={[{ label: t("w.at") }, { label: t("w.attempt") }, { label: t("w.status") }, { label: t("w.error") }, { label: t("w.duration"), num: true }]}>
+            {list.data.items.map((d) => (
+              <tr key={d.id}>
+                <td>{date(d.at, true)}</td>
+                <td class="num">{d.test ? <Badge tone="info">{t("w.testAttempt")}</Badge> : d.attempt}</td>
+                <td>{d.statusCode === null ? "—" : <Badge tone={d.statusCode >= 200 && d.statusCode < 300 ? "ok" : "bad"}>{d.statusCode}</Badge>}</td>
+                <td class="break small">{d.error ?? ""}</td>
+                <td class="num">{d.durationMs} ms</td>
+              </tr>
+            ))}
+          </Table>
           <Pager page={page} pageSize={25} total={list.data.total} onPage={setPage} />
         </>
       )}

@@ -14,7 +14,7 @@ import { useI18n } from "../../lib/i18n";
 import { Link } from "../../lib/router";
 import { can, useSession } from "../../lib/session";
 import type { SurveyDetail } from "../../lib/types";
-import { Badge, Card, ErrorAlert, Loading, PageHeader } from "../../components/ui";
+import { Badge, Card, ErrorAlert, Loading, PageHeader, Table } from "../../components/ui";
 import { InvitationsTab } from "../Invitations";
 import { SurveyStatusBadge } from "../Surveys";
 import { useConfirm } from "./dialog";
@@ -204,34 +204,23 @@ function RejectedTable({ rows }: { rows: Rejected[] }) {
   return (
     <>
       <h3>{t("dist.rejectedRows", { n: rows.length })}</h3>
-      <div class="table-wrap">
-        <table class="table table-compact" data-testid="rejected-rows">
-          <thead>
-            <tr>
-              <th scope="col">{t("dist.row")}</th>
-              <th scope="col">{t("dist.email")}</th>
-              <th scope="col">{t("dist.problems")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {shown.map((r) => (
-              <tr key={r.row}>
-                <td class="num">{r.row}</td>
-                <td class="break">{r.email ?? "—"}</td>
-                <td>
-                  <ul class="compact-list">
-                    {r.errors.map((e, i) => (
-                      <li key={i}>
-                        <code>{e.field}</code> {e.message}
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table class="table-compact" testId="rejected-rows" columns={[{ label: t("dist.row") }, { label: t("dist.email") }, { label: t("dist.problems") }]}>
+        {shown.map((r) => (
+          <tr key={r.row}>
+            <td class="num">{r.row}</td>
+            <td class="break">{r.email ?? "—"}</td>
+            <td>
+              <ul class="compact-list">
+                {r.errors.map((e, i) => (
+                  <li key={i}>
+                    <code>{e.field}</code> {e.message}
+                  </li>
+                ))}
+              </ul>
+            </td>
+          </tr>
+        ))}
+      </Table>
       {rows.length > shown.length && (
         <button type="button" class="btn btn-small" onClick={() => setAll(true)}>
           {t("dist.showAllRejected", { n: rows.length })}
@@ -273,26 +262,16 @@ function Imported({ outcome, survey }: { outcome: Extract<Outcome, { kind: "impo
           </p>
           <details>
             <summary>{t("dist.showLinks")}</summary>
-            <div class="table-wrap">
-              <table class="table table-compact" data-testid="import-links">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("dist.email")}</th>
-                    <th scope="col">{t("dist.link")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {links.slice(0, 20).map((l) => (
-                    <tr key={l.id}>
-                      <td>{l.email}</td>
-                      <td class="break">
-                        <code>{l.url}</code>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table class="table-compact" testId="import-links" columns={[{ label: t("dist.email") }, { label: t("dist.link") }]}>
+              {links.slice(0, 20).map((l) => (
+                <tr key={l.id}>
+                  <td>{l.email}</td>
+                  <td class="break">
+                    <code>{l.url}</code>
+                  </td>
+                </tr>
+              ))}
+            </Table>
           </details>
         </>
       )}

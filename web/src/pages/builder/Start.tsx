@@ -10,7 +10,7 @@ import { useI18n } from "../../lib/i18n";
 import { href, Link, navigate } from "../../lib/router";
 import { can, useSession } from "../../lib/session";
 import { localized, type SurveySummary, type Template } from "../../lib/types";
-import { ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
+import { ErrorAlert, Field, Loading, PageHeader, Table } from "../../components/ui";
 import { SurveyStatusBadge } from "../Surveys";
 import { isMissingRoute, readFile } from "./http";
 import { useT } from "./messages";
@@ -175,35 +175,23 @@ export function BuilderStartPage() {
           <ErrorAlert error={surveys.error} onRetry={surveys.reload} />
           {surveys.loading && !surveys.data && <Loading />}
           {surveys.data && (
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th scope="col">{tApp("surveys.col.title")}</th>
-                    <th scope="col">{tApp("surveys.col.status")}</th>
-                    <th scope="col">{tApp("surveys.col.version")}</th>
-                    <th scope="col">{tApp("surveys.col.updated")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {surveys.data.items.map((s) => (
-                    <tr key={s.id}>
-                      <th scope="row">
-                        <Link to={`/surveys/${encodeURIComponent(s.id)}/builder`}>{s.title}</Link>
-                        <div class="muted small">
-                          <code>{s.slug}</code>
-                        </div>
-                      </th>
-                      <td>
-                        <SurveyStatusBadge status={s.status} />
-                      </td>
-                      <td>{s.publishedVersion ?? "—"}</td>
-                      <td>{date(s.updatedAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={[{ label: tApp("surveys.col.title") }, { label: tApp("surveys.col.status") }, { label: tApp("surveys.col.version") }, { label: tApp("surveys.col.updated") }]}>
+              {surveys.data.items.map((s) => (
+                <tr key={s.id}>
+                  <th scope="row">
+                    <Link to={`/surveys/${encodeURIComponent(s.id)}/builder`}>{s.title}</Link>
+                    <div class="muted small">
+                      <code>{s.slug}</code>
+                    </div>
+                  </th>
+                  <td>
+                    <SurveyStatusBadge status={s.status} />
+                  </td>
+                  <td>{s.publishedVersion ?? "—"}</td>
+                  <td>{date(s.updatedAt)}</td>
+                </tr>
+              ))}
+            </Table>
           )}
         </section>
       </div>

@@ -11,7 +11,7 @@ import { useAsync } from "../../lib/hooks";
 import { href, Link, navigate } from "../../lib/router";
 import { localized } from "../../lib/types";
 import type { IndicesResponse, SegmentsResponse } from "../../lib/types";
-import { Badge, Card, ErrorAlert, Field } from "../../components/ui";
+import { Badge, Card, ErrorAlert, Field, Table } from "../../components/ui";
 import type { BenchmarkComparisons, KanoResponse, Plan, PlanDetail, SegmentTest } from "../../../../src/contracts/science";
 import { constructLabel } from "./constructs";
 import { useBootstrapRun } from "./bootstrap-run";
@@ -94,33 +94,21 @@ export function SegmentTests({
       <h3>{t("sci.tests.title")}</h3>
       <p class="muted small">{t("sci.tests.hint")}</p>
       {error !== null && <ErrorAlert error={error} />}
-      <div class="table-scroll" tabIndex={0}>
-      <table class="table">
-        <thead>
-          <tr>
-            <th>{t("sci.tests.segment")}</th>
-            <th class="num">{t("sci.tests.difference")}</th>
-            <th>{t("sci.tests.mark")}</th>
-            <th>{t("sci.tests.invariance")}</th>
+      <Table focusable columns={[{ label: t("sci.tests.segment") }, { label: t("sci.tests.difference"), num: true }, { label: t("sci.tests.mark") }, { label: t("sci.tests.invariance") }]}>
+      {testable.map((s) => {
+        const d = satisfactionDifference(s.test);
+        return (
+          <tr key={s.value} data-segment={s.value}>
+            <th scope="row">{s.value}</th>
+            <td class="num">{d ? num(d.difference, 1) : "—"}</td>
+            <td>
+              <SignificanceMark test={s.test} i18n={i18n} />
+            </td>
+            <td>{s.test?.result ? t(s.test.result.compositionalInvariance ? "sci.yes" : "sci.no") : "—"}</td>
           </tr>
-        </thead>
-        <tbody>
-          {testable.map((s) => {
-            const d = satisfactionDifference(s.test);
-            return (
-              <tr key={s.value} data-segment={s.value}>
-                <th scope="row">{s.value}</th>
-                <td class="num">{d ? num(d.difference, 1) : "—"}</td>
-                <td>
-                  <SignificanceMark test={s.test} i18n={i18n} />
-                </td>
-                <td>{s.test?.result ? t(s.test.result.compositionalInvariance ? "sci.yes" : "sci.no") : "—"}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-      </div>
+        );
+      })}
+      </Table>
       {adjustment.tests > 1 && (
         <p class="muted small" data-testid="holm-note">
           {t("sci.tests.holmNote", { tests: adjustment.tests })}
@@ -384,36 +372,22 @@ export function PlansSection({ surveyId, data, draft }: { surveyId: string; data
       {list.error && <ErrorAlert error={list.error} onRetry={list.reload} />}
       {list.data && list.data.plans.length === 0 && <p class="empty">{t("sci.plans.none")}</p>}
       {list.data && list.data.plans.length > 0 && (
-        <div class="table-scroll" tabIndex={0}>
-        <table class="table" data-testid="plans-table">
-          <thead>
-            <tr>
-              <th>{t("sci.plans.planTitle")}</th>
-              <th>{t("sci.plans.owner")}</th>
-              <th>{t("sci.plans.target")}</th>
-              <th>{t("sci.plans.start")}</th>
-              <th>{t("sci.plans.review")}</th>
-              <th>{t("sci.plans.status")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.plans.map((plan) => (
-              <tr key={plan.id} data-plan={plan.id}>
-                <th scope="row">
-                  <Link to={planPath(surveyId, plan.id)}>{plan.title}</Link>
-                </th>
-                <td>{plan.owner}</td>
-                <td>
-                  {constructLabel(i18n, plan.targetConstruct)} → {num(plan.targetValue, 1)}
-                </td>
-                <td>{plan.startDate}</td>
-                <td>{plan.reviewDate}</td>
-                <td>{t(`sci.plans.status.${plan.status}`)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </div>
+        <Table testId="plans-table" focusable columns={[{ label: t("sci.plans.planTitle") }, { label: t("sci.plans.owner") }, { label: t("sci.plans.target") }, { label: t("sci.plans.start") }, { label: t("sci.plans.review") }, { label: t("sci.plans.status") }]}>
+        {list.data.plans.map((plan) => (
+          <tr key={plan.id} data-plan={plan.id}>
+            <th scope="row">
+              <Link to={planPath(surveyId, plan.id)}>{plan.title}</Link>
+            </th>
+            <td>{plan.owner}</td>
+            <td>
+              {constructLabel(i18n, plan.targetConstruct)} → {num(plan.targetValue, 1)}
+            </td>
+            <td>{plan.startDate}</td>
+            <td>{plan.reviewDate}</td>
+            <td>{t(`sci.plans.status.${plan.status}`)}</td>
+          </tr>
+        ))}
+        </Table>
       )}
       <details open={draft !== null}>
         <summary>{t("sci.plans.new")}</summary>

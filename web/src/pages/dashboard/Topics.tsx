@@ -8,7 +8,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, type Query } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
-import { Card, ErrorAlert, Loading } from "../../components/ui";
+import { Card, ErrorAlert, Loading, Table } from "../../components/ui";
 import { BarChart } from "./charts";
 import { useTI18n, type TI18n } from "./topics-messages";
 import type { CommentList, OpenAnswersResponse } from "../../../../src/contracts/text-analytics";
@@ -106,56 +106,34 @@ function TopicsTable({ data, selected, onSelect, i18n }: { data: OpenAnswersResp
     <>
       <h3>{t("top.topics")}</h3>
       <p class="muted small">{t("top.satisfactionHint")}</p>
-      <div class="table-wrap">
-        <table class="table table-compact" data-testid="topics-table">
-          <caption class="visually-hidden">{t("top.topics")}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("top.topic")}</th>
-              <th scope="col" class="num">{t("top.volume")}</th>
-              <th scope="col" class="num">{t("top.share")}</th>
-              <th scope="col">{t("top.sentiment")}</th>
-              <th scope="col" class="num">{t("top.positive")}</th>
-              <th scope="col" class="num">{t("top.negative")}</th>
-              <th scope="col" class="num">{t("top.meanScore")}</th>
-              <th scope="col" class="num">{t("top.mentioning")}</th>
-              <th scope="col" class="num">{t("top.notMentioning")}</th>
-              <th scope="col">{t("top.keywords")}</th>
-              <th scope="col">
-                <span class="visually-hidden">{t("top.show")}</span>
-              </th>
+      <Table caption={t("top.topics")} class="table-compact" testId="topics-table" columns={[{ label: t("top.topic") }, { label: t("top.volume"), num: true }, { label: t("top.share"), num: true }, { label: t("top.sentiment") }, { label: t("top.positive"), num: true }, { label: t("top.negative"), num: true }, { label: t("top.meanScore"), num: true }, { label: t("top.mentioning"), num: true }, { label: t("top.notMentioning"), num: true }, { label: t("top.keywords") }, { label: t("top.show"), hiddenLabel: true }]}>
+        {data.topics.map((topic) => {
+          const label = topicLabel(topic, lang);
+          const neutral = Math.max(0, 1 - topic.positiveShare - topic.negativeShare);
+          return (
+            <tr key={topic.topic} data-topic={topic.topic} class={topic.topic === selected ? "is-selected" : undefined}>
+              <th scope="row">{label}</th>
+              <td class="num">{num(topic.volume, 0)}</td>
+              <td class="num">{pct(topic.share, 0)}</td>
+              <td>
+                <SentimentBar label={label} i18n={i18n} shares={{ positive: topic.positiveShare, neutral, negative: topic.negativeShare }} />
+              </td>
+              <td class="num">{pct(topic.positiveShare, 0)}</td>
+              <td class="num">{pct(topic.negativeShare, 0)}</td>
+              <td class="num">{num(topic.meanScore, 2)}</td>
+              <td class="num">{num(topic.satisfactionMentioning, 1)}</td>
+              <td class="num">{num(topic.satisfactionNotMentioning, 1)}</td>
+              <td class="small">{topic.keywords.join(lang === "zh-CN" ? "、" : ", ")}</td>
+              <td>
+                <button type="button" class="btn btn-small" aria-pressed={topic.topic === selected} onClick={() => onSelect(topic.topic)}>
+                  {t("top.show")}
+                  <span class="visually-hidden"> {label}</span>
+                </button>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {data.topics.map((topic) => {
-              const label = topicLabel(topic, lang);
-              const neutral = Math.max(0, 1 - topic.positiveShare - topic.negativeShare);
-              return (
-                <tr key={topic.topic} data-topic={topic.topic} class={topic.topic === selected ? "is-selected" : undefined}>
-                  <th scope="row">{label}</th>
-                  <td class="num">{num(topic.volume, 0)}</td>
-                  <td class="num">{pct(topic.share, 0)}</td>
-                  <td>
-                    <SentimentBar label={label} i18n={i18n} shares={{ positive: topic.positiveShare, neutral, negative: topic.negativeShare }} />
-                  </td>
-                  <td class="num">{pct(topic.positiveShare, 0)}</td>
-                  <td class="num">{pct(topic.negativeShare, 0)}</td>
-                  <td class="num">{num(topic.meanScore, 2)}</td>
-                  <td class="num">{num(topic.satisfactionMentioning, 1)}</td>
-                  <td class="num">{num(topic.satisfactionNotMentioning, 1)}</td>
-                  <td class="small">{topic.keywords.join(lang === "zh-CN" ? "、" : ", ")}</td>
-                  <td>
-                    <button type="button" class="btn btn-small" aria-pressed={topic.topic === selected} onClick={() => onSelect(topic.topic)}>
-                      {t("top.show")}
-                      <span class="visually-hidden"> {label}</span>
-                    </button>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
     </>
   );
 }

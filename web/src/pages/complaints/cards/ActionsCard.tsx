@@ -1,8 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../../lib/api";
-import { Card, ErrorAlert, Field } from "../../../components/ui";
+import { Card, ErrorAlert, Field, SelectControl, type FieldControlProps } from "../../../components/ui";
 import { useCT, useLabel, type CKey } from "../messages";
-import { PRIORITIES, type ComplaintDetail, type TransitionOption } from "../types";
+import { categoryOptions, priorityOptions, severityOptions } from "../options";
+import type { ComplaintDetail, TransitionOption } from "../types";
 import { useComplaintAction, type RefData, type Run } from "./useComplaintAction";
 
 /** Payload fields per transition (the API's TransitionBody description). */
@@ -140,49 +141,27 @@ export function ActionsCard({ complaint, refData, run, asked }: { complaint: Com
   );
 }
 
-function PayloadInput({ spec, props, value, onValue, categories }: { spec: FieldSpec; props: Record<string, unknown>; value: string; onValue: (v: string) => void; categories: string[] }) {
+function PayloadInput({ spec, props, value, onValue, categories }: { spec: FieldSpec; props: FieldControlProps; value: string; onValue: (v: string) => void; categories: string[] }) {
   const ct = useCT();
   const label = useLabel();
   switch (spec.kind) {
     case "priority":
-      return (
-        <select {...props} value={value} onChange={(e) => onValue(e.currentTarget.value)}>
-          <option value="">{ct("detail.select")}</option>
-          {PRIORITIES.map((p) => (
-            <option key={p} value={p}>
-              {label("priority", p)}
-            </option>
-          ))}
-        </select>
-      );
+      return <SelectControl {...props} value={value} onChange={onValue} empty={ct("detail.select")} options={priorityOptions(label)} />;
     case "category":
-      return (
-        <select {...props} value={value} onChange={(e) => onValue(e.currentTarget.value)}>
-          <option value="">{ct("detail.select")}</option>
-          {(value && !categories.includes(value) ? [value, ...categories] : categories).map((c) => (
-            <option key={c} value={c}>
-              {label("category", c)}
-            </option>
-          ))}
-        </select>
-      );
+      return <SelectControl {...props} value={value} onChange={onValue} empty={ct("detail.select")} options={categoryOptions(label, categories, value)} />;
     case "severity":
-      return (
-        <select {...props} value={value} onChange={(e) => onValue(e.currentTarget.value)}>
-          <option value="">—</option>
-          {[1, 2, 3, 4].map((s) => (
-            <option key={s} value={String(s)}>
-              {label("severity", s)}
-            </option>
-          ))}
-        </select>
-      );
+      return <SelectControl {...props} value={value} onChange={onValue} empty="—" options={severityOptions(label)} />;
     case "outcome":
       return (
-        <select {...props} value={value} onChange={(e) => onValue(e.currentTarget.value)}>
-          <option value="accepted">{ct("form.outcome.accepted")}</option>
-          <option value="closed_with_disagreement">{ct("form.outcome.closed_with_disagreement")}</option>
-        </select>
+        <SelectControl
+          {...props}
+          value={value}
+          onChange={onValue}
+          options={[
+            { value: "accepted", label: ct("form.outcome.accepted") },
+            { value: "closed_with_disagreement", label: ct("form.outcome.closed_with_disagreement") },
+          ]}
+        />
       );
     case "textarea":
       return <textarea {...props} rows={3} maxLength={10000} value={value} onInput={(e) => onValue(e.currentTarget.value)} />;

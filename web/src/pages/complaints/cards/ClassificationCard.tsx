@@ -1,8 +1,9 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError } from "../../../lib/api";
-import { Card, ErrorAlert, Field } from "../../../components/ui";
+import { Card, ErrorAlert, Select } from "../../../components/ui";
 import { useCT, useLabel } from "../messages";
-import { PRIORITIES, type ComplaintDetail } from "../types";
+import { categoryOptions, priorityOptions, severityOptions } from "../options";
+import type { ComplaintDetail } from "../types";
 import { useComplaintAction, type RefData, type Run } from "./useComplaintAction";
 
 export function ClassificationCard({ complaint, refData, run }: { complaint: ComplaintDetail; refData?: RefData; run: Run }) {
@@ -19,6 +20,7 @@ export function ClassificationCard({ complaint, refData, run }: { complaint: Com
   }, [complaint.priority, complaint.category, complaint.severity]);
   if (complaint.state === "closed") return null;
   const categories = refData?.categories ?? [];
+  const fieldError = (field: string) => (error instanceof ApiError ? error.fieldError(field) : undefined);
   return (
     <Card title={ct("detail.classification")}>
       <form
@@ -35,41 +37,9 @@ export function ClassificationCard({ complaint, refData, run }: { complaint: Com
         }}
       >
         <ErrorAlert error={error} />
-        <Field id="cl-priority" label={ct("queue.priority")} error={error instanceof ApiError ? error.fieldError("priority") : undefined}>
-          {(p) => (
-            <select {...p} value={priority} onChange={(e) => setPriority(e.currentTarget.value)}>
-              {PRIORITIES.map((x) => (
-                <option key={x} value={x}>
-                  {label("priority", x)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="cl-category" label={ct("queue.category")} error={error instanceof ApiError ? error.fieldError("category") : undefined}>
-          {(p) => (
-            <select {...p} value={category} onChange={(e) => setCategory(e.currentTarget.value)}>
-              <option value="">—</option>
-              {(category && !categories.includes(category) ? [category, ...categories] : categories).map((c) => (
-                <option key={c} value={c}>
-                  {label("category", c)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="cl-severity" label={ct("detail.severity")} error={error instanceof ApiError ? error.fieldError("severity") : undefined}>
-          {(p) => (
-            <select {...p} value={severity} onChange={(e) => setSeverity(e.currentTarget.value)}>
-              <option value="">—</option>
-              {[1, 2, 3, 4].map((s) => (
-                <option key={s} value={String(s)}>
-                  {label("severity", s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <Select id="cl-priority" label={ct("queue.priority")} error={fieldError("priority")} value={priority} onChange={setPriority} options={priorityOptions(label)} />
+        <Select id="cl-category" label={ct("queue.category")} error={fieldError("category")} value={category} onChange={setCategory} empty="—" options={categoryOptions(label, categories, category)} />
+        <Select id="cl-severity" label={ct("detail.severity")} error={fieldError("severity")} value={severity} onChange={setSeverity} empty="—" options={severityOptions(label)} />
         <div>
           <button type="submit" class="btn">
             {ct("detail.saveClassification")}
