@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * Every browser walk, gathered into one test file on purpose. The walks share one `wrangler dev` and the
  * demo survey's figures, so they must run one at a time; a project with `fileParallelism: false` would do
