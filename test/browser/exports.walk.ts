@@ -30,7 +30,7 @@ test("a large export shows its progress as a progress bar and ends in a download
     const [done, total] = ((await bar.getAttribute("aria-valuetext")) ?? "").match(/\d[\d,]*/g)!.map((n) => Number(n.replace(/,/g, "")));
     expect(done).toBe(total);
     expect(total).toBeGreaterThan(0);
-    await expectAccessible(page);
+    await expectAccessible(page, "the responses page with a finished large export");
 
     const href = await download.getAttribute("href");
     expect(href).toMatch(/\/api\/exports\/[^/]+\/download\?expires=\d+&sig=/);
