@@ -3,7 +3,7 @@ import type { AppEnv } from "./env";
 import { createDb } from "./db/client";
 import { getAuth } from "./auth/create-auth";
 import { createRouter } from "./lib/openapi";
-import { bodySizeLimit, jsonDepthLimit, MAX_BODY_BYTES, securityHeaders } from "./lib/http";
+import { apiBodyLimit, bodySizeLimit, jsonDepthLimit, securityHeaders } from "./lib/http";
 import { PROBLEM_TYPES, ProblemError, problemResponse, type ProblemType } from "./lib/problem";
 import { healthRoutes } from "./routes/health";
 import { apiKeyRoutes } from "./routes/api-keys";
@@ -57,7 +57,7 @@ app.use("*", securityHeaders);
 // (read replicas near the reader, with a bookmark so a person reads their own writes).
 for (const path of ["/s/*", "/api/public/*", "/api/surveys/:id/indices", "/api/surveys/:id/indices/*"]) app.use(path, readNearReader);
 app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
-app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
+app.use("/api/*", bodySizeLimit(apiBodyLimit));
 app.use("/api/*", csrfGuard);
 // The server-rendered public forms (survey pages, complaint form and status page) are as public as
 // /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.

@@ -300,7 +300,8 @@ export async function eraseRespondent(
       // of their own steps; the structure stays valid.
       d1
         .prepare(
-          `UPDATE complaint_events SET data = json_replace(data, ${EVENT_TEXTS.map((path) => `'${path}', ?3`).join(", ")}),
+          // The names of files sent with replies go too (the files themselves are deleted above).
+          `UPDATE complaint_events SET data = json_remove(json_replace(data, ${EVENT_TEXTS.map((path) => `'${path}', ?3`).join(", ")}), '$.attachments'),
              actor_name = CASE WHEN actor_kind = 'customer' THEN NULL ELSE actor_name END
            WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`,
         )
