@@ -51,6 +51,11 @@ async function history(person: Person) {
   const move = (body: Record<string, unknown>) => call(`/api/complaints/${id}/transitions`, json("POST", body, bearer(org.keys.staff))).then((r) => ok(r));
   await ok(await call(`/api/complaints/${id}/notes`, json("POST", { text: `${person.token} ${person.name} phoned` }, bearer(org.keys.staff))));
   await ok(await call(`/api/complaints/${id}/replies`, json("POST", { text: `${person.token} Dear ${person.name}` }, bearer(org.keys.staff))));
+  // A reply with a file named after the customer: its name lives in the event and the attachment index.
+  const withFile = new FormData();
+  withFile.set("text", `${person.token} the receipt`);
+  withFile.append("files", new File(["receipt"], `${person.token}-receipt.txt`, { type: "text/plain" }));
+  await ok(await call(`/api/complaints/${id}/replies`, { method: "POST", headers: bearer(org.keys.staff), body: withFile }));
   await move({ to: "acknowledged", message: `${person.token} thanks ${person.name}` });
   await move({ to: "assessed", priority: "high", category: "billing" });
   await move({ to: "responded", publicReply: `${person.token} we replace it`, proposedRemedy: `${person.token} new kettle for ${person.name}` });
@@ -86,7 +91,7 @@ beforeAll(async () => {
   await compactSurveyStats(db(), survey.id);
   tableNames = await tables();
   // The histories really are everywhere the erasure has to reach.
-  for (const table of ["complaints", "complaint_events", "audit_log", "outbox", "responses", "survey_invitations"]) {
+  for (const table of ["complaints", "complaint_events", "complaint_attachments", "audit_log", "outbox", "responses", "survey_invitations"]) {
     expect((await leftovers(table, KEPT)).length, table).toBeGreaterThan(0);
   }
   await ok(await call(`/api/respondents?email=${encodeURIComponent(DELETED.email)}&mode=delete`, { method: "DELETE", headers: bearer(org.keys.admin) }));
