@@ -22,6 +22,7 @@ import { respondentRoutes } from "./routes/respondents";
 import { organisationRoutes } from "./routes/organisation";
 import { emailTemplateRoutes } from "./routes/email-templates";
 import { auditRoutes } from "./routes/audit";
+import { savedViewRoutes } from "./routes/saved-views";
 import { complaintRoutes } from "./routes/complaints";
 import { complaintAdminRoutes } from "./routes/complaints-admin";
 import { webhookRoutes } from "./routes/webhooks";
@@ -104,6 +105,7 @@ const routes = app
   .route("/api", organisationRoutes)
   .route("/api", emailTemplateRoutes)
   .route("/api", auditRoutes)
+  .route("/api", savedViewRoutes)
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)
   .route("/api", webhookRoutes)
