@@ -146,13 +146,13 @@ export type TableColumn = {
 };
 
 /**
- * A data table in its horizontal scroll box: a caption (visually hidden unless `showCaption`), one
+ * A data table in its horizontal scroll box: a caption (visually hidden unless given another class), one
  * header row of column headings, the body rows as children. `focusable` lets keyboard users scroll a
  * wide table (a scrollable region must be reachable).
  */
 export function Table({
   caption,
-  showCaption = false,
+  captionClass = "visually-hidden",
   columns,
   class: className,
   testId,
@@ -160,7 +160,7 @@ export function Table({
   children,
 }: {
   caption?: ComponentChildren;
-  showCaption?: boolean;
+  captionClass?: string;
   /** Headings in order; a `false` entry is a column this reader does not get. */
   columns: readonly (TableColumn | false)[];
   class?: string;
@@ -171,7 +171,7 @@ export function Table({
   return (
     <div class="table-wrap" tabIndex={focusable ? 0 : undefined}>
       <table class={`table${className ? ` ${className}` : ""}`} data-testid={testId}>
-        {caption !== undefined && <caption class={showCaption ? undefined : "visually-hidden"}>{caption}</caption>}
+        {caption !== undefined && <caption class={captionClass || undefined}>{caption}</caption>}
         <thead>
           <tr>
             {columns.map(

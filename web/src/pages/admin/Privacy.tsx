@@ -5,7 +5,7 @@
 import { useState } from "preact/hooks";
 import { api, ApiError } from "../../lib/api";
 import { useI18n } from "../../lib/i18n";
-import { Card, ErrorAlert, Field } from "../../components/ui";
+import { Card, ErrorAlert, Field, Table } from "../../components/ui";
 import { useConfirm } from "../builder/dialog";
 import { isMissingRoute, saveFile } from "../builder/http";
 import { useT } from "./messages";
@@ -137,52 +137,28 @@ export function PrivacySection() {
                 </div>
               </dl>
               {found.responses.length > 0 && (
-                <div class="table-wrap">
-                  <table class="table table-compact">
-                    <caption class="a-caption">{t("p.responses")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("p.survey")}</th>
-                        <th scope="col">{t("p.status")}</th>
-                        <th scope="col">{t("p.date")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {found.responses.map((r) => (
-                        <tr key={r.id}>
-                          <td>
-                            <code>{r.surveySlug ?? "—"}</code>
-                          </td>
-                          <td>{r.status}</td>
-                          <td>{date(r.completedAt ?? r.createdAt, true)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table caption={t("p.responses")} captionClass="a-caption" class="table-compact" columns={[{ label: t("p.survey") }, { label: t("p.status") }, { label: t("p.date") }]}>
+                  {found.responses.map((r) => (
+                    <tr key={r.id}>
+                      <td>
+                        <code>{r.surveySlug ?? "—"}</code>
+                      </td>
+                      <td>{r.status}</td>
+                      <td>{date(r.completedAt ?? r.createdAt, true)}</td>
+                    </tr>
+                  ))}
+                </Table>
               )}
               {found.complaints.length > 0 && (
-                <div class="table-wrap">
-                  <table class="table table-compact">
-                    <caption class="a-caption">{t("p.complaints")}</caption>
-                    <thead>
-                      <tr>
-                        <th scope="col">{t("p.reference")}</th>
-                        <th scope="col">{t("p.status")}</th>
-                        <th scope="col">{t("p.date")}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {found.complaints.map((c) => (
-                        <tr key={c.id}>
-                          <td>{c.reference}</td>
-                          <td>{c.state}</td>
-                          <td>{date(c.receivedAt, true)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <Table caption={t("p.complaints")} captionClass="a-caption" class="table-compact" columns={[{ label: t("p.reference") }, { label: t("p.status") }, { label: t("p.date") }]}>
+                  {found.complaints.map((c) => (
+                    <tr key={c.id}>
+                      <td>{c.reference}</td>
+                      <td>{c.state}</td>
+                      <td>{date(c.receivedAt, true)}</td>
+                    </tr>
+                  ))}
+                </Table>
               )}
             </>
           )}

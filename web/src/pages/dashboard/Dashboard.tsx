@@ -6,7 +6,7 @@ import { useAsync } from "../../lib/hooks";
 import { hasDashboardKey, useDI18n, type DI18n, type DKey } from "./messages";
 import { Link, setQuery, useLocation } from "../../lib/router";
 import type { IndicesResponse, SegmentsResponse, SurveySummary, TrendResponse } from "../../lib/types";
-import { Badge, Card, ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
+import { Badge, Card, ErrorAlert, Field, Loading, PageHeader, Table } from "../../components/ui";
 import { MeasurementPlanCard } from "../Survey";
 import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
@@ -769,34 +769,18 @@ function PathTable({ data }: { data: IndicesResponse }) {
   const { t, num } = i18n;
   const total = new Map(data.totalEffects.map((e) => [`${e.from}>${e.to}`, e.value]));
   return (
-    <div class="table-wrap">
-      <table class="table table-compact">
-        <thead>
-          <tr>
-            <th scope="col">{t("dash.path")}</th>
-            <th scope="col" class="num">
-              {t("dash.coefficient")}
-            </th>
-            <th scope="col">{t("dash.ci")}</th>
-            <th scope="col" class="num">
-              {t("dash.totalEffect")}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {data.paths.map((p) => (
-            <tr key={`${p.from}>${p.to}`}>
-              <th scope="row">
-                {constructShort(i18n, p.from)} → {constructShort(i18n, p.to)}
-              </th>
-              <td class="num">{num(p.coefficient, 3)}</td>
-              <td>{p.interval ? `[${num(p.interval.low, 3)}, ${num(p.interval.high, 3)}]` : "—"}</td>
-              <td class="num">{num(total.get(`${p.from}>${p.to}`), 3)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table class="table-compact" columns={[{ label: t("dash.path") }, { label: t("dash.coefficient"), num: true }, { label: t("dash.ci") }, { label: t("dash.totalEffect"), num: true }]}>
+      {data.paths.map((p) => (
+        <tr key={`${p.from}>${p.to}`}>
+          <th scope="row">
+            {constructShort(i18n, p.from)} → {constructShort(i18n, p.to)}
+          </th>
+          <td class="num">{num(p.coefficient, 3)}</td>
+          <td>{p.interval ? `[${num(p.interval.low, 3)}, ${num(p.interval.high, 3)}]` : "—"}</td>
+          <td class="num">{num(total.get(`${p.from}>${p.to}`), 3)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -818,63 +802,37 @@ function ReliabilityTable({ data }: { data: IndicesResponse }) {
   return (
     <Card title={t("dash.reliability")} id="reliability">
       <p class="muted small">{t("dash.reliabilityHint", { ave: THRESHOLDS.ave, rho: THRESHOLDS.rhoC, alpha: THRESHOLDS.alpha })}</p>
-      <div class="table-wrap">
-        <table class="table table-compact" data-testid="reliability-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("dash.construct")}</th>
-              <th scope="col" class="num">
-                {t("dash.itemsCol")}
-              </th>
-              <th scope="col" class="num">
-                AVE
-              </th>
-              <th scope="col" class="num">
-                ρ<sub>c</sub>
-              </th>
-              <th scope="col" class="num">
-                α
-              </th>
-              <th scope="col" class="num">
-                ρ<sub>A</sub>
-              </th>
-              <th scope="col">{t("dash.loadings")}</th>
-              <th scope="col">{t("dash.notes")}</th>
+      <Table class="table-compact" testId="reliability-table" columns={[{ label: t("dash.construct") }, { label: t("dash.itemsCol"), num: true }, { label: "AVE", num: true }, { label: <>ρ<sub>c</sub></>, num: true }, { label: "α", num: true }, { label: <>ρ<sub>A</sub></>, num: true }, { label: t("dash.loadings") }, { label: t("dash.notes") }]}>
+        {rows.map((c) => {
+          const single = c.items.length <= 1;
+          const negative = Object.entries(c.weights).filter(([, w]) => w < 0);
+          const weakLoadings = Object.entries(c.loadings).filter(([, l]) => l < 0.7);
+          const flagged = !single && c.reliability && (c.reliability.ave < THRESHOLDS.ave || c.reliability.rhoC < THRESHOLDS.rhoC || c.reliability.alpha < THRESHOLDS.alpha || c.reliability.rhoA < THRESHOLDS.rhoA);
+          return (
+            <tr key={c.construct} class={flagged || negative.length || c.equalWeightsFallback ? "row-warn" : undefined}>
+              <th scope="row">{constructLabel(i18n, c.construct)}</th>
+              <td class="num">{c.items.length}</td>
+              {cell(c.reliability?.ave, THRESHOLDS.ave, single)}
+              {cell(c.reliability?.rhoC, THRESHOLDS.rhoC, single)}
+              {cell(c.reliability?.alpha, THRESHOLDS.alpha, single)}
+              {cell(c.reliability?.rhoA, THRESHOLDS.rhoA, single)}
+              <td class="small">
+                {c.items.map((item) => (
+                  <span key={item} class={`loading-chip${(c.loadings[item] ?? 1) < 0.7 && !single ? " chip-warn" : ""}`}>
+                    <code>{item}</code> {num(c.loadings[item], 2)}
+                  </span>
+                ))}
+              </td>
+              <td class="small">
+                {single && <span class="muted">{t("dash.singleItem")}</span>}
+                {negative.length > 0 && <Badge tone="warn">{t("dash.negativeWeights", { items: negative.map(([k]) => k).join(", ") })}</Badge>}
+                {c.equalWeightsFallback && <Badge tone="warn">{t("dash.equalWeights")}</Badge>}
+                {!single && weakLoadings.length > 0 && <span class="text-warn">{t("dash.weakLoadings", { n: weakLoadings.length })}</span>}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rows.map((c) => {
-              const single = c.items.length <= 1;
-              const negative = Object.entries(c.weights).filter(([, w]) => w < 0);
-              const weakLoadings = Object.entries(c.loadings).filter(([, l]) => l < 0.7);
-              const flagged = !single && c.reliability && (c.reliability.ave < THRESHOLDS.ave || c.reliability.rhoC < THRESHOLDS.rhoC || c.reliability.alpha < THRESHOLDS.alpha || c.reliability.rhoA < THRESHOLDS.rhoA);
-              return (
-                <tr key={c.construct} class={flagged || negative.length || c.equalWeightsFallback ? "row-warn" : undefined}>
-                  <th scope="row">{constructLabel(i18n, c.construct)}</th>
-                  <td class="num">{c.items.length}</td>
-                  {cell(c.reliability?.ave, THRESHOLDS.ave, single)}
-                  {cell(c.reliability?.rhoC, THRESHOLDS.rhoC, single)}
-                  {cell(c.reliability?.alpha, THRESHOLDS.alpha, single)}
-                  {cell(c.reliability?.rhoA, THRESHOLDS.rhoA, single)}
-                  <td class="small">
-                    {c.items.map((item) => (
-                      <span key={item} class={`loading-chip${(c.loadings[item] ?? 1) < 0.7 && !single ? " chip-warn" : ""}`}>
-                        <code>{item}</code> {num(c.loadings[item], 2)}
-                      </span>
-                    ))}
-                  </td>
-                  <td class="small">
-                    {single && <span class="muted">{t("dash.singleItem")}</span>}
-                    {negative.length > 0 && <Badge tone="warn">{t("dash.negativeWeights", { items: negative.map(([k]) => k).join(", ") })}</Badge>}
-                    {c.equalWeightsFallback && <Badge tone="warn">{t("dash.equalWeights")}</Badge>}
-                    {!single && weakLoadings.length > 0 && <span class="text-warn">{t("dash.weakLoadings", { n: weakLoadings.length })}</span>}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
     </Card>
   );
 }
@@ -896,39 +854,18 @@ function Drivers({ data }: { data: IndicesResponse }) {
             xLabel={t("dash.importance")}
             yLabel={t("dash.performance")}
           />
-          <div class="table-wrap">
-            <table class="table table-compact" data-testid="drivers-table">
-              <caption class="visually-hidden">{t("dash.priorityList")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">{t("dash.construct")}</th>
-                  <th scope="col" class="num">
-                    {t("dash.importance")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("dash.loyaltyImportance")}
-                  </th>
-                  <th scope="col" class="num">
-                    {t("dash.performance")}
-                  </th>
-                  <th scope="col">{t("dash.quadrant")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {drivers.map((d) => (
-                  <tr key={d.construct}>
-                    <td>{d.rank}</td>
-                    <th scope="row">{constructLabel(i18n, d.construct)}</th>
-                    <td class="num">{num(d.importance, 3)}</td>
-                    <td class="num">{num(d.loyaltyImportance, 3)}</td>
-                    <td class="num">{num(d.performance, 1)}</td>
-                    <td>{quadrantLabel(i18n, d.quadrant)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table caption={t("dash.priorityList")} class="table-compact" testId="drivers-table" columns={[{ label: "#" }, { label: t("dash.construct") }, { label: t("dash.importance"), num: true }, { label: t("dash.loyaltyImportance"), num: true }, { label: t("dash.performance"), num: true }, { label: t("dash.quadrant") }]}>
+            {drivers.map((d) => (
+              <tr key={d.construct}>
+                <td>{d.rank}</td>
+                <th scope="row">{constructLabel(i18n, d.construct)}</th>
+                <td class="num">{num(d.importance, 3)}</td>
+                <td class="num">{num(d.loyaltyImportance, 3)}</td>
+                <td class="num">{num(d.performance, 1)}</td>
+                <td>{quadrantLabel(i18n, d.quadrant)}</td>
+              </tr>
+            ))}
+          </Table>
           <DriverIndicators data={data} />
         </div>
       )}

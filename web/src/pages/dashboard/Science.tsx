@@ -203,39 +203,25 @@ export function KanoSection({ surveyId, query, onPlan }: { surveyId: string; que
     <Card title={t("sci.kano.title")} id="kano">
       <p class="muted small">{t("sci.kano.hint")}</p>
       <div class="grid grid-2">
-        <div class="table-scroll" tabIndex={0}>
-        <table class="table" data-testid="kano-table">
-          <thead>
-            <tr>
-              <th>{t("sci.kano.feature")}</th>
-              <th>{t("sci.kano.category")}</th>
-              <th class="num">{t("sci.kano.better")}</th>
-              <th class="num">{t("sci.kano.worse")}</th>
-              <th class="num">{t("sci.kano.n")}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {features.map((f) => (
-              <tr key={f.feature} data-feature={f.feature}>
-                <th scope="row">{localized(f.label, lang, f.feature)}</th>
-                <td data-testid="kano-category" data-category={f.category ?? ""}>
-                  {f.category ? <Badge tone={KANO_TONE[f.category]}>{t(`sci.kano.cat.${f.category}`)}</Badge> : "—"}
-                  {f.fong && !f.fong.significant && <span class="muted small"> ({t("sci.kano.tie")})</span>}
-                </td>
-                <td class="num" data-testid="kano-better">{num(f.better, 2)}</td>
-                <td class="num" data-testid="kano-worse">{num(f.worse, 2)}</td>
-                <td class="num">{f.n}</td>
-                <td>
-                  <button type="button" class="btn btn-small btn-secondary" onClick={() => onPlan(f.feature, localized(f.label, lang, f.feature))}>
-                    {t("sci.kano.plan")}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </div>
+        <Table testId="kano-table" focusable columns={[{ label: t("sci.kano.feature") }, { label: t("sci.kano.category") }, { label: t("sci.kano.better"), num: true }, { label: t("sci.kano.worse"), num: true }, { label: t("sci.kano.n"), num: true }, { label: "" }]}>
+        {features.map((f) => (
+          <tr key={f.feature} data-feature={f.feature}>
+            <th scope="row">{localized(f.label, lang, f.feature)}</th>
+            <td data-testid="kano-category" data-category={f.category ?? ""}>
+              {f.category ? <Badge tone={KANO_TONE[f.category]}>{t(`sci.kano.cat.${f.category}`)}</Badge> : "—"}
+              {f.fong && !f.fong.significant && <span class="muted small"> ({t("sci.kano.tie")})</span>}
+            </td>
+            <td class="num" data-testid="kano-better">{num(f.better, 2)}</td>
+            <td class="num" data-testid="kano-worse">{num(f.worse, 2)}</td>
+            <td class="num">{f.n}</td>
+            <td>
+              <button type="button" class="btn btn-small btn-secondary" onClick={() => onPlan(f.feature, localized(f.label, lang, f.feature))}>
+                {t("sci.kano.plan")}
+              </button>
+            </td>
+          </tr>
+        ))}
+        </Table>
         <KanoChart features={features} i18n={i18n} />
       </div>
     </Card>
@@ -501,43 +487,29 @@ export function BenchmarksSection({ surveyId, query }: { surveyId: string; query
       {error !== null && <ErrorAlert error={error} />}
       {state.data && comparisons.length === 0 && <p class="empty">{t("sci.bench.none")}</p>}
       {comparisons.length > 0 && (
-        <div class="table-scroll" tabIndex={0}>
-        <table class="table" data-testid="benchmarks-table">
-          <thead>
-            <tr>
-              <th>{t("sci.bench.source")}</th>
-              <th class="num">{t("sci.bench.value")}</th>
-              <th class="num">{t("sci.bench.index")}</th>
-              <th class="num">{t("sci.bench.difference")}</th>
-              <th>{t("sci.bench.verdict")}</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {comparisons.map((c) => (
-              <tr key={c.benchmark.id}>
-                <th scope="row">
-                  {c.benchmark.source} ({c.benchmark.year}) · {constructLabel(i18n, c.benchmark.construct)}
-                </th>
-                <td class="num">{num(c.benchmark.value, 1)}</td>
-                <td class="num">{num(c.index, 1)}</td>
-                <td class="num">
-                  {num(c.difference, 1)}
-                  {c.interval && ` [${num(c.interval.lower, 1)}, ${num(c.interval.upper, 1)}]`}
-                </td>
-                <td data-verdict={c.verdict}>
-                  <Badge tone={BENCH_TONE[c.verdict]}>{t(`sci.bench.v.${c.verdict}`)}</Badge>
-                </td>
-                <td>
-                  <button type="button" class="btn btn-small btn-secondary" onClick={() => remove(c.benchmark.id)}>
-                    {t("sci.bench.delete")}
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        </div>
+        <Table testId="benchmarks-table" focusable columns={[{ label: t("sci.bench.source") }, { label: t("sci.bench.value"), num: true }, { label: t("sci.bench.index"), num: true }, { label: t("sci.bench.difference"), num: true }, { label: t("sci.bench.verdict") }, { label: "" }]}>
+        {comparisons.map((c) => (
+          <tr key={c.benchmark.id}>
+            <th scope="row">
+              {c.benchmark.source} ({c.benchmark.year}) · {constructLabel(i18n, c.benchmark.construct)}
+            </th>
+            <td class="num">{num(c.benchmark.value, 1)}</td>
+            <td class="num">{num(c.index, 1)}</td>
+            <td class="num">
+              {num(c.difference, 1)}
+              {c.interval && ` [${num(c.interval.lower, 1)}, ${num(c.interval.upper, 1)}]`}
+            </td>
+            <td data-verdict={c.verdict}>
+              <Badge tone={BENCH_TONE[c.verdict]}>{t(`sci.bench.v.${c.verdict}`)}</Badge>
+            </td>
+            <td>
+              <button type="button" class="btn btn-small btn-secondary" onClick={() => remove(c.benchmark.id)}>
+                {t("sci.bench.delete")}
+              </button>
+            </td>
+          </tr>
+        ))}
+        </Table>
       )}
       <form class="filters" onSubmit={add}>
         <InputField id="bench-source" label={t("sci.bench.source")} required maxLength={200} {...bind("source")} />
