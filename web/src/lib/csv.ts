@@ -9,7 +9,11 @@ export function toCsv(rows: Cell[][]): string {
 
 /** Saves text as a file (UTF-8 with BOM so spreadsheet programs detect Chinese text). */
 export function downloadText(filename: string, text: string, type = "text/csv;charset=utf-8") {
-  const blob = new Blob(["\uFEFF", text], { type });
+  saveBlob(filename, new Blob(["\uFEFF", text], { type }));
+}
+
+/** Hands the browser a file it already has in memory, as a download. */
+export function saveBlob(filename: string, blob: Blob) {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");
   a.href = url;

@@ -1,5 +1,6 @@
 /** Requests the JSON helper in lib/api.ts does not cover (CSV bodies, file downloads). */
 import { ApiError, withQuery, type Problem, type Query } from "../../lib/api";
+import { saveBlob } from "../../lib/csv";
 
 /** True when the server has no such route (an endpoint this build of the API does not have yet). */
 export function isMissingRoute(error: unknown): boolean {
@@ -35,15 +36,7 @@ export async function postText<T>(path: string, text: string, contentType: strin
 
 /** Saves a file the browser already has in memory (no BOM: JSON tools reject one). */
 export function saveFile(filename: string, text: string, type: string) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = filename;
-  a.rel = "noopener";
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(filename, new Blob([text], { type }));
 }
 
 export function readFile(file: File): Promise<string> {
