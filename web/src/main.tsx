@@ -1,3 +1,4 @@
+import "./lib/zod-config";
 import { render } from "preact";
 import "./styles/app.css";
 import { App } from "./app";
