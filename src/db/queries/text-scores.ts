@@ -33,6 +33,10 @@ import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { loadComplaintContext } from "./complaints";
 import { gatedInsert, type Gate } from "./complaints-sql";
+import type { TeamRouting } from "./complaints-config";
+import { rerouteOnSuggestionStatements } from "./complaints-reroute";
+import { enqueueOutbox } from "./outbox";
+import { publicOrigin } from "./complaints";
 import { loadVersionDefinition } from "./surveys";
 
 export type TextScoreRow = typeof textScores.$inferSelect;
@@ -235,17 +239,28 @@ async function scoringContext(db: Db, organizationId: string, now: Date, cache: 
 }
 
 /**
+ * Where scoring runs: the consumer and the cron pass their bindings, so a complaint routed again
+ * on its suggestion notifies its new assignee; the demo seed passes none (its history sends nothing).
+ */
+export type ScoringOptions = { engine?: TextEngine; env?: AppBindings };
+
+/**
  * Scores the given rows when they still are what was read (pending, or scored by another model
  * version): one UPDATE per row gated on its model_version, and for a complaint its suggestion,
- * gated on the row's new nonce — a suggestion staff already decided on keeps their decision.
+ * gated on the row's new nonce — a suggestion staff already decided on keeps their decision. A
+ * complaint scored for the first time is routed again on its suggestion in the same batch
+ * (complaints-reroute.ts), gated on the same nonce: exactly once however often the message comes.
  * Returns how many rows this call scored.
  */
-async function scoreRows(db: Db, rows: TextScoreRow[], now: Date, engine: TextEngine): Promise<number> {
+async function scoreRows(db: Db, rows: TextScoreRow[], now: Date, options: ScoringOptions): Promise<number> {
   if (rows.length === 0) return 0;
+  const engine = options.engine ?? defaultTextEngine();
   const d1 = db.$client;
   const contexts = new Map<string, ScoringContext>();
+  const teams = new Map<string, TeamRouting[]>();
   const statements: D1PreparedStatement[] = [];
   const updateIndexes: number[] = [];
+  const reroutes: { index: number; outboxIds: string[] }[] = [];
   for (const row of rows) {
     const context = await scoringContext(db, row.organizationId, now, contexts);
     const nonce = randomSecret(12);
@@ -299,26 +314,48 @@ async function scoreRows(db: Db, rows: TextScoreRow[], now: Date, engine: TextEn
             nonce,
           ),
       );
+      // Only the first scoring routes: a re-score (new weights, taxonomy edit) leaves the owner alone.
+      if (row.scoreCount === 0) {
+        const reroute = await rerouteOnSuggestionStatements(db, {
+          organizationId: row.organizationId,
+          complaintId: row.sourceId,
+          suggestedCategory: suggestion?.category ?? null,
+          scoreGate: { sql: "EXISTS (SELECT 1 FROM text_scores WHERE id = ? AND write_nonce = ?)", params: [row.id, nonce] },
+          now,
+          deskOrigin: options.env ? publicOrigin(options.env) : null,
+          teams,
+        });
+        if (reroute) {
+          reroutes.push({ index: statements.length, outboxIds: reroute.outboxIds });
+          statements.push(...reroute.statements);
+        }
+      }
     }
   }
   const results = await d1.batch(statements);
+  const outboxIds = reroutes.flatMap((reroute) => ((results[reroute.index]?.meta.changes ?? 0) > 0 ? reroute.outboxIds : []));
+  if (options.env && outboxIds.length > 0) await enqueueOutbox(options.env, outboxIds);
   return updateIndexes.reduce((sum, index) => sum + (results[index]?.meta.changes ?? 0), 0);
 }
 
 /** The `text.score` message: score one source's pending rows (a redelivery finds none pending). */
-export async function scorePendingSource(db: Db, sourceKind: "response" | "complaint", sourceId: string, now: Date, engine?: TextEngine): Promise<number> {
+export async function scorePendingSource(db: Db, sourceKind: "response" | "complaint", sourceId: string, now: Date, options: ScoringOptions = {}): Promise<number> {
   const rows = await db
     .select()
     .from(textScores)
     .where(and(eq(textScores.sourceKind, sourceKind), eq(textScores.sourceId, sourceId), sql`${textScores.modelVersion} IS NULL`));
-  return rows.length > 0 ? scoreRows(db, rows, now, engine ?? defaultTextEngine()) : 0;
+  return rows.length > 0 ? scoreRows(db, rows, now, options) : 0;
 }
 
 /**
  * Pending rows (lost messages, taxonomy edits) and rows scored by another model version, oldest
  * first, one chunk: the cron and `text.rescore` call this until it returns less than a chunk.
  */
-export async function rescoreStale(db: Db, now: Date, options: { organizationId?: string | null; limit?: number; engine?: TextEngine } = {}): Promise<{ scored: number; examined: number }> {
+export async function rescoreStale(
+  db: Db,
+  now: Date,
+  options: ScoringOptions & { organizationId?: string | null; limit?: number } = {},
+): Promise<{ scored: number; examined: number }> {
   const version = options.engine?.version ?? DEFAULT_TEXT_MODEL_VERSION;
   const stale = sql`(${textScores.modelVersion} IS NULL OR ${textScores.modelVersion} <> ${version})`;
   const rows = await db
@@ -328,7 +365,7 @@ export async function rescoreStale(db: Db, now: Date, options: { organizationId?
     .orderBy(asc(textScores.submittedAt))
     .limit(options.limit ?? RESCORE_CHUNK);
   if (rows.length === 0) return { scored: 0, examined: 0 };
-  return { scored: await scoreRows(db, rows, now, options.engine ?? defaultTextEngine()), examined: rows.length };
+  return { scored: await scoreRows(db, rows, now, options), examined: rows.length };
 }
 
 // ---------------------------------------------------------------------------------------------
