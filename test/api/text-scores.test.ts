@@ -105,6 +105,33 @@ describe("scored exactly once", () => {
     expect(category!.category).toBe("delivery");
   });
 
+  it("learns once from each category change made through the ordinary classification form", async () => {
+    const staff = bearer(org.keys.staff);
+    const created = (await (await call("/api/complaints", json("POST", { subject: "账单", description: "上个月的账单多扣了两百元，发票金额也不对。", contact: { email: "bill@example.com" } }, staff))).json()) as { id: string };
+    await deliver({ type: "text.score", sourceKind: "complaint", sourceId: created.id });
+    const lessons = async () => {
+      const row = await env.DB.prepare("select version, model from text_organisation_models where organization_id = ?").bind(org.organizationId).first<{ version: number; model: string }>();
+      return row ? { version: row.version, examples: JSON.parse(row.model).examples as number } : { version: 0, examples: 0 };
+    };
+    const before = await lessons();
+    const classify = (category: string) => call(`/api/complaints/${created.id}/classification`, json("POST", { category }, staff));
+
+    expect((await classify("billing")).status).toBe(200);
+    expect(await lessons()).toEqual({ version: before.version + 1, examples: before.examples + 1 });
+    // The open suggestion counts as decided by the form.
+    const suggestion = await env.DB.prepare("select decision, decided_category from complaint_suggestions where complaint_id = ?").bind(created.id).first<{ decision: string; decided_category: string }>();
+    expect(suggestion!.decided_category).toBe("billing");
+    expect(suggestion!.decision).not.toBeNull();
+    // The same request again changes nothing and teaches nothing; another change teaches once more.
+    expect((await classify("billing")).status).toBe(200);
+    expect((await lessons()).examples).toBe(before.examples + 1);
+    expect((await classify("product_quality")).status).toBe(200);
+    expect((await lessons()).examples).toBe(before.examples + 2);
+    // A change of priority only is no lesson about categories.
+    expect((await call(`/api/complaints/${created.id}/classification`, json("POST", { priority: "high" }, staff))).status).toBe(200);
+    expect((await lessons()).examples).toBe(before.examples + 2);
+  });
+
   it("answers an unknown category with problem+json 422", async () => {
     const res = await call(`/api/complaints/none/suggestion`, json("POST", { category: "Not A Slug" }, bearer(org.keys.staff)));
     expect(res.status).toBe(422);

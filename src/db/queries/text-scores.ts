@@ -463,16 +463,16 @@ export async function complaintSuggestion(db: Db, organizationId: string, compla
 
 const MAX_LEARN_ATTEMPTS = 3;
 
+type CategoryLesson = { organizationId: string; complaintId: string; category: string; decidedBy: string; now: Date };
+
 /**
- * Records staff's decision on a suggestion and learns it, exactly once: the model row is written
- * only while the suggestion is undecided and only over the version that was read; the decision is
- * recorded only if that model write happened (its nonce). A concurrent decision on another
- * complaint makes the model write miss: read again and retry.
+ * One online step of the organisation's model on a complaint's text and the category a person gave
+ * it, plus that person's decision on the suggestion while it is open — each exactly once: the model
+ * row is written only over the version that was read (a concurrent lesson makes it miss: read again
+ * and retry) and, for a decision on the suggestion card (`suggestionOnly`), only while the suggestion
+ * is undecided; the decision is recorded only if that model write happened (its nonce).
  */
-export async function recordSuggestionDecision(
-  db: Db,
-  input: { organizationId: string; complaintId: string; category: string; decidedBy: string; now: Date },
-): Promise<{ decision: "accepted" | "changed"; learnt: boolean }> {
+async function learnCategory(db: Db, input: CategoryLesson, suggestionOnly: boolean): Promise<{ decision: "accepted" | "changed" | null; learnt: boolean }> {
   const d1 = db.$client;
   for (let attempt = 0; attempt < MAX_LEARN_ATTEMPTS; attempt++) {
     const [suggestion, text, modelRow] = await Promise.all([
@@ -482,19 +482,25 @@ export async function recordSuggestionDecision(
       }),
       db.query.textOrganisationModels.findFirst({ where: eq(textOrganisationModels.organizationId, input.organizationId) }),
     ]);
-    if (!suggestion || !text) throw new ProblemError("conflict", "This complaint has no suggestion yet: its text is still being analysed. Try again in a moment.");
-    if (suggestion.decision) return { decision: suggestion.decision, learnt: false };
-    const decision = suggestion.suggestedCategory === input.category ? "accepted" : "changed";
+    if (suggestionOnly) {
+      if (!suggestion || !text) throw new ProblemError("conflict", "This complaint has no suggestion yet: its text is still being analysed. Try again in a moment.");
+      if (suggestion.decision) return { decision: suggestion.decision, learnt: false };
+    }
+    // A complaint without a stored text (erased) teaches nothing.
+    if (!text) return { decision: null, learnt: false };
+    const decision = suggestion && !suggestion.decision ? (suggestion.suggestedCategory === input.category ? "accepted" : "changed") : null;
     const model = learnFromCorrection(modelRow ? parseOrganisationModel(modelRow.model) : emptyOrganisationModel(), organisationFeatures(text.text), input.category);
     const nonce = randomSecret(12);
-    const undecided = `EXISTS (SELECT 1 FROM complaint_suggestions WHERE complaint_id = ? AND organization_id = ? AND decision IS NULL)`;
+    const condition = suggestionOnly
+      ? { sql: `EXISTS (SELECT 1 FROM complaint_suggestions WHERE complaint_id = ? AND organization_id = ? AND decision IS NULL)`, params: [input.complaintId, input.organizationId] }
+      : { sql: "1 = 1", params: [] };
     const modelWrite = modelRow
       ? d1
-          .prepare(`UPDATE text_organisation_models SET model = ?, version = version + 1, write_nonce = ?, updated_at = ? WHERE organization_id = ? AND version = ? AND ${undecided}`)
-          .bind(JSON.stringify(model), nonce, input.now.getTime(), input.organizationId, modelRow.version, input.complaintId, input.organizationId)
+          .prepare(`UPDATE text_organisation_models SET model = ?, version = version + 1, write_nonce = ?, updated_at = ? WHERE organization_id = ? AND version = ? AND ${condition.sql}`)
+          .bind(JSON.stringify(model), nonce, input.now.getTime(), input.organizationId, modelRow.version, ...condition.params)
       : d1
-          .prepare(`INSERT INTO text_organisation_models (organization_id, model, version, write_nonce, updated_at) SELECT ?, ?, 1, ?, ? WHERE ${undecided} ON CONFLICT DO NOTHING`)
-          .bind(input.organizationId, JSON.stringify(model), nonce, input.now.getTime(), input.complaintId, input.organizationId);
+          .prepare(`INSERT INTO text_organisation_models (organization_id, model, version, write_nonce, updated_at) SELECT ?, ?, 1, ?, ? WHERE ${condition.sql} ON CONFLICT DO NOTHING`)
+          .bind(input.organizationId, JSON.stringify(model), nonce, input.now.getTime(), ...condition.params);
     const decisionWrite = d1
       .prepare(
         `UPDATE complaint_suggestions SET decision = ?, decided_category = ?, decided_by = ?, decided_at = ?, updated_at = ?
@@ -502,10 +508,26 @@ export async function recordSuggestionDecision(
            AND EXISTS (SELECT 1 FROM text_organisation_models WHERE organization_id = ? AND write_nonce = ?)`,
       )
       .bind(decision, input.category, input.decidedBy, input.now.getTime(), input.now.getTime(), input.complaintId, input.organizationId, input.organizationId, nonce);
-    const [, decided] = await d1.batch([modelWrite, decisionWrite]);
-    if ((decided?.meta.changes ?? 0) === 1) return { decision, learnt: true };
+    const [learnt] = await d1.batch(decision ? [modelWrite, decisionWrite] : [modelWrite]);
+    if ((learnt?.meta.changes ?? 0) === 1) return { decision, learnt: true };
   }
   throw new ProblemError("conflict", "Other decisions were being learnt at the same moment; send this one again.");
+}
+
+/** Staff's decision on the suggestion card (accept, or change to another category), learnt once per complaint. */
+export async function recordSuggestionDecision(db: Db, input: CategoryLesson): Promise<{ decision: "accepted" | "changed"; learnt: boolean }> {
+  const { decision, learnt } = await learnCategory(db, input, true);
+  return { decision: decision!, learnt };
+}
+
+/**
+ * A person changed the complaint's category through the ordinary classification form: the model
+ * learns the new category once per change (the caller runs this once after committing the change;
+ * a repeated request sets what is already set, changes nothing and teaches nothing), and an open
+ * suggestion counts as decided by it.
+ */
+export async function learnCategoryChange(db: Db, input: CategoryLesson): Promise<{ learnt: boolean }> {
+  return { learnt: (await learnCategory(db, input, false)).learnt };
 }
 
 /**
