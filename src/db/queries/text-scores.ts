@@ -32,7 +32,7 @@ import type { FeedloopEvent } from "../../domain/queue-messages";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { loadComplaintContext } from "./complaints";
-import { gatedInsert, type Gate } from "./complaints-sql";
+import { gatedInsert, type Gate, liveResponseGate } from "./complaints-sql";
 import type { TeamRouting } from "./complaints-config";
 import { rerouteOnSuggestionStatements } from "./complaints-reroute";
 import { enqueueOutbox } from "./outbox";
@@ -166,7 +166,7 @@ export function responseTextScoreStatements(
         ...scoredColumns(engine, input.taxonomy, text, now, nonce),
         score_count: 1,
       },
-      undefined,
+      liveResponseGate(response.id),
       { onConflictDoNothing: true },
     ),
   );
