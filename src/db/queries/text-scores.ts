@@ -31,12 +31,11 @@ import type { Answers } from "../../domain/survey/answers";
 import type { FeedloopEvent } from "../../domain/queue-messages";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
-import { loadComplaintContext } from "./complaints";
+import { loadComplaintContext, publicOrigin } from "./complaints";
 import { gatedInsert, type Gate, liveResponseGate } from "./complaints-sql";
 import type { TeamRouting } from "./complaints-config";
 import { rerouteOnSuggestionStatements } from "./complaints-reroute";
 import { enqueueOutbox } from "./outbox";
-import { publicOrigin } from "./complaints";
 import { loadVersionDefinition } from "./surveys";
 
 export type TextScoreRow = typeof textScores.$inferSelect;
