@@ -35,6 +35,7 @@ import {
   type ComplaintOrgContext,
   type ComplaintRow,
   commitComplaintWrite,
+  type ComplaintWrite,
   findComplaint,
   loadComplaintContext,
   publicOrigin,
@@ -253,7 +254,16 @@ export type AssignmentRequest = { auto: true } | { auto?: false; teamId?: string
 export async function complaintActivity(
   db: Db,
   env: AppBindings,
-  input: { organizationId: string; complaintId: string; party: ActingParty; activity: ComplaintActivityInput; now: Date; action: string },
+  input: {
+    organizationId: string;
+    complaintId: string;
+    party: ActingParty;
+    activity: ComplaintActivityInput;
+    now: Date;
+    action: string;
+    /** Rows that belong to this activity (a reply's attachment index), written in its batch behind its gate. */
+    extraStatements?: ComplaintWrite["extraStatements"];
+  },
 ): Promise<ActionResult> {
   const row = await findComplaint(db, input.organizationId, input.complaintId);
   if (input.activity.kind === "assign") await validateAssignment(db, input.organizationId, input.activity.teamId ?? null, input.activity.assigneeId ?? null);
@@ -270,6 +280,7 @@ export async function complaintActivity(
     audit: { actor: input.party.audit, action: input.action, data: input.activity },
     outbox,
     now: input.now,
+    extraStatements: input.extraStatements,
   });
   return { ...committed, events: result.events };
 }
