@@ -214,8 +214,7 @@ async function main() {
       const profileSurvey = await api(app.url, "/api/surveys", { method: "POST", body: JSON.stringify({ slug: "bench-profile", template: "acsi" }) });
       await api(app.url, `/api/surveys/${profileSurvey.id}/publish`, { method: "POST" });
       const requests = (await (await app.fetchWorker("helper", "/profile-requests?slug=bench-profile&repeat=600", { method: "POST" })).json()) as Record<string, string | number>[];
-      console.log(`Whole request through each Worker's fetch handler (in-process, no HTTP; D1 calls timed; load average ${loadavg()[0]!.toFixed(1)}):\n${table(requests.filter((r) => "target" in r))}\n`);
-      for (const r of requests.filter((r) => !("target" in r))) console.log(JSON.stringify(r));
+      console.log(`Whole request through each Worker's fetch handler (in-process, no HTTP; D1 calls timed; load average ${loadavg()[0]!.toFixed(1)}):\n${table(requests)}\n`);
       return;
     }
     const survey = await api(app.url, "/api/surveys", { method: "POST", body: JSON.stringify({ slug: SLUG, template: "acsi", accessMode: "both" }) });
