@@ -226,6 +226,9 @@ describe("files sent with a staff reply", () => {
     const reply = detail.complaint.timeline.find((entry) => entry.type === "public_reply" && entry.data.attachments);
     expect(reply?.data.attachments?.map((file) => [file.filename, file.size])).toEqual([["photo <1>.png", PNG.byteLength], ["form.txt", 12]]);
     const [photo, text] = reply!.data.attachments!;
+    // The customer's e-mail names the files and sends them to the status page (never as e-mail attachments).
+    const mail = await env.DB.prepare("select payload from outbox where complaint_id = ? and event_type = 'complaint.update' order by created_at desc limit 1").bind(id).first<{ payload: string }>();
+    expect(JSON.parse(mail!.payload).text).toContain("Files sent with this reply (download them from the page at the link below):\n- photo <1>.png\n- form.txt");
 
     const staffDownload = await call(`/api/complaints/${id}/attachments/${photo!.id}`, { headers: bearer(org.keys.staff) });
     expect(staffDownload.status).toBe(200);

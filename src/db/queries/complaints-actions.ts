@@ -147,6 +147,7 @@ async function notificationsFor(
           reference: before.reference,
           state: next.state,
           replyText: publicReply && publicReply.type === "public_reply" ? publicReply.data.text : null,
+          replyFiles: publicReply && publicReply.type === "public_reply" ? (publicReply.data.attachments ?? []).map((file) => file.filename) : [],
           proposedRemedy: next.proposedRemedy,
           statusUrl: LINK_PLACEHOLDERS.statusUrl,
         }),
