@@ -35,6 +35,7 @@ import {
   type ComplaintOrgContext,
   type ComplaintRow,
   commitComplaintWrite,
+  type ComplaintWrite,
   findComplaint,
   loadComplaintContext,
   publicOrigin,
@@ -46,7 +47,7 @@ import { issueHandlingSurvey, systemPrincipal } from "./complaints-handling";
 import { type Gate, gatedInsert } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
-import { complaintSuggestion } from "./text-scores";
+import { complaintSuggestion, learnCategoryChange } from "./text-scores";
 
 /** Who acts: the workflow actor, the audit actor, and the staff principal when there is one. */
 export type ActingParty = { actor: ComplaintActor; audit: AuditActor; principal: Principal | null };
@@ -146,6 +147,7 @@ async function notificationsFor(
           reference: before.reference,
           state: next.state,
           replyText: publicReply && publicReply.type === "public_reply" ? publicReply.data.text : null,
+          replyFiles: publicReply && publicReply.type === "public_reply" ? (publicReply.data.attachments ?? []).map((file) => file.filename) : [],
           proposedRemedy: next.proposedRemedy,
           statusUrl: LINK_PLACEHOLDERS.statusUrl,
         }),
@@ -253,7 +255,16 @@ export type AssignmentRequest = { auto: true } | { auto?: false; teamId?: string
 export async function complaintActivity(
   db: Db,
   env: AppBindings,
-  input: { organizationId: string; complaintId: string; party: ActingParty; activity: ComplaintActivityInput; now: Date; action: string },
+  input: {
+    organizationId: string;
+    complaintId: string;
+    party: ActingParty;
+    activity: ComplaintActivityInput;
+    now: Date;
+    action: string;
+    /** Rows that belong to this activity (a reply's attachment index), written in its batch behind its gate. */
+    extraStatements?: ComplaintWrite["extraStatements"];
+  },
 ): Promise<ActionResult> {
   const row = await findComplaint(db, input.organizationId, input.complaintId);
   if (input.activity.kind === "assign") await validateAssignment(db, input.organizationId, input.activity.teamId ?? null, input.activity.assigneeId ?? null);
@@ -270,7 +281,13 @@ export async function complaintActivity(
     audit: { actor: input.party.audit, action: input.action, data: input.activity },
     outbox,
     now: input.now,
+    extraStatements: input.extraStatements,
   });
+  // A person's new category teaches the organisation's text model, once per committed change.
+  const recategorised = result.events.find((event) => event.type === "classification_changed" && event.data.category);
+  if (recategorised && input.party.actor.kind === "staff" && result.complaint.category) {
+    await learnCategoryChange(db, { organizationId: input.organizationId, complaintId: input.complaintId, category: result.complaint.category, decidedBy: input.party.actor.id, now: input.now });
+  }
   return { ...committed, events: result.events };
 }
 
