@@ -346,8 +346,12 @@ export function complaintConflict(): ProblemError {
   return new ProblemError("conflict", "This complaint was changed by someone else at the same time; reload it and try again.");
 }
 
-export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promise<ComplaintWriteResult> {
-  const d1 = db.$client;
+/**
+ * The statements of one complaint write, for a batch: the version-checked update first (also gated
+ * on `onlyIf` when given — e.g. another write of the same batch having applied), then, gated on the
+ * update's nonce, its events, audit row, outbox rows and extra statements.
+ */
+export function complaintWriteStatements(d1: D1Database, write: ComplaintWrite, onlyIf?: Gate): D1PreparedStatement[] {
   const { row, next, now } = write;
   const nonce = randomSecret(16);
   const gate = complaintNonceGate(row.id, nonce);
@@ -358,8 +362,9 @@ export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promi
     write_nonce: nonce,
     updated_at: now,
   };
+  const where: Gate = { sql: "id = ? AND organization_id = ? AND version = ?", params: [row.id, row.organizationId, row.version] };
   const statements: D1PreparedStatement[] = [
-    updateStatement(d1, "complaints", set, { sql: "id = ? AND organization_id = ? AND version = ?", params: [row.id, row.organizationId, row.version] }, [
+    updateStatement(d1, "complaints", set, onlyIf ? { sql: `${where.sql} AND ${onlyIf.sql}`, params: [...where.params, ...onlyIf.params] } : where, [
       "version = version + 1",
     ]),
   ];
@@ -376,8 +381,12 @@ export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promi
   }
   for (const item of write.outbox ?? []) statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true }));
   statements.push(...(write.extraStatements?.(gate, d1) ?? []));
-  const results = await d1.batch(statements);
+  return statements;
+}
+
+export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promise<ComplaintWriteResult> {
+  const results = await db.$client.batch(complaintWriteStatements(db.$client, write));
   if ((results[0]?.meta.changes ?? 0) === 0) throw complaintConflict();
-  const updated = await findComplaint(db, row.organizationId, row.id);
+  const updated = await findComplaint(db, write.row.organizationId, write.row.id);
   return { row: updated, outboxIds: (write.outbox ?? []).map((item) => item.id) };
 }
