@@ -10,6 +10,18 @@ export function statusTone(status: SurveyStatus) {
   return status === "published" ? "ok" : status === "closed" ? "muted" : "info";
 }
 
+/** A survey list row's heading cell: its title, linked, over its slug. */
+export function SurveyTitleCell({ survey, to }: { survey: Pick<SurveySummary, "title" | "slug">; to: string }) {
+  return (
+    <th scope="row">
+      <Link to={to}>{survey.title}</Link>
+      <div class="muted small">
+        <code>{survey.slug}</code>
+      </div>
+    </th>
+  );
+}
+
 export function SurveyStatusBadge({ status }: { status: SurveyStatus }) {
   const { t } = useI18n();
   return <Badge tone={statusTone(status)}>{t(`survey.status.${status}` as MessageKey)}</Badge>;
@@ -38,12 +50,7 @@ export function SurveysPage() {
           <Table caption={t("surveys.title")} columns={[{ label: t("surveys.col.title") }, { label: t("surveys.col.status") }, { label: t("surveys.col.responses"), num: true }, { label: t("surveys.col.version") }, { label: t("surveys.col.access") }, { label: t("surveys.col.updated") }]}>
             {surveys.data.items.map((s) => (
               <tr key={s.id}>
-                <th scope="row">
-                  <Link to={`/surveys/${encodeURIComponent(s.id)}`}>{s.title}</Link>
-                  <div class="muted small">
-                    <code>{s.slug}</code>
-                  </div>
-                </th>
+                <SurveyTitleCell survey={s} to={`/surveys/${encodeURIComponent(s.id)}`} />
                 <td>
                   <SurveyStatusBadge status={s.status} />
                 </td>

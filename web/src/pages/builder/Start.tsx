@@ -7,11 +7,11 @@ import { useState } from "preact/hooks";
 import { api, ApiError } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
 import { useI18n } from "../../lib/i18n";
-import { href, Link, navigate } from "../../lib/router";
+import { href, navigate } from "../../lib/router";
 import { can, useSession } from "../../lib/session";
 import { localized, type SurveySummary, type Template } from "../../lib/types";
 import { ErrorAlert, Field, Loading, PageHeader, Table } from "../../components/ui";
-import { SurveyStatusBadge } from "../Surveys";
+import { SurveyStatusBadge, SurveyTitleCell } from "../Surveys";
 import { isMissingRoute, readFile } from "./http";
 import { useT } from "./messages";
 import { blankDefinition, countQuestions, type SurveyDefinition } from "./model";
@@ -178,12 +178,7 @@ export function BuilderStartPage() {
             <Table columns={[{ label: tApp("surveys.col.title") }, { label: tApp("surveys.col.status") }, { label: tApp("surveys.col.version") }, { label: tApp("surveys.col.updated") }]}>
               {surveys.data.items.map((s) => (
                 <tr key={s.id}>
-                  <th scope="row">
-                    <Link to={`/surveys/${encodeURIComponent(s.id)}/builder`}>{s.title}</Link>
-                    <div class="muted small">
-                      <code>{s.slug}</code>
-                    </div>
-                  </th>
+                  <SurveyTitleCell survey={s} to={`/surveys/${encodeURIComponent(s.id)}/builder`} />
                   <td>
                     <SurveyStatusBadge status={s.status} />
                   </td>
