@@ -110,3 +110,46 @@ test("roles see only their navigation; staff cannot open the dashboard", async (
     await browser.close();
   }
 });
+
+test("a chart downloads as PNG and as SVG, and the dashboard prints as a report without the app's controls", async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await signIn(page, "manager");
+    await page.goto(`${origin}/app/dashboard?survey=${encodeURIComponent(seed.surveyId)}`);
+    const diagram = page.locator("[data-testid=path-diagram]");
+    await expect.poll(() => diagram.count(), { timeout: 20_000 }).toBe(1);
+
+    // SVG: the path diagram as a standalone file with its own styles and the model's coefficients.
+    const svgExport = page.locator("[data-testid=path-diagram] + .chart-export");
+    const [svgDownload] = await Promise.all([page.waitForEvent("download"), svgExport.getByRole("button", { name: "Download SVG" }).click()]);
+    expect(svgDownload.suggestedFilename()).toMatch(/\.svg$/);
+    const svg = readFileSync((await svgDownload.path())!, "utf8");
+    expect(svg).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svg).toContain(((await diagram.locator("desc").textContent()) ?? "").split(";")[0]!.trim().replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;"));
+    expect(svg).toMatch(/style="fill:/);
+
+    // PNG: a canvas chart (the trend) on white.
+    const pngExport = page.locator(".chart + .chart-export").first();
+    const [pngDownload] = await Promise.all([page.waitForEvent("download"), pngExport.getByRole("button", { name: "Download PNG" }).click()]);
+    expect(pngDownload.suggestedFilename()).toMatch(/\.png$/);
+    const png = readFileSync((await pngDownload.path())!);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.length).toBeGreaterThan(2_000);
+    await expectAccessible(page, "the dashboard with chart exports");
+
+    // Printed: navigation, filters and buttons gone, the selection stated, the charts' data tables kept.
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator(".topbar").isVisible()).toBe(false);
+    expect(await page.getByRole("button", { name: "Print report" }).isVisible()).toBe(false);
+    expect(await page.locator(".chart-export").first().isVisible()).toBe(false);
+    const selection = page.locator("[data-testid=print-selection]");
+    expect(await selection.isVisible()).toBe(true);
+    expect(await selection.textContent()).toMatch(/^Selection: .+/);
+    expect(await diagram.isVisible()).toBe(true);
+    await expectAccessible(page, "the dashboard printed as a report");
+    await page.emulateMedia({ media: "screen" });
+  } finally {
+    await browser.close();
+  }
+});

@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, type Query } from "../../lib/api";
 import { downloadText, toCsv, type Cell } from "../../lib/csv";
 import { useAsync } from "../../lib/hooks";
+import { useI18n } from "../../lib/i18n";
 import { hasDashboardKey, useDI18n, type DI18n, type DKey } from "./messages";
 import { Link, setQuery, useLocation } from "../../lib/router";
 import type { IndicesResponse, SegmentsResponse, SurveySummary, TrendResponse } from "../../lib/types";
@@ -56,6 +57,7 @@ function readFilters(query: URLSearchParams): Filters {
 export function DashboardPage() {
   const i18n = useDI18n();
   const { t } = i18n;
+  const { t: appT } = useI18n();
   const { query } = useLocation();
   const filters = readFilters(query);
   const surveys = useAsync((signal) => api<{ items: SurveySummary[] }>("/api/surveys", { signal }), []);
@@ -71,7 +73,27 @@ export function DashboardPage() {
 
   return (
     <>
-      <PageHeader title={t("dash.title")} subtitle={t("dash.subtitle")} />
+      <PageHeader title={t("dash.title")} subtitle={t("dash.subtitle")}>
+        <button type="button" class="btn no-print" aria-describedby="print-hint" onClick={() => window.print()}>
+          {appT("report.print")}
+        </button>
+        <p id="print-hint" class="field-hint no-print">
+          {appT("report.printHint")}
+        </p>
+      </PageHeader>
+      {filters.survey && (
+        <p class="print-only" data-testid="print-selection">
+          {appT("report.selection", {
+            selection: [
+              candidates.find((survey) => survey.id === filters.survey)?.title ?? filters.survey,
+              filters.from || filters.to ? `${filters.from || "…"} – ${filters.to || "…"}` : null,
+              ...[filters.touchpoint, filters.region, filters.tier].filter(Boolean).map((value) => segmentValueLabel(value, i18n.lang)),
+            ]
+              .filter(Boolean)
+              .join(" · "),
+          })}
+        </p>
+      )}
       <ErrorAlert error={surveys.error} onRetry={surveys.reload} />
       {surveys.loading && !surveys.data && <Loading />}
       {surveys.data && candidates.length === 0 && (

@@ -6,6 +6,8 @@
 import { useDI18n } from "./messages";
 import type { IndicesResponse } from "../../lib/types";
 import { constructShort } from "./constructs";
+import { useRef } from "preact/hooks";
+import { ChartExport } from "../../components/ChartExport";
 
 type Pos = { x: number; y: number };
 
@@ -60,6 +62,7 @@ function boxExit(a: Pos, b: Pos, pad = 4): Pos {
 }
 
 export function PathDiagram({ data }: { data: IndicesResponse }) {
+  const chartRef = useRef<SVGSVGElement>(null);
   const i18n = useDI18n();
   const { t, num } = i18n;
   const names = data.constructs.map((c) => c.construct);
@@ -70,7 +73,8 @@ export function PathDiagram({ data }: { data: IndicesResponse }) {
   const { positions, height } = layout(names);
   const byName = new Map(data.constructs.map((c) => [c.construct, c]));
   return (
-    <svg class="path-diagram" viewBox={`0 0 ${W} ${height}`} role="img" aria-labelledby="path-diagram-title path-diagram-desc" data-testid="path-diagram">
+    <>
+    <svg ref={chartRef} class="path-diagram" viewBox={`0 0 ${W} ${height}`} role="img" aria-labelledby="path-diagram-title path-diagram-desc" data-testid="path-diagram">
       <title id="path-diagram-title">{t("dash.pathModel")}</title>
       <desc id="path-diagram-desc">
         {data.paths.map((p) => `${constructShort(i18n, p.from)} → ${constructShort(i18n, p.to)}: ${num(p.coefficient, 2)}`).join("; ")}
@@ -125,5 +129,7 @@ export function PathDiagram({ data }: { data: IndicesResponse }) {
         })}
       </g>
     </svg>
+      <ChartExport target={chartRef} name={t("dash.pathModel")} vector />
+    </>
   );
 }

@@ -4,7 +4,8 @@
  * results with the Better/Worse chart, improvement plans with their verdicts and trend markers,
  * and stored benchmarks.
  */
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { ChartExport } from "../../components/ChartExport";
 import "../../styles/science.css";
 import { api, type Query } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
@@ -163,6 +164,7 @@ export function ModelQuality({ data, surveyId, selection, onDone }: { data: Indi
 const KANO_TONE = { A: "ok", O: "info", M: "warn", I: "muted", R: "bad", Q: "bad" } as const;
 
 function KanoChart({ features, i18n }: { features: KanoResponse["features"]; i18n: SI18n }) {
+  const chartRef = useRef<SVGSVGElement>(null);
   const size = 260;
   const pad = 30;
   const plot = size - 2 * pad;
@@ -171,7 +173,8 @@ function KanoChart({ features, i18n }: { features: KanoResponse["features"]; i18
   const points = features.filter((f) => f.better !== null && f.worse !== null);
   const { t, lang } = i18n;
   return (
-    <svg viewBox={`0 0 ${size} ${size}`} class="kano-chart" role="img" aria-label={t("sci.kano.chart")} data-testid="kano-chart">
+    <>
+    <svg ref={chartRef} viewBox={`0 0 ${size} ${size}`} class="kano-chart" role="img" aria-label={t("sci.kano.chart")} data-testid="kano-chart">
       <rect x={pad} y={pad} width={plot} height={plot} fill="none" stroke="currentColor" stroke-opacity="0.3" />
       <line x1={pad + plot / 2} y1={pad} x2={pad + plot / 2} y2={pad + plot} stroke="currentColor" stroke-opacity="0.3" />
       <line x1={pad} y1={pad + plot / 2} x2={pad + plot} y2={pad + plot / 2} stroke="currentColor" stroke-opacity="0.3" />
@@ -188,6 +191,8 @@ function KanoChart({ features, i18n }: { features: KanoResponse["features"]; i18
         </g>
       ))}
     </svg>
+      <ChartExport target={chartRef} name={t("sci.kano.chart")} vector />
+    </>
   );
 }
 

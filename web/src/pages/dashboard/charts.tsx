@@ -6,6 +6,7 @@ import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { PALETTE } from "./constructs";
+import { ChartExport } from "../../components/ChartExport";
 
 function cssVar(name: string, fallback: string) {
   return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback;
@@ -39,7 +40,12 @@ export function UPlotChart({ options, data, height = 260, label }: { options: Om
       chart.destroy();
     };
   }, [options, data, height]);
-  return <div ref={ref} class="chart" role="img" aria-label={label} />;
+  return (
+    <>
+      <div ref={ref} class="chart" role="img" aria-label={label} />
+      <ChartExport target={ref} name={label} />
+    </>
+  );
 }
 
 const px = (n: number) => n * (window.devicePixelRatio || 1);
