@@ -8,6 +8,8 @@ import type { AppEnv } from "../env";
 import { staffRoute } from "../auth/principal";
 import {
   ANALYTICS_GRANULARITIES,
+  BULK_COMPLAINT_LIMIT,
+  ComplaintBulkActionSchema,
   COMPLAINT_PRIORITIES,
   COMPLAINT_SEVERITY_LABELS,
   COMPLAINT_STATES,
@@ -23,6 +25,7 @@ import { createComplaint } from "../db/queries/complaints-intake";
 import { complaintDetail, listComplaints } from "../db/queries/complaints-list";
 import { assignComplaint, complaintActivity, createHandoff, staffParty, transitionComplaint, updateHandoffStatus } from "../db/queries/complaints-actions";
 import { complaintAnalytics } from "../db/queries/complaints-analytics";
+import { bulkComplaintAction } from "../db/queries/complaints-bulk";
 import { enqueueOutbox } from "../db/queries/outbox";
 
 export const ComplaintIdParam = z.object({ id: z.string().min(1).max(64) });
@@ -232,6 +235,36 @@ const HandoffBody = z
 
 const ActionResultSchema = z.object({ complaint: ComplaintDetailSchema });
 
+const BulkBodySchema = z
+  .object({
+    ids: z.array(z.string().min(1).max(64)).min(1).max(BULK_COMPLAINT_LIMIT),
+    action: ComplaintBulkActionSchema.openapi({
+      description: "assign {assigneeId | null}, set_priority {priority}, or close_as_duplicate {duplicateOf: the kept complaint's id or reference}",
+    }),
+  })
+  .strict()
+  .openapi("ComplaintBulkAction");
+
+const BulkResultSchema = z
+  .object({
+    bulkId: z.string(),
+    changed: z.number(),
+    unchanged: z.number(),
+    failed: z.number(),
+    results: z.array(
+      z.object({
+        id: z.string(),
+        reference: z.string().nullable(),
+        ok: z.boolean(),
+        changed: z.boolean().optional(),
+        state: z.string().optional(),
+        reason: z.string().optional().openapi({ description: "not_found, illegal_transition, invalid_payload, forbidden_actor, is_duplicate_target or conflict" }),
+        message: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi("ComplaintBulkResult");
+
 const IdempotencyHeader = z.object({
   "idempotency-key": z
     .string()
@@ -280,6 +313,16 @@ const listRoute = staffRoute({
     },
     ...problemResponses(400, 401, 403),
   },
+});
+
+const bulkRoute = staffRoute({
+  method: "post",
+  path: "/complaints/bulk",
+  tags: ["complaints"],
+  summary: "Apply one action to several complaints: each is checked by the workflow rules and reported; the changes are written in one batch",
+  permission: "complaints:write",
+  request: { body: json(BulkBodySchema) },
+  responses: { 200: { description: "A result per complaint", content: { "application/json": { schema: BulkResultSchema } } }, ...problemResponses(401, 403, 422) },
 });
 
 const analyticsRoute = staffRoute({
@@ -473,6 +516,19 @@ export const complaintRoutes = createRouter()
       new Date(),
     );
     return c.json({ ...result, page: query.page, pageSize: query.pageSize, items: result.items }, 200);
+  })
+  .openapi(bulkRoute, async (c) => {
+    const principal = c.get("principal");
+    const body = c.req.valid("json");
+    const { outboxIds, ...result } = await bulkComplaintAction(c.get("db"), c.env, {
+      organizationId: principal.organizationId,
+      ids: body.ids,
+      action: body.action,
+      party: staffParty(principal),
+      now: new Date(),
+    });
+    dispatch(c, outboxIds);
+    return c.json(result, 200);
   })
   .openapi(analyticsRoute, async (c) => {
     const query = c.req.valid("query");

@@ -346,8 +346,12 @@ export function complaintConflict(): ProblemError {
   return new ProblemError("conflict", "This complaint was changed by someone else at the same time; reload it and try again.");
 }
 
-export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promise<ComplaintWriteResult> {
-  const d1 = db.$client;
+/**
+ * The statements of one complaint write: the version-checked update (always first) and, gated on
+ * its nonce, the events, audit row, outbox rows and extras. Several writes can share one batch
+ * (bulk actions): each group is gated on its own nonce, so a stale one writes nothing of its own.
+ */
+export function complaintWriteStatements(d1: D1Database, write: ComplaintWrite): D1PreparedStatement[] {
   const { row, next, now } = write;
   const nonce = randomSecret(16);
   const gate = complaintNonceGate(row.id, nonce);
@@ -376,7 +380,12 @@ export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promi
   }
   for (const item of write.outbox ?? []) statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true }));
   statements.push(...(write.extraStatements?.(gate, d1) ?? []));
-  const results = await d1.batch(statements);
+  return statements;
+}
+
+export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promise<ComplaintWriteResult> {
+  const { row } = write;
+  const results = await db.$client.batch(complaintWriteStatements(db.$client, write));
   if ((results[0]?.meta.changes ?? 0) === 0) throw complaintConflict();
   const updated = await findComplaint(db, row.organizationId, row.id);
   return { row: updated, outboxIds: (write.outbox ?? []).map((item) => item.id) };

@@ -19,3 +19,4 @@ export * from "./conditions";
 export * from "./routing";
 export * from "./triggers";
 export * from "./analytics";
+export * from "./bulk";

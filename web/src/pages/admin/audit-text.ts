@@ -10,6 +10,7 @@ const w = (en: string, zh: string): Words => ({ en, "zh-CN": zh });
 const SENTENCES: Record<string, Words> = {
   "api_key.created": w("Created an API key", "创建了 API 密钥"),
   "complaint.assigned": w("Assigned a complaint", "分派了投诉"),
+  "complaint.close_as_duplicate": w("Closed a complaint as a duplicate of another", "将投诉作为重复投诉关闭"),
   "complaint.created": w("Recorded a complaint", "登记了投诉"),
   "complaint.escalated": w("Escalated a complaint", "升级了投诉"),
   "complaint.handed_off": w("Handed a complaint over to another team", "将投诉移交给其他团队"),
