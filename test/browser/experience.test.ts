@@ -220,6 +220,59 @@ describe("staff at the desk", () => {
     });
   });
 
+  it("ticks complaints by keyboard (one, or the whole page) and closes duplicates or re-prioritises them, each complaint's result listed, in English and Chinese", async () => {
+    const make = (subject: string) => staffApi<{ id: string; reference: string }>("POST", "/api/complaints", { subject, description: "Invoice charged twice.", source: "phone", category: "billing" });
+    const kept = await make(`Bulk ${run} kept`);
+    const duplicates = [await make(`Bulk ${run} again`), await make(`Bulk ${run} third`)];
+    await withContext({}, async (page) => {
+      await signIn(page, "staff");
+      await page.goto(`${origin}/app/complaints?status=all&q=${encodeURIComponent(`Bulk ${run}`)}`);
+      await page.locator(`[data-complaint-id="${kept.id}"]`).waitFor();
+      expect(await page.locator("[data-complaint-id]").count()).toBe(3);
+      // "Select all on this page" with the keyboard (Space on the focused box), then untick the kept one with j/k and "x".
+      await page.locator("#cq-select-page").focus();
+      await page.keyboard.press("Space");
+      await expect.poll(() => page.locator(".select-box:checked").count()).toBe(4);
+      expect(await page.locator("#bulk-title").textContent()).toContain("3 selected");
+      await expectAccessible(page, "the queue with three complaints ticked");
+      await page.locator("h1").click();
+      const keptRow = await page.locator("[data-complaint-id]").evaluateAll((rows, id) => rows.findIndex((row) => row.getAttribute("data-complaint-id") === id), kept.id);
+      for (let i = 0; i < keptRow; i++) await page.keyboard.press("j");
+      await page.keyboard.press("x");
+      await expect.poll(() => page.locator(`[id="cq-select-${kept.id}"]`).isChecked()).toBe(false);
+      expect(await page.locator("#cq-select-page").evaluate((box) => (box as HTMLInputElement).indeterminate)).toBe(true);
+      // Tick it again: the kept complaint in the selection is reported, not closed.
+      await page.locator(`[id="cq-select-${kept.id}"]`).check();
+
+      await page.selectOption("#bulk-action", "close_as_duplicate");
+      await page.fill("#bulk-duplicate-of", kept.reference);
+      await page.locator("[data-testid=bulk-actions] button[type=submit]").click();
+      expect(await page.locator("[data-testid=bulk-confirm]").textContent()).toBe(`Close 3 complaints as duplicates of ${kept.reference}? The customers are told their matter continues there.`);
+      await expectAccessible(page, "the bulk close's confirmation");
+      await page.locator("[data-testid=bulk-actions] button[type=submit]").click();
+      const result = page.locator("[data-testid=bulk-result]");
+      await result.waitFor();
+      expect(await result.locator("[role=status]").textContent()).toBe("2 changed, 0 already so, 1 not changed.");
+      expect(await result.locator(`li[data-result=is_duplicate_target]`).textContent()).toBe(`${kept.reference}: is the complaint kept`);
+      expect((await result.locator(`li[data-result=changed]`).allTextContents()).sort()).toEqual(duplicates.map((d) => `${d.reference}: changed · Closed`).sort());
+      for (const d of duplicates) expect((await staffApi<{ state: string; resolution: { outcome: string } }>("GET", `/api/complaints/${d.id}`)).resolution.outcome).toBe("duplicate");
+      await expectAccessible(page, "the bulk result");
+
+      // In Chinese: the whole page re-prioritised, closed ones reported as not possible in their status.
+      await page.click("button[lang=zh-CN]");
+      await page.locator("#cq-select-page").check();
+      await page.selectOption("#bulk-action", "set_priority");
+      await page.selectOption("#bulk-priority", "urgent");
+      await page.locator("[data-testid=bulk-actions] button[type=submit]").click();
+      await expect.poll(() => result.locator("[role=status]").textContent()).toBe("已更改 1 条，0 条本已如此，2 条未更改。");
+      expect(await result.locator("li[data-result=illegal_transition]").count()).toBe(2);
+      await page.locator("#cq-select-page").check();
+      const names = (await staffApi<{ items: { name: string }[] }>("GET", "/api/organisation/members")).items.map((m) => m.name);
+      expect(await untranslatedWords(page, names)).toEqual([]);
+      await expectAccessible(page, "the bulk form and result in Chinese");
+    });
+  });
+
   it("a milestone met late shows as breached only", async () => {
     type Detail = { id: string; sla: { milestones: { milestone: string; metAt: string | null; breached: boolean }[] } };
     const list = await staffApi<{ items: { id: string }[] }>("GET", "/api/complaints?limit=50&status=closed");
