@@ -55,9 +55,9 @@ export default defineConfig(async () => ({
           include: ["test/browser/**/*.test.ts"],
           environment: "node",
           globalSetup: ["./test/browser/global-setup.ts"],
-          // One real browser at a time against the one shared wrangler dev: files read the demo survey's
-          // figures that other files change. (vitest runs this project after the others, as its own group.)
-          fileParallelism: false,
+          // One file (walks.test.ts) runs every `*.walk.ts` in turn: the walks share one wrangler dev and
+          // the demo survey's figures, and as a single file they take one lane from the start of the run
+          // (a project with `fileParallelism: false` would be run after all other files instead).
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -3,7 +3,7 @@ import type { AppEnv } from "./env";
 import { createDb } from "./db/client";
 import { getAuth } from "./auth/create-auth";
 import { createRouter } from "./lib/openapi";
-import { bodySizeLimit, jsonDepthLimit, MAX_BODY_BYTES, securityHeaders } from "./lib/http";
+import { apiBodyLimit, bodySizeLimit, jsonDepthLimit, securityHeaders } from "./lib/http";
 import { PROBLEM_TYPES, ProblemError, problemResponse, type ProblemType } from "./lib/problem";
 import { healthRoutes } from "./routes/health";
 import { apiKeyRoutes } from "./routes/api-keys";
@@ -22,6 +22,7 @@ import { respondentRoutes } from "./routes/respondents";
 import { organisationRoutes } from "./routes/organisation";
 import { emailTemplateRoutes } from "./routes/email-templates";
 import { auditRoutes } from "./routes/audit";
+import { savedViewRoutes } from "./routes/saved-views";
 import { complaintRoutes } from "./routes/complaints";
 import { complaintAdminRoutes } from "./routes/complaints-admin";
 import { webhookRoutes } from "./routes/webhooks";
@@ -57,7 +58,7 @@ app.use("*", securityHeaders);
 // (read replicas near the reader, with a bookmark so a person reads their own writes).
 for (const path of ["/s/*", "/api/public/*", "/api/surveys/:id/indices", "/api/surveys/:id/indices/*"]) app.use(path, readNearReader);
 app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
-app.use("/api/*", bodySizeLimit(MAX_BODY_BYTES));
+app.use("/api/*", bodySizeLimit(apiBodyLimit));
 app.use("/api/*", csrfGuard);
 // The server-rendered public forms (survey pages, complaint form and status page) are as public as
 // /api/public: same cap, or an anonymous POST could make the Worker parse a body of any size.
@@ -104,6 +105,7 @@ const routes = app
   .route("/api", organisationRoutes)
   .route("/api", emailTemplateRoutes)
   .route("/api", auditRoutes)
+  .route("/api", savedViewRoutes)
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)
   .route("/api", webhookRoutes)

@@ -380,3 +380,4 @@ export * from "./science-schema";
 export * from "./email-inbound-schema";
 export * from "./text-schema";
 export * from "./export-schema";
+export * from "./saved-views-schema";

@@ -19,13 +19,14 @@ import { parseInboundRecipient } from "../domain/email/addresses";
 import { classifyInboundMessage, normaliseMessageId } from "../domain/email/classify";
 import { messageBodyText, stripQuotedReply } from "../domain/email/body-text";
 import { INBOUND_EMAIL_LIMITS, refusedAttachmentsNote, screenAttachments } from "../domain/email/attachments";
+import { deleteAttachments, putAttachments } from "../lib/attachment-store";
 import { inboundReplyPlan } from "../domain/email/thread";
 import { detectLanguage } from "../domain/text/language";
 import type { ComplaintLanguage } from "../domain/complaints/texts";
 import type { ComplaintState, WaitingReturnState } from "../domain/complaints";
 import { MAX_COMPLAINT_TEXT_LENGTH } from "../domain/complaints/primitives";
 import { emailThreadSecret } from "../lib/email-secret";
-import { newId, sha256Hex } from "../lib/ids";
+import { sha256Hex } from "../lib/ids";
 import { ProblemError } from "../lib/problem";
 import { findOrganisation } from "../db/queries/organisation";
 import { createComplaint } from "../db/queries/complaints-intake";
@@ -37,7 +38,6 @@ import {
   findInboundEmail,
   type InboundRecord,
   inboundEmailStatements,
-  type StoredAttachment,
 } from "../db/queries/inbound-email";
 
 /** The part of Email Routing's message the handler uses (ForwardableEmailMessage satisfies it). */
@@ -136,18 +136,13 @@ async function receive(message: InboundMessage, env: AppBindings, ctx: WaitUntil
       .filter((attachment) => !attachment.mimeType.startsWith("message/"))
       .map((attachment) => ({ filename: attachment.filename, mimeType: attachment.mimeType, size: (attachment.content as ArrayBuffer).byteLength, content: attachment.content as ArrayBuffer })),
   );
-  const stored: StoredAttachment[] = [];
-  const cleanUp = async () => {
-    if (stored.length > 0) await env.ATTACHMENTS.delete(stored.map((attachment) => attachment.storageKey));
-  };
+  const stored = await putAttachments(
+    env.ATTACHMENTS,
+    organisation.id,
+    screening.accepted.map((attachment) => ({ name: attachment.name, contentType: attachment.mimeType.split(";")[0]!.trim().toLowerCase(), size: attachment.size, content: attachment.content })),
+  );
+  const cleanUp = () => deleteAttachments(env.ATTACHMENTS, stored);
   try {
-    for (const attachment of screening.accepted) {
-      const id = newId("att");
-      const storageKey = `complaints/${organisation.id}/${id}`;
-      const contentType = attachment.mimeType.split(";")[0]!.trim().toLowerCase();
-      await env.ATTACHMENTS.put(storageKey, attachment.content, { httpMetadata: { contentType }, customMetadata: { filename: attachment.name } });
-      stored.push({ id, filename: attachment.name, contentType, size: attachment.size, storageKey });
-    }
     const record: InboundRecord = { organizationId: organisation.id, messageId, kind: "complaint", sender: senderAddress, attachments: stored, now };
     const note = refusedAttachmentsNote(screening.refused);
     const result =

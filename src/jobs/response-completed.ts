@@ -6,7 +6,7 @@ import { handlingResultStatements } from "../db/queries/complaints-handling";
 import { chooseAssigneeFrom } from "../db/queries/complaints-config";
 import { enqueueOutbox, webhookOutboxRows } from "../db/queries/outbox";
 import { endpointsSubscribedTo } from "../db/queries/webhooks";
-import { gatedInsert } from "../db/queries/complaints-sql";
+import { gatedInsert, liveResponseGate } from "../db/queries/complaints-sql";
 import type { ResponseRow } from "../db/queries/responses";
 import { notFound } from "../lib/problem";
 import { loadTaxonomy, requestComplaintScoring, responseHasOpenText, responseTextScoreStatements } from "../db/queries/text-scores";
@@ -34,7 +34,15 @@ import type { Answers } from "../domain/survey/answers";
  */
 export async function handleResponsesCompleted(db: Db, env: AppBindings, responseIds: string[], now: Date): Promise<void> {
   if (responseIds.length === 0) return;
-  const set = await loadFollowUpSet(db, responseIds);
+  await writeFollowUpSet(db, env, await loadFollowUpSet(db, responseIds), now);
+}
+
+/**
+ * The write half: everything the set's responses lead to, in one batch. Anything derived from a
+ * response is gated on it being unerased when the batch runs (`liveResponseGate`): the respondent may
+ * have been erased between the read and this write.
+ */
+export async function writeFollowUpSet(db: Db, env: AppBindings, set: FollowUpSet, now: Date): Promise<void> {
   if (set.responses.length === 0) return;
   const d1 = db.$client;
   const statements: D1PreparedStatement[] = [];
@@ -116,7 +124,7 @@ export async function responseFollowUp(
   });
   for (const row of webhooks) {
     outbox.push({ whenWritten: statements.length, ids: [row.id] });
-    statements.push(gatedInsert(d1, "outbox", row, undefined, { onConflictDoNothing: true }));
+    statements.push(gatedInsert(d1, "outbox", row, liveResponseGate(response.id), { onConflictDoNothing: true }));
   }
   const caseId = response.hidden?.case_id;
   statements.push(...handlingResultStatements(d1, response, survey.slug, caseId ? set.handlingTargets.get(caseId) : undefined, definition, now));

@@ -1,5 +1,6 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
+import { INBOUND_EMAIL_LIMITS } from "../domain/email/attachments";
 import { ProblemError } from "./problem";
 
 /** Largest request body accepted anywhere: the 2 MB customer-list CSV import is the outlier (a survey answer set is a few KiB). */
@@ -7,11 +8,24 @@ export const MAX_BODY_BYTES = 2_200_000;
 /** Public submit endpoints accept far less: 64 answers × 5,000 characters of text fit comfortably. */
 export const MAX_PUBLIC_BODY_BYTES = 262_144;
 
+/**
+ * A staff reply with files (multipart, `POST /api/complaints/:id/replies`): the files' own cap (the same as a
+ * customer's e-mail, checked per file by the route) plus the text and the multipart framing.
+ */
+export const MAX_REPLY_UPLOAD_BYTES = INBOUND_EMAIL_LIMITS.maxTotalAttachmentBytes + 100_000;
+
+/** The API's body cap for this request: larger only for a staff reply that carries files. */
+export function apiBodyLimit(c: Context<AppEnv>): number {
+  const multipart = (c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
+  return multipart && /^\/api\/complaints\/[^/]+\/replies$/.test(c.req.path) ? MAX_REPLY_UPLOAD_BYTES : MAX_BODY_BYTES;
+}
+
 /** Rejects oversized bodies before they are read: Content-Length when sent, else a counted stream. */
-export function bodySizeLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
+export function bodySizeLimit(limit: number | ((c: Context<AppEnv>) => number)): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const method = c.req.method;
     if (method === "GET" || method === "HEAD" || method === "OPTIONS") return next();
+    const maxBytes = typeof limit === "number" ? limit : limit(c);
     const declared = Number(c.req.header("content-length") ?? "NaN");
     if (Number.isFinite(declared) && declared > maxBytes) {
       throw new ProblemError("payload-too-large", `The body is ${declared} bytes; the limit here is ${maxBytes} bytes.`);

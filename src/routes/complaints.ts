@@ -19,7 +19,9 @@ import {
 } from "../domain/complaints";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { notFound, ProblemError, validationProblem } from "../lib/problem";
-import { findComplaintAttachment } from "../db/queries/inbound-email";
+import { attachmentStatements, findComplaintAttachment } from "../db/queries/inbound-email";
+import { INBOUND_EMAIL_LIMITS, screenAttachments } from "../domain/email/attachments";
+import { attachmentDownload, type AttachmentUpload, deleteAttachments, putAttachments } from "../lib/attachment-store";
 import { complaintStatusSecret, complaintStatusUrl, findComplaint, loadComplaintContext } from "../db/queries/complaints";
 import { createComplaint } from "../db/queries/complaints-intake";
 import { complaintDetail, listComplaints } from "../db/queries/complaints-list";
@@ -399,7 +401,45 @@ const activityRoute = (path: string, summary: string, body: z.ZodType) =>
   });
 
 const noteRoute = activityRoute("notes", "Add an internal note (never shown to the customer)", TextBody);
-const replyRoute = activityRoute("replies", "Send a public reply to the customer (status page and e-mail)", TextBody);
+/** A reply with files: the text and up to five files (`files`, repeated), each screened like a customer's e-mail attachment. */
+const ReplyFormBody = z.object({
+  text: TextBody.shape.text,
+  files: z
+    .preprocess((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]), z.array(z.instanceof(File, { message: "each `files` part must be a file" })))
+    .openapi({ type: "array", items: { type: "string", format: "binary" }, description: `Up to ${INBOUND_EMAIL_LIMITS.maxAttachments} files; images, PDF, plain text or CSV; each ≤ ${INBOUND_EMAIL_LIMITS.maxAttachmentBytes / 1024 / 1024} MB, together ≤ ${INBOUND_EMAIL_LIMITS.maxTotalAttachmentBytes / 1024 / 1024} MB` }),
+});
+
+const replyRoute = staffRoute({
+  method: "post",
+  path: "/complaints/{id}/replies",
+  tags: ["complaints"],
+  summary: "Send a public reply to the customer (status page and e-mail), as JSON or, with files, as multipart/form-data",
+  permission: "complaints:write",
+  request: {
+    params: ComplaintIdParam,
+    // Not `required`: each media type is validated when the request carries it; any other type is 415.
+    body: { content: { "application/json": { schema: TextBody }, "multipart/form-data": { schema: ReplyFormBody } } },
+  },
+  responses: { 200: { description: "Done", content: { "application/json": { schema: ActionResultSchema } } }, ...problemResponses(401, 403, 404, 409, 413, 415, 422) },
+});
+
+/** The files of a reply, or a problem naming the first one refused and why (nothing is stored then). */
+function screenReplyFiles(files: File[]): AttachmentUpload[] {
+  const screening = screenAttachments(files.map((file) => ({ filename: file.name, mimeType: file.type || "application/octet-stream", size: file.size, file })));
+  const refused = screening.refused[0];
+  if (refused) {
+    const limits = INBOUND_EMAIL_LIMITS;
+    const detail = {
+      type: [`${refused.filename}: this file type cannot be sent. Send images (JPEG, PNG, GIF, WebP, HEIC), PDF, plain text or CSV.`, "unsupported-media-type"],
+      size: [`${refused.filename} is larger than ${limits.maxAttachmentBytes / 1024 / 1024} MB. Send a smaller file or a link to it.`, "payload-too-large"],
+      total_size: [`The files together are larger than ${limits.maxTotalAttachmentBytes / 1024 / 1024} MB (at ${refused.filename}). Send fewer or smaller files.`, "payload-too-large"],
+      count: [`A reply carries at most ${limits.maxAttachments} files (${refused.filename} is one too many).`, "validation-failed"],
+    } as const;
+    const [message, problem] = detail[refused.reason];
+    throw new ProblemError(problem, message, problem === "validation-failed" ? { errors: [{ field: "files", code: "too_many_files", message }] } : {});
+  }
+  return screening.accepted.map((item) => ({ name: item.name, contentType: item.mimeType.split(";")[0]!.trim().toLowerCase(), size: item.size, content: item.file }));
+}
 const assignRoute = activityRoute("assignment", "Assign or reassign to a team and/or person, or route automatically", AssignmentBody);
 const classifyRoute = activityRoute("classification", "Change priority, severity or category", ClassificationBody);
 
@@ -546,16 +586,7 @@ export const complaintRoutes = createRouter()
     const attachment = await findComplaintAttachment(c.get("db"), c.get("principal").organizationId, id, attachmentId);
     const object = attachment ? await c.env.ATTACHMENTS.get(attachment.storageKey) : null;
     if (!attachment || !object) throw notFound(`Attachment ${attachmentId}`);
-    // Always a download with the stored type and nosniff: a customer's file never renders in the staff app's origin.
-    return new Response(object.body, {
-      headers: {
-        "content-type": attachment.contentType,
-        "content-length": String(attachment.size),
-        "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(attachment.filename)}`,
-        "x-content-type-options": "nosniff",
-        "cache-control": "private, no-store",
-      },
-    });
+    return attachmentDownload(object, attachment);
   })
   .openapi(statusLinkRoute, async (c) => {
     const row = await findComplaint(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id);
@@ -591,15 +622,29 @@ export const complaintRoutes = createRouter()
   })
   .openapi(replyRoute, async (c) => {
     const principal = c.get("principal");
-    const { text } = c.req.valid("json") as z.infer<typeof TextBody>;
-    const result = await complaintActivity(c.get("db"), c.env, {
-      organizationId: principal.organizationId,
-      complaintId: c.req.valid("param").id,
-      party: staffParty(principal),
-      activity: { kind: "public_reply", text },
-      action: "complaint.replied",
-      now: new Date(),
-    });
+    const multipart = (c.req.header("content-type") ?? "").toLowerCase().startsWith("multipart/form-data");
+    // The form validator ran ReplyFormBody (files made a list); its inferred type loses the preprocess output.
+    const { text, files } = multipart ? (c.req.valid("form") as z.output<typeof ReplyFormBody>) : { text: c.req.valid("json").text, files: [] };
+    const uploads = screenReplyFiles(files);
+    const stored = await putAttachments(c.env.ATTACHMENTS, principal.organizationId, uploads);
+    const complaintId = c.req.valid("param").id;
+    const now = new Date();
+    let result;
+    try {
+      result = await complaintActivity(c.get("db"), c.env, {
+        organizationId: principal.organizationId,
+        complaintId,
+        party: staffParty(principal),
+        activity: { kind: "public_reply", text, ...(stored.length > 0 ? { attachments: stored.map(({ storageKey: _key, ...reference }) => reference) } : {}) },
+        action: "complaint.replied",
+        now,
+        extraStatements: (gate, d1) => attachmentStatements({ organizationId: principal.organizationId, complaintId, inboundEmailId: null, attachments: stored, now }, gate, d1),
+      });
+    } catch (error) {
+      // The reply was not written (not found, closed, a concurrent change): its files go too.
+      await deleteAttachments(c.env.ATTACHMENTS, stored);
+      throw error;
+    }
     dispatch(c, result.outboxIds);
     return c.json({ complaint: await detail(c, result.row.id) }, 200);
   })

@@ -205,3 +205,90 @@ describe("the customer's status page", () => {
     expect(zh).toContain("您的消息已发送。");
   });
 });
+
+describe("files sent with a staff reply", () => {
+  const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
+
+  async function replyWith(complaintId: string, parts: { text?: string; files: File[] }) {
+    const body = new FormData();
+    if (parts.text !== undefined) body.set("text", parts.text);
+    for (const file of parts.files) body.append("files", file);
+    return call(`/api/complaints/${complaintId}/replies`, { method: "POST", headers: bearer(org.keys.staff), body });
+  }
+
+  it("reach the customer's status page with the status link's secret, and staff from the timeline", async () => {
+    const { html } = await fileComplaint();
+    const link = statusLinkIn(html);
+    const { id } = await complaintByReference(link.reference);
+    const sent = await replyWith(id, { text: "Here is the <b>repair</b> form and a photo.", files: [new File([PNG], "photo <1>.png", { type: "image/png" }), new File(["Repair form\n"], "form.txt", { type: "text/plain" })] });
+    expect(sent.status, await sent.clone().text()).toBe(200);
+    const detail = (await sent.json()) as { complaint: { timeline: { type: string; data: { text: string; attachments?: { id: string; filename: string; size: number }[] } }[] } };
+    const reply = detail.complaint.timeline.find((entry) => entry.type === "public_reply" && entry.data.attachments);
+    expect(reply?.data.attachments?.map((file) => [file.filename, file.size])).toEqual([["photo <1>.png", PNG.byteLength], ["form.txt", 12]]);
+    const [photo, text] = reply!.data.attachments!;
+    // The customer's e-mail names the files and sends them to the status page (never as e-mail attachments).
+    const mail = await env.DB.prepare("select payload from outbox where complaint_id = ? and event_type = 'complaint.update' order by created_at desc limit 1").bind(id).first<{ payload: string }>();
+    expect(JSON.parse(mail!.payload).text).toContain("Files sent with this reply (download them from the page at the link below):\n- photo <1>.png\n- form.txt");
+
+    const staffDownload = await call(`/api/complaints/${id}/attachments/${photo!.id}`, { headers: bearer(org.keys.staff) });
+    expect(staffDownload.status).toBe(200);
+    expect(new Uint8Array(await staffDownload.arrayBuffer())).toEqual(PNG);
+
+    const page = await (await call(`${link.path}&lang=en`)).text();
+    expect(page).toContain(">photo &lt;1>.png</a>");
+    expect(page).not.toContain("photo <1>");
+    const hrefs = [...page.matchAll(/href="(\/complaints\/status\/[^"]+\/files\/[^"]+)"/g)].map((match) => match[1]!.replace(/&amp;/g, "&"));
+    expect(hrefs).toHaveLength(2);
+    const customerDownload = await call(hrefs[1]!);
+    expect(customerDownload.status).toBe(200);
+    expect(customerDownload.headers.get("content-disposition")).toBe("attachment; filename*=UTF-8''form.txt");
+    expect(customerDownload.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(await customerDownload.text()).toBe("Repair form\n");
+    expect(hrefs[1]).toContain(text!.id);
+
+    // The secret is the capability: without it, or with another, the file is a 404 page.
+    const withoutSecret = await call(`/complaints/status/${link.reference}/files/${photo!.id}`);
+    expect(withoutSecret.status).toBe(404);
+    const wrongSecret = await call(`/complaints/status/${link.reference}/files/${photo!.id}?k=not-the-secret`);
+    expect(wrongSecret.status).toBe(404);
+  });
+
+  it("refuses files it will not send with a problem naming the file, and stores nothing then", async () => {
+    const { html } = await fileComplaint();
+    const { id } = await complaintByReference(statusLinkIn(html).reference);
+    const before = await env.ATTACHMENTS.list({ prefix: `complaints/${org.organizationId}/` });
+
+    const executable = await replyWith(id, { text: "Run this", files: [new File(["MZ"], "fix.exe", { type: "application/x-msdownload" })] });
+    expect(executable.status).toBe(415);
+    expect(executable.headers.get("content-type")).toContain("application/problem+json");
+    expect(((await executable.json()) as { detail: string }).detail).toContain("fix.exe");
+
+    const large = await replyWith(id, { text: "Too big", files: [new File([new Uint8Array(5 * 1024 * 1024 + 1)], "scan.pdf", { type: "application/pdf" })] });
+    expect(large.status).toBe(413);
+    expect(((await large.json()) as { detail: string }).detail).toContain("scan.pdf");
+
+    const many = await replyWith(id, { text: "Six", files: Array.from({ length: 6 }, (_, i) => new File(["x"], `note-${i}.txt`, { type: "text/plain" })) });
+    expect(many.status).toBe(422);
+
+    const noText = await replyWith(id, { files: [new File([PNG], "photo.png", { type: "image/png" })] });
+    expect(noText.status).toBe(422);
+
+    // Nothing stored for any refusal, and no reply written.
+    const after = await env.ATTACHMENTS.list({ prefix: `complaints/${org.organizationId}/` });
+    expect(after.objects.length).toBe(before.objects.length);
+    const replies = await env.DB.prepare("select count(*) as n from complaint_events where complaint_id = ? and type = 'public_reply'").bind(id).first<{ n: number }>();
+    expect(replies!.n).toBe(0);
+  });
+
+  it("go with the reply when the reply cannot be written (a complaint of another organisation)", async () => {
+    const other = await createTestOrg("pages-files-b");
+    const created = await call("/api/complaints", json("POST", { subject: "Not yours", description: "Another organisation's complaint", contact: { email: "b@example.com" } }, bearer(other.keys.staff)));
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const before = await env.ATTACHMENTS.list({ prefix: `complaints/${org.organizationId}/` });
+    const refused = await replyWith(id, { text: "Wrong desk", files: [new File([PNG], "lost.png", { type: "image/png" })] });
+    expect(refused.status).toBe(404);
+    const after = await env.ATTACHMENTS.list({ prefix: `complaints/${org.organizationId}/` });
+    expect(after.objects.length).toBe(before.objects.length);
+  });
+});

@@ -437,3 +437,47 @@ describe("tenant isolation and roles", () => {
     expect(doc.paths["/api/complaints/{id}/transitions"].post.security).toBeDefined();
   });
 });
+
+describe("saved views of the queue", () => {
+  const views = (key: string) => call("/api/complaint-views", { headers: bearer(key) }).then(async (res) => {
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { items: { id: string; name: string; filters: Record<string, string>; shared: boolean; mine: boolean }[] }).items;
+  });
+  const save = (key: string, body: unknown) => call("/api/complaint-views", json("POST", body, bearer(key)));
+
+  it("keeps a person's filters under a name, shares them when asked, and lets only the owner delete", async () => {
+    const mine = await save(a.keys.staff, { name: "My urgent billing", filters: { status: "received,acknowledged", priority: "urgent", category: "billing", owner: "me" } });
+    expect(mine.status, await mine.clone().text()).toBe(201);
+    const shared = await save(a.keys.staff, { name: "Overdue for all", filters: { overdue: "true" }, shared: true });
+    expect(shared.status).toBe(201);
+    const sharedId = ((await shared.json()) as { id: string }).id;
+
+    expect((await views(a.keys.staff)).map((view) => [view.name, view.shared, view.mine])).toEqual([
+      ["My urgent billing", false, true],
+      ["Overdue for all", true, true],
+    ]);
+    expect((await views(a.keys.staff))[0]!.filters).toEqual({ status: "received,acknowledged", priority: "urgent", category: "billing", owner: "me" });
+    // A colleague sees only the shared one, and cannot delete it; another organisation sees neither.
+    expect((await views(a.keys.manager)).map((view) => [view.name, view.mine])).toEqual([["Overdue for all", false]]);
+    expect((await call(`/api/complaint-views/${sharedId}`, { method: "DELETE", headers: bearer(a.keys.manager) })).status).toBe(404);
+    expect(await views(b.keys.staff)).toEqual([]);
+    expect((await call(`/api/complaint-views/${sharedId}`, { method: "DELETE", headers: bearer(b.keys.admin) })).status).toBe(404);
+
+    expect((await call(`/api/complaint-views/${sharedId}`, { method: "DELETE", headers: bearer(a.keys.staff) })).status).toBe(204);
+    expect((await views(a.keys.manager))).toEqual([]);
+  });
+
+  it("refuses a second view of the same name and filters the queue cannot read, as problem+json", async () => {
+    expect((await save(a.keys.manager, { name: "Mine", filters: {} })).status).toBe(201);
+    const twice = await save(a.keys.manager, { name: "Mine", filters: { priority: "high" } });
+    expect(twice.status).toBe(409);
+    expect(twice.headers.get("content-type")).toContain("application/problem+json");
+    expect(((await twice.json()) as { detail: string }).detail).toContain("Mine");
+    const unknown = await save(a.keys.manager, { name: "Odd", filters: { colour: "red" } });
+    expect(unknown.status).toBe(422);
+    const badStatus = await save(a.keys.manager, { name: "Odd", filters: { status: "DROP TABLE" } });
+    expect(badStatus.status).toBe(422);
+    const noName = await save(a.keys.manager, { name: "  ", filters: {} });
+    expect(noName.status).toBe(422);
+  });
+});

@@ -12,6 +12,10 @@ import { expectStatsMatchResponses } from "./stats-recompute";
 import { compactSurveyStats } from "../../src/db/queries/stats-compaction";
 import { customerParty, transitionComplaint } from "../../src/db/queries/complaints-actions";
 import { findComplaint } from "../../src/db/queries/complaints";
+import { saveSubmission } from "../../src/db/queries/responses";
+import { findSurveyBySlug, loadVersionDefinition } from "../../src/db/queries/surveys";
+import { loadFollowUpSet } from "../../src/db/queries/follow-up";
+import { writeFollowUpSet } from "../../src/jobs/response-completed";
 import type { AppBindings } from "../../src/env";
 
 type Person = { email: string; name: string; token: string };
@@ -47,6 +51,11 @@ async function history(person: Person) {
   const move = (body: Record<string, unknown>) => call(`/api/complaints/${id}/transitions`, json("POST", body, bearer(org.keys.staff))).then((r) => ok(r));
   await ok(await call(`/api/complaints/${id}/notes`, json("POST", { text: `${person.token} ${person.name} phoned` }, bearer(org.keys.staff))));
   await ok(await call(`/api/complaints/${id}/replies`, json("POST", { text: `${person.token} Dear ${person.name}` }, bearer(org.keys.staff))));
+  // A reply with a file named after the customer: its name lives in the event and the attachment index.
+  const withFile = new FormData();
+  withFile.set("text", `${person.token} the receipt`);
+  withFile.append("files", new File(["receipt"], `${person.token}-receipt.txt`, { type: "text/plain" }));
+  await ok(await call(`/api/complaints/${id}/replies`, { method: "POST", headers: bearer(org.keys.staff), body: withFile }));
   await move({ to: "acknowledged", message: `${person.token} thanks ${person.name}` });
   await move({ to: "assessed", priority: "high", category: "billing" });
   await move({ to: "responded", publicReply: `${person.token} we replace it`, proposedRemedy: `${person.token} new kettle for ${person.name}` });
@@ -82,7 +91,7 @@ beforeAll(async () => {
   await compactSurveyStats(db(), survey.id);
   tableNames = await tables();
   // The histories really are everywhere the erasure has to reach.
-  for (const table of ["complaints", "complaint_events", "audit_log", "outbox", "responses", "survey_invitations"]) {
+  for (const table of ["complaints", "complaint_events", "complaint_attachments", "audit_log", "outbox", "responses", "survey_invitations"]) {
     expect((await leftovers(table, KEPT)).length, table).toBeGreaterThan(0);
   }
   await ok(await call(`/api/respondents?email=${encodeURIComponent(DELETED.email)}&mode=delete`, { method: "DELETE", headers: bearer(org.keys.admin) }));
@@ -124,5 +133,56 @@ describe("after a respondent's erasure (finding 4)", () => {
     await expectStatsMatchResponses(survey.id);
     await compactSurveyStats(db(), survey.id);
     await expectStatsMatchResponses(survey.id);
+  });
+});
+
+describe("a follow-up that read a response just before its respondent's erasure", () => {
+  const RACED: Person[] = [
+    { email: "raced.deleted@erasure.test", name: "Raced Deleted", token: "rd5501" },
+    { email: "raced.anonymised@erasure.test", name: "Raced Anonymised", token: "ra5502" },
+  ];
+
+  /** A detractor's answer with a comment, stored as the submit stores it (its follow-up not yet run). */
+  async function storeDetractor(person: Person): Promise<string> {
+    const row = (await findSurveyBySlug(db(), survey.slug))!;
+    const outcome = await saveSubmission(db(), {
+      survey: row,
+      definition: await loadVersionDefinition(db(), row.id, row.publishedVersion!),
+      version: row.publishedVersion!,
+      submissionId: newSubmissionId(),
+      invitation: null,
+      answers: acsiAnswers({ nps: 2, comment: `${person.token} ${person.name} is unhappy` }) as never,
+      hidden: { touchpoint: "store" },
+      language: "en",
+      complete: true,
+      currentPage: 0,
+      resumeHash: null,
+      respondentEmail: person.email,
+      ip: null,
+      existing: null,
+      now: new Date(),
+      answersNeedFollowUp: true,
+    });
+    return outcome.id;
+  }
+
+  it("writes nothing of theirs after the erasure: no complaint, no text score, no webhook message", async () => {
+    const ids = [await storeDetractor(RACED[0]!), await storeDetractor(RACED[1]!)];
+    const set = await loadFollowUpSet(db(), ids);
+    expect(set.responses.map((response) => response.id).sort()).toEqual([...ids].sort());
+    await ok(await call(`/api/respondents?email=${encodeURIComponent(RACED[0]!.email)}&mode=delete`, { method: "DELETE", headers: bearer(org.keys.admin) }));
+    await ok(await call(`/api/respondents?email=${encodeURIComponent(RACED[1]!.email)}&mode=anonymise`, { method: "DELETE", headers: bearer(org.keys.admin) }));
+
+    await writeFollowUpSet(db(), env as unknown as AppBindings, set, new Date());
+
+    for (const table of await tables()) {
+      for (const person of RACED) expect(await leftovers(table, person), table).toEqual([]);
+    }
+    const derived = await env.DB.prepare(
+      `select (select count(*) from complaints where source_response_id in (?1, ?2)) as complaints,
+              (select count(*) from text_scores where source_id in (?1, ?2)) as scores,
+              (select count(*) from outbox where kind = 'webhook' and json_extract(payload, '$.data.id') in (?1, ?2)) as webhooks`,
+    ).bind(ids[0], ids[1]).first<{ complaints: number; scores: number; webhooks: number }>();
+    expect(derived).toEqual({ complaints: 0, scores: 0, webhooks: 0 });
   });
 });

@@ -59,6 +59,7 @@ function paramKind(path: string, name: string): string {
       complaints: "complaint",
       "complaint-teams": "team",
       webhooks: "webhook",
+      "complaint-views": "savedView",
     } as Record<string, string>
   )[base] ?? `${base}:${name}`;
 }
@@ -151,6 +152,9 @@ async function createResources(org: TestOrg, prefix: string, ids: Record<string,
   const apiKey = await ok<{ id: string; prefix: string }>(await call("/api/api-keys", json("POST", { name: `${prefix} extra key`, role: "viewer" }, bearer(key))), "api key");
   ids.apiKey = apiKey.id;
   mark(apiKey.id, `${prefix} extra key`);
+  const view = await ok<{ id: string }>(await call("/api/complaint-views", json("POST", { name: `${prefix} secret view`, filters: { q: `${prefix} secret search` }, shared: true }, bearer(key))), "saved view");
+  ids.savedView = view.id;
+  mark(view.id, `${prefix} secret view`);
   const complaint = await call("/api/complaints", json("POST", { subject: `${prefix} secret complaint`, description: `${prefix} secret description` }, bearer(key)));
   if (complaint.status === 201 || complaint.status === 200) {
     const c = (await complaint.json()) as { id: string; reference?: string };

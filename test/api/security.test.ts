@@ -8,7 +8,7 @@
  *  - body size caps at exactly the documented limits;
  *  - text a respondent sends is escaped where the server renders it again.
  * The static staff app (/app/, Workers static assets, headers from web/public/_headers) is checked
- * against wrangler dev in test/browser/escaping.test.ts.
+ * against wrangler dev in test/browser/escaping.walk.ts.
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";

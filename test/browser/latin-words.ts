@@ -7,7 +7,7 @@ export const LATIN_ALLOW_LIST = new Set([
   "Excel", "UTC", "GMT", "CNY", "English", "Enter", "Esc", "Ctrl", "Cmd", "Cronbach's", "URL", "IANA", "Webhook", "Webhooks",
   "Standard", // "Standard Webhooks", the signing scheme's name
   "MICOM", "PLSpredict", "UTF", // method names (measurement invariance, out-of-sample prediction) and the text encoding
-  "slug", "min",
+  "slug", "min", "PDF", "KB", "MB",
 ]);
 
 /** Codes kept as they are: e-mail addresses, links, references, language and time-zone ids, header and event names. */

@@ -35,6 +35,7 @@ import {
   type ComplaintOrgContext,
   type ComplaintRow,
   commitComplaintWrite,
+  type ComplaintWrite,
   findComplaint,
   loadComplaintContext,
   publicOrigin,
@@ -146,6 +147,7 @@ export async function notificationsFor(
           reference: before.reference,
           state: next.state,
           replyText: publicReply && publicReply.type === "public_reply" ? publicReply.data.text : null,
+          replyFiles: publicReply && publicReply.type === "public_reply" ? (publicReply.data.attachments ?? []).map((file) => file.filename) : [],
           proposedRemedy: next.proposedRemedy,
           statusUrl: LINK_PLACEHOLDERS.statusUrl,
         }),
@@ -253,7 +255,16 @@ export type AssignmentRequest = { auto: true } | { auto?: false; teamId?: string
 export async function complaintActivity(
   db: Db,
   env: AppBindings,
-  input: { organizationId: string; complaintId: string; party: ActingParty; activity: ComplaintActivityInput; now: Date; action: string },
+  input: {
+    organizationId: string;
+    complaintId: string;
+    party: ActingParty;
+    activity: ComplaintActivityInput;
+    now: Date;
+    action: string;
+    /** Rows that belong to this activity (a reply's attachment index), written in its batch behind its gate. */
+    extraStatements?: ComplaintWrite["extraStatements"];
+  },
 ): Promise<ActionResult> {
   const row = await findComplaint(db, input.organizationId, input.complaintId);
   if (input.activity.kind === "assign") await validateAssignment(db, input.organizationId, input.activity.teamId ?? null, input.activity.assigneeId ?? null);
@@ -270,6 +281,7 @@ export async function complaintActivity(
     audit: { actor: input.party.audit, action: input.action, data: input.activity },
     outbox,
     now: input.now,
+    extraStatements: input.extraStatements,
   });
   return { ...committed, events: result.events };
 }

@@ -51,7 +51,7 @@ import {
   userContacts,
 } from "./complaints";
 import { type AssignmentChoice, chooseAssignee, loadTeams, type TeamRouting } from "./complaints-config";
-import { complaintNonceGate, driverValue, type Gate, gatedInsert } from "./complaints-sql";
+import { ALWAYS, complaintNonceGate, driverValue, type Gate, gatedInsert, liveResponseGate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 import { pendingComplaintScoreStatement, requestComplaintScoring } from "./text-scores";
@@ -281,7 +281,11 @@ export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, r
   };
   const columns = Object.keys(row);
   const duplicate = `EXISTS (SELECT 1 FROM complaints WHERE (organization_id = ? AND intake_key = ?) OR source_response_id = ?)`;
-  const duplicateParams = [organizationId, request.intakeKey, request.sourceResponseId ?? null];
+  // A complaint raised from a response is written only while that response is unerased (the consumer
+  // may have read it just before the respondent's erasure).
+  const source = request.sourceResponseId ? liveResponseGate(request.sourceResponseId) : ALWAYS;
+  const writable = `NOT ${duplicate} AND ${source.sql}`;
+  const writableParams = [organizationId, request.intakeKey, request.sourceResponseId ?? null, ...source.params.map(driverValue)];
 
   // Notifications (texts carry @@REFERENCE@@, replaced in SQL).
   const outbox: OutboxInsert[] = [];
@@ -357,16 +361,16 @@ export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, r
   const statements: D1PreparedStatement[] = [
     d1.prepare("INSERT INTO organization_settings (organization_id) VALUES (?) ON CONFLICT DO NOTHING").bind(organizationId),
     d1
-      .prepare(`UPDATE organization_settings SET complaint_sequence = complaint_sequence + 1 WHERE organization_id = ? AND NOT ${duplicate}`)
-      .bind(organizationId, ...duplicateParams),
+      .prepare(`UPDATE organization_settings SET complaint_sequence = complaint_sequence + 1 WHERE organization_id = ? AND ${writable}`)
+      .bind(organizationId, ...writableParams),
     d1
       .prepare(
         `INSERT INTO complaints (reference, ${columns.join(", ")})
          SELECT 'FL-' || ? || '-' || printf('%06d', (SELECT complaint_sequence FROM organization_settings WHERE organization_id = ?)), ${columns.map(() => "?").join(", ")}
-         WHERE NOT ${duplicate}
+         WHERE ${writable}
          ON CONFLICT DO NOTHING`,
       )
-      .bind(String(year), organizationId, ...columns.map((column) => driverValue(row[column])), ...duplicateParams),
+      .bind(String(year), organizationId, ...columns.map((column) => driverValue(row[column])), ...writableParams),
   ];
   const insertIndex = statements.length - 1;
   for (const event of events) statements.push(gatedInsert(d1, "complaint_events", eventInsertRow(organizationId, id, event), gate));

@@ -20,7 +20,15 @@ export function complaintNonceGate(complaintId: string, nonce: string): Gate {
   return { sql: "EXISTS (SELECT 1 FROM complaints WHERE id = ? AND write_nonce = ?)", params: [complaintId, nonce] };
 }
 
-const ALWAYS: Gate = { sql: "1 = 1", params: [] };
+/**
+ * True while the response is neither deleted nor anonymised: what the follow-up consumer derives from a
+ * response it read (its complaint, text scores, webhook message) must not land after the respondent's erasure.
+ */
+export function liveResponseGate(responseId: string): Gate {
+  return { sql: "EXISTS (SELECT 1 FROM responses WHERE id = ? AND anonymised = 0)", params: [responseId] };
+}
+
+export const ALWAYS: Gate = { sql: "1 = 1", params: [] };
 
 /**
  * `INSERT INTO table (cols) SELECT ?… WHERE <gate> [ON CONFLICT DO NOTHING]`. Keys of `row` are

@@ -9,8 +9,8 @@ import { complaintAttachments, complaints, inboundEmails } from "../schema";
 import { newId } from "../../lib/ids";
 import { type Gate, gatedInsert } from "./complaints-sql";
 import type { ComplaintRow } from "./complaints";
+import type { StoredAttachment } from "../../domain/email/attachments";
 
-export type StoredAttachment = { id: string; filename: string; contentType: string; size: number; storageKey: string };
 
 export type InboundRecord = {
   organizationId: string;
@@ -48,25 +48,34 @@ export function inboundEmailStatements(record: InboundRecord, complaintId: strin
       },
       gate,
     ),
-    ...record.attachments.map((attachment) =>
-      gatedInsert(
-        d1,
-        "complaint_attachments",
-        {
-          id: attachment.id,
-          organization_id: record.organizationId,
-          complaint_id: complaintId,
-          inbound_email_id: inboundId,
-          filename: attachment.filename,
-          content_type: attachment.contentType,
-          size: attachment.size,
-          storage_key: attachment.storageKey,
-          created_at: record.now,
-        },
-        gate,
-      ),
-    ),
+    ...attachmentStatements({ organizationId: record.organizationId, complaintId, inboundEmailId: inboundId, attachments: record.attachments, now: record.now }, gate, d1),
   ];
+}
+
+/** The index rows of files stored in R2 for a complaint (a customer's e-mail, or `inboundEmailId` null: a staff reply's). */
+export function attachmentStatements(
+  input: { organizationId: string; complaintId: string; inboundEmailId: string | null; attachments: StoredAttachment[]; now: Date },
+  gate: Gate,
+  d1: D1Database,
+): D1PreparedStatement[] {
+  return input.attachments.map((attachment) =>
+    gatedInsert(
+      d1,
+      "complaint_attachments",
+      {
+        id: attachment.id,
+        organization_id: input.organizationId,
+        complaint_id: input.complaintId,
+        inbound_email_id: input.inboundEmailId,
+        filename: attachment.filename,
+        content_type: attachment.contentType,
+        size: attachment.size,
+        storage_key: attachment.storageKey,
+        created_at: input.now,
+      },
+      gate,
+    ),
+  );
 }
 
 export type AttachmentView = { id: string; filename: string; contentType: string; size: number; createdAt: string };

@@ -67,6 +67,20 @@ type Found = {
 /** Bound as one JSON parameter: any number of ids without D1's 100-parameter limit. */
 const jsonIds = (ids: string[]) => JSON.stringify(ids);
 
+/** Complaints that are the respondent's: by their contact address, or raised from one of their responses. */
+function respondentComplaintsQuery(db: Db, organizationId: string, address: string, responseIds: string[]) {
+  return db
+    .select()
+    .from(complaints)
+    .where(
+      and(
+        eq(complaints.organizationId, organizationId),
+        sql`(lower(${complaints.contactEmail}) = ${address} OR ${complaints.sourceResponseId} IN (SELECT value FROM json_each(${jsonIds(responseIds)})))`,
+      ),
+    )
+    .orderBy(asc(complaints.receivedAt));
+}
+
 export async function findRespondent(db: Db, organizationId: string, email: string): Promise<Found> {
   const address = normaliseEmail(email);
   const invitations = await db
@@ -92,16 +106,7 @@ export async function findRespondent(db: Db, organizationId: string, email: stri
       .from(responseNotes)
       .where(and(eq(responseNotes.organizationId, organizationId), sql`${responseNotes.responseId} IN (SELECT value FROM json_each(${jsonIds(responseIds)}))`))
       .orderBy(asc(responseNotes.createdAt)),
-    db
-      .select()
-      .from(complaints)
-      .where(
-        and(
-          eq(complaints.organizationId, organizationId),
-          sql`(lower(${complaints.contactEmail}) = ${address} OR ${complaints.sourceResponseId} IN (SELECT value FROM json_each(${jsonIds(responseIds)})))`,
-        ),
-      )
-      .orderBy(asc(complaints.receivedAt)),
+    respondentComplaintsQuery(db, organizationId, address, responseIds),
     db
       .select()
       .from(outbox)
@@ -249,14 +254,18 @@ export async function eraseRespondent(
     mode === "delete" ? await deleteResponses(db, organizationId, found.responses) : await anonymiseResponses(db, organizationId, found.responses, now);
 
   const d1 = db.$client;
-  const complaintIds = jsonIds(found.complaints.map((c) => c.id));
+  // Read again now that the responses are erased: the follow-up consumer may have raised a complaint
+  // from one of them since `findRespondent`, and cannot any more (its writes require the response
+  // unerased, `liveResponseGate`), so this list is complete.
+  const respondentComplaints = await respondentComplaintsQuery(db, organizationId, address, responseIds);
+  const complaintIds = jsonIds(respondentComplaints.map((c) => c.id));
   const statements: D1PreparedStatement[] = [];
   // Both modes: the complaints' texts are gone (deleted or replaced), and so are their stored copies and scores.
   // The responses' texts went with them above; the search index keeps no trace of either.
   statements.push(...deleteComplaintTextsStatements(d1, organizationId, complaintIds), compactSearchIndexStatement(d1));
   // Both modes: the files the customer e-mailed (R2, deleted first so a re-run finds any key a failed
   // batch left) and the record of their messages (the sender's address).
-  const attachmentKeys = await complaintAttachmentKeys(db, organizationId, found.complaints.map((c) => c.id));
+  const attachmentKeys = await complaintAttachmentKeys(db, organizationId, respondentComplaints.map((c) => c.id));
   if (attachmentKeys.length > 0) await options.attachments.delete(attachmentKeys);
   statements.push(
     d1.prepare(`DELETE FROM complaint_attachments WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`).bind(organizationId, complaintIds),
@@ -291,7 +300,8 @@ export async function eraseRespondent(
       // of their own steps; the structure stays valid.
       d1
         .prepare(
-          `UPDATE complaint_events SET data = json_replace(data, ${EVENT_TEXTS.map((path) => `'${path}', ?3`).join(", ")}),
+          // The names of files sent with replies go too (the files themselves are deleted above).
+          `UPDATE complaint_events SET data = json_remove(json_replace(data, ${EVENT_TEXTS.map((path) => `'${path}', ?3`).join(", ")}), '$.attachments'),
              actor_name = CASE WHEN actor_kind = 'customer' THEN NULL ELSE actor_name END
            WHERE organization_id = ?1 AND complaint_id IN (SELECT value FROM json_each(?2))`,
         )
@@ -324,7 +334,7 @@ export async function eraseRespondent(
     responses: erased.responses,
     completedResponses: erased.completed,
     notes: erased.notes,
-    complaints: found.complaints.length,
+    complaints: respondentComplaints.length,
     attachments: attachmentKeys.length,
     emails: found.emails.length,
     skippedResponses: erased.skipped,
@@ -334,7 +344,7 @@ export async function eraseRespondent(
       action: mode === "delete" ? "respondent.deleted" : "respondent.anonymised",
       targetType: "respondent",
       targetId: await emailHash(address),
-      data: { ...summary, responseIds, complaintIds: found.complaints.map((c) => c.id) },
+      data: { ...summary, responseIds, complaintIds: respondentComplaints.map((c) => c.id) },
     }, now),
   );
   await d1.batch(statements);

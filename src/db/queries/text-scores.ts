@@ -32,7 +32,7 @@ import type { FeedloopEvent } from "../../domain/queue-messages";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { loadComplaintContext } from "./complaints";
-import { gatedInsert, type Gate } from "./complaints-sql";
+import { gatedInsert, type Gate, liveResponseGate } from "./complaints-sql";
 import { loadVersionDefinition } from "./surveys";
 
 export type TextScoreRow = typeof textScores.$inferSelect;
@@ -162,7 +162,7 @@ export function responseTextScoreStatements(
         ...scoredColumns(engine, input.taxonomy, text, now, nonce),
         score_count: 1,
       },
-      undefined,
+      liveResponseGate(response.id),
       { onConflictDoNothing: true },
     ),
   );

@@ -18,13 +18,17 @@ import {
   COMPLAINT_STATES,
   OPEN_COMPLAINT_STATES,
 } from "./complaint";
-import { AssignmentReasonSchema, type ComplaintEventOfType, type ComplaintTimelineEvent } from "./events";
+import { AssignmentReasonSchema, type ComplaintEventOfType, ComplaintReplyAttachmentSchema, type ComplaintTimelineEvent } from "./events";
+import { INBOUND_EMAIL_LIMITS } from "../email/attachments";
+
+/** Files per staff reply: the same caps as a customer's e-mail (src/domain/email/attachments.ts). */
+const REPLY_ATTACHMENT_LIMIT = INBOUND_EMAIL_LIMITS.maxAttachments;
 import { ComplaintTextSchema, EntityIdSchema } from "./primitives";
 import { countStaffReply, monotonicEventTime, type ComplaintTransitionFailureReason } from "./state-machine";
 
 export const ComplaintActivitySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("note"), text: ComplaintTextSchema }),
-  z.object({ kind: z.literal("public_reply"), text: ComplaintTextSchema }),
+  z.object({ kind: z.literal("public_reply"), text: ComplaintTextSchema, attachments: z.array(ComplaintReplyAttachmentSchema).max(REPLY_ATTACHMENT_LIMIT).optional() }),
   z.object({
     kind: z.literal("assign"),
     teamId: EntityIdSchema.nullable(),
@@ -88,7 +92,7 @@ export function applyComplaintActivity(
       return {
         ok: true,
         complaint: countStaffReply(complaint, at),
-        events: [{ type: "public_reply", at, actor, data: { text: activity.text } }],
+        events: [{ type: "public_reply", at, actor, data: { text: activity.text, ...(activity.attachments?.length ? { attachments: activity.attachments } : {}) } }],
       };
     case "assign": {
       const data: ComplaintEventOfType<"assigned">["data"] = {

@@ -58,6 +58,8 @@ export function customerUpdateEmail(input: {
   reference: string;
   state: ComplaintState;
   replyText: string | null;
+  /** Names of files sent with the reply: they are downloaded from the status page, never attached to the e-mail. */
+  replyFiles?: readonly string[];
   proposedRemedy: string | null;
   statusUrl: string;
 }): EmailContent {
@@ -66,6 +68,9 @@ export function customerUpdateEmail(input: {
   const lines: string[] = [];
   lines.push(zh ? `您的投诉 ${input.reference} 有新的进展：${stage}。` : `There is news on your complaint ${input.reference}: ${stage}.`);
   if (input.replyText) lines.push("", input.replyText);
+  if (input.replyFiles?.length) {
+    lines.push("", zh ? "随回复发送的文件（请在下方链接的页面下载）：" : "Files sent with this reply (download them from the page at the link below):", ...input.replyFiles.map((name) => `- ${name}`));
+  }
   if (input.state === "responded" && input.proposedRemedy) {
     lines.push("", zh ? `我们提出的处理方案：${input.proposedRemedy}` : `Our proposed remedy: ${input.proposedRemedy}`);
     lines.push(zh ? "请通过下方链接告诉我们您是否接受。" : "Please tell us at the link below whether you accept it.");

@@ -58,10 +58,19 @@ export const ComplaintNoteEventSchema = z.object({
   data: z.object({ text: ComplaintTextSchema }),
 });
 
+/** A file sent with a staff reply (stored in R2; the customer downloads it from the status page). */
+export const ComplaintReplyAttachmentSchema = z.object({
+  id: EntityIdSchema,
+  filename: z.string().min(1).max(200),
+  contentType: z.string().min(1).max(100),
+  size: z.number().int().nonnegative(),
+});
+export type ComplaintReplyAttachment = z.infer<typeof ComplaintReplyAttachmentSchema>;
+
 export const ComplaintPublicReplyEventSchema = z.object({
   ...eventBase,
   type: z.literal("public_reply"),
-  data: z.object({ text: ComplaintTextSchema }),
+  data: z.object({ text: ComplaintTextSchema, attachments: z.array(ComplaintReplyAttachmentSchema).optional() }),
 });
 
 export const ASSIGNMENT_REASONS = ["routing_rule", "manual", "escalation", "round_robin", "least_open_load"] as const;

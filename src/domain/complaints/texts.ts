@@ -77,6 +77,14 @@ export function formatMoment(at: Date, language: ComplaintLanguage, timeZone: st
   return formatInZone(at, language, timeZone, { year: "numeric", month: "2-digit", day: "2-digit" });
 }
 
+/** A file's size as a person reads it: "840 KB", "2.4 MB" (units are the same in both languages). */
+export function formatFileSize(bytes: number, language: ComplaintLanguage): string {
+  const format = (value: number, digits: number) => value.toLocaleString(language === "zh-CN" ? "zh-CN" : "en", { maximumFractionDigits: digits });
+  if (bytes < 1024) return `${format(bytes, 0)} B`;
+  if (bytes < 1024 * 1024) return `${format(Math.max(1, Math.round(bytes / 1024)), 0)} KB`;
+  return `${format(bytes / 1024 / 1024, 1)} MB`;
+}
+
 /** A deadline as the customer reads it, in the organisation's time zone. */
 export function formatDeadline(at: Date, language: ComplaintLanguage, timeZone: string): string {
   return formatInZone(at, language, timeZone, { year: "numeric", month: "long", day: "numeric", weekday: "short" });

@@ -28,6 +28,14 @@ export const ACCEPTED_ATTACHMENT_TYPES: ReadonlySet<string> = new Set([
   "text/csv",
 ]);
 
+/** A file kept in R2 (bucket ATTACHMENTS) beside a complaint, as its index row records it. */
+export type StoredAttachment = { id: string; filename: string; contentType: string; size: number; storageKey: string };
+
+/** The R2 key of a complaint's file: per organisation, so a bucket listing or purge can be scoped. */
+export function attachmentStorageKey(organizationId: string, attachmentId: string): string {
+  return `complaints/${organizationId}/${attachmentId}`;
+}
+
 export type AttachmentCandidate = { filename: string | null; mimeType: string; size: number };
 export type RefusedAttachment = { filename: string; reason: "type" | "size" | "count" | "total_size" };
 export type AttachmentScreening<T> = { accepted: T[]; refused: RefusedAttachment[] };

@@ -18,6 +18,8 @@ import { createRouter } from "../../lib/openapi";
 import { bodySizeLimit } from "../../lib/http";
 import { enforcePublicRateLimit } from "../../lib/rate-limit";
 import { randomSecret } from "../../lib/ids";
+import { attachmentDownload } from "../../lib/attachment-store";
+import { findComplaintAttachment } from "../../db/queries/inbound-email";
 import { ProblemError } from "../../lib/problem";
 import { customerActionPayload, customerActionTarget, isCustomerStatusAction, type WaitingReturnState } from "../../domain/complaints";
 import { parseHiddenFieldValues } from "../../domain/survey/hidden-fields";
@@ -194,6 +196,17 @@ router.get("/complaints/status/:reference", async (c) => {
   const requestedLang = c.req.query("lang") ? lang : complaintLanguage(row.language, null);
   const done = c.req.query("done") ?? "";
   return renderStatus(c, row, secret, requestedLang, { flash: isCustomerStatusAction(done) ? UI[requestedLang].done[done] : undefined });
+});
+
+// A file the team sent with a reply (or the customer e-mailed): the status link's secret is the capability here too.
+router.get("/complaints/status/:reference/files/:attachmentId", async (c) => {
+  const lang = complaintLanguage(c.req.query("lang"), c.req.header("accept-language"));
+  const db = c.get("db");
+  const row = await findComplaintByStatusLink(db, c.req.param("reference"), c.req.query("k") ?? "");
+  const attachment = row ? await findComplaintAttachment(db, row.organizationId, row.id, c.req.param("attachmentId").slice(0, 64)) : undefined;
+  const object = attachment ? await c.env.ATTACHMENTS.get(attachment.storageKey) : null;
+  if (!attachment || !object) return messagePage(c, lang, UI[lang].notFoundTitle, UI[lang].notFound, 404);
+  return attachmentDownload(object, attachment);
 });
 
 router.post("/complaints/status/:reference", async (c) => {

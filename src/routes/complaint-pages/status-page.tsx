@@ -7,6 +7,9 @@ import type { ComplaintRow } from "../../db/queries/complaints";
 import type { TimelineEntry } from "../../db/queries/complaints-list";
 import { describedBy, ErrorSummary, FieldError, PageHeader } from "./fields";
 import { withQuery } from "./page";
+import { z } from "zod";
+import { type ComplaintReplyAttachment, ComplaintReplyAttachmentSchema } from "../../domain/complaints/events";
+import { formatFileSize } from "../../domain/complaints/texts";
 
 export type StatusErrors = Partial<Record<"reply" | "reject" | "reopen" | "general", string>>;
 
@@ -43,7 +46,21 @@ function StatusActionForm(props: {
   );
 }
 
-function TimelineView({ entries, w, lang, timeZone, description }: { entries: TimelineEntry[]; w: ComplaintPageWords; lang: ComplaintLanguage; timeZone: string; description: string }) {
+function TimelineView({
+  entries,
+  w,
+  lang,
+  timeZone,
+  description,
+  fileHref,
+}: {
+  entries: TimelineEntry[];
+  w: ComplaintPageWords;
+  lang: ComplaintLanguage;
+  timeZone: string;
+  description: string;
+  fileHref: (attachmentId: string) => string;
+}) {
   return (
     <ol class="timeline">
       {entries.map((entry) => {
@@ -58,6 +75,18 @@ function TimelineView({ entries, w, lang, timeZone, description }: { entries: Ti
                 <strong>{who}</strong> · {when}
               </p>
               <p class="message-text">{String(entry.data.text ?? "")}</p>
+              {replyAttachments(entry).length > 0 && (
+                <ul class="reply-files" aria-label={w.replyFiles}>
+                  {replyAttachments(entry).map((file) => (
+                    <li>
+                      <a href={fileHref(file.id)} download={file.filename}>
+                        {file.filename}
+                      </a>{" "}
+                      <span class="file-size">({formatFileSize(file.size, lang)})</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
             </li>
           );
         }
@@ -81,6 +110,12 @@ function TimelineView({ entries, w, lang, timeZone, description }: { entries: Ti
       })}
     </ol>
   );
+}
+
+/** The files a reply carried (event data written by the domain's public_reply activity). */
+function replyAttachments(entry: TimelineEntry): ComplaintReplyAttachment[] {
+  const parsed = z.array(ComplaintReplyAttachmentSchema).safeParse(entry.data.attachments);
+  return parsed.success ? parsed.data : [];
 }
 
 export function StatusView(props: {
@@ -206,7 +241,14 @@ export function StatusView(props: {
         <>
           <section aria-labelledby="conversation-title">
             <h2 id="conversation-title">{w.conversation}</h2>
-            <TimelineView entries={props.timeline} w={w} lang={lang} timeZone={props.timeZone} description={row.description} />
+            <TimelineView
+              entries={props.timeline}
+              w={w}
+              lang={lang}
+              timeZone={props.timeZone}
+              description={row.description}
+              fileHref={(attachmentId) => withQuery(`/complaints/status/${row.reference}/files/${encodeURIComponent(attachmentId)}`, { k: props.secret })}
+            />
           </section>
 
           {state !== "closed" ? (

@@ -51,7 +51,10 @@ export async function api<T>(
     headers: { accept: "application/json, application/problem+json" },
     signal: options.signal,
   };
-  if (options.body !== undefined) {
+  if (options.body instanceof FormData) {
+    // Files go as multipart/form-data; the browser writes the boundary into the content type itself.
+    init.body = options.body;
+  } else if (options.body !== undefined) {
     (init.headers as Record<string, string>)["content-type"] = "application/json";
     init.body = JSON.stringify(options.body);
   }

@@ -129,7 +129,7 @@ export function ComplaintPage({ id }: { id: string }) {
               <DescriptionCard complaint={c} />
               <ActionsCard complaint={c} refData={ref.data} run={run} asked={asked} />
               <ComposerCard complaint={c} mode={mode} setMode={setMode} composerRef={composerRef} run={run} />
-              <TimelineCard entries={c.timeline} refData={ref.data} />
+              <TimelineCard entries={c.timeline} refData={ref.data} complaintId={c.id} />
             </div>
             <aside class="stack" aria-label={ct("detail.customer")}>
               <SlaCard complaint={c} />

@@ -8,6 +8,8 @@ import { useSession } from "../../lib/session";
 import { ErrorAlert, Field, Loading, PageHeader, Pager } from "../../components/ui";
 import { BulkActions, SelectBox } from "./BulkActions";
 import { useCT, useLabel } from "./messages";
+import { SavedViews } from "./SavedViews";
+import type { QueueFilters } from "../../../../src/domain/complaints/queue-filters";
 import { OverdueBadge, PriorityBadge, ShortcutHelp, StateBadge, useRelative, useShortcuts } from "./shared";
 import { OPEN_STATES, PRIORITIES, rememberQueue, STATES, type ComplaintConfig, type ComplaintList, type Member, type Team } from "./types";
 
@@ -28,6 +30,16 @@ export function loadReferenceData() {
   });
   refCache.catch(() => (refCache = undefined));
   return refCache;
+}
+
+/** The filters in the queue's address, as a saved view keeps them (no page: a view starts at page 1). */
+function savedViewFilters(query: URLSearchParams): QueueFilters {
+  const filters: QueueFilters = {};
+  for (const key of ["status", "priority", "team", "owner", "category", "overdue", "q"] as const) {
+    const value = query.get(key);
+    if (value) Object.assign(filters, { [key]: value });
+  }
+  return filters;
 }
 
 export function ComplaintQueuePage() {
@@ -223,6 +235,7 @@ export function ComplaintQueuePage() {
           </button>
         </div>
       </form>
+      <SavedViews current={savedViewFilters(query)} />
       <p class="muted small">{ct("queue.shortcutsHint")}</p>
       <ErrorAlert error={list.error} onRetry={list.reload} />
       {list.loading && !list.data && <Loading />}

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { ErrorAlert } from "../../../components/ui";
 import { useCT } from "../messages";
 import type { ComplaintDetail } from "../types";
@@ -19,6 +19,8 @@ export function ComposerCard({
 }) {
   const ct = useCT();
   const [text, setText] = useState<Record<"reply" | "note", string>>({ reply: "", note: "" });
+  const [files, setFiles] = useState<File[]>([]);
+  const fileInput = useRef<HTMLInputElement>(null);
   const { busy, error, act } = useComplaintAction();
   const closed = complaint.state === "closed";
   const replyBlocked = closed && mode === "reply";
@@ -26,9 +28,21 @@ export function ComposerCard({
     event?.preventDefault();
     const value = text[mode].trim();
     if (!value || replyBlocked) return;
+    const withFiles = mode === "reply" && files.length > 0;
+    let body: unknown = { text: value };
+    if (withFiles) {
+      const form = new FormData();
+      form.set("text", value);
+      for (const file of files) form.append("files", file);
+      body = form;
+    }
     await act(async () => {
-      await run(mode === "reply" ? "replies" : "notes", { text: value }, ct("keys.done", { action: ct(mode === "reply" ? "detail.sendReply" : "detail.addNote") }));
+      await run(mode === "reply" ? "replies" : "notes", body, ct("keys.done", { action: ct(mode === "reply" ? "detail.sendReply" : "detail.addNote") }));
       setText({ ...text, [mode]: "" });
+      if (withFiles) {
+        setFiles([]);
+        if (fileInput.current) fileInput.current.value = "";
+      }
     });
   }
   return (
@@ -72,6 +86,20 @@ export function ComposerCard({
         <p id="composer-hint" class="field-hint">
           {replyBlocked ? ct("detail.replyClosed") : ct(mode === "reply" ? "detail.replyHint" : "detail.noteHint")}
         </p>
+        {mode === "reply" && !replyBlocked && (
+          <div class="field">
+            <label for="composer-files">{ct("detail.attachFiles")}</label>
+            <input
+              id="composer-files"
+              ref={fileInput}
+              type="file"
+              multiple
+              accept="image/jpeg,image/png,image/gif,image/webp,image/heic,image/heif,application/pdf,text/plain,text/csv"
+              onChange={(e) => setFiles(Array.from(e.currentTarget.files ?? []))}
+            />
+            {files.length > 0 && <p class="field-hint">{ct("detail.attachedFiles", { n: files.length })}</p>}
+          </div>
+        )}
         <div>
           <button type="submit" class={`btn ${mode === "reply" ? "btn-primary" : "btn-note"}`} disabled={busy || replyBlocked || !text[mode].trim()}>
             {ct(mode === "reply" ? "detail.sendReply" : "detail.addNote")}

@@ -5,16 +5,22 @@ import type { TimelineEntry } from "../types";
 import { ResolutionView } from "./ResolutionView";
 import type { RefData } from "./useComplaintAction";
 
-export function TimelineCard({ entries, refData }: { entries: TimelineEntry[]; refData?: RefData }) {
+export function TimelineCard({ entries, refData, complaintId }: { entries: TimelineEntry[]; refData?: RefData; complaintId: string }) {
   const ct = useCT();
   return (
     <Card title={ct("detail.timeline")} id="timeline">
-      <Timeline entries={entries} refData={refData} />
+      <Timeline entries={entries} refData={refData} complaintId={complaintId} />
     </Card>
   );
 }
 
-function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: RefData }) {
+/** The files a reply carried, as the domain's public_reply activity records them. */
+function replyFiles(data: Record<string, unknown>): { id: string; filename: string; size: number }[] {
+  const files = data.attachments;
+  return Array.isArray(files) ? files.filter((f): f is { id: string; filename: string; size: number } => typeof f?.id === "string" && typeof f?.filename === "string") : [];
+}
+
+function Timeline({ entries, refData, complaintId }: { entries: TimelineEntry[]; refData?: RefData; complaintId: string }) {
   const ct = useCT();
   const label = useLabel();
   const { date } = useI18n();
@@ -69,7 +75,22 @@ function Timeline({ entries, refData }: { entries: TimelineEntry[]; refData?: Re
             break;
           case "public_reply":
             title = ct(e.actor.kind === "customer" ? "ev.public_reply.customer" : e.actor.kind === "system" ? "ev.public_reply.system" : "ev.public_reply.staff");
-            body = <p class="free-text">{String(d.text ?? "")}</p>;
+            body = (
+              <>
+                <p class="free-text">{String(d.text ?? "")}</p>
+                {replyFiles(d).length > 0 && (
+                  <ul class="reply-files" aria-label={ct("detail.replyFiles")}>
+                    {replyFiles(d).map((file) => (
+                      <li key={file.id}>
+                        <a href={`/api/complaints/${encodeURIComponent(complaintId)}/attachments/${encodeURIComponent(file.id)}`} download={file.filename}>
+                          {file.filename}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              </>
+            );
             break;
           case "assigned":
             title = ct("ev.assigned", { who: [d.teamId ? who(d.teamId) : null, d.assigneeId ? who(d.assigneeId) : null].filter(Boolean).join(" / ") || "—" });

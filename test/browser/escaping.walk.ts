@@ -5,7 +5,7 @@
  * script executed, no element created from the text, no dialog, and no CSP violation reported by
  * the browser anywhere in the staff app. Also the headers of the static staff app (/app/, served by
  * Workers static assets from web/public/_headers, not by the Worker).
- * (test/browser/app.test.ts covers the same for a CSAT survey's responses view.)
+ * (test/browser/app.walk.ts covers the same for a CSAT survey's responses view.)
  */
 import { expect, inject, test } from "vitest";
 import type { Page } from "playwright-core";
