@@ -327,6 +327,47 @@ describe("bulk actions on the queue", () => {
   });
 });
 
+describe("canned replies", () => {
+  const template = { name: "Refund under way", body: { en: "Dear {{customerName}}, {{reference}} will be resolved by {{dueDate}}. {{ownerName}}", "zh-CN": "{{customerName}}您好：{{reference}} 将于 {{dueDate}} 前解决。{{ownerName}}" } };
+
+  it("managers keep them (unknown placeholder: 422 at save, duplicate name: 409), staff insert them filled in the complaint's language", async () => {
+    const bad = await call("/api/reply-templates", json("POST", { ...template, body: { ...template.body, "zh-CN": "{{客户}}您好" } }, bearer(a.keys.manager)));
+    expect(bad.status).toBe(422);
+    expect((await problem(bad)).errors?.[0]).toMatchObject({ field: "body.zh-CN" });
+    expect((await call("/api/reply-templates", json("POST", template, bearer(a.keys.staff)))).status).toBe(403);
+    const created = await call("/api/reply-templates", json("POST", template, bearer(a.keys.manager)));
+    expect(created.status, await created.clone().text()).toBe(201);
+    const saved = (await created.json()) as { id: string };
+    expect((await call("/api/reply-templates", json("POST", template, bearer(a.keys.admin)))).status).toBe(409);
+
+    const list = (await (await call("/api/reply-templates", { headers: bearer(a.keys.staff) })).json()) as { items: { id: string }[]; placeholders: Record<string, string> };
+    expect(list.items.map((t) => t.id)).toContain(saved.id);
+    expect(Object.keys(list.placeholders)).toContain("dueDate");
+
+    const zh = await createComplaint(a, { language: "zh-CN", contact: { name: "王芳", email: "wang@example.com" } });
+    await call(`/api/complaints/${zh.id}/assignment`, json("POST", { assigneeId: a.userIds.staff }, bearer(a.keys.manager)));
+    const filled = (await (await call(`/api/complaints/${zh.id}/reply-templates/${saved.id}`, { headers: bearer(a.keys.staff) })).json()) as { language: string; text: string };
+    expect(filled.language).toBe("zh-CN");
+    expect(filled.text).toMatch(new RegExp(`^王芳您好：${zh.reference} 将于 \\d{4}年\\d{1,2}月\\d{1,2}日 前解决。.+$`));
+    const en = await createComplaint(a, { language: "en", anonymous: true, contact: undefined });
+    const enText = (await (await call(`/api/complaints/${en.id}/reply-templates/${saved.id}`, { headers: bearer(a.keys.staff) })).json()) as { text: string };
+    expect(enText.text).toMatch(new RegExp(`^Dear customer, ${en.reference} will be resolved by \\d{1,2} [A-Z][a-z]+ \\d{4}\\. our complaints team$`));
+
+    const renamed = await call(`/api/reply-templates/${saved.id}`, json("PUT", { ...template, name: "Refund sent" }, bearer(a.keys.manager)));
+    expect(renamed.status).toBe(200);
+    const audit = await env.DB.prepare("select action from audit_log where target_id = ? order by at").bind(saved.id).all<{ action: string }>();
+    expect(audit.results.map((r) => r.action)).toEqual(["reply_template.created", "reply_template.updated"]);
+
+    // Another organisation sees, fills, changes and deletes none of them.
+    expect(((await (await call("/api/reply-templates", { headers: bearer(b.keys.admin) })).json()) as { items: unknown[] }).items).toEqual([]);
+    const foreignComplaint = await createComplaint(b);
+    expect((await call(`/api/complaints/${foreignComplaint.id}/reply-templates/${saved.id}`, { headers: bearer(b.keys.staff) })).status).toBe(404);
+    expect((await call(`/api/reply-templates/${saved.id}`, json("PUT", template, bearer(b.keys.admin)))).status).toBe(404);
+    expect((await call(`/api/reply-templates/${saved.id}`, { method: "DELETE", headers: bearer(b.keys.admin) })).status).toBe(404);
+    expect((await call(`/api/reply-templates/${saved.id}`, { method: "DELETE", headers: bearer(a.keys.manager) })).status).toBe(204);
+  });
+});
+
 describe("routing rules and teams", () => {
   it("routes by the first matching rule and assigns round robin inside the team", async () => {
     const team = await call(

@@ -20,3 +20,4 @@ export * from "./routing";
 export * from "./triggers";
 export * from "./analytics";
 export * from "./bulk";
+export * from "./reply-templates";
