@@ -273,6 +273,46 @@ describe("staff at the desk", () => {
     });
   });
 
+  it("a manager keeps canned replies (an unknown placeholder refused beside its text); staff insert one filled in the complaint's language", async () => {
+    const name = `Refund ${run}`;
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/complaints`);
+      await page.getByRole("link", { name: "Canned replies" }).click();
+      await page.locator("[data-testid=reply-template-form]").waitFor();
+      await page.fill("#rt-name", name);
+      await page.fill("#rt-en", "Dear {{customerName}}, your complaint {{reference}} will be resolved by {{dueDate}}. {{ownerName}}");
+      await page.fill("#rt-zh", "{{顾客}}您好：");
+      await page.locator("[data-testid=reply-template-form] button[type=submit]").click();
+      const zhError = page.locator("#rt-zh-error");
+      await zhError.waitFor();
+      expect(await zhError.textContent()).toContain("unknown placeholder {{顾客}}");
+      expect(await page.locator("#rt-zh").getAttribute("aria-describedby")).toContain("rt-zh-error");
+      await expectAccessible(page, "the canned reply refused for an unknown placeholder");
+      await page.fill("#rt-zh", "{{customerName}}您好：您的投诉 {{reference}} 将于 {{dueDate}} 前解决。{{ownerName}}");
+      await page.locator("[data-testid=reply-template-form] button[type=submit]").click();
+      await expect.poll(() => page.locator("[data-testid=reply-templates]").textContent()).toContain(name);
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(() => page.locator("main h1").textContent()).toBe("常用回复");
+      const names = (await staffApi<{ items: { name: string }[] }>("GET", "/api/organisation/members")).items.map((m) => m.name);
+      expect(await untranslatedWords(page, names)).toEqual([]);
+      await expectAccessible(page, "the canned replies in Chinese");
+    });
+    const complaint = await staffApi<{ id: string; reference: string }>("POST", "/api/complaints", {
+      subject: `Canned ${run}`, description: "发票重复扣款。", source: "phone", category: "billing", language: "zh-CN", contact: { name: "王芳", phone: "+86 21 5555 0101" },
+    });
+    await withContext({}, async (page) => {
+      await signIn(page, "staff");
+      await page.goto(`${origin}/app/complaints/${complaint.id}`);
+      await page.locator("#composer-template").waitFor();
+      await page.locator("#composer-template").selectOption({ label: name });
+      await page.getByRole("button", { name: "Insert" }).click();
+      await expect.poll(() => page.locator("#composer-text").inputValue()).toMatch(new RegExp(`^王芳您好：您的投诉 ${complaint.reference} 将于 \\d{4}年\\d{1,2}月\\d{1,2}日 前解决。`));
+      expect(await page.locator(".canned-reply [role=status]").textContent()).toBe(`Inserted in the customer's language: ${name}`);
+      await expectAccessible(page, "the reply box with a canned reply inserted");
+    });
+  });
+
   it("a milestone met late shows as breached only", async () => {
     type Detail = { id: string; sla: { milestones: { milestone: string; metAt: string | null; breached: boolean }[] } };
     const list = await staffApi<{ items: { id: string }[] }>("GET", "/api/complaints?limit=50&status=closed");

@@ -34,6 +34,7 @@ function lazyPage<P extends object>(load: () => Promise<ComponentType<P>>) {
 
 const DashboardPage = lazyPage(() => import("./pages/dashboard/Dashboard").then((m) => m.DashboardPage));
 const ComplaintsPage = lazyPage(() => import("./pages/complaints/Queue").then((m) => m.ComplaintQueuePage));
+const ReplyTemplatesPage = lazyPage(() => import("./pages/complaints/ReplyTemplates").then((m) => m.ReplyTemplatesPage));
 const ComplaintPage = lazyPage<{ id: string }>(() => import("./pages/complaints/Complaint").then((m) => m.ComplaintPage));
 const PlanPage = lazyPage<{ surveyId: string; planId: string }>(() => import("./pages/dashboard/PlanPage").then((m) => m.PlanPage));
 const BuilderStartPage = lazyPage(() => import("./pages/builder/Start").then((m) => m.BuilderStartPage));
@@ -244,6 +245,7 @@ function Routes() {
   if ((m = match("/admin/:section", path))) return atLeast(me.role, "manager") ? <AdminPage section={m.section!} /> : <Forbidden />;
   if ((m = match("/invite/:id", path))) return <InvitePage id={m.id!} />;
   if (path === "/complaints") return can(me, "complaints:read") ? <ComplaintsPage /> : <Forbidden />;
+  if (path === "/complaints/replies") return can(me, "complaints:templates") ? <ReplyTemplatesPage /> : <Forbidden />;
   if ((m = match("/complaints/:id", path))) return can(me, "complaints:read") ? <ComplaintPage id={m.id!} /> : <Forbidden />;
   if (path === "/settings/api-keys") return can(me, "apikeys:manage") ? <ApiKeysPage /> : <Forbidden />;
   return (

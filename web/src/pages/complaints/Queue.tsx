@@ -4,7 +4,7 @@ import { api } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
 import { useI18n } from "../../lib/i18n";
 import { href, Link, navigate, setQuery, useLocation } from "../../lib/router";
-import { useSession } from "../../lib/session";
+import { can, useSession } from "../../lib/session";
 import { ErrorAlert, Field, Loading, PageHeader, Pager } from "../../components/ui";
 import { BulkActions, SelectBox } from "./BulkActions";
 import { useCT, useLabel } from "./messages";
@@ -120,6 +120,11 @@ export function ComplaintQueuePage() {
   return (
     <>
       <PageHeader title={ct("queue.title")} subtitle={ct("queue.subtitle")}>
+        {can(me, "complaints:templates") && (
+          <Link to="/complaints/replies" class="btn btn-small">
+            {ct("replies.link")}
+          </Link>
+        )}
         <button type="button" class="btn btn-small" onClick={() => setHelp(true)} aria-keyshortcuts="?">
           ? {ct("keys.title")}
         </button>
