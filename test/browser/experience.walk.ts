@@ -417,6 +417,27 @@ describe("the manager's distribution", () => {
 });
 
 describe("the manager's dashboard and responses", () => {
+  it("the survey overview names each question's type and what it measures in words, in English and Chinese", async () => {
+    const survey = encodeURIComponent(inject("seed").surveyId);
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${survey}`);
+      await page.locator("[data-testid=item-type]").first().waitFor();
+      const types = new Set(await page.locator("[data-testid=item-type]").allTextContents());
+      expect(types).toContain("Rating scale");
+      expect([...types].some((type) => /_|^rating$/.test(type))).toBe(false);
+      const metrics = await page.locator("[data-testid=item-metric]").allTextContents();
+      expect(metrics).toContain("NPS (0–10 recommend)");
+      expect(metrics.some((metric) => /_/.test(metric))).toBe(false);
+      // No format code is left beside a question but its id.
+      expect(await page.locator(".outline-items > li > .muted code").allTextContents()).toEqual(await page.locator(".outline-items > li").evaluateAll((items) => items.map((li) => li.querySelector(".muted code")?.textContent ?? "")));
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(async () => new Set(await page.locator("[data-testid=item-type]").allTextContents()).has("评分量表")).toBe(true);
+      expect(await page.locator("[data-testid=item-metric]").allTextContents()).toContain("NPS（0–10 推荐意愿）");
+      await expectAccessible(page, "the survey overview in Chinese");
+    });
+  });
+
   it("explains missing figures in words, computes intervals on request, names segments and keeps the funnel sane", async () => {
     const seed = inject("seed");
     const id = encodeURIComponent(seed.surveyId);
