@@ -438,6 +438,39 @@ describe("the manager's dashboard and responses", () => {
     });
   });
 
+  it("the responses page searches open answers and marks the words found (as text, never markup)", async () => {
+    const seed = inject("seed");
+    const marker = `xq${run}`;
+    const answers = Object.fromEntries(Object.entries(DEMO_ANSWERS).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v === "yes" ? true : v === "no" ? false : v]));
+    const res = await fetch(`${origin}/api/public/surveys/demo-acsi/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ submissionId: crypto.randomUUID(), language: "en", hidden: { region: `exp-${run}` }, answers: { ...answers, comment: `Great fridge <b>${marker}</b> & friendly staff` }, complete: true }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    // The text is indexed when the queue consumer scores it: wait for the API to find it before using the page.
+    const comments = `/api/surveys/${encodeURIComponent(seed.surveyId)}/open-answers/comments?q=${marker}`;
+    await expect.poll(async () => (await staffApi<{ total: number }>("GET", comments)).total, { timeout: 20_000 }).toBe(1);
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${encodeURIComponent(seed.surveyId)}/responses`);
+      await page.fill("#oa-q", marker.toUpperCase());
+      await page.locator("form[role=search] button[type=submit]").click();
+      const results = page.locator("[data-testid=open-answer-results]");
+      await expect.poll(async () => (await results.count()) > 0 && (await results.locator("[role=status]").textContent())).toBe(`Answers containing “${marker.toUpperCase()}”: 1`);
+      expect(await results.locator("li .free-text").textContent()).toBe(`Great fridge <b>${marker}</b> & friendly staff`);
+      expect(await results.locator("li .free-text mark").allTextContents()).toEqual([marker]);
+      expect(await results.locator("li .free-text b").count()).toBe(0);
+      await expectAccessible(page, "the open-answer search with a result");
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(() => results.locator("[role=status]").textContent()).toBe(`包含“${marker.toUpperCase()}”的回答：1 条`);
+      await page.fill("#oa-q", `${marker}zz`);
+      await page.locator("form[role=search] button[type=submit]").click();
+      await expect.poll(() => results.locator("[role=status]").textContent()).toBe(`没有开放式回答包含“${marker}zz”。`);
+      await expectAccessible(page, "the open-answer search without a result, in Chinese");
+    });
+  });
+
   it("explains missing figures in words, computes intervals on request, names segments and keeps the funnel sane", async () => {
     const seed = inject("seed");
     const id = encodeURIComponent(seed.surveyId);
