@@ -208,6 +208,7 @@ describe("complaint analytics", () => {
     for (const now of READ_TIMES) await expectSameAsFullComputation(now, "day");
   });
 
+  // 20,000 rows copied in SQL: ~8 s on a quiet machine, several times that on a loaded one.
   it("a period of more than 20,000 complaints is truncated exactly as before", async () => {
     const columns = (await env.DB.prepare("SELECT name FROM pragma_table_info('complaints')").all<{ name: string }>()).results.map((c) => c.name);
     // Copies with the same times (so the stored outcomes stay exact) until the organisation has > 20,000.
@@ -222,5 +223,5 @@ describe("complaint analytics", () => {
     const { result } = await expectSameAsFullComputation(NOW, "month");
     expect(result.truncated).toBe(true);
     expect(result.handlingSatisfaction.csat.n).toBeGreaterThan(0);
-  });
+  }, 120_000);
 });
