@@ -17,7 +17,8 @@
  * BENCH_CONNECTIONS (default "10,50"), BENCH_ROUNDS (default 4), BENCH_TOKEN_SHARE (default 0.25),
  * BENCH_CONSUMER (default 0: the queue consumer is off during the load, so the request path is
  * compared with the baseline alone; its follow-up work and the statistics compaction are then run
- * and timed separately. 1: consumer on, sharing workerd's CPU with the load as it would share D1).
+ * and timed separately. 1: consumer on, sharing workerd's CPU with the load as it would share D1),
+ * BENCH_PROFILE_ONLY (1: only the in-process profile of one request, no load and no checks).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -42,6 +43,7 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
 const TOKEN_SHARE = Number(process.env.BENCH_TOKEN_SHARE ?? 0.25);
 const CONSUMER = process.env.BENCH_CONSUMER === "1";
+const PROFILE_ONLY = process.env.BENCH_PROFILE_ONLY === "1";
 const WARMUP_SECONDS = 3;
 /** The queue consumer's batch size (wrangler.toml max_batch_size): one follow-up set. */
 const FOLLOW_UP_SET_SIZE = 50;
@@ -207,6 +209,14 @@ async function main() {
     console.log("Seeding through the Worker's API (organisation + key, survey, invitations) …");
     const seed = await fetch(new URL("/__dev/seed", app.url), { method: "POST", headers: { "x-seed-key": BENCH_API_KEY } });
     if (!seed.ok) throw new Error(`seed: ${seed.status} ${await seed.text()}`);
+    if (PROFILE_ONLY) {
+      // Only the in-process profile of one request (no load, no checks): for trying a change quickly.
+      const profileSurvey = await api(app.url, "/api/surveys", { method: "POST", body: JSON.stringify({ slug: "bench-profile", template: "acsi" }) });
+      await api(app.url, `/api/surveys/${profileSurvey.id}/publish`, { method: "POST" });
+      const requests = (await (await app.fetchWorker("helper", "/profile-requests?slug=bench-profile&repeat=600", { method: "POST" })).json()) as Record<string, string | number>[];
+      console.log(`Whole request through each Worker's fetch handler (in-process, no HTTP; D1 calls timed; load average ${loadavg()[0]!.toFixed(1)}):\n${table(requests)}\n`);
+      return;
+    }
     const survey = await api(app.url, "/api/surveys", { method: "POST", body: JSON.stringify({ slug: SLUG, template: "acsi", accessMode: "both" }) });
     await api(app.url, `/api/surveys/${survey.id}/publish`, { method: "POST" });
     // Enough single-use tokens for the token share of every run (throughput is unknown up front:

@@ -58,7 +58,7 @@ export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: App
         });
         break;
       case "text.score":
-        await handleOne(message, () => scorePendingSource(db, body.sourceKind, body.sourceId, new Date()));
+        await handleOne(message, () => scorePendingSource(db, body.sourceKind, body.sourceId, new Date(), { env }));
         break;
       case "text.rescore":
         await handleOne(message, () => rescoreTexts(db, env, body.organizationId, new Date()));

@@ -8,7 +8,7 @@ import { RESCORE_CHUNK, requestRescoring, rescoreStale } from "../db/queries/tex
  * whatever happens to the messages.
  */
 export async function rescoreTexts(db: Db, env: AppBindings, organizationId: string | null, now: Date): Promise<number> {
-  const { scored, examined } = await rescoreStale(db, now, { organizationId, limit: RESCORE_CHUNK });
+  const { scored, examined } = await rescoreStale(db, now, { organizationId, limit: RESCORE_CHUNK, env });
   if (examined === RESCORE_CHUNK) await requestRescoring(env, organizationId);
   return scored;
 }

@@ -97,13 +97,17 @@ export function jsonNestingDepth(text: string, limit = Number.POSITIVE_INFINITY)
 /**
  * Refuses JSON bodies nested deeper than MAX_JSON_DEPTH on every route (our own, better-auth's), before
  * anything parses them: deep nesting costs recursion in every validator that walks the value. Runs
- * after the size cap, so the copy it reads is bounded; the request's own body stays unread.
+ * after the size cap, so the text it reads is bounded.
  */
 export const jsonDepthLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
   const method = c.req.method;
   if (method === "GET" || method === "HEAD" || method === "OPTIONS" || !c.req.raw.body) return next();
   if (!/[/+]json\b/i.test(c.req.header("content-type") ?? "")) return next();
-  const depth = jsonNestingDepth(await c.req.raw.clone().text(), MAX_JSON_DEPTH);
+  // Through Hono's body cache, so the route's validator parses the same text instead of reading the
+  // stream again (a clone tees the stream: a second read on every public submit). better-auth reads
+  // the raw request itself, so its routes get a copy and keep their body unread.
+  const text = c.req.path.startsWith("/api/auth/") ? await c.req.raw.clone().text() : await c.req.text();
+  const depth = jsonNestingDepth(text, MAX_JSON_DEPTH);
   if (depth > MAX_JSON_DEPTH) {
     throw new ProblemError("bad-request", `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep; no Feedloop request needs that many.`);
   }

@@ -249,7 +249,8 @@ export const textAnalyticsRoutes = createRouter()
     const suggestion = await complaintSuggestion(db, principal.organizationId, id);
     if (!suggestion) throw new ProblemError("conflict", "This complaint's text is still being analysed; there is no suggestion to decide on yet. Try again in a moment.");
     if (suggestion.decision) return c.json(suggestionBody(id, suggestion), 200);
-    // The category first (the workflow decides whether it may still change), then the lesson.
+    // The category first (the workflow decides whether it may still change; a change teaches the model and
+    // decides the suggestion); a category already set to the chosen one is learnt by the decision below.
     if (complaint.category !== category) {
       const result = await complaintActivity(db, c.env, {
         organizationId: principal.organizationId,

@@ -105,6 +105,33 @@ describe("scored exactly once", () => {
     expect(category!.category).toBe("delivery");
   });
 
+  it("learns once from each category change made through the ordinary classification form", async () => {
+    const staff = bearer(org.keys.staff);
+    const created = (await (await call("/api/complaints", json("POST", { subject: "账单", description: "上个月的账单多扣了两百元，发票金额也不对。", contact: { email: "bill@example.com" } }, staff))).json()) as { id: string };
+    await deliver({ type: "text.score", sourceKind: "complaint", sourceId: created.id });
+    const lessons = async () => {
+      const row = await env.DB.prepare("select version, model from text_organisation_models where organization_id = ?").bind(org.organizationId).first<{ version: number; model: string }>();
+      return row ? { version: row.version, examples: JSON.parse(row.model).examples as number } : { version: 0, examples: 0 };
+    };
+    const before = await lessons();
+    const classify = (category: string) => call(`/api/complaints/${created.id}/classification`, json("POST", { category }, staff));
+
+    expect((await classify("billing")).status).toBe(200);
+    expect(await lessons()).toEqual({ version: before.version + 1, examples: before.examples + 1 });
+    // The open suggestion counts as decided by the form.
+    const suggestion = await env.DB.prepare("select decision, decided_category from complaint_suggestions where complaint_id = ?").bind(created.id).first<{ decision: string; decided_category: string }>();
+    expect(suggestion!.decided_category).toBe("billing");
+    expect(suggestion!.decision).not.toBeNull();
+    // The same request again changes nothing and teaches nothing; another change teaches once more.
+    expect((await classify("billing")).status).toBe(200);
+    expect((await lessons()).examples).toBe(before.examples + 1);
+    expect((await classify("product_quality")).status).toBe(200);
+    expect((await lessons()).examples).toBe(before.examples + 2);
+    // A change of priority only is no lesson about categories.
+    expect((await call(`/api/complaints/${created.id}/classification`, json("POST", { priority: "high" }, staff))).status).toBe(200);
+    expect((await lessons()).examples).toBe(before.examples + 2);
+  });
+
   it("answers an unknown category with problem+json 422", async () => {
     const res = await call(`/api/complaints/none/suggestion`, json("POST", { category: "Not A Slug" }, bearer(org.keys.staff)));
     expect(res.status).toBe(422);
@@ -167,7 +194,7 @@ describe("erasure", () => {
 });
 
 describe("routing on the suggestion", () => {
-  it("auto assignment routes an unclassified complaint by its suggested category once its text is scored", async () => {
+  it("routes an unclassified complaint again as soon as its suggestion is stored — once under redelivery — and leaves a person's choice alone", async () => {
     const admin = bearer(org.keys.admin);
     const team = async (name: string, memberId: string) => (await (await call("/api/complaint-teams", json("POST", { name, memberIds: [memberId] }, admin))).json()) as { id: string };
     const care = await team("Care", org.userIds.staff);
@@ -176,13 +203,35 @@ describe("routing on the suggestion", () => {
     const routing = await call("/api/complaint-config/routing", json("PUT", { rules: [rule], defaultTeamId: care.id }, admin));
     expect(routing.status, await routing.clone().text()).toBe(200);
 
-    const created = await call("/api/complaints", json("POST", { subject: "包裹", description: "快递三天都没有送到，物流信息也不更新。", contact: { email: "route@example.com" } }, bearer(org.keys.staff)));
-    const complaint = (await created.json()) as { id: string; teamId: string | null };
-    // At intake the text is not scored yet: the default team.
-    expect(complaint.teamId).toBe(care.id);
-    await deliver({ type: "text.score", sourceKind: "complaint", sourceId: complaint.id });
-    const routed = await call(`/api/complaints/${complaint.id}/assignment`, json("POST", { auto: true }, bearer(org.keys.manager)));
-    expect(routed.status, await routed.clone().text()).toBe(200);
-    expect(((await routed.json()) as { complaint: { teamId: string } }).complaint.teamId).toBe(logistics.id);
+    const create = async (email: string) =>
+      (await (await call("/api/complaints", json("POST", { subject: "包裹", description: "快递三天都没有送到，物流信息也不更新。", contact: { email } }, bearer(org.keys.staff)))).json()) as { id: string; teamId: string | null };
+    const routed = await create("route@example.com");
+    const chosen = await create("chosen@example.com");
+    // At intake the texts are not scored yet: the default team.
+    expect(routed.teamId).toBe(care.id);
+    expect(chosen.teamId).toBe(care.id);
+    // A person assigns the second one before its text is scored: their choice stands.
+    const manual = await call(`/api/complaints/${chosen.id}/assignment`, json("POST", { teamId: care.id, assigneeId: org.userIds.admin }, bearer(org.keys.manager)));
+    expect(manual.status, await manual.clone().text()).toBe(200);
+
+    const score = (id: string): FeedloopEvent => ({ type: "text.score", sourceKind: "complaint", sourceId: id });
+    await deliver(score(routed.id), score(routed.id), score(chosen.id));
+    await deliver(score(routed.id), score(chosen.id));
+
+    const complaintRow = (id: string) => env.DB.prepare("select team_id, assignee_id, category from complaints where id = ?").bind(id).first<{ team_id: string; assignee_id: string | null; category: string | null }>();
+    expect(await complaintRow(routed.id)).toEqual({ team_id: logistics.id, assignee_id: org.userIds.manager, category: null });
+    expect(await complaintRow(chosen.id)).toEqual({ team_id: care.id, assignee_id: org.userIds.admin, category: null });
+    const assignments = await env.DB.prepare("select actor_id, data from complaint_events where complaint_id = ? and type = 'assigned' order by at, id").bind(routed.id).all<{ actor_id: string; data: string }>();
+    expect(assignments.results.map((event) => [event.actor_id, JSON.parse(event.data).teamId, JSON.parse(event.data).ruleId ?? null])).toEqual([
+      ["routing", care.id, null],
+      ["routing", logistics.id, "suggested_delivery"],
+    ]);
+    const notices = await env.DB.prepare("select count(*) as n from outbox where complaint_id = ? and event_type = 'complaint.assigned'").bind(routed.id).first<{ n: number }>();
+    expect(notices!.n).toBe(2);
+
+    // Routing by hand later sees the same suggestion and keeps the team.
+    const auto = await call(`/api/complaints/${routed.id}/assignment`, json("POST", { auto: true }, bearer(org.keys.manager)));
+    expect(auto.status, await auto.clone().text()).toBe(200);
+    expect(((await auto.json()) as { complaint: { teamId: string } }).complaint.teamId).toBe(logistics.id);
   });
 });

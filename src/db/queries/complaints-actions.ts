@@ -47,7 +47,7 @@ import { issueHandlingSurvey, systemPrincipal } from "./complaints-handling";
 import { type Gate, gatedInsert } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
-import { complaintSuggestion } from "./text-scores";
+import { complaintSuggestion, learnCategoryChange } from "./text-scores";
 
 /** Who acts: the workflow actor, the audit actor, and the staff principal when there is one. */
 export type ActingParty = { actor: ComplaintActor; audit: AuditActor; principal: Principal | null };
@@ -283,6 +283,11 @@ export async function complaintActivity(
     now: input.now,
     extraStatements: input.extraStatements,
   });
+  // A person's new category teaches the organisation's text model, once per committed change.
+  const recategorised = result.events.find((event) => event.type === "classification_changed" && event.data.category);
+  if (recategorised && input.party.actor.kind === "staff" && result.complaint.category) {
+    await learnCategoryChange(db, { organizationId: input.organizationId, complaintId: input.complaintId, category: result.complaint.category, decidedBy: input.party.actor.id, now: input.now });
+  }
   return { ...committed, events: result.events };
 }
 

@@ -12,6 +12,7 @@ import {
   type AssignmentStrategy,
   BusinessCalendarSchema,
   type BusinessCalendarInput,
+  type ComplaintActor,
   type ComplaintRoutingConfig,
   type EscalationPolicy,
   leastOpenLoadAssignee,
@@ -88,6 +89,9 @@ export async function saveBusinessCalendar(db: Db, principal: Principal, input: 
 // ---------------------------------------------------------------------------------------------
 // Teams
 // ---------------------------------------------------------------------------------------------
+
+/** Who routes: intake, and routing again when the text's suggestion arrives. */
+export const ROUTING_ACTOR: ComplaintActor = { kind: "system", id: "routing", name: "Routing" };
 
 export type TeamRouting = {
   teamId: string;

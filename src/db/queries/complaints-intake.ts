@@ -50,7 +50,7 @@ import {
   slaColumns,
   userContacts,
 } from "./complaints";
-import { type AssignmentChoice, chooseAssignee, loadTeams, type TeamRouting } from "./complaints-config";
+import { type AssignmentChoice, chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
 import { ALWAYS, complaintNonceGate, driverValue, type Gate, gatedInsert, liveResponseGate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
@@ -95,8 +95,6 @@ export type IntakeResult = {
   /** Outbox rows to hand to the queue (empty when nothing was created). */
   outboxIds: string[];
 };
-
-export const ROUTING_ACTOR: ComplaintActor = { kind: "system", id: "routing", name: "Routing" };
 
 function deriveSubject(subject: string | null | undefined, description: string): string {
   const given = subject?.trim();

@@ -347,11 +347,11 @@ export function complaintConflict(): ProblemError {
 }
 
 /**
- * The statements of one complaint write: the version-checked update (always first) and, gated on
- * its nonce, the events, audit row, outbox rows and extras. Several writes can share one batch
- * (bulk actions): each group is gated on its own nonce, so a stale one writes nothing of its own.
+ * The statements of one complaint write, for a batch: the version-checked update first (also gated
+ * on `onlyIf` when given — e.g. another write of the same batch having applied), then, gated on the
+ * update's nonce, its events, audit row, outbox rows and extra statements.
  */
-export function complaintWriteStatements(d1: D1Database, write: ComplaintWrite): D1PreparedStatement[] {
+export function complaintWriteStatements(d1: D1Database, write: ComplaintWrite, onlyIf?: Gate): D1PreparedStatement[] {
   const { row, next, now } = write;
   const nonce = randomSecret(16);
   const gate = complaintNonceGate(row.id, nonce);
@@ -362,8 +362,9 @@ export function complaintWriteStatements(d1: D1Database, write: ComplaintWrite):
     write_nonce: nonce,
     updated_at: now,
   };
+  const where: Gate = { sql: "id = ? AND organization_id = ? AND version = ?", params: [row.id, row.organizationId, row.version] };
   const statements: D1PreparedStatement[] = [
-    updateStatement(d1, "complaints", set, { sql: "id = ? AND organization_id = ? AND version = ?", params: [row.id, row.organizationId, row.version] }, [
+    updateStatement(d1, "complaints", set, onlyIf ? { sql: `${where.sql} AND ${onlyIf.sql}`, params: [...where.params, ...onlyIf.params] } : where, [
       "version = version + 1",
     ]),
   ];
@@ -384,9 +385,8 @@ export function complaintWriteStatements(d1: D1Database, write: ComplaintWrite):
 }
 
 export async function commitComplaintWrite(db: Db, write: ComplaintWrite): Promise<ComplaintWriteResult> {
-  const { row } = write;
   const results = await db.$client.batch(complaintWriteStatements(db.$client, write));
   if ((results[0]?.meta.changes ?? 0) === 0) throw complaintConflict();
-  const updated = await findComplaint(db, row.organizationId, row.id);
+  const updated = await findComplaint(db, write.row.organizationId, write.row.id);
   return { row: updated, outboxIds: (write.outbox ?? []).map((item) => item.id) };
 }

@@ -164,9 +164,10 @@ function statsAppend(d1: D1Database, input: SubmissionInput, responseId: string,
 }
 
 /**
- * SQL for one segment of a response whose invitation the batch resolves by token hash (?21): the value
- * `segmentValues` would give for the link's hidden fields overridden by the invitation's. Parameters
- * (JSON paths and link values) are appended to `params`, numbered from `firstParam`.
+ * SQL for one segment of a response whose invitation the batch resolves by token hash: the value
+ * `segmentValues` would give for the link's hidden fields overridden by the invitation's (the row
+ * joined as `inv`). Parameters (JSON paths and link values) are appended to `params`, numbered from
+ * `firstParam`.
  */
 function segmentFromInvitationSql(
   definition: SurveyDefinition,
@@ -182,7 +183,7 @@ function segmentFromInvitationSql(
     .map((field) => {
       const path = firstParam + params.length;
       params.push(`$."${field.id}"`, linkHidden[field.id] ?? null);
-      return `(SELECT json_extract(hidden, ?${path}) FROM survey_invitations WHERE token_hash = ?21), ?${path + 1}`;
+      return `json_extract(inv.hidden, ?${path}), ?${path + 1}`;
     });
   return terms.length === 0 ? "NULL" : `coalesce(${terms.join(", ")}, NULL)`;
 }
@@ -259,8 +260,12 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
     );
   } else {
     // Columns that come from the invitation: bound values, or read by SQL from the invitation row
-    // this batch's token UPDATE just claimed (token_hash = ?21).
-    const fromInvitation = (column: string) => `(SELECT ${column} FROM survey_invitations WHERE token_hash = ?21 AND write_nonce = ?22)`;
+    // this batch's token UPDATE just claimed (token_hash = ?21), joined once as `inv` (one index
+    // search, not one per column).
+    const fromInvitation = (column: string) => `inv.${column}`;
+    const invitationJoin = resolvedInBatch
+      ? "FROM (SELECT 1) LEFT JOIN survey_invitations AS inv ON inv.token_hash = ?21 AND inv.write_nonce = ?22"
+      : "";
     const segmentParams: unknown[] = [];
     const segmentSql = (segment: "touchpoint" | "region" | "tier", param: number) =>
       resolvedInBatch ? segmentFromInvitationSql(input.definition, segment, input.hidden, segmentParams, 28) : `?${param}`;
@@ -287,7 +292,8 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
              created_at, updated_at, completed_at, triggers_evaluated_at)
            SELECT ?1, ?2, ?3, ?4, ?5, ${columns.invitationId}, ?7, ?8, ${columns.hidden}, ?10, ?11, ?12, ${columns.touchpoint}, ${columns.region}, ${columns.tier},
              ${columns.email}, ?17, 0, ?22, ?18, ?18, ?19, ${evaluated}
-           WHERE ${gates}
+           ${invitationJoin}
+           WHERE ${resolvedInBatch ? `inv.id IS NOT NULL AND ${surveyAsRead}` : gates}
            ON CONFLICT (survey_id, submission_id) DO NOTHING
            RETURNING triggers_evaluated_at`,
         ),

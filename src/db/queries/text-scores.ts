@@ -31,8 +31,11 @@ import type { Answers } from "../../domain/survey/answers";
 import type { FeedloopEvent } from "../../domain/queue-messages";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
-import { loadComplaintContext } from "./complaints";
+import { loadComplaintContext, publicOrigin } from "./complaints";
 import { gatedInsert, type Gate, liveResponseGate } from "./complaints-sql";
+import type { TeamRouting } from "./complaints-config";
+import { rerouteOnSuggestionStatements } from "./complaints-reroute";
+import { enqueueOutbox } from "./outbox";
 import { loadVersionDefinition } from "./surveys";
 
 export type TextScoreRow = typeof textScores.$inferSelect;
@@ -235,17 +238,28 @@ async function scoringContext(db: Db, organizationId: string, now: Date, cache: 
 }
 
 /**
+ * Where scoring runs: the consumer and the cron pass their bindings, so a complaint routed again
+ * on its suggestion notifies its new assignee; the demo seed passes none (its history sends nothing).
+ */
+export type ScoringOptions = { engine?: TextEngine; env?: AppBindings };
+
+/**
  * Scores the given rows when they still are what was read (pending, or scored by another model
  * version): one UPDATE per row gated on its model_version, and for a complaint its suggestion,
- * gated on the row's new nonce — a suggestion staff already decided on keeps their decision.
+ * gated on the row's new nonce — a suggestion staff already decided on keeps their decision. A
+ * complaint scored for the first time is routed again on its suggestion in the same batch
+ * (complaints-reroute.ts), gated on the same nonce: exactly once however often the message comes.
  * Returns how many rows this call scored.
  */
-async function scoreRows(db: Db, rows: TextScoreRow[], now: Date, engine: TextEngine): Promise<number> {
+async function scoreRows(db: Db, rows: TextScoreRow[], now: Date, options: ScoringOptions): Promise<number> {
   if (rows.length === 0) return 0;
+  const engine = options.engine ?? defaultTextEngine();
   const d1 = db.$client;
   const contexts = new Map<string, ScoringContext>();
+  const teams = new Map<string, TeamRouting[]>();
   const statements: D1PreparedStatement[] = [];
   const updateIndexes: number[] = [];
+  const reroutes: { index: number; outboxIds: string[] }[] = [];
   for (const row of rows) {
     const context = await scoringContext(db, row.organizationId, now, contexts);
     const nonce = randomSecret(12);
@@ -299,26 +313,48 @@ async function scoreRows(db: Db, rows: TextScoreRow[], now: Date, engine: TextEn
             nonce,
           ),
       );
+      // Only the first scoring routes: a re-score (new weights, taxonomy edit) leaves the owner alone.
+      if (row.scoreCount === 0) {
+        const reroute = await rerouteOnSuggestionStatements(db, {
+          organizationId: row.organizationId,
+          complaintId: row.sourceId,
+          suggestedCategory: suggestion?.category ?? null,
+          scoreGate: { sql: "EXISTS (SELECT 1 FROM text_scores WHERE id = ? AND write_nonce = ?)", params: [row.id, nonce] },
+          now,
+          deskOrigin: options.env ? publicOrigin(options.env) : null,
+          teams,
+        });
+        if (reroute) {
+          reroutes.push({ index: statements.length, outboxIds: reroute.outboxIds });
+          statements.push(...reroute.statements);
+        }
+      }
     }
   }
   const results = await d1.batch(statements);
+  const outboxIds = reroutes.flatMap((reroute) => ((results[reroute.index]?.meta.changes ?? 0) > 0 ? reroute.outboxIds : []));
+  if (options.env && outboxIds.length > 0) await enqueueOutbox(options.env, outboxIds);
   return updateIndexes.reduce((sum, index) => sum + (results[index]?.meta.changes ?? 0), 0);
 }
 
 /** The `text.score` message: score one source's pending rows (a redelivery finds none pending). */
-export async function scorePendingSource(db: Db, sourceKind: "response" | "complaint", sourceId: string, now: Date, engine?: TextEngine): Promise<number> {
+export async function scorePendingSource(db: Db, sourceKind: "response" | "complaint", sourceId: string, now: Date, options: ScoringOptions = {}): Promise<number> {
   const rows = await db
     .select()
     .from(textScores)
     .where(and(eq(textScores.sourceKind, sourceKind), eq(textScores.sourceId, sourceId), sql`${textScores.modelVersion} IS NULL`));
-  return rows.length > 0 ? scoreRows(db, rows, now, engine ?? defaultTextEngine()) : 0;
+  return rows.length > 0 ? scoreRows(db, rows, now, options) : 0;
 }
 
 /**
  * Pending rows (lost messages, taxonomy edits) and rows scored by another model version, oldest
  * first, one chunk: the cron and `text.rescore` call this until it returns less than a chunk.
  */
-export async function rescoreStale(db: Db, now: Date, options: { organizationId?: string | null; limit?: number; engine?: TextEngine } = {}): Promise<{ scored: number; examined: number }> {
+export async function rescoreStale(
+  db: Db,
+  now: Date,
+  options: ScoringOptions & { organizationId?: string | null; limit?: number } = {},
+): Promise<{ scored: number; examined: number }> {
   const version = options.engine?.version ?? DEFAULT_TEXT_MODEL_VERSION;
   const stale = sql`(${textScores.modelVersion} IS NULL OR ${textScores.modelVersion} <> ${version})`;
   const rows = await db
@@ -328,7 +364,7 @@ export async function rescoreStale(db: Db, now: Date, options: { organizationId?
     .orderBy(asc(textScores.submittedAt))
     .limit(options.limit ?? RESCORE_CHUNK);
   if (rows.length === 0) return { scored: 0, examined: 0 };
-  return { scored: await scoreRows(db, rows, now, options.engine ?? defaultTextEngine()), examined: rows.length };
+  return { scored: await scoreRows(db, rows, now, options), examined: rows.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -426,16 +462,16 @@ export async function complaintSuggestion(db: Db, organizationId: string, compla
 
 const MAX_LEARN_ATTEMPTS = 3;
 
+type CategoryLesson = { organizationId: string; complaintId: string; category: string; decidedBy: string; now: Date };
+
 /**
- * Records staff's decision on a suggestion and learns it, exactly once: the model row is written
- * only while the suggestion is undecided and only over the version that was read; the decision is
- * recorded only if that model write happened (its nonce). A concurrent decision on another
- * complaint makes the model write miss: read again and retry.
+ * One online step of the organisation's model on a complaint's text and the category a person gave
+ * it, plus that person's decision on the suggestion while it is open — each exactly once: the model
+ * row is written only over the version that was read (a concurrent lesson makes it miss: read again
+ * and retry) and, for a decision on the suggestion card (`suggestionOnly`), only while the suggestion
+ * is undecided; the decision is recorded only if that model write happened (its nonce).
  */
-export async function recordSuggestionDecision(
-  db: Db,
-  input: { organizationId: string; complaintId: string; category: string; decidedBy: string; now: Date },
-): Promise<{ decision: "accepted" | "changed"; learnt: boolean }> {
+async function learnCategory(db: Db, input: CategoryLesson, suggestionOnly: boolean): Promise<{ decision: "accepted" | "changed" | null; learnt: boolean }> {
   const d1 = db.$client;
   for (let attempt = 0; attempt < MAX_LEARN_ATTEMPTS; attempt++) {
     const [suggestion, text, modelRow] = await Promise.all([
@@ -445,19 +481,25 @@ export async function recordSuggestionDecision(
       }),
       db.query.textOrganisationModels.findFirst({ where: eq(textOrganisationModels.organizationId, input.organizationId) }),
     ]);
-    if (!suggestion || !text) throw new ProblemError("conflict", "This complaint has no suggestion yet: its text is still being analysed. Try again in a moment.");
-    if (suggestion.decision) return { decision: suggestion.decision, learnt: false };
-    const decision = suggestion.suggestedCategory === input.category ? "accepted" : "changed";
+    if (suggestionOnly) {
+      if (!suggestion || !text) throw new ProblemError("conflict", "This complaint has no suggestion yet: its text is still being analysed. Try again in a moment.");
+      if (suggestion.decision) return { decision: suggestion.decision, learnt: false };
+    }
+    // A complaint without a stored text (erased) teaches nothing.
+    if (!text) return { decision: null, learnt: false };
+    const decision = suggestion && !suggestion.decision ? (suggestion.suggestedCategory === input.category ? "accepted" : "changed") : null;
     const model = learnFromCorrection(modelRow ? parseOrganisationModel(modelRow.model) : emptyOrganisationModel(), organisationFeatures(text.text), input.category);
     const nonce = randomSecret(12);
-    const undecided = `EXISTS (SELECT 1 FROM complaint_suggestions WHERE complaint_id = ? AND organization_id = ? AND decision IS NULL)`;
+    const condition = suggestionOnly
+      ? { sql: `EXISTS (SELECT 1 FROM complaint_suggestions WHERE complaint_id = ? AND organization_id = ? AND decision IS NULL)`, params: [input.complaintId, input.organizationId] }
+      : { sql: "1 = 1", params: [] };
     const modelWrite = modelRow
       ? d1
-          .prepare(`UPDATE text_organisation_models SET model = ?, version = version + 1, write_nonce = ?, updated_at = ? WHERE organization_id = ? AND version = ? AND ${undecided}`)
-          .bind(JSON.stringify(model), nonce, input.now.getTime(), input.organizationId, modelRow.version, input.complaintId, input.organizationId)
+          .prepare(`UPDATE text_organisation_models SET model = ?, version = version + 1, write_nonce = ?, updated_at = ? WHERE organization_id = ? AND version = ? AND ${condition.sql}`)
+          .bind(JSON.stringify(model), nonce, input.now.getTime(), input.organizationId, modelRow.version, ...condition.params)
       : d1
-          .prepare(`INSERT INTO text_organisation_models (organization_id, model, version, write_nonce, updated_at) SELECT ?, ?, 1, ?, ? WHERE ${undecided} ON CONFLICT DO NOTHING`)
-          .bind(input.organizationId, JSON.stringify(model), nonce, input.now.getTime(), input.complaintId, input.organizationId);
+          .prepare(`INSERT INTO text_organisation_models (organization_id, model, version, write_nonce, updated_at) SELECT ?, ?, 1, ?, ? WHERE ${condition.sql} ON CONFLICT DO NOTHING`)
+          .bind(input.organizationId, JSON.stringify(model), nonce, input.now.getTime(), ...condition.params);
     const decisionWrite = d1
       .prepare(
         `UPDATE complaint_suggestions SET decision = ?, decided_category = ?, decided_by = ?, decided_at = ?, updated_at = ?
@@ -465,10 +507,26 @@ export async function recordSuggestionDecision(
            AND EXISTS (SELECT 1 FROM text_organisation_models WHERE organization_id = ? AND write_nonce = ?)`,
       )
       .bind(decision, input.category, input.decidedBy, input.now.getTime(), input.now.getTime(), input.complaintId, input.organizationId, input.organizationId, nonce);
-    const [, decided] = await d1.batch([modelWrite, decisionWrite]);
-    if ((decided?.meta.changes ?? 0) === 1) return { decision, learnt: true };
+    const [learnt] = await d1.batch(decision ? [modelWrite, decisionWrite] : [modelWrite]);
+    if ((learnt?.meta.changes ?? 0) === 1) return { decision, learnt: true };
   }
   throw new ProblemError("conflict", "Other decisions were being learnt at the same moment; send this one again.");
+}
+
+/** Staff's decision on the suggestion card (accept, or change to another category), learnt once per complaint. */
+export async function recordSuggestionDecision(db: Db, input: CategoryLesson): Promise<{ decision: "accepted" | "changed"; learnt: boolean }> {
+  const { decision, learnt } = await learnCategory(db, input, true);
+  return { decision: decision!, learnt };
+}
+
+/**
+ * A person changed the complaint's category through the ordinary classification form: the model
+ * learns the new category once per change (the caller runs this once after committing the change;
+ * a repeated request sets what is already set, changes nothing and teaches nothing), and an open
+ * suggestion counts as decided by it.
+ */
+export async function learnCategoryChange(db: Db, input: CategoryLesson): Promise<{ learnt: boolean }> {
+  return { learnt: (await learnCategory(db, input, false)).learnt };
 }
 
 /**

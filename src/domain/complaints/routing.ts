@@ -11,10 +11,11 @@
  *   subject, description, text                  free text; `text` = subject + description,
  *                                               meant for `containsAny` keyword rules
  *   suggestedCategory                           the category the text engine suggests (issue 14):
- *                                               missing until the description is scored, so it
- *                                               counts when routing runs again (auto assignment);
- *                                               pair it with `category answered false` to use it
- *                                               only for complaints nobody has classified
+ *                                               missing at intake; when the description is scored
+ *                                               the rules run again (routeOnSuggestion) unless a
+ *                                               person has set the owner or the category; pair it
+ *                                               with `category answered false` to use it only for
+ *                                               complaints nobody has classified
  *
  * Within a team: round robin (cursor = last assigned member id) or least open load. Inactive
  * members are skipped by both.
@@ -112,6 +113,22 @@ export function routeComplaint(config: ComplaintRoutingConfig, subject: RoutingS
     if (rule.enabled && evaluateConditions(rule.match, rule.conditions, resolve)) return { teamId: rule.teamId, ruleId: rule.id };
   }
   return { teamId: config.defaultTeamId, ruleId: null };
+}
+
+/**
+ * Routing again once the text engine's suggestion is stored (intake routes before the text is
+ * scored): the rules' decision with the suggestion, or null when nothing should move — a person has
+ * already set the complaint's owner or category (their choice stands), or the rules choose the team
+ * it already has.
+ */
+export function routeOnSuggestion(
+  config: ComplaintRoutingConfig,
+  subject: RoutingSubject & Pick<Complaint, "teamId">,
+  decidedByPerson: boolean,
+): RoutingDecision | null {
+  if (decidedByPerson || !subject.suggestedCategory) return null;
+  const decision = routeComplaint(config, subject);
+  return decision.teamId === subject.teamId ? null : decision;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -62,10 +62,25 @@ export interface LinearTrainingOptions {
   minDocumentFrequency: number;
   seed: number;
   /**
-   * Two labels only: scale each feature by its naive-Bayes log-count ratio before fitting (the
-   * NB-SVM of Wang & Manning 2012), folded into the stored weights so scoring is unchanged.
+   * Scale each feature by its naive-Bayes log-count ratio before fitting (the NB-SVM of Wang &
+   * Manning 2012; with more than two labels, per output: its label against the rest), folded into
+   * the stored weights so scoring is unchanged.
    */
   naiveBayesScaling?: boolean;
+  /** Smallest |log-count ratio| a feature is scaled by (default 0.1). */
+  naiveBayesFloor?: number;
+  /**
+   * With naiveBayesScaling: interpolate each fitted weight towards the mean weight magnitude,
+   * w' = (1 − β)·mean|w|·sign(r) + β·w, before folding in the ratio — the NB-SVM interpolation of Wang &
+   * Manning (2012), between naive Bayes (β = 0) and the discriminative model (β = 1).
+   */
+  naiveBayesInterpolation?: number;
+  /**
+   * Add α × the centred multinomial naive-Bayes log-likelihoods of each feature (log p(feature |
+   * label) minus its mean over labels; for two labels, their difference) to the fitted weights —
+   * an ensemble of naive Bayes and the regression that is itself one linear model.
+   */
+  naiveBayesBlend?: number;
   /**
    * Return the mean of the weights after each of the last `averageLastEpochs` passes instead of
    * the last pass's (Polyak averaging: steadier weights, often better on unseen texts).
@@ -109,23 +124,35 @@ export function trainLinearModel(
     .sort((a, b) => a - b);
   const rowOf = new Map(kept.map((bucket, row) => [bucket, row]));
   const outputs = labels.length === 2 ? 1 : labels.length;
-  const featureScale = new Float64Array(kept.length).fill(1);
-  if (options.naiveBayesScaling && outputs === 1) {
-    const positive = new Float64Array(kept.length).fill(1);
-    const negative = new Float64Array(kept.length).fill(1);
+  // One scale per bucket and output (folded into the weights after fitting, so scoring is unchanged).
+  const featureScale = new Float64Array(kept.length * outputs).fill(1);
+  /** The sign of each scale's log-count ratio (the direction naive Bayes gives the feature). */
+  const ratioSign = new Float64Array(kept.length * outputs).fill(1);
+  if (options.naiveBayesScaling) {
+    // Bucket counts per label (add-one): for two labels the NB-SVM ratio of the positive label; for
+    // more, each output's ratio of its label against all the others (one-vs-rest NB-SVM).
+    const counts = Array.from(labels, () => new Float64Array(kept.length).fill(1));
     for (const example of examples) {
-      const counts = example.label === labels[1] ? positive : negative;
+      const labelCounts = counts[labelIndex.get(example.label)!];
       for (const bucket of example.features.buckets) {
         const row = rowOf.get(bucket);
-        if (row !== undefined) counts[row]++;
+        if (row !== undefined) labelCounts[row]++;
       }
     }
-    const positiveTotal = positive.reduce((a, b) => a + b, 0);
-    const negativeTotal = negative.reduce((a, b) => a + b, 0);
+    const totals = counts.map((labelCounts) => labelCounts.reduce((a, b) => a + b, 0));
+    const allTotal = totals.reduce((a, b) => a + b, 0);
+    const floor = options.naiveBayesFloor ?? 0.1;
     for (let row = 0; row < kept.length; row++) {
-      // |ratio| floored so that neutral features keep a small say rather than none.
-      const ratio = Math.log(positive[row] / positiveTotal / (negative[row] / negativeTotal));
-      featureScale[row] = Math.max(Math.abs(ratio), 0.1);
+      let all = 0;
+      for (const labelCounts of counts) all += labelCounts[row];
+      for (let k = 0; k < outputs; k++) {
+        const label = outputs === 1 ? 1 : k;
+        const rest = all - counts[label][row];
+        const ratio = Math.log(counts[label][row] / totals[label] / (rest / (allTotal - totals[label])));
+        // |ratio| floored so that neutral features keep a small say rather than none.
+        featureScale[row * outputs + k] = Math.max(Math.abs(ratio), floor);
+        ratioSign[row * outputs + k] = ratio < 0 ? -1 : 1;
+      }
     }
   }
   const data = examples.map((example) => {
@@ -150,7 +177,7 @@ export function trainLinearModel(
     for (const index of permutation) {
       const { rows, value, label } = data[index];
       scores.set(bias);
-      for (const row of rows) for (let k = 0; k < outputs; k++) scores[k] += weights[row * outputs + k] * value * featureScale[row];
+      for (const row of rows) for (let k = 0; k < outputs; k++) scores[k] += weights[row * outputs + k] * value * featureScale[row * outputs + k];
       if (outputs === 1) {
         gradient[0] = sigmoid(scores[0]) - (label === 1 ? 1 : 0);
       } else {
@@ -167,7 +194,7 @@ export function trainLinearModel(
       for (const row of rows) {
         for (let k = 0; k < outputs; k++) {
           const at = row * outputs + k;
-          const g = gradient[k] * value * featureScale[row] + options.l2 * weights[at];
+          const g = gradient[k] * value * featureScale[at] + options.l2 * weights[at];
           squaredGradients[at] += g * g;
           weights[at] -= (options.learningRate * g) / Math.sqrt(squaredGradients[at]);
         }
@@ -183,6 +210,54 @@ export function trainLinearModel(
     for (let at = 0; at < weights.length; at++) weights[at] = averaged.weights[at] / averaged.passes;
     for (let k = 0; k < outputs; k++) bias[k] = averaged.bias[k] / averaged.passes;
   }
-  const folded = Float32Array.from(weights, (w, at) => w * featureScale[Math.floor(at / outputs)]);
+  if (options.naiveBayesScaling && options.naiveBayesInterpolation !== undefined) {
+    const beta = options.naiveBayesInterpolation;
+    let magnitude = 0;
+    for (const w of weights) magnitude += Math.abs(w);
+    magnitude /= Math.max(1, weights.length);
+    for (let at = 0; at < weights.length; at++) weights[at] = (1 - beta) * magnitude * ratioSign[at] + beta * weights[at];
+  }
+  if (options.naiveBayesBlend) blendNaiveBayes(weights, examples, rowOf, labelIndex, outputs, options.naiveBayesBlend, featureScale);
+  const folded = Float32Array.from(weights, (w, at) => w * featureScale[at]);
   return createLinearModel({ labels: [...labels], language, hashBits, bias, buckets: kept, weights: folded });
+}
+
+/**
+ * Adds α × the centred multinomial NB log-likelihoods (add-one) of every kept bucket to `weights`
+ * (one output for two labels: log p(f | labels[1]) − log p(f | labels[0])). Added after the NB-SVM
+ * scale is folded in, so the naive-Bayes part is not scaled again.
+ */
+function blendNaiveBayes(
+  weights: Float64Array,
+  examples: ReadonlyArray<{ features: FeatureVector; label: string }>,
+  rowOf: ReadonlyMap<number, number>,
+  labelIndex: ReadonlyMap<string, number>,
+  outputs: number,
+  alpha: number,
+  featureScale: Float64Array,
+): void {
+  const labels = Math.max(outputs, 2);
+  const rows = weights.length / outputs;
+  const counts = new Float64Array(rows * labels).fill(1);
+  const totals = new Float64Array(labels).fill(rows);
+  for (const example of examples) {
+    const k = labelIndex.get(example.label)!;
+    for (const bucket of example.features.buckets) {
+      const row = rowOf.get(bucket);
+      if (row === undefined) continue;
+      counts[row * labels + k]++;
+      totals[k]++;
+    }
+  }
+  for (let row = 0; row < rows; row++) {
+    let mean = 0;
+    for (let k = 0; k < labels; k++) mean += (counts[row * labels + k] = Math.log(counts[row * labels + k] / totals[k]));
+    mean /= labels;
+    if (outputs === 1) {
+      // Divided by the scale that is folded in afterwards.
+      weights[row] += (alpha * (counts[row * 2 + 1] - counts[row * 2])) / featureScale[row];
+    } else {
+      for (let k = 0; k < outputs; k++) weights[row * outputs + k] += (alpha * (counts[row * outputs + k] - mean)) / featureScale[row * outputs + k];
+    }
+  }
 }

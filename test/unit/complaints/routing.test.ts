@@ -5,6 +5,7 @@ import {
   leastOpenLoadAssignee,
   nextRoundRobinAssignee,
   routeComplaint,
+  routeOnSuggestion,
   type RoutingSubject,
   type TeamMember,
   type TeamMemberLoad,
@@ -84,6 +85,21 @@ describe("routeComplaint", () => {
     expect(routeComplaint(config, base)).toEqual({ teamId: "general", ruleId: null });
     expect(routeComplaint(config, { ...base, suggestedCategory: "billing" })).toEqual({ teamId: "general", ruleId: null });
     expect(routeComplaint(config, { ...base, category: "billing", suggestedCategory: "delivery" })).toEqual({ teamId: "general", ruleId: null });
+  });
+
+  it("routes again when the suggestion arrives, unless a person decided or the team stays the same", () => {
+    const config = ComplaintRoutingConfigSchema.parse({
+      defaultTeamId: "general",
+      rules: [{ id: "suggested_delivery", conditions: [{ field: "suggestedCategory", op: "equals", value: "delivery" }], teamId: "logistics" }],
+    });
+    const atIntake = { ...base, teamId: "general" };
+    expect(routeOnSuggestion(config, { ...atIntake, suggestedCategory: "delivery" }, false)).toEqual({ teamId: "logistics", ruleId: "suggested_delivery" });
+    // A person set the owner or the category: their choice stands.
+    expect(routeOnSuggestion(config, { ...atIntake, suggestedCategory: "delivery" }, true)).toBeNull();
+    // The rules keep the team it has, or there is no suggestion: nothing moves.
+    expect(routeOnSuggestion(config, { ...atIntake, suggestedCategory: "billing" }, false)).toBeNull();
+    expect(routeOnSuggestion(config, { ...atIntake, suggestedCategory: null }, false)).toBeNull();
+    expect(routeOnSuggestion(config, { ...atIntake, teamId: "logistics", suggestedCategory: "delivery" }, false)).toBeNull();
   });
 
   it("an `all` rule without conditions is a catch-all", () => {

@@ -154,6 +154,35 @@ describe("training and weights", () => {
     expect(train.some((row) => heldTexts.has(normalizeText(row.text)))).toBe(false);
   });
 
+  it("the naive-Bayes candidates of model selection (scaling per output, interpolation, blend) still learn the toy set", () => {
+    const examples = rows.map((row) => ({ features: extractFeatures(row.text, "zh"), label: row.label }));
+    const base = { epochs: 20, learningRate: 0.5, l2: 0, minDocumentFrequency: 1, seed: 1 };
+    const plain = serializeLinearModel(trainLinearModel(examples, ["negative", "positive"], "zh", 20, { ...base, naiveBayesScaling: true }));
+    // β = 1 is the discriminative model itself, α = 0 adds nothing.
+    expect(serializeLinearModel(trainLinearModel(examples, ["negative", "positive"], "zh", 20, { ...base, naiveBayesScaling: true, naiveBayesInterpolation: 1 }))).toEqual(plain);
+    for (const options of [
+      { ...base, naiveBayesScaling: true, naiveBayesInterpolation: 0.5 },
+      { ...base, naiveBayesBlend: 0.5 },
+      { ...base, naiveBayesScaling: true, naiveBayesBlend: 0.5 },
+    ]) {
+      const model = deserializeLinearModel(serializeLinearModel(trainLinearModel(examples, ["negative", "positive"], "zh", 20, options)));
+      for (const row of rows) expect(labelProbabilities(model, extractFeatures(row.text, "zh"))[1] > 0.5 ? "positive" : "negative").toBe(row.label);
+    }
+    // Three labels: one NB-SVM scale per output.
+    const threeRows = [...rows, ...["一般", "还行", "普通"].map((text) => ({ text, label: "neutral" }))];
+    const three = trainLinearModel(
+      threeRows.map((row) => ({ features: extractFeatures(row.text, "zh"), label: row.label })),
+      ["negative", "neutral", "positive"],
+      "zh",
+      20,
+      { ...base, naiveBayesScaling: true, naiveBayesBlend: 0.1 },
+    );
+    for (const row of threeRows) {
+      const probabilities = labelProbabilities(three, extractFeatures(row.text, "zh"));
+      expect(three.labels[probabilities.indexOf(Math.max(...probabilities))]).toBe(row.label);
+    }
+  });
+
   it("rejects a file that is not a weights bundle", () => {
     expect(() => createTextEngine({ format: "other" } as unknown as SerializedTextModelBundle)).toThrow(ModelFormatError);
   });
