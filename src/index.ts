@@ -23,6 +23,7 @@ import { organisationRoutes } from "./routes/organisation";
 import { emailTemplateRoutes } from "./routes/email-templates";
 import { auditRoutes } from "./routes/audit";
 import { savedViewRoutes } from "./routes/saved-views";
+import { replyTemplateRoutes } from "./routes/reply-templates";
 import { complaintRoutes } from "./routes/complaints";
 import { complaintAdminRoutes } from "./routes/complaints-admin";
 import { webhookRoutes } from "./routes/webhooks";
@@ -106,6 +107,7 @@ const routes = app
   .route("/api", emailTemplateRoutes)
   .route("/api", auditRoutes)
   .route("/api", savedViewRoutes)
+  .route("/api", replyTemplateRoutes)
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)
   .route("/api", webhookRoutes)

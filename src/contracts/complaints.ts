@@ -4,6 +4,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import {
+  BULK_COMPLAINT_LIMIT,
+  ComplaintBulkActionSchema,
   ASSIGNMENT_STRATEGIES,
   BusinessCalendarSchema,
   ComplaintRoutingConfigSchema,
@@ -252,6 +254,37 @@ export const HandoffBody = z
   .strict();
 
 export const ActionResultSchema = z.object({ complaint: ComplaintDetailSchema });
+
+export const BulkBodySchema = z
+  .object({
+    ids: z.array(z.string().min(1).max(64)).min(1).max(BULK_COMPLAINT_LIMIT),
+    action: ComplaintBulkActionSchema.openapi({
+      description: "assign {assigneeId | null}, set_priority {priority}, or close_as_duplicate {duplicateOf: the kept complaint's id or reference}",
+    }),
+  })
+  .strict()
+  .openapi("ComplaintBulkAction");
+
+export const BulkResultSchema = z
+  .object({
+    bulkId: z.string(),
+    changed: z.number(),
+    unchanged: z.number(),
+    failed: z.number(),
+    results: z.array(
+      z.object({
+        id: z.string(),
+        reference: z.string().nullable(),
+        ok: z.boolean(),
+        changed: z.boolean().optional(),
+        state: z.string().optional(),
+        reason: z.string().optional().openapi({ description: "not_found, illegal_transition, invalid_payload, forbidden_actor, is_duplicate_target or conflict" }),
+        message: z.string().optional(),
+      }),
+    ),
+  })
+  .openapi("ComplaintBulkResult");
+export type ComplaintBulkResult = z.infer<typeof BulkResultSchema>;
 
 export const IdempotencyHeader = z.object({
   "idempotency-key": z

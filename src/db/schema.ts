@@ -381,3 +381,4 @@ export * from "./email-inbound-schema";
 export * from "./text-schema";
 export * from "./export-schema";
 export * from "./saved-views-schema";
+export * from "./reply-templates-schema";

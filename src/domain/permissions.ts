@@ -28,6 +28,8 @@ export const PERMISSION_MIN_ROLE = {
   "complaints:read": "staff",
   "complaints:write": "staff",
   "complaints:configure": "admin",
+  /** Canned replies: managers and admins write them, staff use them (complaints:read). */
+  "complaints:templates": "manager",
   "outbox:read": "staff",
   "respondents:privacy": "admin",
   "webhooks:manage": "admin",

@@ -18,6 +18,8 @@ import {
 import {
   ActionResultSchema,
   AssignmentBody,
+  BulkBodySchema,
+  BulkResultSchema,
   ClassificationBody,
   ComplaintDetailSchema,
   ComplaintIdParam,
@@ -47,6 +49,7 @@ import { createComplaint } from "../db/queries/complaints-intake";
 import { complaintDetail, listComplaints } from "../db/queries/complaints-list";
 import { assignComplaint, complaintActivity, createHandoff, staffParty, transitionComplaint, updateHandoffStatus } from "../db/queries/complaints-actions";
 import { complaintAnalytics } from "../db/queries/complaints-analytics";
+import { bulkComplaintAction } from "../db/queries/complaints-bulk";
 import { enqueueOutbox } from "../db/queries/outbox";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true as const });
@@ -83,6 +86,16 @@ const listRoute = staffRoute({
     },
     ...problemResponses(400, 401, 403),
   },
+});
+
+const bulkRoute = staffRoute({
+  method: "post",
+  path: "/complaints/bulk",
+  tags: ["complaints"],
+  summary: "Apply one action to several complaints: each is checked by the workflow rules and reported; the changes are written in one batch",
+  permission: "complaints:write",
+  request: { body: json(BulkBodySchema) },
+  responses: { 200: { description: "A result per complaint", content: { "application/json": { schema: BulkResultSchema } } }, ...problemResponses(401, 403, 422) },
 });
 
 const analyticsRoute = staffRoute({
@@ -314,6 +327,19 @@ export const complaintRoutes = createRouter()
       new Date(),
     );
     return c.json({ ...result, page: query.page, pageSize: query.pageSize, items: result.items }, 200);
+  })
+  .openapi(bulkRoute, async (c) => {
+    const principal = c.get("principal");
+    const body = c.req.valid("json");
+    const { outboxIds, ...result } = await bulkComplaintAction(c.get("db"), c.env, {
+      organizationId: principal.organizationId,
+      ids: body.ids,
+      action: body.action,
+      party: staffParty(principal),
+      now: new Date(),
+    });
+    dispatch(c, outboxIds);
+    return c.json(result, 200);
   })
   .openapi(analyticsRoute, async (c) => {
     const query = c.req.valid("query");

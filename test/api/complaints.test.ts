@@ -266,6 +266,108 @@ describe("the queue", () => {
   });
 });
 
+describe("bulk actions on the queue", () => {
+  type BulkResult = { bulkId: string; changed: number; unchanged: number; failed: number; results: { id: string; reference: string | null; ok: boolean; changed?: boolean; state?: string; reason?: string }[] };
+  const bulk = (body: unknown, key = a.keys.staff) => call("/api/complaints/bulk", json("POST", body, bearer(key)));
+
+  it("assigns and re-prioritises several complaints in one request, reporting each, with an audit row per complaint", async () => {
+    const [one, two, closed] = [await createComplaint(a), await createComplaint(a), await createComplaint(a)];
+    await env.DB.prepare("update complaints set state = 'closed', closed_at = ? where id = ?").bind(Date.now(), closed.id).run();
+    const res = await bulk({ ids: [one.id, two.id, closed.id], action: { kind: "assign", assigneeId: a.userIds.manager } });
+    expect(res.status, await res.clone().text()).toBe(200);
+    const body = (await res.json()) as BulkResult;
+    expect(body).toMatchObject({ changed: 2, unchanged: 0, failed: 1 });
+    expect(body.results.map((r) => [r.id, r.ok, r.reason ?? null])).toEqual([[one.id, true, null], [two.id, true, null], [closed.id, false, "illegal_transition"]]);
+    const audit = await env.DB.prepare("select target_id, action from audit_log where action = 'complaint.assigned' and json_extract(data, '$.bulkId') = ? order by target_id").bind(body.bulkId).all<{ target_id: string }>();
+    expect(audit.results.map((r) => r.target_id).sort()).toEqual([one.id, two.id].sort());
+
+    const again = (await (await bulk({ ids: [one.id, two.id], action: { kind: "set_priority", priority: "urgent" } })).json()) as BulkResult;
+    expect(again).toMatchObject({ changed: 2, failed: 0 });
+    const detail = (await (await call(`/api/complaints/${one.id}`, { headers: bearer(a.keys.staff) })).json()) as Detail;
+    expect(detail).toMatchObject({ priority: "urgent", assigneeId: a.userIds.manager });
+    const same = (await (await bulk({ ids: [one.id], action: { kind: "set_priority", priority: "urgent" } })).json()) as BulkResult;
+    expect(same).toMatchObject({ changed: 0, unchanged: 1, failed: 0 });
+  });
+
+  it("closes duplicates of a kept complaint through the workflow: the kept one stays open, no handling survey for the duplicates", async () => {
+    const kept = await createComplaint(a);
+    const [dup1, dup2] = [await createComplaint(a), await createComplaint(a)];
+    const res = await bulk({ ids: [dup1.id, dup2.id, kept.id], action: { kind: "close_as_duplicate", duplicateOf: kept.reference.toLowerCase() } });
+    const body = (await res.json()) as BulkResult;
+    expect(body.results.map((r) => r.reason ?? r.state)).toEqual(["closed", "closed", "is_duplicate_target"]);
+    const detail = (await (await call(`/api/complaints/${dup1.id}`, { headers: bearer(a.keys.staff) })).json()) as Detail & { resolution: unknown; legalTransitions: { name: string }[] };
+    expect(detail.resolution).toEqual({ outcome: "duplicate", duplicateOfId: kept.id, duplicateOfReference: kept.reference });
+    expect(detail.handlingSurvey.invitationIssued).toBe(false);
+    expect(detail.timeline.find((e) => e.type === "state_changed")!.data).toMatchObject({ transition: "close_as_duplicate", to: "closed" });
+    const keptNow = (await (await call(`/api/complaints/${kept.id}`, { headers: bearer(a.keys.staff) })).json()) as Detail;
+    expect(keptNow.state).toBe("received");
+    // A named-only transition is not a button on the complaint page (its single route cannot take it).
+    expect(keptNow.legalTransitions.map((t) => t.name)).not.toContain("close_as_duplicate");
+    const twice = (await (await bulk({ ids: [dup1.id], action: { kind: "close_as_duplicate", duplicateOf: kept.id } })).json()) as BulkResult;
+    expect(twice.results[0]).toMatchObject({ ok: false, reason: "illegal_transition" });
+  });
+
+  it("keeps tenants apart, checks roles and validates the request as problems", async () => {
+    const mine = await createComplaint(a);
+    const theirs = await createComplaint(b);
+    const res = (await (await bulk({ ids: [mine.id, theirs.id], action: { kind: "set_priority", priority: "low" } })).json()) as BulkResult;
+    expect(res.results.map((r) => [r.ok, r.reason ?? null, r.reference])).toEqual([[true, null, mine.reference], [false, "not_found", null]]);
+    const untouched = await env.DB.prepare("select priority from complaints where id = ?").bind(theirs.id).first<{ priority: string }>();
+    expect(untouched!.priority).toBe(theirs.priority);
+    // Another organisation's complaint is not a kept complaint either (references are numbered per organisation: by id), nor its member an owner.
+    const foreignKept = await bulk({ ids: [mine.id], action: { kind: "close_as_duplicate", duplicateOf: theirs.id } });
+    expect(foreignKept.status).toBe(422);
+    expect((await problem(foreignKept)).errors?.[0]).toMatchObject({ field: "action.duplicateOf", code: "unknown_complaint" });
+    expect((await bulk({ ids: [mine.id], action: { kind: "assign", assigneeId: b.userIds.staff } })).status).toBe(422);
+    expect((await bulk({ ids: [], action: { kind: "set_priority", priority: "low" } })).status).toBe(422);
+    expect((await bulk({ ids: Array.from({ length: 51 }, (_, i) => `c${i}`), action: { kind: "set_priority", priority: "low" } })).status).toBe(422);
+    expect((await bulk({ ids: [mine.id], action: { kind: "delete" } })).status).toBe(422);
+    const viewer = await bulk({ ids: [mine.id], action: { kind: "set_priority", priority: "low" } }, a.keys.viewer);
+    expect(viewer.status).toBe(403);
+  });
+});
+
+describe("canned replies", () => {
+  const template = { name: "Refund under way", body: { en: "Dear {{customerName}}, {{reference}} will be resolved by {{dueDate}}. {{ownerName}}", "zh-CN": "{{customerName}}您好：{{reference}} 将于 {{dueDate}} 前解决。{{ownerName}}" } };
+
+  it("managers keep them (unknown placeholder: 422 at save, duplicate name: 409), staff insert them filled in the complaint's language", async () => {
+    const bad = await call("/api/reply-templates", json("POST", { ...template, body: { ...template.body, "zh-CN": "{{客户}}您好" } }, bearer(a.keys.manager)));
+    expect(bad.status).toBe(422);
+    expect((await problem(bad)).errors?.[0]).toMatchObject({ field: "body.zh-CN" });
+    expect((await call("/api/reply-templates", json("POST", template, bearer(a.keys.staff)))).status).toBe(403);
+    const created = await call("/api/reply-templates", json("POST", template, bearer(a.keys.manager)));
+    expect(created.status, await created.clone().text()).toBe(201);
+    const saved = (await created.json()) as { id: string };
+    expect((await call("/api/reply-templates", json("POST", template, bearer(a.keys.admin)))).status).toBe(409);
+
+    const list = (await (await call("/api/reply-templates", { headers: bearer(a.keys.staff) })).json()) as { items: { id: string }[]; placeholders: Record<string, string> };
+    expect(list.items.map((t) => t.id)).toContain(saved.id);
+    expect(Object.keys(list.placeholders)).toContain("dueDate");
+
+    const zh = await createComplaint(a, { language: "zh-CN", contact: { name: "王芳", email: "wang@example.com" } });
+    await call(`/api/complaints/${zh.id}/assignment`, json("POST", { assigneeId: a.userIds.staff }, bearer(a.keys.manager)));
+    const filled = (await (await call(`/api/complaints/${zh.id}/reply-templates/${saved.id}`, { headers: bearer(a.keys.staff) })).json()) as { language: string; text: string };
+    expect(filled.language).toBe("zh-CN");
+    expect(filled.text).toMatch(new RegExp(`^王芳您好：${zh.reference} 将于 \\d{4}年\\d{1,2}月\\d{1,2}日 前解决。.+$`));
+    const en = await createComplaint(a, { language: "en", anonymous: true, contact: undefined });
+    const enText = (await (await call(`/api/complaints/${en.id}/reply-templates/${saved.id}`, { headers: bearer(a.keys.staff) })).json()) as { text: string };
+    expect(enText.text).toMatch(new RegExp(`^Dear customer, ${en.reference} will be resolved by \\d{1,2} [A-Z][a-z]+ \\d{4}\\. our complaints team$`));
+
+    const renamed = await call(`/api/reply-templates/${saved.id}`, json("PUT", { ...template, name: "Refund sent" }, bearer(a.keys.manager)));
+    expect(renamed.status).toBe(200);
+    const audit = await env.DB.prepare("select action from audit_log where target_id = ? order by at").bind(saved.id).all<{ action: string }>();
+    expect(audit.results.map((r) => r.action)).toEqual(["reply_template.created", "reply_template.updated"]);
+
+    // Another organisation sees, fills, changes and deletes none of them.
+    expect(((await (await call("/api/reply-templates", { headers: bearer(b.keys.admin) })).json()) as { items: unknown[] }).items).toEqual([]);
+    const foreignComplaint = await createComplaint(b);
+    expect((await call(`/api/complaints/${foreignComplaint.id}/reply-templates/${saved.id}`, { headers: bearer(b.keys.staff) })).status).toBe(404);
+    expect((await call(`/api/reply-templates/${saved.id}`, json("PUT", template, bearer(b.keys.admin)))).status).toBe(404);
+    expect((await call(`/api/reply-templates/${saved.id}`, { method: "DELETE", headers: bearer(b.keys.admin) })).status).toBe(404);
+    expect((await call(`/api/reply-templates/${saved.id}`, { method: "DELETE", headers: bearer(a.keys.manager) })).status).toBe(204);
+  });
+});
+
 describe("routing rules and teams", () => {
   it("routes by the first matching rule and assigns round robin inside the team", async () => {
     const team = await call(

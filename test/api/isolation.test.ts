@@ -51,6 +51,7 @@ function paramKind(path: string, name: string): string {
   if (name === "memberId") return "member";
   if (name === "invitationId") return "staffInvitation";
   if (name === "exportId") return "export";
+  if (name === "templateId") return "replyTemplate";
   const base = path.replace(/^\/api\//, "").split("/")[0]!;
   return (
     {
@@ -60,6 +61,7 @@ function paramKind(path: string, name: string): string {
       "complaint-teams": "team",
       webhooks: "webhook",
       "complaint-views": "savedView",
+      "reply-templates": "replyTemplate",
     } as Record<string, string>
   )[base] ?? `${base}:${name}`;
 }
@@ -103,6 +105,7 @@ function validBody(route: StaffRouteInfo): RequestInit {
   if (p.includes("/handoffs/")) return body({ status: "done" });
   if (p.startsWith("/api/complaint-teams/")) return body({ name: "A renames" });
   if (p.startsWith("/api/webhooks/")) return body({ active: false });
+  if (p.startsWith("/api/reply-templates")) return body({ name: "A's reply", body: { en: "Hello {{customerName}}", "zh-CN": "{{customerName}}您好" } });
   return body({});
 }
 
@@ -155,6 +158,12 @@ async function createResources(org: TestOrg, prefix: string, ids: Record<string,
   const view = await ok<{ id: string }>(await call("/api/complaint-views", json("POST", { name: `${prefix} secret view`, filters: { q: `${prefix} secret search` }, shared: true }, bearer(key))), "saved view");
   ids.savedView = view.id;
   mark(view.id, `${prefix} secret view`);
+  const replyTemplate = await ok<{ id: string }>(
+    await call("/api/reply-templates", json("POST", { name: `${prefix} secret reply`, body: { en: `${prefix} secret text`, "zh-CN": "您好" } }, bearer(key))),
+    "reply template",
+  );
+  ids.replyTemplate = replyTemplate.id;
+  mark(replyTemplate.id, `${prefix} secret reply`);
   const complaint = await call("/api/complaints", json("POST", { subject: `${prefix} secret complaint`, description: `${prefix} secret description` }, bearer(key)));
   if (complaint.status === 201 || complaint.status === 200) {
     const c = (await complaint.json()) as { id: string; reference?: string };

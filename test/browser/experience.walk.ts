@@ -220,6 +220,99 @@ describe("staff at the desk", () => {
     });
   });
 
+  it("ticks complaints by keyboard (one, or the whole page) and closes duplicates or re-prioritises them, each complaint's result listed, in English and Chinese", async () => {
+    const make = (subject: string) => staffApi<{ id: string; reference: string }>("POST", "/api/complaints", { subject, description: "Invoice charged twice.", source: "phone", category: "billing" });
+    const kept = await make(`Bulk ${run} kept`);
+    const duplicates = [await make(`Bulk ${run} again`), await make(`Bulk ${run} third`)];
+    await withContext({}, async (page) => {
+      await signIn(page, "staff");
+      await page.goto(`${origin}/app/complaints?status=all&q=${encodeURIComponent(`Bulk ${run}`)}`);
+      await page.locator(`[data-complaint-id="${kept.id}"]`).waitFor();
+      expect(await page.locator("[data-complaint-id]").count()).toBe(3);
+      // "Select all on this page" with the keyboard (Space on the focused box), then untick the kept one with j/k and "x".
+      await page.locator("#cq-select-page").focus();
+      await page.keyboard.press("Space");
+      await expect.poll(() => page.locator(".select-box:checked").count()).toBe(4);
+      expect(await page.locator("#bulk-title").textContent()).toContain("3 selected");
+      await expectAccessible(page, "the queue with three complaints ticked");
+      await page.locator("h1").click();
+      const keptRow = await page.locator("[data-complaint-id]").evaluateAll((rows, id) => rows.findIndex((row) => row.getAttribute("data-complaint-id") === id), kept.id);
+      for (let i = 0; i < keptRow; i++) await page.keyboard.press("j");
+      await page.keyboard.press("x");
+      await expect.poll(() => page.locator(`[id="cq-select-${kept.id}"]`).isChecked()).toBe(false);
+      expect(await page.locator("#cq-select-page").evaluate((box) => (box as HTMLInputElement).indeterminate)).toBe(true);
+      // Tick it again: the kept complaint in the selection is reported, not closed.
+      await page.locator(`[id="cq-select-${kept.id}"]`).check();
+
+      await page.selectOption("#bulk-action", "close_as_duplicate");
+      await page.fill("#bulk-duplicate-of", kept.reference);
+      await page.locator("[data-testid=bulk-actions] button[type=submit]").click();
+      expect(await page.locator("[data-testid=bulk-confirm]").textContent()).toBe(`Close 3 complaints as duplicates of ${kept.reference}? The customers are told their matter continues there.`);
+      await expectAccessible(page, "the bulk close's confirmation");
+      await page.locator("[data-testid=bulk-actions] button[type=submit]").click();
+      const result = page.locator("[data-testid=bulk-result]");
+      await result.waitFor();
+      expect(await result.locator("[role=status]").textContent()).toBe("2 changed, 0 already so, 1 not changed.");
+      expect(await result.locator(`li[data-result=is_duplicate_target]`).textContent()).toBe(`${kept.reference}: is the complaint kept`);
+      expect((await result.locator(`li[data-result=changed]`).allTextContents()).sort()).toEqual(duplicates.map((d) => `${d.reference}: changed · Closed`).sort());
+      for (const d of duplicates) expect((await staffApi<{ state: string; resolution: { outcome: string } }>("GET", `/api/complaints/${d.id}`)).resolution.outcome).toBe("duplicate");
+      await expectAccessible(page, "the bulk result");
+
+      // In Chinese: the whole page re-prioritised, closed ones reported as not possible in their status.
+      await page.click("button[lang=zh-CN]");
+      await page.locator("#cq-select-page").check();
+      await page.selectOption("#bulk-action", "set_priority");
+      await page.selectOption("#bulk-priority", "urgent");
+      await page.locator("[data-testid=bulk-actions] button[type=submit]").click();
+      await expect.poll(() => result.locator("[role=status]").textContent()).toBe("已更改 1 条，0 条本已如此，2 条未更改。");
+      expect(await result.locator("li[data-result=illegal_transition]").count()).toBe(2);
+      await page.locator("#cq-select-page").check();
+      const names = (await staffApi<{ items: { name: string }[] }>("GET", "/api/organisation/members")).items.map((m) => m.name);
+      expect(await untranslatedWords(page, names)).toEqual([]);
+      await expectAccessible(page, "the bulk form and result in Chinese");
+    });
+  });
+
+  it("a manager keeps canned replies (an unknown placeholder refused beside its text); staff insert one filled in the complaint's language", async () => {
+    const name = `Refund ${run}`;
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/complaints`);
+      await page.getByRole("link", { name: "Canned replies" }).click();
+      await page.locator("[data-testid=reply-template-form]").waitFor();
+      await page.fill("#rt-name", name);
+      await page.fill("#rt-en", "Dear {{customerName}}, your complaint {{reference}} will be resolved by {{dueDate}}. {{ownerName}}");
+      await page.fill("#rt-zh", "{{顾客}}您好：");
+      await page.locator("[data-testid=reply-template-form] button[type=submit]").click();
+      const zhError = page.locator("#rt-zh-error");
+      await zhError.waitFor();
+      expect(await zhError.textContent()).toContain("unknown placeholder {{顾客}}");
+      expect(await page.locator("#rt-zh").getAttribute("aria-describedby")).toContain("rt-zh-error");
+      await expectAccessible(page, "the canned reply refused for an unknown placeholder");
+      await page.fill("#rt-zh", "{{customerName}}您好：您的投诉 {{reference}} 将于 {{dueDate}} 前解决。{{ownerName}}");
+      await page.locator("[data-testid=reply-template-form] button[type=submit]").click();
+      await expect.poll(() => page.locator("[data-testid=reply-templates]").textContent()).toContain(name);
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(() => page.locator("main h1").textContent()).toBe("常用回复");
+      const names = (await staffApi<{ items: { name: string }[] }>("GET", "/api/organisation/members")).items.map((m) => m.name);
+      expect(await untranslatedWords(page, names)).toEqual([]);
+      await expectAccessible(page, "the canned replies in Chinese");
+    });
+    const complaint = await staffApi<{ id: string; reference: string }>("POST", "/api/complaints", {
+      subject: `Canned ${run}`, description: "发票重复扣款。", source: "phone", category: "billing", language: "zh-CN", contact: { name: "王芳", phone: "+86 21 5555 0101" },
+    });
+    await withContext({}, async (page) => {
+      await signIn(page, "staff");
+      await page.goto(`${origin}/app/complaints/${complaint.id}`);
+      await page.locator("#composer-template").waitFor();
+      await page.locator("#composer-template").selectOption({ label: name });
+      await page.getByRole("button", { name: "Insert" }).click();
+      await expect.poll(() => page.locator("#composer-text").inputValue()).toMatch(new RegExp(`^王芳您好：您的投诉 ${complaint.reference} 将于 \\d{4}年\\d{1,2}月\\d{1,2}日 前解决。`));
+      expect(await page.locator(".canned-reply [role=status]").textContent()).toBe(`Inserted in the customer's language: ${name}`);
+      await expectAccessible(page, "the reply box with a canned reply inserted");
+    });
+  });
+
   it("a milestone met late shows as breached only", async () => {
     type Detail = { id: string; sla: { milestones: { milestone: string; metAt: string | null; breached: boolean }[] } };
     const list = await staffApi<{ items: { id: string }[] }>("GET", "/api/complaints?limit=50&status=closed");
@@ -324,6 +417,60 @@ describe("the manager's distribution", () => {
 });
 
 describe("the manager's dashboard and responses", () => {
+  it("the survey overview names each question's type and what it measures in words, in English and Chinese", async () => {
+    const survey = encodeURIComponent(inject("seed").surveyId);
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${survey}`);
+      await page.locator("[data-testid=item-type]").first().waitFor();
+      const types = new Set(await page.locator("[data-testid=item-type]").allTextContents());
+      expect(types).toContain("Rating scale");
+      expect([...types].some((type) => /_|^rating$/.test(type))).toBe(false);
+      const metrics = await page.locator("[data-testid=item-metric]").allTextContents();
+      expect(metrics).toContain("NPS (0–10 recommend)");
+      expect(metrics.some((metric) => /_/.test(metric))).toBe(false);
+      // No format code is left beside a question but its id.
+      expect(await page.locator(".outline-items > li > .muted code").allTextContents()).toEqual(await page.locator(".outline-items > li").evaluateAll((items) => items.map((li) => li.querySelector(".muted code")?.textContent ?? "")));
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(async () => new Set(await page.locator("[data-testid=item-type]").allTextContents()).has("评分量表")).toBe(true);
+      expect(await page.locator("[data-testid=item-metric]").allTextContents()).toContain("NPS（0–10 推荐意愿）");
+      await expectAccessible(page, "the survey overview in Chinese");
+    });
+  });
+
+  it("the responses page searches open answers and marks the words found (as text, never markup)", async () => {
+    const seed = inject("seed");
+    const marker = `xq${run}`;
+    const answers = Object.fromEntries(Object.entries(DEMO_ANSWERS).map(([k, v]) => [k, /^\d+$/.test(v) ? Number(v) : v === "yes" ? true : v === "no" ? false : v]));
+    const res = await fetch(`${origin}/api/public/surveys/demo-acsi/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ submissionId: crypto.randomUUID(), language: "en", hidden: { region: `exp-${run}` }, answers: { ...answers, comment: `Great fridge <b>${marker}</b> & friendly staff` }, complete: true }),
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    // The text is indexed when the queue consumer scores it: wait for the API to find it before using the page.
+    const comments = `/api/surveys/${encodeURIComponent(seed.surveyId)}/open-answers/comments?q=${marker}`;
+    await expect.poll(async () => (await staffApi<{ total: number }>("GET", comments)).total, { timeout: 20_000 }).toBe(1);
+    await withContext({}, async (page) => {
+      await signIn(page, "manager");
+      await page.goto(`${origin}/app/surveys/${encodeURIComponent(seed.surveyId)}/responses`);
+      await page.fill("#oa-q", marker.toUpperCase());
+      await page.locator("form[role=search] button[type=submit]").click();
+      const results = page.locator("[data-testid=open-answer-results]");
+      await expect.poll(async () => (await results.count()) > 0 && (await results.locator("[role=status]").textContent())).toBe(`Answers containing “${marker.toUpperCase()}”: 1`);
+      expect(await results.locator("li .free-text").textContent()).toBe(`Great fridge <b>${marker}</b> & friendly staff`);
+      expect(await results.locator("li .free-text mark").allTextContents()).toEqual([marker]);
+      expect(await results.locator("li .free-text b").count()).toBe(0);
+      await expectAccessible(page, "the open-answer search with a result");
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(() => results.locator("[role=status]").textContent()).toBe(`包含“${marker.toUpperCase()}”的回答：1 条`);
+      await page.fill("#oa-q", `${marker}zz`);
+      await page.locator("form[role=search] button[type=submit]").click();
+      await expect.poll(() => results.locator("[role=status]").textContent()).toBe(`没有开放式回答包含“${marker}zz”。`);
+      await expectAccessible(page, "the open-answer search without a result, in Chinese");
+    });
+  });
+
   it("explains missing figures in words, computes intervals on request, names segments and keeps the funnel sane", async () => {
     const seed = inject("seed");
     const id = encodeURIComponent(seed.surveyId);

@@ -17,6 +17,7 @@ import { ApiKeysPage } from "./pages/ApiKeys";
 // so the charting library only ships with the dashboard.
 const DashboardPage = lazy(() => import("./pages/dashboard/Dashboard").then((m) => m.DashboardPage));
 const ComplaintsPage = lazy(() => import("./pages/complaints/Queue").then((m) => m.ComplaintQueuePage));
+const ReplyTemplatesPage = lazy(() => import("./pages/complaints/ReplyTemplates").then((m) => m.ReplyTemplatesPage));
 const ComplaintPage = lazy(() => import("./pages/complaints/Complaint").then((m) => m.ComplaintPage));
 const PlanPage = lazy(() => import("./pages/dashboard/PlanPage").then((m) => m.PlanPage));
 const BuilderStartPage = lazy(() => import("./pages/builder/Start").then((m) => m.BuilderStartPage));
@@ -290,6 +291,7 @@ function Routes() {
       <Allowed path={at("/admin/:section")} role="manager" page={AdminPage} />
       <Route path={at("/invite/:id")} component={InvitePage} />
       <Allowed path={at("/complaints")} permission="complaints:read" page={ComplaintsPage} />
+      <Allowed path={at("/complaints/replies")} permission="complaints:templates" page={ReplyTemplatesPage} />
       <Allowed path={at("/complaints/:id")} permission="complaints:read" page={ComplaintPage} />
       <Allowed path={at("/settings/api-keys")} permission="apikeys:manage" page={ApiKeysPage} />
       <NotFound default />

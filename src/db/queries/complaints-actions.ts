@@ -92,7 +92,7 @@ export function workflowProblem(
 }
 
 /** Customer e-mail, staff notices and webhooks for one change. */
-async function notificationsFor(
+export async function notificationsFor(
   db: Db,
   env: AppBindings,
   ctx: ComplaintOrgContext,

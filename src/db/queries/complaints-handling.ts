@@ -59,6 +59,12 @@ export async function ensureHandlingSurvey(db: Db, principal: Principal, organiz
   throw new ProblemError("conflict", "The complaint-handling survey slug is taken by another organisation.");
 }
 
+/** A complaint closed as a duplicate is surveyed through the complaint kept, never itself. */
+export function closedAsDuplicate(row: Pick<ComplaintRow, "resolution">): boolean {
+  const resolution = row.resolution as { outcome?: unknown } | null;
+  return resolution?.outcome === "duplicate";
+}
+
 /**
  * Issues the invitation once per complaint (a later close after a reopen does not send another:
  * one survey per case, as Medallia's suppression rule). Returns the outbox ids to enqueue.
@@ -71,7 +77,7 @@ export async function issueHandlingSurvey(
   principal: Principal,
   now: Date,
 ): Promise<string[]> {
-  if (row.handlingInvitationId || row.state !== "closed") return [];
+  if (row.handlingInvitationId || row.state !== "closed" || closedAsDuplicate(row)) return [];
   const survey = await ensureHandlingSurvey(db, principal, organizationSlug);
   const hidden: Record<string, string> = { case_id: row.id };
   if (row.touchpoint) hidden.touchpoint = row.touchpoint;

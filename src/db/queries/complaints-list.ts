@@ -281,7 +281,10 @@ export async function complaintDetail(db: Db, organizationId: string, id: string
     assignee: names[0] ?? null,
     team: teamRow[0] ?? null,
     sla: slaView(row, ctx, now),
-    legalTransitions: legalTransitions(row.state as ComplaintState, "staff", (row.waitingFrom as WaitingReturnState | null) ?? null).map((option) => ({
+    // A named-only transition (closing as a duplicate) is a queue bulk action, not a button here.
+    legalTransitions: legalTransitions(row.state as ComplaintState, "staff", (row.waitingFrom as WaitingReturnState | null) ?? null)
+      .filter((option) => !option.namedOnly)
+      .map((option) => ({
       name: option.name,
       to: option.to,
       description: option.description,

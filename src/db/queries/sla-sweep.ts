@@ -34,7 +34,15 @@ export async function closedWithoutHandlingSurvey(db: Db, since: Date, limit: nu
   return db
     .select()
     .from(complaints)
-    .where(and(eq(complaints.state, "closed"), isNull(complaints.handlingInvitationId), gt(complaints.closedAt, since)))
+    .where(
+      and(
+        eq(complaints.state, "closed"),
+        isNull(complaints.handlingInvitationId),
+        gt(complaints.closedAt, since),
+        // Duplicates are surveyed through the complaint kept (closedAsDuplicate).
+        sql`coalesce(json_extract(${complaints.resolution}, '$.outcome'), '') != 'duplicate'`,
+      ),
+    )
     .limit(limit);
 }
 

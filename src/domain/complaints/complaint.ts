@@ -65,6 +65,7 @@ export const COMPLAINT_TRANSITION_NAMES = [
   "reject_remedy",
   "revise_response",
   "close",
+  "close_as_duplicate",
   "reopen",
 ] as const;
 export const ComplaintTransitionNameSchema = z.enum(COMPLAINT_TRANSITION_NAMES);
@@ -106,7 +107,7 @@ export type SlaMilestone = z.infer<typeof SlaMilestoneSchema>;
 // Resolution
 // ---------------------------------------------------------------------------------------------
 
-export const COMPLAINT_RESOLUTION_OUTCOMES = ["accepted", "closed_with_disagreement"] as const;
+export const COMPLAINT_RESOLUTION_OUTCOMES = ["accepted", "closed_with_disagreement", "duplicate"] as const;
 export const ComplaintResolutionOutcomeSchema = z.enum(COMPLAINT_RESOLUTION_OUTCOMES);
 export type ComplaintResolutionOutcome = z.infer<typeof ComplaintResolutionOutcomeSchema>;
 
@@ -123,6 +124,8 @@ export const ComplaintResolutionSchema = z.discriminatedUnion("outcome", [
     /** Alternatives communicated to the customer, e.g. ombudsman or consumer association. */
     alternativesOffered: ComplaintTextSchema.optional(),
   }),
+  /** The same matter is handled in another complaint (one answer, one survey: the one kept). */
+  z.object({ outcome: z.literal("duplicate"), duplicateOfId: EntityIdSchema, duplicateOfReference: ComplaintReferenceSchema }),
 ]);
 export type ComplaintResolution = z.infer<typeof ComplaintResolutionSchema>;
 

@@ -19,3 +19,5 @@ export * from "./conditions";
 export * from "./routing";
 export * from "./triggers";
 export * from "./analytics";
+export * from "./bulk";
+export * from "./reply-templates";

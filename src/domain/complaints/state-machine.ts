@@ -29,6 +29,7 @@ import {
   type ComplaintState,
   ComplaintStateSchema,
   type ComplaintTransitionName,
+  ComplaintTransitionNameSchema,
   OPEN_COMPLAINT_STATES,
   type SlaMilestone,
   WAITING_RETURN_STATES,
@@ -68,6 +69,11 @@ type TransitionSpec<S extends z.ZodType> = {
   to: ComplaintTransitionTarget;
   actors: readonly ComplaintActorKind[];
   payload: S;
+  /**
+   * Taken only when the request names it: a second way between the same states (closing a duplicate
+   * beside the ordinary close) keeps `to` alone unambiguous for every other request.
+   */
+  namedOnly?: boolean;
   /** SLA milestones this transition meets (acknowledge/first response: first time only). */
   satisfies: readonly SlaMilestone[];
   /**
@@ -131,6 +137,11 @@ export const ClosePayloadSchema = z.object({
   publicReply: ComplaintTextSchema.optional(),
 });
 export const ReopenPayloadSchema = z.object({ reason: ComplaintTextSchema });
+export const CloseAsDuplicatePayloadSchema = z.object({
+  duplicateOf: z.object({ id: EntityIdSchema, reference: ComplaintReferenceSchema }),
+  /** Told to the customer, e.g. which reference their matter continues under. */
+  publicReply: ComplaintTextSchema.optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // The table
@@ -292,6 +303,22 @@ export const COMPLAINT_TRANSITIONS: readonly ComplaintTransitionDefinition[] = [
     }),
   }),
   defineTransition({
+    name: "close_as_duplicate",
+    description:
+      "Close an open complaint that repeats another one (the same customer's matter raised twice); handling, the answer and the handling survey continue on the complaint kept.",
+    from: OPEN_COMPLAINT_STATES,
+    to: { kind: "state", state: "closed" },
+    actors: ["staff"],
+    payload: CloseAsDuplicatePayloadSchema,
+    namedOnly: true,
+    satisfies: ["resolution"],
+    staffReplyCounts: false,
+    effects: (payload) => {
+      const resolution = { outcome: "duplicate" as const, duplicateOfId: payload.duplicateOf.id, duplicateOfReference: payload.duplicateOf.reference };
+      return { patch: { resolution }, change: { resolution }, publicReply: payload.publicReply };
+    },
+  }),
+  defineTransition({
     name: "reopen",
     description: "Reopen a closed complaint (the customer says it is not resolved, or staff find more).",
     from: ["closed"],
@@ -335,6 +362,8 @@ export type ComplaintTransitionOption = {
   to: ComplaintState | null;
   payload: z.ZodType;
   satisfies: readonly SlaMilestone[];
+  /** Taken only when named (close_as_duplicate: the bulk action on the queue). */
+  namedOnly: boolean;
 };
 
 /**
@@ -353,6 +382,7 @@ export function legalTransitions(
       to: resolveTarget(definition, state, stateBeforeWaiting),
       payload: definition.payload,
       satisfies: definition.satisfies,
+      namedOnly: definition.namedOnly === true,
     }),
   );
 }
@@ -369,6 +399,8 @@ export function findComplaintTransition(name: ComplaintTransitionName): Complain
 
 export const ComplaintTransitionRequestSchema = z.object({
   to: ComplaintStateSchema,
+  /** Needed only for a `namedOnly` transition; when given, only that transition is considered. */
+  transition: ComplaintTransitionNameSchema.optional(),
   actor: ComplaintActorSchema,
   /** Validated against the matching row's payload schema. */
   payload: z.unknown().optional(),
@@ -403,7 +435,9 @@ export function applyComplaintTransition(
   const fromState = complaint.state;
   const candidates = COMPLAINT_TRANSITIONS.filter(
     (definition) =>
-      definition.from.includes(fromState) && resolveTarget(definition, fromState, complaint.stateBeforeWaiting) === request.to,
+      definition.from.includes(fromState) &&
+      resolveTarget(definition, fromState, complaint.stateBeforeWaiting) === request.to &&
+      (request.transition === undefined ? definition.namedOnly !== true : definition.name === request.transition),
   );
   if (candidates.length === 0) {
     const legalTargets = [
@@ -416,7 +450,7 @@ export function applyComplaintTransition(
     return {
       ok: false,
       reason: "illegal_transition",
-      message: `cannot go from ${fromState} to ${request.to}; possible targets: ${legalTargets.join(", ") || "none"}`,
+      message: `${request.transition ? `${request.transition}: ` : ""}cannot go from ${fromState} to ${request.to}; possible targets: ${legalTargets.join(", ") || "none"}`,
     };
   }
   const definition = candidates.find((candidate) => candidate.actors.includes(request.actor.kind));

@@ -14,6 +14,7 @@
 import { z } from "zod";
 import type { EmailContent } from "../complaints/emails";
 import { LINK_PLACEHOLDERS } from "./placeholders";
+import { fillTemplatePlaceholders, templatePlaceholderNames, templateValue } from "../template-placeholders";
 
 export const INVITATION_LANGUAGES = ["en", "zh-CN"] as const;
 export type InvitationLanguage = (typeof INVITATION_LANGUAGES)[number];
@@ -28,7 +29,6 @@ export const INVITATION_PLACEHOLDERS = {
 } as const;
 export type InvitationPlaceholder = keyof typeof INVITATION_PLACEHOLDERS;
 
-const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 const LanguageTemplateSchema = z
   .object({
@@ -40,9 +40,7 @@ const LanguageTemplateSchema = z
 export type LanguageTemplate = z.infer<typeof LanguageTemplateSchema>;
 export type InvitationTemplate = Record<InvitationLanguage, LanguageTemplate>;
 
-function placeholderNames(text: string): string[] {
-  return [...text.matchAll(PLACEHOLDER)].map((match) => match[1]!);
-}
+const placeholderNames = templatePlaceholderNames;
 
 function isKnown(name: string): name is InvitationPlaceholder {
   return Object.hasOwn(INVITATION_PLACEHOLDERS, name);
@@ -121,7 +119,7 @@ export type InvitationValues = { name: string | null; surveyTitle: string; organ
 /** The invitation for one invitee, with the personal link still a send-time placeholder. */
 export function renderInvitationTemplate(template: InvitationTemplate, language: InvitationLanguage, values: InvitationValues): EmailContent {
   // Values are data, not template: a name or title cannot smuggle in a placeholder or a link marker.
-  const clean = (value: string) => value.replace(/\{\{|\}\}/g, "").replace(/@@/g, "@").replace(/[\r\n]+/g, " ").trim();
+  const clean = (value: string) => templateValue(value).replace(/@@/g, "@").replace(/[\r\n]+/g, " ").trim();
   const filled: Record<InvitationPlaceholder, string | null> = {
     name: clean(values.name ?? "") || NAMELESS[language],
     survey_title: clean(values.surveyTitle),
@@ -129,7 +127,7 @@ export function renderInvitationTemplate(template: InvitationTemplate, language:
     link: LINK_PLACEHOLDERS.surveyLink,
     valid_until: values.validUntil ? values.validUntil.toISOString().slice(0, 10) : null,
   };
-  const fill = (text: string) => text.replace(PLACEHOLDER, (_, name: string) => (isKnown(name) ? (filled[name] ?? "") : ""));
+  const fill = (text: string) => fillTemplatePlaceholders(text, (name) => (isKnown(name) ? (filled[name] ?? "") : ""));
   const { subject, body } = template[language];
   const lines = body
     .replace(/\r\n?/g, "\n")

@@ -27,6 +27,7 @@ export const VALID_PAYLOADS: Record<ComplaintTransitionName, unknown> = {
   reject_remedy: { reason: "The refund is too small." },
   revise_response: { reason: "Wrong amount" },
   close: { resolution: { outcome: "accepted" } },
+  close_as_duplicate: { duplicateOf: { id: "cmp_kept", reference: "FL-2026-000009" } },
   reopen: { reason: "The charge came back." },
 };
 

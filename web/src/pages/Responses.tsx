@@ -7,6 +7,7 @@ import { can, useSession } from "../lib/session";
 import { localized, type Funnel, type Page, type ResponseItem, type ResponseNote, type SurveyDefinition, type SurveyDetail, type SurveyItem } from "../lib/types";
 import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager, Table } from "../components/ui";
 import { BackgroundExport } from "../components/BackgroundExport";
+import { OpenAnswerSearch } from "./OpenAnswerSearch";
 
 const PAGE_SIZE = 25;
 
@@ -212,6 +213,7 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
       </Card>
 
       <FunnelCard survey={survey} from={applied.from} to={applied.to} />
+      {can(me, "analytics:read") && <OpenAnswerSearch surveyId={survey.id} />}
       <Card title={list.data ? t("resp.count", { n: list.data.total }) : t("survey.tab.responses")}>
         <ErrorAlert error={list.error} onRetry={list.reload} />
         {list.loading && !list.data && <Loading />}

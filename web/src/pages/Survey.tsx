@@ -1,7 +1,8 @@
 import { useState } from "preact/hooks";
 import { api } from "../lib/api";
 import { useAsync } from "../lib/hooks";
-import { useI18n, type MessageKey } from "../lib/i18n";
+import { makeMessagesHook, useI18n, type MessageKey } from "../lib/i18n";
+import { ITEM_WORDS_EN, ITEM_WORDS_ZH } from "../lib/item-words";
 import { Link } from "../lib/router";
 import { can, useSession } from "../lib/session";
 import { localized, type MeasurementPlan, type SurveyDetail, type SurveySummary } from "../lib/types";
@@ -42,8 +43,17 @@ export function SurveyPage({ id, tab }: { id: string; tab: Tab }) {
   );
 }
 
+const useItemWords = makeMessagesHook(ITEM_WORDS_EN, ITEM_WORDS_ZH);
+type ItemWordKey = keyof typeof ITEM_WORDS_EN;
+
 function Overview({ survey, onChanged }: { survey: SurveyDetail; onChanged: () => void }) {
   const { t, lang, num, date } = useI18n();
+  const itemWords = useItemWords().t;
+  /** What a question measures, in words: a metric role, or a SERVQUAL half (dimension and expectation/perception). */
+  const metricWords = (metric: string | { role: string; dimension: string; kind: string }) =>
+    typeof metric === "string"
+      ? itemWords(`metric.${metric}` as ItemWordKey)
+      : `SERVQUAL · ${itemWords(`sq.${metric.dimension}` as ItemWordKey)} · ${itemWords(`sq.${metric.kind}` as ItemWordKey)}`;
   const { me } = useSession();
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<unknown>();
@@ -201,11 +211,11 @@ function Overview({ survey, onChanged }: { survey: SurveyDetail; onChanged: () =
                 <li key={item.id}>
                   <span class="outline-label">{localized(item.label, lang, def.defaultLanguage)}</span>{" "}
                   <span class="muted small">
-                    {/* Id, type and metric are the survey format's identifiers (codes); a standard construct reads in words. */}
-                    <code>{item.id}</code> · <code>{item.type}</code>
+                    {/* The id is the survey format's identifier (a code); type, construct and metric read in words. */}
+                    <code>{item.id}</code> · <span data-testid="item-type">{itemWords(`type.${item.type}` as ItemWordKey)}</span>
                     {item.required ? ` · ${t("survey.required")}` : ""}
                     {item.construct ? <> · <ConstructName construct={item.construct} /></> : ""}
-                    {item.metric ? <> · <code>{typeof item.metric === "string" ? item.metric : `servqual:${item.metric.dimension}/${item.metric.kind}`}</code></> : ""}
+                    {item.metric ? <> · <span data-testid="item-metric">{metricWords(item.metric)}</span></> : ""}
                     {item.showIf ? ` · ${t("survey.conditional")}` : ""}
                   </span>
                   {item.type === "matrix" && (

@@ -10,6 +10,7 @@ const w = (en: string, zh: string): Words => ({ en, "zh-CN": zh });
 const SENTENCES: Record<string, Words> = {
   "api_key.created": w("Created an API key", "创建了 API 密钥"),
   "complaint.assigned": w("Assigned a complaint", "分派了投诉"),
+  "complaint.close_as_duplicate": w("Closed a complaint as a duplicate of another", "将投诉作为重复投诉关闭"),
   "complaint.created": w("Recorded a complaint", "登记了投诉"),
   "complaint.escalated": w("Escalated a complaint", "升级了投诉"),
   "complaint.handed_off": w("Handed a complaint over to another team", "将投诉移交给其他团队"),
@@ -17,6 +18,9 @@ const SENTENCES: Record<string, Words> = {
   "complaint.note_added": w("Added an internal note to a complaint", "为投诉添加了内部备注"),
   "complaint.reclassified": w("Reclassified a complaint", "重新分类了投诉"),
   "complaint.replied": w("Replied to a customer about a complaint", "就投诉回复了顾客"),
+  "reply_template.created": w("Added a canned reply", "添加了常用回复"),
+  "reply_template.deleted": w("Deleted a canned reply", "删除了常用回复"),
+  "reply_template.updated": w("Changed a canned reply", "更改了常用回复"),
   "complaints.team_created": w("Created a complaint team", "创建了投诉处理团队"),
   "complaints.team_updated": w("Changed a complaint team", "更改了投诉处理团队"),
   "invitations.created": w("Created survey invitations", "创建了问卷邀请"),

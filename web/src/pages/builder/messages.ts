@@ -1,7 +1,9 @@
 /** Strings of the builder and distribution pages (their own chunk; see makeMessagesHook in lib/i18n.tsx). */
 import { makeMessagesHook } from "../../lib/i18n";
+import { ITEM_WORDS_EN, ITEM_WORDS_ZH } from "../../lib/item-words";
 
 const en = {
+  ...ITEM_WORDS_EN,
   "tab.builder": "Builder",
   "tab.distribution": "Distribution",
 
@@ -198,42 +200,12 @@ const en = {
   "op.answered": "is answered",
   "op.notAnswered": "is not answered",
 
-  "type.rating": "Rating scale",
-  "type.satisfaction5": "Five-level satisfaction",
-  "type.single_choice": "Single choice",
-  "type.multiple_choice": "Multiple choice",
-  "type.yes_no": "Yes / no",
-  "type.text": "Text",
-  "type.matrix": "Matrix (rows on one scale)",
-  "type.kano": "Kano feature (functional / dysfunctional pair)",
 
   "preset.acsi10": "ACSI 1–10",
   "preset.nps": "NPS 0–10",
   "preset.csat5": "CSAT 1–5",
   "preset.ces7": "CES 1–7",
 
-  "metric.nps": "NPS (0–10 recommend)",
-  "metric.csat": "CSAT",
-  "metric.ces": "CES",
-  "metric.complaint": "Complained (yes/no)",
-  "metric.resolved": "Complaint resolved (yes/no)",
-  "metric.repurchase": "Repurchase intention",
-  "metric.price_tolerance_increase": "Price increase tolerance",
-  "metric.price_tolerance_decrease": "Price cut needed",
-  "metric.recommend": "Recommend",
-  "metric.satisfaction_level": "Five-level satisfaction",
-  "metric.attraction": "Attraction (would choose us again)",
-  "metric.participation": "Participation (willing to take part)",
-  "metric.panel_opt_in": "Joins customer panel (yes/no)",
-  "metric.servqual": "SERVQUAL pair item…",
-
-  "sq.tangibles": "Tangibles",
-  "sq.reliability": "Reliability",
-  "sq.responsiveness": "Responsiveness",
-  "sq.assurance": "Assurance",
-  "sq.empathy": "Empathy",
-  "sq.expectation": "Expectation",
-  "sq.perception": "Perception",
 
   "segment.touchpoint": "Touchpoint",
   "segment.region": "Region",
@@ -335,6 +307,7 @@ const en = {
 export type BKey = keyof typeof en;
 
 const zhCN: Record<BKey, string> = {
+  ...ITEM_WORDS_ZH,
   "tab.builder": "问卷设计",
   "tab.distribution": "发放",
 
@@ -531,42 +504,12 @@ const zhCN: Record<BKey, string> = {
   "op.answered": "已作答",
   "op.notAnswered": "未作答",
 
-  "type.rating": "评分量表",
-  "type.satisfaction5": "五级满意度",
-  "type.single_choice": "单选",
-  "type.multiple_choice": "多选",
-  "type.yes_no": "是 / 否",
-  "type.text": "文本",
-  "type.matrix": "矩阵（多行同一量表）",
-  "type.kano": "Kano 功能（正向 / 反向问题对）",
 
   "preset.acsi10": "ACSI 1–10",
   "preset.nps": "NPS 0–10",
   "preset.csat5": "CSAT 1–5",
   "preset.ces7": "CES 1–7",
 
-  "metric.nps": "NPS（0–10 推荐意愿）",
-  "metric.csat": "CSAT",
-  "metric.ces": "CES",
-  "metric.complaint": "是否抱怨（是/否）",
-  "metric.resolved": "投诉是否解决（是/否）",
-  "metric.repurchase": "再购意愿",
-  "metric.price_tolerance_increase": "涨价容忍度",
-  "metric.price_tolerance_decrease": "需要的降价",
-  "metric.recommend": "推荐",
-  "metric.satisfaction_level": "五级满意度",
-  "metric.attraction": "吸引力（会再次选择我们）",
-  "metric.participation": "参与度（愿意参与）",
-  "metric.panel_opt_in": "加入顾客小组（是/否）",
-  "metric.servqual": "SERVQUAL 配对题项…",
-
-  "sq.tangibles": "有形性",
-  "sq.reliability": "可靠性",
-  "sq.responsiveness": "响应性",
-  "sq.assurance": "保证性",
-  "sq.empathy": "移情性",
-  "sq.expectation": "期望",
-  "sq.perception": "感知",
 
   "segment.touchpoint": "接触点",
   "segment.region": "地区",

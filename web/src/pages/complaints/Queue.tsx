@@ -4,8 +4,9 @@ import { api } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
 import { useI18n } from "../../lib/i18n";
 import { href, Link, navigate, setQuery, useLocation } from "../../lib/router";
-import { useSession } from "../../lib/session";
+import { can, useSession } from "../../lib/session";
 import { ErrorAlert, Field, Loading, PageHeader, Pager } from "../../components/ui";
+import { BulkActions, SelectBox } from "./BulkActions";
 import { useCT, useLabel } from "./messages";
 import { SavedViews } from "./SavedViews";
 import type { QueueFilters } from "../../../../src/domain/complaints/queue-filters";
@@ -84,12 +85,16 @@ export function ComplaintQueuePage() {
   const teamName = (id: string | null) => (id ? ref.data?.teams.find((x) => x.id === id)?.name ?? id : null);
 
   const [selected, setSelected] = useState(0);
+  /** Complaints ticked for a bulk change (this page only: a new page or filter starts afresh). */
+  const [ticked, setTicked] = useState<string[]>([]);
+  const toggle = (id: string, on: boolean) => setTicked((current) => (on ? [...new Set([...current, id])] : current.filter((x) => x !== id)));
   const [help, setHelp] = useState(false);
   const [q, setQ] = useState(filters.q);
   const searchRef = useRef<HTMLInputElement>(null);
   const items = list.data?.items ?? [];
   useEffect(() => {
     setSelected(0);
+    setTicked([]);
     if (list.data) rememberQueue(list.data.items.map((c) => c.id), location.search);
   }, [list.data]);
   useEffect(() => setQ(filters.q), [filters.q]);
@@ -104,6 +109,7 @@ export function ComplaintQueuePage() {
     j: () => move(1),
     k: () => move(-1),
     Enter: () => items[selected] && navigate(href(`/complaints/${encodeURIComponent(items[selected]!.id)}`)),
+    x: () => items[selected] && toggle(items[selected]!.id, !ticked.includes(items[selected]!.id)),
     "/": () => searchRef.current?.focus(),
     "?": () => setHelp((h) => !h),
   });
@@ -114,6 +120,11 @@ export function ComplaintQueuePage() {
   return (
     <>
       <PageHeader title={ct("queue.title")} subtitle={ct("queue.subtitle")}>
+        {can(me, "complaints:templates") && (
+          <Link to="/complaints/replies" class="btn btn-small">
+            {ct("replies.link")}
+          </Link>
+        )}
         <button type="button" class="btn btn-small" onClick={() => setHelp(true)} aria-keyshortcuts="?">
           ? {ct("keys.title")}
         </button>
@@ -243,6 +254,15 @@ export function ComplaintQueuePage() {
             <table class="table queue-table" data-testid="complaint-queue">
               <thead>
                 <tr>
+                  <th scope="col" class="select-cell">
+                    <SelectBox
+                      id="cq-select-page"
+                      label={ct("bulk.selectPage")}
+                      checked={ticked.length > 0 && ticked.length === items.length}
+                      mixed={ticked.length > 0 && ticked.length < items.length}
+                      onChange={(on) => setTicked(on ? items.map((c) => c.id) : [])}
+                    />
+                  </th>
                   <th scope="col">{ct("queue.col.ref")}</th>
                   <th scope="col">{ct("queue.col.subject")}</th>
                   <th scope="col">{ct("queue.col.state")}</th>
@@ -256,6 +276,9 @@ export function ComplaintQueuePage() {
               <tbody>
                 {items.map((c, i) => (
                   <tr key={c.id} class={`${i === selected ? "row-selected" : ""}${c.overdue ? " row-overdue" : ""}`} aria-selected={i === selected} data-complaint-id={c.id}>
+                    <td class="select-cell">
+                      <SelectBox id={`cq-select-${c.id}`} label={ct("bulk.select", { reference: c.reference })} checked={ticked.includes(c.id)} onChange={(on) => toggle(c.id, on)} />
+                    </td>
                     <th scope="row">
                       <Link
                         to={`/complaints/${encodeURIComponent(c.id)}`}
@@ -302,6 +325,9 @@ export function ComplaintQueuePage() {
           </div>
           <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => setQuery({ page: p === 1 ? undefined : p }, { replace: false })} />
         </section>
+      )}
+      {list.data && items.length > 0 && (
+        <BulkActions items={items} selected={ticked} members={ref.data?.members ?? []} onClear={() => setTicked([])} onDone={list.reload} />
       )}
       <ShortcutHelp open={help} onClose={() => setHelp(false)} />
     </>

@@ -74,6 +74,7 @@ export function useShortcuts(handlers: Record<string, (event: KeyboardEvent) => 
 const QUEUE_KEYS: [string, CKey][] = [
   ["j / k", "keys.jk"],
   ["Enter", "keys.enter"],
+  ["x", "keys.x"],
   ["/", "keys.slash"],
   ["?", "keys.help"],
 ];

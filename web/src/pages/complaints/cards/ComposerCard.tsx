@@ -1,5 +1,8 @@
 import { useRef, useState } from "preact/hooks";
 import { ErrorAlert } from "../../../components/ui";
+import { api } from "../../../lib/api";
+import { useAsync } from "../../../lib/hooks";
+import type { ReplyTemplateList } from "../ReplyTemplates";
 import { useCT } from "../messages";
 import type { ComplaintDetail } from "../types";
 import { useComplaintAction, type Run } from "./useComplaintAction";
@@ -22,6 +25,21 @@ export function ComposerCard({
   const [files, setFiles] = useState<File[]>([]);
   const fileInput = useRef<HTMLInputElement>(null);
   const { busy, error, act } = useComplaintAction();
+  const templates = useAsync((signal) => api<ReplyTemplateList>("/api/reply-templates", { signal }).then((r) => r.items), []);
+  const [templateId, setTemplateId] = useState("");
+  const [inserted, setInserted] = useState("");
+  /** The chosen canned reply, filled from this complaint in its language, added to what is already written. */
+  async function insertTemplate() {
+    const template = templates.data?.find((t) => t.id === templateId);
+    if (!template) return;
+    await act(async () => {
+      const filled = await api<{ text: string }>(`/api/complaints/${encodeURIComponent(complaint.id)}/reply-templates/${encodeURIComponent(template.id)}`);
+      const current = text.reply.trim();
+      setText({ ...text, reply: current ? `${current}\n\n${filled.text}` : filled.text });
+      setInserted(template.name);
+      composerRef.current?.focus();
+    });
+  }
   const closed = complaint.state === "closed";
   const replyBlocked = closed && mode === "reply";
   async function submit(event?: Event) {
@@ -67,6 +85,29 @@ export function ComposerCard({
       </div>
       <form onSubmit={submit} class="form">
         <ErrorAlert error={error} />
+        {mode === "reply" && !replyBlocked && (templates.data?.length ?? 0) > 0 && (
+          <div class="canned-reply">
+            <label for="composer-template">{ct("replies.insertLabel")}</label>
+            <select id="composer-template" value={templateId} onChange={(e) => setTemplateId(e.currentTarget.value)}>
+              <option value="">{ct("replies.choose")}</option>
+              {templates.data!.map((t) => (
+                <option key={t.id} value={t.id}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+            <button type="button" class="btn btn-small" disabled={!templateId || busy} onClick={() => void insertTemplate()}>
+              {ct("replies.insert")}
+            </button>
+            <span role="status" class="small muted">
+              {inserted && (
+                <>
+                  {ct("replies.inserted")} <span data-content>{inserted}</span>
+                </>
+              )}
+            </span>
+          </div>
+        )}
         <label for="composer-text" class="visually-hidden">
           {ct(mode === "reply" ? "detail.mode.reply" : "detail.mode.note")}
         </label>

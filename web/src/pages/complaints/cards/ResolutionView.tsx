@@ -6,7 +6,13 @@ export function ResolutionView({ resolution }: { resolution: Record<string, unkn
   return (
     <div>
       <p>
-        <strong>{outcome === "accepted" || outcome === "closed_with_disagreement" ? ct(`form.outcome.${outcome}` as CKey) : outcome}</strong>
+        <strong>
+          {outcome === "duplicate"
+            ? ct("form.outcome.duplicate", { reference: String(resolution.duplicateOfReference ?? "") })
+            : outcome === "accepted" || outcome === "closed_with_disagreement"
+              ? ct(`form.outcome.${outcome}` as CKey)
+              : outcome}
+        </strong>
       </p>
       {typeof resolution.customerDisagreement === "string" && <p class="free-text">{resolution.customerDisagreement}</p>}
       {typeof resolution.alternativesOffered === "string" && <p class="free-text muted">{resolution.alternativesOffered}</p>}
