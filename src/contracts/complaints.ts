@@ -258,9 +258,9 @@ export const ActionResultSchema = z.object({ complaint: ComplaintDetailSchema })
 export const BulkBodySchema = z
   .object({
     ids: z.array(z.string().min(1).max(64)).min(1).max(BULK_COMPLAINT_LIMIT),
-    action: ComplaintBulkActionSchema.openapi({
-      description: "assign {assigneeId | null}, set_priority {priority}, or close_as_duplicate {duplicateOf: the kept complaint's id or reference}",
-    }),
+    // The domain's schema as it is (a schema built with plain zod carries no .openapi in every bundle):
+    // assign {assigneeId | null}, set_priority {priority}, or close_as_duplicate {duplicateOf: id or reference}.
+    action: ComplaintBulkActionSchema,
   })
   .strict()
   .openapi("ComplaintBulkAction");

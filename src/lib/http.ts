@@ -30,7 +30,11 @@ export function bodySizeLimit(limit: number | ((c: Context<AppEnv>) => number)):
     if (Number.isFinite(declared) && declared > maxBytes) {
       throw new ProblemError("payload-too-large", `The body is ${declared} bytes; the limit here is ${maxBytes} bytes.`);
     }
-    if (!Number.isFinite(declared) && c.req.raw.body) {
+    if (!Number.isFinite(declared) && c.req.raw.bodyUsed) {
+      // An earlier middleware (the JSON depth check) already read the body into Hono's cache: measure that.
+      const size = new TextEncoder().encode(await c.req.text()).byteLength;
+      if (size > maxBytes) throw new ProblemError("payload-too-large", `The body is ${size} bytes; the limit here is ${maxBytes} bytes.`);
+    } else if (!Number.isFinite(declared) && c.req.raw.body) {
       // No Content-Length (chunked): count a copy of the stream and stop reading at the limit, so a
       // huge body is never buffered whole (it would exhaust the isolate's memory before the check).
       const reader = c.req.raw.clone().body!.getReader();

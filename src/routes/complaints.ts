@@ -92,7 +92,8 @@ const bulkRoute = staffRoute({
   method: "post",
   path: "/complaints/bulk",
   tags: ["complaints"],
-  summary: "Apply one action to several complaints: each is checked by the workflow rules and reported; the changes are written in one batch",
+  summary:
+    "Apply one action to several complaints — assign {assigneeId | null}, set_priority {priority}, or close_as_duplicate {duplicateOf: the kept complaint's id or reference}: each is checked by the workflow rules and reported; the changes are written in one batch",
   permission: "complaints:write",
   request: { body: json(BulkBodySchema) },
   responses: { 200: { description: "A result per complaint", content: { "application/json": { schema: BulkResultSchema } } }, ...problemResponses(401, 403, 422) },
