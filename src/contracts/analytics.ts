@@ -164,6 +164,12 @@ export const ChangeResponseSchema = z
   })
   .openapi("IndexChange");
 
+/** A background bootstrap run of a selection (docs/statistics.md §11.7); its intervals then come with the indices. */
+export const BootstrapRunSchema = z
+  .object({ id: z.string(), status: z.enum(["queued", "running", "finished", "failed"]), samples: z.number(), seed: z.number(), result: z.unknown().nullable(), error: z.string().nullable() })
+  .openapi("BootstrapRun");
+
+export type BootstrapRun = z.infer<typeof BootstrapRunSchema>;
 export type ChangeResponse = z.infer<typeof ChangeResponseSchema>;
 export type IndicesResponse = z.infer<typeof IndicesResponseSchema>;
 export type TrendResponse = z.infer<typeof TrendResponseSchema>;

@@ -316,6 +316,25 @@ export const TeamSchema = z
   })
   .openapi("ComplaintTeam");
 
+/** A complaint's status-page link for the customer (POST /api/complaints/{id}/status-link). */
+export const StatusLinkSchema = z.object({ reference: z.string(), statusUrl: z.string() });
+
+/** A canned reply in both languages (/api/reply-templates). */
+export const ReplyTemplateSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    body: z.object({ en: z.string(), "zh-CN": z.string() }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi("ReplyTemplate");
+
+export const ReplyTemplateListSchema = z.object({ items: z.array(ReplyTemplateSchema), placeholders: z.record(z.string(), z.string()) });
+
+/** A canned reply filled from one complaint, in the complaint's language. */
+export const RenderedReplySchema = z.object({ language: z.enum(["en", "zh-CN"]), text: z.string() });
+
 export type ComplaintListItem = z.infer<typeof ComplaintListItemSchema>;
 export type ComplaintList = z.infer<typeof ComplaintListSchema>;
 export type ComplaintDetail = z.infer<typeof ComplaintDetailSchema>;
@@ -327,3 +346,7 @@ export type PastComplaint = z.infer<typeof PastComplaintSchema>;
 export type TransitionOption = z.infer<typeof TransitionOptionSchema>;
 export type ComplaintConfig = z.infer<typeof ConfigSchema>;
 export type Team = z.infer<typeof TeamSchema>;
+export type StatusLink = z.infer<typeof StatusLinkSchema>;
+export type ReplyTemplate = z.infer<typeof ReplyTemplateSchema>;
+export type ReplyTemplateList = z.infer<typeof ReplyTemplateListSchema>;
+export type RenderedReply = z.infer<typeof RenderedReplySchema>;

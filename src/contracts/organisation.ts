@@ -1,4 +1,4 @@
-/** Response contract of /api/organisation: members, staff invitations and settings. */
+/** Response contract of /api/organisation: members, staff invitations (and their accept page) and settings. */
 import { z } from "@hono/zod-openapi";
 
 export const MemberSchema = z
@@ -20,6 +20,18 @@ export const SettingsSchema = z
   })
   .openapi("OrganisationSettings");
 
+/** What a member's deactivation revoked. */
+export const DeactivationSchema = z.object({ sessionsRevoked: z.number(), apiKeysRevoked: z.number() });
+
+/** What the accept page of an e-mailed staff invitation shows (the token is the secret). */
+export const PublicStaffInvitationSchema = z
+  .object({ id: z.string(), organizationName: z.string(), email: z.string(), role: z.string().nullable(), status: z.string(), expiresAt: z.string() })
+  .openapi("PublicStaffInvitation");
+
+export const AcceptedStaffInvitationSchema = z.object({ organizationId: z.string(), role: z.string() });
+
 export type Member = z.infer<typeof MemberSchema>;
 export type StaffInvitation = z.infer<typeof InvitationSchema>;
 export type OrganisationSettings = z.infer<typeof SettingsSchema>;
+export type Deactivation = z.infer<typeof DeactivationSchema>;
+export type PublicStaffInvitation = z.infer<typeof PublicStaffInvitationSchema>;

@@ -18,6 +18,10 @@ export const ResponseItemSchema = z
 
 export type ResponseItem = z.infer<typeof ResponseItemSchema>;
 
+/** A response's tags as saved (PUT /api/surveys/{id}/responses/{responseId}/tags). */
+export const ResponseTagsSchema = z.object({ tags: z.array(z.string()) });
+export type ResponseTags = z.infer<typeof ResponseTagsSchema>;
+
 export const ResponseNoteSchema = z.object({ id: z.string(), responseId: z.string(), authorId: z.string().nullable(), authorName: z.string().nullable(), body: z.string(), createdAt: z.string() }).openapi("ResponseNote");
 
 export type ResponseNote = z.infer<typeof ResponseNoteSchema>;

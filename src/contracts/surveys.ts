@@ -1,4 +1,4 @@
-/** Response contract of the survey list, survey detail and invitations. */
+/** Response contract of the survey list, survey detail and settings, and invitations (list, import, reminders). */
 import { z } from "@hono/zod-openapi";
 import type { SurveyDefinition } from "../domain/survey/definition";
 
@@ -58,6 +58,52 @@ export const InvitationListSchema = z.object({ total: z.number(), items: z.array
 /** A link created by POST /api/surveys/{id}/invitations (the token is in this answer only). */
 export const CreatedInvitationSchema = z.object({ id: z.string(), email: z.string().nullable(), token: z.string(), url: z.string() });
 
+/** GET /api/surveys/{id}/settings: who may answer, when, how many, privacy and retention, triggers and reminders. */
+export const SurveySettingsSchema = z
+  .object({
+    accessMode: z.enum(["public", "invitation", "both"]),
+    opensAt: z.string().nullable(),
+    closesAt: z.string().nullable(),
+    responseQuota: z.number().nullable(),
+    anonymous: z.boolean(),
+    storeIp: z.boolean(),
+    retentionDays: z.number().nullable(),
+    complaintTriggers: z.array(z.record(z.string(), z.unknown())).nullable(),
+    reminderSchedule: z.object({ firstAfterDays: z.number(), maxReminders: z.number(), minGapDays: z.number().optional() }).nullable(),
+  })
+  .openapi("SurveySettings");
+
+/** PATCH /api/surveys/{id}/settings answers with the summary and the settings as saved. */
+export const SurveySettingsUpdateSchema = z.object({ survey: SurveySummarySchema, settings: SurveySettingsSchema });
+
+/** A rejected row of a customer-list import (`row` counts the header as row 1; `line` is the physical line). */
+export const ImportedRowSchema = z.object({
+  row: z.number(),
+  line: z.number(),
+  email: z.string().nullable(),
+  errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })),
+});
+
+/** POST /api/surveys/{id}/invitations/import (JSON answer). */
+export const InvitationImportSchema = z.object({
+  accepted: z.number(),
+  rejected: z.array(ImportedRowSchema),
+  suppressed: z.array(z.object({ row: z.number(), email: z.string(), reason: z.string() })),
+  invitations: z.array(z.object({ row: z.number(), id: z.string(), email: z.string(), url: z.string().nullable(), validUntil: z.string().nullable() })),
+});
+
+/** POST /api/surveys/{id}/invitations/remind: reminders queued, and the new links when reissued. */
+export const ReminderResultSchema = z.object({ queued: z.number(), links: z.array(z.object({ invitationId: z.string(), email: z.string(), url: z.string() })) });
+
+/** GET /api/surveys/{id}/invitations/remind: who a reminder run now would e-mail. */
+export const ReminderPreviewSchema = z.object({ invited: z.number(), recipients: z.number() });
+
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 export type Invitation = z.infer<typeof InvitationSchema>;
 export type CreatedInvitation = z.infer<typeof CreatedInvitationSchema>;
+export type SurveySettings = z.infer<typeof SurveySettingsSchema>;
+export type SurveySettingsUpdate = z.infer<typeof SurveySettingsUpdateSchema>;
+export type ImportedRow = z.infer<typeof ImportedRowSchema>;
+export type InvitationImport = z.infer<typeof InvitationImportSchema>;
+export type ReminderResult = z.infer<typeof ReminderResultSchema>;
+export type ReminderPreview = z.infer<typeof ReminderPreviewSchema>;

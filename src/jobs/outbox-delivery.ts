@@ -20,7 +20,7 @@
 import type { AppBindings, Db, Principal } from "../env";
 import { newId, randomSecret } from "../lib/ids";
 import { webhookHeaders } from "../lib/webhook-signing";
-import { webhookTargetRefusal, webhookTargetRules } from "../domain/webhook-target";
+import { WEBHOOK_TEST_EVENT_TYPE, webhookTargetRefusal, webhookTargetRules } from "../domain/webhook-target";
 import { isRateLimitRefusal } from "../domain/email/pacing";
 import {
   claimOutboxRow,
@@ -193,8 +193,6 @@ export type WebhookTestResult = {
   accepted: boolean;
   latencyMs: number;
 };
-
-export const WEBHOOK_TEST_EVENT_TYPE = "webhook.test";
 
 /**
  * Sends a signed `webhook.test` event to one of the organisation's endpoints at once (enabled or

@@ -19,7 +19,7 @@ import { SegmentTestSchema, StartSegmentTestsSchema, type Prediction, type Segme
 import type { FeedloopEvent } from "../domain/queue-messages";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
-import { ChangeResponseSchema, IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "../contracts/analytics";
+import { BootstrapRunSchema, ChangeResponseSchema, IndicesResponseSchema, SegmentsResponseSchema, TrendResponseSchema, type IndicesResponse } from "../contracts/analytics";
 
 const Day = z.iso.date();
 const SegmentValue = z.string().min(1).max(200);
@@ -224,10 +224,6 @@ const BootstrapRequestSchema = z
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   })
   .strict();
-
-const BootstrapRunSchema = z
-  .object({ id: z.string(), status: z.enum(["queued", "running", "finished", "failed"]), samples: z.number(), seed: z.number(), result: z.unknown().nullable(), error: z.string().nullable() })
-  .openapi("BootstrapRun");
 
 const startBootstrapRoute = staffRoute({
   method: "post",

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
 import { listAudit } from "../db/queries/organisation";
+import { AuditPageSchema } from "../contracts/audit";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
 
@@ -20,18 +21,6 @@ const AuditQuery = z
   })
   .strict();
 
-const AuditEntry = z
-  .object({
-    id: z.string(),
-    actor: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string().nullable() }),
-    action: z.string(),
-    targetType: z.string(),
-    targetId: z.string().nullable(),
-    data: z.unknown(),
-    at: z.string(),
-  })
-  .openapi("AuditEntry");
-
 const listRoute = staffRoute({
   method: "get",
   path: "/audit",
@@ -42,7 +31,7 @@ const listRoute = staffRoute({
   responses: {
     200: {
       description: "A page of entries",
-      content: { "application/json": { schema: z.object({ total: z.number(), page: z.number(), pageSize: z.number(), items: z.array(AuditEntry) }) } },
+      content: { "application/json": { schema: AuditPageSchema } },
     },
     ...problemResponses(400, 401, 403),
   },

@@ -37,6 +37,7 @@ import {
   SlaMilestoneSchema,
   TextBody,
   TimelineEntrySchema,
+  StatusLinkSchema,
   TransitionBodySchema,
 } from "../contracts/complaints";
 import { createRouter, problemResponses } from "../lib/openapi";
@@ -145,7 +146,7 @@ const statusLinkRoute = staffRoute({
   summary: "The customer's secret status link (to read out or send to a customer who lost it)",
   permission: "complaints:write",
   request: { params: ComplaintIdParam },
-  responses: { 200: { description: "Link", content: { "application/json": { schema: z.object({ reference: z.string(), statusUrl: z.string() }) } } }, ...problemResponses(401, 403, 404) },
+  responses: { 200: { description: "Link", content: { "application/json": { schema: StatusLinkSchema } } }, ...problemResponses(401, 403, 404) },
 });
 
 const transitionRoute = staffRoute({

@@ -19,17 +19,8 @@ import {
 } from "../domain/email/invitation-template";
 import { describePlaceholders } from "../domain/email/placeholders";
 import { textToHtml } from "../domain/email/message";
+import { InvitationTemplatePreviewSchema, InvitationTemplateStateSchema } from "../contracts/email-templates";
 
-const LanguageTemplateView = z.object({ subject: z.string(), body: z.string() });
-const TemplateView = z.object({ en: LanguageTemplateView, "zh-CN": LanguageTemplateView }).openapi("InvitationTemplate");
-const TemplateState = z
-  .object({
-    custom: z.boolean(),
-    template: TemplateView,
-    placeholders: z.record(z.string(), z.string()),
-    updatedAt: z.string().nullable(),
-  })
-  .openapi("InvitationTemplateState");
 const PreviewBody = z
   .object({
     /** An unsaved template to preview (the editor's current text); default: the saved or built-in one. */
@@ -40,9 +31,6 @@ const PreviewBody = z
       .optional(),
   })
   .strict();
-const RenderedView = z.object({ subject: z.string(), text: z.string(), html: z.string() });
-const PreviewView = z.object({ en: RenderedView, "zh-CN": RenderedView }).openapi("InvitationTemplatePreview");
-
 const PATH = "/organisation/invitation-template";
 
 const getRoute = staffRoute({
@@ -51,7 +39,7 @@ const getRoute = staffRoute({
   tags: ["invitations"],
   summary: "The survey invitation e-mail template (the organisation's own, or the built-in one) and its placeholders",
   permission: "surveys:read",
-  responses: { 200: { description: "Template", content: { "application/json": { schema: TemplateState } } }, ...problemResponses(401, 403) },
+  responses: { 200: { description: "Template", content: { "application/json": { schema: InvitationTemplateStateSchema } } }, ...problemResponses(401, 403) },
 });
 
 const putRoute = staffRoute({
@@ -62,7 +50,7 @@ const putRoute = staffRoute({
   description: `Placeholders: ${Object.keys(INVITATION_PLACEHOLDERS).map((key) => `{{${key}}}`).join(", ")}. Each body must contain {{link}}; a subject may not. An unknown placeholder is a 422 naming it. The unsubscribe footer is always added.`,
   permission: "invitations:write",
   request: { body: { content: { "application/json": { schema: z.record(z.string(), z.unknown()) } }, required: true } },
-  responses: { 200: { description: "Saved", content: { "application/json": { schema: TemplateState } } }, ...problemResponses(400, 401, 403, 422) },
+  responses: { 200: { description: "Saved", content: { "application/json": { schema: InvitationTemplateStateSchema } } }, ...problemResponses(400, 401, 403, 422) },
 });
 
 const deleteRoute = staffRoute({
@@ -71,7 +59,7 @@ const deleteRoute = staffRoute({
   tags: ["invitations"],
   summary: "Go back to the built-in invitation e-mail",
   permission: "invitations:write",
-  responses: { 200: { description: "Reset", content: { "application/json": { schema: TemplateState } } }, ...problemResponses(401, 403) },
+  responses: { 200: { description: "Reset", content: { "application/json": { schema: InvitationTemplateStateSchema } } }, ...problemResponses(401, 403) },
 });
 
 const previewRoute = staffRoute({
@@ -81,7 +69,7 @@ const previewRoute = staffRoute({
   summary: "Render the invitation e-mail (saved, or the unsaved `template` given) for a sample invitee, as subject, text and HTML",
   permission: "surveys:read",
   request: { body: { content: { "application/json": { schema: PreviewBody } }, required: false } },
-  responses: { 200: { description: "Preview", content: { "application/json": { schema: PreviewView } } }, ...problemResponses(400, 401, 403, 422) },
+  responses: { 200: { description: "Preview", content: { "application/json": { schema: InvitationTemplatePreviewSchema } } }, ...problemResponses(400, 401, 403, 422) },
 });
 
 function parseTemplate(input: unknown): InvitationTemplate {
@@ -91,7 +79,7 @@ function parseTemplate(input: unknown): InvitationTemplate {
   throw validationProblem(errors, `The template was not saved: ${errors.slice(0, 6).map((e) => `${e.field} ${e.message}`).join("; ")}.`);
 }
 
-async function state(db: Parameters<typeof savedInvitationTemplate>[0], organisationId: string): Promise<z.infer<typeof TemplateState>> {
+async function state(db: Parameters<typeof savedInvitationTemplate>[0], organisationId: string): Promise<z.infer<typeof InvitationTemplateStateSchema>> {
   const saved = await savedInvitationTemplate(db, organisationId);
   return {
     custom: saved !== null,
@@ -131,6 +119,6 @@ export const emailTemplateRoutes = createRouter()
         const text = describePlaceholders(content.text);
         return [language, { subject: describePlaceholders(content.subject), text, html: textToHtml(text, language) }];
       }),
-    ) as z.infer<typeof PreviewView>;
+    ) as z.infer<typeof InvitationTemplatePreviewSchema>;
     return c.json(previews, 200);
   });

@@ -19,20 +19,7 @@ import { checkExportDownloadLink, exportDownloadPath } from "../lib/export-links
 import { EXPORT_CHUNK_ROWS, serialiseFilters, type ExportParams } from "../jobs/export-workflow";
 import { MAX_SHEET_ROWS, XLSX_CONTENT_TYPE } from "../lib/xlsx";
 import { filtersFrom, ResponseQuery } from "./responses";
-
-const ExportSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(["responses_csv", "responses_xlsx", "privacy_json"]),
-    status: z.enum(["running", "complete", "failed"]),
-    rowsDone: z.number(),
-    rowsTotal: z.number(),
-    filename: z.string(),
-    error: z.string().nullable(),
-    downloadUrl: z.string().nullable().openapi({ description: "Signed link, valid until expiresAt, for a signed-in member of the organisation" }),
-    expiresAt: z.string().nullable(),
-  })
-  .openapi("Export");
+import { ExportSchema } from "../contracts/exports";
 
 const ExportIdParam = z.object({ exportId: z.string().min(1).max(64) });
 

@@ -30,7 +30,14 @@ import { gatedInsert } from "../db/queries/complaints-sql";
 import { auditStatement } from "../db/queries/response-admin";
 import { canGrantRole, ROLES } from "../domain/permissions";
 import { staffInvitationEmail } from "../domain/staff-emails";
-import { InvitationSchema, MemberSchema, SettingsSchema } from "../contracts/organisation";
+import {
+  AcceptedStaffInvitationSchema,
+  DeactivationSchema,
+  InvitationSchema,
+  MemberSchema,
+  PublicStaffInvitationSchema,
+  SettingsSchema,
+} from "../contracts/organisation";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
 import { ACCEPT_LINK_PLACEHOLDER, staffInvitationIdFromToken } from "../lib/link-secrets";
@@ -64,7 +71,7 @@ const deactivateRoute = staffRoute({
   summary: "Deactivate a member: remove the membership and revoke their sessions and the API keys they created",
   permission: "members:manage",
   request: { params: MemberParam },
-  responses: { 200: { description: "Deactivated", content: { "application/json": { schema: z.object({ sessionsRevoked: z.number(), apiKeysRevoked: z.number() }) } } }, ...problemResponses(401, 403, 404, 409) },
+  responses: { 200: { description: "Deactivated", content: { "application/json": { schema: DeactivationSchema } } }, ...problemResponses(401, 403, 404, 409) },
 });
 
 const listInvitationsRoute = staffRoute({
@@ -151,7 +158,7 @@ const publicInvitationRoute = createRoute({
       description: "Invitation",
       content: {
         "application/json": {
-          schema: z.object({ id: z.string(), organizationName: z.string(), email: z.string(), role: z.string().nullable(), status: z.string(), expiresAt: z.string() }),
+          schema: PublicStaffInvitationSchema,
         },
       },
     },
@@ -167,7 +174,7 @@ const acceptRoute = createRoute({
   security: [{ cookieAuth: [] }],
   request: { params: InvitationTokenParam },
   responses: {
-    200: { description: "Joined", content: { "application/json": { schema: z.object({ organizationId: z.string(), role: z.string() }) } } },
+    200: { description: "Joined", content: { "application/json": { schema: AcceptedStaffInvitationSchema } } },
     ...problemResponses(401, 403, 404),
   },
 });

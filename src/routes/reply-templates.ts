@@ -10,16 +10,7 @@ import { findComplaint, loadComplaintContext, userContacts } from "../db/queries
 import { createReplyTemplate, deleteReplyTemplate, findReplyTemplate, listReplyTemplates, type ReplyTemplateRow, updateReplyTemplate } from "../db/queries/reply-templates";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { notFound, ProblemError } from "../lib/problem";
-
-const ReplyTemplateSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    body: z.object({ en: z.string(), "zh-CN": z.string() }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("ReplyTemplate");
+import { RenderedReplySchema, ReplyTemplateListSchema, ReplyTemplateSchema } from "../contracts/complaints";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 const body = { content: { "application/json": { schema: ReplyTemplateInputSchema } }, required: true as const };
@@ -34,7 +25,7 @@ const listRoute = staffRoute({
   responses: {
     200: {
       description: "Canned replies",
-      content: { "application/json": { schema: z.object({ items: z.array(ReplyTemplateSchema), placeholders: z.record(z.string(), z.string()) }) } },
+      content: { "application/json": { schema: ReplyTemplateListSchema } },
     },
     ...problemResponses(401, 403),
   },
@@ -78,7 +69,7 @@ const renderRoute = staffRoute({
   permission: "complaints:write",
   request: { params: IdParam.extend({ templateId: z.string().min(1).max(64) }) },
   responses: {
-    200: { description: "The reply text", content: { "application/json": { schema: z.object({ language: z.enum(["en", "zh-CN"]), text: z.string() }) } } },
+    200: { description: "The reply text", content: { "application/json": { schema: RenderedReplySchema } } },
     ...problemResponses(401, 403, 404),
   },
 });

@@ -6,6 +6,7 @@ import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
 import { eraseRespondent, exportRespondent } from "../db/queries/respondents";
 import { createRouter, problemResponses } from "../lib/openapi";
+import { ErasureSchema, RespondentExportSchema } from "../contracts/respondents";
 
 const EmailQuery = z.object({ email: z.email().max(320) });
 
@@ -18,7 +19,7 @@ const exportRoute = staffRoute({
     "Invitations, responses (with tags and internal notes), complaints with their timelines, and e-mails sent to the address. Responses of anonymous-mode surveys carry no e-mail or invitation link and are therefore not found.",
   permission: "respondents:privacy",
   request: { query: EmailQuery },
-  responses: { 200: { description: "Export", content: { "application/json": { schema: z.record(z.string(), z.unknown()) } } }, ...problemResponses(400, 401, 403) },
+  responses: { 200: { description: "Export", content: { "application/json": { schema: RespondentExportSchema } } }, ...problemResponses(400, 401, 403) },
 });
 
 const eraseRoute = staffRoute({
@@ -38,17 +39,7 @@ const eraseRoute = staffRoute({
       description: "Done",
       content: {
         "application/json": {
-          schema: z.object({
-            mode: z.enum(["delete", "anonymise"]),
-            invitations: z.number(),
-            responses: z.number(),
-            completedResponses: z.number(),
-            notes: z.number(),
-            complaints: z.number(),
-            attachments: z.number(),
-            emails: z.number(),
-            skippedResponses: z.array(z.string()),
-          }),
+          schema: ErasureSchema,
         },
       },
     },
@@ -59,7 +50,7 @@ const eraseRoute = staffRoute({
 export const respondentRoutes = createRouter()
   .openapi(exportRoute, async (c) => {
     const body = await exportRespondent(c.get("db"), c.get("principal"), c.req.valid("query").email);
-    return c.json(body as Record<string, unknown>, 200, { "cache-control": "no-store" });
+    return c.json(body, 200, { "cache-control": "no-store" });
   })
   .openapi(eraseRoute, async (c) => {
     const { email, mode } = c.req.valid("query");

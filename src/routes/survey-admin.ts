@@ -22,7 +22,15 @@ import { csvLine } from "../domain/csv";
 import { buildXlsx, XLSX_CONTENT_TYPE, type XlsxCell } from "../lib/xlsx";
 import { exportColumns, xlsxHeader, xlsxRow } from "../db/queries/response-export";
 import { ProblemError } from "../lib/problem";
-import { FunnelSchema, ResponseNoteSchema } from "../contracts/responses";
+import { FunnelSchema, ResponseNoteSchema, ResponseTagsSchema } from "../contracts/responses";
+import {
+  InvitationImportSchema,
+  ReminderPreviewSchema,
+  ReminderResultSchema,
+  SurveySettingsSchema,
+  SurveySettingsUpdateSchema,
+  SurveySummarySchema,
+} from "../contracts/surveys";
 import { filtersFrom, ResponseQuery } from "./responses";
 import type { SurveyRow } from "../db/queries/surveys";
 import type { Db } from "../env";
@@ -51,20 +59,6 @@ const SettingsSchema = z
   .strict()
   .openapi("SurveySettingsPatch");
 
-const SettingsView = z
-  .object({
-    accessMode: z.enum(["public", "invitation", "both"]),
-    opensAt: z.string().nullable(),
-    closesAt: z.string().nullable(),
-    responseQuota: z.number().nullable(),
-    anonymous: z.boolean(),
-    storeIp: z.boolean(),
-    retentionDays: z.number().nullable(),
-    complaintTriggers: z.array(z.record(z.string(), z.unknown())).nullable(),
-    reminderSchedule: z.object({ firstAfterDays: z.number(), maxReminders: z.number(), minGapDays: z.number().optional() }).nullable(),
-  })
-  .openapi("SurveySettings");
-
 const ExportSchema = z
   .object({
     format: z.literal(SURVEY_EXPORT_FORMAT),
@@ -77,8 +71,6 @@ const ExportSchema = z
   })
   .strict()
   .openapi("SurveyExport");
-
-const SurveySummary = z.record(z.string(), z.unknown());
 
 // ---------------------------------------------------------------------------------------------
 // Routes
@@ -101,7 +93,7 @@ const importRoute = staffRoute({
   summary: "Import an exported survey as a new draft; a taken slug is a 409 naming a free one (use ?slug=)",
   permission: "surveys:write",
   request: { query: z.object({ slug: SlugSchema.optional() }), body: { content: { "application/json": { schema: ExportSchema } }, required: true } },
-  responses: { 201: { description: "Imported", content: { "application/json": { schema: SurveySummary } } }, ...problemResponses(400, 401, 403, 409, 422) },
+  responses: { 201: { description: "Imported", content: { "application/json": { schema: SurveySummarySchema } } }, ...problemResponses(400, 401, 403, 409, 422) },
 });
 
 const duplicateRoute = staffRoute({
@@ -111,7 +103,7 @@ const duplicateRoute = staffRoute({
   summary: "Copy the survey (draft definition and settings) into a new draft; responses are not copied",
   permission: "surveys:write",
   request: { params: IdParam, body: { content: { "application/json": { schema: z.object({ slug: SlugSchema.optional() }).strict() } }, required: false } },
-  responses: { 201: { description: "Copy", content: { "application/json": { schema: SurveySummary } } }, ...problemResponses(401, 403, 404, 409, 422) },
+  responses: { 201: { description: "Copy", content: { "application/json": { schema: SurveySummarySchema } } }, ...problemResponses(401, 403, 404, 409, 422) },
 });
 
 const settingsRoute = staffRoute({
@@ -122,7 +114,7 @@ const settingsRoute = staffRoute({
   permission: "surveys:write",
   request: { params: IdParam, body: { content: { "application/json": { schema: SettingsSchema } }, required: true } },
   responses: {
-    200: { description: "Updated", content: { "application/json": { schema: z.object({ survey: SurveySummary, settings: SettingsView }) } } },
+    200: { description: "Updated", content: { "application/json": { schema: SurveySettingsUpdateSchema } } },
     ...problemResponses(401, 403, 404, 422),
   },
 });
@@ -134,10 +126,9 @@ const getSettingsRoute = staffRoute({
   summary: "The survey's settings",
   permission: "surveys:read",
   request: { params: IdParam },
-  responses: { 200: { description: "Settings", content: { "application/json": { schema: SettingsView } } }, ...problemResponses(401, 403, 404) },
+  responses: { 200: { description: "Settings", content: { "application/json": { schema: SurveySettingsSchema } } }, ...problemResponses(401, 403, 404) },
 });
 
-const ImportedRow = z.object({ row: z.number(), line: z.number(), email: z.string().nullable(), errors: z.array(z.object({ field: z.string(), code: z.string(), message: z.string() })) });
 
 const importInvitationsRoute = staffRoute({
   method: "post",
@@ -165,12 +156,7 @@ const importInvitationsRoute = staffRoute({
       description: "Imported",
       content: {
         "application/json": {
-          schema: z.object({
-            accepted: z.number(),
-            rejected: z.array(ImportedRow),
-            suppressed: z.array(z.object({ row: z.number(), email: z.string(), reason: z.string() })),
-            invitations: z.array(z.object({ row: z.number(), id: z.string(), email: z.string(), url: z.string().nullable(), validUntil: z.string().nullable() })),
-          }),
+          schema: InvitationImportSchema,
         },
         "text/csv": { schema: z.string() },
       },
@@ -207,7 +193,7 @@ const remindRoute = staffRoute({
   responses: {
     200: {
       description: "Queued",
-      content: { "application/json": { schema: z.object({ queued: z.number(), links: z.array(z.object({ invitationId: z.string(), email: z.string(), url: z.string() })) }) } },
+      content: { "application/json": { schema: ReminderResultSchema } },
     },
     ...problemResponses(401, 403, 404, 409, 422),
   },
@@ -222,7 +208,7 @@ const remindPreviewRoute = staffRoute({
   permission: "invitations:write",
   request: { params: IdParam },
   responses: {
-    200: { description: "Counts", content: { "application/json": { schema: z.object({ invited: z.number(), recipients: z.number() }) } } },
+    200: { description: "Counts", content: { "application/json": { schema: ReminderPreviewSchema } } },
     ...problemResponses(401, 403, 404),
   },
 });
@@ -237,7 +223,7 @@ const tagsRoute = staffRoute({
     params: ResponseParam,
     body: { content: { "application/json": { schema: z.object({ tags: z.array(z.string().trim().min(1).max(50)).max(20) }).strict() } }, required: true },
   },
-  responses: { 200: { description: "Tags", content: { "application/json": { schema: z.object({ tags: z.array(z.string()) }) } } }, ...problemResponses(401, 403, 404, 422) },
+  responses: { 200: { description: "Tags", content: { "application/json": { schema: ResponseTagsSchema } } }, ...problemResponses(401, 403, 404, 422) },
 });
 
 const addNoteRoute = staffRoute({
@@ -315,7 +301,7 @@ export const surveyAdminRoutes = createRouter()
   })
   .openapi(settingsRoute, async (c) => {
     const row = await updateSurveySettings(c.get("db"), c.get("principal"), c.req.valid("param").id, c.req.valid("json"));
-    return c.json({ survey: summariseSurvey(row) as Record<string, unknown>, settings: settingsOf(row) }, 200);
+    return c.json({ survey: summariseSurvey(row), settings: settingsOf(row) }, 200);
   })
   .openapi(importInvitationsRoute, async (c) => {
     const db = c.get("db");

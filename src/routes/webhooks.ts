@@ -15,24 +15,13 @@ import {
   updateWebhookEndpoint,
   WEBHOOK_EVENT_TYPES,
 } from "../db/queries/webhooks";
-import { sendTestWebhook, WEBHOOK_TEST_EVENT_TYPE, WEBHOOK_TIMEOUT_MS } from "../jobs/outbox-delivery";
+import { sendTestWebhook, WEBHOOK_TIMEOUT_MS } from "../jobs/outbox-delivery";
+import { WEBHOOK_TEST_EVENT_TYPE } from "../domain/webhook-target";
+import { WebhookDeliveryPageSchema, WebhookSchema, WebhookTestResultSchema } from "../contracts/webhooks";
 
-const Json = z.record(z.string(), z.unknown());
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true as const });
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 
-const WebhookSchema = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    description: z.string().nullable(),
-    events: z.array(z.string()),
-    active: z.boolean(),
-    secret: z.string().openapi({ description: "whsec_… in full only when created or rotated" }),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi("WebhookEndpoint");
 const WebhookUrl = z
   .url({ protocol: /^https?$/ })
   .max(2000)
@@ -48,18 +37,6 @@ const WebhookInputSchema = z
     active: z.boolean().optional(),
   })
   .strict();
-const WebhookTestResultSchema = z
-  .object({
-    endpointId: z.string(),
-    url: z.string(),
-    messageId: z.string().openapi({ description: "The webhook-id header of the test message" }),
-    eventType: z.literal(WEBHOOK_TEST_EVENT_TYPE),
-    statusCode: z.number().int().openapi({ description: "The receiver's HTTP status" }),
-    accepted: z.boolean().openapi({ description: "The receiver answered 2xx" }),
-    latencyMs: z.number().int(),
-  })
-  .openapi("WebhookTestResult");
-
 /** The target rule depends on the environment, so it is checked here rather than in the static schema. */
 function checkTargetUrl(url: string, appEnv: string | undefined): void {
   const parsed = webhookTargetUrlSchema(webhookTargetRules(appEnv)).safeParse(url);
@@ -112,7 +89,7 @@ const deliveriesRoute = staffRoute({
     query: z.object({ page: z.coerce.number().int().min(1).default(1), pageSize: z.coerce.number().int().min(1).max(200).default(50) }),
   },
   responses: {
-    200: { description: "Attempts", content: { "application/json": { schema: z.object({ total: z.number(), items: z.array(Json) }) } } },
+    200: { description: "Attempts", content: { "application/json": { schema: WebhookDeliveryPageSchema } } },
     ...problemResponses(401, 403, 404),
   },
 });
@@ -148,8 +125,7 @@ export const webhookRoutes = createRouter()
   })
   .openapi(deliveriesRoute, async (c) => {
     const { page, pageSize } = c.req.valid("query");
-    const result = await listWebhookDeliveries(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, pageSize, (page - 1) * pageSize);
-    return c.json(result as { total: number; items: Record<string, unknown>[] }, 200);
+    return c.json(await listWebhookDeliveries(c.get("db"), c.get("principal").organizationId, c.req.valid("param").id, pageSize, (page - 1) * pageSize), 200);
   })
   .openapi(testWebhookRoute, async (c) =>
     c.json(await sendTestWebhook(c.get("db"), c.env, c.get("principal"), c.req.valid("param").id, new Date()), 200),

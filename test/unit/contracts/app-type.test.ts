@@ -11,10 +11,27 @@ import type { AppType } from "../../../src/index";
 import type { ComplaintConfig, ComplaintDetail, ComplaintList, Team } from "../../../src/contracts/complaints";
 import type { Member } from "../../../src/contracts/organisation";
 import type { Funnel, ResponseItem } from "../../../src/contracts/responses";
-import type { CreatedInvitation, Invitation, SurveyDetail, SurveySummary } from "../../../src/contracts/surveys";
+import type {
+  CreatedInvitation,
+  Invitation,
+  ReminderPreview,
+  ReminderResult,
+  SurveyDetail,
+  SurveySettings,
+  SurveySettingsUpdate,
+  SurveySummary,
+} from "../../../src/contracts/surveys";
 import type { Me } from "../../../src/contracts/me";
 import type { ApiKey } from "../../../src/contracts/api-keys";
-import type { IndicesResponse } from "../../../src/contracts/analytics";
+import type { BootstrapRun, IndicesResponse } from "../../../src/contracts/analytics";
+import type { AuditPage } from "../../../src/contracts/audit";
+import type { InvitationTemplatePreview, InvitationTemplateState } from "../../../src/contracts/email-templates";
+import type { ExportJob } from "../../../src/contracts/exports";
+import type { Erasure, RespondentExport } from "../../../src/contracts/respondents";
+import type { ResponseTags } from "../../../src/contracts/responses";
+import type { WebhookDeliveryPage, WebhookEndpoint, WebhookTestResult } from "../../../src/contracts/webhooks";
+import type { ComplaintBulkResult, RenderedReply, ReplyTemplateList, StatusLink } from "../../../src/contracts/complaints";
+import type { Deactivation, OrganisationSettings, PublicStaffInvitation, StaffInvitation } from "../../../src/contracts/organisation";
 
 type Client = ReturnType<typeof hc<AppType>>;
 type Routes = keyof ExtractSchema<AppType>;
@@ -40,6 +57,16 @@ type WebCalls =
   | "/api/complaints/:id/handoffs/:handoffId"
   | "/api/complaints/:id/status-link"
   | "/api/complaints/:id/suggestion"
+  | "/api/complaints/:id/reply-templates/:templateId"
+  | "/api/complaints/bulk"
+  | "/api/reply-templates"
+  | "/api/reply-templates/:id"
+  | "/api/organisation/invitation-template"
+  | "/api/organisation/invitation-template/preview"
+  | "/api/surveys/:id/indices/bootstrap"
+  | "/api/surveys/:id/indices/bootstrap/:runId"
+  | "/api/surveys/:id/invitations/import"
+  | "/api/surveys/:id/responses/:responseId/tags"
   | "/api/exports/:exportId"
   | "/api/organisation/invitations"
   | "/api/organisation/invitations/:invitationId"
@@ -48,6 +75,7 @@ type WebCalls =
   | "/api/organisation/settings"
   | "/api/public/staff-invitations/:token"
   | "/api/staff-invitations/:token/accept"
+  | "/api/respondents"
   | "/api/respondents/export"
   | "/api/survey-templates"
   | "/api/surveys"
@@ -106,5 +134,35 @@ describe("AppType carries the web app's contract", () => {
     expectTypeOf<Ok<Client["api"]["surveys"][":id"]["indices"]["$get"]>>().toExtend<IndicesResponse>();
     expectTypeOf<Ok<Client["api"]["me"]["$get"]>>().toExtend<Me>();
     expectTypeOf<Ok<Client["api"]["api-keys"]["$get"]>>().toExtend<{ items: ApiKey[] }>();
+  });
+
+  it("answers the admin pages with the contract's types", () => {
+    expectTypeOf<Ok<Client["api"]["audit"]["$get"]>>().toExtend<AuditPage>();
+    expectTypeOf<Ok<Client["api"]["webhooks"]["$get"]>>().toExtend<{ items: WebhookEndpoint[] }>();
+    expectTypeOf<Ok<Client["api"]["webhooks"][":id"]["deliveries"]["$get"]>>().toExtend<WebhookDeliveryPage>();
+    expectTypeOf<Ok<Client["api"]["webhooks"][":id"]["test"]["$post"]>>().toExtend<WebhookTestResult>();
+    expectTypeOf<Ok<Client["api"]["organisation"]["members"][":memberId"]["$delete"]>>().toExtend<Deactivation>();
+    expectTypeOf<Ok<Client["api"]["organisation"]["invitations"]["$get"]>>().toExtend<{ items: StaffInvitation[] }>();
+    expectTypeOf<Ok<Client["api"]["organisation"]["settings"]["$get"]>>().toExtend<OrganisationSettings>();
+    expectTypeOf<Ok<Client["api"]["public"]["staff-invitations"][":token"]["$get"]>>().toExtend<PublicStaffInvitation>();
+    expectTypeOf<Ok<Client["api"]["respondents"]["export"]["$get"]>>().toExtend<RespondentExport>();
+    expectTypeOf<Ok<Client["api"]["respondents"]["$delete"]>>().toExtend<Erasure>();
+    expectTypeOf<Ok<Client["api"]["organisation"]["invitation-template"]["$get"]>>().toExtend<InvitationTemplateState>();
+    expectTypeOf<Ok<Client["api"]["organisation"]["invitation-template"]["preview"]["$post"]>>().toExtend<InvitationTemplatePreview>();
+  });
+
+  it("answers the builder, exports, dashboard and desk extras with the contract's types", () => {
+    expectTypeOf<Ok<Client["api"]["surveys"][":id"]["settings"]["$get"]>>().toExtend<SurveySettings>();
+    expectTypeOf<Ok<Client["api"]["surveys"][":id"]["settings"]["$patch"]>>().toExtend<SurveySettingsUpdate>();
+    expectTypeOf<Ok<Client["api"]["surveys"][":id"]["invitations"]["remind"]["$post"]>>().toExtend<ReminderResult>();
+    expectTypeOf<Ok<Client["api"]["surveys"][":id"]["invitations"]["remind"]["$get"]>>().toExtend<ReminderPreview>();
+    expectTypeOf<Ok<Client["api"]["surveys"][":id"]["responses"][":responseId"]["tags"]["$put"]>>().toExtend<ResponseTags>();
+    expectTypeOf<Ok<Client["api"]["exports"][":exportId"]["$get"]>>().toExtend<ExportJob>();
+    expectTypeOf<InferResponseType<Client["api"]["surveys"][":id"]["indices"]["bootstrap"]["$post"], 202>>().toExtend<BootstrapRun>();
+    expectTypeOf<Ok<Client["api"]["surveys"][":id"]["indices"]["bootstrap"][":runId"]["$get"]>>().toExtend<BootstrapRun>();
+    expectTypeOf<Ok<Client["api"]["reply-templates"]["$get"]>>().toExtend<ReplyTemplateList>();
+    expectTypeOf<Ok<Client["api"]["complaints"][":id"]["reply-templates"][":templateId"]["$get"]>>().toExtend<RenderedReply>();
+    expectTypeOf<Ok<Client["api"]["complaints"][":id"]["status-link"]["$get"]>>().toExtend<StatusLink>();
+    expectTypeOf<Ok<Client["api"]["complaints"]["bulk"]["$post"]>>().toExtend<ComplaintBulkResult>();
   });
 });

@@ -7,15 +7,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, errorMessage, type Query } from "../lib/api";
 import { useI18n } from "../lib/i18n";
 
-type ExportJob = {
-  id: string;
-  status: "running" | "complete" | "failed";
-  rowsDone: number;
-  rowsTotal: number;
-  filename: string;
-  error: string | null;
-  downloadUrl: string | null;
-};
+import type { ExportJob } from "../../../src/contracts/exports";
 
 const POLL_MS = 1000;
 

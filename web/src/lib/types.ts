@@ -3,7 +3,7 @@ export type { ChangeResponse, IndicesResponse, TrendResponse, SegmentsResponse }
 export type { SurveyDefinition, SurveyItem, HiddenField, MeasurementPlan } from "../../../src/domain/survey/definition";
 export type { SurveySummary, SurveyDetail, Invitation, InvitationStatus, CreatedInvitation } from "../../../src/contracts/surveys";
 import type { SurveySummary } from "../../../src/contracts/surveys";
-export type { ResponseItem, ResponseNote, Funnel } from "../../../src/contracts/responses";
+export type { ResponseItem, ResponseNote, ResponseTags, Funnel } from "../../../src/contracts/responses";
 export type { ApiKey } from "../../../src/contracts/api-keys";
 export type { SurveyTemplateSummary as Template } from "../../../src/domain/survey/templates";
 

@@ -4,7 +4,7 @@ import { useAsync } from "../lib/hooks";
 import { useI18n, type I18n } from "../lib/i18n";
 import { setQuery, useLocation } from "../lib/router";
 import { can, useSession } from "../lib/session";
-import { localized, type Funnel, type Page, type ResponseItem, type ResponseNote, type SurveyDefinition, type SurveyDetail, type SurveyItem } from "../lib/types";
+import { localized, type Funnel, type Page, type ResponseItem, type ResponseNote, type ResponseTags, type SurveyDefinition, type SurveyDetail, type SurveyItem } from "../lib/types";
 import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager, Table } from "../components/ui";
 import { BackgroundExport } from "../components/BackgroundExport";
 import { OpenAnswerSearch } from "./OpenAnswerSearch";
@@ -369,7 +369,7 @@ function Annotations({ surveyId, response, onTags }: { surveyId: string; respons
     setSaved(false);
     const list = [...new Set(tags.split(",").map((x) => x.trim()).filter(Boolean))];
     try {
-      const result = await api<{ tags: string[] }>(`${base}/tags`, { method: "PUT", body: { tags: list } });
+      const result = await api<ResponseTags>(`${base}/tags`, { method: "PUT", body: { tags: list } });
       onTags(result.tags);
       setSaved(true);
     } catch (e) {

@@ -5,7 +5,7 @@ import { makeMessagesHook, useI18n, type MessageKey } from "../lib/i18n";
 import { ITEM_WORDS_EN, ITEM_WORDS_ZH } from "../lib/item-words";
 import { Link } from "../lib/router";
 import { can, useSession } from "../lib/session";
-import { localized, type MeasurementPlan, type SurveyDetail, type SurveySummary } from "../lib/types";
+import { localized, type IndicesResponse, type MeasurementPlan, type SurveyDetail, type SurveySummary } from "../lib/types";
 import { Badge, Card, ErrorAlert, Loading, PageHeader, Table } from "../components/ui";
 import { SurveyStatusBadge } from "./Surveys";
 import { ResponsesTab } from "./Responses";
@@ -263,7 +263,7 @@ function ConstructName({ construct }: { construct: string }) {
 }
 
 /** The seeds' measurement plan, shown wherever results are read (also used by the dashboard). */
-export type CustomerCoverage = { statusFieldId: string | null; counts: { current: number; former: number; potential: number }; minimum: number; sufficient: boolean };
+type CustomerCoverage = IndicesResponse["customerCoverage"];
 
 /**
  * With `coverage` (results), the former/potential-customer line clears only when both groups have

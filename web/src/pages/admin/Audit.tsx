@@ -11,8 +11,9 @@ import { setQuery, useLocation } from "../../lib/router";
 import { Card, ErrorAlert, Field, Loading, Pager, Table } from "../../components/ui";
 import { actionFamily, actionSentence, detailLabel, detailValue, FAMILIES, familyLabel, targetLabel } from "./audit-text";
 import { useT } from "./messages";
+import type { AuditPage } from "../../../../src/contracts/audit";
+import type { Member } from "../../../../src/contracts/organisation";
 
-type Entry = { id: string; actor: { kind: string; id: string | null; name: string | null }; action: string; targetType: string; targetId: string | null; data: unknown; at: string };
 const FILTERS = ["action", "actor", "targetType", "targetId", "from", "to"] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
 const PAGE_SIZE = 50;
@@ -20,13 +21,13 @@ const PAGE_SIZE = 50;
 export function AuditSection() {
   const t = useT();
   const { date, num, lang } = useI18n();
-  const members = useAsync((signal) => api<{ items: { name: string; email: string }[] }>("/api/organisation/members", { signal }), []);
+  const members = useAsync((signal) => api<{ items: Member[] }>("/api/organisation/members", { signal }), []);
   const { query } = useLocation();
   const applied = Object.fromEntries(FILTERS.map((f) => [f, query.get(f) ?? ""])) as Filters;
   const page = Math.max(1, Number(query.get("page") ?? "1") || 1);
   const [draft, setDraft] = useState<Filters>(applied);
   const list = useAsync(
-    (signal) => api<{ total: number; items: Entry[] }>("/api/audit", { query: { ...applied, page, pageSize: PAGE_SIZE }, signal }),
+    (signal) => api<AuditPage>("/api/audit", { query: { ...applied, page, pageSize: PAGE_SIZE }, signal }),
     [JSON.stringify(applied), page],
   );
 

@@ -11,14 +11,14 @@ import { BASE, href, Link, navigate } from "../../lib/router";
 import { useSession } from "../../lib/session";
 import { Card, ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
 import { useT } from "./messages";
+import type { PublicStaffInvitation } from "../../../../src/contracts/organisation";
 
-type PublicInvitation = { id: string; organizationName: string; email: string; role: string | null; status: string; expiresAt: string };
 
 export function InvitePage({ id }: { id: string }) {
   const t = useT();
   const { t: tApp, date } = useI18n();
   const { me, refresh, signOut } = useSession();
-  const invitation = useAsync((signal) => api<PublicInvitation>(`/api/public/staff-invitations/${encodeURIComponent(id)}`, { signal, silent401: true }), [id]);
+  const invitation = useAsync((signal) => api<PublicStaffInvitation>(`/api/public/staff-invitations/${encodeURIComponent(id)}`, { signal, silent401: true }), [id]);
   const [name, setName] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);

@@ -12,9 +12,8 @@ import { canGrantRole, isRole } from "../../../../src/domain/permissions";
 import { Badge, Card, ErrorAlert, Field, Loading, Table } from "../../components/ui";
 import { useConfirm } from "../builder/dialog";
 import { useT } from "./messages";
+import type { Deactivation, Member, StaffInvitation } from "../../../../src/contracts/organisation";
 
-type Member = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
-type StaffInvitation = { id: string; email: string; role: string | null; status: string; expiresAt: string; createdAt: string };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -58,7 +57,7 @@ export function MembersSection() {
         setError(undefined);
         setNotice(undefined);
         try {
-          const result = await api<{ sessionsRevoked: number }>(`/api/organisation/members/${encodeURIComponent(m.id)}`, { method: "DELETE" });
+          const result = await api<Deactivation>(`/api/organisation/members/${encodeURIComponent(m.id)}`, { method: "DELETE" });
           setNotice(t("m.deactivated", { name: m.name, n: result.sessionsRevoked }));
         } catch (e) {
           setError(e);

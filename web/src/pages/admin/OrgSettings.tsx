@@ -7,15 +7,7 @@ import { atLeast, useSession } from "../../lib/session";
 import { Card, ErrorAlert, Field, Loading } from "../../components/ui";
 import { isMissingRoute } from "../builder/http";
 import { useT, type AKey } from "./messages";
-
-type Settings = {
-  timeZone: string;
-  workingDays: number[];
-  workingHours: { start: string; end: string }[];
-  holidays: string[];
-  additionalWorkingDates: string[];
-  fatigueDays: number | null;
-};
+import type { OrganisationSettings as Settings } from "../../../../src/contracts/organisation";
 
 const lines = (text: string) =>
   text

@@ -9,15 +9,7 @@ import { Card, ErrorAlert, Field, Table } from "../../components/ui";
 import { useConfirm } from "../builder/dialog";
 import { isMissingRoute, saveFile } from "../builder/http";
 import { useT } from "./messages";
-
-type RespondentExport = {
-  email: string;
-  invitations: { id: string; surveySlug: string | null; status: string; createdAt: string | null }[];
-  responses: { id: string; surveySlug: string | null; status: string; createdAt: string | null; completedAt: string | null; anonymised: boolean }[];
-  complaints: { id: string; reference: string; state: string; receivedAt: string | null }[];
-  emailsSent: { id: string; subject: string | null; createdAt: string | null }[];
-};
-type Erasure = { mode: "delete" | "anonymise"; invitations: number; responses: number; completedResponses: number; notes: number; complaints: number; emails: number; skippedResponses: string[] };
+import type { Erasure, RespondentExport } from "../../../../src/contracts/respondents";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

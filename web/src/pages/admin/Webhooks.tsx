@@ -7,9 +7,8 @@ import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager, Table } from ".
 import { useConfirm } from "../builder/dialog";
 import { isMissingRoute } from "../builder/http";
 import { useT, type AKey } from "./messages";
+import type { WebhookDeliveryPage, WebhookEndpoint as Endpoint, WebhookTestResult } from "../../../../src/contracts/webhooks";
 
-type Endpoint = { id: string; url: string; description: string | null; events: string[]; active: boolean; secret: string; createdAt: string; updatedAt: string };
-type Delivery = { id: string; outboxId: string; test?: boolean; attempt: number; statusCode: number | null; error: string | null; durationMs: number; at: string };
 const EVENTS = ["response.completed", "complaint.created", "complaint.status_changed"] as const;
 
 export function WebhooksSection() {
@@ -39,7 +38,7 @@ export function WebhooksSection() {
     setError(undefined);
     setNotice(undefined);
     try {
-      const result = await api<{ statusCode: number; accepted: boolean; latencyMs: number }>(`/api/webhooks/${encodeURIComponent(endpoint.id)}/test`, { method: "POST", body: {} });
+      const result = await api<WebhookTestResult>(`/api/webhooks/${encodeURIComponent(endpoint.id)}/test`, { method: "POST", body: {} });
       setNotice(t(result.accepted ? "w.testSent" : "w.testRefused", { status: result.statusCode, ms: result.latencyMs }));
     } catch (e) {
       setError(isMissingRoute(e) ? new Error(t("w.testUnsupported")) : e);
@@ -213,7 +212,7 @@ function Deliveries({ endpoint }: { endpoint: Endpoint }) {
   const { date } = useI18n();
   const [page, setPage] = useState(1);
   const list = useAsync(
-    (signal) => api<{ total: number; items: Delivery[] }>(`/api/webhooks/${encodeURIComponent(endpoint.id)}/deliveries`, { query: { page, pageSize: 25 }, signal }),
+    (signal) => api<WebhookDeliveryPage>(`/api/webhooks/${encodeURIComponent(endpoint.id)}/deliveries`, { query: { page, pageSize: 25 }, signal }),
     [endpoint.id, page],
   );
   return (

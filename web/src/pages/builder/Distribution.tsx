@@ -14,6 +14,7 @@ import { useI18n } from "../../lib/i18n";
 import { Link } from "../../lib/router";
 import { can, useSession } from "../../lib/session";
 import type { SurveyDetail } from "../../lib/types";
+import type { ImportedRow as Rejected, InvitationImport as ImportResult, ReminderPreview, ReminderResult } from "../../../../src/contracts/surveys";
 import { Badge, Card, ErrorAlert, Loading, PageHeader, Table } from "../../components/ui";
 import { InvitationsTab } from "../Invitations";
 import { SurveyStatusBadge } from "../Surveys";
@@ -24,10 +25,6 @@ import { SurveyTabs } from "./SurveyTabs";
 import { InvitationTemplateEditor } from "./InvitationTemplateEditor";
 import "../../styles/builder.css";
 
-type RowError = { field: string; code: string; message: string };
-type Rejected = { row: number; line?: number; email: string | null; errors: RowError[] };
-type ImportedLink = { id: string; email: string; url: string; row?: number; validUntil?: string | null };
-type ImportResult = { accepted: number; rejected: Rejected[]; invitations?: ImportedLink[]; items?: ImportedLink[] };
 type Outcome =
   | { kind: "imported"; result: ImportResult; partial: boolean; file: string }
   | { kind: "rejected"; rejected: Rejected[]; valid: number; detail: string; file: string };
@@ -240,7 +237,7 @@ function RejectedTable({ rows }: { rows: Rejected[] }) {
 function Imported({ outcome, survey }: { outcome: Extract<Outcome, { kind: "imported" }>; survey: SurveyDetail }) {
   const t = useT();
   const { num } = useI18n();
-  const links = outcome.result.invitations ?? outcome.result.items ?? [];
+  const links = outcome.result.invitations;
   const download = () =>
     downloadText(
       `${survey.slug}-personal-links.csv`,
@@ -279,9 +276,6 @@ function Imported({ outcome, survey }: { outcome: Extract<Outcome, { kind: "impo
     </div>
   );
 }
-
-type ReminderResult = { queued: number; links?: { invitationId: string; email: string; url: string }[] };
-type ReminderPreview = { invited: number; recipients: number };
 
 function Reminders({ survey, version, onSent }: { survey: SurveyDetail; version: number; onSent: () => void }) {
   const t = useT();
@@ -351,11 +345,11 @@ function Reminders({ survey, version, onSent }: { survey: SurveyDetail; version:
       {result && (
         <div role="status">
           <p class="alert alert-ok">{t("dist.reminded", { n: result.queued })}</p>
-          {result.links && result.links.length > 0 && (
+          {result.links.length > 0 && (
             <button
               type="button"
               class="btn btn-small"
-              onClick={() => downloadText(`${survey.slug}-new-links.csv`, toCsv([["invitation_id", "email", "url"], ...result.links!.map((l) => [l.invitationId, l.email, l.url])]))}
+              onClick={() => downloadText(`${survey.slug}-new-links.csv`, toCsv([["invitation_id", "email", "url"], ...result.links.map((l) => [l.invitationId, l.email, l.url])]))}
             >
               {t("dist.downloadNewLinks", { n: result.links.length })}
             </button>

@@ -11,10 +11,9 @@ import { can, useSession } from "../../lib/session";
 import { Card, ErrorAlert } from "../../components/ui";
 import { makeMessagesHook } from "../../lib/i18n";
 
-type Language = "en" | "zh-CN";
-type Template = Record<Language, { subject: string; body: string }>;
-type TemplateState = { custom: boolean; template: Template; placeholders: Record<string, string>; updatedAt: string | null };
-type Preview = Record<Language, { subject: string; text: string; html: string }>;
+import type { InvitationTemplatePreview as Preview, InvitationTemplateState as TemplateState } from "../../../../src/contracts/email-templates";
+
+type Language = keyof TemplateState["template"];
 
 const LANGUAGES: Language[] = ["en", "zh-CN"];
 const PATH = "/api/organisation/invitation-template";
@@ -76,7 +75,7 @@ export function InvitationTemplateEditor() {
   const t = useT();
   const { me } = useSession();
   const [state, setState] = useState<TemplateState | null>(null);
-  const [draft, setDraft] = useState<Template | null>(null);
+  const [draft, setDraft] = useState<TemplateState["template"] | null>(null);
   const [language, setLanguage] = useState<Language>("en");
   const [preview, setPreview] = useState<Preview | null>(null);
   const [busy, setBusy] = useState(false);

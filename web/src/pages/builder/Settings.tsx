@@ -6,19 +6,13 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../../lib/api";
 import { useI18n } from "../../lib/i18n";
 import type { SurveySummary } from "../../lib/types";
+import type { SurveySettings as SavedSettings, SurveySettingsUpdate } from "../../../../src/contracts/surveys";
 import { Card, ErrorAlert, Field } from "../../components/ui";
 import { isMissingRoute } from "./http";
 import { useT } from "./messages";
 
-export type SurveySettings = {
-  accessMode: "public" | "invitation" | "both";
-  opensAt: string | null;
-  closesAt: string | null;
-  responseQuota: number | null;
-  anonymous: boolean;
-  storeIp: boolean;
-  retentionDays: number | null;
-};
+/** The settings this card edits (triggers and reminders have their own screens). */
+type SurveySettings = Pick<SavedSettings, "accessMode" | "opensAt" | "closesAt" | "responseQuota" | "anonymous" | "storeIp" | "retentionDays">;
 
 /** ISO → the value of a datetime-local input (local time). */
 function toLocalInput(iso: string | null): string {
@@ -29,16 +23,9 @@ function toLocalInput(iso: string | null): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 /** The settings this card edits (the API also carries complaint trigger rules, edited elsewhere). */
-function pick(s: Partial<SurveySettings>): SurveySettings {
-  return {
-    accessMode: s.accessMode ?? "both",
-    opensAt: s.opensAt ?? null,
-    closesAt: s.closesAt ?? null,
-    responseQuota: s.responseQuota ?? null,
-    anonymous: s.anonymous ?? false,
-    storeIp: s.storeIp ?? false,
-    retentionDays: s.retentionDays ?? null,
-  };
+function pick(s: SavedSettings): SurveySettings {
+  const { accessMode, opensAt, closesAt, responseQuota, anonymous, storeIp, retentionDays } = s;
+  return { accessMode, opensAt, closesAt, responseQuota, anonymous, storeIp, retentionDays };
 }
 const fromLocalInput = (value: string) => (value ? new Date(value).toISOString() : null);
 
@@ -54,9 +41,9 @@ export function SurveySettingsCard({ survey, readOnly, onSaved }: { survey: Surv
 
   useEffect(() => {
     const controller = new AbortController();
-    api<Partial<SurveySettings>>(`/api/surveys/${encodeURIComponent(survey.id)}/settings`, { signal: controller.signal }).then(
+    api<SavedSettings>(`/api/surveys/${encodeURIComponent(survey.id)}/settings`, { signal: controller.signal }).then(
       (s) => {
-        const full = pick({ accessMode: survey.accessMode, anonymous: survey.anonymous, ...s });
+        const full = pick(s);
         setSettings(full);
         setForm(full);
       },
@@ -91,7 +78,7 @@ export function SurveySettingsCard({ survey, readOnly, onSaved }: { survey: Surv
     try {
       const patch: Record<string, unknown> = {};
       for (const key of Object.keys(form!) as (keyof SurveySettings)[]) if (JSON.stringify(form![key]) !== JSON.stringify(settings![key])) patch[key] = form![key];
-      const result = await api<{ survey: SurveySummary; settings: SurveySettings }>(`/api/surveys/${encodeURIComponent(survey.id)}/settings`, { method: "PATCH", body: patch });
+      const result = await api<SurveySettingsUpdate>(`/api/surveys/${encodeURIComponent(survey.id)}/settings`, { method: "PATCH", body: patch });
       const next: SurveySettings = { ...form!, ...pick(result.settings) };
       setSettings(next);
       setForm(next);

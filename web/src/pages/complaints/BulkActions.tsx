@@ -7,11 +7,10 @@ import { useState } from "preact/hooks";
 import { api } from "../../lib/api";
 import { ErrorAlert, Field } from "../../components/ui";
 import { useCT, useLabel, type CKey } from "./messages";
-import { PRIORITIES, type ComplaintListItem, type Member, type Priority } from "./types";
+import { PRIORITIES, type ComplaintBulkResult as BulkResult, type ComplaintListItem, type Member, type Priority } from "./types";
+import type { ComplaintBulkAction } from "../../../../src/domain/complaints/bulk";
 
-type BulkKind = "assign" | "set_priority" | "close_as_duplicate";
-type BulkItemResult = { id: string; reference: string | null; ok: boolean; changed?: boolean; state?: string; reason?: string; message?: string };
-type BulkResult = { changed: number; unchanged: number; failed: number; results: BulkItemResult[] };
+type BulkKind = ComplaintBulkAction["kind"];
 
 /** The tick box of one row, and the page's "select all" box in the header. */
 export function SelectBox({ id, label, checked, mixed, onChange }: { id: string; label: string; checked: boolean; mixed?: boolean; onChange: (checked: boolean) => void }) {
@@ -60,7 +59,7 @@ export function BulkActions({ items, selected, members, onClear, onDone }: { ite
     }
   }
 
-  const referenceOf = (r: BulkItemResult) => r.reference ?? items.find((c) => c.id === r.id)?.reference ?? r.id;
+  const referenceOf = (r: BulkResult["results"][number]) => r.reference ?? items.find((c) => c.id === r.id)?.reference ?? r.id;
 
   return (
     <section class="card bulk-actions" aria-labelledby="bulk-title" data-testid="bulk-actions">

@@ -10,9 +10,8 @@ import { useAsync } from "../../lib/hooks";
 import { Link } from "../../lib/router";
 import { Card, ErrorAlert, Field, Loading, PageHeader } from "../../components/ui";
 import { useCT, type CKey } from "./messages";
+import type { ReplyTemplate, ReplyTemplateList } from "./types";
 
-export type ReplyTemplate = { id: string; name: string; body: { en: string; "zh-CN": string } };
-export type ReplyTemplateList = { items: ReplyTemplate[]; placeholders: Record<string, string> };
 
 const EMPTY = { name: "", en: "", zh: "" };
 

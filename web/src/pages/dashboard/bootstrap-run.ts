@@ -6,12 +6,9 @@
 import { useState } from "preact/hooks";
 import { api, type Query } from "../../lib/api";
 
-type RunStatus = "queued" | "running" | "finished" | "failed";
-interface BootstrapRun {
-  id: string;
-  status: RunStatus;
-  error: string | null;
-}
+import type { BootstrapRun } from "../../../../src/contracts/analytics";
+
+type RunStatus = BootstrapRun["status"];
 
 export function useBootstrapRun(surveyId: string, selection: Query, onDone: () => void) {
   const [status, setStatus] = useState<RunStatus | null>(null);

@@ -2,9 +2,8 @@ import { useRef, useState } from "preact/hooks";
 import { ErrorAlert } from "../../../components/ui";
 import { api } from "../../../lib/api";
 import { useAsync } from "../../../lib/hooks";
-import type { ReplyTemplateList } from "../ReplyTemplates";
 import { useCT } from "../messages";
-import type { ComplaintDetail } from "../types";
+import type { ComplaintDetail, RenderedReply, ReplyTemplateList } from "../types";
 import { useComplaintAction, type Run } from "./useComplaintAction";
 
 export function ComposerCard({
@@ -33,7 +32,7 @@ export function ComposerCard({
     const template = templates.data?.find((t) => t.id === templateId);
     if (!template) return;
     await act(async () => {
-      const filled = await api<{ text: string }>(`/api/complaints/${encodeURIComponent(complaint.id)}/reply-templates/${encodeURIComponent(template.id)}`);
+      const filled = await api<RenderedReply>(`/api/complaints/${encodeURIComponent(complaint.id)}/reply-templates/${encodeURIComponent(template.id)}`);
       const current = text.reply.trim();
       setText({ ...text, reply: current ? `${current}\n\n${filled.text}` : filled.text });
       setInserted(template.name);

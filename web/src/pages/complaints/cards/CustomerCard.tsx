@@ -5,7 +5,7 @@ import { Link } from "../../../lib/router";
 import { segmentValueLabel } from "../../../lib/segment-labels";
 import { Card, ErrorAlert } from "../../../components/ui";
 import { useCT, useLabel } from "../messages";
-import type { ComplaintDetail, ContextResponse } from "../types";
+import type { ComplaintDetail, ContextResponse, StatusLink } from "../types";
 import { useComplaintAction } from "./useComplaintAction";
 
 function answersList(r: ContextResponse) {
@@ -119,7 +119,7 @@ export function CustomerCard({ complaint }: { complaint: ComplaintDetail }) {
           type="button"
           class="btn btn-small"
           onClick={() =>
-            void act(async () => setStatusLink((await api<{ statusUrl: string }>(`/api/complaints/${encodeURIComponent(complaint.id)}/status-link`)).statusUrl))
+            void act(async () => setStatusLink((await api<StatusLink>(`/api/complaints/${encodeURIComponent(complaint.id)}/status-link`)).statusUrl))
           }
         >
           {ct("detail.showStatusLink")}
