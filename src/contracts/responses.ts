@@ -18,6 +18,10 @@ export const ResponseItemSchema = z
 
 export type ResponseItem = z.infer<typeof ResponseItemSchema>;
 
+/** GET /api/surveys/{id}/responses: one page of the filtered list. */
+export const ResponseListSchema = z.object({ total: z.number(), page: z.number(), pageSize: z.number(), items: z.array(ResponseItemSchema) });
+export type ResponseList = z.infer<typeof ResponseListSchema>;
+
 /** A response's tags as saved (PUT /api/surveys/{id}/responses/{responseId}/tags). */
 export const ResponseTagsSchema = z.object({ tags: z.array(z.string()) });
 export type ResponseTags = z.infer<typeof ResponseTagsSchema>;

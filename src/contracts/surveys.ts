@@ -100,6 +100,7 @@ export const ReminderPreviewSchema = z.object({ invited: z.number(), recipients:
 
 export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
 export type Invitation = z.infer<typeof InvitationSchema>;
+export type InvitationList = z.infer<typeof InvitationListSchema>;
 export type CreatedInvitation = z.infer<typeof CreatedInvitationSchema>;
 export type SurveySettings = z.infer<typeof SurveySettingsSchema>;
 export type SurveySettingsUpdate = z.infer<typeof SurveySettingsUpdateSchema>;

@@ -33,3 +33,27 @@ export function createDb(d1: D1Database): Db {
   }
   return db;
 }
+
+/**
+ * A D1 session (read replication, src/routes/read-near-reader.ts) as the client drizzle and the raw
+ * statements (`db.$client`) expect. Everything they use, prepare and batch, goes through the session,
+ * so each read and write moves its bookmark; what a session does not have (exec, a nested session,
+ * dump) is refused rather than run outside it, where it would lose read-your-writes.
+ */
+function sessionClient(session: D1DatabaseSession): D1Database {
+  const outside = (what: string) => new Error(`${what} is not available inside a D1 session; use the DB binding.`);
+  return {
+    prepare: (query) => session.prepare(query),
+    batch: <T = unknown>(statements: D1PreparedStatement[]) => session.batch<T>(statements),
+    exec: () => Promise.reject(outside("exec")),
+    withSession: () => {
+      throw outside("withSession");
+    },
+    dump: () => Promise.reject(outside("dump")),
+  };
+}
+
+/** The database object for one request's D1 session (one per session: a session lives for one request). */
+export function createSessionDb(session: D1DatabaseSession): Db {
+  return createDb(sessionClient(session));
+}

@@ -11,15 +11,15 @@ import { deleteInvitationTemplate, saveInvitationTemplate, savedInvitationTempla
 import { organisationForMail } from "../db/queries/email-sending";
 import {
   DEFAULT_INVITATION_TEMPLATE,
-  INVITATION_LANGUAGES,
   INVITATION_PLACEHOLDERS,
   InvitationTemplateSchema,
   renderInvitationTemplate,
+  type InvitationLanguage,
   type InvitationTemplate,
 } from "../domain/email/invitation-template";
 import { describePlaceholders } from "../domain/email/placeholders";
 import { textToHtml } from "../domain/email/message";
-import { InvitationTemplatePreviewSchema, InvitationTemplateStateSchema } from "../contracts/email-templates";
+import { InvitationTemplatePreviewSchema, InvitationTemplateStateSchema, type InvitationTemplatePreview } from "../contracts/email-templates";
 
 const PreviewBody = z
   .object({
@@ -107,18 +107,17 @@ export const emailTemplateRoutes = createRouter()
     const template = body?.template !== undefined ? parseTemplate(body.template) : (await state(db, organizationId)).template;
     const organisationName = (await organisationForMail(db, organizationId))?.name ?? "";
     const sample = body?.sample ?? {};
-    const previews = Object.fromEntries(
-      INVITATION_LANGUAGES.map((language) => {
-        const content = renderInvitationTemplate(template, language, {
-          name: sample.name === undefined ? (language === "en" ? "Alex Chen" : "陈小明") : sample.name,
-          surveyTitle: sample.surveyTitle ?? (language === "en" ? "Customer satisfaction survey" : "客户满意度调查"),
-          organisationName,
-          validUntil: sample.validUntil ? new Date(`${sample.validUntil}T00:00:00Z`) : sample.validUntil === null ? null : new Date(Date.now() + 14 * 86_400_000),
-        });
-        // The links are secrets made when the e-mail is sent: the preview names them.
-        const text = describePlaceholders(content.text);
-        return [language, { subject: describePlaceholders(content.subject), text, html: textToHtml(text, language) }];
-      }),
-    ) as z.infer<typeof InvitationTemplatePreviewSchema>;
+    const preview = (language: InvitationLanguage) => {
+      const content = renderInvitationTemplate(template, language, {
+        name: sample.name === undefined ? (language === "en" ? "Alex Chen" : "陈小明") : sample.name,
+        surveyTitle: sample.surveyTitle ?? (language === "en" ? "Customer satisfaction survey" : "客户满意度调查"),
+        organisationName,
+        validUntil: sample.validUntil ? new Date(`${sample.validUntil}T00:00:00Z`) : sample.validUntil === null ? null : new Date(Date.now() + 14 * 86_400_000),
+      });
+      // The links are secrets made when the e-mail is sent: the preview names them.
+      const text = describePlaceholders(content.text);
+      return { subject: describePlaceholders(content.subject), text, html: textToHtml(text, language) };
+    };
+    const previews: InvitationTemplatePreview = { en: preview("en"), "zh-CN": preview("zh-CN") };
     return c.json(previews, 200);
   });

@@ -10,7 +10,7 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
-import { createDb } from "../db/client";
+import { createSessionDb } from "../db/client";
 
 export const BOOKMARK_COOKIE = "fl_d1_bookmark";
 export const BOOKMARK_HEADER = "x-d1-bookmark";
@@ -24,9 +24,9 @@ export function validBookmark(value: string | undefined | null): string | null {
 export const readNearReader: MiddlewareHandler<AppEnv> = async (c, next) => {
   const bookmark = validBookmark(c.req.header(BOOKMARK_HEADER)) ?? validBookmark(getCookie(c, BOOKMARK_COOKIE));
   const session = c.env.DB.withSession(bookmark ?? "first-unconstrained");
-  // drizzle needs only prepare and batch, which a session has; a database object over a new session is
-  // cheap (createDb extracts the schema's relations once per isolate), so this stays off the submit's cost.
-  c.set("db", createDb(session as unknown as D1Database));
+  // A database object over a new session is cheap (the schema's relations are extracted once per
+  // isolate, src/db/client.ts), so this stays off the submit's cost.
+  c.set("db", createSessionDb(session));
   await next();
   const latest = session.getBookmark();
   if (latest && latest !== bookmark) {

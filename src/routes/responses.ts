@@ -6,7 +6,7 @@ import { getResponse, iterateResponses, listResponses, type ResponseFilters } fr
 import { createRouter, problemResponses } from "../lib/openapi";
 import { ProblemError } from "../lib/problem";
 import { auditResponsesExported } from "../db/queries/audit";
-import { ResponseItemSchema } from "../contracts/responses";
+import { ResponseItemSchema, ResponseListSchema } from "../contracts/responses";
 
 const HIDDEN_FILTER = /^hidden\.([a-z][a-z0-9_]{0,63})$/;
 const SCORE_FILTER = /^score\.([a-z][a-z0-9_]{0,63})$/;
@@ -70,7 +70,7 @@ const listRoute = staffRoute({
   responses: {
     200: {
       description: "A page of responses",
-      content: { "application/json": { schema: z.object({ total: z.number(), page: z.number(), pageSize: z.number(), items: z.array(ResponseItemSchema) }) } },
+      content: { "application/json": { schema: ResponseListSchema } },
     },
     ...problemResponses(400, 401, 403, 404),
   },

@@ -1,16 +1,13 @@
 /** Shapes of the API responses the app reads: inferred from the server's contracts (src/contracts). */
 export type { ChangeResponse, IndicesResponse, TrendResponse, SegmentsResponse } from "../../../src/contracts/analytics";
 export type { SurveyDefinition, SurveyItem, HiddenField, MeasurementPlan } from "../../../src/domain/survey/definition";
-export type { SurveySummary, SurveyDetail, Invitation, InvitationStatus, CreatedInvitation } from "../../../src/contracts/surveys";
+export type { SurveySummary, SurveyDetail, Invitation, InvitationList, InvitationStatus, CreatedInvitation } from "../../../src/contracts/surveys";
 import type { SurveySummary } from "../../../src/contracts/surveys";
-export type { ResponseItem, ResponseNote, ResponseTags, Funnel } from "../../../src/contracts/responses";
+export type { ResponseItem, ResponseList, ResponseNote, ResponseTags, Funnel } from "../../../src/contracts/responses";
 export type { ApiKey } from "../../../src/contracts/api-keys";
 export type { SurveyTemplateSummary as Template } from "../../../src/domain/survey/templates";
 
 export type SurveyStatus = SurveySummary["status"];
-
-/** A page of a list endpoint. */
-export type Page<T> = { total: number; page?: number; pageSize?: number; items: T[] };
 
 /** Picks the text for the UI language from a localized text, falling back sensibly. */
 export function localized(text: Record<string, string> | undefined | null, lang: string, fallback?: string): string {

@@ -4,7 +4,7 @@ import { downloadText, toCsv } from "../lib/csv";
 import { useAsync } from "../lib/hooks";
 import { useI18n, type MessageKey } from "../lib/i18n";
 import { can, useSession } from "../lib/session";
-import type { CreatedInvitation, Invitation, InvitationStatus, Page, SurveyDetail } from "../lib/types";
+import type { CreatedInvitation, Invitation, InvitationList, InvitationStatus, SurveyDetail } from "../lib/types";
 import { Badge, Card, ErrorAlert, Field, Loading, Pager, Table } from "../components/ui";
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -173,7 +173,7 @@ function InvitationList({ survey, version }: { survey: SurveyDetail; version: nu
   const { t, date } = useI18n();
   const [page, setPage] = useState(1);
   const list = useAsync(
-    (signal) => api<Page<Invitation>>(`/api/surveys/${encodeURIComponent(survey.id)}/invitations`, { query: { page, pageSize: PAGE_SIZE }, signal }),
+    (signal) => api<InvitationList>(`/api/surveys/${encodeURIComponent(survey.id)}/invitations`, { query: { page, pageSize: PAGE_SIZE }, signal }),
     [survey.id, page, version],
   );
   return (

@@ -4,7 +4,7 @@ import { useAsync } from "../lib/hooks";
 import { useI18n, type I18n } from "../lib/i18n";
 import { setQuery, useLocation } from "../lib/router";
 import { can, useSession } from "../lib/session";
-import { localized, type Funnel, type Page, type ResponseItem, type ResponseNote, type ResponseTags, type SurveyDefinition, type SurveyDetail, type SurveyItem } from "../lib/types";
+import { localized, type Funnel, type ResponseItem, type ResponseList, type ResponseNote, type ResponseTags, type SurveyDefinition, type SurveyDetail, type SurveyItem } from "../lib/types";
 import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager, Table } from "../components/ui";
 import { BackgroundExport } from "../components/BackgroundExport";
 import { OpenAnswerSearch } from "./OpenAnswerSearch";
@@ -93,7 +93,7 @@ export function ResponsesTab({ survey }: { survey: SurveyDetail }) {
   const key = JSON.stringify(apiQuery);
   const list = useAsync(
     (signal) =>
-      api<Page<ResponseItem>>(`/api/surveys/${encodeURIComponent(survey.id)}/responses`, {
+      api<ResponseList>(`/api/surveys/${encodeURIComponent(survey.id)}/responses`, {
         query: { ...apiQuery, page, pageSize: PAGE_SIZE },
         signal,
       }),
