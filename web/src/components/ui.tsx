@@ -147,8 +147,8 @@ export type TableColumn = {
 
 /**
  * A data table in its horizontal scroll box: a caption (visually hidden unless given another class), one
- * header row of column headings, the body rows as children. `focusable` lets keyboard users scroll a
- * wide table (a scrollable region must be reachable).
+ * header row of column headings, the body rows as children and totals rows as `foot`. `focusable` lets
+ * keyboard users scroll a wide table (a scrollable region must be reachable).
  */
 export function Table({
   caption,
@@ -157,6 +157,7 @@ export function Table({
   class: className,
   testId,
   focusable = false,
+  foot,
   children,
 }: {
   caption?: ComponentChildren;
@@ -166,6 +167,8 @@ export function Table({
   class?: string;
   testId?: string;
   focusable?: boolean;
+  /** Rows of a <tfoot> (totals). */
+  foot?: ComponentChildren;
   children: ComponentChildren;
 }) {
   return (
@@ -185,6 +188,7 @@ export function Table({
           </tr>
         </thead>
         <tbody>{children}</tbody>
+        {foot !== undefined && <tfoot>{foot}</tfoot>}
       </table>
     </div>
   );

@@ -5,7 +5,7 @@ import { useAsync } from "../../lib/hooks";
 import { useI18n } from "../../lib/i18n";
 import { href, Link, navigate, setQuery, useLocation } from "../../lib/router";
 import { can, useSession } from "../../lib/session";
-import { ErrorAlert, Field, Loading, PageHeader, Pager } from "../../components/ui";
+import { ErrorAlert, Field, Loading, PageHeader, Pager, Select, Table } from "../../components/ui";
 import { BulkActions, SelectBox } from "./BulkActions";
 import { useCT, useLabel } from "./messages";
 import { SavedViews } from "./SavedViews";
@@ -156,70 +156,49 @@ export function ComplaintQueuePage() {
         <Field id="cq-search" label={ct("queue.search")} hint={ct("queue.searchHint")}>
           {(p) => <input {...p} ref={searchRef} type="search" value={q} onInput={(e) => setQ(e.currentTarget.value)} aria-keyshortcuts="/" />}
         </Field>
-        <Field id="cq-status" label={ct("queue.status")}>
-          {(p) => (
-            <select {...p} value={status} onChange={(e) => set({ status: e.currentTarget.value === "open" ? undefined : e.currentTarget.value })}>
-              <option value="open">{ct("queue.status.open")}</option>
-              <option value="all">{ct("queue.status.all")}</option>
-              {STATES.map((s) => (
-                <option key={s} value={s}>
-                  {label("state", s)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="cq-priority" label={ct("queue.priority")}>
-          {(p) => (
-            <select {...p} value={filters.priority} onChange={(e) => set({ priority: e.currentTarget.value || undefined })}>
-              <option value="">{t("common.all")}</option>
-              {PRIORITIES.map((x) => (
-                <option key={x} value={x}>
-                  {label("priority", x)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="cq-team" label={ct("queue.team")}>
-          {(p) => (
-            <select {...p} value={filters.team} onChange={(e) => set({ team: e.currentTarget.value || undefined })}>
-              <option value="">{t("common.all")}</option>
-              <option value="none">{ct("queue.noTeam")}</option>
-              {ref.data?.teams.map((x) => (
-                <option key={x.id} value={x.id}>
-                  {x.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="cq-owner" label={ct("queue.owner")}>
-          {(p) => (
-            <select {...p} value={filters.owner} onChange={(e) => set({ owner: e.currentTarget.value || undefined })}>
-              <option value="">{t("common.all")}</option>
-              {me?.user.kind === "user" && <option value="me">{ct("queue.owner.me")}</option>}
-              <option value="none">{ct("queue.owner.none")}</option>
-              {ref.data?.members.map((m) => (
-                <option key={m.userId} value={m.userId}>
-                  {m.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="cq-category" label={ct("queue.category")}>
-          {(p) => (
-            <select {...p} value={filters.category} onChange={(e) => set({ category: e.currentTarget.value || undefined })}>
-              <option value="">{t("common.all")}</option>
-              {(ref.data?.categories ?? []).map((c) => (
-                <option key={c} value={c}>
-                  {label("category", c)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <Select
+          id="cq-status"
+          label={ct("queue.status")}
+          value={status}
+          onChange={(value) => set({ status: value === "open" ? undefined : value })}
+          options={[{ value: "open", label: ct("queue.status.open") }, { value: "all", label: ct("queue.status.all") }, ...STATES.map((s) => ({ value: s, label: label("state", s) }))]}
+        />
+        <Select
+          id="cq-priority"
+          label={ct("queue.priority")}
+          value={filters.priority}
+          onChange={(value) => set({ priority: value || undefined })}
+          empty={t("common.all")}
+          options={PRIORITIES.map((x) => ({ value: x, label: label("priority", x) }))}
+        />
+        <Select
+          id="cq-team"
+          label={ct("queue.team")}
+          value={filters.team}
+          onChange={(value) => set({ team: value || undefined })}
+          empty={t("common.all")}
+          options={[{ value: "none", label: ct("queue.noTeam") }, ...(ref.data?.teams ?? []).map((x) => ({ value: x.id, label: x.name }))]}
+        />
+        <Select
+          id="cq-owner"
+          label={ct("queue.owner")}
+          value={filters.owner}
+          onChange={(value) => set({ owner: value || undefined })}
+          empty={t("common.all")}
+          options={[
+            ...(me?.user.kind === "user" ? [{ value: "me", label: ct("queue.owner.me") }] : []),
+            { value: "none", label: ct("queue.owner.none") },
+            ...(ref.data?.members ?? []).map((m) => ({ value: m.userId, label: m.name })),
+          ]}
+        />
+        <Select
+          id="cq-category"
+          label={ct("queue.category")}
+          value={filters.category}
+          onChange={(value) => set({ category: value || undefined })}
+          empty={t("common.all")}
+          options={(ref.data?.categories ?? []).map((c) => ({ value: c, label: label("category", c) }))}
+        />
         <div class="field field-check">
           <input id="cq-overdue" type="checkbox" checked={filters.overdue} onChange={(e) => set({ overdue: e.currentTarget.checked ? "true" : undefined })} />
           <label for="cq-overdue">{ct("queue.overdueOnly")}</label>
@@ -250,79 +229,79 @@ export function ComplaintQueuePage() {
           <p class="small muted" aria-live="polite">
             {ct("queue.total", { n: list.data.total })}
           </p>
-          <div class="table-wrap">
-            <table class="table queue-table" data-testid="complaint-queue">
-              <thead>
-                <tr>
-                  <th scope="col" class="select-cell">
-                    <SelectBox
-                      id="cq-select-page"
-                      label={ct("bulk.selectPage")}
-                      checked={ticked.length > 0 && ticked.length === items.length}
-                      mixed={ticked.length > 0 && ticked.length < items.length}
-                      onChange={(on) => setTicked(on ? items.map((c) => c.id) : [])}
-                    />
-                  </th>
-                  <th scope="col">{ct("queue.col.ref")}</th>
-                  <th scope="col">{ct("queue.col.subject")}</th>
-                  <th scope="col">{ct("queue.col.state")}</th>
-                  <th scope="col">{ct("queue.col.priority")}</th>
-                  <th scope="col">{ct("queue.col.due")}</th>
-                  <th scope="col">{ct("queue.col.owner")}</th>
-                  <th scope="col">{ct("queue.col.category")}</th>
-                  <th scope="col">{ct("queue.col.received")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((c, i) => (
-                  <tr key={c.id} class={`${i === selected ? "row-selected" : ""}${c.overdue ? " row-overdue" : ""}`} aria-selected={i === selected} data-complaint-id={c.id}>
-                    <td class="select-cell">
-                      <SelectBox id={`cq-select-${c.id}`} label={ct("bulk.select", { reference: c.reference })} checked={ticked.includes(c.id)} onChange={(on) => toggle(c.id, on)} />
-                    </td>
-                    <th scope="row">
-                      <Link
-                        to={`/complaints/${encodeURIComponent(c.id)}`}
-                        class="ref-link"
-                        onClick={() => setSelected(i)}
-                        aria-label={`${c.reference}: ${c.subject}`}
-                      >
-                        {c.reference}
-                      </Link>
-                    </th>
-                    <td class="subject-cell">
-                      {c.subject}
-                      <div class="muted small">
-                        {c.anonymous ? ct("queue.anonymous") : c.contactName ?? ""} {c.source ? `· ${label("source", c.source)}` : ""}
-                      </div>
-                    </td>
-                    <td>
-                      <StateBadge state={c.state} />
-                    </td>
-                    <td>
-                      <PriorityBadge priority={c.priority} />
-                    </td>
-                    <td class="due-cell">
-                      {c.overdue && <OverdueBadge />}{" "}
-                      {c.nextDueAt ? (
-                        <time dateTime={c.nextDueAt} title={date(c.nextDueAt, true)}>
-                          {c.overdue ? ct("due.overdue", { rel: rel(c.nextDueAt) }) : ct("due.in", { rel: rel(c.nextDueAt) })}
-                        </time>
-                      ) : (
-                        ct("due.none")
-                      )}
-                      {c.slaPaused && <span class="muted small"> ({ct("queue.paused")})</span>}
-                    </td>
-                    <td>
-                      {memberName(c.assigneeId) ?? <span class="muted">{t("common.unassigned")}</span>}
-                      {c.teamId && <div class="muted small">{teamName(c.teamId)}</div>}
-                    </td>
-                    <td>{label("category", c.category)}</td>
-                    <td>{date(c.receivedAt, true)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            class="queue-table"
+            testId="complaint-queue"
+            columns={[
+              {
+                class: "select-cell",
+                label: (
+                  <SelectBox
+                    id="cq-select-page"
+                    label={ct("bulk.selectPage")}
+                    checked={ticked.length > 0 && ticked.length === items.length}
+                    mixed={ticked.length > 0 && ticked.length < items.length}
+                    onChange={(on) => setTicked(on ? items.map((c) => c.id) : [])}
+                  />
+                ),
+              },
+              { label: ct("queue.col.ref") },
+              { label: ct("queue.col.subject") },
+              { label: ct("queue.col.state") },
+              { label: ct("queue.col.priority") },
+              { label: ct("queue.col.due") },
+              { label: ct("queue.col.owner") },
+              { label: ct("queue.col.category") },
+              { label: ct("queue.col.received") },
+            ]}
+          >
+            {items.map((c, i) => (
+              <tr key={c.id} class={`${i === selected ? "row-selected" : ""}${c.overdue ? " row-overdue" : ""}`} aria-selected={i === selected} data-complaint-id={c.id}>
+                <td class="select-cell">
+                  <SelectBox id={`cq-select-${c.id}`} label={ct("bulk.select", { reference: c.reference })} checked={ticked.includes(c.id)} onChange={(on) => toggle(c.id, on)} />
+                </td>
+                <th scope="row">
+                  <Link
+                    to={`/complaints/${encodeURIComponent(c.id)}`}
+                    class="ref-link"
+                    onClick={() => setSelected(i)}
+                    aria-label={`${c.reference}: ${c.subject}`}
+                  >
+                    {c.reference}
+                  </Link>
+                </th>
+                <td class="subject-cell">
+                  {c.subject}
+                  <div class="muted small">
+                    {c.anonymous ? ct("queue.anonymous") : c.contactName ?? ""} {c.source ? `· ${label("source", c.source)}` : ""}
+                  </div>
+                </td>
+                <td>
+                  <StateBadge state={c.state} />
+                </td>
+                <td>
+                  <PriorityBadge priority={c.priority} />
+                </td>
+                <td class="due-cell">
+                  {c.overdue && <OverdueBadge />}{" "}
+                  {c.nextDueAt ? (
+                    <time dateTime={c.nextDueAt} title={date(c.nextDueAt, true)}>
+                      {c.overdue ? ct("due.overdue", { rel: rel(c.nextDueAt) }) : ct("due.in", { rel: rel(c.nextDueAt) })}
+                    </time>
+                  ) : (
+                    ct("due.none")
+                  )}
+                  {c.slaPaused && <span class="muted small"> ({ct("queue.paused")})</span>}
+                </td>
+                <td>
+                  {memberName(c.assigneeId) ?? <span class="muted">{t("common.unassigned")}</span>}
+                  {c.teamId && <div class="muted small">{teamName(c.teamId)}</div>}
+                </td>
+                <td>{label("category", c.category)}</td>
+                <td>{date(c.receivedAt, true)}</td>
+              </tr>
+            ))}
+          </Table>
           <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => setQuery({ page: p === 1 ? undefined : p }, { replace: false })} />
         </section>
       )}

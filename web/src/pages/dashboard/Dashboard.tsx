@@ -7,7 +7,7 @@ import { useI18n } from "../../lib/i18n";
 import { hasDashboardKey, useDI18n, type DI18n, type DKey } from "./messages";
 import { Link, setQuery, useLocation } from "../../lib/router";
 import type { IndicesResponse, SegmentsResponse, SurveySummary, TrendResponse } from "../../lib/types";
-import { Badge, Card, ErrorAlert, Field, Loading, PageHeader, Table } from "../../components/ui";
+import { Badge, Card, ErrorAlert, Field, Loading, PageHeader, Select, Table } from "../../components/ui";
 import { MeasurementPlanCard } from "../Survey";
 import { BarChart, LineChart, PriorityChart } from "./charts";
 import { PathDiagram } from "./PathDiagram";
@@ -245,17 +245,13 @@ function FilterBar({ filters, surveys, options, onExport }: { filters: Filters; 
   };
   return (
     <form class="card filters dash-filters" onSubmit={applyPeriod} aria-label={t("dash.filters")}>
-      <Field id="f-survey" label={t("dash.survey")}>
-        {(p) => (
-          <select {...p} value={filters.survey} onChange={(e) => setQuery({ survey: e.currentTarget.value, touchpoint: undefined, region: undefined, tier: undefined })}>
-            {surveys.map((s) => (
-              <option key={s.id} value={s.id}>
-                {s.title} ({s.slug})
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <Select
+        id="f-survey"
+        label={t("dash.survey")}
+        value={filters.survey}
+        onChange={(survey) => setQuery({ survey, touchpoint: undefined, region: undefined, tier: undefined })}
+        options={surveys.map((s) => ({ value: s.id, label: `${s.title} (${s.slug})` }))}
+      />
       <Field id="f-from" label={t("filters.from")}>
         {(p) => <input {...p} type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />}
       </Field>
@@ -278,36 +274,39 @@ function FilterBar({ filters, surveys, options, onExport }: { filters: Filters; 
         </button>
       </div>
       {SEGMENT_DIMS.map((dim) => (
-        <Field key={dim} id={`f-${dim}`} label={t(`segment.${dim}` as DKey)}>
-          {(p) => (
-            <select {...p} value={filters[dim]} onChange={(e) => setQuery({ [dim]: e.currentTarget.value })}>
-              <option value="">{t("common.all")}</option>
-              {(options?.[dim] ?? []).concat(filters[dim] && !options?.[dim]?.includes(filters[dim]) ? [filters[dim]] : []).map((v) => (
-                <option key={v} value={v}>
-                  {segmentValueLabel(v, lang)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <Select
+          key={dim}
+          id={`f-${dim}`}
+          label={t(`segment.${dim}` as DKey)}
+          value={filters[dim]}
+          onChange={(value) => setQuery({ [dim]: value })}
+          empty={t("common.all")}
+          options={(options?.[dim] ?? [])
+            .concat(filters[dim] && !options?.[dim]?.includes(filters[dim]) ? [filters[dim]] : [])
+            .map((v) => ({ value: v, label: segmentValueLabel(v, lang) }))}
+        />
       ))}
-      <Field id="f-scheme" label={t("dash.scheme")}>
-        {(p) => (
-          <select {...p} value={filters.scheme} onChange={(e) => setQuery({ scheme: e.currentTarget.value === "path" ? undefined : e.currentTarget.value })}>
-            <option value="path">{t("dash.scheme.path")}</option>
-            <option value="centroid">{t("dash.scheme.centroid")}</option>
-            <option value="factorial">{t("dash.scheme.factorial")}</option>
-          </select>
-        )}
-      </Field>
-      <Field id="f-interval" label={t("dash.interval")}>
-        {(p) => (
-          <select {...p} value={filters.interval} onChange={(e) => setQuery({ interval: e.currentTarget.value === "month" ? undefined : e.currentTarget.value })}>
-            <option value="month">{t("dash.interval.month")}</option>
-            <option value="week">{t("dash.interval.week")}</option>
-          </select>
-        )}
-      </Field>
+      <Select
+        id="f-scheme"
+        label={t("dash.scheme")}
+        value={filters.scheme}
+        onChange={(scheme) => setQuery({ scheme: scheme === "path" ? undefined : scheme })}
+        options={[
+          { value: "path", label: t("dash.scheme.path") },
+          { value: "centroid", label: t("dash.scheme.centroid") },
+          { value: "factorial", label: t("dash.scheme.factorial") },
+        ]}
+      />
+      <Select
+        id="f-interval"
+        label={t("dash.interval")}
+        value={filters.interval}
+        onChange={(interval) => setQuery({ interval: interval === "month" ? undefined : interval })}
+        options={[
+          { value: "month", label: t("dash.interval.month") },
+          { value: "week", label: t("dash.interval.week") },
+        ]}
+      />
       <div class="filter-actions">
         <button type="button" class="btn" disabled={!onExport} onClick={onExport}>
           {t("dash.exportCsv")}
@@ -584,28 +583,15 @@ function Distribution({ data }: { data: IndicesResponse }) {
       </p>
       <details>
         <summary>{t("dash.dataTable")}</summary>
-        <table class="table table-compact">
-          <thead>
-            <tr>
-              <th scope="col">{t("dash.level")}</th>
-              <th scope="col" class="num">
-                {t("dash.count")}
-              </th>
-              <th scope="col" class="num">
-                {t("dash.share")}
-              </th>
+        <Table class="table-compact" columns={[{ label: t("dash.level") }, { label: t("dash.count"), num: true }, { label: t("dash.share"), num: true }]}>
+          {levels.counts.map((c, i) => (
+            <tr key={i}>
+              <th scope="row">{labels[i]}</th>
+              <td class="num">{total > 1.0001 ? num(c, 0) : "—"}</td>
+              <td class="num">{pct(shares[i])}</td>
             </tr>
-          </thead>
-          <tbody>
-            {levels.counts.map((c, i) => (
-              <tr key={i}>
-                <th scope="row">{labels[i]}</th>
-                <td class="num">{total > 1.0001 ? num(c, 0) : "—"}</td>
-                <td class="num">{pct(shares[i])}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </details>
     </Card>
   );
@@ -667,63 +653,42 @@ function IndexRowsTable({ heading, rows, constructNames, caption, testId }: { he
   const { t, num } = i18n;
   const withSample = rows.some((r) => r.sample);
   return (
-    <div class="table-wrap">
-      <table class="table table-compact" data-testid={testId}>
-        {caption && <caption class="visually-hidden">{caption}</caption>}
-        <thead>
-          <tr>
-            <th scope="col">{heading}</th>
-            <th scope="col" class="num">
-              n
-            </th>
-            <th scope="col" class="num">
-              {t("dash.acsi")}
-            </th>
-            <th scope="col" class="num">
-              {t("dash.nps")}
-            </th>
-            {withSample && (
-              <>
-                <th scope="col" class="num">
-                  {t("dash.marginOfError")}
-                </th>
-                <th scope="col" class="num">
-                  {t("dash.stillNeeded")}
-                </th>
-              </>
-            )}
-            {constructNames.map((c) => (
-              <th scope="col" class="num" key={c}>
-                {constructShort(i18n, c)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.label}>
-              <th scope="row">{r.label}</th>
-              <td class="num">{num(r.n, 0)}</td>
-              <td class="num">{num(r.acsi, 1)}</td>
-              <td class="num">{num(r.nps, 1)}</td>
-              {withSample && (
-                <>
-                  <td class="num" data-testid="segment-margin" title={r.sample && !r.sample.indexShown ? t("dash.indexHiddenSmall") : undefined}>
-                    {r.sample?.indexShown ? `±${num(r.sample.marginOfError, 1)}` : t("dash.tooFew")}
-                  </td>
-                  <td class="num">{num(r.sample?.stillNeeded, 0)}</td>
-                </>
-              )}
-              {constructNames.map((c) => (
-                <td class="num" key={c}>
-                  {num(r.constructs[c], 1)}
-                </td>
-              ))}
-            </tr>
+    <Table
+      class="table-compact"
+      testId={testId}
+      caption={caption || undefined}
+      columns={[
+        { label: heading },
+        { label: "n", num: true },
+        { label: t("dash.acsi"), num: true },
+        { label: t("dash.nps"), num: true },
+        withSample && { label: t("dash.marginOfError"), num: true },
+        withSample && { label: t("dash.stillNeeded"), num: true },
+        ...constructNames.map((c) => ({ label: constructShort(i18n, c), num: true })),
+      ]}
+    >
+      {rows.map((r) => (
+        <tr key={r.label}>
+          <th scope="row">{r.label}</th>
+          <td class="num">{num(r.n, 0)}</td>
+          <td class="num">{num(r.acsi, 1)}</td>
+          <td class="num">{num(r.nps, 1)}</td>
+          {withSample && (
+            <>
+              <td class="num" data-testid="segment-margin" title={r.sample && !r.sample.indexShown ? t("dash.indexHiddenSmall") : undefined}>
+                {r.sample?.indexShown ? `±${num(r.sample.marginOfError, 1)}` : t("dash.tooFew")}
+              </td>
+              <td class="num">{num(r.sample?.stillNeeded, 0)}</td>
+            </>
+          )}
+          {constructNames.map((c) => (
+            <td class="num" key={c}>
+              {num(r.constructs[c], 1)}
+            </td>
           ))}
-        </tbody>
-      </table>
-    </div>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -902,39 +867,31 @@ function DriverIndicators({ data }: { data: IndicesResponse }) {
   const top = [...data.driverIndicators].sort((a, b) => a.rank - b.rank).slice(0, 10);
   if (top.length === 0) return null;
   return (
-    <div class="table-wrap">
-      <table class="table table-compact" data-testid="driver-indicators">
-        <caption>{t("dash.indicatorPriorities")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t("dash.indicator")}</th>
-            <th scope="col">{t("dash.construct")}</th>
-            <th scope="col" class="num">
-              {t("dash.importance")}
-            </th>
-            <th scope="col" class="num">
-              {t("dash.performance")}
-            </th>
-            <th scope="col" class="num">
-              {t("dash.priority")}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {top.map((entry) => (
-            <tr key={entry.indicator} data-indicator={entry.indicator}>
-              <td>{entry.rank}</td>
-              <th scope="row">{entry.indicator}</th>
-              <td>{constructLabel(i18n, entry.construct)}</td>
-              <td class="num">{num(entry.importance, 3)}</td>
-              <td class="num">{num(entry.performance, 1)}</td>
-              <td class="num">{num(entry.priorityScore, 1)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      class="table-compact"
+      testId="driver-indicators"
+      caption={t("dash.indicatorPriorities")}
+      captionClass=""
+      columns={[
+        { label: "#" },
+        { label: t("dash.indicator") },
+        { label: t("dash.construct") },
+        { label: t("dash.importance"), num: true },
+        { label: t("dash.performance"), num: true },
+        { label: t("dash.priority"), num: true },
+      ]}
+    >
+      {top.map((entry) => (
+        <tr key={entry.indicator} data-indicator={entry.indicator}>
+          <td>{entry.rank}</td>
+          <th scope="row">{entry.indicator}</th>
+          <td>{constructLabel(i18n, entry.construct)}</td>
+          <td class="num">{num(entry.importance, 3)}</td>
+          <td class="num">{num(entry.performance, 1)}</td>
+          <td class="num">{num(entry.priorityScore, 1)}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import { api, type Query } from "../../lib/api";
 import { useAsync } from "../../lib/hooks";
-import { Badge, Card, ErrorAlert } from "../../components/ui";
+import { Badge, Card, ErrorAlert, Table } from "../../components/ui";
 import { BarChart } from "./charts";
 import { useLI18n, type LI18n } from "./loyalty-messages";
 import { localized } from "../../lib/types";
@@ -123,39 +123,30 @@ function ChartCard({ chart }: { chart: Group["chart"] }) {
         format={(v) => `${v.toFixed(0)}%`}
         label={t("loy.chartLabel")}
       />
-      <div class="table-scroll" tabIndex={0}>
-        <table class="table small" data-testid="loyalty-chart-table">
-          <thead>
-            <tr>
-              <th>{t("loy.level")}</th>
-              <th>{t("loy.zone")}</th>
-              <th>{t("loy.n")}</th>
-              <th>{t("loy.highShare")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {chart.levels.map((l) => (
-              <tr key={l.level} data-level={l.level} data-zone={l.zone}>
-                <td>
-                  {l.level} · {t(`level.${l.level}` as Parameters<LI18n["t"]>[0])}
-                </td>
-                <td>{t(`loy.zone.${l.zone}`)}</td>
-                <td>{num(l.n, 0)}</td>
-                <td data-testid={`level-share-${l.level}`}>{pct(l.share, 1)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            {chart.zones.map((z) => (
-              <tr key={z.zone} data-zone-total={z.zone}>
-                <th colSpan={2}>{t(`loy.zone.${z.zone}`)}</th>
-                <td>{num(z.n, 0)}</td>
-                <td>{pct(z.share, 1)}</td>
-              </tr>
-            ))}
-          </tfoot>
-        </table>
-      </div>
+      <Table
+        class="small"
+        testId="loyalty-chart-table"
+        focusable
+        columns={[{ label: t("loy.level") }, { label: t("loy.zone") }, { label: t("loy.n") }, { label: t("loy.highShare") }]}
+        foot={chart.zones.map((z) => (
+          <tr key={z.zone} data-zone-total={z.zone}>
+            <th colSpan={2}>{t(`loy.zone.${z.zone}`)}</th>
+            <td>{num(z.n, 0)}</td>
+            <td>{pct(z.share, 1)}</td>
+          </tr>
+        ))}
+      >
+        {chart.levels.map((l) => (
+          <tr key={l.level} data-level={l.level} data-zone={l.zone}>
+            <td>
+              {l.level} · {t(`level.${l.level}` as Parameters<LI18n["t"]>[0])}
+            </td>
+            <td>{t(`loy.zone.${l.zone}`)}</td>
+            <td>{num(l.n, 0)}</td>
+            <td data-testid={`level-share-${l.level}`}>{pct(l.share, 1)}</td>
+          </tr>
+        ))}
+      </Table>
     </Card>
   );
 }
@@ -165,38 +156,31 @@ function DelightCard({ delight }: { delight: Group["delight"] }) {
   return (
     <Card title={t("loy.delight")} id="delight">
       <p class="muted small">{t("loy.delightHint")}</p>
-      <div class="table-scroll" tabIndex={0}>
-        <table class="table small" data-testid="delight-table">
-          <thead>
-            <tr>
-              <th>{t("loy.pair")}</th>
-              <th>{t("loy.n")}</th>
-              <th>{t("loy.delightShare")}</th>
-              <th>{t("loy.ratio")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {delight.pairs.map((p) => (
-              <tr key={p.pairKey}>
-                <td>
-                  <code>{p.expectationItemId}</code> → <code>{p.perceptionItemId}</code>
-                </td>
-                <td>{num(p.answered, 0)}</td>
-                <td>{pct(p.share, 1)}</td>
-                <td>{num(p.ratio, 3)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th>{t("loy.overall")}</th>
-              <td>{num(delight.overall.answered, 0)}</td>
-              <td data-testid="delight-overall">{pct(delight.overall.share, 1)}</td>
-              <td>{num(delight.overall.ratio, 3)}</td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
+      <Table
+        class="small"
+        testId="delight-table"
+        focusable
+        columns={[{ label: t("loy.pair") }, { label: t("loy.n") }, { label: t("loy.delightShare") }, { label: t("loy.ratio") }]}
+        foot={
+          <tr>
+            <th>{t("loy.overall")}</th>
+            <td>{num(delight.overall.answered, 0)}</td>
+            <td data-testid="delight-overall">{pct(delight.overall.share, 1)}</td>
+            <td>{num(delight.overall.ratio, 3)}</td>
+          </tr>
+        }
+      >
+        {delight.pairs.map((p) => (
+          <tr key={p.pairKey}>
+            <td>
+              <code>{p.expectationItemId}</code> → <code>{p.perceptionItemId}</code>
+            </td>
+            <td>{num(p.answered, 0)}</td>
+            <td>{pct(p.share, 1)}</td>
+            <td>{num(p.ratio, 3)}</td>
+          </tr>
+        ))}
+      </Table>
     </Card>
   );
 }
@@ -219,48 +203,46 @@ function GroupsCard({ data }: { data: LoyaltyResponse }) {
           </p>
         )
       )}
-      <div class="table-scroll" tabIndex={0}>
-        <table class="table small" data-testid="groups-table">
-          <thead>
-            <tr>
-              <th>{t("loy.status")}</th>
-              <th>{t("loy.n")}</th>
-              <th>{t("loy.composite")}</th>
-              <th>{t("loy.attraction")}</th>
-              <th>{t("loy.satisfaction")}</th>
-              <th>{t("loy.participation")}</th>
-              <th>{t("loy.satisfactionIndex")}</th>
-              <th>{t("loy.acsiLoyalty")}</th>
-              <th>{t("loy.delightShare")}</th>
-              <th>{t("loy.loyalZoneShare")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {groups.map((g) => (
-              <tr key={g.status} data-status={g.status}>
-                <th scope="row">
-                  {t(`loy.status.${g.status}`)}
-                  {g.belowMinimum && (
-                    <>
-                      {" "}
-                      <Badge tone="warn">{t("loy.fewResponses", { n: coverage?.minimum ?? 30 })}</Badge>
-                    </>
-                  )}
-                </th>
-                <td>{num(g.n, 0)}</td>
-                <td data-testid={`group-composite-${g.status}`}>{fmtComposite(g.composite.value)}</td>
-                {COMPONENTS.map((name) => (
-                  <td key={name}>{fmtComposite(componentValue(g.composite, name))}</td>
-                ))}
-                <td>{num(g.satisfactionIndex, 1)}</td>
-                <td>{num(g.acsiLoyaltyIndex, 1)}</td>
-                <td>{pct(g.delight.overall.share, 1)}</td>
-                <td>{pct(g.chart.zones.find((z) => z.zone === "loyalty")?.share, 1)}</td>
-              </tr>
+      <Table
+        class="small"
+        testId="groups-table"
+        focusable
+        columns={[
+          { label: t("loy.status") },
+          { label: t("loy.n") },
+          { label: t("loy.composite") },
+          { label: t("loy.attraction") },
+          { label: t("loy.satisfaction") },
+          { label: t("loy.participation") },
+          { label: t("loy.satisfactionIndex") },
+          { label: t("loy.acsiLoyalty") },
+          { label: t("loy.delightShare") },
+          { label: t("loy.loyalZoneShare") },
+        ]}
+      >
+        {groups.map((g) => (
+          <tr key={g.status} data-status={g.status}>
+            <th scope="row">
+              {t(`loy.status.${g.status}`)}
+              {g.belowMinimum && (
+                <>
+                  {" "}
+                  <Badge tone="warn">{t("loy.fewResponses", { n: coverage?.minimum ?? 30 })}</Badge>
+                </>
+              )}
+            </th>
+            <td>{num(g.n, 0)}</td>
+            <td data-testid={`group-composite-${g.status}`}>{fmtComposite(g.composite.value)}</td>
+            {COMPONENTS.map((name) => (
+              <td key={name}>{fmtComposite(componentValue(g.composite, name))}</td>
             ))}
-          </tbody>
-        </table>
-      </div>
+            <td>{num(g.satisfactionIndex, 1)}</td>
+            <td>{num(g.acsiLoyaltyIndex, 1)}</td>
+            <td>{pct(g.delight.overall.share, 1)}</td>
+            <td>{pct(g.chart.zones.find((z) => z.zone === "loyalty")?.share, 1)}</td>
+          </tr>
+        ))}
+      </Table>
     </Card>
   );
 }
@@ -273,36 +255,34 @@ function CodedAnswersCard({ data }: { data: LoyaltyResponse }) {
     <Card title={t("loy.coded")} id="coded-answers">
       <p class="muted small">{t("loy.codedHint")}</p>
       {data.codedQuestions.map((question) => (
-        <div class="table-scroll" tabIndex={0} key={question.itemId}>
-          <table class="table small" data-testid={`coded-${question.itemId}`}>
-            <caption>{localized(question.label, lang)}</caption>
-            <thead>
-              <tr>
-                <th>{t("loy.option")}</th>
-                {groups.map((g) => (
-                  <th key={g.status}>
-                    {t(`loy.status.${g.status}`)} ({num(g.codedAnswers.find((c) => c.itemId === question.itemId)?.answered ?? 0, 0)})
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {question.options.map((option) => (
-                <tr key={option.optionId} data-option={option.optionId}>
-                  <td>{localized(option.label, lang)}</td>
-                  {groups.map((g) => {
-                    const entry = g.codedAnswers.find((c) => c.itemId === question.itemId)?.options.find((o) => o.optionId === option.optionId);
-                    return (
-                      <td key={g.status} data-status={g.status}>
-                        {pct(entry?.share ?? null, 0)} <span class="muted">({num(entry?.count ?? 0, 0)})</span>
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          key={question.itemId}
+          class="small"
+          testId={`coded-${question.itemId}`}
+          focusable
+          caption={localized(question.label, lang)}
+          captionClass=""
+          columns={[
+            { label: t("loy.option") },
+            ...groups.map((g) => ({
+              label: `${t(`loy.status.${g.status}`)} (${num(g.codedAnswers.find((c) => c.itemId === question.itemId)?.answered ?? 0, 0)})`,
+            })),
+          ]}
+        >
+          {question.options.map((option) => (
+            <tr key={option.optionId} data-option={option.optionId}>
+              <td>{localized(option.label, lang)}</td>
+              {groups.map((g) => {
+                const entry = g.codedAnswers.find((c) => c.itemId === question.itemId)?.options.find((o) => o.optionId === option.optionId);
+                return (
+                  <td key={g.status} data-status={g.status}>
+                    {pct(entry?.share ?? null, 0)} <span class="muted">({num(entry?.count ?? 0, 0)})</span>
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </Table>
       ))}
     </Card>
   );
