@@ -5,6 +5,8 @@
  * two numbers and written after its data, followed by the central directory. Readers that go by the
  * central directory (Excel, LibreOffice, Numbers, unzip, fflate) read it. No Zip64: one entry and the
  * whole file stay below 4 GiB (the XLSX export refuses more rows than a sheet holds long before that).
+ * Written here rather than with fflate (which builds the one-request XLSX, src/lib/xlsx.ts): fflate's
+ * streaming zip keeps its CRC state inside one object, which cannot be carried between Workflow steps.
  */
 
 const CRC_TABLE = (() => {
