@@ -17,6 +17,10 @@ export const ApiKeySchema = z
 
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
+/** POST /api/api-keys: the new key with its secret, shown this once. */
+export const CreatedApiKeySchema = ApiKeySchema.extend({ key: z.string() });
+export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
+
 export const CreateApiKeySchema = z
   .object({
     name: z.string().trim().min(1).max(100),

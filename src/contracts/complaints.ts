@@ -285,6 +285,8 @@ export const BulkResultSchema = z
   })
   .openapi("ComplaintBulkResult");
 export type ComplaintBulkResult = z.infer<typeof BulkResultSchema>;
+/** What a complaint action (transition, note, reply, assignment, classification, hand-off) answers. */
+export type ComplaintActionResult = z.infer<typeof ActionResultSchema>;
 
 export const IdempotencyHeader = z.object({
   "idempotency-key": z

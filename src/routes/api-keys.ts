@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { staffRoute } from "../auth/principal";
 import { createApiKey, listApiKeys, revokeApiKey } from "../db/queries/api-keys";
-import { ApiKeySchema, CreateApiKeySchema } from "../contracts/api-keys";
+import { ApiKeySchema, CreateApiKeySchema, CreatedApiKeySchema } from "../contracts/api-keys";
 import { canGrantRole } from "../domain/permissions";
 import { createRouter, problemResponses } from "../lib/openapi";
 import { notFound, ProblemError } from "../lib/problem";
@@ -28,7 +28,7 @@ const createKeyRoute = staffRoute({
   responses: {
     201: {
       description: "Created",
-      content: { "application/json": { schema: ApiKeySchema.extend({ key: z.string() }) } },
+      content: { "application/json": { schema: CreatedApiKeySchema } },
     },
     ...problemResponses(401, 403, 422),
   },

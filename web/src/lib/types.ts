@@ -4,7 +4,7 @@ export type { SurveyDefinition, SurveyItem, HiddenField, MeasurementPlan } from 
 export type { SurveySummary, SurveyDetail, Invitation, InvitationList, InvitationStatus, CreatedInvitation } from "../../../src/contracts/surveys";
 import type { SurveySummary } from "../../../src/contracts/surveys";
 export type { ResponseItem, ResponseList, ResponseNote, ResponseTags, Funnel } from "../../../src/contracts/responses";
-export type { ApiKey } from "../../../src/contracts/api-keys";
+export type { ApiKey, CreatedApiKey } from "../../../src/contracts/api-keys";
 export type { SurveyTemplateSummary as Template } from "../../../src/domain/survey/templates";
 
 export type SurveyStatus = SurveySummary["status"];

@@ -3,7 +3,7 @@ import { api, ApiError } from "../lib/api";
 import { useAsync } from "../lib/hooks";
 import { useI18n, type MessageKey } from "../lib/i18n";
 import { atLeast, ROLES, useSession, type Role } from "../lib/session";
-import type { ApiKey } from "../lib/types";
+import type { ApiKey, CreatedApiKey } from "../lib/types";
 import { Badge, Card, ErrorAlert, Field, Loading, PageHeader, Table } from "../components/ui";
 
 export function ApiKeysPage() {
@@ -14,7 +14,7 @@ export function ApiKeysPage() {
   const [role, setRole] = useState<Role>("viewer");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
-  const [created, setCreated] = useState<(ApiKey & { key: string }) | null>(null);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
   const [nameError, setNameError] = useState<string>();
   const grantable = ROLES.filter((r) => me && (r === "owner" ? me.role === "owner" : atLeast(me.role, r)));
 
@@ -28,7 +28,7 @@ export function ApiKeysPage() {
     setBusy(true);
     setError(undefined);
     try {
-      setCreated(await api<ApiKey & { key: string }>("/api/api-keys", { method: "POST", body: { name: name.trim(), role } }));
+      setCreated(await api<CreatedApiKey>("/api/api-keys", { method: "POST", body: { name: name.trim(), role } }));
       setName("");
       keys.reload();
     } catch (e) {

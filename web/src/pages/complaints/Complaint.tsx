@@ -9,7 +9,7 @@ import { ErrorAlert, Loading, PageHeader } from "../../components/ui";
 import { loadReferenceData } from "./Queue";
 import { useCT } from "./messages";
 import { OverdueBadge, PriorityBadge, ShortcutHelp, StateBadge, useRelative, useShortcuts } from "./shared";
-import { recallQueue, type ComplaintDetail } from "./types";
+import { recallQueue, type ComplaintActionResult, type ComplaintDetail } from "./types";
 import { ActionsCard } from "./cards/ActionsCard";
 import { AssignmentCard } from "./cards/AssignmentCard";
 import { ClassificationCard } from "./cards/ClassificationCard";
@@ -51,7 +51,7 @@ export function ComplaintPage({ id }: { id: string }) {
   const backToQueue = () => navigate(`${BASE}/complaints${queue.search}`);
 
   async function run(path: string, body: unknown, done?: string) {
-    const result = await api<{ complaint: ComplaintDetail }>(`/api/complaints/${encodeURIComponent(id)}/${path}`, { method: "POST", body });
+    const result = await api<ComplaintActionResult>(`/api/complaints/${encodeURIComponent(id)}/${path}`, { method: "POST", body });
     setComplaint(result.complaint);
     if (done) setNotice(done);
     return result.complaint;

@@ -1,6 +1,7 @@
 /** The complaint API's shapes as the desk reads them: inferred from the server's contract (src/contracts). */
 import { COMPLAINT_PRIORITIES, COMPLAINT_STATES, OPEN_COMPLAINT_STATES, type ComplaintPriority, type ComplaintState } from "../../../../src/domain/complaints";
 export type {
+  ComplaintActionResult,
   ComplaintBulkResult,
   ComplaintConfig,
   ComplaintDetail,

@@ -3,7 +3,7 @@ import { api, ApiError } from "../../../lib/api";
 import { useI18n } from "../../../lib/i18n";
 import { Card, ErrorAlert, Field } from "../../../components/ui";
 import { useCT, useLabel } from "../messages";
-import type { ComplaintDetail, Handoff } from "../types";
+import type { ComplaintActionResult, ComplaintDetail, Handoff } from "../types";
 import { useComplaintAction, type RefData } from "./useComplaintAction";
 
 export function HandoffsCard({ complaint, refData, onChanged }: { complaint: ComplaintDetail; refData?: RefData; onChanged: (c: ComplaintDetail) => void }) {
@@ -24,7 +24,7 @@ export function HandoffsCard({ complaint, refData, onChanged }: { complaint: Com
     setLocal(missing);
     if (Object.keys(missing).length) return;
     await act(async () => {
-      const result = await api<{ complaint: ComplaintDetail }>(`/api/complaints/${encodeURIComponent(complaint.id)}/handoffs`, {
+      const result = await api<ComplaintActionResult>(`/api/complaints/${encodeURIComponent(complaint.id)}/handoffs`, {
         method: "POST",
         body: {
           rootCause: values.rootCause.trim(),
