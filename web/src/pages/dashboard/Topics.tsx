@@ -156,24 +156,19 @@ function TopicTrend({ topic, i18n }: { topic: Topic; i18n: TI18n }) {
       )}
       <details>
         <summary>{t("top.dataTable")}</summary>
-        <table class="table table-compact" data-testid="topic-trend-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("top.month")}</th>
-              <th scope="col" class="num">{t("top.volume")}</th>
-              <th scope="col" class="num">{t("top.meanScore")}</th>
+        <Table
+          class="table-compact"
+          testId="topic-trend-table"
+          columns={[{ label: t("top.month") }, { label: t("top.volume"), num: true }, { label: t("top.meanScore"), num: true }]}
+        >
+          {topic.trend.map((point) => (
+            <tr key={point.month}>
+              <th scope="row">{point.month}</th>
+              <td class="num">{num(point.volume, 0)}</td>
+              <td class="num">{num(point.meanScore, 2)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {topic.trend.map((point) => (
-              <tr key={point.month}>
-                <th scope="row">{point.month}</th>
-                <td class="num">{num(point.volume, 0)}</td>
-                <td class="num">{num(point.meanScore, 2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       </details>
     </section>
   );
@@ -237,26 +232,20 @@ function EmergingPhrases({ data, i18n }: { data: OpenAnswersResponse; i18n: TI18
       {data.emerging.length === 0 ? (
         <p class="empty">{t("top.noEmerging")}</p>
       ) : (
-        <table class="table table-compact" data-testid="emerging-table">
-          <thead>
-            <tr>
-              <th scope="col">{t("top.phrase")}</th>
-              <th scope="col" class="num">{t("top.count")}</th>
-              <th scope="col" class="num">{t("top.previous")}</th>
-              <th scope="col" class="num">{t("top.growth")}</th>
+        <Table
+          class="table-compact"
+          testId="emerging-table"
+          columns={[{ label: t("top.phrase") }, { label: t("top.count"), num: true }, { label: t("top.previous"), num: true }, { label: t("top.growth"), num: true }]}
+        >
+          {data.emerging.map((phrase) => (
+            <tr key={phrase.phrase}>
+              <th scope="row">{phrase.phrase}</th>
+              <td class="num">{num(phrase.count, 0)}</td>
+              <td class="num">{num(phrase.previousCount, 0)}</td>
+              <td class="num">×{num(phrase.growth, 2)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {data.emerging.map((phrase) => (
-              <tr key={phrase.phrase}>
-                <th scope="row">{phrase.phrase}</th>
-                <td class="num">{num(phrase.count, 0)}</td>
-                <td class="num">{num(phrase.previousCount, 0)}</td>
-                <td class="num">×{num(phrase.growth, 2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </Table>
       )}
     </section>
   );
