@@ -1,6 +1,6 @@
 /** Response contract of /api/webhooks: endpoints, their delivery log and the test send. */
 import { z } from "@hono/zod-openapi";
-import { WEBHOOK_TEST_EVENT_TYPE } from "../domain/webhook-target";
+import { WEBHOOK_TEST_EVENT_TYPE } from "../domain/webhook-events";
 
 export const WebhookSchema = z
   .object({

@@ -14,9 +14,6 @@
 import { z } from "zod";
 import { isProductionEnv } from "./deployment-config";
 
-/** The event type of the signed test message an admin sends from the webhooks page. */
-export const WEBHOOK_TEST_EVENT_TYPE = "webhook.test";
-
 export type WebhookTargetRules = {
   /** http:// and local or private hosts are allowed (development and tests only). */
   allowLocalTargets: boolean;

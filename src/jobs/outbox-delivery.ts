@@ -20,7 +20,8 @@
 import type { AppBindings, Db, Principal } from "../env";
 import { newId, randomSecret } from "../lib/ids";
 import { webhookHeaders } from "../lib/webhook-signing";
-import { WEBHOOK_TEST_EVENT_TYPE, webhookTargetRefusal, webhookTargetRules } from "../domain/webhook-target";
+import { webhookTargetRefusal, webhookTargetRules } from "../domain/webhook-target";
+import { WEBHOOK_TEST_EVENT_TYPE } from "../domain/webhook-events";
 import { isRateLimitRefusal } from "../domain/email/pacing";
 import {
   claimOutboxRow,

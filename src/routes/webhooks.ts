@@ -13,10 +13,9 @@ import {
   listWebhookDeliveries,
   listWebhookEndpoints,
   updateWebhookEndpoint,
-  WEBHOOK_EVENT_TYPES,
 } from "../db/queries/webhooks";
 import { sendTestWebhook, WEBHOOK_TIMEOUT_MS } from "../jobs/outbox-delivery";
-import { WEBHOOK_TEST_EVENT_TYPE } from "../domain/webhook-target";
+import { WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT_TYPE } from "../domain/webhook-events";
 import { WebhookDeliveryPageSchema, WebhookSchema, WebhookTestResultSchema } from "../contracts/webhooks";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } }, required: true as const });

@@ -7,12 +7,10 @@ import { notFound } from "../../lib/problem";
 import { generateWebhookSecret } from "../../lib/webhook-signing";
 import { auditInsert } from "./audit";
 import type { WebhookEndpointRef } from "./outbox";
+import type { WebhookEventType } from "../../domain/webhook-events";
 
 /** The id prefix of a "Send test" message: its delivery-log row has it where real attempts have their outbox id ("obx_…"). */
 export const TEST_MESSAGE_PREFIX = "msgtest";
-
-export const WEBHOOK_EVENT_TYPES = ["response.completed", "complaint.created", "complaint.status_changed"] as const;
-export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
 

@@ -7,9 +7,9 @@ import { Badge, Card, Drawer, ErrorAlert, Field, Loading, Pager, Table } from ".
 import { useConfirm } from "../builder/dialog";
 import { isMissingRoute } from "../builder/http";
 import { useT, type AKey } from "./messages";
+import { WEBHOOK_EVENT_TYPES as EVENTS } from "../../../../src/domain/webhook-events";
 import type { WebhookDeliveryPage, WebhookEndpoint as Endpoint, WebhookTestResult } from "../../../../src/contracts/webhooks";
 
-const EVENTS = ["response.completed", "complaint.created", "complaint.status_changed"] as const;
 
 export function WebhooksSection() {
   const t = useT();
