@@ -11,8 +11,8 @@
  *   shopping reviews' sentiment labels; buckets in ≥ 3 texts, the 150,000 strongest kept.
  * - English sentiment: NB-scaled logistic regression on the Amazon/Yelp/IMDb training split with
  *   VADER lexicon polarity features; every bucket kept (the set is small).
- * - Chinese topics: softmax regression over the ten shopping categories; buckets in ≥ 5 texts, the
- *   60,000 strongest kept.
+ * - Chinese topics: softmax regression over the ten shopping categories in a 2¹⁸ hash space, every
+ *   bucket kept, stored at 11 levels one base64 digit per weight (within the 1 MiB gzip budget).
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,7 @@ import { TEXT_MODEL_BUNDLE_FORMAT, modelVersionOf, type SerializedTextModelBundl
 import { FEATURE_HASH_BITS, extractFeatures, type FeatureOptions } from "../src/domain/text/features";
 import { createChineseDictionary, normalizeText, segmentChinese, splitClauses } from "../src/domain/text/tokens";
 import type { TextLanguage } from "../src/domain/text/language";
-import { pruneLinearModel, serializeLinearModel, type LinearModel } from "../src/domain/text/linear-model";
+import { pruneLinearModel, serializeLinearModel, zeroSmallWeights, type LinearModel, type SerializedLinearModel } from "../src/domain/text/linear-model";
 import { DEFAULT_TRAINING_OPTIONS, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
 import { loadReferenceSplits, readLexicon } from "./lib/text-data";
 
@@ -57,12 +57,21 @@ export interface ModelSetting {
   maxBuckets?: number;
   /** The model's hash space (default FEATURE_HASH_BITS): a small one scores from a dense table that stays in cache. */
   hashBits?: number;
+  /** Largest stored weight magnitude (default 127): fewer levels, smaller gzip (serializeLinearModel). */
+  quantumLevels?: number;
+  /** Zero weights of at most this many 127-level quanta and drop buckets left empty (zeroSmallWeights). */
+  zeroQuanta?: number;
+}
+
+/** A fitted model as it is stored: small weights zeroed, quantised to the setting's levels. */
+export function storedModel(model: LinearModel, setting: ModelSetting): SerializedLinearModel {
+  return serializeLinearModel(zeroSmallWeights(model, setting.zeroQuanta ?? 0), setting.quantumLevels);
 }
 
 export const MODEL_SETTINGS: Record<"sentimentZh" | "sentimentEn" | "topics", ModelSetting> = {
   sentimentZh: { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, maxBuckets: 150_000 },
   sentimentEn: { training: { naiveBayesScaling: true, epochs: 5, minDocumentFrequency: 1 }, hashBits: 16 },
-  topics: { training: { epochs: 20, learningRate: 0.2, minDocumentFrequency: 1, averageLastEpochs: 10 }, hashBits: 16 },
+  topics: { training: { epochs: 20, learningRate: 0.2, minDocumentFrequency: 1, averageLastEpochs: 10 }, hashBits: 18, quantumLevels: 11 },
 };
 
 function fit(
@@ -93,8 +102,8 @@ export function trainTextModels(): SerializedTextModelBundle {
   const topics = fit(splits.topicsZh.train, topicLabels, "zh", MODEL_SETTINGS.topics, features);
 
   const models = {
-    sentiment: { zh: serializeLinearModel(sentimentZh), en: serializeLinearModel(sentimentEn) },
-    topics: serializeLinearModel(topics),
+    sentiment: { zh: storedModel(sentimentZh, MODEL_SETTINGS.sentimentZh), en: storedModel(sentimentEn, MODEL_SETTINGS.sentimentEn) },
+    topics: storedModel(topics, MODEL_SETTINGS.topics),
     lexicon: [...lexicon],
     chineseWords: chineseWords.join(" "),
     neutralBand: NEUTRAL_BAND,

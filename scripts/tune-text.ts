@@ -9,13 +9,14 @@
  * 101, 102, …) to tell small differences from the noise of one part. English (1,900 training sentences): the mean
  * over five validation parts (seeds 101–105), one part being too noisy to choose by.
  */
+import { gzipSync } from "node:zlib";
 import { FEATURE_HASH_BITS, extractFeatures, type FeatureOptions, type FeatureVector } from "../src/domain/text/features";
 import { createChineseDictionary } from "../src/domain/text/tokens";
 import type { TextLanguage } from "../src/domain/text/language";
-import { deserializeLinearModel, labelProbabilities, pruneLinearModel, serializeLinearModel } from "../src/domain/text/linear-model";
+import { deserializeLinearModel, labelProbabilities, pruneLinearModel } from "../src/domain/text/linear-model";
 import { DEFAULT_TRAINING_OPTIONS, splitHeldOut, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
 import { loadReferenceSplits, readLexicon } from "./lib/text-data";
-import { buildChineseWordList, DICTIONARY_WORDS, MODEL_SETTINGS, type ModelSetting } from "./train-text";
+import { buildChineseWordList, DICTIONARY_WORDS, MODEL_SETTINGS, storedModel, type ModelSetting } from "./train-text";
 
 interface Candidate {
   name: string;
@@ -24,8 +25,10 @@ interface Candidate {
 
 const splits = loadReferenceSplits();
 const lexicon = readLexicon();
+/** Hash space of the cached features (TUNE_FEATURE_BITS, default FEATURE_HASH_BITS): candidates may use it or smaller ones. */
+const FEATURE_BITS = Number(process.env.TUNE_FEATURE_BITS ?? FEATURE_HASH_BITS);
 const features: FeatureOptions = {
-  hashBits: FEATURE_HASH_BITS,
+  hashBits: FEATURE_BITS,
   lexicon,
   // The word list from the training texts only (as train-text builds it): validation texts are among them,
   // which only affects segmentation, not labels.
@@ -44,7 +47,8 @@ function featuresOf(text: string, language: TextLanguage): FeatureVector {
 
 /** Features in a smaller hash space: the low bits of the same hashes, de-duplicated. */
 function inSpace(vector: FeatureVector, hashBits: number): FeatureVector {
-  if (hashBits === FEATURE_HASH_BITS) return vector;
+  if (hashBits === FEATURE_BITS) return vector;
+  if (hashBits > FEATURE_BITS) throw new Error(`a ${hashBits}-bit candidate needs TUNE_FEATURE_BITS=${hashBits}`);
   const mask = (1 << hashBits) - 1;
   return { buckets: Uint32Array.from(new Set(Array.from(vector.buckets, (bucket) => bucket & mask))).sort() };
 }
@@ -56,31 +60,42 @@ function validate(train: readonly LabelledText[], validation: readonly LabelledT
   let model = trainLinearModel(examples, labels, language, hashBits, options);
   if (setting.maxBuckets) model = pruneLinearModel(model, setting.maxBuckets);
   // Scored as shipped: quantised to signed bytes.
-  const shipped = deserializeLinearModel(serializeLinearModel(model));
+  const stored = storedModel(model, setting);
+  const shipped = deserializeLinearModel(stored);
   let right = 0;
   for (const row of validation) {
     const probabilities = labelProbabilities(shipped, inSpace(featuresOf(row.text, language), hashBits));
     if (labels[probabilities.indexOf(Math.max(...probabilities))] === row.label) right++;
   }
-  return { accuracy: right / validation.length, buckets: shipped.table.buckets.length };
+  return { accuracy: right / validation.length, buckets: shipped.table.buckets.length, gzipKiB: gzipSync(JSON.stringify(stored)).length / 1024 };
 }
 
-function report(task: string, candidates: Candidate[], run: (setting: ModelSetting) => { accuracy: number; buckets: number }) {
+interface Validation {
+  accuracy: number;
+  buckets: number;
+  /** The stored model's JSON, gzip (of the first part's model). */
+  gzipKiB: number;
+}
+
+function report(task: string, candidates: Candidate[], run: (setting: ModelSetting) => Validation) {
   for (const candidate of candidates) {
     const started = performance.now();
-    const { accuracy, buckets } = run(candidate.setting);
-    console.log(`${task.padEnd(8)} ${candidate.name.padEnd(28)} validation ${accuracy.toFixed(4)}  buckets ${buckets}  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    const { accuracy, buckets, gzipKiB } = run(candidate.setting);
+    console.log(`${task.padEnd(8)} ${candidate.name.padEnd(28)} validation ${accuracy.toFixed(4)}  buckets ${buckets}  ${gzipKiB.toFixed(0)} KiB gzip  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 }
 
-const variants = (base: ModelSetting, changes: Record<string, Partial<LinearTrainingOptions> & { maxBuckets?: number; hashBits?: number }>): Candidate[] => [
+type Change = Partial<LinearTrainingOptions> & Omit<ModelSetting, "training">;
+const variants = (base: ModelSetting, changes: Record<string, Change>): Candidate[] => [
   ...(process.env.SKIP_CHOSEN ? [] : [{ name: "chosen", setting: base }]),
-  ...Object.entries(changes).map(([name, { maxBuckets, hashBits, ...training }]) => ({
+  ...Object.entries(changes).map(([name, { maxBuckets, hashBits, quantumLevels, zeroQuanta, ...training }]) => ({
     name,
     setting: {
       training: { ...base.training, ...training },
       maxBuckets: maxBuckets === undefined ? base.maxBuckets : maxBuckets || undefined,
       hashBits: hashBits ?? base.hashBits,
+      quantumLevels: quantumLevels ?? base.quantumLevels,
+      zeroQuanta: zeroQuanta ?? base.zeroQuanta,
     },
   })),
 ];
@@ -90,10 +105,7 @@ const SENTIMENT = ["negative", "positive"];
 
 /** Validation seeds of the Chinese tasks: one part by default (seed 101); TUNE_SEEDS=3 averages parts 101–103. */
 const zhSeeds = Array.from({ length: Number(process.env.TUNE_SEEDS ?? 1) }, (_, i) => 101 + i);
-const meanOver = (results: { accuracy: number; buckets: number }[]) => ({
-  accuracy: results.reduce((sum, result) => sum + result.accuracy, 0) / results.length,
-  buckets: results[0].buckets,
-});
+const meanOver = (results: Validation[]): Validation => ({ ...results[0], accuracy: results.reduce((sum, result) => sum + result.accuracy, 0) / results.length });
 
 if (tasks.includes("zh")) {
   const parts = zhSeeds.map((seed) => {
@@ -114,8 +126,7 @@ if (tasks.includes("topics")) {
 }
 if (tasks.includes("en")) {
   const parts = [101, 102, 103, 104, 105].map((seed) => splitHeldOut(splits.sentimentEn.train, 0.2, seed));
-  report("en", variants(MODEL_SETTINGS.sentimentEn, JSON.parse(process.env.EN_VARIANTS ?? "{}")), (setting) => {
-    const results = parts.map(({ train, heldOut }) => validate(train, heldOut, SENTIMENT, "en", setting));
-    return { accuracy: results.reduce((sum, result) => sum + result.accuracy, 0) / results.length, buckets: results[0].buckets };
-  });
+  report("en", variants(MODEL_SETTINGS.sentimentEn, JSON.parse(process.env.EN_VARIANTS ?? "{}")), (setting) =>
+    meanOver(parts.map(({ train, heldOut }) => validate(train, heldOut, SENTIMENT, "en", setting))),
+  );
 }

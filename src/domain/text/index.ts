@@ -19,6 +19,7 @@ export {
   labelProbabilities,
   pruneLinearModel,
   serializeLinearModel,
+  zeroSmallWeights,
   type LinearModel,
   type SerializedLinearModel,
 } from "./linear-model";

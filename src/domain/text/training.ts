@@ -86,6 +86,17 @@ export interface LinearTrainingOptions {
    * the last pass's (Polyak averaging: steadier weights, often better on unseen texts).
    */
   averageLastEpochs?: number;
+  /**
+   * Scale each feature by its inverse document frequency, log(texts / texts containing it) (tf-idf
+   * with binary tf), folded into the stored weights like the naive-Bayes scale: rare, specific
+   * features start with more say than ones in most texts.
+   */
+  idfScaling?: boolean;
+  /**
+   * Weigh each example's gradient by n / (labels · n_label), so every label carries the same total
+   * weight ("balanced" class weights) instead of the large labels dominating the fit.
+   */
+  balanceLabels?: boolean;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: LinearTrainingOptions = {
@@ -155,12 +166,25 @@ export function trainLinearModel(
       }
     }
   }
+  if (options.idfScaling) {
+    for (let row = 0; row < kept.length; row++) {
+      const idf = Math.log(examples.length / documentFrequency.get(kept[row])!);
+      for (let k = 0; k < outputs; k++) featureScale[row * outputs + k] *= Math.max(idf, 0.1);
+    }
+  }
   const data = examples.map((example) => {
     const rows = Int32Array.from(example.features.buckets, (bucket) => rowOf.get(bucket) ?? -1).filter((row) => row >= 0);
     // Normalised over all of the text's features, as at scoring time (dropped ones included).
     const value = example.features.buckets.length > 0 ? 1 / Math.sqrt(example.features.buckets.length) : 0;
     return { rows, value, label: labelIndex.get(example.label)! };
   });
+
+  const labelWeight = new Float64Array(labels.length).fill(1);
+  if (options.balanceLabels) {
+    const perLabel = new Float64Array(labels.length);
+    for (const example of data) perLabel[example.label]++;
+    for (let k = 0; k < labels.length; k++) labelWeight[k] = perLabel[k] > 0 ? data.length / (labels.length * perLabel[k]) : 1;
+  }
 
   const weights = new Float64Array(kept.length * outputs);
   const squaredGradients = new Float64Array(kept.length * outputs).fill(1e-8);
@@ -187,6 +211,7 @@ export function trainLinearModel(
         for (let k = 0; k < outputs; k++) total += gradient[k] = Math.exp(scores[k] - max);
         for (let k = 0; k < outputs; k++) gradient[k] = gradient[k] / total - (k === label ? 1 : 0);
       }
+      if (options.balanceLabels) for (let k = 0; k < outputs; k++) gradient[k] *= labelWeight[label];
       for (let k = 0; k < outputs; k++) {
         biasSquaredGradients[k] += gradient[k] * gradient[k];
         bias[k] -= (options.learningRate * gradient[k]) / Math.sqrt(biasSquaredGradients[k]);

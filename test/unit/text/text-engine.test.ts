@@ -10,6 +10,7 @@ import {
   markNegation,
   segmentChinese,
   serializeLinearModel,
+  zeroSmallWeights,
   splitHeldOut,
   tokenizeEnglish,
   trainLinearModel,
@@ -180,6 +181,46 @@ describe("training and weights", () => {
     for (const row of threeRows) {
       const probabilities = labelProbabilities(three, extractFeatures(row.text, "zh"));
       expect(three.labels[probabilities.indexOf(Math.max(...probabilities))]).toBe(row.label);
+    }
+  });
+
+  it("stores fewer levels as one base64 digit per weight, and zeroes small weights without moving the others", () => {
+    const examples = rows.map((row) => ({ features: extractFeatures(row.text, "zh"), label: row.label }));
+    const threeRows = [...examples, ...["一般", "还行", "普通"].map((text) => ({ features: extractFeatures(text, "zh"), label: "neutral" }))];
+    const model = trainLinearModel(threeRows, ["negative", "neutral", "positive"], "zh", 20, { epochs: 20, learningRate: 0.5, l2: 0, minDocumentFrequency: 1, seed: 1 });
+    const bytes = serializeLinearModel(model);
+    const digits = serializeLinearModel(model, 11);
+    expect(bytes.weightEncoding).toBeUndefined();
+    expect(digits.weightEncoding).toBe("base64-digit");
+    expect(digits.weights).toHaveLength(model.weights.length);
+    expect(digits.scale).toBeCloseTo((bytes.scale * 127) / 11, 12);
+    // Each stored weight is the float weight rounded to the nearest of 2 · 11 + 1 levels.
+    const restored = deserializeLinearModel(digits);
+    restored.weights.forEach((w, at) => expect(Math.abs(w - model.weights[at])).toBeLessThanOrEqual(digits.scale / 2 + 1e-6));
+    expect(() => deserializeLinearModel({ ...digits, weights: "!" + digits.weights.slice(1) })).toThrow(ModelFormatError);
+    expect(() => serializeLinearModel(model, 128)).toThrow(ModelFormatError);
+
+    const zeroed = zeroSmallWeights(model, 40);
+    const limit = 40.5 * bytes.scale;
+    expect(zeroed.table.buckets.length).toBeLessThan(model.table.buckets.length);
+    expect(serializeLinearModel(zeroed).scale).toBe(bytes.scale);
+    Array.from(model.table.buckets).forEach((bucket, row) => {
+      const weights = Array.from(model.weights.subarray(row * 3, row * 3 + 3));
+      const kept = zeroed.table.rowOf[bucket];
+      if (kept < 0) return expect(weights.every((w) => Math.abs(w) < limit)).toBe(true);
+      weights.forEach((w, k) => expect(zeroed.weights[kept * 3 + k]).toBe(Math.abs(w) < limit ? 0 : w));
+    });
+  });
+
+  it("weighs labels evenly or scales features by idf when asked (model-selection candidates), and still learns the toy set", () => {
+    const examples = [...rows, ...rows.slice(0, 3)].map((row) => ({ features: extractFeatures(row.text, "zh"), label: row.label }));
+    const base = { epochs: 20, learningRate: 0.5, l2: 0, minDocumentFrequency: 1, seed: 1 };
+    const plain = serializeLinearModel(trainLinearModel(examples, ["negative", "positive"], "zh", 20, base));
+    for (const options of [{ ...base, balanceLabels: true }, { ...base, idfScaling: true }]) {
+      const stored = serializeLinearModel(trainLinearModel(examples, ["negative", "positive"], "zh", 20, options));
+      expect(stored.weights).not.toEqual(plain.weights);
+      const model = deserializeLinearModel(stored);
+      for (const row of rows) expect(labelProbabilities(model, extractFeatures(row.text, "zh"))[1] > 0.5 ? "positive" : "negative").toBe(row.label);
     }
   });
 
