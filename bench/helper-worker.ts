@@ -25,6 +25,12 @@ import { toNumericRow } from "../src/domain/survey/numeric";
 import { statsLayoutFor } from "../src/db/stats-vector";
 import { sha256Hex } from "../src/lib/ids";
 import app from "../src/index";
+import { Hono } from "hono";
+import type { AppEnv } from "../src/env";
+import { apiBodyLimit, bodySizeLimit, jsonDepthLimit, MAX_PUBLIC_BODY_BYTES, securityHeaders } from "../src/lib/http";
+import { csrfGuard } from "../src/lib/csrf";
+import { readNearReader } from "../src/routes/read-near-reader";
+import { deploymentConfigProblems } from "../src/domain/deployment-config";
 import { handleResponsesCompleted } from "../src/jobs/response-completed";
 // @ts-expect-error -- plain JS Worker, no types
 import baseline from "./baseline-worker.js";
@@ -261,18 +267,30 @@ async function profileRequests(env: Env, slug: string, repeat: number) {
       .bind(`[${invitationRows.slice(i, i + 200).join(",")}]`)
       .run();
   }
-  for (const target of ["feedloop", "feedloop + token", "baseline"] as const) {
+  // Two requests with no D1 call, to split the "elsewhere" share: the middlewares and routing alone (a
+  // POST to an unknown public path: caps, depth check reading the body, 404 problem), and those plus the
+  // route's zod validation and problem shaping (a submission without its submissionId: 422).
+  const noD1Targets = {
+    "feedloop: 404 (middlewares only)": { path: "/api/public/no-such-route", omitSubmissionId: false },
+    "feedloop: 422 (+ route, zod)": { path: `/api/public/surveys/${slug}/responses`, omitSubmissionId: true },
+  } as const;
+  // A chunked upload (no Content-Length): the body caps count a tee of the stream instead of trusting a header.
+  const chunked = "feedloop, chunked body";
+  for (const target of ["feedloop", "feedloop + token", chunked, ...Object.keys(noD1Targets), "baseline"] as const) {
+    const noD1 = (noD1Targets as Record<string, { path: string; omitSubmissionId: boolean }>)[target];
+    const path = noD1?.path ?? `/api/public/surveys/${slug}/responses`;
+    const requestBody = (sid: string, token?: string) => (noD1?.omitSubmissionId ? body(sid, token).replace(/"submissionId":"[^"]*",/, "") : body(sid, token));
     const stats: D1Stats = { calls: 0, ms: 0, statements: 0, rowsRead: 0, rowsWritten: 0 };
     const DB = instrumentD1(env.DB, stats);
     const appEnv = { DB, EVENTS: events, RATE_LIMITS: "off", APP_ENV: "production", PUBLIC_ORIGIN: "http://x", BETTER_AUTH_SECRET: "x".repeat(40), LINK_SIGNING_SECRET: "y".repeat(40), PUBLIC_IP_LIMITER: limiter, SURVEY_LIMITER: limiter };
     const handler = target !== "baseline" ? (app as { fetch: (r: Request, e: unknown, c: ExecutionContext) => Promise<Response> }) : (baseline as { fetch: (r: Request, e: unknown) => Promise<Response> });
     // Warm up (JIT, caches), then measure.
-    for (let i = 0; i < 50; i++) await handler.fetch(new Request(`http://x/api/public/surveys/${slug}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: body(`warm-${target.replace(/\W+/g, "-")}-${tag}-${i}`, target === "feedloop + token" ? tokenOf(repeat + i) : undefined) }), appEnv, ctx);
+    for (let i = 0; i < 50; i++) await handler.fetch(jsonPost(`http://x${path}`, target !== chunked, requestBody(`warm-${target.replace(/\W+/g, "-")}-${tag}-${i}`, target === "feedloop + token" ? tokenOf(repeat + i) : undefined)), appEnv, ctx);
     stats.calls = stats.ms = stats.statements = stats.rowsRead = stats.rowsWritten = 0;
     const started = performance.now();
     let created = 0;
     for (let i = 0; i < repeat; i++) {
-      const res = await handler.fetch(new Request(`http://x/api/public/surveys/${slug}/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: body(`prof-${target.replace(/\W+/g, "-")}-${tag}-${i}`, target === "feedloop + token" ? tokenOf(i) : undefined) }), appEnv, ctx);
+      const res = await handler.fetch(jsonPost(`http://x${path}`, target !== chunked, requestBody(`prof-${target.replace(/\W+/g, "-")}-${tag}-${i}`, target === "feedloop + token" ? tokenOf(i) : undefined)), appEnv, ctx);
       if (res.status === 201) created++;
       await res.arrayBuffer();
     }
@@ -290,6 +308,58 @@ async function profileRequests(env: Env, slug: string, repeat: number) {
       "ms elsewhere": (total - stats.ms / repeat).toFixed(3),
       "201s": created,
     });
+  }
+  out.push(...(await profileMiddlewares(appEnv0(env, limiter, events), body, ctx, repeat)));
+  return out;
+}
+
+/**
+ * A JSON POST as it arrives over HTTP: with its Content-Length (a Request built from a string has none,
+ * which sends the body caps down their counted-stream path, the one for chunked uploads).
+ */
+function jsonPost(url: string, withLength: boolean, text: string): Request {
+  const headers: Record<string, string> = { "content-type": "application/json" };
+  if (withLength) headers["content-length"] = String(new TextEncoder().encode(text).byteLength);
+  return new Request(url, { method: "POST", headers, body: text });
+}
+
+function appEnv0(env: Env, limiter: unknown, events: unknown) {
+  return { DB: env.DB, EVENTS: events, RATE_LIMITS: "off", APP_ENV: "production", PUBLIC_ORIGIN: "http://x", BETTER_AUTH_SECRET: "x".repeat(40), LINK_SIGNING_SECRET: "y".repeat(40), PUBLIC_IP_LIMITER: limiter, SURVEY_LIMITER: limiter };
+}
+
+/**
+ * The public submit path's middlewares (the product's own functions, in src/index.ts's order) added one
+ * at a time to a bare Hono app whose handler parses the body and answers 201: each row's increase over
+ * the one before is that middleware's cost. Bench-only: the product's chain is not changed by this.
+ */
+async function profileMiddlewares(appEnv: unknown, body: (sid: string) => string, ctx: ExecutionContext, repeat: number) {
+  const chain: [string, (h: Hono<AppEnv>) => void][] = [
+    ["bare Hono: c.req.json() → c.json(201)", () => undefined],
+    ["+ request id, config check, createDb", (h) => h.use("*", async (c, next) => {
+      c.set("requestId", crypto.randomUUID());
+      if (deploymentConfigProblems(c.env).length > 0) throw new Error("misconfigured");
+      c.set("db", createDb(c.env.DB));
+      await next();
+    })],
+    ["+ securityHeaders", (h) => h.use("*", securityHeaders)],
+    ["+ readNearReader (D1 session, bookmark)", (h) => h.use("/api/public/*", readNearReader)],
+    ["+ bodySizeLimit ×2 (public, api)", (h) => { h.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES)); h.use("/api/*", bodySizeLimit(apiBodyLimit)); }],
+    ["+ csrfGuard", (h) => h.use("/api/*", csrfGuard)],
+    ["+ jsonDepthLimit", (h) => h.use("/api/*", jsonDepthLimit)],
+  ];
+  const out: Record<string, string | number>[] = [];
+  for (let upTo = 0; upTo < chain.length; upTo++) {
+    const h = new Hono<AppEnv>();
+    for (const [, add] of chain.slice(0, upTo + 1)) add(h);
+    h.post("/api/public/surveys/:slug/responses", async (c) => c.json({ id: ((await c.req.json()) as { submissionId: string }).submissionId, status: "completed" }, 201));
+    const run = async (i: number) => {
+      const res = await h.fetch(jsonPost("http://x/api/public/surveys/s/responses", true, body(`mw-${upTo}-${i}`)), appEnv as never, ctx);
+      await res.arrayBuffer();
+    };
+    for (let i = 0; i < 50; i++) await run(i);
+    const started = performance.now();
+    for (let i = 0; i < repeat; i++) await run(i);
+    out.push({ target: `mw: ${chain[upTo]![0]}`, "ms/request": ((performance.now() - started) / repeat).toFixed(3) });
   }
   return out;
 }
