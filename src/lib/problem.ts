@@ -1,4 +1,5 @@
 import type { ZodError } from "zod";
+import type { FieldError, ProblemBody } from "../domain/problem";
 
 /**
  * RFC 9457 problem details. Code throws `ProblemError`; one `onError` turns it into
@@ -26,17 +27,7 @@ export const PROBLEM_TYPES = {
 
 export type ProblemType = keyof typeof PROBLEM_TYPES;
 
-export type FieldError = { field: string; code: string; message: string };
-
-export type ProblemBody = {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  errors?: FieldError[];
-  [extension: string]: unknown;
-};
+export type { FieldError, ProblemBody };
 
 export class ProblemError extends Error {
   readonly problemType: ProblemType;

@@ -2,8 +2,10 @@
  * Thin fetch wrapper for the Feedloop API. Errors are RFC 9457 problem documents; they are thrown
  * as ApiError so forms can show `detail` and the per-field `errors` next to their fields.
  */
-export type FieldError = { field: string; code: string; message: string };
-export type Problem = { type: string; title: string; status: number; detail: string; errors?: FieldError[] };
+import type { FieldError, ProblemBody } from "../../../src/domain/problem";
+
+export type { FieldError };
+export type Problem = ProblemBody;
 
 export class ApiError extends Error {
   readonly status: number;
