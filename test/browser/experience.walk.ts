@@ -186,7 +186,8 @@ describe("staff at the desk", () => {
         await route.continue();
       });
       await signIn(page, "staff");
-      await page.locator("main [role=status]").waitFor();
+      // The loading message itself: the saved-views panel has its own (empty) status line beside it.
+      await page.locator("main p.loading[role=status]").waitFor();
       release();
       await page.unroute("**/api/complaints?*");
 
