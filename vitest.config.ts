@@ -74,7 +74,7 @@ export default defineConfig(async () => ({
           hookTimeout: 60_000,
         },
       },
-      await workersProject("workers", ["test/api/**/*.test.ts"], {
+      await workersProject("workers", ["test/api/gathered-*.test-group.ts"], {
         // wrangler.toml's default is production; this suite opts into development explicitly.
         APP_ENV: "development",
         // Test-only secret; real ones live in .dev.vars (local) or `wrangler secret` (deployed).

@@ -1,0 +1,3 @@
+import { runGatheredFile } from "./gather";
+
+runGatheredFile(1);
