@@ -8,6 +8,7 @@ declare namespace Cloudflare {
 		ATTACHMENTS: R2Bucket;
 		EXPORTS: R2Bucket;
 		DB: D1Database;
+		DB_SHARD_1: D1Database;
 		EMAIL: SendEmail;
 		EVENTS: Queue;
 		PUBLIC_IP_LIMITER: RateLimit;

@@ -10,7 +10,7 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
-import { createSessionDb } from "../db/client";
+import { bindShard } from "../auth/shard-binding";
 
 export const BOOKMARK_COOKIE = "fl_d1_bookmark";
 export const BOOKMARK_HEADER = "x-d1-bookmark";
@@ -23,12 +23,14 @@ export function validBookmark(value: string | undefined | null): string | null {
 
 export const readNearReader: MiddlewareHandler<AppEnv> = async (c, next) => {
   const bookmark = validBookmark(c.req.header(BOOKMARK_HEADER)) ?? validBookmark(getCookie(c, BOOKMARK_COOKIE));
-  const session = c.env.DB.withSession(bookmark ?? "first-unconstrained");
+  const reading = { bookmark, session: c.env.DB.withSession(bookmark ?? "first-unconstrained") };
+  c.set("readSession", reading);
   // A database object over a new session is cheap (the schema's relations are extracted once per
-  // isolate, src/db/client.ts), so this stays off the submit's cost.
-  c.set("db", createSessionDb(session));
+  // isolate, src/db/client.ts), so this stays off the submit's cost. A staff route that learns its
+  // organisation later starts a new session on that organisation's shard (src/auth/shard-binding.ts).
+  bindShard(c, c.get("shard"));
   await next();
-  const latest = session.getBookmark();
+  const latest = reading.session.getBookmark();
   if (latest && latest !== bookmark) {
     c.header(BOOKMARK_HEADER, latest);
     setCookie(c, BOOKMARK_COOKIE, latest, { path: "/", httpOnly: true, sameSite: "Lax", secure: new URL(c.req.url).protocol === "https:", maxAge: 60 * 60 });

@@ -1,0 +1,103 @@
+/**
+ * Data shards (docs/scaling.md 4.1). `DB` is the control plane — better-auth's users, sessions,
+ * organisations, members, API keys, and the maps `org_shards` and `survey_slugs` — and also shard 0;
+ * `DB_SHARD_1`, `DB_SHARD_2`, … are the further shards. Every organisation's tenant rows live in its
+ * shard, and the request binds `c.var.db` to it once the organisation is known: staff routes after
+ * the principal (src/auth/principal.ts), public survey routes from the slug (src/index.ts).
+ *
+ * Both maps are cached per isolate for SHARD_MAP_TTL_MS, so a warm isolate's public submit reads
+ * nothing from the control plane; the move job (src/jobs/shard-move.ts) waits that long after marking
+ * an organisation as moving, so every isolate has seen the mark before rows are copied.
+ */
+import { eq, sql } from "drizzle-orm";
+import type { AppBindings, Db } from "../env";
+import { ExpiringMap } from "../domain/shards";
+import { createDb, createSessionDb } from "./client";
+import { orgShards, surveySlugs } from "./shard-schema";
+
+export const SHARD_MAP_TTL_MS = 10_000;
+
+/** The D1 database of every shard this Worker is bound to, in shard order. */
+export function shardDatabases(env: AppBindings): D1Database[] {
+  const bindings = env as unknown as Record<string, D1Database | undefined>;
+  const databases: D1Database[] = [env.DB];
+  for (let shard = 1; bindings[`DB_SHARD_${shard}`]; shard++) databases.push(bindings[`DB_SHARD_${shard}`]!);
+  return databases;
+}
+
+export function shardD1(env: AppBindings, shard: number): D1Database {
+  const database = shardDatabases(env)[shard];
+  if (!database) throw new Error(`Shard ${shard} is not bound to this Worker (bind DB_SHARD_${shard} in wrangler.toml).`);
+  return database;
+}
+
+type ShardContext = { shard: number; control: Db };
+const contexts = new WeakMap<Db, ShardContext>();
+
+function remember(db: Db, env: AppBindings, shard: number): Db {
+  if (!contexts.has(db)) contexts.set(db, { shard, control: createDb(env.DB) });
+  return db;
+}
+
+/** The database object of one shard (shard 0 = the control-plane database). */
+export function shardDb(env: AppBindings, shard: number): Db {
+  return remember(createDb(shardD1(env, shard)), env, shard);
+}
+
+/** A D1 session on one shard (read replicas near the reader, src/routes/read-near-reader.ts). */
+export function shardSessionDb(env: AppBindings, shard: number, session: D1DatabaseSession): Db {
+  return remember(createSessionDb(session), env, shard);
+}
+
+/**
+ * Which shard a database object belongs to, and the control plane beside it. A database object not
+ * made here (a test's `createDb(env.DB)`) is the control-plane database, which is shard 0.
+ */
+export function shardOf(db: Db): ShardContext {
+  return contexts.get(db) ?? { shard: 0, control: db };
+}
+
+export type Placement = { shard: number; movingTo: number | null };
+
+const placements = new ExpiringMap<Placement>(SHARD_MAP_TTL_MS, 1_000);
+const slugPlacements = new ExpiringMap<Placement>(SHARD_MAP_TTL_MS, 1_000);
+
+/** Where an organisation lives; an organisation without a row in `org_shards` lives in shard 0. */
+export async function organisationPlacement(env: AppBindings, organizationId: string, nowMs = Date.now()): Promise<Placement> {
+  const cached = placements.get(organizationId, nowMs);
+  if (cached) return cached;
+  const row = await createDb(env.DB)
+    .select({ shard: orgShards.shard, movingTo: orgShards.movingTo })
+    .from(orgShards)
+    .where(eq(orgShards.organizationId, organizationId))
+    .get();
+  const placement: Placement = row ?? { shard: 0, movingTo: null };
+  placements.set(organizationId, placement, nowMs);
+  return placement;
+}
+
+/**
+ * Where the survey behind a public link lives (with its organisation's moving mark), in one
+ * control-plane read on a cold isolate and none on a warm one. A slug the control plane does not know
+ * has no survey anywhere: shard 0 answers its 404, and the miss is not cached (the survey may be
+ * created next).
+ */
+export async function surveySlugPlacement(env: AppBindings, slug: string, nowMs = Date.now()): Promise<Placement> {
+  const cached = slugPlacements.get(slug, nowMs);
+  if (cached) return cached;
+  const row = await createDb(env.DB)
+    .select({ shard: sql<number>`coalesce(${orgShards.shard}, ${surveySlugs.shard})`, movingTo: orgShards.movingTo })
+    .from(surveySlugs)
+    .leftJoin(orgShards, eq(orgShards.organizationId, surveySlugs.organizationId))
+    .where(eq(surveySlugs.slug, slug))
+    .get();
+  if (!row) return { shard: 0, movingTo: null };
+  slugPlacements.set(slug, row, nowMs);
+  return row;
+}
+
+/** Drops this isolate's cached placements (after a move; other isolates expire theirs within SHARD_MAP_TTL_MS). */
+export function forgetShardPlacements(): void {
+  placements.clear();
+  slugPlacements.clear();
+}
