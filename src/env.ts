@@ -16,6 +16,11 @@ export type AppBindings = CloudflareBindings & {
   /** E-mail pacing (README "E-mail"): at most this many e-mails per EMAIL_SEND_INTERVAL_SECONDS; default 50 per 60 s. */
   EMAIL_SEND_LIMIT?: string;
   EMAIL_SEND_INTERVAL_SECONDS?: string;
+  /**
+   * Operator token of the shard-move route (POST /api/operator/organisations/:id/move,
+   * docs/scaling.md 4.1); `wrangler secret put OPERATOR_TOKEN`. Unset: the route does not exist.
+   */
+  OPERATOR_TOKEN?: string;
   /** Local demo only: the plain API key printed by `npm start`, hashed into the seed. */
   DEMO_API_KEY?: string;
 };

@@ -15,6 +15,7 @@ import { surveyRoutes } from "./routes/surveys";
 import { responseRoutes } from "./routes/responses";
 import { meRoutes } from "./routes/me";
 import { devRoutes } from "./routes/dev";
+import { operatorRoutes } from "./routes/operator";
 import { analyticsRoutes } from "./routes/analytics";
 import { loyaltyRoutes } from "./routes/loyalty";
 import { scienceRoutes } from "./routes/science";
@@ -97,6 +98,7 @@ const routes = app
   .route("/", healthRoutes)
   .route("/", problemRoutes)
   .route("/", devRoutes)
+  .route("/", operatorRoutes)
   .route("/", surveyPageRoutes)
   .route("/api", publicSurveyRoutes)
   .route("/api", apiKeyRoutes)

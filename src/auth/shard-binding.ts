@@ -5,12 +5,14 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { organisationPlacement, shardD1, shardDb, shardSessionDb, type Placement } from "../db/shards";
+import { organisationPlacement, shardD1, shardDb, shardEnv, shardSessionDb, type Placement } from "../db/shards";
 import { MOVE_RETRY_AFTER_SECONDS, refusedWhileMoving } from "../domain/shards";
 import { ProblemError } from "../lib/problem";
 
 export function bindShard(c: Context<AppEnv>, shard: number): void {
   c.set("shard", shard);
+  // Queue messages sent by the rest of the request carry the shard (src/db/shards.ts shardEnv).
+  c.env = shardEnv(c.env, shard);
   const reading = c.get("readSession");
   if (reading) {
     reading.session = shardD1(c.env, shard).withSession(reading.bookmark ?? "first-unconstrained");

@@ -101,3 +101,36 @@ export function forgetShardPlacements(): void {
   placements.clear();
   slugPlacements.clear();
 }
+
+/** The database of the shard an organisation lives in (jobs that carry an organisation id, e.g. exports). */
+export async function organisationDb(env: AppBindings, organizationId: string): Promise<Db> {
+  return shardDb(env, (await organisationPlacement(env, organizationId)).shard);
+}
+
+const BASE_ENV = Symbol("feedloop.baseEnv");
+type ShardEnv = AppBindings & { [BASE_ENV]?: AppBindings };
+const shardEnvs = new WeakMap<AppBindings, Map<number, AppBindings>>();
+
+/**
+ * The bindings as seen from one shard: the same object except that every queue message sent
+ * through EVENTS carries the shard, so the consumer (src/jobs/queue-consumer.ts) handles it against
+ * the database it belongs to. One object per shard and isolate (getAuth caches per env object).
+ */
+export function shardEnv(env: AppBindings, shard: number): AppBindings {
+  const base = (env as ShardEnv)[BASE_ENV] ?? env;
+  if (shard === 0) return base;
+  let byShard = shardEnvs.get(base);
+  if (!byShard) shardEnvs.set(base, (byShard = new Map()));
+  let bound = byShard.get(shard);
+  if (!bound) {
+    const queue = base.EVENTS;
+    const stamped: Queue = {
+      metrics: () => queue.metrics(),
+      send: (body, options) => queue.send({ ...(body as object), shard }, options),
+      sendBatch: (messages, options) => queue.sendBatch([...messages].map((message) => ({ ...message, body: { ...(message.body as object), shard } })), options),
+    };
+    bound = { ...base, EVENTS: stamped, [BASE_ENV]: base } as ShardEnv;
+    byShard.set(shard, bound);
+  }
+  return bound;
+}

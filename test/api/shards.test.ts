@@ -1,0 +1,139 @@
+/**
+ * Shards as the code path (docs/scaling.md 4.1): DB is the control plane and shard 0, DB_SHARD_1 the
+ * second shard. Organisation B is moved to shard 1 by the move job; afterwards its rows are physically
+ * in shard 1 only, the API (staff and public) reads and writes them there, A (shard 0) cannot see
+ * them, writes during a move answer 503, and a move back empties shard 1 again.
+ */
+import { createScheduledController, env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createTestOrg, type TestOrg } from "./helpers";
+import { directCall as call, directSubmit as submit, jsonInit as json, publishedSurvey } from "./direct";
+import { acsiAnswers, newSubmissionId } from "./fixtures";
+import { moveOrganisation } from "../../src/jobs/shard-move";
+import { movePlan } from "../../src/db/queries/shard-move";
+import { forgetShardPlacements } from "../../src/db/shards";
+import { runScheduled } from "../../src/jobs/scheduled";
+
+let a: TestOrg;
+let b: TestOrg;
+let aSurvey: { id: string; slug: string };
+let bSurvey: { id: string; slug: string };
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+async function rows(d1: D1Database, table: string, organizationId: string): Promise<number> {
+  const row = await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE organization_id = ?`).bind(organizationId).first<{ n: number }>();
+  return row!.n;
+}
+
+async function submitted(slug: string): Promise<string> {
+  const res = await submit(slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: string }).id;
+}
+
+beforeAll(async () => {
+  a = await createTestOrg("shard-a");
+  b = await createTestOrg("shard-b");
+  aSurvey = await publishedSurvey(a.keys.owner, "shard-a-survey");
+  bSurvey = await publishedSurvey(b.keys.owner, "shard-b-survey");
+  for (let i = 0; i < 3; i++) await submitted(aSurvey.slug);
+  for (let i = 0; i < 4; i++) await submitted(bSurvey.slug);
+});
+
+describe("two shards", () => {
+  it("knows which rows of every table belong to an organisation (a new table without a rule stops the move)", async () => {
+    const plan = await movePlan(env.DB_SHARD_1);
+    const names = plan.map((t) => t.name);
+    expect(names).toContain("responses");
+    expect(names).not.toContain("api_keys");
+    expect(names).not.toContain("session");
+    // Parents before children: foreign keys hold while copying.
+    expect(names.indexOf("organization")).toBeLessThan(names.indexOf("surveys"));
+    expect(names.indexOf("surveys")).toBeLessThan(names.indexOf("responses"));
+  });
+
+  it("moves an organisation to shard 1: its rows leave shard 0, the API serves them from shard 1, the other organisation cannot see them", async () => {
+    const report = await moveOrganisation(env, b.organizationId, 1, { settleMs: 0 });
+    expect(report).toMatchObject({ from: 0, to: 1 });
+    expect(report.tables.responses).toBe(4);
+
+    // Physically: B's tenant rows only in shard 1, A's only in shard 0; the control plane keeps B's identity.
+    expect(await rows(env.DB_SHARD_1, "responses", b.organizationId)).toBe(4);
+    expect(await rows(env.DB, "responses", b.organizationId)).toBe(0);
+    expect(await rows(env.DB, "surveys", b.organizationId)).toBe(0);
+    expect(await rows(env.DB, "responses", a.organizationId)).toBe(3);
+    expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(0);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM member WHERE organizationId = ?").bind(b.organizationId).first("n")).toBe(5);
+    expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(b.organizationId).first()).toEqual({ shard: 1, moving_to: null });
+    expect(await env.DB.prepare("SELECT shard FROM survey_slugs WHERE slug = ?").bind(bSurvey.slug).first("shard")).toBe(1);
+
+    // Staff reads (API key, resolved in the control plane) and public submits go to shard 1.
+    const list = await call(`/api/surveys/${bSurvey.id}/responses`, { headers: bearer(b.keys.owner) });
+    expect(list.status).toBe(200);
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(4);
+    const fifth = await submitted(bSurvey.slug);
+    expect(await env.DB_SHARD_1.prepare("SELECT organization_id FROM responses WHERE id = ?").bind(fifth).first("organization_id")).toBe(b.organizationId);
+    expect(await rows(env.DB, "responses", b.organizationId)).toBe(0);
+    // A session cookie works the same way.
+    expect((await call(`/api/surveys/${bSurvey.id}`, { headers: { cookie: b.cookies.viewer } })).status).toBe(200);
+
+    // Isolation: A's staff cannot reach B's survey, and A's lists hold nothing of B.
+    expect((await call(`/api/surveys/${bSurvey.id}`, { headers: bearer(a.keys.owner) })).status).toBe(404);
+    const aList = await (await call("/api/surveys", { headers: bearer(a.keys.owner) })).text();
+    expect(aList).not.toContain(bSurvey.id);
+    expect(aList).toContain(aSurvey.id);
+
+    // A new survey of B claims its slug in the control plane, with shard 1; slugs stay global.
+    const created = await call("/api/surveys", json("POST", { slug: "shard-b-second", template: "acsi" }, bearer(b.keys.owner)));
+    expect(created.status).toBe(201);
+    expect(await env.DB.prepare("SELECT shard FROM survey_slugs WHERE slug = 'shard-b-second'").first("shard")).toBe(1);
+    const taken = await call("/api/surveys", json("POST", { slug: bSurvey.slug, template: "acsi" }, bearer(a.keys.owner)));
+    expect(taken.status).toBe(409);
+
+    // API keys stay in the control plane, whichever shard the organisation is in.
+    const key = await call("/api/api-keys", json("POST", { name: "after the move", role: "viewer" }, bearer(b.keys.owner)));
+    expect(key.status).toBe(201);
+    const plain = ((await key.json()) as { key: string }).key;
+    expect((await call(`/api/surveys/${bSurvey.id}`, { headers: bearer(plain) })).status).toBe(200);
+
+    // The cron runs over both shards.
+    await runScheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), env);
+  });
+
+  it("refuses writes with 503 + Retry-After while an organisation is being moved, and serves reads", async () => {
+    await env.DB.prepare("UPDATE org_shards SET moving_to = 0 WHERE organization_id = ?").bind(b.organizationId).run();
+    forgetShardPlacements();
+    try {
+      const write = await submit(bSurvey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true });
+      expect(write.status).toBe(503);
+      expect(write.headers.get("retry-after")).toBe("30");
+      expect(write.headers.get("content-type")).toContain("application/problem+json");
+      expect((await call(`/api/surveys/${bSurvey.id}/publish`, { method: "POST", headers: bearer(b.keys.owner) })).status).toBe(503);
+      expect((await call(`/api/surveys/${bSurvey.id}`, { headers: bearer(b.keys.owner) })).status).toBe(200);
+      // A is not being moved.
+      expect((await submit(aSurvey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true })).status).toBe(201);
+    } finally {
+      await env.DB.prepare("UPDATE org_shards SET moving_to = NULL WHERE organization_id = ?").bind(b.organizationId).run();
+      forgetShardPlacements();
+    }
+  });
+
+  it("moves it back: everything of B returns to shard 0 and shard 1 holds nothing of it, not even its identity copies", async () => {
+    const report = await moveOrganisation(env, b.organizationId, 0, { settleMs: 0 });
+    expect(report.tables.responses).toBe(5);
+    expect(await rows(env.DB, "responses", b.organizationId)).toBe(5);
+    expect(await rows(env.DB_SHARD_1, "responses", b.organizationId)).toBe(0);
+    expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM organization").first("n")).toBe(0);
+    expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM member").first("n")).toBe(0);
+    expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM user").first("n")).toBe(0);
+    const list = await call(`/api/surveys/${bSurvey.id}/responses`, { headers: bearer(b.keys.owner) });
+    expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(5);
+    await expect(moveOrganisation(env, b.organizationId, 0, { settleMs: 0 })).rejects.toThrow(/already lives in shard 0/);
+    await expect(moveOrganisation(env, b.organizationId, 2, { settleMs: 0 })).rejects.toThrow(/does not exist/);
+  });
+
+  it("has no operator route unless OPERATOR_TOKEN is set", async () => {
+    const res = await call(`/api/operator/organisations/${b.organizationId}/move`, json("POST", { toShard: 1 }, bearer("anything")));
+    expect(res.status).toBe(404);
+  });
+});
