@@ -20,6 +20,7 @@ declare namespace Cloudflare {
 		RATE_LIMITS: string;
 		EMAIL_DOMAIN: string;
 		EMAIL_FROM: string;
+		NEW_ORGANISATION_SHARDS: string;
 		EXPORT_WORKFLOW: Workflow /* ExportWorkflow */;
 	}
 }
@@ -28,5 +29,5 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ENV" | "PUBLIC_ORIGIN" | "RATE_LIMITS" | "EMAIL_DOMAIN" | "EMAIL_FROM">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ENV" | "PUBLIC_ORIGIN" | "RATE_LIMITS" | "EMAIL_DOMAIN" | "EMAIL_FROM" | "NEW_ORGANISATION_SHARDS">> {}
 }

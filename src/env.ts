@@ -21,6 +21,8 @@ export type AppBindings = CloudflareBindings & {
    * docs/scaling.md 4.1); `wrangler secret put OPERATOR_TOKEN`. Unset: the route does not exist.
    */
   OPERATOR_TOKEN?: string;
+  /** Shards open to new organisations, e.g. "0,1" (wrangler.toml [vars]); unset: shard 0 only. */
+  NEW_ORGANISATION_SHARDS?: string;
   /** Local demo only: the plain API key printed by `npm start`, hashed into the seed. */
   DEMO_API_KEY?: string;
 };

@@ -11,7 +11,8 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { AppBindings, Db } from "../env";
-import { ExpiringMap } from "../domain/shards";
+import { ExpiringMap, leastLoadedShard, openShards } from "../domain/shards";
+import { refreshIdentityCopies } from "./queries/shard-move";
 import { createDb, createSessionDb } from "./client";
 import { orgShards, surveySlugs } from "./shard-schema";
 
@@ -133,4 +134,34 @@ export function shardEnv(env: AppBindings, shard: number): AppBindings {
     byShard.set(shard, bound);
   }
   return bound;
+}
+
+/**
+ * Places a new organisation (better-auth's afterCreateOrganization, src/auth/create-auth.ts): the
+ * open shard (NEW_ORGANISATION_SHARDS) holding the fewest organisations. In another shard than 0 it
+ * gets its map row and the copies of its identity rows there; shard 0 needs neither.
+ */
+export async function placeNewOrganisation(env: AppBindings, organizationId: string, now = new Date()): Promise<number> {
+  const open = openShards(env.NEW_ORGANISATION_SHARDS, shardDatabases(env).length);
+  let shard = open[0]!;
+  if (open.length > 1) {
+    const { results } = await env.DB.prepare(
+      `SELECT coalesce(o.shard, 0) AS shard, count(*) AS n FROM organization g LEFT JOIN org_shards o ON o.organization_id = g.id WHERE g.id <> ?1 GROUP BY 1`,
+    )
+      .bind(organizationId)
+      .all<{ shard: number; n: number }>();
+    const counts = new Map(results.map((row) => [row.shard, row.n]));
+    shard = open[leastLoadedShard(open.map((s) => counts.get(s) ?? 0))]!;
+  }
+  if (shard === 0) return 0;
+  await env.DB.prepare(`INSERT INTO org_shards (organization_id, shard, moving_to, updated_at) VALUES (?1, ?2, NULL, ?3)`).bind(organizationId, shard, now.getTime()).run();
+  await refreshIdentityCopies(env.DB, shardD1(env, shard), organizationId);
+  placements.delete(organizationId);
+  return shard;
+}
+
+/** After a membership or the organisation changes in the control plane: the shard's copies follow. */
+export async function refreshOrganisationCopies(env: AppBindings, organizationId: string): Promise<void> {
+  const { shard } = await organisationPlacement(env, organizationId);
+  if (shard !== 0) await refreshIdentityCopies(env.DB, shardD1(env, shard), organizationId);
 }

@@ -62,3 +62,12 @@ const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export function refusedWhileMoving(method: string, movingTo: number | null): boolean {
   return movingTo !== null && !READ_METHODS.has(method.toUpperCase());
 }
+
+/**
+ * The shards open to new organisations, from NEW_ORGANISATION_SHARDS ("0,1"; wrangler.toml): numbers
+ * of bound shards only, without repeats. Unset or nothing valid: shard 0 alone.
+ */
+export function openShards(setting: string | undefined, shardCount: number): number[] {
+  const shards = [...new Set((setting ?? "").split(",").map((part) => part.trim()).filter((part) => /^\d+$/.test(part)).map(Number))].filter((shard) => shard < shardCount);
+  return shards.length > 0 ? shards.sort((x, y) => x - y) : [0];
+}

@@ -13,6 +13,10 @@ import { moveOrganisation } from "../../src/jobs/shard-move";
 import { movePlan } from "../../src/db/queries/shard-move";
 import { forgetShardPlacements } from "../../src/db/shards";
 import { runScheduled } from "../../src/jobs/scheduled";
+import { ensureOrganisation } from "../../src/seed/organisations";
+import { createApiKey } from "../../src/db/queries/api-keys";
+import type { AppBindings } from "../../src/env";
+import { db } from "./helpers";
 
 let a: TestOrg;
 let b: TestOrg;
@@ -130,6 +134,45 @@ describe("two shards", () => {
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(5);
     await expect(moveOrganisation(env, b.organizationId, 0, { settleMs: 0 })).rejects.toThrow(/already lives in shard 0/);
     await expect(moveOrganisation(env, b.organizationId, 2, { settleMs: 0 })).rejects.toThrow(/does not exist/);
+  });
+
+  it("places a new organisation in the least-loaded open shard, and its shard's identity copies follow membership changes", async () => {
+    const spreading = { ...env, NEW_ORGANISATION_SHARDS: "0,1" } as unknown as AppBindings;
+    const members = (["owner", "admin", "viewer"] as const).map((role) => ({ email: `${role}@shard-c.test`, name: `${role} of shard-c`, password: "correct horse battery", role }));
+    const { organizationId, userIds } = await ensureOrganisation(spreading, db(), { name: "shard-c", slug: "shard-c", timeZone: "UTC", members });
+    // Shard 0 holds A and B, shard 1 nothing: C goes to shard 1, with its identity copies and its own rows there.
+    expect(await env.DB.prepare("SELECT shard FROM org_shards WHERE organization_id = ?").bind(organizationId).first("shard")).toBe(1);
+    expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM member WHERE organizationId = ?").bind(organizationId).first("n")).toBe(3);
+    expect(await rows(env.DB_SHARD_1, "organization_settings", organizationId)).toBe(1);
+    expect(await rows(env.DB, "organization_settings", organizationId)).toBe(0);
+
+    const owner = { kind: "user" as const, id: userIds["owner@shard-c.test"]!, name: "owner", organizationId, role: "owner" as const };
+    const { key } = await createApiKey(db(), owner, { name: "owner key", role: "owner" });
+    const survey = await publishedSurvey(key, "shard-c-survey");
+    expect(await rows(env.DB_SHARD_1, "surveys", organizationId)).toBe(1);
+    expect(await rows(env.DB, "surveys", organizationId)).toBe(0);
+    await submitted(survey.slug);
+    expect(await rows(env.DB_SHARD_1, "responses", organizationId)).toBe(1);
+
+    // A complaint lands in shard 1, and its status link (which names no organisation) finds it there.
+    const complaint = await call("/api/complaints", json("POST", { subject: "Charged twice", description: "My card was charged twice.", contact: { email: "li@example.com", name: "Li" } }, bearer(key)));
+    expect(complaint.status).toBe(201);
+    const { id: complaintId } = (await complaint.json()) as { id: string };
+    expect(await rows(env.DB_SHARD_1, "complaints", organizationId)).toBe(1);
+    const { statusUrl } = (await (await call(`/api/complaints/${complaintId}/status-link`, { headers: bearer(key) })).json()) as { statusUrl: string };
+    const statusPage = await call(new URL(statusUrl).pathname + new URL(statusUrl).search);
+    expect(statusPage.status).toBe(200);
+    expect((await call("/complaints/new?org=shard-c")).status).toBe(200);
+
+    // Deactivating a member acts on the control plane (authority) and the shard's copy follows; the audit row is in the shard.
+    const viewerMember = await env.DB.prepare("SELECT id FROM member WHERE organizationId = ? AND userId = ?").bind(organizationId, userIds["viewer@shard-c.test"]).first<{ id: string }>();
+    const removed = await call(`/api/organisation/members/${viewerMember!.id}`, { method: "DELETE", headers: bearer(key) });
+    expect(removed.status).toBe(200);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM member WHERE organizationId = ?").bind(organizationId).first("n")).toBe(2);
+    expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM member WHERE organizationId = ?").bind(organizationId).first("n")).toBe(2);
+    expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM audit_log WHERE organization_id = ? AND action = 'member.deactivated'").bind(organizationId).first("n")).toBe(1);
+    const list = (await (await call("/api/organisation/members", { headers: bearer(key) })).json()) as { items: { userId: string }[] };
+    expect(list.items.map((m) => m.userId).sort()).toEqual([userIds["owner@shard-c.test"], userIds["admin@shard-c.test"]].sort());
   });
 
   it("has no operator route unless OPERATOR_TOKEN is set", async () => {

@@ -168,3 +168,24 @@ export async function flipShard(control: D1Database, organizationId: string, to:
 export async function clearMoving(control: D1Database, organizationId: string, now: Date): Promise<void> {
   await control.prepare(`UPDATE org_shards SET moving_to = NULL, updated_at = ?2 WHERE organization_id = ?1`).bind(organizationId, now.getTime()).run();
 }
+
+/**
+ * Brings a shard's identity copies of one organisation (the organisation, its members and their
+ * users) in line with the control plane, after a member joins, leaves or changes role there. A
+ * no-op for shard 0, which is the control plane.
+ */
+export async function refreshIdentityCopies(control: D1Database, shard: D1Database, organizationId: string): Promise<void> {
+  if (control === shard) return;
+  const plan = (await movePlan(shard)).filter((table) => table.mirrored);
+  for (const table of plan) {
+    let after: unknown[] | null = null;
+    do after = await copyChunk(control, shard, table, organizationId, after, 200);
+    while (after !== null);
+  }
+  const { results } = await control.prepare(`SELECT id FROM member WHERE "organizationId" = ?1`).bind(organizationId).all<{ id: string }>();
+  await shard.batch([
+    shard.prepare(`DELETE FROM member WHERE "organizationId" = ?1 AND id NOT IN (SELECT value FROM json_each(?2))`).bind(organizationId, JSON.stringify(results.map((r) => r.id))),
+    // A former member's complaint-team places go with the membership, as in the control plane.
+    shard.prepare(`DELETE FROM "teamMember" WHERE "teamId" IN (SELECT id FROM team WHERE "organizationId" = ?1) AND "userId" NOT IN (SELECT "userId" FROM member WHERE "organizationId" = ?1)`).bind(organizationId),
+  ]);
+}
