@@ -15,6 +15,8 @@ export function bindShard(c: Context<AppEnv>, shard: number): void {
   c.env = shardEnv(c.env, shard);
   const reading = c.get("readSession");
   if (reading) {
+    // The caller's bookmark for this shard's database (src/routes/read-near-reader.ts).
+    reading.bookmark = reading.bookmarkFor(shard);
     reading.session = shardD1(c.env, shard).withSession(reading.bookmark ?? "first-unconstrained");
     c.set("db", shardSessionDb(c.env, shard, reading.session));
   } else c.set("db", shardDb(c.env, shard));

@@ -18,7 +18,7 @@ import type { AppBindings } from "../env";
 import { forgetShardPlacements, organisationPlacement, SHARD_MAP_TTL_MS, shardD1, shardDatabases } from "../db/shards";
 import { clearMoving, copyChunk, countRows, deleteChunk, deleteUnreferencedUsers, flipShard, markMoving, movePlan } from "../db/queries/shard-move";
 
-/** Rows per copy chunk: one D1 batch of single-row inserts (≤ 100 bound values per statement). */
+/** Rows per copy chunk: one SELECT and one INSERT … SELECT FROM json_each of the chunk (well below D1's 2 MB per bound value). */
 const COPY_CHUNK_ROWS = 200;
 const DELETE_CHUNK_ROWS = 1_000;
 

@@ -78,6 +78,11 @@ describe("two shards", () => {
     const fifth = await submitted(bSurvey.slug);
     expect(await env.DB_SHARD_1.prepare("SELECT organization_id FROM responses WHERE id = ?").bind(fifth).first("organization_id")).toBe(b.organizationId);
     expect(await rows(env.DB, "responses", b.organizationId)).toBe(0);
+    // Reads near the reader open their D1 session on shard 1, and its bookmark is labelled with the shard.
+    const page = await call(`/api/public/surveys/${bSurvey.slug}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("x-d1-bookmark-shard")).toBe("1");
+    expect(page.headers.getSetCookie().some((cookie) => cookie.startsWith("fl_d1_bookmark_1="))).toBe(true);
     // A session cookie works the same way.
     expect((await call(`/api/surveys/${bSurvey.id}`, { headers: { cookie: b.cookies.viewer } })).status).toBe(200);
 
