@@ -4,7 +4,7 @@
  * in shard 1 only, the API (staff and public) reads and writes them there, A (shard 0) cannot see
  * them, writes during a move answer 503, and a move back empties shard 1 again.
  */
-import { createScheduledController, env } from "cloudflare:test";
+import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, type TestOrg } from "./helpers";
 import { directCall as call, directSubmit as submit, jsonInit as json, publishedSurvey } from "./direct";
@@ -16,7 +16,8 @@ import { runScheduled } from "../../src/jobs/scheduled";
 import { ensureOrganisation } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 import type { AppBindings } from "../../src/env";
-import { db } from "./helpers";
+import { db, ORIGIN } from "./helpers";
+import worker from "../../src/index";
 
 let a: TestOrg;
 let b: TestOrg;
@@ -180,8 +181,20 @@ describe("two shards", () => {
     expect(list.items.map((m) => m.userId).sort()).toEqual([userIds["owner@shard-c.test"], userIds["admin@shard-c.test"]].sort());
   });
 
-  it("has no operator route unless OPERATOR_TOKEN is set", async () => {
-    const res = await call(`/api/operator/organisations/${b.organizationId}/move`, json("POST", { toShard: 1 }, bearer("anything")));
-    expect(res.status).toBe(404);
+  it("has no operator route unless OPERATOR_TOKEN is set, and then only for its bearer", async () => {
+    const path = `/api/operator/organisations/${b.organizationId}/move`;
+    expect((await call(path, json("POST", { toShard: 1 }, bearer("anything")))).status).toBe(404);
+    const operatorEnv = { ...env, OPERATOR_TOKEN: "operator-test-token-0123456789" };
+    const asOperator = async (token: string, body: unknown) => {
+      const ctx = createExecutionContext();
+      const res = await worker.fetch(new Request(`${ORIGIN}${path}`, { ...json("POST", body, bearer(token)) }) as never, operatorEnv as never, ctx);
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    expect((await asOperator("wrong-token-of-the-same-length-0", { toShard: 1 })).status).toBe(401);
+    expect((await asOperator(operatorEnv.OPERATOR_TOKEN, { toShard: -1 })).status).toBe(422);
+    const refused = await asOperator(operatorEnv.OPERATOR_TOKEN, { toShard: 0 });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { detail: string }).detail).toMatch(/already lives in shard 0/);
   });
 });
