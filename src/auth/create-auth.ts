@@ -3,7 +3,7 @@ import { organization } from "better-auth/plugins/organization";
 import type { AppBindings, Db } from "../env";
 import { authDatabase } from "../db/auth-database";
 import { createDb } from "../db/client";
-import { placeNewOrganisation, refreshOrganisationCopies } from "../db/shards";
+import { placeNewOrganisation, refreshOrganisationCopies, refreshUserCopies } from "../db/shards";
 import { DEVELOPMENT_SEGMENTS, hashPassword, PRODUCTION_SEGMENTS, verifyPassword } from "./password";
 import { accessControl, authRoles } from "./roles";
 import { isProductionEnv } from "../domain/deployment-config";
@@ -35,6 +35,8 @@ function buildAuth(env: AppBindings, db: Db) {
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
     rateLimit: { enabled: !isLocal, storage: "database" },
+    // A shard's copy of a user follows their own name or e-mail change (docs/scaling.md 4.1).
+    databaseHooks: { user: { update: { after: (user) => refreshUserCopies(env, user.id) } } },
     plugins: [
       organization({
         ac: accessControl,

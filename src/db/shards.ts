@@ -165,3 +165,9 @@ export async function refreshOrganisationCopies(env: AppBindings, organizationId
   const { shard } = await organisationPlacement(env, organizationId);
   if (shard !== 0) await refreshIdentityCopies(env.DB, shardD1(env, shard), organizationId);
 }
+
+/** After a user's own name or e-mail changes in the control plane: the copies in every shard of their organisations. */
+export async function refreshUserCopies(env: AppBindings, userId: string): Promise<void> {
+  const { results } = await env.DB.prepare(`SELECT "organizationId" AS id FROM member WHERE "userId" = ?1`).bind(userId).all<{ id: string }>();
+  for (const { id } of results) await refreshOrganisationCopies(env, id);
+}

@@ -4,7 +4,7 @@
  * in shard 1 only, the API (staff and public) reads and writes them there, A (shard 0) cannot see
  * them, writes during a move answer 503, and a move back empties shard 1 again.
  */
-import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, type TestOrg } from "./helpers";
 import { directCall as call, directSubmit as submit, jsonInit as json, publishedSurvey } from "./direct";
@@ -13,6 +13,8 @@ import { moveOrganisation } from "../../src/jobs/shard-move";
 import { movePlan } from "../../src/db/queries/shard-move";
 import { forgetShardPlacements } from "../../src/db/shards";
 import { runScheduled } from "../../src/jobs/scheduled";
+import { consumeEvents } from "../../src/jobs/queue-consumer";
+import type { FeedloopEvent } from "../../src/domain/queue-messages";
 import { ensureOrganisation } from "../../src/seed/organisations";
 import { createApiKey } from "../../src/db/queries/api-keys";
 import type { AppBindings } from "../../src/env";
@@ -159,6 +161,17 @@ describe("two shards", () => {
     expect(await rows(env.DB, "surveys", organizationId)).toBe(0);
     await submitted(survey.slug);
     expect(await rows(env.DB_SHARD_1, "responses", organizationId)).toBe(1);
+    // Queue messages carry their shard: a compaction message of shard 1 folds shard 1's logged statistics
+    // (checked right after the submit: its own compaction message waits STATS_COMPACT_WINDOW_SECONDS in the queue).
+    const pending = () => env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM survey_stats_pending WHERE survey_id = ?").bind(survey.id).first<number>("n");
+    expect(await pending()).toBeGreaterThan(0);
+    const compact = (shard?: number) =>
+      consumeEvents(createMessageBatch<FeedloopEvent>("feedloop-events", [{ id: `compact-${shard}`, timestamp: new Date(), attempts: 1, body: { type: "stats.compact", surveyId: survey.id, ...(shard === undefined ? {} : { shard }) } }]), env);
+    await compact();
+    expect(await pending()).toBeGreaterThan(0);
+    await compact(1);
+    expect(await pending()).toBe(0);
+
 
     // A complaint lands in shard 1, and its status link (which names no organisation) finds it there.
     const complaint = await call("/api/complaints", json("POST", { subject: "Charged twice", description: "My card was charged twice.", contact: { email: "li@example.com", name: "Li" } }, bearer(key)));
@@ -169,6 +182,11 @@ describe("two shards", () => {
     const statusPage = await call(new URL(statusUrl).pathname + new URL(statusUrl).search);
     expect(statusPage.status).toBe(200);
     expect((await call("/complaints/new?org=shard-c")).status).toBe(200);
+
+    // A user's own name change reaches the shard's copy.
+    const adminCookie = (await call("/api/auth/sign-in/email", json("POST", { email: "admin@shard-c.test", password: "correct horse battery" }))).headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    expect((await call("/api/auth/update-user", json("POST", { name: "Renamed admin" }, { cookie: adminCookie }))).status).toBe(200);
+    expect(await env.DB_SHARD_1.prepare("SELECT name FROM user WHERE id = ?").bind(userIds["admin@shard-c.test"]).first("name")).toBe("Renamed admin");
 
     // Deactivating a member acts on the control plane (authority) and the shard's copy follows; the audit row is in the shard.
     const viewerMember = await env.DB.prepare("SELECT id FROM member WHERE organizationId = ? AND userId = ?").bind(organizationId, userIds["viewer@shard-c.test"]).first<{ id: string }>();
