@@ -52,8 +52,10 @@ describe("two shards", () => {
     const plan = await movePlan(env.DB_SHARD_1);
     const names = plan.map((t) => t.name);
     expect(names).toContain("responses");
-    expect(names).not.toContain("api_keys");
     expect(names).not.toContain("session");
+    expect(names).not.toContain("invitation");
+    // Identity rows travel as copies (the control plane keeps the originals).
+    expect(plan.filter((t) => t.mirrored).map((t) => t.name).sort()).toEqual(["api_keys", "member", "organization", "user"]);
     // Parents before children: foreign keys hold while copying.
     expect(names.indexOf("organization")).toBeLessThan(names.indexOf("surveys"));
     expect(names.indexOf("surveys")).toBeLessThan(names.indexOf("responses"));
@@ -102,11 +104,19 @@ describe("two shards", () => {
     const taken = await call("/api/surveys", json("POST", { slug: bSurvey.slug, template: "acsi" }, bearer(a.keys.owner)));
     expect(taken.status).toBe(409);
 
-    // API keys stay in the control plane, whichever shard the organisation is in.
+    // API keys are authenticated by the control plane, whichever shard the organisation is in; the
+    // shard keeps a copy for the audit log's names.
     const key = await call("/api/api-keys", json("POST", { name: "after the move", role: "viewer" }, bearer(b.keys.owner)));
     expect(key.status).toBe(201);
-    const plain = ((await key.json()) as { key: string }).key;
-    expect((await call(`/api/surveys/${bSurvey.id}`, { headers: bearer(plain) })).status).toBe(200);
+    const newKey = (await key.json()) as { id: string; key: string };
+    expect((await call(`/api/surveys/${bSurvey.id}`, { headers: bearer(newKey.key) })).status).toBe(200);
+    expect(await env.DB_SHARD_1.prepare("SELECT name FROM api_keys WHERE id = ?").bind(newKey.id).first("name")).toBe("after the move");
+    // The audit log, in shard 1, names the key that created it ("owner key", copied with the move).
+    const audit = (await (await call("/api/audit?action=api_key.created", { headers: bearer(b.keys.owner) })).json()) as { items: { targetId: string; actor: { name: string | null } }[] };
+    expect(audit.items.find((item) => item.targetId === newKey.id)?.actor.name).toBe("owner key");
+    expect((await call(`/api/api-keys/${newKey.id}`, { method: "DELETE", headers: bearer(b.keys.owner) })).status).toBe(204);
+    expect((await call(`/api/surveys/${bSurvey.id}`, { headers: bearer(newKey.key) })).status).toBe(401);
+    expect(await env.DB_SHARD_1.prepare("SELECT revoked_at IS NOT NULL AS revoked FROM api_keys WHERE id = ?").bind(newKey.id).first("revoked")).toBe(1);
 
     // The cron runs over both shards.
     await runScheduled(createScheduledController({ cron: "*/5 * * * *", scheduledTime: Date.now() }), env);

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
 import { shardOf } from "../shards";
+import { refreshIdentityCopies } from "./shard-move";
 import type { Role } from "../../domain/permissions";
 import { apiKeys, member } from "../schema";
 import { newId, randomSecret, sha256Hex } from "../../lib/ids";
@@ -95,9 +96,10 @@ export async function createApiKey(
   const audit = auditInsert(db, principal, { action: "api_key.created", targetType: "api_key", targetId: id, data: { name: input.name, role: input.role, expiresAt: row.expiresAt?.toISOString() ?? null } });
   if (control === db) await db.batch([db.insert(apiKeys).values(row), audit]);
   else {
-    // The key in the control plane, its audit row in the organisation's shard: no shared transaction.
+    // The key in the control plane, its audit row (and the copy of the key, for names) in the shard: no shared transaction.
     await control.insert(apiKeys).values(row).run();
     await audit.run();
+    await refreshIdentityCopies(control.$client, db.$client, principal.organizationId);
   }
   return { ...summarise({ ...row, lastUsedAt: null, revokedAt: null }), key };
 }
@@ -125,5 +127,6 @@ export async function revokeApiKey(db: Db, principal: Principal, id: string): Pr
   const updated = await revoke.run();
   if ((updated.meta.changes ?? 0) === 0) return false;
   await audit("1").run();
+  await refreshIdentityCopies(control, d1, principal.organizationId);
   return true;
 }

@@ -5,18 +5,20 @@
  * (movePlan throws) rather than leave rows behind.
  */
 
-/** Control-plane tables: never copied to a data shard (sessions, credentials, keys, the maps). */
-const CONTROL_PLANE_ONLY = new Set(["session", "account", "verification", "rateLimit", "api_keys", "invitation", "org_shards", "survey_slugs"]);
+/** Control-plane tables: never copied to a data shard (sessions, credentials, invitations, the maps). */
+const CONTROL_PLANE_ONLY = new Set(["session", "account", "verification", "rateLimit", "invitation", "org_shards", "survey_slugs"]);
 
 /**
  * Identity rows a shard keeps a copy of, so its tenant rows' foreign keys and name joins (desk,
- * audit, SLA escalations) work inside one database: the organisation, its members and their users.
- * The control plane keeps the originals.
+ * audit, SLA escalations) work inside one database: the organisation, its members, the users they
+ * and its audit log and surveys name, and its API keys (names for the audit log; the control plane
+ * alone authenticates them). The control plane keeps the originals.
  */
 const MIRRORED: Record<string, string> = {
   organization: `"id" = ?1`,
   member: `"organizationId" = ?1`,
-  user: `"id" IN (SELECT "userId" FROM "member" WHERE "organizationId" = ?1 UNION SELECT "created_by" FROM "surveys" WHERE "organization_id" = ?1)`,
+  user: `"id" IN (SELECT "userId" FROM "member" WHERE "organizationId" = ?1 UNION SELECT "created_by" FROM "surveys" WHERE "organization_id" = ?1 UNION SELECT "actor_id" FROM "audit_log" WHERE "organization_id" = ?1 AND "actor_kind" = 'user')`,
+  api_keys: `"organization_id" = ?1`,
 };
 
 /** Tenant tables without an organization_id column: their rows belong through a parent. */
@@ -152,10 +154,13 @@ export async function deleteChunk(d1: D1Database, table: MoveTable, organization
   return result.meta.changes ?? 0;
 }
 
-/** A shard's copies of users no longer needed there: no membership and no survey they created. */
+/** A shard's copies of users no longer needed there: no membership, no survey they created, no audit entry of theirs. */
 export async function deleteUnreferencedUsers(d1: D1Database): Promise<void> {
   await d1
-    .prepare(`DELETE FROM "user" WHERE "id" NOT IN (SELECT "userId" FROM "member") AND "id" NOT IN (SELECT "created_by" FROM "surveys" WHERE "created_by" IS NOT NULL)`)
+    .prepare(
+      `DELETE FROM "user" WHERE "id" NOT IN (SELECT "userId" FROM "member") AND "id" NOT IN (SELECT "created_by" FROM "surveys" WHERE "created_by" IS NOT NULL)
+         AND "id" NOT IN (SELECT "actor_id" FROM "audit_log" WHERE "actor_kind" = 'user' AND "actor_id" IS NOT NULL)`,
+    )
     .run();
 }
 
@@ -183,9 +188,9 @@ export async function clearMoving(control: D1Database, organizationId: string, n
 }
 
 /**
- * Brings a shard's identity copies of one organisation (the organisation, its members and their
- * users) in line with the control plane, after a member joins, leaves or changes role there. A
- * no-op for shard 0, which is the control plane.
+ * Brings a shard's identity copies of one organisation (the organisation, its members, their users,
+ * its API keys) in line with the control plane, after a member joins, leaves or changes role there or
+ * a key is created or revoked. A no-op for shard 0, which is the control plane.
  */
 export async function refreshIdentityCopies(control: D1Database, shard: D1Database, organizationId: string): Promise<void> {
   if (control === shard) return;
