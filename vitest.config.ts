@@ -86,6 +86,9 @@ export default defineConfig(async () => ({
         EMAIL_FROM: "feedloop@mail.feedloop.test",
         // Test files send hundreds of e-mails in seconds; the pacing test sets its own small limit.
         EMAIL_SEND_LIMIT: "100000",
+        // Both shards are bound and migrated; new organisations stay in shard 0, where the tests read
+        // their rows. test/api/shards.test.ts opens shard 1 and moves organisations between the two.
+        NEW_ORGANISATION_SHARDS: "0",
       }),
       // The same Worker with wrangler.toml's defaults (APP_ENV unset here, so production) behind an
       // https origin: proves what a plain `wrangler deploy` ships.
@@ -95,6 +98,8 @@ export default defineConfig(async () => ({
         LINK_SIGNING_SECRET: "production-test-link-secret-not-used-anywhere-else-0123456789",
         // Set on purpose: the seed route must stay closed even when the key is known.
         DEMO_API_KEY: "fl_demo_production_test_key",
+        // Its organisations' rows are read from DB (shard 0) directly.
+        NEW_ORGANISATION_SHARDS: "0",
       }),
     ],
   },

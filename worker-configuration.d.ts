@@ -8,6 +8,7 @@ declare namespace Cloudflare {
 		ATTACHMENTS: R2Bucket;
 		EXPORTS: R2Bucket;
 		DB: D1Database;
+		DB_SHARD_1: D1Database;
 		EMAIL: SendEmail;
 		EVENTS: Queue;
 		PUBLIC_IP_LIMITER: RateLimit;
@@ -19,6 +20,7 @@ declare namespace Cloudflare {
 		RATE_LIMITS: string;
 		EMAIL_DOMAIN: string;
 		EMAIL_FROM: string;
+		NEW_ORGANISATION_SHARDS: string;
 		EXPORT_WORKFLOW: Workflow /* ExportWorkflow */;
 	}
 }
@@ -27,5 +29,5 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ENV" | "PUBLIC_ORIGIN" | "RATE_LIMITS" | "EMAIL_DOMAIN" | "EMAIL_FROM">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "APP_ENV" | "PUBLIC_ORIGIN" | "RATE_LIMITS" | "EMAIL_DOMAIN" | "EMAIL_FROM" | "NEW_ORGANISATION_SHARDS">> {}
 }

@@ -24,7 +24,8 @@ function run(args, label) {
 }
 
 const vars = ensureDevVars();
-run(["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs], "Applying D1 migrations locally");
+// Every database gets the same migrations: DB (control plane and shard 0) and DB_SHARD_1 (wrangler.toml).
+for (const binding of ["DB", "DB_SHARD_1"]) run(["wrangler", "d1", "migrations", "apply", binding, "--local", ...persistArgs], `Applying D1 migrations locally (${binding})`);
 // FEEDLOOP_WEB_BUILT=1: dist/web is fresh already (the start-up test under `npm test`, which built it;
 // rebuilding there would make the browser tests' wrangler dev reload its assets mid-run).
 if (process.env.FEEDLOOP_WEB_BUILT === "1" && existsSync("dist/web/index.html")) console.log("▸ Web app already built (dist/web)");

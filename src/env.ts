@@ -16,6 +16,13 @@ export type AppBindings = CloudflareBindings & {
   /** E-mail pacing (README "E-mail"): at most this many e-mails per EMAIL_SEND_INTERVAL_SECONDS; default 50 per 60 s. */
   EMAIL_SEND_LIMIT?: string;
   EMAIL_SEND_INTERVAL_SECONDS?: string;
+  /**
+   * Operator token of the shard-move route (POST /api/operator/organisations/:id/move,
+   * docs/scaling.md 4.1); `wrangler secret put OPERATOR_TOKEN`. Unset: the route does not exist.
+   */
+  OPERATOR_TOKEN?: string;
+  /** Shards open to new organisations, e.g. "0,1" (wrangler.toml [vars]); unset: shard 0 only. */
+  NEW_ORGANISATION_SHARDS?: string;
   /** Local demo only: the plain API key printed by `npm start`, hashed into the seed. */
   DEMO_API_KEY?: string;
 };
@@ -36,6 +43,10 @@ export type AppEnv = {
   Bindings: AppBindings;
   Variables: {
     db: Db;
+    /** The data shard `db` points at (src/db/shards.ts); 0 until the organisation is known. */
+    shard: number;
+    /** Set by read-near-reader.ts: `db` is then a D1 session on the shard, started at the caller's bookmark for it. */
+    readSession?: { bookmarkFor: (shard: number) => string | null; bookmark: string | null; session: D1DatabaseSession };
     principal: Principal;
     requestId: string;
   };

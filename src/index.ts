@@ -1,6 +1,8 @@
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
-import { createDb } from "./db/client";
+import { shardDb } from "./db/shards";
+import { MOVE_RETRY_AFTER_SECONDS } from "./domain/shards";
+import { publicSurveyShard } from "./routes/public-survey-shard";
 import { getAuth } from "./auth/create-auth";
 import { createRouter } from "./lib/openapi";
 import { apiBodyLimit, bodySizeLimit, jsonDepthLimit, securityHeaders } from "./lib/http";
@@ -13,6 +15,7 @@ import { surveyRoutes } from "./routes/surveys";
 import { responseRoutes } from "./routes/responses";
 import { meRoutes } from "./routes/me";
 import { devRoutes } from "./routes/dev";
+import { operatorRoutes } from "./routes/operator";
 import { analyticsRoutes } from "./routes/analytics";
 import { loyaltyRoutes } from "./routes/loyalty";
 import { scienceRoutes } from "./routes/science";
@@ -51,12 +54,16 @@ app.use("*", async (c, next) => {
     console.error(JSON.stringify({ level: "error", message: "refusing to serve: deployment misconfigured", problems: configProblems }));
     throw new ProblemError("internal", `This deployment is not configured: ${configProblems.join(" ")}`);
   }
-  c.set("db", createDb(c.env.DB));
+  // The control-plane database (shard 0) until the organisation is known (src/auth/shard-binding.ts).
+  c.set("shard", 0);
+  c.set("db", shardDb(c.env, 0));
   await next();
 });
 app.use("*", securityHeaders);
 // Public survey pages, the public submit API and the index dashboards read through a D1 session
 // (read replicas near the reader, with a bookmark so a person reads their own writes).
+// A public survey link names no organisation: its slug does (control-plane map, cached per isolate).
+for (const path of ["/s/*", "/api/public/surveys/*"]) app.use(path, publicSurveyShard);
 for (const path of ["/s/*", "/api/public/*", "/api/surveys/:id/indices", "/api/surveys/:id/indices/*"]) app.use(path, readNearReader);
 app.use("/api/public/*", bodySizeLimit(MAX_PUBLIC_BODY_BYTES));
 app.use("/api/*", bodySizeLimit(apiBodyLimit));
@@ -91,6 +98,7 @@ const routes = app
   .route("/", healthRoutes)
   .route("/", problemRoutes)
   .route("/", devRoutes)
+  .route("/", operatorRoutes)
   .route("/", surveyPageRoutes)
   .route("/api", publicSurveyRoutes)
   .route("/api", apiKeyRoutes)
@@ -165,6 +173,7 @@ app.onError((err, c) => {
   if (err instanceof ProblemError) {
     const headers: Record<string, string> = {};
     if (err.problemType === "rate-limited") headers["retry-after"] = "60";
+    if (err.problemType === "organisation-moving") headers["retry-after"] = String(MOVE_RETRY_AFTER_SECONDS);
     return problemResponse(err, instance, headers);
   }
   if (err instanceof HTTPException) {

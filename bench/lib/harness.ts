@@ -81,7 +81,7 @@ export type BenchWorkers = {
 
 export function appWorker(
   scriptPath: string,
-  options: { consumer: boolean; vars?: Record<string, string>; name?: string; database?: string },
+  options: { consumer: boolean; vars?: Record<string, string>; name?: string; database?: string; extraDatabases?: Record<string, string> },
 ): WorkerOptions {
   return {
     name: options.name ?? "feedloop",
@@ -90,7 +90,7 @@ export function appWorker(
     modulesRoot: dirname(scriptPath),
     compatibilityDate: COMPATIBILITY_DATE,
     compatibilityFlags: COMPATIBILITY_FLAGS,
-    d1Databases: { DB: options.database ?? "feedloop-bench" },
+    d1Databases: { DB: options.database ?? "feedloop-bench", ...options.extraDatabases },
     queueProducers: { EVENTS: { queueName: "feedloop-events" } },
     ...(options.consumer ? { queueConsumers: { "feedloop-events": { maxBatchSize: 50, maxBatchTimeout: 1, maxRetries: 5 } } } : {}),
     ratelimits: {

@@ -3,6 +3,7 @@ import { organization } from "better-auth/plugins/organization";
 import type { AppBindings, Db } from "../env";
 import { authDatabase } from "../db/auth-database";
 import { createDb } from "../db/client";
+import { placeNewOrganisation, refreshOrganisationCopies, refreshUserCopies } from "../db/shards";
 import { DEVELOPMENT_SEGMENTS, hashPassword, PRODUCTION_SEGMENTS, verifyPassword } from "./password";
 import { accessControl, authRoles } from "./roles";
 import { isProductionEnv } from "../domain/deployment-config";
@@ -34,6 +35,8 @@ function buildAuth(env: AppBindings, db: Db) {
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
     rateLimit: { enabled: !isLocal, storage: "database" },
+    // A shard's copy of a user follows their own name or e-mail change (docs/scaling.md 4.1).
+    databaseHooks: { user: { update: { after: (user) => refreshUserCopies(env, user.id) } } },
     plugins: [
       organization({
         ac: accessControl,
@@ -42,6 +45,16 @@ function buildAuth(env: AppBindings, db: Db) {
         teams: { enabled: true },
         // Member management goes through Feedloop's own routes, which apply the no-escalation rule.
         allowUserToCreateOrganization: true,
+        // Shards (docs/scaling.md 4.1): a new organisation is placed in a shard, and a shard's copies
+        // of an organisation's identity rows follow every membership change in the control plane.
+        organizationHooks: {
+          afterCreateOrganization: async ({ organization }) => void (await placeNewOrganisation(env, organization.id)),
+          afterUpdateOrganization: async ({ organization }) => (organization ? refreshOrganisationCopies(env, organization.id) : undefined),
+          afterAddMember: ({ organization }) => refreshOrganisationCopies(env, organization.id),
+          afterRemoveMember: ({ organization }) => refreshOrganisationCopies(env, organization.id),
+          afterUpdateMemberRole: ({ organization }) => refreshOrganisationCopies(env, organization.id),
+          afterAcceptInvitation: ({ organization }) => refreshOrganisationCopies(env, organization.id),
+        },
       }),
     ],
   });

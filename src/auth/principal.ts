@@ -8,6 +8,7 @@ import { apiKeyStanding, isRole, roleHasPermission, type Permission } from "../d
 import { ProblemError } from "../lib/problem";
 import { sha256Hex } from "../lib/ids";
 import { getAuth } from "./create-auth";
+import { bindOrganisationShard } from "./shard-binding";
 
 async function principalFromApiKey(c: Context<AppEnv>, key: string): Promise<Principal> {
   const db = c.get("db");
@@ -65,6 +66,8 @@ export function requirePermission(permission: Permission) {
       throw new ProblemError("forbidden", `Your role (${principal.role}) does not have the permission "${permission}".`);
     }
     c.set("principal", principal);
+    // From here on every query of the route goes to the organisation's shard.
+    await bindOrganisationShard(c, principal.organizationId);
     await next();
   });
 }

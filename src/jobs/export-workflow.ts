@@ -14,7 +14,7 @@
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import type { AppBindings, Principal } from "../env";
-import { createDb } from "../db/client";
+import { organisationDb } from "../db/shards";
 import { responsePageAfter, type ResponseCursor, type ResponseFilters } from "../db/queries/response-list";
 import { CSV_BOM, csvHeaderLine, csvRowLine, exportColumns, xlsxHeader, xlsxRow, type ExportColumns } from "../db/queries/response-export";
 import { completeExportJob, exportPartKey, failExportJob, recordExportProgress } from "../db/queries/export-jobs";
@@ -57,7 +57,7 @@ export class ExportWorkflow extends WorkflowEntrypoint<AppBindings, ExportParams
       return params.kind === "privacy_json" ? await this.privacyExport(params, step) : await this.responsesExport(params, step);
     } catch (error) {
       await step.do("mark failed", async () => {
-        await failExportJob(createDb(this.env.DB), params.exportId, error instanceof Error ? error.message : String(error), new Date()).run();
+        await failExportJob(await organisationDb(this.env, params.principal.organizationId), params.exportId, error instanceof Error ? error.message : String(error), new Date()).run();
       });
       throw error;
     }
@@ -65,7 +65,7 @@ export class ExportWorkflow extends WorkflowEntrypoint<AppBindings, ExportParams
 
   private async privacyExport(params: Extract<ExportParams, { kind: "privacy_json" }>, step: WorkflowStep) {
     return step.do("privacy export", async () => {
-      const db = createDb(this.env.DB);
+      const db = await organisationDb(this.env, params.principal.organizationId);
       const body = encoder.encode(JSON.stringify(await exportRespondent(db, params.principal, params.email)));
       await this.env.EXPORTS.put(exportPartKey(params.exportId, 0), body);
       const now = new Date();
@@ -80,7 +80,7 @@ export class ExportWorkflow extends WorkflowEntrypoint<AppBindings, ExportParams
     const filters = parseFilters(params.filters);
 
     const start = await step.do("start", async () => {
-      const db = createDb(this.env.DB);
+      const db = await organisationDb(this.env, params.principal.organizationId);
       const cols = await exportColumns(db, await getSurvey(db, principal.organizationId, surveyId));
       let bytes: Uint8Array;
       let layout: ZipPrefixLayout | null = null;
@@ -113,7 +113,7 @@ export class ExportWorkflow extends WorkflowEntrypoint<AppBindings, ExportParams
     }
 
     return step.do("finish", async () => {
-      const db = createDb(this.env.DB);
+      const db = await organisationDb(this.env, params.principal.organizationId);
       let parts = state.parts;
       let bytes = state.bytes;
       if (xlsx && start.layout) {
@@ -144,7 +144,7 @@ export class ExportWorkflow extends WorkflowEntrypoint<AppBindings, ExportParams
     xlsx: boolean,
     from: ChunkState,
   ): Promise<ChunkState> {
-    const db = createDb(this.env.DB);
+    const db = await organisationDb(this.env, params.principal.organizationId);
     const lines: string[] = [];
     let cursor = from.cursor;
     let rows = from.rows;

@@ -15,6 +15,7 @@
 import PostalMime, { type Email } from "postal-mime";
 import type { AppBindings } from "../env";
 import { createDb } from "../db/client";
+import { organisationDb, organisationPlacement, shardDb, shardEnv } from "../db/shards";
 import { parseInboundRecipient } from "../domain/email/addresses";
 import { classifyInboundMessage, normaliseMessageId } from "../domain/email/classify";
 import { messageBodyText, stripQuotedReply } from "../domain/email/body-text";
@@ -82,7 +83,8 @@ export async function handleInboundEmail(message: InboundMessage, env: AppBindin
   return outcome;
 }
 
-async function receive(message: InboundMessage, env: AppBindings, ctx: WaitUntil, now: Date): Promise<InboundOutcome> {
+async function receive(message: InboundMessage, baseEnv: AppBindings, ctx: WaitUntil, now: Date): Promise<InboundOutcome> {
+  let env = baseEnv;
   const domain = (env.EMAIL_DOMAIN ?? "").trim();
   if (!domain) return reject(message, "This address does not receive mail (e-mail is not configured).");
   if (message.rawSize > INBOUND_EMAIL_LIMITS.maxMessageBytes) {
@@ -90,9 +92,12 @@ async function receive(message: InboundMessage, env: AppBindings, ctx: WaitUntil
   }
   const recipient = await parseInboundRecipient(message.to, domain, await emailThreadSecret(env));
   if (recipient.kind === "unknown") return reject(message, `Unknown address ${message.to}: ${recipient.reason}.`);
-  const db = createDb(env.DB);
-  const organisation = await findOrganisation(db, { slug: recipient.organisationSlug });
+  // The mailbox names the organisation (control plane); its rows live in its shard (docs/scaling.md 4.1).
+  const organisation = await findOrganisation(createDb(env.DB), { slug: recipient.organisationSlug });
   if (!organisation) return reject(message, `Unknown address ${message.to}: no such mailbox.`);
+  const { shard } = await organisationPlacement(env, organisation.id);
+  env = shardEnv(env, shard);
+  const db = shardDb(env, shard);
 
   const envelopeFrom = message.from.trim().toLowerCase();
   if (env.RATE_LIMITS !== "off" && envelopeFrom) {
@@ -166,7 +171,7 @@ async function openEmailComplaint(
   ctx: WaitUntil,
   input: Parsed & { organizationId: string; record: InboundRecord; followUpOf: string | null },
 ): Promise<InboundOutcome> {
-  const db = createDb(env.DB);
+  const db = await organisationDb(env, input.organizationId);
   const body = messageBodyText(input.parsed);
   const subject = (input.parsed.subject ?? "").trim();
   const description = withNote(input.followUpOf ? `(Follow-up to / 关于 ${input.followUpOf})\n\n${body}` : body, input.note) || "(no text / 无正文)";
@@ -193,7 +198,7 @@ async function answerOnThread(
   ctx: WaitUntil,
   input: Parsed & { organizationId: string; reference: string; record: InboundRecord },
 ): Promise<InboundOutcome> {
-  const db = createDb(env.DB);
+  const db = await organisationDb(env, input.organizationId);
   const text = stripQuotedReply(messageBodyText(input.parsed, { dropQuotes: true }));
   const attachmentsOnly = input.record.attachments.length > 0 ? "(attachments only / 仅附件)" : "";
   const message = withNote(text || attachmentsOnly, input.note);

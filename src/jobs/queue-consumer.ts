@@ -1,6 +1,6 @@
-import type { AppBindings } from "../env";
+import type { AppBindings, Db } from "../env";
 import type { FeedloopEvent } from "../domain/queue-messages";
-import { createDb } from "../db/client";
+import { shardDb, shardEnv } from "../db/shards";
 import { handleResponsesCompleted } from "./response-completed";
 import { compactSurveyStats } from "../db/queries/stats-compaction";
 import { executeBootstrapRun } from "../db/queries/bootstrap";
@@ -21,8 +21,17 @@ type ResponseCompletedEvent = Extract<FeedloopEvent, { type: "response.completed
  * one bad response retries only its own message.
  */
 export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: AppBindings, deps: DeliveryDeps = {}): Promise<void> {
-  const db = createDb(env.DB);
-  const completed = batch.messages.filter((message) => message.body.type === "response.completed") as Message<ResponseCompletedEvent>[];
+  // Each message is about rows of one data shard (docs/scaling.md 4.1): handled per shard, against its database.
+  const byShard = new Map<number, Message<FeedloopEvent>[]>();
+  for (const message of batch.messages) {
+    const shard = message.body.shard ?? 0;
+    byShard.set(shard, [...(byShard.get(shard) ?? []), message]);
+  }
+  for (const [shard, messages] of byShard) await consumeShardEvents(messages, shardEnv(env, shard), shardDb(env, shard), deps);
+}
+
+async function consumeShardEvents(messages: readonly Message<FeedloopEvent>[], env: AppBindings, db: Db, deps: DeliveryDeps): Promise<void> {
+  const completed = messages.filter((message) => message.body.type === "response.completed") as Message<ResponseCompletedEvent>[];
   if (completed.length > 0) {
     try {
       await handleResponsesCompleted(db, env, completed.map((message) => message.body.responseId), new Date());
@@ -33,7 +42,7 @@ export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: App
   }
   // Many completions of one survey arrive together: compact each survey once per batch.
   const compacted = new Set<string>();
-  for (const message of batch.messages) {
+  for (const message of messages) {
     const body = message.body;
     switch (body.type) {
       case "response.completed":

@@ -1,5 +1,5 @@
-import type { AppBindings } from "../env";
-import { createDb } from "../db/client";
+import type { AppBindings, Db } from "../env";
+import { shardDatabases, shardDb, shardEnv } from "../db/shards";
 import { followUpPendingQuery } from "../db/queries/follow-up";
 import { handleResponsesCompleted } from "./response-completed";
 import { compactSurveyStats, surveysWithPendingStats } from "../db/queries/stats-compaction";
@@ -36,8 +36,21 @@ export async function runScheduled(
   env: AppBindings,
   deps: DeliveryDeps = {},
 ): Promise<void> {
+  // Every data shard in turn (docs/scaling.md 4.1); one shard's failure does not stop the others.
+  const failures: unknown[] = [];
+  for (let shard = 0; shard < shardDatabases(env).length; shard++) {
+    await runScheduledOnShard(controller, shardEnv(env, shard), shardDb(env, shard), deps).catch((error: unknown) => failures.push(error));
+  }
+  if (failures.length > 0) throw failures[0];
+}
+
+async function runScheduledOnShard(
+  controller: Pick<ScheduledController, "cron" | "scheduledTime">,
+  env: AppBindings,
+  db: Db,
+  deps: DeliveryDeps,
+): Promise<void> {
   const now = new Date(controller.scheduledTime);
-  const db = createDb(env.DB);
   const stale = (await followUpPendingQuery(db, now)).map(({ id }) => id);
   for (let i = 0; i < stale.length; i += FOLLOW_UP_SET_SIZE) {
     const ids = stale.slice(i, i + FOLLOW_UP_SET_SIZE);

@@ -21,6 +21,7 @@ export const PROBLEM_TYPES = {
   "unsupported-media-type": { status: 415, title: "Unsupported content type" },
   "rate-limited": { status: 429, title: "Too many requests" },
   internal: { status: 500, title: "Something went wrong on our side" },
+  "organisation-moving": { status: 503, title: "This organisation is being moved to another database" },
   "webhook-receiver-unreachable": { status: 502, title: "The webhook receiver could not be reached" },
   "webhook-receiver-timeout": { status: 504, title: "The webhook receiver did not answer in time" },
 } as const;

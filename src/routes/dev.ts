@@ -20,7 +20,7 @@ export const devRoutes = new Hono<AppEnv>()
   .post("/__dev/seed", async (c) => {
     assertLocalDevelopment(c);
     const db = c.get("db");
-    const summary = await seedDemo(c.env, db, { seedComplaints: (ctx) => seedDemoComplaints(c.env, db, ctx) });
+    const summary = await seedDemo(c.env, db, { seedComplaints: (ctx) => seedDemoComplaints(c.env, ctx) });
     return c.json(summary, 200);
   })
   /**

@@ -7,6 +7,7 @@
  * The link is signed per organisation and address (src/lib/email-config.ts); a forged or altered
  * one is refused. Bilingual, like the survey e-mails.
  */
+import { bindOrganisationShard } from "../auth/shard-binding";
 import type { Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../env";
@@ -36,7 +37,10 @@ async function verifiedLink(c: Context<AppEnv>): Promise<{ organisationId: strin
   const email = parsed.data.e.trim().toLowerCase();
   if (!sameText(parsed.data.s, await unsubscribeSignature(c.env, parsed.data.o, email))) return null;
   const org = await findOrganisation(c.get("db"), { id: parsed.data.o });
-  return org ? { organisationId: parsed.data.o, organisationName: org.name, email } : null;
+  if (!org) return null;
+  // The suppression list is the organisation's own data, in its shard.
+  await bindOrganisationShard(c, org.id);
+  return { organisationId: parsed.data.o, organisationName: org.name, email };
 }
 
 function invalid(c: Context<AppEnv>) {

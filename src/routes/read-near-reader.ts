@@ -10,10 +10,12 @@
 import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
-import { createSessionDb } from "../db/client";
+import { bindShard } from "../auth/shard-binding";
 
 export const BOOKMARK_COOKIE = "fl_d1_bookmark";
 export const BOOKMARK_HEADER = "x-d1-bookmark";
+/** Which shard's database a bookmark belongs to (absent: shard 0); a bookmark of another database is never passed on. */
+export const BOOKMARK_SHARD_HEADER = "x-d1-bookmark-shard";
 /** D1 bookmarks are short opaque tokens of hex digits and dashes; anything else is ignored, never passed on. */
 const BOOKMARK = /^[0-9a-zA-Z-]{1,128}$/;
 
@@ -21,16 +23,25 @@ export function validBookmark(value: string | undefined | null): string | null {
   return value && BOOKMARK.test(value) ? value : null;
 }
 
+/** One cookie per shard: a bookmark is a position in one database's history (shard 0 keeps the original name). */
+const cookieName = (shard: number) => (shard === 0 ? BOOKMARK_COOKIE : `${BOOKMARK_COOKIE}_${shard}`);
+
 export const readNearReader: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const bookmark = validBookmark(c.req.header(BOOKMARK_HEADER)) ?? validBookmark(getCookie(c, BOOKMARK_COOKIE));
-  const session = c.env.DB.withSession(bookmark ?? "first-unconstrained");
+  const headerBookmark = validBookmark(c.req.header(BOOKMARK_HEADER));
+  const headerShard = Number(c.req.header(BOOKMARK_SHARD_HEADER) ?? "0");
+  const bookmarkFor = (shard: number) => (headerShard === shard ? headerBookmark : null) ?? validBookmark(getCookie(c, cookieName(shard)));
+  const reading = { bookmarkFor, bookmark: null as string | null, session: c.env.DB.withSession("first-unconstrained") };
+  c.set("readSession", reading);
   // A database object over a new session is cheap (the schema's relations are extracted once per
-  // isolate, src/db/client.ts), so this stays off the submit's cost.
-  c.set("db", createSessionDb(session));
+  // isolate, src/db/client.ts), so this stays off the submit's cost. A staff route that learns its
+  // organisation later starts a new session on that organisation's shard (src/auth/shard-binding.ts).
+  bindShard(c, c.get("shard"));
   await next();
-  const latest = session.getBookmark();
-  if (latest && latest !== bookmark) {
+  const latest = reading.session.getBookmark();
+  if (latest && latest !== reading.bookmark) {
+    const shard = c.get("shard");
     c.header(BOOKMARK_HEADER, latest);
-    setCookie(c, BOOKMARK_COOKIE, latest, { path: "/", httpOnly: true, sameSite: "Lax", secure: new URL(c.req.url).protocol === "https:", maxAge: 60 * 60 });
+    if (shard !== 0) c.header(BOOKMARK_SHARD_HEADER, String(shard));
+    setCookie(c, cookieName(shard), latest, { path: "/", httpOnly: true, sameSite: "Lax", secure: new URL(c.req.url).protocol === "https:", maxAge: 60 * 60 });
   }
 };

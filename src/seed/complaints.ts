@@ -9,6 +9,7 @@
  * Idempotent: every complaint has a fixed intake key (`demo:<n>`); a second run finds them and
  * changes nothing.
  */
+import { organisationDb } from "../db/shards";
 import type { AppBindings, Db, Principal } from "../env";
 import { countComplaintsWithIntakeKeyPrefix, findOrganisationSurvey, listTeamNames, recentComplainedResponses } from "../db/queries/demo-seed";
 import type { Role } from "../domain/permissions";
@@ -237,8 +238,10 @@ async function runSteps(db: Db, env: AppBindings, options: SeedDemoComplaintsOpt
  * Seeds the demo complaints; returns how many demo complaints exist afterwards. Call it after the
  * organisation, its members and the published demo survey exist.
  */
-export async function seedDemoComplaints(env: AppBindings, db: Db, options: SeedDemoComplaintsOptions): Promise<number> {
+export async function seedDemoComplaints(env: AppBindings, options: SeedDemoComplaintsOptions): Promise<number> {
   const { organizationId, userIds, now } = options;
+  // The organisation's own rows: in its shard (docs/scaling.md 4.1).
+  const db = await organisationDb(env, organizationId);
   await ensureSetup(db, organizationId, userIds);
   const staff = principalFor(organizationId, userIds, "staff");
 

@@ -18,6 +18,7 @@ import { countSurveyResponses, markSurveyTriggersEvaluated } from "../db/queries
 import { createSurvey, findSurveyBySlug, loadVersionDefinition, publishSurvey } from "../db/queries/surveys";
 import { saveSubmission } from "../db/queries/responses";
 import { ensureOrganisation } from "./organisations";
+import { organisationDb } from "../db/shards";
 import { compactSurveyStats } from "../db/queries/stats-compaction";
 import { RESCORE_CHUNK, rescoreStale, scoreSurveyOpenAnswers } from "../db/queries/text-scores";
 import { demoOpenAnswer } from "./open-answers";
@@ -49,16 +50,18 @@ const COMPLAINT_TEXTS = ["快递晚到了三天。", "The product stopped workin
 
 export async function seedDemo(
   env: AppBindings,
-  db: Db,
+  controlDb: Db,
   options: { now?: Date; seedComplaints?: (ctx: { organizationId: string; surveyId: string; userIds: Record<Role, string>; now: Date }) => Promise<number> } = {},
 ): Promise<DemoSeedSummary> {
   const now = options.now ?? new Date();
-  const { organizationId, userIds: byEmail } = await ensureOrganisation(env, db, {
+  const { organizationId, userIds: byEmail } = await ensureOrganisation(env, controlDb, {
     name: "Feedloop Demo",
     slug: DEMO_ORGANISATION_SLUG,
     timeZone: "Asia/Shanghai",
     members: demoAccounts.map((a) => ({ ...a, password: DEMO_PASSWORD })),
   });
+  // Everything below is the organisation's own data: in its shard (docs/scaling.md 4.1).
+  const db = await organisationDb(env, organizationId);
   const userIds = Object.fromEntries(demoAccounts.map((a) => [a.role, byEmail[a.email]!])) as Record<Role, string>;
   const owner: Principal = { kind: "user", id: userIds.owner, name: "Demo owner", organizationId, role: "owner" };
 

@@ -1,5 +1,6 @@
 import type { AppBindings, Db } from "../env";
 import { getAuth } from "../auth/create-auth";
+import { organisationDb } from "../db/shards";
 import { findMembership, findOrganisation } from "../db/queries/organisation";
 import { ensureOrganisationSettings, findUserIdByEmail } from "../db/queries/demo-seed";
 import type { Role } from "../domain/permissions";
@@ -44,6 +45,7 @@ export async function ensureOrganisation(
       await auth.api.addMember({ body: { userId, organizationId, role: m.role } });
     }
   }
-  await ensureOrganisationSettings(db, organizationId, input.timeZone);
+  // The organisation's own rows go to its shard (docs/scaling.md 4.1; shard 0 = `db` unless placed elsewhere).
+  await ensureOrganisationSettings(await organisationDb(env, organizationId), organizationId, input.timeZone);
   return { organizationId, userIds };
 }

@@ -34,7 +34,7 @@ const NOW = new Date("2026-11-20T12:00:00Z");
 
 beforeAll(async () => {
   org = await createTestOrg("complaint-analytics");
-  await seedDemoComplaints(env as unknown as AppBindings, db(), { organizationId: org.organizationId, surveyId: "srv_none", userIds: org.userIds, now: NOW });
+  await seedDemoComplaints(env as unknown as AppBindings, { organizationId: org.organizationId, surveyId: "srv_none", userIds: org.userIds, now: NOW });
   // Handling-survey results on some closed complaints (the demo seed answers none).
   const closed = await db().select({ id: complaints.id }).from(complaints).where(and(eq(complaints.organizationId, org.organizationId), eq(complaints.state, "closed")));
   for (const [i, { id }] of closed.slice(0, 4).entries()) {

@@ -28,9 +28,9 @@ describe("the demo complaint seed", () => {
   it("seeds complaints in every state, some overdue, with teams, routing and SLA policies — idempotently", async () => {
     const now = new Date();
     const options = { organizationId: org.organizationId, surveyId: survey.id, userIds: org.userIds, now };
-    const first = await seedDemoComplaints(env as unknown as AppBindings, db(), options);
+    const first = await seedDemoComplaints(env as unknown as AppBindings, options);
     expect(first).toBeGreaterThanOrEqual(DEMO_COMPLAINTS.length);
-    const second = await seedDemoComplaints(env as unknown as AppBindings, db(), options);
+    const second = await seedDemoComplaints(env as unknown as AppBindings, options);
     expect(second).toBe(first);
     const total = await env.DB.prepare("select count(*) as n from complaints where organization_id = ?").bind(org.organizationId).first<{ n: number }>();
     // The two survey complaints the queue raised, plus the seed's own.

@@ -26,6 +26,9 @@ export default async function setup(project: TestProject) {
   }
   const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
   if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
+  // DB_SHARD_1 (wrangler.toml) gets the same migrations: the cron and queue jobs run over every shard.
+  const migrateShard = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB_SHARD_1", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
+  if (migrateShard.status !== 0) throw new Error(`migrations of DB_SHARD_1 failed: ${migrateShard.stderr}`);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   // Miniflare writes each message sent through the EMAIL binding to <TMPDIR>/miniflare-*/files/email/*.eml:

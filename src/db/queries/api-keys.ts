@@ -1,5 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
+import { shardOf } from "../shards";
+import { refreshIdentityCopies } from "./shard-move";
 import type { Role } from "../../domain/permissions";
 import { apiKeys, member } from "../schema";
 import { newId, randomSecret, sha256Hex } from "../../lib/ids";
@@ -30,8 +32,9 @@ function summarise(row: typeof apiKeys.$inferSelect): ApiKeySummary {
   };
 }
 
+// API keys live in the control plane (docs/scaling.md 4.1): `shardOf(db).control`, whichever shard `db` is.
 export async function listApiKeys(db: Db, organizationId: string): Promise<ApiKeySummary[]> {
-  const rows = await db.select().from(apiKeys).where(eq(apiKeys.organizationId, organizationId)).orderBy(desc(apiKeys.createdAt));
+  const rows = await shardOf(db).control.select().from(apiKeys).where(eq(apiKeys.organizationId, organizationId)).orderBy(desc(apiKeys.createdAt));
   return rows.map(summarise);
 }
 
@@ -55,7 +58,7 @@ export async function recordApiKeyUse(db: Db, id: string, at: Date): Promise<voi
 
 /** Whether any key (revoked or not) has this SHA-256. */
 export async function apiKeyHashExists(db: Db, keyHash: string): Promise<boolean> {
-  const row = await db.query.apiKeys.findFirst({ where: eq(apiKeys.keyHash, keyHash), columns: { id: true } });
+  const row = await shardOf(db).control.query.apiKeys.findFirst({ where: eq(apiKeys.keyHash, keyHash), columns: { id: true } });
   return Boolean(row);
 }
 
@@ -65,7 +68,7 @@ export async function apiKeyHashExists(db: Db, keyHash: string): Promise<boolean
  */
 async function accountableUserId(db: Db, principal: Principal): Promise<string | null> {
   if (principal.kind === "user") return principal.id;
-  const parent = await db.query.apiKeys.findFirst({ where: eq(apiKeys.id, principal.id), columns: { createdBy: true } });
+  const parent = await shardOf(db).control.query.apiKeys.findFirst({ where: eq(apiKeys.id, principal.id), columns: { createdBy: true } });
   return parent?.createdBy ?? null;
 }
 
@@ -89,10 +92,15 @@ export async function createApiKey(
     createdAt: now,
     expiresAt: input.expiresAt ? new Date(input.expiresAt) : null,
   };
-  await db.batch([
-    db.insert(apiKeys).values(row),
-    auditInsert(db, principal, { action: "api_key.created", targetType: "api_key", targetId: id, data: { name: input.name, role: input.role, expiresAt: row.expiresAt?.toISOString() ?? null } }),
-  ]);
+  const { control } = shardOf(db);
+  const audit = auditInsert(db, principal, { action: "api_key.created", targetType: "api_key", targetId: id, data: { name: input.name, role: input.role, expiresAt: row.expiresAt?.toISOString() ?? null } });
+  if (control === db) await db.batch([db.insert(apiKeys).values(row), audit]);
+  else {
+    // The key in the control plane, its audit row (and the copy of the key, for names) in the shard: no shared transaction.
+    await control.insert(apiKeys).values(row).run();
+    await audit.run();
+    await refreshIdentityCopies(control.$client, db.$client, principal.organizationId);
+  }
   return { ...summarise({ ...row, lastUsedAt: null, revokedAt: null }), key };
 }
 
@@ -101,15 +109,24 @@ export async function revokeApiKey(db: Db, principal: Principal, id: string): Pr
   // (`changes()` of the UPDATE just before it in the batch): an unknown, foreign or already revoked
   // id answers 404 and leaves no "api_key.revoked" record behind.
   const d1 = db.$client;
+  const control = shardOf(db).control.$client;
   const now = Date.now();
-  const [updated] = await d1.batch([
-    d1.prepare("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND organization_id = ?3 AND revoked_at IS NULL").bind(now, id, principal.organizationId),
+  const revoke = control.prepare("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND organization_id = ?3 AND revoked_at IS NULL").bind(now, id, principal.organizationId);
+  const audit = (gate: string) =>
     d1
       .prepare(
         `INSERT INTO audit_log (id, organization_id, actor_kind, actor_id, action, target_type, target_id, data, at)
-         SELECT ?1, ?2, ?3, ?4, 'api_key.revoked', 'api_key', ?5, NULL, ?6 WHERE changes() > 0`,
+         SELECT ?1, ?2, ?3, ?4, 'api_key.revoked', 'api_key', ?5, NULL, ?6 WHERE ${gate}`,
       )
-      .bind(newId("aud"), principal.organizationId, principal.kind, principal.id, id, now),
-  ]);
-  return (updated?.meta.changes ?? 0) > 0;
+      .bind(newId("aud"), principal.organizationId, principal.kind, principal.id, id, now);
+  if (control === d1) {
+    const [updated] = await d1.batch([revoke, audit("changes() > 0")]);
+    return (updated?.meta.changes ?? 0) > 0;
+  }
+  // The key is in the control plane, the audit row in the organisation's shard.
+  const updated = await revoke.run();
+  if ((updated.meta.changes ?? 0) === 0) return false;
+  await audit("1").run();
+  await refreshIdentityCopies(control, d1, principal.organizationId);
+  return true;
 }

@@ -15,11 +15,16 @@ import { BusinessCalendarSchema, defaultBusinessCalendar } from "../../domain/co
 import { fieldErrorsFromZod, notFound, ProblemError, validationProblem } from "../../lib/problem";
 import { auditStatement } from "./response-admin";
 import { clearStoredSlaOutcomes } from "./complaints";
+import { shardOf } from "../shards";
+import { refreshIdentityCopies } from "./shard-move";
 
 export type MemberView = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
 
+// Members, users, sessions, API keys and invitations live in the control plane (docs/scaling.md 4.1):
+// `shardOf(db).control`, whichever shard `db` is; the organisation's shard keeps copies of its members
+// (refreshIdentityCopies) for the joins of its tenant rows, and its audit rows.
 export async function listMembers(db: Db, organizationId: string): Promise<MemberView[]> {
-  const rows = await db
+  const rows = await shardOf(db).control
     .select({ id: member.id, userId: member.userId, role: member.role, createdAt: member.createdAt, name: user.name, email: user.email })
     .from(member)
     .innerJoin(user, eq(user.id, member.userId))
@@ -29,7 +34,7 @@ export async function listMembers(db: Db, organizationId: string): Promise<Membe
 }
 
 async function findMember(db: Db, organizationId: string, memberId: string) {
-  const row = await db.query.member.findFirst({ where: and(eq(member.id, memberId), eq(member.organizationId, organizationId)) });
+  const row = await shardOf(db).control.query.member.findFirst({ where: and(eq(member.id, memberId), eq(member.organizationId, organizationId)) });
   if (!row) throw notFound(`Member ${memberId}`);
   return row;
 }
@@ -43,7 +48,7 @@ function refusal(actor: Role, current: string): string | null {
 }
 
 async function ownerCount(db: Db, organizationId: string): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(member).where(and(eq(member.organizationId, organizationId), eq(member.role, "owner")));
+  const [row] = await shardOf(db).control.select({ n: count() }).from(member).where(and(eq(member.organizationId, organizationId), eq(member.role, "owner")));
   return row?.n ?? 0;
 }
 
@@ -56,17 +61,23 @@ export async function changeMemberRole(db: Db, principal: Principal, memberId: s
   }
   if (target.role !== role) {
     const d1 = db.$client;
-    const results = await d1.batch([
+    const control = shardOf(db).control.$client;
+    const update =
       // Changed only if still what was read, and never the last owner out of the owner role.
-      d1
+      control
         .prepare(
           `UPDATE member SET role = ?1 WHERE id = ?2 AND organizationId = ?3 AND role = ?4
              AND (?4 <> 'owner' OR ?1 = 'owner' OR (SELECT count(*) FROM member WHERE organizationId = ?3 AND role = 'owner') > 1)`,
         )
-        .bind(role, memberId, principal.organizationId, target.role),
-      // Recorded only when the UPDATE just before it changed the row.
-      auditStatement(d1, principal, { action: "member.role_changed", targetType: "member", targetId: memberId, data: { userId: target.userId, from: target.role, to: role } }, new Date(), "changes() > 0"),
-    ]);
+        .bind(role, memberId, principal.organizationId, target.role);
+    const audit = (when: string) =>
+      auditStatement(d1, principal, { action: "member.role_changed", targetType: "member", targetId: memberId, data: { userId: target.userId, from: target.role, to: role } }, new Date(), when);
+    // Recorded only when the UPDATE just before it changed the row; in another shard, after it did.
+    const results = control === d1 ? await d1.batch([update, audit("changes() > 0")]) : [await update.run()];
+    if (control !== d1 && (results[0]?.meta.changes ?? 0) > 0) {
+      await audit("1 = 1").run();
+      await refreshIdentityCopies(control, d1, principal.organizationId);
+    }
     if ((results[0]?.meta.changes ?? 0) === 0) {
       const now = await findMember(db, principal.organizationId, memberId);
       if (now.role === "owner" && (await ownerCount(db, principal.organizationId)) <= 1) {
@@ -92,9 +103,10 @@ export async function deactivateMember(db: Db, principal: Principal, memberId: s
   const refused = refusal(principal.role, target.role);
   if (refused) throw new ProblemError("forbidden", refused);
   const d1 = db.$client;
+  const control = shardOf(db).control.$client;
   const org = principal.organizationId;
-  const results = await d1.batch([
-    d1
+  const statements = [
+    control
       .prepare(
         `DELETE FROM member WHERE id = ?1 AND organizationId = ?2 AND role = ?3
            AND (?3 <> 'owner' OR (SELECT count(*) FROM member WHERE organizationId = ?2 AND role = 'owner') > 1)`,
@@ -107,7 +119,7 @@ export async function deactivateMember(db: Db, principal: Principal, memberId: s
            AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)`,
       )
       .bind(target.userId, org, memberId),
-    d1
+    control
       .prepare(
         `DELETE FROM session WHERE userId = ?1 AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)
            AND (activeOrganizationId = ?2 OR NOT EXISTS (SELECT 1 FROM member WHERE userId = ?1))`,
@@ -115,13 +127,26 @@ export async function deactivateMember(db: Db, principal: Principal, memberId: s
       .bind(target.userId, org, memberId),
     // Their API keys are revoked with the membership, so re-adding the person later does not bring
     // old keys back (while removed they fail anyway: src/domain/permissions.ts apiKeyStanding).
-    d1
+    control
       .prepare(
         `UPDATE api_keys SET revoked_at = ?4 WHERE organization_id = ?2 AND created_by = ?1 AND revoked_at IS NULL
            AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)`,
       )
       .bind(target.userId, org, memberId, Date.now()),
-  ]);
+  ];
+  let results: D1Result[];
+  if (control === d1) results = await d1.batch(statements);
+  else {
+    // The membership, sessions and keys in the control plane; then the audit row in the shard, whose
+    // copy of the membership and its team places go with the refresh.
+    const [removed, , , sessions, keys] = statements;
+    const [removedResult, sessionsResult, keysResult] = await control.batch([removed!, sessions!, keys!]);
+    if ((removedResult?.meta.changes ?? 0) > 0) {
+      await auditStatement(d1, principal, { action: "member.deactivated", targetType: "member", targetId: memberId, data: { userId: target.userId, role: target.role } }).run();
+      await refreshIdentityCopies(control, d1, org);
+    }
+    results = [removedResult!, removedResult!, removedResult!, sessionsResult!, keysResult!];
+  }
   if ((results[0]?.meta.changes ?? 0) === 0) {
     if (target.role === "owner") throw new ProblemError("conflict", "This is the organisation's last owner; make someone else an owner first.");
     throw new ProblemError("conflict", "The member changed while you were deactivating them; reload and try again.");
@@ -147,7 +172,7 @@ const invitationView = (row: typeof invitation.$inferSelect): StaffInvitationVie
 
 /** The organisation's invitations for the roles the reader may grant: a manager never sees an admin's. */
 export async function listStaffInvitations(db: Db, reader: Principal, status?: string): Promise<StaffInvitationView[]> {
-  const rows = await db
+  const rows = await shardOf(db).control
     .select()
     .from(invitation)
     .where(and(eq(invitation.organizationId, reader.organizationId), status ? eq(invitation.status, status) : undefined))
@@ -156,7 +181,7 @@ export async function listStaffInvitations(db: Db, reader: Principal, status?: s
 }
 
 export async function getStaffInvitation(db: Db, organizationId: string, id: string): Promise<StaffInvitationView> {
-  const row = await db.query.invitation.findFirst({ where: and(eq(invitation.id, id), eq(invitation.organizationId, organizationId)) });
+  const row = await shardOf(db).control.query.invitation.findFirst({ where: and(eq(invitation.id, id), eq(invitation.organizationId, organizationId)) });
   if (!row) throw notFound(`Invitation ${id}`);
   return invitationView(row);
 }
@@ -167,10 +192,11 @@ export async function cancelStaffInvitation(db: Db, principal: Principal, id: st
     throw new ProblemError("forbidden", `A ${principal.role} cannot cancel an invitation for the role ${row.role}.`);
   }
   const d1 = db.$client;
-  const results = await d1.batch([
-    d1.prepare(`UPDATE invitation SET status = 'canceled' WHERE id = ?1 AND organizationId = ?2 AND status = 'pending'`).bind(id, principal.organizationId),
-    auditStatement(d1, principal, { action: "staff_invitation.canceled", targetType: "invitation", targetId: id, data: { email: row.email } }),
-  ]);
+  const control = shardOf(db).control.$client;
+  const cancel = control.prepare(`UPDATE invitation SET status = 'canceled' WHERE id = ?1 AND organizationId = ?2 AND status = 'pending'`).bind(id, principal.organizationId);
+  const audit = auditStatement(d1, principal, { action: "staff_invitation.canceled", targetType: "invitation", targetId: id, data: { email: row.email } });
+  const results = control === d1 ? await d1.batch([cancel, audit]) : [await cancel.run()];
+  if (control !== d1 && (results[0]?.meta.changes ?? 0) > 0) await audit.run();
   if ((results[0]?.meta.changes ?? 0) === 0) throw new ProblemError("conflict", `This invitation is ${row.status}, not pending.`);
 }
 

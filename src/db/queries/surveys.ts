@@ -1,7 +1,8 @@
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { ReminderSchedule } from "../../domain/email/reminder-schedule";
 import type { Db, Principal } from "../../env";
-import { surveyDailyViews, surveys, surveyVersions } from "../schema";
+import { surveyDailyViews, surveys, surveySlugs, surveyVersions } from "../schema";
+import { shardOf } from "../shards";
 import { SurveyDefinitionSchema, type SurveyDefinition } from "../../domain/survey/definition";
 import { newId } from "../../lib/ids";
 import { auditInsert } from "./audit";
@@ -112,7 +113,10 @@ function titleOf(definition: SurveyDefinition): string {
 }
 
 export async function createSurvey(db: Db, principal: Principal, input: CreateSurveyInput): Promise<SurveyRow> {
-  if (await findSurveyBySlug(db, input.slug)) {
+  // Slugs are global across shards: the control plane's survey_slugs holds every one, with its shard.
+  const { shard, control } = shardOf(db);
+  const registered = await control.select({ slug: surveySlugs.slug }).from(surveySlugs).where(eq(surveySlugs.slug, input.slug)).get();
+  if (registered || (await findSurveyBySlug(db, input.slug))) {
     throw new ProblemError("conflict", `The link slug "${input.slug}" is already taken; choose another.`, {
       errors: [{ field: "slug", code: "taken", message: "already in use" }],
     });
@@ -137,10 +141,20 @@ export async function createSurvey(db: Db, principal: Principal, input: CreateSu
     createdAt: now,
     updatedAt: now,
   };
-  await db.batch([
+  const registration = control.insert(surveySlugs).values({ slug: input.slug, organizationId: principal.organizationId, shard });
+  const writes = [
     db.insert(surveys).values(row),
     auditInsert(db, principal, { action: "survey.created", targetType: "survey", targetId: row.id, data: { slug: input.slug } }),
-  ]);
+  ] as const;
+  if (control === db) await db.batch([...writes, registration]);
+  else {
+    // Two databases, no shared transaction: the slug is claimed first, and released if the shard refuses the survey.
+    await registration.run();
+    await db.batch(writes).catch(async (error: unknown) => {
+      await control.delete(surveySlugs).where(eq(surveySlugs.slug, input.slug)).run();
+      throw error;
+    });
+  }
   return getSurvey(db, principal.organizationId, row.id!);
 }
 

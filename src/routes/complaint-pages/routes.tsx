@@ -26,6 +26,8 @@ import { parseHiddenFieldValues } from "../../domain/survey/hidden-fields";
 import { complaintLanguage, type ComplaintLanguage, formatDeadline } from "../../domain/complaints/texts";
 import { COMPLAINT_PAGE_TEXTS } from "../../domain/complaints/page-texts";
 import { findOrganisation } from "../../db/queries/organisation";
+import { shardDatabases, shardDb } from "../../db/shards";
+import { bindOrganisationShard } from "../../auth/shard-binding";
 import { findSurveyBySlug, loadVersionDefinition } from "../../db/queries/surveys";
 import { complaintSla, complaintStatusUrl, type ComplaintRow, findComplaintByStatusLink, loadComplaintContext, rowToComplaint } from "../../db/queries/complaints";
 import { createComplaint } from "../../db/queries/complaints-intake";
@@ -60,9 +62,28 @@ async function segmentFrom(c: Context<AppEnv>, query: Record<string, string>, su
   return segment;
 }
 
+/** The organisation of a complaint form (control plane), with the request bound to its shard. */
 async function organisationBySlug(c: Context<AppEnv>, slug: string) {
   if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) return undefined;
-  return findOrganisation(c.get("db"), { slug });
+  const org = await findOrganisation(c.get("db"), { slug });
+  if (org) await bindOrganisationShard(c, org.id);
+  return org;
+}
+
+/**
+ * The complaint behind a status link, with the request bound to its shard. The link names no
+ * organisation, so each shard is asked in turn (a few reads on a page people open rarely; the hot
+ * paths never do this); the secret's hash makes the match unique.
+ */
+async function statusLinkComplaint(c: Context<AppEnv>, reference: string, secret: string): Promise<ComplaintRow | null> {
+  for (let shard = 0; shard < shardDatabases(c.env).length; shard++) {
+    const row = await findComplaintByStatusLink(shardDb(c.env, shard), reference, secret);
+    if (row) {
+      await bindOrganisationShard(c, row.organizationId);
+      return row;
+    }
+  }
+  return null;
 }
 
 async function renderStatus(
@@ -191,7 +212,7 @@ router.post("/complaints/new", async (c) => {
 router.get("/complaints/status/:reference", async (c) => {
   const lang = complaintLanguage(c.req.query("lang"), c.req.header("accept-language"));
   const secret = c.req.query("k") ?? "";
-  const row = await findComplaintByStatusLink(c.get("db"), c.req.param("reference"), secret);
+  const row = await statusLinkComplaint(c, c.req.param("reference"), secret);
   if (!row) return messagePage(c, lang, UI[lang].notFoundTitle, UI[lang].notFound, 404);
   const requestedLang = c.req.query("lang") ? lang : complaintLanguage(row.language, null);
   const done = c.req.query("done") ?? "";
@@ -201,8 +222,8 @@ router.get("/complaints/status/:reference", async (c) => {
 // A file the team sent with a reply (or the customer e-mailed): the status link's secret is the capability here too.
 router.get("/complaints/status/:reference/files/:attachmentId", async (c) => {
   const lang = complaintLanguage(c.req.query("lang"), c.req.header("accept-language"));
+  const row = await statusLinkComplaint(c, c.req.param("reference"), c.req.query("k") ?? "");
   const db = c.get("db");
-  const row = await findComplaintByStatusLink(db, c.req.param("reference"), c.req.query("k") ?? "");
   const attachment = row ? await findComplaintAttachment(db, row.organizationId, row.id, c.req.param("attachmentId").slice(0, 64)) : undefined;
   const object = attachment ? await c.env.ATTACHMENTS.get(attachment.storageKey) : null;
   if (!attachment || !object) return messagePage(c, lang, UI[lang].notFoundTitle, UI[lang].notFound, 404);
@@ -225,9 +246,9 @@ router.post("/complaints/status/:reference", async (c) => {
     throw error;
   }
   const secret = text(body.k, 200);
-  const db = c.get("db");
-  const row = await findComplaintByStatusLink(db, c.req.param("reference"), secret);
+  const row = await statusLinkComplaint(c, c.req.param("reference"), secret);
   if (!row) return messagePage(c, lang, w.notFoundTitle, w.notFound, 404);
+  const db = c.get("db");
   const action = text(body.action, 20);
   if (!isCustomerStatusAction(action)) return renderStatus(c, row, secret, lang, { status: 400, errors: { general: w.errIllegal } });
 
