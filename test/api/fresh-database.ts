@@ -5,7 +5,7 @@ import { applyD1Migrations, env } from "cloudflare:test";
  * gives a test file. The Worker test files are gathered several to a vitest file (gather.ts), so each
  * gathered file starts from this instead.
  */
-export async function freshDatabase(db: D1Database = env.DB): Promise<void> {
+export async function freshDatabase(db: D1Database): Promise<void> {
   const { results } = await db
     .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND type IN ('table','view','trigger')")
     .all<{ type: string; name: string; sql: string | null }>();

@@ -5,9 +5,10 @@
  * `*.test.ts` in this folder is a test module gathered into one of `GATHERED_FILE_COUNT` files
  * (`gathered-<k>.test-group.ts`), by its place in name order, so a new test file is picked up without
  * being listed. Each module runs inside its own `describe` (named after the file: run one with
- * `npx vitest run --project workers -t <name>`) after `freshDatabase()`, so it still starts from an empty,
- * migrated database, as it did with one storage per file.
+ * `npx vitest run --project workers -t <name>`) after `freshDatabase()` of each shard, so it still starts from
+ * empty, migrated databases, as it did with one storage per file.
  */
+import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, test } from "vitest";
 import { freshDatabase } from "./fresh-database";
 
@@ -26,7 +27,10 @@ export function modulesOfGatheredFile(index: number): [string, () => Promise<unk
 export function runGatheredFile(index: number): void {
   for (const [path, load] of modulesOfGatheredFile(index)) {
     describe(path.replace(/^\.\/|\.test\.ts$/g, ""), async () => {
-      beforeAll(() => freshDatabase());
+      beforeAll(async () => {
+        await freshDatabase(env.DB);
+        await freshDatabase(env.DB_SHARD_1);
+      });
       await load();
     });
   }
