@@ -382,3 +382,4 @@ export * from "./text-schema";
 export * from "./export-schema";
 export * from "./saved-views-schema";
 export * from "./reply-templates-schema";
+export * from "./report-schedules-schema";

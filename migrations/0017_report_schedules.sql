@@ -1,0 +1,1 @@
+ALTER TABLE `report_digests_sent` ADD `claim_id` text NOT NULL;
