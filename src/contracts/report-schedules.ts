@@ -6,9 +6,12 @@ export const ReportScheduleInputSchema = z
   .object({
     name: z.string().trim().min(1, "give the report a name").max(120),
     surveyId: z.string().min(1).max(64).nullable().openapi({ description: "One survey, or null for every published survey of the organisation" }),
-    cadence: ReportCadenceSchema.openapi({ description: "weekly: dayOfWeek 1 (Monday) – 7 (Sunday) and hour; monthly: dayOfMonth 1–28 and hour, in timeZone" }),
-    timeZone: TimeZoneSchema.openapi({ example: "Europe/Berlin" }),
-    recipients: ReportRecipientsSchema.openapi({ description: "Every member holding one of the roles, plus members by id" }),
+    /** weekly: dayOfWeek 1 (Monday) – 7 (Sunday) and hour; monthly: dayOfMonth 1–28 and hour, in timeZone. */
+    cadence: ReportCadenceSchema,
+    /** IANA, e.g. Europe/Berlin. */
+    timeZone: TimeZoneSchema,
+    /** Every member holding one of the roles, plus members by id. */
+    recipients: ReportRecipientsSchema,
     language: z.enum(REPORT_LANGUAGES),
   })
   .strict()
