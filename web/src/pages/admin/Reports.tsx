@@ -31,7 +31,8 @@ export function ReportsSection() {
   const list = useAsync((signal) => api<{ items: ReportSchedule[] }>("/api/report-schedules", { signal }), []);
   const surveys = useAsync((signal) => api<{ items: SurveySummary[] }>("/api/surveys", { signal }), []);
   const [editing, setEditing] = useState<ReportSchedule | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // Kept as a key, so the notice follows a change of language.
+  const [notice, setNotice] = useState<{ key: AKey; params: Record<string, string> } | null>(null);
   const [error, setError] = useState<unknown>();
 
   const cadenceText = (schedule: ReportSchedule) =>
@@ -45,7 +46,7 @@ export function ReportsSection() {
     setError(undefined);
     try {
       await api(`/api/report-schedules/${encodeURIComponent(schedule.id)}`, { method: "DELETE" });
-      setNotice(t("r.deleted", { name: schedule.name }));
+      setNotice({ key: "r.deleted", params: { name: schedule.name } });
       list.reload();
     } catch (err) {
       setError(err);
@@ -56,7 +57,7 @@ export function ReportsSection() {
     setError(undefined);
     try {
       const sent = await api<ReportPreview>(`/api/report-schedules/${encodeURIComponent(schedule.id)}/preview`, { method: "POST" });
-      setNotice(t("r.previewSent", { to: sent.to }));
+      setNotice({ key: "r.previewSent", params: { to: sent.to } });
     } catch (err) {
       setError(err);
     }
@@ -68,7 +69,7 @@ export function ReportsSection() {
       <p class="muted">{t("r.hint")}</p>
       {notice && (
         <p class="alert alert-ok" role="status">
-          {notice}
+          {t(notice.key, notice.params)}
         </p>
       )}
       <ErrorAlert error={error ?? list.error} onRetry={list.error ? list.reload : undefined} />
@@ -110,7 +111,7 @@ export function ReportsSection() {
         surveys={surveys.data?.items ?? []}
         onSaved={(saved, created) => {
           setEditing(null);
-          setNotice(t(created ? "r.created" : "r.updated", { name: saved.name }));
+          setNotice({ key: created ? "r.created" : "r.updated", params: { name: saved.name } });
           list.reload();
         }}
         onCancel={() => setEditing(null)}

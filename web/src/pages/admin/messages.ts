@@ -249,7 +249,7 @@ const zhCN: Record<AKey, string> = {
   "r.editOf": "编辑 {name}",
   "r.editTitle": "编辑「{name}」",
   "r.preview": "发送预览给我",
-  "r.previewOf": "发送「{name}」的预览给我",
+  "r.previewOf": "发送预览给我：{name}",
   "r.previewSent": "预览已发送至 {to}。",
   "r.delete": "删除",
   "r.deleteOf": "删除 {name}",
