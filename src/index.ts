@@ -25,6 +25,7 @@ import { respondentRoutes } from "./routes/respondents";
 import { organisationRoutes } from "./routes/organisation";
 import { emailTemplateRoutes } from "./routes/email-templates";
 import { auditRoutes } from "./routes/audit";
+import { reportScheduleRoutes } from "./routes/report-schedules";
 import { savedViewRoutes } from "./routes/saved-views";
 import { replyTemplateRoutes } from "./routes/reply-templates";
 import { complaintRoutes } from "./routes/complaints";
@@ -115,6 +116,7 @@ const routes = app
   .route("/api", emailTemplateRoutes)
   .route("/api", auditRoutes)
   .route("/api", savedViewRoutes)
+  .route("/api", reportScheduleRoutes)
   .route("/api", replyTemplateRoutes)
   .route("/api", complaintRoutes)
   .route("/api", complaintAdminRoutes)

@@ -383,3 +383,4 @@ export * from "./export-schema";
 export * from "./saved-views-schema";
 export * from "./reply-templates-schema";
 export * from "./shard-schema";
+export * from "./report-schedules-schema";

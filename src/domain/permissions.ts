@@ -25,6 +25,8 @@ export const PERMISSION_MIN_ROLE = {
   "responses:annotate": "staff",
   "invitations:write": "manager",
   "analytics:read": "manager",
+  /** Scheduled e-mail reports of the index and KPIs: managers and admins set them up. */
+  "reports:manage": "manager",
   "complaints:read": "staff",
   "complaints:write": "staff",
   "complaints:configure": "admin",

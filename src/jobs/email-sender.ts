@@ -112,6 +112,7 @@ export async function prepareOutboxEmail(db: Db, env: AppBindings, config: Extra
     references: thread?.references ?? [],
     listUnsubscribeUrl: unsubscribe,
     language: payload.language,
+    html: payload.html,
   });
   return { kind: "send", message };
 }

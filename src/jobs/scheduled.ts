@@ -10,6 +10,7 @@ import { purgeExpiredExports } from "./export-purge";
 import { emailConfig } from "../lib/email-config";
 import { rescoreTexts } from "./text-rescore";
 import { runScheduledReminders } from "./scheduled-reminders";
+import { runReportDigests } from "./report-digests";
 
 /** Responses followed up per set, as many as one queue batch carries (wrangler.toml max_batch_size). */
 const FOLLOW_UP_SET_SIZE = 50;
@@ -27,7 +28,8 @@ const OUTBOX_CONCURRENCY = 5;
  *      Texts not yet scored, or scored by another model version (docs/text-analytics.md),
  *   2. the SLA sweep and escalations (src/jobs/sla-sweep.ts),
  *   3. survey reminders due by their survey's reminder schedule (src/jobs/scheduled-reminders.ts),
- *   4. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued
+ *   4. scheduled e-mail reports whose time has come (src/jobs/report-digests.ts),
+ *   5. outbox rows whose next attempt is due: retries with backoff, and anything never enqueued
  *      (e-mail paced: what the interval has no room for stays pending for the next run).
  * `scheduledTime` is the clock, so tests drive it with createScheduledController.
  */
@@ -77,6 +79,8 @@ async function runScheduledOnShard(
   }
   // Only when e-mail can leave: otherwise a reminder would re-issue links no one receives.
   if (emailConfig(env).configured) await runScheduledReminders(db, env, now);
+  // Likewise: a digest is recorded as sent for its period, so it is composed only when it can leave.
+  if (emailConfig(env).configured) await runReportDigests(db, env, now);
 
   const due = await dueOutboxIds(db, now, 100, { emailConfigured: emailConfig(env).configured });
   for (let i = 0; i < due.length; i += OUTBOX_CONCURRENCY) {

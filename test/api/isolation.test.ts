@@ -62,6 +62,7 @@ function paramKind(path: string, name: string): string {
       webhooks: "webhook",
       "complaint-views": "savedView",
       "reply-templates": "replyTemplate",
+      "report-schedules": "reportSchedule",
     } as Record<string, string>
   )[base] ?? `${base}:${name}`;
 }
@@ -105,6 +106,7 @@ function validBody(route: StaffRouteInfo): RequestInit {
   if (p.includes("/handoffs/")) return body({ status: "done" });
   if (p.startsWith("/api/complaint-teams/")) return body({ name: "A renames" });
   if (p.startsWith("/api/webhooks/")) return body({ active: false });
+  if (p.startsWith("/api/report-schedules") && !p.endsWith("/preview")) return body({ name: "A's report", surveyId: null, cadence: { kind: "weekly", dayOfWeek: 1, hour: 8 }, timeZone: "Europe/Berlin", recipients: { roles: ["manager"] }, language: "en" });
   if (p.startsWith("/api/reply-templates")) return body({ name: "A's reply", body: { en: "Hello {{customerName}}", "zh-CN": "{{customerName}}您好" } });
   return body({});
 }
@@ -164,6 +166,12 @@ async function createResources(org: TestOrg, prefix: string, ids: Record<string,
   );
   ids.replyTemplate = replyTemplate.id;
   mark(replyTemplate.id, `${prefix} secret reply`);
+  const reportSchedule = await ok<{ id: string }>(
+    await call("/api/report-schedules", json("POST", { name: `${prefix} secret report`, surveyId: null, cadence: { kind: "monthly", dayOfMonth: 3, hour: 9 }, timeZone: "Asia/Shanghai", recipients: { roles: ["admin"] }, language: "zh-CN" }, bearer(key))),
+    "report schedule",
+  );
+  ids.reportSchedule = reportSchedule.id;
+  mark(reportSchedule.id, `${prefix} secret report`);
   const complaint = await call("/api/complaints", json("POST", { subject: `${prefix} secret complaint`, description: `${prefix} secret description` }, bearer(key)));
   if (complaint.status === 201 || complaint.status === 200) {
     const c = (await complaint.json()) as { id: string; reference?: string };

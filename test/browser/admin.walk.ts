@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from "vitest";
 import { expectAccessible } from "./axe";
 import { launchBrowser } from "./browser";
 import { signIn, staffApi } from "./staff";
+import { untranslatedWords } from "./latin-words";
 // @ts-expect-error -- plain ESM helper shared with the start script
 import { ensureDevVars } from "../../scripts/local-env.mjs";
 import { staffInvitationAcceptUrl } from "../../src/lib/link-secrets";
@@ -29,7 +30,7 @@ describe("organisation administration", () => {
       expect(await table.getByRole("button", { name: "Deactivate" }).count()).toBe(0);
       // Admin-only sections are not offered.
       const tabs = await page.locator("nav.tabs a").allTextContents();
-      expect(tabs).toEqual(["Members and roles", "Organisation"]);
+      expect(tabs).toEqual(["Members and roles", "Organisation", "Scheduled reports"]);
       expect(await page.locator("#inv-staff-role option").allTextContents()).toEqual(["Viewer", "Staff", "Manager"]);
       await expectAccessible(page, "members and roles (manager)");
 
@@ -46,6 +47,29 @@ describe("organisation administration", () => {
       await page.fill("#inv-staff-email", "viewer@demo.feedloop.test");
       await page.getByRole("button", { name: "Send invitation" }).click();
       await page.locator(".alert-error").getByText(/already/i).waitFor();
+
+      // Scheduled e-mail reports: the manager adds a monthly digest and sees it listed, in English and Chinese.
+      const reportName = `Monthly KPIs ${Date.now().toString(36)}`;
+      await page.goto(`${origin}/app/admin/reports`);
+      await page.locator("#rs-name").waitFor();
+      await page.fill("#rs-name", reportName);
+      await page.selectOption("#rs-kind", "monthly");
+      await page.fill("#rs-monthday", "2");
+      await page.selectOption("#rs-hour", "9");
+      await page.fill("#rs-zone", "Asia/Shanghai");
+      await page.getByRole("button", { name: "Schedule", exact: true }).click();
+      await page.getByText(`“${reportName}” is scheduled.`).waitFor();
+      const reportRow = page.locator("[data-testid=report-schedules-table] tr", { hasText: reportName });
+      await reportRow.waitFor();
+      expect(await reportRow.textContent()).toContain("Monthly on day 2 at 09:00");
+      await expectAccessible(page, "scheduled reports with a new schedule");
+      await page.click("button[lang=zh-CN]");
+      await expect.poll(() => reportRow.textContent()).toContain("每月 2 日 09:00");
+      const names = (await staffApi<{ items: { name: string }[] }>("GET", "/api/organisation/members")).items.map((m) => m.name);
+      expect(await untranslatedWords(page, [...names, reportName])).toEqual([]);
+      await expectAccessible(page, "scheduled reports in Chinese");
+      const created = (await staffApi<{ items: { id: string; name: string }[] }>("GET", "/api/report-schedules")).items.find((item) => item.name === reportName)!;
+      await staffApi("DELETE", `/api/report-schedules/${created.id}`);
     } finally {
       await browser.close();
     }

@@ -39,6 +39,8 @@ export type EmailPayload = {
   invitation?: { id: string; generation: number; url: string };
   /** A staff invitation: its accept link (ACCEPT_LINK_PLACEHOLDER) is derived at send time. */
   staffInvitationId?: string;
+  /** An HTML part of its own (scheduled report digests); otherwise the text is sent as simple HTML. */
+  html?: string;
 };
 
 export function emailOutboxRow(input: {
@@ -50,7 +52,7 @@ export function emailOutboxRow(input: {
   language?: string;
   now: Date;
   dedupeKey?: string | null;
-  options?: Pick<EmailPayload, "replyToComplaint" | "survey" | "invitation">;
+  options?: Pick<EmailPayload, "replyToComplaint" | "survey" | "invitation" | "html">;
 }): OutboxInsert {
   const payload: EmailPayload = { to: input.to, subject: input.content.subject, text: input.content.text, language: input.language ?? null, ...input.options };
   return {

@@ -67,7 +67,7 @@ export function formatMessageId(id: { id: string; domain: string }): string {
   return `<${id.id}@${id.domain}>`;
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 }
 

@@ -22,6 +22,7 @@ import type {
   SurveySummary,
 } from "../../../src/contracts/surveys";
 import type { Me } from "../../../src/contracts/me";
+import type { ReportSchedule } from "../../../src/contracts/report-schedules";
 import type { ApiKey } from "../../../src/contracts/api-keys";
 import type { BootstrapRun, IndicesResponse } from "../../../src/contracts/analytics";
 import type { AuditPage } from "../../../src/contracts/audit";
@@ -61,6 +62,9 @@ type WebCalls =
   | "/api/complaints/bulk"
   | "/api/reply-templates"
   | "/api/reply-templates/:id"
+  | "/api/report-schedules"
+  | "/api/report-schedules/:id"
+  | "/api/report-schedules/:id/preview"
   | "/api/organisation/invitation-template"
   | "/api/organisation/invitation-template/preview"
   | "/api/surveys/:id/indices/bootstrap"
@@ -120,6 +124,7 @@ describe("AppType carries the web app's contract", () => {
     expectTypeOf<Ok<Client["api"]["complaints"][":id"]["$get"]>>().toExtend<ComplaintDetail>();
     expectTypeOf<Ok<Client["api"]["complaints"][":id"]["transitions"]["$post"]>>().toExtend<{ complaint: ComplaintDetail }>();
     expectTypeOf<Ok<Client["api"]["complaint-config"]["$get"]>>().toExtend<ComplaintConfig>();
+    expectTypeOf<Ok<Client["api"]["report-schedules"]["$get"]>>().toExtend<{ items: ReportSchedule[] }>();
     expectTypeOf<Ok<Client["api"]["complaint-teams"]["$get"]>>().toExtend<{ items: Team[] }>();
     expectTypeOf<Ok<Client["api"]["organisation"]["members"]["$get"]>>().toExtend<{ items: Member[] }>();
   });

@@ -11,6 +11,7 @@ import { OrganisationSection } from "./OrgSettings";
 import { WebhooksSection } from "./Webhooks";
 import { PrivacySection } from "./Privacy";
 import { AuditSection } from "./Audit";
+import { ReportsSection } from "./Reports";
 import "../../styles/builder.css";
 import "../../styles/admin.css";
 
@@ -18,6 +19,7 @@ type Section = { key: string; label: AKey; min: Role; to?: string };
 const SECTIONS: Section[] = [
   { key: "members", label: "admin.members", min: "manager" },
   { key: "organisation", label: "admin.organisation", min: "manager" },
+  { key: "reports", label: "admin.reports", min: "manager" },
   { key: "webhooks", label: "admin.webhooks", min: "admin" },
   { key: "api-keys", label: "admin.apiKeys", min: "admin", to: "/settings/api-keys" },
   { key: "privacy", label: "admin.privacy", min: "admin" },
@@ -49,6 +51,7 @@ export function AdminPage({ section }: { section: string }) {
       {current && !allowed && <p class="alert alert-warn">{t("admin.adminOnly")}</p>}
       {allowed && section === "members" && <MembersSection />}
       {allowed && section === "organisation" && <OrganisationSection />}
+      {allowed && section === "reports" && <ReportsSection />}
       {allowed && section === "webhooks" && <WebhooksSection />}
       {allowed && section === "privacy" && <PrivacySection />}
       {allowed && section === "audit" && <AuditSection />}

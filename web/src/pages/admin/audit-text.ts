@@ -32,6 +32,9 @@ const SENTENCES: Record<string, Words> = {
   "member.role_changed": w("Changed a member's role", "更改了成员的角色"),
   "organization.calendar_updated": w("Changed the business calendar", "更改了工作日历"),
   "organization.settings_updated": w("Changed the organisation's settings", "更改了组织设置"),
+  "report_schedule.created": w("Scheduled an e-mail report", "创建了定期邮件报告"),
+  "report_schedule.deleted": w("Deleted a scheduled e-mail report", "删除了定期邮件报告"),
+  "report_schedule.updated": w("Changed a scheduled e-mail report", "更改了定期邮件报告"),
   "respondent.exported": w("Exported a respondent's data", "导出了受访者的数据"),
   "respondent.erased": w("Erased a respondent's data", "删除了受访者的数据"),
   "response.note_added": w("Added a note to a response", "为答卷添加了备注"),
@@ -69,6 +72,7 @@ export const FAMILIES: { value: string; words: Words }[] = [
   { value: "webhook.*", words: w("Webhooks", "Webhook") },
   { value: "api_key.*", words: w("API keys", "API 密钥") },
   { value: "retention.*", words: w("Data retention", "数据保留") },
+  { value: "report_schedule.*", words: w("Scheduled reports", "定期报告") },
 ];
 
 const TARGETS: Record<string, Words> = {
@@ -78,6 +82,7 @@ const TARGETS: Record<string, Words> = {
   member: w("member", "成员"),
   organization: w("organisation", "组织"),
   webhook_endpoint: w("webhook endpoint", "Webhook 端点"),
+  report_schedule: w("scheduled report", "定期报告"),
   api_key: w("API key", "API 密钥"),
   response: w("response", "答卷"),
   respondent: w("respondent", "受访者"),
