@@ -14,6 +14,7 @@ import {
   estimatePlsFromMoments,
   minimumSampleSizeTenTimesRule,
   type AcsiIndexResult,
+  type DriverAnalysis,
   type InnerWeightingScheme,
   type PlsEstimate,
   type PlsModelSpec,
@@ -119,6 +120,10 @@ function toWarnings(warnings: readonly PlsWarning[]): AnalyticsWarning[] {
   return warnings.map((w) => ({ code: w.code, severity: w.severity, message: w.message }));
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * Estimates the model from merged moments. Too few responses, a construct without answers or a
  * singular correlation matrix give a result without an estimate and a warning saying why, never
@@ -157,13 +162,30 @@ export function computeSurveyIndices(
   } catch (error) {
     return {
       ...empty,
-      warnings: [{ code: "ESTIMATION_FAILED", severity: "warning", message: `The model could not be estimated for this selection: ${error instanceof Error ? error.message : String(error)}` }],
+      warnings: [{ code: "ESTIMATION_FAILED", severity: "warning", message: `The model could not be estimated for this selection: ${messageOf(error)}` }],
     };
   }
-  const indices = computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) });
+  let indices: AcsiIndexResult;
+  try {
+    indices = computeAcsiIndices(estimate, { itemScales: scaleBounds(definition) });
+  } catch (error) {
+    return {
+      ...empty,
+      warnings: [...toWarnings(estimate.warnings), { code: "ESTIMATION_FAILED", severity: "warning", message: `The indices could not be computed for this selection: ${messageOf(error)}` }],
+    };
+  }
   warnings.push(...toWarnings(estimate.warnings), ...toWarnings(indices.warnings));
-  const drivers = model.target && model.drivers.length > 0 ? analyzeDrivers(estimate, indices, { target: model.target, loyalty: model.loyalty ?? undefined, drivers: model.drivers }) : null;
-  if (drivers) warnings.push(...toWarnings(drivers.warnings));
+  // IPMA rescales a driver's outer weights; a selection where they do not sum to a positive value has
+  // no priority map, but its indices and KPIs still stand (the dashboard must never answer 500).
+  let drivers: DriverAnalysis | null = null;
+  if (model.target && model.drivers.length > 0) {
+    try {
+      drivers = analyzeDrivers(estimate, indices, { target: model.target, loyalty: model.loyalty ?? undefined, drivers: model.drivers });
+      warnings.push(...toWarnings(drivers.warnings));
+    } catch (error) {
+      warnings.push({ code: "DRIVERS_NOT_COMPUTABLE", severity: "warning", message: `The driver priorities could not be computed for this selection: ${messageOf(error)}` });
+    }
+  }
   return {
     n,
     acsi: model.target ? (indices.indices[model.target]?.index ?? null) : null,
