@@ -189,7 +189,9 @@ describe("staff at the desk", () => {
       // The loading message itself: the saved-views panel has its own (empty) status line beside it.
       await page.locator("main p.loading[role=status]").waitFor();
       release();
-      await page.unroute("**/api/complaints?*");
+      // Wait for the held requests' handlers to finish: a plain unroute let Playwright continue a held
+      // request itself, and the handler's own continue then failed ("Route is already handled", CI).
+      await page.unrouteAll({ behavior: "wait" });
 
       // The number typed as plain digits finds it.
       await page.goto(`${origin}/app/complaints?q=${encodeURIComponent(phone.replace(/\D/g, "").slice(2))}`);
