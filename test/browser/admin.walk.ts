@@ -68,8 +68,17 @@ describe("organisation administration", () => {
       const names = (await staffApi<{ items: { name: string }[] }>("GET", "/api/organisation/members")).items.map((m) => m.name);
       expect(await untranslatedWords(page, [...names, reportName])).toEqual([]);
       await expectAccessible(page, "scheduled reports in Chinese");
-      const created = (await staffApi<{ items: { id: string; name: string }[] }>("GET", "/api/report-schedules")).items.find((item) => item.name === reportName)!;
-      await staffApi("DELETE", `/api/report-schedules/${created.id}`);
+      // Deleting asks first (in Chinese now), then the schedule is gone from the list.
+      await reportRow.getByRole("button", { name: `删除 ${reportName}` }).click();
+      const dialog = page.locator("[data-testid=confirm-dialog]");
+      await dialog.waitFor();
+      expect(await dialog.textContent()).toContain(`删除定期报告「${reportName}」？`);
+      expect(await reportRow.count()).toBe(1);
+      await expectAccessible(page, "delete a scheduled report: confirmation");
+      await dialog.locator("button[type=submit]").click();
+      await page.getByText(`「${reportName}」已删除。`).waitFor();
+      await reportRow.waitFor({ state: "detached" });
+      expect((await staffApi<{ items: { name: string }[] }>("GET", "/api/report-schedules")).items.map((item) => item.name)).not.toContain(reportName);
     } finally {
       await browser.close();
     }

@@ -10,6 +10,7 @@ import { ROLES, type Role } from "../../../../src/domain/permissions";
 import type { ReportPreview, ReportSchedule, ReportScheduleInput } from "../../../../src/contracts/report-schedules";
 import type { SurveySummary } from "../../lib/types";
 import { Card, ErrorAlert, Field, Loading, Select, Table } from "../../components/ui";
+import { useConfirm } from "../builder/dialog";
 import { useT, type AKey } from "./messages";
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -34,6 +35,7 @@ export function ReportsSection() {
   // Kept as a key, so the notice follows a change of language.
   const [notice, setNotice] = useState<{ key: AKey; params: Record<string, string> } | null>(null);
   const [error, setError] = useState<unknown>();
+  const { confirm, element } = useConfirm();
 
   const cadenceText = (schedule: ReportSchedule) =>
     schedule.cadence.kind === "weekly"
@@ -42,15 +44,24 @@ export function ReportsSection() {
   const surveyText = (schedule: ReportSchedule) =>
     schedule.surveyId === null ? t("r.allSurveys") : (surveys.data?.items.find((s) => s.id === schedule.surveyId)?.title ?? schedule.surveyId);
 
-  async function remove(schedule: ReportSchedule) {
-    setError(undefined);
-    try {
-      await api(`/api/report-schedules/${encodeURIComponent(schedule.id)}`, { method: "DELETE" });
-      setNotice({ key: "r.deleted", params: { name: schedule.name } });
-      list.reload();
-    } catch (err) {
-      setError(err);
-    }
+  // Deleting stops the digests its recipients count on: asked first, as every destructive step is.
+  function remove(schedule: ReportSchedule) {
+    confirm({
+      title: t("r.deleteTitle", { name: schedule.name }),
+      body: <p>{t("r.deleteBody")}</p>,
+      confirmLabel: t("r.delete"),
+      danger: true,
+      onConfirm: async () => {
+        setError(undefined);
+        try {
+          await api(`/api/report-schedules/${encodeURIComponent(schedule.id)}`, { method: "DELETE" });
+          setNotice({ key: "r.deleted", params: { name: schedule.name } });
+          list.reload();
+        } catch (err) {
+          setError(err);
+        }
+      },
+    });
   }
 
   async function preview(schedule: ReportSchedule) {
@@ -116,6 +127,7 @@ export function ReportsSection() {
         }}
         onCancel={() => setEditing(null)}
       />
+      {element}
     </section>
   );
 }
