@@ -11,7 +11,7 @@
  */
 import { eq, sql } from "drizzle-orm";
 import type { AppBindings, Db } from "../env";
-import { ExpiringMap, leastLoadedShard, openShards } from "../domain/shards";
+import { ExpiringMap, leastLoadedShard, openShards, shardBindingName } from "../domain/shards";
 import { refreshIdentityCopies } from "./queries/shard-move";
 import { createDb, createSessionDb } from "./client";
 import { orgShards, surveySlugs } from "./shard-schema";
@@ -21,14 +21,14 @@ export const SHARD_MAP_TTL_MS = 10_000;
 /** The D1 database of every shard this Worker is bound to, in shard order. */
 export function shardDatabases(env: AppBindings): D1Database[] {
   const bindings = env as unknown as Record<string, D1Database | undefined>;
-  const databases: D1Database[] = [env.DB];
-  for (let shard = 1; bindings[`DB_SHARD_${shard}`]; shard++) databases.push(bindings[`DB_SHARD_${shard}`]!);
+  const databases: D1Database[] = [];
+  for (let shard = 0; bindings[shardBindingName(shard)]; shard++) databases.push(bindings[shardBindingName(shard)]!);
   return databases;
 }
 
 export function shardD1(env: AppBindings, shard: number): D1Database {
   const database = shardDatabases(env)[shard];
-  if (!database) throw new Error(`Shard ${shard} is not bound to this Worker (bind DB_SHARD_${shard} in wrangler.toml).`);
+  if (!database) throw new Error(`Shard ${shard} is not bound to this Worker (bind ${shardBindingName(shard)} in wrangler.toml).`);
   return database;
 }
 

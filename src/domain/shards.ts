@@ -3,9 +3,9 @@
  * itself; shards 1…N−1 are further D1 databases bound as DB_SHARD_1…
  */
 
-/** The binding name of each shard, in shard order. Shard 0 is `DB`, the control plane. */
-export function shardBindingNames(count: number): string[] {
-  return Array.from({ length: count }, (_, shard) => (shard === 0 ? "DB" : `DB_SHARD_${shard}`));
+/** The D1 binding of a shard: shard 0 is `DB`, the control plane; shard n is `DB_SHARD_n`. */
+export function shardBindingName(shard: number): string {
+  return shard === 0 ? "DB" : `DB_SHARD_${shard}`;
 }
 
 /**

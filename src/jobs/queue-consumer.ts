@@ -25,7 +25,9 @@ export async function consumeEvents(batch: MessageBatch<FeedloopEvent>, env: App
   const byShard = new Map<number, Message<FeedloopEvent>[]>();
   for (const message of batch.messages) {
     const shard = message.body.shard ?? 0;
-    byShard.set(shard, [...(byShard.get(shard) ?? []), message]);
+    const messages = byShard.get(shard);
+    if (messages) messages.push(message);
+    else byShard.set(shard, [message]);
   }
   for (const [shard, messages] of byShard) await consumeShardEvents(messages, shardEnv(env, shard), shardDb(env, shard), deps);
 }

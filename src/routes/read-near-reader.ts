@@ -30,14 +30,16 @@ export const readNearReader: MiddlewareHandler<AppEnv> = async (c, next) => {
   const headerBookmark = validBookmark(c.req.header(BOOKMARK_HEADER));
   const headerShard = Number(c.req.header(BOOKMARK_SHARD_HEADER) ?? "0");
   const bookmarkFor = (shard: number) => (headerShard === shard ? headerBookmark : null) ?? validBookmark(getCookie(c, cookieName(shard)));
-  const reading = { bookmarkFor, bookmark: null as string | null, session: c.env.DB.withSession("first-unconstrained") };
+  // The session itself is started by bindShard, on the shard known so far (and again if a staff route
+  // learns a different one), so each request opens exactly the sessions it reads through.
+  const reading: NonNullable<AppEnv["Variables"]["readSession"]> = { bookmarkFor, bookmark: null, session: null };
   c.set("readSession", reading);
   // A database object over a new session is cheap (the schema's relations are extracted once per
   // isolate, src/db/client.ts), so this stays off the submit's cost. A staff route that learns its
   // organisation later starts a new session on that organisation's shard (src/auth/shard-binding.ts).
   bindShard(c, c.get("shard"));
   await next();
-  const latest = reading.session.getBookmark();
+  const latest = reading.session?.getBookmark();
   if (latest && latest !== reading.bookmark) {
     const shard = c.get("shard");
     c.header(BOOKMARK_HEADER, latest);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ExpiringMap, leastLoadedShard, openShards, refusedWhileMoving, shardBindingNames } from "../../src/domain/shards";
+import { ExpiringMap, leastLoadedShard, openShards, refusedWhileMoving, shardBindingName } from "../../src/domain/shards";
 
 describe("shard rules", () => {
   it("names shard 0 DB (the control plane) and the others DB_SHARD_n", () => {
-    expect(shardBindingNames(3)).toEqual(["DB", "DB_SHARD_1", "DB_SHARD_2"]);
+    expect([0, 1, 2].map(shardBindingName)).toEqual(["DB", "DB_SHARD_1", "DB_SHARD_2"]);
   });
 
   it("places a new organisation in the shard with the fewest, the lowest number on a tie", () => {
