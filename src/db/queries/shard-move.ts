@@ -30,7 +30,27 @@ const SCOPED_THROUGH_PARENT: Record<string, string> = {
 /** `keys`: what orders a table's rows for the keyset chunks — rowid (the order rows were written in), or the primary key of a WITHOUT ROWID table. */
 export type MoveTable = { name: string; columns: string[]; primaryKey: string[]; keys: string[]; scope: string; mirrored: boolean };
 
-type TableInfo = { name: string; columns: string[]; primaryKey: string[]; parents: string[]; withoutRowid: boolean };
+export type TableInfo = { name: string; columns: string[]; primaryKey: string[]; parents: string[]; withoutRowid: boolean };
+
+/**
+ * The database's own tables — not D1's, not full-text indexes and their shadow tables — parents
+ * before children by their foreign keys: the order to copy rows in (and, reversed, to delete or drop).
+ */
+export async function tablesParentsFirst(d1: D1Database): Promise<TableInfo[]> {
+  const tables = await schemaTables(d1);
+  const byName = new Map(tables.map((t) => [t.name, t]));
+  const ordered: TableInfo[] = [];
+  const placed = new Set<string>();
+  const visit = (table: TableInfo, path: Set<string>) => {
+    if (placed.has(table.name) || path.has(table.name)) return;
+    path.add(table.name);
+    for (const parent of table.parents) if (byName.has(parent)) visit(byName.get(parent)!, path);
+    placed.add(table.name);
+    ordered.push(table);
+  };
+  for (const table of tables) visit(table, new Set());
+  return ordered;
+}
 
 async function schemaTables(d1: D1Database): Promise<TableInfo[]> {
   const { results: tables } = await d1
@@ -61,22 +81,11 @@ async function schemaTables(d1: D1Database): Promise<TableInfo[]> {
 
 /** Every table to copy for one organisation, parents before children (foreign keys hold at every step). */
 export async function movePlan(d1: D1Database): Promise<MoveTable[]> {
-  const tables = (await schemaTables(d1)).filter((t) => !CONTROL_PLANE_ONLY.has(t.name));
-  const unscoped = tables.filter((t) => !MIRRORED[t.name] && !SCOPED_THROUGH_PARENT[t.name] && !t.columns.includes("organization_id") && !t.columns.includes("organizationId"));
+  const ordered = (await tablesParentsFirst(d1)).filter((t) => !CONTROL_PLANE_ONLY.has(t.name));
+  const unscoped = ordered.filter((t) => !MIRRORED[t.name] && !SCOPED_THROUGH_PARENT[t.name] && !t.columns.includes("organization_id") && !t.columns.includes("organizationId"));
   if (unscoped.length > 0) {
     throw new Error(`Cannot move an organisation: no rule says which rows of ${unscoped.map((t) => t.name).join(", ")} belong to it (src/db/queries/shard-move.ts).`);
   }
-  const byName = new Map(tables.map((t) => [t.name, t]));
-  const ordered: TableInfo[] = [];
-  const placed = new Set<string>();
-  const visit = (table: TableInfo, path: Set<string>) => {
-    if (placed.has(table.name) || path.has(table.name)) return;
-    path.add(table.name);
-    for (const parent of table.parents) if (byName.has(parent)) visit(byName.get(parent)!, path);
-    placed.add(table.name);
-    ordered.push(table);
-  };
-  for (const table of tables) visit(table, new Set());
   return ordered.map((t) => ({
     name: t.name,
     columns: t.columns,
@@ -187,6 +196,20 @@ export async function clearMoving(control: D1Database, organizationId: string, n
   await control.prepare(`UPDATE org_shards SET moving_to = NULL, updated_at = ?2 WHERE organization_id = ?1`).bind(organizationId, now.getTime()).run();
 }
 
+// The identity tables' columns, read once per shard and isolate: the schema changes only with a
+// deployment (a new isolate), while copies are refreshed on every membership and API-key change.
+const mirroredPlans = new WeakMap<D1Database, Promise<MoveTable[]>>();
+
+function mirroredTables(shard: D1Database): Promise<MoveTable[]> {
+  let plan = mirroredPlans.get(shard);
+  if (!plan) {
+    plan = movePlan(shard).then((tables) => tables.filter((table) => table.mirrored));
+    plan.catch(() => mirroredPlans.delete(shard));
+    mirroredPlans.set(shard, plan);
+  }
+  return plan;
+}
+
 /**
  * Brings a shard's identity copies of one organisation (the organisation, its members, their users,
  * its API keys) in line with the control plane, after a member joins, leaves or changes role there or
@@ -194,7 +217,7 @@ export async function clearMoving(control: D1Database, organizationId: string, n
  */
 export async function refreshIdentityCopies(control: D1Database, shard: D1Database, organizationId: string): Promise<void> {
   if (control === shard) return;
-  const plan = (await movePlan(shard)).filter((table) => table.mirrored);
+  const plan = await mirroredTables(shard);
   for (const table of plan) {
     let after: unknown[] | null = null;
     do after = await copyChunk(control, shard, table, organizationId, after, 200);
