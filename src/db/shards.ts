@@ -171,3 +171,35 @@ export async function refreshUserCopies(env: AppBindings, userId: string): Promi
   const { results } = await env.DB.prepare(`SELECT "organizationId" AS id FROM member WHERE "userId" = ?1`).bind(userId).all<{ id: string }>();
   for (const { id } of results) await refreshOrganisationCopies(env, id);
 }
+
+/**
+ * A change to the control plane (`control`'s statements, the first one deciding) and the
+ * organisation's own record of it in its shard (`record(when)`: its audit row, its team places,
+ * gated by the SQL condition `when`). D1 has no transaction across databases: with the organisation
+ * in shard 0 everything is one batch, the record right after the first statement and gated on its
+ * `changes()`; in another shard the control plane's batch runs first, and the record (then the
+ * shard's identity copies, unless `refreshCopies` is false) only if the first statement changed a
+ * row. Returns the results of the control plane's statements, in order.
+ */
+export async function changeControlPlane(
+  db: Db,
+  organizationId: string,
+  control: (controlD1: D1Database) => [D1PreparedStatement, ...D1PreparedStatement[]],
+  record: (when: string) => D1PreparedStatement[],
+  options: { refreshCopies?: boolean } = {},
+): Promise<D1Result[]> {
+  const d1 = db.$client;
+  const controlD1 = shardOf(db).control.$client;
+  const [first, ...rest] = control(controlD1);
+  if (controlD1 === d1) {
+    const recorded = record("changes() > 0");
+    const results = await d1.batch([first, ...recorded, ...rest]);
+    return [results[0]!, ...results.slice(1 + recorded.length)];
+  }
+  const results = await controlD1.batch([first, ...rest]);
+  if ((results[0]?.meta.changes ?? 0) > 0) {
+    await d1.batch(record("1 = 1"));
+    if (options.refreshCopies ?? true) await refreshIdentityCopies(controlD1, d1, organizationId);
+  }
+  return results;
+}

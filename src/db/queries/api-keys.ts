@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from "drizzle-orm";
 import type { Db, Principal } from "../../env";
-import { shardOf } from "../shards";
+import { changeControlPlane, shardOf } from "../shards";
+import { auditStatement } from "./response-admin";
 import { refreshIdentityCopies } from "./shard-move";
 import type { Role } from "../../domain/permissions";
 import { apiKeys, member } from "../schema";
@@ -108,25 +109,12 @@ export async function revokeApiKey(db: Db, principal: Principal, id: string): Pr
   // The audit row is written only when this statement revoked a key of the caller's organisation
   // (`changes()` of the UPDATE just before it in the batch): an unknown, foreign or already revoked
   // id answers 404 and leaves no "api_key.revoked" record behind.
-  const d1 = db.$client;
-  const control = shardOf(db).control.$client;
-  const now = Date.now();
-  const revoke = control.prepare("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND organization_id = ?3 AND revoked_at IS NULL").bind(now, id, principal.organizationId);
-  const audit = (gate: string) =>
-    d1
-      .prepare(
-        `INSERT INTO audit_log (id, organization_id, actor_kind, actor_id, action, target_type, target_id, data, at)
-         SELECT ?1, ?2, ?3, ?4, 'api_key.revoked', 'api_key', ?5, NULL, ?6 WHERE ${gate}`,
-      )
-      .bind(newId("aud"), principal.organizationId, principal.kind, principal.id, id, now);
-  if (control === d1) {
-    const [updated] = await d1.batch([revoke, audit("changes() > 0")]);
-    return (updated?.meta.changes ?? 0) > 0;
-  }
-  // The key is in the control plane, the audit row in the organisation's shard.
-  const updated = await revoke.run();
-  if ((updated.meta.changes ?? 0) === 0) return false;
-  await audit("1").run();
-  await refreshIdentityCopies(control, d1, principal.organizationId);
-  return true;
+  const now = new Date();
+  const [updated] = await changeControlPlane(
+    db,
+    principal.organizationId,
+    (control) => [control.prepare("UPDATE api_keys SET revoked_at = ?1 WHERE id = ?2 AND organization_id = ?3 AND revoked_at IS NULL").bind(now.getTime(), id, principal.organizationId)],
+    (when) => [auditStatement(db.$client, principal, { action: "api_key.revoked", targetType: "api_key", targetId: id }, now, when)],
+  );
+  return (updated?.meta.changes ?? 0) > 0;
 }

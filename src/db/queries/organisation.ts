@@ -15,8 +15,7 @@ import { BusinessCalendarSchema, defaultBusinessCalendar } from "../../domain/co
 import { fieldErrorsFromZod, notFound, ProblemError, validationProblem } from "../../lib/problem";
 import { auditStatement } from "./response-admin";
 import { clearStoredSlaOutcomes } from "./complaints";
-import { shardOf } from "../shards";
-import { refreshIdentityCopies } from "./shard-move";
+import { changeControlPlane, shardOf } from "../shards";
 
 export type MemberView = { id: string; userId: string; name: string; email: string; role: string; createdAt: string };
 
@@ -60,24 +59,21 @@ export async function changeMemberRole(db: Db, principal: Principal, memberId: s
     throw new ProblemError("forbidden", `A ${principal.role} cannot grant the role ${role}${role === "owner" ? " (only owners can)" : " (it is above your own)"}.`);
   }
   if (target.role !== role) {
-    const d1 = db.$client;
-    const control = shardOf(db).control.$client;
-    const update =
-      // Changed only if still what was read, and never the last owner out of the owner role.
-      control
-        .prepare(
-          `UPDATE member SET role = ?1 WHERE id = ?2 AND organizationId = ?3 AND role = ?4
-             AND (?4 <> 'owner' OR ?1 = 'owner' OR (SELECT count(*) FROM member WHERE organizationId = ?3 AND role = 'owner') > 1)`,
-        )
-        .bind(role, memberId, principal.organizationId, target.role);
-    const audit = (when: string) =>
-      auditStatement(d1, principal, { action: "member.role_changed", targetType: "member", targetId: memberId, data: { userId: target.userId, from: target.role, to: role } }, new Date(), when);
-    // Recorded only when the UPDATE just before it changed the row; in another shard, after it did.
-    const results = control === d1 ? await d1.batch([update, audit("changes() > 0")]) : [await update.run()];
-    if (control !== d1 && (results[0]?.meta.changes ?? 0) > 0) {
-      await audit("1 = 1").run();
-      await refreshIdentityCopies(control, d1, principal.organizationId);
-    }
+    const results = await changeControlPlane(
+      db,
+      principal.organizationId,
+      (control) => [
+        // Changed only if still what was read, and never the last owner out of the owner role.
+        control
+          .prepare(
+            `UPDATE member SET role = ?1 WHERE id = ?2 AND organizationId = ?3 AND role = ?4
+               AND (?4 <> 'owner' OR ?1 = 'owner' OR (SELECT count(*) FROM member WHERE organizationId = ?3 AND role = 'owner') > 1)`,
+          )
+          .bind(role, memberId, principal.organizationId, target.role),
+      ],
+      // Recorded only when the UPDATE changed the row.
+      (when) => [auditStatement(db.$client, principal, { action: "member.role_changed", targetType: "member", targetId: memberId, data: { userId: target.userId, from: target.role, to: role } }, new Date(), when)],
+    );
     if ((results[0]?.meta.changes ?? 0) === 0) {
       const now = await findMember(db, principal.organizationId, memberId);
       if (now.role === "owner" && (await ownerCount(db, principal.organizationId)) <= 1) {
@@ -103,55 +99,48 @@ export async function deactivateMember(db: Db, principal: Principal, memberId: s
   const refused = refusal(principal.role, target.role);
   if (refused) throw new ProblemError("forbidden", refused);
   const d1 = db.$client;
-  const control = shardOf(db).control.$client;
   const org = principal.organizationId;
-  const statements = [
-    control
-      .prepare(
-        `DELETE FROM member WHERE id = ?1 AND organizationId = ?2 AND role = ?3
-           AND (?3 <> 'owner' OR (SELECT count(*) FROM member WHERE organizationId = ?2 AND role = 'owner') > 1)`,
-      )
-      .bind(memberId, org, target.role),
-    auditStatement(d1, principal, { action: "member.deactivated", targetType: "member", targetId: memberId, data: { userId: target.userId, role: target.role } }, new Date(), "changes() > 0"),
-    d1
-      .prepare(
-        `DELETE FROM teamMember WHERE userId = ?1 AND teamId IN (SELECT id FROM team WHERE organizationId = ?2)
-           AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)`,
-      )
-      .bind(target.userId, org, memberId),
-    control
-      .prepare(
-        `DELETE FROM session WHERE userId = ?1 AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)
-           AND (activeOrganizationId = ?2 OR NOT EXISTS (SELECT 1 FROM member WHERE userId = ?1))`,
-      )
-      .bind(target.userId, org, memberId),
-    // Their API keys are revoked with the membership, so re-adding the person later does not bring
-    // old keys back (while removed they fail anyway: src/domain/permissions.ts apiKeyStanding).
-    control
-      .prepare(
-        `UPDATE api_keys SET revoked_at = ?4 WHERE organization_id = ?2 AND created_by = ?1 AND revoked_at IS NULL
-           AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)`,
-      )
-      .bind(target.userId, org, memberId, Date.now()),
-  ];
-  let results: D1Result[];
-  if (control === d1) results = await d1.batch(statements);
-  else {
-    // The membership, sessions and keys in the control plane; then the audit row in the shard, whose
-    // copy of the membership and its team places go with the refresh.
-    const [removed, , , sessions, keys] = statements;
-    const [removedResult, sessionsResult, keysResult] = await control.batch([removed!, sessions!, keys!]);
-    if ((removedResult?.meta.changes ?? 0) > 0) {
-      await auditStatement(d1, principal, { action: "member.deactivated", targetType: "member", targetId: memberId, data: { userId: target.userId, role: target.role } }).run();
-      await refreshIdentityCopies(control, d1, org);
-    }
-    results = [removedResult!, removedResult!, removedResult!, sessionsResult!, keysResult!];
-  }
-  if ((results[0]?.meta.changes ?? 0) === 0) {
+  const [removed, sessions, keys] = await changeControlPlane(
+    db,
+    org,
+    (control) => [
+      control
+        .prepare(
+          `DELETE FROM member WHERE id = ?1 AND organizationId = ?2 AND role = ?3
+             AND (?3 <> 'owner' OR (SELECT count(*) FROM member WHERE organizationId = ?2 AND role = 'owner') > 1)`,
+        )
+        .bind(memberId, org, target.role),
+      control
+        .prepare(
+          `DELETE FROM session WHERE userId = ?1 AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)
+             AND (activeOrganizationId = ?2 OR NOT EXISTS (SELECT 1 FROM member WHERE userId = ?1))`,
+        )
+        .bind(target.userId, org, memberId),
+      // Their API keys are revoked with the membership, so re-adding the person later does not bring
+      // old keys back (while removed they fail anyway: src/domain/permissions.ts apiKeyStanding).
+      control
+        .prepare(
+          `UPDATE api_keys SET revoked_at = ?4 WHERE organization_id = ?2 AND created_by = ?1 AND revoked_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)`,
+        )
+        .bind(target.userId, org, memberId, Date.now()),
+    ],
+    (when) => [
+      auditStatement(d1, principal, { action: "member.deactivated", targetType: "member", targetId: memberId, data: { userId: target.userId, role: target.role } }, new Date(), when),
+      // Their complaint-team places here (in another shard, the copies' refresh removes them too).
+      d1
+        .prepare(
+          `DELETE FROM teamMember WHERE userId = ?1 AND teamId IN (SELECT id FROM team WHERE organizationId = ?2)
+             AND NOT EXISTS (SELECT 1 FROM member WHERE id = ?3)`,
+        )
+        .bind(target.userId, org, memberId),
+    ],
+  );
+  if ((removed?.meta.changes ?? 0) === 0) {
     if (target.role === "owner") throw new ProblemError("conflict", "This is the organisation's last owner; make someone else an owner first.");
     throw new ProblemError("conflict", "The member changed while you were deactivating them; reload and try again.");
   }
-  return { sessionsRevoked: results[3]?.meta.changes ?? 0, apiKeysRevoked: results[4]?.meta.changes ?? 0 };
+  return { sessionsRevoked: sessions?.meta.changes ?? 0, apiKeysRevoked: keys?.meta.changes ?? 0 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,13 +180,15 @@ export async function cancelStaffInvitation(db: Db, principal: Principal, id: st
   if (row.role && isRole(row.role) && !canGrantRole(principal.role, row.role)) {
     throw new ProblemError("forbidden", `A ${principal.role} cannot cancel an invitation for the role ${row.role}.`);
   }
-  const d1 = db.$client;
-  const control = shardOf(db).control.$client;
-  const cancel = control.prepare(`UPDATE invitation SET status = 'canceled' WHERE id = ?1 AND organizationId = ?2 AND status = 'pending'`).bind(id, principal.organizationId);
-  const audit = auditStatement(d1, principal, { action: "staff_invitation.canceled", targetType: "invitation", targetId: id, data: { email: row.email } });
-  const results = control === d1 ? await d1.batch([cancel, audit]) : [await cancel.run()];
-  if (control !== d1 && (results[0]?.meta.changes ?? 0) > 0) await audit.run();
-  if ((results[0]?.meta.changes ?? 0) === 0) throw new ProblemError("conflict", `This invitation is ${row.status}, not pending.`);
+  const [canceled] = await changeControlPlane(
+    db,
+    principal.organizationId,
+    (control) => [control.prepare(`UPDATE invitation SET status = 'canceled' WHERE id = ?1 AND organizationId = ?2 AND status = 'pending'`).bind(id, principal.organizationId)],
+    (when) => [auditStatement(db.$client, principal, { action: "staff_invitation.canceled", targetType: "invitation", targetId: id, data: { email: row.email } }, new Date(), when)],
+    // Invitations have no copies in a shard.
+    { refreshCopies: false },
+  );
+  if ((canceled?.meta.changes ?? 0) === 0) throw new ProblemError("conflict", `This invitation is ${row.status}, not pending.`);
 }
 
 /** What the accept page shows before sign-in (the caller checked the e-mailed link's secret). */
