@@ -38,6 +38,7 @@ import {
   table,
   applyMigrations,
 } from "../bench/lib/harness";
+import { acsiSubmissionBody, median } from "../bench/lib/submissions";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
@@ -77,34 +78,11 @@ class Tracker {
   }
 }
 
-function randomInt(lo: number, hi: number) {
-  return lo + Math.floor(Math.random() * (hi - lo + 1));
-}
 const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
 
 /** A complete ACSI answer set with some spread, and segment hidden fields. */
-function makeBody(submissionId: string, token: string | undefined): string {
-  const base = randomInt(4, 9);
-  const r = () => Math.min(10, Math.max(1, base + randomInt(-2, 2)));
-  const complained = Math.random() < 0.15;
-  return JSON.stringify({
-    submissionId,
-    ...(token ? { token } : {}),
-    language: "en",
-    complete: true,
-    hidden: { touchpoint: pick(TOUCHPOINTS), region: pick(REGIONS), tier: pick(TIERS) },
-    answers: {
-      ce_overall: r(), ce_custom: r(), ce_reliability: r(),
-      pq_overall: r(), pq_custom: r(), pq_reliability: r(),
-      pv_price_given_quality: r(), pv_quality_given_price: r(),
-      sat_overall: r(), sat_expectations: r(), sat_ideal: r(),
-      complained,
-      ...(complained ? { complaint_detail: "Delivery was late." } : {}),
-      loy_repurchase: r(), loy_price_increase: r(), loy_price_decrease: r(),
-      nps: Math.min(10, Math.max(0, base + randomInt(-2, 1))), sat_level: randomInt(1, 5), comment: "Benchmark response.",
-    },
-  });
-}
+const makeBody = (submissionId: string, token: string | undefined) =>
+  acsiSubmissionBody(submissionId, { token, hidden: { touchpoint: pick(TOUCHPOINTS), region: pick(REGIONS), tier: pick(TIERS) } });
 
 type RunResult = { target: string; connections: number; result: Result; sent: number; round?: number };
 
@@ -253,11 +231,6 @@ async function main() {
     }
 
     console.log(`(load average on this machine: ${loadavg().map((l) => l.toFixed(1)).join(" ")} — other processes share the 2 cores; compare ratios, not absolute figures)`);
-    const median = (values: number[]) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const mid = Math.floor(sorted.length / 2);
-      return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    };
     const rps = (r: Result) => r.requests.total / r.duration;
     const rows: Record<string, string | number>[] = [];
     for (const connections of CONNECTIONS) {

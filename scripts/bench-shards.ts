@@ -21,6 +21,7 @@ import { join } from "node:path";
 import { loadavg } from "node:os";
 import autocannon, { type Result } from "autocannon";
 import { appWorker, BENCH_API_KEY, bundleWorker, ROOT, startWorkers, table, applyMigrations, type BenchWorkers } from "../bench/lib/harness";
+import { acsiSubmissionBody, median } from "../bench/lib/submissions";
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? "10,50").split(",").map(Number);
@@ -35,27 +36,8 @@ const fail = (message: string) => {
 };
 const ok = (message: string) => console.log(`  ✓ ${message}`);
 
-const randomInt = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
-
-function makeBody(submissionId: string): string {
-  const base = randomInt(4, 9);
-  const r = () => Math.min(10, Math.max(1, base + randomInt(-2, 2)));
-  return JSON.stringify({
-    submissionId,
-    language: "en",
-    complete: true,
-    hidden: { touchpoint: "web", region: "east", tier: "gold" },
-    answers: {
-      ce_overall: r(), ce_custom: r(), ce_reliability: r(),
-      pq_overall: r(), pq_custom: r(), pq_reliability: r(),
-      pv_price_given_quality: r(), pv_quality_given_price: r(),
-      sat_overall: r(), sat_expectations: r(), sat_ideal: r(),
-      complained: false,
-      loy_repurchase: r(), loy_price_increase: r(), loy_price_decrease: r(),
-      nps: Math.min(10, Math.max(0, base)), sat_level: randomInt(1, 5), comment: "Benchmark response.",
-    },
-  });
-}
+/** The load of both organisations: the same answers, one segment (the split is by organisation), no complaints. */
+const makeBody = (submissionId: string) => acsiSubmissionBody(submissionId, { hidden: { touchpoint: "web", region: "east", tier: "gold" }, complaintShare: 0 });
 
 type Setup = {
   name: string;
@@ -168,11 +150,6 @@ async function main() {
     }
     const load = loadavg();
     console.log(`(load average: ${load.map((l) => l.toFixed(1)).join(" ")} — compare ratios, not absolute figures)`);
-    const median = (xs: number[]) => {
-      const s = [...xs].sort((a, b) => a - b);
-      const m = Math.floor(s.length / 2);
-      return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-    };
     const rps = (r: Result) => r.requests.total / r.duration;
     const rows: Record<string, string | number>[] = [];
     const ratios: Record<string, string | number>[] = [];
