@@ -1,6 +1,6 @@
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./env";
-import { shardDb } from "./db/shards";
+import { bindShard } from "./auth/shard-binding";
 import { MOVE_RETRY_AFTER_SECONDS } from "./domain/shards";
 import { publicSurveyShard } from "./routes/public-survey-shard";
 import { getAuth } from "./auth/create-auth";
@@ -56,8 +56,7 @@ app.use("*", async (c, next) => {
     throw new ProblemError("internal", `This deployment is not configured: ${configProblems.join(" ")}`);
   }
   // The control-plane database (shard 0) until the organisation is known (src/auth/shard-binding.ts).
-  c.set("shard", 0);
-  c.set("db", shardDb(c.env, 0));
+  bindShard(c, 0);
   await next();
 });
 app.use("*", securityHeaders);
