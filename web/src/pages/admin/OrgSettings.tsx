@@ -24,6 +24,18 @@ function timeZones(): string[] {
   }
 }
 
+/** The IANA zones the browser knows, as suggestions for a time-zone input (`list={id}`). */
+export function TimeZoneList({ id }: { id: string }) {
+  const zones = useMemo(timeZones, []);
+  return (
+    <datalist id={id}>
+      {zones.map((z) => (
+        <option key={z} value={z} />
+      ))}
+    </datalist>
+  );
+}
+
 export function OrganisationSection() {
   const t = useT();
   const { t: tApp } = useI18n();
@@ -35,7 +47,6 @@ export function OrganisationSection() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const [saved, setSaved] = useState(false);
-  const zones = useMemo(timeZones, []);
   const editable = !!me && atLeast(me.role, "admin");
 
   useEffect(() => {
@@ -100,11 +111,7 @@ export function OrganisationSection() {
             )}
           </Field>
         </div>
-        <datalist id="org-tz-list">
-          {zones.map((z) => (
-            <option key={z} value={z} />
-          ))}
-        </datalist>
+        <TimeZoneList id="org-tz-list" />
         <fieldset class={fieldError("workingDays") ? "field-invalid" : undefined}>
           <legend>{t("o.workingDays")}</legend>
           <div class="btn-row">

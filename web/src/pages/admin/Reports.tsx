@@ -11,6 +11,7 @@ import type { ReportPreview, ReportSchedule, ReportScheduleInput } from "../../.
 import type { SurveySummary } from "../../lib/types";
 import { Card, ErrorAlert, Field, Loading, Select, Table } from "../../components/ui";
 import { useConfirm } from "../builder/dialog";
+import { TimeZoneList } from "./OrgSettings";
 import { useT, type AKey } from "./messages";
 
 const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
@@ -39,7 +40,7 @@ export function ReportsSection() {
 
   const cadenceText = (schedule: ReportSchedule) =>
     schedule.cadence.kind === "weekly"
-      ? t("r.weeklyOn", { day: t(`r.day${schedule.cadence.dayOfWeek}` as AKey), hour: String(schedule.cadence.hour).padStart(2, "0") })
+      ? t("r.weeklyOn", { day: t(`day.${schedule.cadence.dayOfWeek}` as AKey), hour: String(schedule.cadence.hour).padStart(2, "0") })
       : t("r.monthlyOn", { day: schedule.cadence.dayOfMonth, hour: String(schedule.cadence.hour).padStart(2, "0") });
   const surveyText = (schedule: ReportSchedule) =>
     schedule.surveyId === null ? t("r.allSurveys") : (surveys.data?.items.find((s) => s.id === schedule.surveyId)?.title ?? schedule.surveyId);
@@ -191,7 +192,7 @@ function ScheduleForm({ editing, surveys, onSaved, onCancel }: { editing: Report
               label={t("r.weekday")}
               error={fieldError("cadence.dayOfWeek")}
               value={String(cadence.dayOfWeek)}
-              options={WEEKDAYS.map((day) => ({ value: String(day), label: t(`r.day${day}` as AKey) }))}
+              options={WEEKDAYS.map((day) => ({ value: String(day), label: t(`day.${day}` as AKey) }))}
               onChange={(day) => set({ cadence: { ...cadence, dayOfWeek: Number(day) } })}
             />
           ) : (
@@ -201,8 +202,9 @@ function ScheduleForm({ editing, surveys, onSaved, onCancel }: { editing: Report
           )}
           <Select id="rs-hour" label={t("r.hour")} value={String(cadence.hour)} options={HOURS.map((hour) => ({ value: String(hour), label: `${String(hour).padStart(2, "0")}:00` }))} onChange={(hour) => set({ cadence: { ...cadence, hour: Number(hour) } })} />
           <Field id="rs-zone" label={t("r.timeZone")} hint={t("r.timeZoneHint")} error={fieldError("timeZone")}>
-            {(p) => <input {...p} autocomplete="off" value={input.timeZone} onInput={(e) => set({ timeZone: e.currentTarget.value.trim() })} />}
+            {(p) => <input {...p} list="rs-zone-list" autocomplete="off" value={input.timeZone} onInput={(e) => set({ timeZone: e.currentTarget.value.trim() })} />}
           </Field>
+          <TimeZoneList id="rs-zone-list" />
           <Select
             id="rs-language"
             label={t("r.language")}
