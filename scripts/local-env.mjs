@@ -63,3 +63,12 @@ export async function waitForHealth(origin, timeoutMs = 60_000) {
   }
   throw new Error(`The app at ${origin} did not become healthy: ${lastError}`);
 }
+
+/**
+ * The D1 bindings wrangler.toml declares, in order (DB, the control plane and shard 0, then DB_SHARD_1, …):
+ * every one gets the same migrations locally, so adding a shard there is the only change a local run needs.
+ */
+export function d1Bindings(path = "wrangler.toml") {
+  const blocks = readFileSync(path, "utf8").split(/^\[\[/m).filter((block) => block.startsWith("d1_databases]]"));
+  return blocks.map((block) => /^binding\s*=\s*"([^"]+)"/m.exec(block)?.[1]).filter(Boolean);
+}

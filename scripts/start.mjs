@@ -2,7 +2,7 @@
 // `npm start`: migrations → web build → wrangler dev (workerd + local SQLite) → idempotent demo seed.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { ensureDevVars, LOCAL_EMAIL_DOMAIN, QUIET_ENV, waitForHealth } from "./local-env.mjs";
+import { d1Bindings, ensureDevVars, LOCAL_EMAIL_DOMAIN, QUIET_ENV, waitForHealth } from "./local-env.mjs";
 
 const port = process.env.PORT ?? "8787";
 const host = "127.0.0.1";
@@ -24,8 +24,8 @@ function run(args, label) {
 }
 
 const vars = ensureDevVars();
-// Every database gets the same migrations: DB (control plane and shard 0) and DB_SHARD_1 (wrangler.toml).
-for (const binding of ["DB", "DB_SHARD_1"]) run(["wrangler", "d1", "migrations", "apply", binding, "--local", ...persistArgs], `Applying D1 migrations locally (${binding})`);
+// Every database gets the same migrations: DB (control plane and shard 0) and each DB_SHARD_n (wrangler.toml).
+for (const binding of d1Bindings()) run(["wrangler", "d1", "migrations", "apply", binding, "--local", ...persistArgs], `Applying D1 migrations locally (${binding})`);
 // FEEDLOOP_WEB_BUILT=1: dist/web is fresh already (the start-up test under `npm test`, which built it;
 // rebuilding there would make the browser tests' wrangler dev reload its assets mid-run).
 if (process.env.FEEDLOOP_WEB_BUILT === "1" && existsSync("dist/web/index.html")) console.log("▸ Web app already built (dist/web)");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { freePort } from "../free-port";
 // @ts-expect-error -- plain ESM helper shared with the start script
-import { ensureDevVars, LOCAL_EMAIL_DOMAIN, QUIET_ENV, waitForHealth } from "../../scripts/local-env.mjs";
+import { d1Bindings, ensureDevVars, LOCAL_EMAIL_DOMAIN, QUIET_ENV, waitForHealth } from "../../scripts/local-env.mjs";
 
 /**
  * Browser tests run against the real app: the built web assets served by `wrangler dev`
@@ -24,11 +24,12 @@ export default async function setup(project: TestProject) {
     const build = spawnSync("npx", ["vite", "build", "--logLevel", "warn"], { stdio: "inherit", env });
     if (build.status !== 0) throw new Error("vite build failed");
   }
-  const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
-  if (migrate.status !== 0) throw new Error(`migrations failed: ${migrate.stderr}`);
-  // DB_SHARD_1 (wrangler.toml) gets the same migrations: the cron and queue jobs run over every shard.
-  const migrateShard = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB_SHARD_1", "--local", "--persist-to", persistDir], { stdio: "pipe", env });
-  if (migrateShard.status !== 0) throw new Error(`migrations of DB_SHARD_1 failed: ${migrateShard.stderr}`);
+  // Every D1 binding of wrangler.toml (DB and each DB_SHARD_n) gets the same migrations: the cron and
+  // queue jobs run over every shard.
+  for (const binding of d1Bindings() as string[]) {
+    const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", binding, "--local", "--persist-to", persistDir], { stdio: "pipe", env });
+    if (migrate.status !== 0) throw new Error(`migrations of ${binding} failed: ${migrate.stderr}`);
+  }
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   // Miniflare writes each message sent through the EMAIL binding to <TMPDIR>/miniflare-*/files/email/*.eml:
