@@ -1,5 +1,5 @@
-// Shared by the start script, the browser tests and the benchmarks: the environment that keeps
-// wrangler and workerd off the network, and the local secrets file.
+// Shared by the start script, the browser tests, the benchmarks and the deploy script: the environment
+// that keeps wrangler and workerd off the network, the local secrets file and wrangler.toml's D1 list.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 
@@ -66,7 +66,8 @@ export async function waitForHealth(origin, timeoutMs = 60_000) {
 
 /**
  * The D1 bindings wrangler.toml declares, in order (DB, the control plane and shard 0, then DB_SHARD_1, …):
- * every one gets the same migrations locally, so adding a shard there is the only change a local run needs.
+ * every one gets the same migrations (locally and in `npm run deploy`), so adding a shard there is the only
+ * change a run or a deployment needs.
  */
 export function d1Bindings(path = "wrangler.toml") {
   const blocks = readFileSync(path, "utf8").split(/^\[\[/m).filter((block) => block.startsWith("d1_databases]]"));
