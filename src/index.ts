@@ -4,7 +4,7 @@ import { bindShard } from "./auth/shard-binding";
 import { MOVE_RETRY_AFTER_SECONDS } from "./domain/shards";
 import { publicSurveyShard } from "./routes/public-survey-shard";
 import { getAuth } from "./auth/create-auth";
-import { createRouter } from "./lib/openapi";
+import { createRouter, withMoveRefusals } from "./lib/openapi";
 import { apiBodyLimit, bodySizeLimit, jsonDepthLimit, securityHeaders } from "./lib/http";
 import { PROBLEM_TYPES, ProblemError, problemResponse, type ProblemType } from "./lib/problem";
 import { healthRoutes } from "./routes/health";
@@ -150,15 +150,22 @@ app.openAPIRegistry.registerComponent("schemas", "Problem", {
     },
   },
 });
-app.doc31("/api/openapi.json", {
-  openapi: "3.1.0",
-  info: {
-    title: "Feedloop API",
-    version: "1.0.0",
-    description:
-      "Customer feedback, ACSI satisfaction indices and complaint handling. Errors are application/problem+json (RFC 9457).",
-  },
-});
+app.get("/api/openapi.json", (c) =>
+  c.json(
+    withMoveRefusals(
+      app.getOpenAPI31Document({
+        openapi: "3.1.0",
+        info: {
+          title: "Feedloop API",
+          version: "1.0.0",
+          description:
+            "Customer feedback, ACSI satisfaction indices and complaint handling. Errors are application/problem+json (RFC 9457).",
+        },
+      }),
+      MOVE_RETRY_AFTER_SECONDS,
+    ),
+  ),
+);
 
 function statusToProblemType(status: number): ProblemType {
   const match = (Object.keys(PROBLEM_TYPES) as ProblemType[]).find((t) => PROBLEM_TYPES[t].status === status);

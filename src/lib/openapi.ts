@@ -31,3 +31,33 @@ export function problemResponses(...statuses: number[]) {
   }
   return out;
 }
+
+type OpenApiDocument = ReturnType<AppRouter["getOpenAPI31Document"]>;
+
+const WRITE_METHODS = ["post", "put", "patch", "delete"] as const;
+/** Paths whose writes never touch an organisation's shard (sign-in, the operator's own routes, development seeding). */
+const NOT_ORGANISATION_SCOPED = /^\/api\/(auth|operator|dev)\//;
+
+/**
+ * Adds the 503 every organisation-scoped write can answer while its organisation is being moved
+ * between shards (src/auth/shard-binding.ts), with its Retry-After header, to every such operation of
+ * the document: the refusal comes from shared middleware, so no route declares it itself.
+ */
+export function withMoveRefusals(document: OpenApiDocument, retryAfterSeconds: number): OpenApiDocument {
+  for (const [path, item] of Object.entries(document.paths ?? {})) {
+    if (NOT_ORGANISATION_SCOPED.test(path)) continue;
+    for (const method of WRITE_METHODS) {
+      const operation = item[method];
+      if (!operation) continue;
+      operation.responses = {
+        ...operation.responses,
+        503: {
+          description: `The organisation is being moved to another database; nothing was changed. Retry after the Retry-After header's seconds (${retryAfterSeconds}).`,
+          headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait before retrying" } },
+          content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+        },
+      };
+    }
+  }
+  return document;
+}

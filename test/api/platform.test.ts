@@ -19,6 +19,22 @@ describe("platform basics", () => {
     expect(Object.keys(doc.paths)).toContain("/api/api-keys");
   });
 
+  it("documents the 503 of an organisation being moved on every organisation-scoped write, and only there", async () => {
+    type Operation = { responses: Record<string, { headers?: Record<string, unknown> }> };
+    const doc = (await (await call("/api/openapi.json")).json()) as { paths: Record<string, Record<string, Operation>> };
+    const writes = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => ["post", "put", "patch", "delete"].includes(method))
+        .map(([method, operation]) => ({ path, method, operation })),
+    );
+    const scoped = writes.filter((w) => !/^\/api\/(auth|operator|dev)\//.test(w.path));
+    expect(scoped.length).toBeGreaterThan(40);
+    for (const { operation } of scoped) expect(operation.responses["503"]?.headers).toHaveProperty("Retry-After");
+    expect(doc.paths["/api/public/surveys/{slug}/responses"]?.post?.responses["503"]).toBeDefined();
+    for (const { operation } of writes.filter((w) => !scoped.includes(w))) expect(operation.responses["503"]).toBeUndefined();
+    for (const item of Object.values(doc.paths)) expect(item.get?.responses["503"]).toBeUndefined();
+  });
+
   it("answers unknown API routes with problem+json", async () => {
     const res = await call("/api/nope");
     expect(res.status).toBe(404);
