@@ -65,6 +65,9 @@ describe("staff invitation takeover (finding 1)", () => {
 
     // The link exists only in the message as it is sent.
     const row = await env.DB.prepare("select id from outbox where event_type = 'staff.invitation' and organization_id = ?").bind(org.organizationId).first<{ id: string }>();
+    // The Worker's own queue consumer may already have sent this row through the local e-mail binding
+    // (then this delivery was "skipped" — seen in CI): make it due again, so the message is built here.
+    await env.DB.prepare("update outbox set status = 'pending', attempts = 0, next_attempt_at = 0, claim_nonce = null, claimed_at = null where id = ?").bind(row!.id).run();
     const sent: BuiltEmail[] = [];
     const outcome = await deliverOutbox(db(), env as unknown as AppBindings, row!.id, new Date(Date.now() + 1000), {
       email: { name: "capture", send: async (message) => (sent.push(message), { id: "1" }) },
