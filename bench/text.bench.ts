@@ -10,7 +10,7 @@
  * check a candidate chosen on validation against the size and speed budget before its one
  * held-out measurement.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
@@ -18,7 +18,7 @@ import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { createTextEngine, type SerializedTextModelBundle, type TextEngine } from "../src/domain/text";
 import { predictNaiveBayes, trainNaiveBayes, type NaiveBayesModel } from "./lib/naive-bayes";
-import { COMPATIBILITY_DATE, ROOT } from "./lib/harness";
+import { COMPATIBILITY_DATE, processCpuNs, ROOT, workerdPids } from "./lib/harness";
 import { loadReferenceSplits } from "../scripts/lib/text-data";
 import { DEFAULT_MODEL_PATH } from "../scripts/train-text";
 
@@ -130,33 +130,8 @@ const post = async (texts: string[], score: boolean) => {
   const response = await mf.dispatchFetch("http://bench/", { method: "POST", body: JSON.stringify({ comments: texts, score }) });
   return (await response.json()) as { scored: number; positives: number };
 };
-/**
- * CPU time (ns) of the workerd process Miniflare started (a child of this process), summed over
- * its threads from /proc; NaN where /proc is not there. On a shared machine the round trip also
- * holds the time workerd waited for a core, the CPU time only the work.
- */
-function workerdCpuNs(): number {
-  try {
-    let total = 0;
-    let found = false;
-    for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      } catch {
-        continue;
-      }
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (comm !== "workerd" || ppid !== process.pid) continue;
-      found = true;
-      for (const task of readdirSync(`/proc/${pid}/task`)) total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
-    }
-    return found ? total : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
+/** CPU time (ns) of the workerd process Miniflare started (bench/lib/harness.ts). */
+const workerdCpuNs = () => processCpuNs(workerdPids());
 
 /**
  * Scoring the texts in workerd minus the same request scoring none, alternated against load drift,

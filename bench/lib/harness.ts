@@ -164,3 +164,42 @@ export function table(rows: Record<string, string | number>[]): string {
   const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join("  ");
   return [line(columns), line(widths.map((w) => "-".repeat(w))), ...rows.map((r) => line(columns.map((c) => String(r[c] ?? ""))))].join("\n");
 }
+
+/** The workerd processes Miniflare started (children of this process); empty where /proc is not there. */
+export function workerdPids(): number[] {
+  try {
+    return readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .filter((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+          const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+          const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+          return comm === "workerd" && ppid === process.pid;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * CPU time (ns) the processes' threads have run, summed from each thread's /proc schedstat; NaN
+ * without any. On a shared machine a round trip also holds the time workerd waited for a core,
+ * the CPU time only the work.
+ */
+export function processCpuNs(pids: readonly number[]): number {
+  if (pids.length === 0) return Number.NaN;
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) total += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, "utf8").split(" ")[0]);
+    } catch {
+      return Number.NaN;
+    }
+  }
+  return total;
+}
