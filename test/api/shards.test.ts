@@ -30,7 +30,11 @@ let bSurvey: { id: string; slug: string };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const OPERATOR_TOKEN = "operator-test-token-0123456789";
 
-/** The operator routes exist only with OPERATOR_TOKEN set, which the test configuration leaves unset. */
+/**
+ * The operator routes exist only with OPERATOR_TOKEN set, which the test configuration leaves unset.
+ * The env is spread at each call, after the test's introspectWorkflow: that replaces the Workflow
+ * binding on `env`, and a copy made before it would start instances the introspector never sees.
+ */
 async function asOperator(method: "GET" | "POST", path: string, body?: unknown, token = OPERATOR_TOKEN): Promise<Response> {
   const operatorEnv = { ...env, OPERATOR_TOKEN };
   const ctx = createExecutionContext();
