@@ -44,6 +44,7 @@ import { emailPageRoutes } from "./routes/email-pages";
 import { exportRoutes } from "./routes/exports";
 import { readNearReader } from "./routes/read-near-reader";
 export { ExportWorkflow } from "./jobs/export-workflow";
+export { ShardMoveWorkflow } from "./jobs/shard-move";
 
 const app = createRouter();
 

@@ -1,91 +1,241 @@
 /**
- * Moves one organisation from its shard to another (docs/scaling.md 4.1):
- *   1. mark it moving in the control plane: its writes (staff and public) answer 503 + Retry-After;
- *   2. wait until every isolate's cached placement has expired (SHARD_MAP_TTL_MS), so none still
- *      writes to the old shard;
- *   3. copy every table's rows of the organisation in keyset chunks, parents first (the identity rows
- *      it needs — organisation, members, their users — as copies; the control plane keeps the originals);
- *   4. verify that the target holds as many rows of every table as the source;
- *   5. flip org_shards and survey_slugs to the new shard (one control-plane batch), which ends the mark;
- *   6. delete the organisation's rows from the old shard (its tenant rows; identity copies only when
- *      the old shard is not the control plane), and drop this isolate's cached placements.
- * A failure before the flip clears the mark and leaves the organisation where it was; copying again
- * is harmless (rows already copied are skipped). After the flip the old rows are only garbage: a
- * failed delete is finished by running the move's cleanup again (moveOrganisation to the same shard
- * is refused, so call deleteFromShard).
+ * Moves one organisation from its shard to another as a Cloudflare Workflow (docs/scaling.md 4.1), so
+ * the size of an organisation is bounded by the Workflow's step count, not by one invocation's D1
+ * budget. The operator route starts it (`startShardMove`: checks, claims a `shard_moves` row — one
+ * unfinished move per organisation — and creates the instance); the steps are
+ *   1. "mark moving": check again and mark it moving in the control plane (one batch with the
+ *      progress row): its writes (staff and public) answer 503 + Retry-After;
+ *   2. sleep SHARD_MAP_TTL_MS, until every isolate's cached placement has expired, so none still writes
+ *      to the old shard;
+ *   3. "copy <table> <n>": every table's rows of the organisation, parents first (the identity rows it
+ *      needs — organisation, members, their users — as copies; the control plane keeps the originals),
+ *      COPY_CHUNKS_PER_STEP keyset chunks per step from the cursor the previous step returned;
+ *   4. "verify": the target holds as many rows of every table as the source (the counts are recorded);
+ *   5. "flip": org_shards and survey_slugs point at the new shard (one control-plane batch, with the
+ *      progress row), which ends the mark;
+ *   6. "delete <table> <n>": the organisation's rows leave the old shard in chunks (its tenant rows;
+ *      identity copies only when the old shard is not the control plane); "finish" marks it done.
+ * Every step is repeatable: a copy chunk run twice inserts nothing new (ON CONFLICT DO NOTHING), a
+ * delete chunk deletes what is left, and progress figures are absolute. A failure before the flip
+ * clears the mark and leaves the organisation where it was (its copies in the target are garbage that
+ * the next move's copy skips); a failure after it leaves rows in the old shard, recorded as the move's
+ * error.
  */
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { NonRetryableError } from "cloudflare:workflows";
 import type { AppBindings } from "../env";
+import { newId } from "../lib/ids";
 import { forgetShardPlacements, organisationPlacement, SHARD_MAP_TTL_MS, shardD1, shardDatabases } from "../db/shards";
-import { clearMoving, copyChunk, countRows, deleteChunk, deleteUnreferencedUsers, flipShard, markMoving, movePlan } from "../db/queries/shard-move";
+import {
+  claimShardMove,
+  clearMoving,
+  copyChunk,
+  countRows,
+  deleteChunk,
+  deleteUnreferencedUsers,
+  flipShard,
+  getShardMove,
+  markMoving,
+  movePlan,
+  recordShardMove,
+  runningShardMoveId,
+  type KeyCursor,
+  type MoveTable,
+  type ShardMove,
+} from "../db/queries/shard-move";
 
 /** Rows per copy chunk: one SELECT and one INSERT … SELECT FROM json_each of the chunk (well below D1's 2 MB per bound value). */
-const COPY_CHUNK_ROWS = 200;
+export const COPY_CHUNK_ROWS = 200;
+/** Copy chunks per step: 5,000 rows, 50 queries and one progress write per invocation (limit 1,000). */
+export const COPY_CHUNKS_PER_STEP = 25;
 const DELETE_CHUNK_ROWS = 1_000;
+/** Delete chunks per step: 10,000 rows, 10 queries per invocation. */
+const DELETE_CHUNKS_PER_STEP = 10;
 
-export type MoveReport = { organizationId: string; from: number; to: number; tables: Record<string, number>; rowsCopied: number };
+export type MoveParams = { moveId: string; organizationId: string; to: number };
 
+/** A move that cannot start (no such shard, already there, already moving, no rows): the route's 409. */
 export class MoveRefused extends Error {}
 
-export async function moveOrganisation(
-  env: AppBindings,
-  organizationId: string,
-  to: number,
-  options: { settleMs?: number; now?: () => Date } = {},
-): Promise<MoveReport> {
-  const now = options.now ?? (() => new Date());
+/** Why a move cannot start now; the shard the organisation moves from otherwise. */
+async function checkMove(env: AppBindings, organizationId: string, to: number): Promise<number> {
   const shards = shardDatabases(env).length;
   if (!Number.isInteger(to) || to < 0 || to >= shards) throw new MoveRefused(`Shard ${to} does not exist: this Worker has shards 0 to ${shards - 1}.`);
   forgetShardPlacements();
   const placement = await organisationPlacement(env, organizationId);
   if (placement.movingTo !== null) throw new MoveRefused(`Organisation ${organizationId} is already being moved to shard ${placement.movingTo}.`);
   if (placement.shard === to) throw new MoveRefused(`Organisation ${organizationId} already lives in shard ${to}.`);
-  const from = placement.shard;
-  const control = env.DB;
-  const source = shardD1(env, from);
-  const target = shardD1(env, to);
-  const exists = await source.prepare(`SELECT 1 AS found FROM organization WHERE id = ?1`).bind(organizationId).first();
-  if (!exists) throw new MoveRefused(`Organisation ${organizationId} has no rows in shard ${from}.`);
-
-  const plan = await movePlan(target);
-  await markMoving(control, organizationId, from, to, now());
-  forgetShardPlacements();
-  const report: MoveReport = { organizationId, from, to, tables: {}, rowsCopied: 0 };
-  try {
-    await new Promise((resolve) => setTimeout(resolve, options.settleMs ?? SHARD_MAP_TTL_MS));
-    // The control plane already holds the identity originals.
-    const copying = plan.filter((table) => !(table.mirrored && to === 0));
-    for (const table of copying) {
-      let after: unknown[] | null = null;
-      do after = await copyChunk(source, target, table, organizationId, after, COPY_CHUNK_ROWS);
-      while (after !== null);
-    }
-    // Counted once everything is in: some tables' rows belong through others (a user through its membership).
-    for (const table of copying) {
-      const [copied, expected] = await Promise.all([countRows(target, table, organizationId), countRows(source, table, organizationId)]);
-      if (copied < expected) throw new Error(`Copy of ${table.name} is incomplete: ${copied} of ${expected} rows in shard ${to}.`);
-      report.tables[table.name] = expected;
-      report.rowsCopied += expected;
-    }
-    await flipShard(control, organizationId, to, now());
-  } catch (error) {
-    await clearMoving(control, organizationId, now());
-    forgetShardPlacements();
-    throw error;
-  }
-  forgetShardPlacements();
-  await deleteFromShard(env, organizationId, from);
-  return report;
+  const exists = await shardD1(env, placement.shard).prepare(`SELECT 1 AS found FROM organization WHERE id = ?1`).bind(organizationId).first();
+  if (!exists) throw new MoveRefused(`Organisation ${organizationId} has no rows in shard ${placement.shard}.`);
+  return placement.shard;
 }
 
-/** Deletes an organisation's rows from a shard it no longer lives in (step 6), children first. */
-export async function deleteFromShard(env: AppBindings, organizationId: string, shard: number): Promise<void> {
-  const placement = await organisationPlacement(env, organizationId);
-  if (placement.shard === shard || placement.movingTo === shard) throw new MoveRefused(`Organisation ${organizationId} lives in shard ${shard}; its rows stay.`);
-  const d1 = shardD1(env, shard);
-  const plan = await movePlan(d1);
-  for (const table of [...plan].reverse()) {
-    if (table.mirrored && (shard === 0 || table.name === "user")) continue;
-    while ((await deleteChunk(d1, table, organizationId, DELETE_CHUNK_ROWS)) > 0);
+/**
+ * Starts a move (the operator route): refuses at once what cannot start, claims the organisation's one
+ * unfinished move, and creates the Workflow instance under the move's id.
+ */
+export async function startShardMove(env: AppBindings, organizationId: string, to: number, now = new Date()): Promise<ShardMove> {
+  const from = await checkMove(env, organizationId, to);
+  const id = newId("move");
+  if (!(await claimShardMove(env.DB, { id, organizationId, from, to, now }))) {
+    const running = await runningShardMoveId(env.DB, organizationId);
+    throw new MoveRefused(`Organisation ${organizationId} is already being moved${running ? ` (move ${running}, GET /api/operator/moves/${running})` : ""}.`);
   }
-  if (shard !== 0) await deleteUnreferencedUsers(d1);
+  try {
+    await env.SHARD_MOVE_WORKFLOW.create({ id, params: { moveId: id, organizationId, to } satisfies MoveParams });
+  } catch (error) {
+    await recordShardMove(env.DB, id, { status: "failed", error: `The Workflow did not start: ${messageOf(error)}`, finishedAt: new Date() }).run();
+    throw error;
+  }
+  return (await getShardMove(env.DB, id))!;
+}
+
+/** What a copy step hands the next: where the table's copy stands, and the rows copied so far (all tables). */
+export type CopyState = { after: KeyCursor | null; rowsCopied: number; done: boolean };
+
+/** One copy step: up to COPY_CHUNKS_PER_STEP chunks of one table from the state's cursor, then the progress row. */
+export async function copyStep(env: AppBindings, move: MoveParams & { from: number }, table: MoveTable, state: CopyState, chunkRows = COPY_CHUNK_ROWS): Promise<CopyState> {
+  const source = shardD1(env, move.from);
+  const target = shardD1(env, move.to);
+  let { after, rowsCopied } = state;
+  let done = false;
+  for (let chunk = 0; chunk < COPY_CHUNKS_PER_STEP && !done; chunk++) {
+    const copied = await copyChunk(source, target, table, move.organizationId, after, chunkRows);
+    rowsCopied += copied.rows;
+    after = copied.next;
+    done = after === null;
+  }
+  await recordShardMove(env.DB, move.moveId, { status: "copying", currentTable: table.name, rowsCopied }).run();
+  return { after, rowsCopied, done };
+}
+
+/** The tables to copy: the control plane already holds the identity originals. */
+export function tablesToCopy(tables: MoveTable[], to: number): MoveTable[] {
+  return tables.filter((table) => !(table.mirrored && to === 0));
+}
+
+/**
+ * The tables to empty in the old shard, children first: its identity copies too unless it is the
+ * control plane (users are kept while another organisation of the shard needs them: deleteUnreferencedUsers).
+ */
+function tablesToDelete(tables: MoveTable[], from: number): MoveTable[] {
+  return [...tables].reverse().filter((table) => !(table.mirrored && (from === 0 || table.name === "user")));
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export class ShardMoveWorkflow extends WorkflowEntrypoint<AppBindings, MoveParams> {
+  override async run(event: WorkflowEvent<MoveParams>, step: WorkflowStep): Promise<{ rowsCopied: number }> {
+    const params = event.payload;
+    const env = this.env;
+    const control = env.DB;
+    try {
+      const { from, tables } = await step.do("mark moving", () => this.markMoving(params));
+      const move = { ...params, from };
+      await step.sleep("wait out the placement caches", SHARD_MAP_TTL_MS);
+
+      const copying = tablesToCopy(tables, params.to);
+      let state: CopyState = { after: null, rowsCopied: 0, done: false };
+      for (const table of copying) {
+        state = { after: null, rowsCopied: state.rowsCopied, done: false };
+        for (let n = 0; !state.done; n++) {
+          const before = state;
+          state = await step.do(`copy ${table.name} ${n}`, () => copyStep(env, move, table, before));
+        }
+      }
+
+      await step.do("verify", async () => {
+        // Counted once everything is in: some tables' rows belong through others (a user through its membership).
+        const source = shardD1(env, from);
+        const target = shardD1(env, params.to);
+        const tableCounts: Record<string, number> = {};
+        let rowsCopied = 0;
+        for (const table of copying) {
+          const [copied, expected] = await Promise.all([countRows(target, table, params.organizationId), countRows(source, table, params.organizationId)]);
+          if (copied < expected) throw new Error(`Copy of ${table.name} is incomplete: ${copied} of ${expected} rows in shard ${params.to}.`);
+          tableCounts[table.name] = expected;
+          rowsCopied += expected;
+        }
+        await recordShardMove(control, params.moveId, { status: "verifying", currentTable: null, rowsCopied, tableCounts }).run();
+      });
+
+      await step.do("flip", async () => {
+        const now = new Date();
+        await control.batch([...flipShard(control, params.organizationId, params.to, now), recordShardMove(control, params.moveId, { status: "deleting" })]);
+        forgetShardPlacements();
+      });
+
+      const old = shardD1(env, from);
+      for (const table of tablesToDelete(tables, from)) {
+        let done = false;
+        for (let n = 0; !done; n++) {
+          done = await step.do(`delete ${table.name} ${n}`, async () => {
+            for (let chunk = 0; chunk < DELETE_CHUNKS_PER_STEP; chunk++) {
+              if ((await deleteChunk(old, table, params.organizationId, DELETE_CHUNK_ROWS)) < DELETE_CHUNK_ROWS) return true;
+            }
+            await recordShardMove(control, params.moveId, { currentTable: table.name }).run();
+            return false;
+          });
+        }
+      }
+
+      return await step.do("finish", async () => {
+        if (from !== 0) await deleteUnreferencedUsers(old);
+        await recordShardMove(control, params.moveId, { status: "done", currentTable: null, finishedAt: new Date() }).run();
+        const record = await getShardMove(control, params.moveId);
+        return { rowsCopied: record?.rowsCopied ?? 0 };
+      });
+    } catch (error) {
+      await step.do("record the failure", () => this.recordFailure(params, messageOf(error)));
+      throw error;
+    }
+  }
+
+  /**
+   * Step 1. Checks again (time has passed since the route's check) and marks the organisation moving,
+   * in one batch with the progress row; a retry after that batch finds the row past "starting" and
+   * goes on with the shard it recorded. Returns the tables to move (the target's schema: every shard
+   * has the same migrations).
+   */
+  private async markMoving(params: MoveParams): Promise<{ from: number; tables: MoveTable[] }> {
+    const control = this.env.DB;
+    const record = await getShardMove(control, params.moveId);
+    if (!record) throw new NonRetryableError(`Move ${params.moveId} has no progress row.`);
+    let from = record.fromShard;
+    if (record.status === "starting") {
+      try {
+        from = await checkMove(this.env, params.organizationId, params.to);
+      } catch (error) {
+        if (error instanceof MoveRefused) throw new NonRetryableError(error.message);
+        throw error;
+      }
+    }
+    // Before the mark: a table without a rule stops the move while the organisation is untouched.
+    const tables = await movePlan(shardD1(this.env, params.to));
+    if (record.status === "starting") {
+      await control.batch([markMoving(control, params.organizationId, from, params.to, new Date()), recordShardMove(control, params.moveId, { status: "settling", fromShard: from })]);
+    }
+    forgetShardPlacements();
+    return { from, tables };
+  }
+
+  /**
+   * Before the flip, the mark is cleared and the organisation stays where it was; after it (the map
+   * already names the new shard), the old shard's leftover rows are only garbage, recorded in the error.
+   */
+  private async recordFailure(params: MoveParams, message: string): Promise<void> {
+    const control = this.env.DB;
+    const now = new Date();
+    forgetShardPlacements();
+    const placement = await organisationPlacement(this.env, params.organizationId);
+    const record = await getShardMove(control, params.moveId);
+    const statements: D1PreparedStatement[] = [];
+    // Only this move's own mark: a refused start never set one.
+    if (record && record.status !== "starting" && placement.movingTo === params.to) statements.push(clearMoving(control, params.organizationId, now));
+    const flipped = placement.shard === params.to && record?.status !== "starting";
+    const error = flipped ? `${message} (after the flip: the organisation lives in shard ${params.to}; rows may be left in shard ${record?.fromShard})` : message;
+    statements.push(recordShardMove(control, params.moveId, { status: "failed", error, finishedAt: now }));
+    await control.batch(statements);
+    forgetShardPlacements();
+  }
 }

@@ -1,16 +1,18 @@
 /**
  * Shards as the code path (docs/scaling.md 4.1): DB is the control plane and shard 0, DB_SHARD_1 the
- * second shard. Organisation B is moved to shard 1 by the move job; afterwards its rows are physically
- * in shard 1 only, the API (staff and public) reads and writes them there, A (shard 0) cannot see
- * them, writes during a move answer 503, and a move back empties shard 1 again.
+ * second shard. Organisation B is moved to shard 1 by the move Workflow, started through the operator
+ * route; afterwards its rows are physically in shard 1 only, the API (staff and public) reads and
+ * writes them there, A (shard 0) cannot see them, writes during a move answer 503, the move's progress
+ * row ends "done" with its per-table counts, and a move back empties shard 1 again. A move that fails
+ * before the flip clears its mark, and a copy step run twice copies nothing twice.
  */
-import { createExecutionContext, createMessageBatch, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, createMessageBatch, createScheduledController, env, introspectWorkflow, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestOrg, type TestOrg } from "./helpers";
 import { directCall as call, directSubmit as submit, jsonInit as json, publishedSurvey } from "./direct";
 import { acsiAnswers, newSubmissionId } from "./fixtures";
-import { moveOrganisation } from "../../src/jobs/shard-move";
-import { movePlan } from "../../src/db/queries/shard-move";
+import { copyStep, tablesToCopy, type CopyState } from "../../src/jobs/shard-move";
+import { countRows, movePlan } from "../../src/db/queries/shard-move";
 import { forgetShardPlacements } from "../../src/db/shards";
 import { runScheduled } from "../../src/jobs/scheduled";
 import { consumeEvents } from "../../src/jobs/queue-consumer";
@@ -26,6 +28,37 @@ let b: TestOrg;
 let aSurvey: { id: string; slug: string };
 let bSurvey: { id: string; slug: string };
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const OPERATOR_TOKEN = "operator-test-token-0123456789";
+
+/**
+ * The operator routes exist only with OPERATOR_TOKEN set, which the test configuration leaves unset.
+ * The env is spread at each call, after the test's introspectWorkflow: that replaces the Workflow
+ * binding on `env`, and a copy made before it would start instances the introspector never sees.
+ */
+async function asOperator(method: "GET" | "POST", path: string, body?: unknown, token = OPERATOR_TOKEN): Promise<Response> {
+  const operatorEnv = { ...env, OPERATOR_TOKEN };
+  const ctx = createExecutionContext();
+  const init = body === undefined ? { method, headers: bearer(token) } : json(method, body, bearer(token));
+  const res = await worker.fetch(new Request(`${ORIGIN}${path}`, init) as never, operatorEnv as never, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+type MoveRecord = { id: string; status: string; fromShard: number; toShard: number; rowsCopied: number; tableCounts: Record<string, number> | null; error: string | null; finishedAt: string | null; location: string };
+
+/** Moves an organisation through the operator route and its Workflow (sleeps disabled); the move's final progress row. */
+async function moveThroughWorkflow(organizationId: string, toShard: number): Promise<MoveRecord> {
+  await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
+  await introspector.modifyAll(async (m) => {
+    await m.disableSleeps();
+  });
+  const started = await asOperator("POST", `/api/operator/organisations/${organizationId}/move`, { toShard });
+  expect(started.status, await started.clone().text()).toBe(202);
+  const { location } = (await started.json()) as MoveRecord;
+  const [instance] = introspector.get();
+  await instance!.waitForStatus("complete");
+  return (await (await asOperator("GET", location)).json()) as MoveRecord;
+}
 
 async function rows(d1: D1Database, table: string, organizationId: string): Promise<number> {
   const row = await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE organization_id = ?`).bind(organizationId).first<{ n: number }>();
@@ -61,10 +94,32 @@ describe("two shards", () => {
     expect(names.indexOf("surveys")).toBeLessThan(names.indexOf("responses"));
   });
 
-  it("moves an organisation to shard 1: its rows leave shard 0, the API serves them from shard 1, the other organisation cannot see them", async () => {
-    const report = await moveOrganisation(env, b.organizationId, 1, { settleMs: 0 });
-    expect(report).toMatchObject({ from: 0, to: 1 });
-    expect(report.tables.responses).toBe(4);
+  it("moves an organisation to shard 1 through the Workflow: its rows leave shard 0, the API serves them from shard 1, the other organisation cannot see them", async () => {
+    // Sleeps stay on here: the move waits out the placement caches (10 s), so the second request
+    // deterministically arrives while it runs.
+    await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
+    const started = await asOperator("POST", `/api/operator/organisations/${b.organizationId}/move`, { toShard: 1 });
+    expect(started.status, await started.clone().text()).toBe(202);
+    const move = (await started.json()) as MoveRecord;
+    expect(started.headers.get("location")).toBe(`/api/operator/moves/${move.id}`);
+    expect(move).toMatchObject({ fromShard: 0, toShard: 1, status: "starting", location: `/api/operator/moves/${move.id}` });
+
+    const second = await asOperator("POST", `/api/operator/organisations/${b.organizationId}/move`, { toShard: 1 });
+    expect(second.status).toBe(409);
+    expect(second.headers.get("content-type")).toContain("application/problem+json");
+    expect(((await second.json()) as { detail: string }).detail).toMatch(/already being moved/);
+    const running = (await (await asOperator("GET", move.location)).json()) as MoveRecord;
+    expect(["starting", "settling"]).toContain(running.status);
+
+    const [instance] = introspector.get();
+    await instance!.waitForStatus("complete");
+    const done = (await (await asOperator("GET", move.location)).json()) as MoveRecord;
+    expect(done).toMatchObject({ status: "done", fromShard: 0, toShard: 1, error: null });
+    expect(done.finishedAt).not.toBeNull();
+    expect(done.tableCounts?.responses).toBe(4);
+    expect(done.tableCounts?.surveys).toBe(1);
+    expect(done.tableCounts?.organization).toBe(1);
+    expect(done.rowsCopied).toBe(Object.values(done.tableCounts!).reduce((sum, n) => sum + n, 0));
 
     // Physically: B's tenant rows only in shard 1, A's only in shard 0; the control plane keeps B's identity.
     expect(await rows(env.DB_SHARD_1, "responses", b.organizationId)).toBe(4);
@@ -141,8 +196,9 @@ describe("two shards", () => {
   });
 
   it("moves it back: everything of B returns to shard 0 and shard 1 holds nothing of it, not even its identity copies", async () => {
-    const report = await moveOrganisation(env, b.organizationId, 0, { settleMs: 0 });
-    expect(report.tables.responses).toBe(5);
+    const report = await moveThroughWorkflow(b.organizationId, 0);
+    expect(report).toMatchObject({ status: "done", fromShard: 1, toShard: 0 });
+    expect(report.tableCounts?.responses).toBe(5);
     expect(await rows(env.DB, "responses", b.organizationId)).toBe(5);
     expect(await rows(env.DB_SHARD_1, "responses", b.organizationId)).toBe(0);
     expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM organization").first("n")).toBe(0);
@@ -150,8 +206,12 @@ describe("two shards", () => {
     expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM user").first("n")).toBe(0);
     const list = await call(`/api/surveys/${bSurvey.id}/responses`, { headers: bearer(b.keys.owner) });
     expect(((await list.json()) as { items: unknown[] }).items).toHaveLength(5);
-    await expect(moveOrganisation(env, b.organizationId, 0, { settleMs: 0 })).rejects.toThrow(/already lives in shard 0/);
-    await expect(moveOrganisation(env, b.organizationId, 2, { settleMs: 0 })).rejects.toThrow(/does not exist/);
+    const nowhere = await asOperator("POST", `/api/operator/organisations/${b.organizationId}/move`, { toShard: 0 });
+    expect(nowhere.status).toBe(409);
+    expect(((await nowhere.json()) as { detail: string }).detail).toMatch(/already lives in shard 0/);
+    const unbound = await asOperator("POST", `/api/operator/organisations/${b.organizationId}/move`, { toShard: 2 });
+    expect(unbound.status).toBe(409);
+    expect(((await unbound.json()) as { detail: string }).detail).toMatch(/does not exist/);
   });
 
   it("places a new organisation in the least-loaded open shard, and its shard's identity copies follow membership changes", async () => {
@@ -209,20 +269,65 @@ describe("two shards", () => {
     expect(list.items.map((m) => m.userId).sort()).toEqual([userIds["owner@shard-c.test"], userIds["admin@shard-c.test"]].sort());
   });
 
-  it("has no operator route unless OPERATOR_TOKEN is set, and then only for its bearer", async () => {
+  it("has no operator route unless OPERATOR_TOKEN is set, and then only for its bearer; an unknown move is 404", async () => {
     const path = `/api/operator/organisations/${b.organizationId}/move`;
     expect((await call(path, json("POST", { toShard: 1 }, bearer("anything")))).status).toBe(404);
-    const operatorEnv = { ...env, OPERATOR_TOKEN: "operator-test-token-0123456789" };
-    const asOperator = async (token: string, body: unknown) => {
-      const ctx = createExecutionContext();
-      const res = await worker.fetch(new Request(`${ORIGIN}${path}`, { ...json("POST", body, bearer(token)) }) as never, operatorEnv as never, ctx);
-      await waitOnExecutionContext(ctx);
-      return res;
-    };
-    expect((await asOperator("wrong-token-of-the-same-length-0", { toShard: 1 })).status).toBe(401);
-    expect((await asOperator(operatorEnv.OPERATOR_TOKEN, { toShard: -1 })).status).toBe(422);
-    const refused = await asOperator(operatorEnv.OPERATOR_TOKEN, { toShard: 0 });
+    expect((await call("/api/operator/moves/move_AAAAAAAAAAAAAAAAAAAA", { headers: bearer("anything") })).status).toBe(404);
+    expect((await asOperator("POST", path, { toShard: 1 }, "wrong-token-of-the-same-length-0")).status).toBe(401);
+    expect((await asOperator("GET", "/api/operator/moves/move_AAAAAAAAAAAAAAAAAAAA", undefined, "wrong-token-of-the-same-length-0")).status).toBe(401);
+    expect((await asOperator("POST", path, { toShard: -1 })).status).toBe(422);
+    const refused = await asOperator("POST", path, { toShard: 0 });
     expect(refused.status).toBe(409);
     expect(((await refused.json()) as { detail: string }).detail).toMatch(/already lives in shard 0/);
+    const unknown = await asOperator("GET", "/api/operator/moves/move_AAAAAAAAAAAAAAAAAAAA");
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toContain("application/problem+json");
+    expect((await asOperator("GET", "/api/operator/moves/not-a-move")).status).toBe(422);
   });
+
+  it("copies nothing twice when a copy step runs again from the same cursor", async () => {
+    // The copy steps of a move of A to shard 1, in the Workflow's order, with chunks of 2 rows (so the
+    // cursor is used); the responses step is then run a second time from the cursor it started at.
+    const move = { moveId: "move_not_recorded_here", organizationId: a.organizationId, to: 1, from: 0 };
+    const tables = tablesToCopy(await movePlan(env.DB_SHARD_1), 1);
+    const responses = tables.find((table) => table.name === "responses")!;
+    let state: CopyState = { after: null, rowsCopied: 0, done: false };
+    let responsesStart: CopyState | null = null;
+    let responsesEnd: CopyState | null = null;
+    for (const table of tables) {
+      state = { after: null, rowsCopied: state.rowsCopied, done: false };
+      while (!state.done) {
+        if (table === responses && responsesStart === null) responsesStart = state;
+        state = await copyStep(env, move, table, state, 2);
+        if (table === responses && state.done) responsesEnd = state;
+      }
+    }
+    const aResponses = await rows(env.DB, "responses", a.organizationId);
+    expect(aResponses).toBeGreaterThan(2);
+    expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(aResponses);
+    const again = await copyStep(env, move, responses, responsesStart!, 2);
+    expect(again).toEqual(responsesEnd);
+    expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(aResponses);
+    for (const table of tables) expect(await countRows(env.DB_SHARD_1, table, a.organizationId), table.name).toBe(await countRows(env.DB, table, a.organizationId));
+  });
+  it("clears the mark when a move fails before the flip: the organisation stays where it was and takes writes again", async () => {
+    await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
+    await introspector.modifyAll(async (m) => {
+      await m.disableSleeps();
+      await m.disableRetryDelays();
+      await m.mockStepError({ name: "verify" }, new Error("verification lost"));
+    });
+    const started = await asOperator("POST", `/api/operator/organisations/${a.organizationId}/move`, { toShard: 1 });
+    expect(started.status).toBe(202);
+    const { location } = (await started.json()) as MoveRecord;
+    const [instance] = introspector.get();
+    await instance!.waitForStatus("errored");
+    const failed = (await (await asOperator("GET", location)).json()) as MoveRecord;
+    expect(failed).toMatchObject({ status: "failed", error: "verification lost" });
+    expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(a.organizationId).first()).toEqual({ shard: 0, moving_to: null });
+    forgetShardPlacements();
+    expect((await submit(aSurvey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true })).status).toBe(201);
+    expect(await rows(env.DB, "responses", a.organizationId)).toBe(5);
+  });
+
 });

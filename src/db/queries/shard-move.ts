@@ -4,9 +4,10 @@
  * too — or, if nothing says which of its rows belong to an organisation, the move refuses to start
  * (movePlan throws) rather than leave rows behind.
  */
+import type { ShardMoveStatus } from "../shard-schema";
 
-/** Control-plane tables: never copied to a data shard (sessions, credentials, invitations, the maps). */
-const CONTROL_PLANE_ONLY = new Set(["session", "account", "verification", "rateLimit", "invitation", "org_shards", "survey_slugs"]);
+/** Control-plane tables: never copied to a data shard (sessions, credentials, invitations, the maps, the moves' progress). */
+const CONTROL_PLANE_ONLY = new Set(["session", "account", "verification", "rateLimit", "invitation", "org_shards", "survey_slugs", "shard_moves"]);
 
 /**
  * Identity rows a shard keeps a copy of, so its tenant rows' foreign keys and name joins (desk,
@@ -103,22 +104,26 @@ export async function countRows(d1: D1Database, table: MoveTable, organizationId
   return row?.n ?? 0;
 }
 
+/** A keyset position: the key values (rowid, or a WITHOUT ROWID table's primary key) of the last row copied. */
+export type KeyCursor = (string | number)[];
+
 const keyList = (table: MoveTable) => table.keys.map((k) => (k === "rowid" ? "rowid" : quoted(k))).join(", ");
 
 /**
  * Copies one keyset chunk (rows after the cursor `after`, null = from the start; in rowid order, so
- * the order rows were written in survives) and returns the cursor of the last row copied, or null when
- * the table is done. Re-running a chunk changes nothing (ON CONFLICT DO NOTHING), so a failed move can
- * simply be started again; a mirrored identity row already in the target is refreshed instead.
+ * the order rows were written in survives) and returns the cursor of the last row copied (`next`,
+ * null when the table is done) and how many rows the chunk read. Re-running a chunk changes nothing
+ * (ON CONFLICT DO NOTHING), so a retried Workflow step or a failed move started again is harmless; a
+ * mirrored identity row already in the target is refreshed instead.
  */
 export async function copyChunk(
   source: D1Database,
   target: D1Database,
   table: MoveTable,
   organizationId: string,
-  after: unknown[] | null,
+  after: KeyCursor | null,
   limit: number,
-): Promise<unknown[] | null> {
+): Promise<{ next: KeyCursor | null; rows: number }> {
   const keys = keyList(table);
   const selectKeys = table.keys.map((k, i) => `${k === "rowid" ? "rowid" : quoted(k)} AS "__k${i}"`).join(", ");
   const afterClause = after ? `AND (${keys}) > (${after.map((_, i) => `?${i + 3}`).join(", ")})` : "";
@@ -126,7 +131,7 @@ export async function copyChunk(
     .prepare(`SELECT ${selectKeys}, * FROM ${quoted(table.name)} WHERE (${table.scope}) ${afterClause} ORDER BY ${keys} LIMIT ?2`)
     .bind(organizationId, limit, ...(after ?? []))
     .all<Record<string, unknown>>();
-  if (results.length === 0) return null;
+  if (results.length === 0) return { next: null, rows: 0 };
   const columns = table.columns.map(quoted).join(", ");
   // The whole chunk is one statement with one bound JSON array (D1 allows 100 bound values per
   // statement, not 100 rows), so a chunk costs two queries of the invocation's budget, not one per row.
@@ -150,7 +155,7 @@ export async function copyChunk(
   );
   await target.prepare(insert).bind(JSON.stringify(rows)).run();
   const last = results[results.length - 1]!;
-  return results.length < limit ? null : table.keys.map((_, i) => last[`__k${i}`]);
+  return { next: results.length < limit ? null : table.keys.map((_, i) => last[`__k${i}`] as string | number), rows: results.length };
 }
 
 /** Deletes up to `limit` of the organisation's rows of one table; returns how many went. */
@@ -173,27 +178,122 @@ export async function deleteUnreferencedUsers(d1: D1Database): Promise<void> {
     .run();
 }
 
-export async function markMoving(control: D1Database, organizationId: string, from: number, to: number, now: Date): Promise<void> {
-  await control
+/** Marks the organisation as moving (its writes answer 503 from then on). */
+export function markMoving(control: D1Database, organizationId: string, from: number, to: number, now: Date): D1PreparedStatement {
+  return control
     .prepare(
       `INSERT INTO org_shards (organization_id, shard, moving_to, updated_at) VALUES (?1, ?2, ?3, ?4)
        ON CONFLICT(organization_id) DO UPDATE SET moving_to = excluded.moving_to, updated_at = excluded.updated_at`,
     )
-    .bind(organizationId, from, to, now.getTime())
-    .run();
+    .bind(organizationId, from, to, now.getTime());
 }
 
-/** Points the organisation and its survey links at the new shard, and ends the moving mark, in one batch. */
-export async function flipShard(control: D1Database, organizationId: string, to: number, now: Date): Promise<void> {
-  await control.batch([
+/** Points the organisation and its survey links at the new shard, and ends the moving mark: run them in one batch. */
+export function flipShard(control: D1Database, organizationId: string, to: number, now: Date): D1PreparedStatement[] {
+  return [
     control.prepare(`UPDATE org_shards SET shard = ?2, moving_to = NULL, updated_at = ?3 WHERE organization_id = ?1`).bind(organizationId, to, now.getTime()),
     control.prepare(`UPDATE survey_slugs SET shard = ?2 WHERE organization_id = ?1`).bind(organizationId, to),
-  ]);
+  ];
 }
 
 /** Ends a failed move's mark; the organisation stays where it was. */
-export async function clearMoving(control: D1Database, organizationId: string, now: Date): Promise<void> {
-  await control.prepare(`UPDATE org_shards SET moving_to = NULL, updated_at = ?2 WHERE organization_id = ?1`).bind(organizationId, now.getTime()).run();
+export function clearMoving(control: D1Database, organizationId: string, now: Date): D1PreparedStatement {
+  return control.prepare(`UPDATE org_shards SET moving_to = NULL, updated_at = ?2 WHERE organization_id = ?1`).bind(organizationId, now.getTime());
+}
+
+/** An operator's move of one organisation (control-plane table `shard_moves`, src/db/shard-schema.ts). */
+export type ShardMove = {
+  id: string;
+  organizationId: string;
+  fromShard: number;
+  toShard: number;
+  status: ShardMoveStatus;
+  currentTable: string | null;
+  rowsCopied: number;
+  tableCounts: Record<string, number> | null;
+  error: string | null;
+  startedAt: Date;
+  finishedAt: Date | null;
+};
+
+type ShardMoveRow = {
+  id: string;
+  organization_id: string;
+  from_shard: number;
+  to_shard: number;
+  status: ShardMoveStatus;
+  current_table: string | null;
+  rows_copied: number;
+  table_counts: string | null;
+  error: string | null;
+  started_at: number;
+  finished_at: number | null;
+};
+
+/**
+ * Records a new move as "starting", unless the organisation already has an unfinished one (the
+ * partial unique index `shard_moves_one_running_idx`): true when this move got the claim.
+ */
+export async function claimShardMove(control: D1Database, move: { id: string; organizationId: string; from: number; to: number; now: Date }): Promise<boolean> {
+  const result = await control
+    .prepare(
+      `INSERT INTO shard_moves (id, organization_id, from_shard, to_shard, status, rows_copied, started_at) VALUES (?1, ?2, ?3, ?4, 'starting', 0, ?5)
+       ON CONFLICT DO NOTHING`,
+    )
+    .bind(move.id, move.organizationId, move.from, move.to, move.now.getTime())
+    .run();
+  return (result.meta.changes ?? 0) > 0;
+}
+
+export type ShardMoveChange = Partial<{
+  fromShard: number;
+  status: ShardMoveStatus;
+  currentTable: string | null;
+  rowsCopied: number;
+  tableCounts: Record<string, number>;
+  error: string;
+  finishedAt: Date;
+}>;
+
+const MOVE_COLUMNS: Record<keyof ShardMoveChange, string> = {
+  fromShard: "from_shard",
+  status: "status",
+  currentTable: "current_table",
+  rowsCopied: "rows_copied",
+  tableCounts: "table_counts",
+  error: "error",
+  finishedAt: "finished_at",
+};
+
+/** Writes a move's progress; every figure is absolute, so writing it twice (a retried step) changes nothing. */
+export function recordShardMove(control: D1Database, id: string, change: ShardMoveChange): D1PreparedStatement {
+  const entries = Object.entries(change) as [keyof ShardMoveChange, ShardMoveChange[keyof ShardMoveChange]][];
+  const values = entries.map(([, value]) => (value instanceof Date ? value.getTime() : value !== null && typeof value === "object" ? JSON.stringify(value) : (value ?? null)));
+  const sets = entries.map(([key], i) => `${MOVE_COLUMNS[key]} = ?${i + 2}`).join(", ");
+  return control.prepare(`UPDATE shard_moves SET ${sets} WHERE id = ?1`).bind(id, ...values);
+}
+
+export async function getShardMove(control: D1Database, id: string): Promise<ShardMove | null> {
+  const row = await control.prepare(`SELECT * FROM shard_moves WHERE id = ?1`).bind(id).first<ShardMoveRow>();
+  if (!row) return null;
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    fromShard: row.from_shard,
+    toShard: row.to_shard,
+    status: row.status,
+    currentTable: row.current_table,
+    rowsCopied: row.rows_copied,
+    tableCounts: row.table_counts === null ? null : (JSON.parse(row.table_counts) as Record<string, number>),
+    error: row.error,
+    startedAt: new Date(row.started_at),
+    finishedAt: row.finished_at === null ? null : new Date(row.finished_at),
+  };
+}
+
+/** The organisation's unfinished move, if any. */
+export async function runningShardMoveId(control: D1Database, organizationId: string): Promise<string | null> {
+  return control.prepare(`SELECT id FROM shard_moves WHERE organization_id = ?1 AND status NOT IN ('done', 'failed')`).bind(organizationId).first<string>("id");
 }
 
 // The identity tables' columns, read once per shard and isolate: the schema changes only with a
@@ -219,8 +319,8 @@ export async function refreshIdentityCopies(control: D1Database, shard: D1Databa
   if (control === shard) return;
   const plan = await mirroredTables(shard);
   for (const table of plan) {
-    let after: unknown[] | null = null;
-    do after = await copyChunk(control, shard, table, organizationId, after, 200);
+    let after: KeyCursor | null = null;
+    do after = (await copyChunk(control, shard, table, organizationId, after, 200)).next;
     while (after !== null);
   }
   const { results } = await control.prepare(`SELECT id FROM member WHERE "organizationId" = ?1`).bind(organizationId).all<{ id: string }>();
