@@ -32,8 +32,6 @@ const features: FeatureOptions = {
   lexicon,
   // The word list from the training texts only (as train-text builds it): validation texts are among them,
   // which only affects segmentation, not labels.
-  // TUNE_ZH_EXTRAS (JSON, ChineseExtraFeatures): extra Chinese features for every candidate of the run.
-  chineseExtras: process.env.TUNE_ZH_EXTRAS ? JSON.parse(process.env.TUNE_ZH_EXTRAS) : undefined,
   dictionary: createChineseDictionary(
     buildChineseWordList([...splits.sentimentZh.train, ...splits.sentimentZhExtra, ...splits.topicsZh.train].map((row) => row.text), Number(process.env.TUNE_WORDS ?? DICTIONARY_WORDS)),
   ),
@@ -77,16 +75,13 @@ interface Validation {
   buckets: number;
   /** The stored model's JSON, gzip (of the first part's model). */
   gzipKiB: number;
-  /** Each validation part's accuracy, when more than one was averaged. */
-  parts?: number[];
 }
 
 function report(task: string, candidates: Candidate[], run: (setting: ModelSetting) => Validation) {
   for (const candidate of candidates) {
     const started = performance.now();
-    const { accuracy, buckets, gzipKiB, parts } = run(candidate.setting);
-    const perPart = parts && parts.length > 1 ? `  parts ${parts.map((part) => part.toFixed(4)).join(" / ")}` : "";
-    console.log(`${task.padEnd(8)} ${candidate.name.padEnd(28)} validation ${accuracy.toFixed(4)}${perPart}  buckets ${buckets}  ${gzipKiB.toFixed(0)} KiB gzip  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+    const { accuracy, buckets, gzipKiB } = run(candidate.setting);
+    console.log(`${task.padEnd(8)} ${candidate.name.padEnd(28)} validation ${accuracy.toFixed(4)}  buckets ${buckets}  ${gzipKiB.toFixed(0)} KiB gzip  (${((performance.now() - started) / 1000).toFixed(0)} s)`);
   }
 }
 
@@ -110,11 +105,7 @@ const SENTIMENT = ["negative", "positive"];
 
 /** Validation seeds of the Chinese tasks: one part by default (seed 101); TUNE_SEEDS=3 averages parts 101–103. */
 const zhSeeds = Array.from({ length: Number(process.env.TUNE_SEEDS ?? 1) }, (_, i) => 101 + i);
-const meanOver = (results: Validation[]): Validation => ({
-  ...results[0],
-  accuracy: results.reduce((sum, result) => sum + result.accuracy, 0) / results.length,
-  parts: results.map((result) => result.accuracy),
-});
+const meanOver = (results: Validation[]): Validation => ({ ...results[0], accuracy: results.reduce((sum, result) => sum + result.accuracy, 0) / results.length });
 
 if (tasks.includes("zh")) {
   const parts = zhSeeds.map((seed) => {

@@ -63,7 +63,7 @@ export interface FeatureVector {
 }
 
 /** The kinds of feature; each is a prefix of the hashed string. */
-const KINDS = ["c", "b", "t", "w", "p", "g", "L", "S", "q", "r", "x"] as const;
+const KINDS = ["c", "b", "t", "w", "p", "g", "L", "S"] as const;
 type FeatureKind = (typeof KINDS)[number];
 
 /** FNV state after "<language><kind>" for every kind: each feature continues from its prefix. */
@@ -279,7 +279,7 @@ function fnvWord(hash: number, clause: string, word: number): number {
   return fnvRange(hash, clause, wordStarts[word], wordEnds[word]);
 }
 
-function addChineseFeatures(normalized: string, out: FeatureSink, dictionary: ChineseDictionary | undefined, extras: ChineseExtraFeatures | undefined): void {
+function addChineseFeatures(normalized: string, out: FeatureSink, dictionary: ChineseDictionary | undefined): void {
   const prefixes = PREFIX_STATES.zh;
   const clauses = splitClauses(normalized);
   for (const clause of clauses) {
@@ -305,7 +305,6 @@ function addChineseFeatures(normalized: string, out: FeatureSink, dictionary: Ch
         if (word + 1 < count) out.push(fnvWord(fnvStep(fnvWord(prefixes.p, clause, word), SPACE_CODE), clause, word + 1));
       }
     }
-    if (extras) addChineseExtraFeatures(clauses, out, compiled, extras);
     return;
   }
   // ICU's segmenter (no word list): strings, as it yields them.
@@ -313,52 +312,6 @@ function addChineseFeatures(normalized: string, out: FeatureSink, dictionary: Ch
     for (let i = 0; i < words.length; i++) {
       out.push(fnvMore(prefixes.w, words[i]));
       if (i + 1 < words.length) out.push(fnvMore(fnvStep(fnvMore(prefixes.p, words[i]), SPACE_CODE), words[i + 1]));
-    }
-  }
-}
-
-/**
- * Features a model may read on top of the shared Chinese ones (after them, so a model without
- * them reads the same first hashes): character 4-grams inside clauses, word trigrams inside
- * clauses, and the bigram of a clause's last word and the next clause's first word.
- */
-export interface ChineseExtraFeatures {
-  characterFourGrams?: boolean;
-  wordTrigrams?: boolean;
-  crossClauseWordBigrams?: boolean;
-}
-
-function addChineseExtraFeatures(clauses: readonly string[], out: FeatureSink, dictionary: CompiledDictionary, extras: ChineseExtraFeatures): void {
-  const prefixes = PREFIX_STATES.zh;
-  if (extras.characterFourGrams) {
-    for (const clause of clauses) {
-      const previous = [-1, -1, -1];
-      for (let i = 0; i < clause.length; i++) {
-        const code = clause.charCodeAt(i);
-        if (!isHanCode(code) && !isAlphanumericCode(code)) continue;
-        if (previous[0] >= 0) out.push(fnvStep(fnvStep(fnvStep(fnvStep(prefixes.q, previous[0]), previous[1]), previous[2]), code));
-        previous[0] = previous[1];
-        previous[1] = previous[2];
-        previous[2] = code;
-      }
-    }
-  }
-  if (!extras.wordTrigrams && !extras.crossClauseWordBigrams) return;
-  /** FNV state of "x" + the previous clause's last word + " ", or 0 when there was none. */
-  let crossState = 0;
-  for (const clause of clauses) {
-    const count = segmentClauseRanges(clause, dictionary);
-    if (count === 0) continue;
-    if (extras.wordTrigrams) {
-      for (let word = 0; word + 2 < count; word++) {
-        let hash = fnvStep(fnvWord(prefixes.r, clause, word), SPACE_CODE);
-        hash = fnvStep(fnvWord(hash, clause, word + 1), SPACE_CODE);
-        out.push(fnvWord(hash, clause, word + 2));
-      }
-    }
-    if (extras.crossClauseWordBigrams) {
-      if (crossState !== 0) out.push(fnvWord(crossState, clause, 0));
-      crossState = fnvStep(fnvWord(prefixes.x, clause, count - 1), SPACE_CODE) || 1;
     }
   }
 }
@@ -413,14 +366,12 @@ export interface FeatureOptions {
   lexicon?: PolarityLexicon;
   /** Chinese words by dictionary matching; without it, ICU's segmenter. */
   dictionary?: ChineseDictionary;
-  /** Extra Chinese features (with a dictionary), read by a model trained with them. */
-  chineseExtras?: ChineseExtraFeatures;
 }
 
 /** The raw feature hashes of an already normalised text into `out` (after a reset). */
 export function collectFeatureHashes(normalized: string, language: TextLanguage, options: FeatureOptions, out: FeatureSink): void {
   out.reset();
-  if (language === "zh") addChineseFeatures(normalized, out, options.dictionary, options.chineseExtras);
+  if (language === "zh") addChineseFeatures(normalized, out, options.dictionary);
   else addEnglishFeatures(normalized, out, options.lexicon);
 }
 

@@ -97,12 +97,6 @@ export interface LinearTrainingOptions {
    * weight ("balanced" class weights) instead of the large labels dominating the fit.
    */
   balanceLabels?: boolean;
-  /**
-   * Fit this many models, with the seeds seed, seed + 1, …, and return the mean of their weights
-   * ("model soup" of shuffle orders): still one linear model of the same buckets, with less of the
-   * noise one shuffle order leaves in the weights. Costs as many fits.
-   */
-  seedAverage?: number;
 }
 
 export const DEFAULT_TRAINING_OPTIONS: LinearTrainingOptions = {
@@ -129,7 +123,6 @@ export function trainLinearModel(
   options: LinearTrainingOptions = DEFAULT_TRAINING_OPTIONS,
 ): LinearModel {
   if (labels.length < 2) throw new TrainingDataError("training needs at least two distinct labels");
-  if (options.seedAverage !== undefined && options.seedAverage > 1) return averageOverSeeds(examples, labels, language, hashBits, options);
   const labelIndex = new Map(labels.map((label, index) => [label, index]));
   const documentFrequency = new Map<number, number>();
   for (const example of examples) {
@@ -252,34 +245,6 @@ export function trainLinearModel(
   if (options.naiveBayesBlend) blendNaiveBayes(weights, examples, rowOf, labelIndex, outputs, options.naiveBayesBlend, featureScale);
   const folded = Float32Array.from(weights, (w, at) => w * featureScale[at]);
   return createLinearModel({ labels: [...labels], language, hashBits, bias, buckets: kept, weights: folded });
-}
-
-/** The mean of `options.seedAverage` fits with consecutive seeds (every fit keeps the same buckets: they depend on the data only). */
-function averageOverSeeds(
-  examples: ReadonlyArray<{ features: FeatureVector; label: string }>,
-  labels: readonly string[],
-  language: TextLanguage | "mixed",
-  hashBits: number,
-  options: LinearTrainingOptions,
-): LinearModel {
-  const fits = options.seedAverage!;
-  const models = Array.from({ length: fits }, (_, i) =>
-    trainLinearModel(examples, labels, language, hashBits, { ...options, seedAverage: undefined, seed: options.seed + i }),
-  );
-  const weights = new Float64Array(models[0].weights.length);
-  const bias = new Float64Array(models[0].bias.length);
-  for (const model of models) {
-    for (let at = 0; at < weights.length; at++) weights[at] += model.weights[at];
-    for (let k = 0; k < bias.length; k++) bias[k] += model.bias[k];
-  }
-  return createLinearModel({
-    labels: [...labels],
-    language,
-    hashBits,
-    bias: bias.map((b) => b / fits),
-    buckets: models[0].table.buckets,
-    weights: Float32Array.from(weights, (w) => w / fits),
-  });
 }
 
 /**

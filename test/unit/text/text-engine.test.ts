@@ -147,19 +147,6 @@ describe("training and weights", () => {
     expect(a).toEqual(b);
   });
 
-  it("averages the fits of consecutive seeds when asked (model soup), weight by weight", () => {
-    const examples = rows.map((row) => ({ features: extractFeatures(row.text, "zh"), label: row.label }));
-    const options = { epochs: 3, learningRate: 0.5, l2: 1e-5, minDocumentFrequency: 1, seed: 7 };
-    const fits = [7, 8, 9].map((seed) => trainLinearModel(examples, ["negative", "positive"], "zh", 20, { ...options, seed }));
-    const soup = trainLinearModel(examples, ["negative", "positive"], "zh", 20, { ...options, seedAverage: 3 });
-    expect(fits[0].weights).not.toEqual(fits[1].weights);
-    expect([...soup.table.buckets]).toEqual([...fits[0].table.buckets]);
-    for (let at = 0; at < soup.weights.length; at++) {
-      expect(soup.weights[at]).toBeCloseTo((fits[0].weights[at] + fits[1].weights[at] + fits[2].weights[at]) / 3, 6);
-    }
-    expect(soup.bias[0]).toBeCloseTo((fits[0].bias[0] + fits[1].bias[0] + fits[2].bias[0]) / 3, 9);
-  });
-
   it("splits without putting a repeated text on both sides", () => {
     const data = [...rows, ...rows.map((row) => ({ ...row, text: ` ${row.text} ` }))];
     const { train, heldOut } = splitHeldOut(data, 0.4, 3);
@@ -265,22 +252,6 @@ describe("hashed features, as documented strings", () => {
     }
     expect(buckets).not.toContain(bucket("enwbad"));
     expect(buckets).not.toContain(bucket("eng<ba"));
-  });
-
-  it("adds the extra Chinese features only when asked, after the shared ones", () => {
-    const text = "服务态度很满意，态度不好";
-    const plain = [...extractFeatures(text, "zh", { dictionary }).buckets];
-    const extras = [
-      ...extractFeatures(text, "zh", { dictionary, chineseExtras: { characterFourGrams: true, wordTrigrams: true, crossClauseWordBigrams: true } }).buckets,
-    ];
-    for (const feature of ["zhq服务态度", "zhq态度很满", "zhq态度不好", "zhr服务 态度 很", "zhr态度 很 满意", "zhr态度 不 ¬好", "zhx满意 态度"]) {
-      expect(plain).not.toContain(bucket(feature));
-      expect(extras).toContain(bucket(feature));
-    }
-    // 4-grams stay inside a clause; the cross-clause bigram joins only neighbouring clauses' edge words.
-    expect(extras).not.toContain(bucket("zhq满意态度"));
-    expect(extras).not.toContain(bucket("zhx服务 态度"));
-    expect(plain.every((shared) => extras.includes(shared))).toBe(true);
   });
 
   it("returns each bucket once, ascending", () => {
