@@ -27,6 +27,8 @@ let a: TestOrg;
 let b: TestOrg;
 let aSurvey: { id: string; slug: string };
 let bSurvey: { id: string; slug: string };
+/** Organisation C, placed in shard 1 when it is created (the placement test). */
+let cOrganizationId: string;
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const OPERATOR_TOKEN = "operator-test-token-0123456789";
 
@@ -63,6 +65,34 @@ async function moveThroughWorkflow(organizationId: string, toShard: number): Pro
 async function rows(d1: D1Database, table: string, organizationId: string): Promise<number> {
   const row = await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE organization_id = ?`).bind(organizationId).first<{ n: number }>();
   return row!.n;
+}
+
+/** The organisation's rows in one shard per table of the move plan, tables without any left out; `which` keeps tenant or identity (mirrored) tables only. */
+async function heldRows(d1: D1Database, organizationId: string, which: "all" | "tenant" | "identity" = "all"): Promise<Record<string, number>> {
+  const held: Record<string, number> = {};
+  for (const table of await movePlan(d1)) {
+    if ((which === "tenant" && table.mirrored) || (which === "identity" && !table.mirrored)) continue;
+    const n = await countRows(d1, table, organizationId);
+    if (n > 0) held[table.name] = n;
+  }
+  return held;
+}
+
+/** Starts a move through the operator route with verify failing (and any other steps named), and waits for the Workflow to error; the move's progress row. */
+async function failedMove(organizationId: string, toShard: number, alsoFailing: string[] = []): Promise<MoveRecord> {
+  await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
+  await introspector.modifyAll(async (m) => {
+    await m.disableSleeps();
+    await m.disableRetryDelays();
+    await m.mockStepError({ name: "verify" }, new Error("verification lost"));
+    for (const name of alsoFailing) await m.mockStepError({ name }, new Error(`${name} lost`));
+  });
+  const started = await asOperator("POST", `/api/operator/organisations/${organizationId}/move`, { toShard });
+  expect(started.status, await started.clone().text()).toBe(202);
+  const { location } = (await started.json()) as MoveRecord;
+  const [instance] = introspector.get();
+  await instance!.waitForStatus("errored");
+  return (await (await asOperator("GET", location)).json()) as MoveRecord;
 }
 
 async function submitted(slug: string): Promise<string> {
@@ -218,6 +248,7 @@ describe("two shards", () => {
     const spreading = { ...env, NEW_ORGANISATION_SHARDS: "0,1" } as unknown as AppBindings;
     const members = (["owner", "admin", "viewer"] as const).map((role) => ({ email: `${role}@shard-c.test`, name: `${role} of shard-c`, password: "correct horse battery", role }));
     const { organizationId, userIds } = await ensureOrganisation(spreading, db(), { name: "shard-c", slug: "shard-c", timeZone: "UTC", members });
+    cOrganizationId = organizationId;
     // Shard 0 holds A and B, shard 1 nothing: C goes to shard 1, with its identity copies and its own rows there.
     expect(await env.DB.prepare("SELECT shard FROM org_shards WHERE organization_id = ?").bind(organizationId).first("shard")).toBe(1);
     expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM member WHERE organizationId = ?").bind(organizationId).first("n")).toBe(3);
@@ -310,24 +341,65 @@ describe("two shards", () => {
     expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(aResponses);
     for (const table of tables) expect(await countRows(env.DB_SHARD_1, table, a.organizationId), table.name).toBe(await countRows(env.DB, table, a.organizationId));
   });
-  it("clears the mark when a move fails before the flip: the organisation stays where it was and takes writes again", async () => {
-    await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
-    await introspector.modifyAll(async (m) => {
-      await m.disableSleeps();
-      await m.disableRetryDelays();
-      await m.mockStepError({ name: "verify" }, new Error("verification lost"));
-    });
-    const started = await asOperator("POST", `/api/operator/organisations/${a.organizationId}/move`, { toShard: 1 });
-    expect(started.status).toBe(202);
-    const { location } = (await started.json()) as MoveRecord;
-    const [instance] = introspector.get();
-    await instance!.waitForStatus("errored");
-    const failed = (await (await asOperator("GET", location)).json()) as MoveRecord;
+  it("clears the mark and deletes its copies when a move fails before the flip: the organisation stays where it was, whole, and takes writes again", async () => {
+    const sourceBefore = await heldRows(env.DB, a.organizationId);
+    expect(sourceBefore.responses).toBe(4);
+    const failed = await failedMove(a.organizationId, 1);
     expect(failed).toMatchObject({ status: "failed", error: "verification lost" });
+    // The move had copied into shard 1 before verify failed; none of it is left there, identity copies included.
+    expect(failed.rowsCopied).toBeGreaterThan(0);
+    expect(await heldRows(env.DB_SHARD_1, a.organizationId)).toEqual({});
+    expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(0);
+    expect(await rows(env.DB_SHARD_1, "surveys", a.organizationId)).toBe(0);
+    // Its rows in shard 0 (the control plane: identity originals too) are all still there.
+    expect(await heldRows(env.DB, a.organizationId)).toEqual(sourceBefore);
     expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(a.organizationId).first()).toEqual({ shard: 0, moving_to: null });
     forgetShardPlacements();
     expect((await submit(aSurvey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true })).status).toBe(201);
     expect(await rows(env.DB, "responses", a.organizationId)).toBe(5);
   });
 
+  it("deletes the copies of a move into shard 0 that fails before the flip, and never the control plane's identity originals", async () => {
+    const identityBefore = await heldRows(env.DB, cOrganizationId, "identity");
+    expect(identityBefore).toMatchObject({ organization: 1, member: 2, user: 2 });
+    const usersBefore = await env.DB.prepare("SELECT count(*) AS n FROM user").first("n");
+    const sourceBefore = await heldRows(env.DB_SHARD_1, cOrganizationId);
+    expect(sourceBefore.responses).toBe(1);
+    const failed = await failedMove(cOrganizationId, 0);
+    expect(failed).toMatchObject({ status: "failed", error: "verification lost", fromShard: 1, toShard: 0 });
+    expect(failed.rowsCopied).toBeGreaterThan(0);
+    expect(await heldRows(env.DB, cOrganizationId, "tenant")).toEqual({});
+    expect(await heldRows(env.DB, cOrganizationId, "identity")).toEqual(identityBefore);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM user").first("n")).toBe(usersBefore);
+    expect(await heldRows(env.DB_SHARD_1, cOrganizationId)).toEqual(sourceBefore);
+    expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(cOrganizationId).first()).toEqual({ shard: 1, moving_to: null });
+  });
+
+  it("moves the current rows over stale copies a failed move left in the target: updated answers arrive updated, deleted responses do not arrive", async () => {
+    // A failed move whose clean-up fails too leaves copies of A in shard 1, and says so.
+    const failed = await failedMove(a.organizationId, 1, ["clean up responses 0"]);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/^verification lost \(rows of the organisation may be left in shard 1, which the next move's clear removes: clean up responses 0 lost\)$/);
+    expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(a.organizationId).first()).toEqual({ shard: 0, moving_to: null });
+    expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(5);
+
+    // A goes on living in shard 0: one response is changed, another deleted, a new one arrives.
+    const ids = (await env.DB.prepare("SELECT id FROM responses WHERE organization_id = ? ORDER BY rowid").bind(a.organizationId).all<{ id: string }>()).results.map((r) => r.id);
+    const [changed, deleted] = ids as [string, string];
+    await env.DB.prepare(`UPDATE responses SET answers = json_set(answers, '$.changedAfterTheFailedMove', 'yes') WHERE id = ?`).bind(changed).run();
+    await env.DB.prepare("DELETE FROM responses WHERE id = ?").bind(deleted).run();
+    forgetShardPlacements();
+    await submitted(aSurvey.slug);
+    const current = (await env.DB.prepare("SELECT id, answers FROM responses WHERE organization_id = ? ORDER BY id").bind(a.organizationId).all<{ id: string; answers: string }>()).results;
+    expect(current).toHaveLength(5);
+    expect(JSON.parse(current.find((r) => r.id === changed)!.answers)).toMatchObject({ changedAfterTheFailedMove: "yes" });
+
+    const report = await moveThroughWorkflow(a.organizationId, 1);
+    expect(report).toMatchObject({ status: "done", fromShard: 0, toShard: 1, error: null });
+    expect(report.tableCounts?.responses).toBe(5);
+    const moved = (await env.DB_SHARD_1.prepare("SELECT id, answers FROM responses WHERE organization_id = ? ORDER BY id").bind(a.organizationId).all<{ id: string; answers: string }>()).results;
+    expect(moved).toEqual(current);
+    expect(moved.map((r) => r.id)).not.toContain(deleted);
+    expect(await rows(env.DB, "responses", a.organizationId)).toBe(0);
+  });
 });
