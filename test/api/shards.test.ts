@@ -4,7 +4,9 @@
  * route; afterwards its rows are physically in shard 1 only, the API (staff and public) reads and
  * writes them there, A (shard 0) cannot see them, writes during a move answer 503, the move's progress
  * row ends "done" with its per-table counts, and a move back empties shard 1 again. A move that fails
- * before the flip clears its mark, and a copy step run twice copies nothing twice.
+ * before the flip clears its mark and deletes its copies from the target (into shard 0 without touching
+ * the control plane's identity originals), a move over stale copies a failed clean-up left brings the
+ * current rows, and a copy step run twice copies nothing twice.
  */
 import { createExecutionContext, createMessageBatch, createScheduledController, env, introspectWorkflow, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -76,6 +78,18 @@ async function heldRows(d1: D1Database, organizationId: string, which: "all" | "
     if (n > 0) held[table.name] = n;
   }
   return held;
+}
+
+/**
+ * The organisation's identity rows and the tenant rows staff and respondents write, per table: what a
+ * failed move must leave whole where the organisation lives. Derived tables (scores, topics,
+ * suggestions, statistics) are left out: the queue consumer goes on writing them in the background
+ * while a test runs.
+ */
+async function ownRows(d1: D1Database, organizationId: string): Promise<Record<string, number>> {
+  const own = ["organization", "member", "user", "api_keys", "organization_settings", "surveys", "survey_versions", "responses", "complaints"];
+  const held = await heldRows(d1, organizationId);
+  return Object.fromEntries(own.filter((table) => table in held).map((table) => [table, held[table]!]));
 }
 
 /** Starts a move through the operator route with verify failing (and any other steps named), and waits for the Workflow to error; the move's progress row. */
@@ -342,8 +356,8 @@ describe("two shards", () => {
     for (const table of tables) expect(await countRows(env.DB_SHARD_1, table, a.organizationId), table.name).toBe(await countRows(env.DB, table, a.organizationId));
   });
   it("clears the mark and deletes its copies when a move fails before the flip: the organisation stays where it was, whole, and takes writes again", async () => {
-    const sourceBefore = await heldRows(env.DB, a.organizationId);
-    expect(sourceBefore.responses).toBe(4);
+    const sourceBefore = await ownRows(env.DB, a.organizationId);
+    expect(sourceBefore).toMatchObject({ organization: 1, member: 5, surveys: 1, responses: 4 });
     const failed = await failedMove(a.organizationId, 1);
     expect(failed).toMatchObject({ status: "failed", error: "verification lost" });
     // The move had copied into shard 1 before verify failed; none of it is left there, identity copies included.
@@ -352,7 +366,7 @@ describe("two shards", () => {
     expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(0);
     expect(await rows(env.DB_SHARD_1, "surveys", a.organizationId)).toBe(0);
     // Its rows in shard 0 (the control plane: identity originals too) are all still there.
-    expect(await heldRows(env.DB, a.organizationId)).toEqual(sourceBefore);
+    expect(await ownRows(env.DB, a.organizationId)).toEqual(sourceBefore);
     expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(a.organizationId).first()).toEqual({ shard: 0, moving_to: null });
     forgetShardPlacements();
     expect((await submit(aSurvey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true })).status).toBe(201);
@@ -363,15 +377,15 @@ describe("two shards", () => {
     const identityBefore = await heldRows(env.DB, cOrganizationId, "identity");
     expect(identityBefore).toMatchObject({ organization: 1, member: 2, user: 2 });
     const usersBefore = await env.DB.prepare("SELECT count(*) AS n FROM user").first("n");
-    const sourceBefore = await heldRows(env.DB_SHARD_1, cOrganizationId);
-    expect(sourceBefore.responses).toBe(1);
+    const sourceBefore = await ownRows(env.DB_SHARD_1, cOrganizationId);
+    expect(sourceBefore).toMatchObject({ organization: 1, member: 2, surveys: 1, responses: 1, complaints: 1 });
     const failed = await failedMove(cOrganizationId, 0);
     expect(failed).toMatchObject({ status: "failed", error: "verification lost", fromShard: 1, toShard: 0 });
     expect(failed.rowsCopied).toBeGreaterThan(0);
     expect(await heldRows(env.DB, cOrganizationId, "tenant")).toEqual({});
     expect(await heldRows(env.DB, cOrganizationId, "identity")).toEqual(identityBefore);
     expect(await env.DB.prepare("SELECT count(*) AS n FROM user").first("n")).toBe(usersBefore);
-    expect(await heldRows(env.DB_SHARD_1, cOrganizationId)).toEqual(sourceBefore);
+    expect(await ownRows(env.DB_SHARD_1, cOrganizationId)).toEqual(sourceBefore);
     expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(cOrganizationId).first()).toEqual({ shard: 1, moving_to: null });
   });
 
