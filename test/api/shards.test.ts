@@ -50,17 +50,23 @@ async function asOperator(method: "GET" | "POST", path: string, body?: unknown, 
 
 type MoveRecord = { id: string; status: string; fromShard: number; toShard: number; rowsCopied: number; tableCounts: Record<string, number> | null; error: string | null; finishedAt: string | null; location: string };
 
-/** Moves an organisation through the operator route and its Workflow (sleeps disabled); the move's final progress row. */
-async function moveThroughWorkflow(organizationId: string, toShard: number): Promise<MoveRecord> {
+/**
+ * Moves an organisation through the operator route and its Workflow (sleeps disabled); the move's final
+ * progress row. Each step named in `failing` throws "<name> lost" (mockStepError), and the move is then
+ * awaited until its instance errors.
+ */
+async function moveThroughWorkflow(organizationId: string, toShard: number, failing: string[] = []): Promise<MoveRecord> {
   await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
   await introspector.modifyAll(async (m) => {
     await m.disableSleeps();
+    await m.disableRetryDelays();
+    for (const name of failing) await m.mockStepError({ name }, new Error(`${name} lost`));
   });
   const started = await asOperator("POST", `/api/operator/organisations/${organizationId}/move`, { toShard });
   expect(started.status, await started.clone().text()).toBe(202);
   const { location } = (await started.json()) as MoveRecord;
   const [instance] = introspector.get();
-  await instance!.waitForStatus("complete");
+  await instance!.waitForStatus(failing.length > 0 ? "errored" : "complete");
   return (await (await asOperator("GET", location)).json()) as MoveRecord;
 }
 
@@ -90,23 +96,6 @@ async function ownRows(d1: D1Database, organizationId: string): Promise<Record<s
   const own = ["organization", "member", "user", "api_keys", "organization_settings", "surveys", "survey_versions", "responses", "complaints"];
   const held = await heldRows(d1, organizationId);
   return Object.fromEntries(own.filter((table) => table in held).map((table) => [table, held[table]!]));
-}
-
-/** Starts a move through the operator route with verify failing (and any other steps named), and waits for the Workflow to error; the move's progress row. */
-async function failedMove(organizationId: string, toShard: number, alsoFailing: string[] = []): Promise<MoveRecord> {
-  await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
-  await introspector.modifyAll(async (m) => {
-    await m.disableSleeps();
-    await m.disableRetryDelays();
-    await m.mockStepError({ name: "verify" }, new Error("verification lost"));
-    for (const name of alsoFailing) await m.mockStepError({ name }, new Error(`${name} lost`));
-  });
-  const started = await asOperator("POST", `/api/operator/organisations/${organizationId}/move`, { toShard });
-  expect(started.status, await started.clone().text()).toBe(202);
-  const { location } = (await started.json()) as MoveRecord;
-  const [instance] = introspector.get();
-  await instance!.waitForStatus("errored");
-  return (await (await asOperator("GET", location)).json()) as MoveRecord;
 }
 
 async function submitted(slug: string): Promise<string> {
@@ -358,8 +347,8 @@ describe("two shards", () => {
   it("clears the mark and deletes its copies when a move fails before the flip: the organisation stays where it was, whole, and takes writes again", async () => {
     const sourceBefore = await ownRows(env.DB, a.organizationId);
     expect(sourceBefore).toMatchObject({ organization: 1, member: 5, surveys: 1, responses: 4 });
-    const failed = await failedMove(a.organizationId, 1);
-    expect(failed).toMatchObject({ status: "failed", error: "verification lost" });
+    const failed = await moveThroughWorkflow(a.organizationId, 1, ["verify"]);
+    expect(failed).toMatchObject({ status: "failed", error: "verify lost" });
     // The move had copied into shard 1 before verify failed; none of it is left there, identity copies included.
     expect(failed.rowsCopied).toBeGreaterThan(0);
     expect(await heldRows(env.DB_SHARD_1, a.organizationId)).toEqual({});
@@ -379,8 +368,8 @@ describe("two shards", () => {
     const usersBefore = await env.DB.prepare("SELECT count(*) AS n FROM user").first("n");
     const sourceBefore = await ownRows(env.DB_SHARD_1, cOrganizationId);
     expect(sourceBefore).toMatchObject({ organization: 1, member: 2, surveys: 1, responses: 1, complaints: 1 });
-    const failed = await failedMove(cOrganizationId, 0);
-    expect(failed).toMatchObject({ status: "failed", error: "verification lost", fromShard: 1, toShard: 0 });
+    const failed = await moveThroughWorkflow(cOrganizationId, 0, ["verify"]);
+    expect(failed).toMatchObject({ status: "failed", error: "verify lost", fromShard: 1, toShard: 0 });
     expect(failed.rowsCopied).toBeGreaterThan(0);
     expect(await heldRows(env.DB, cOrganizationId, "tenant")).toEqual({});
     expect(await heldRows(env.DB, cOrganizationId, "identity")).toEqual(identityBefore);
@@ -391,9 +380,9 @@ describe("two shards", () => {
 
   it("moves the current rows over stale copies a failed move left in the target: updated answers arrive updated, deleted responses do not arrive", async () => {
     // A failed move whose clean-up fails too leaves copies of A in shard 1, and says so.
-    const failed = await failedMove(a.organizationId, 1, ["clean up responses 0"]);
+    const failed = await moveThroughWorkflow(a.organizationId, 1, ["verify", "clean up responses 0"]);
     expect(failed.status).toBe("failed");
-    expect(failed.error).toMatch(/^verification lost \(rows of the organisation may be left in shard 1, which the next move's clear removes: clean up responses 0 lost\)$/);
+    expect(failed.error).toMatch(/^verify lost \(rows of the organisation may be left in shard 1, which the next move's clear removes: clean up responses 0 lost\)$/);
     expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(a.organizationId).first()).toEqual({ shard: 0, moving_to: null });
     expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(5);
 
