@@ -7,19 +7,27 @@
  *      progress row): its writes (staff and public) answer 503 + Retry-After;
  *   2. sleep SHARD_MAP_TTL_MS, until every isolate's cached placement has expired, so none still writes
  *      to the old shard;
- *   3. "copy <table> <n>": every table's rows of the organisation, parents first (the identity rows it
+ *   3. "clear <table> <n>": every row of the organisation the target already holds is deleted, children
+ *      first (emptyShardSteps), so the copy starts from nothing: rows left there by an earlier failed
+ *      move are versions the organisation has since updated or deleted, and a copy that skips existing
+ *      rows (ON CONFLICT DO NOTHING) would keep them — with the same row counts, which is all that
+ *      verify compares;
+ *   4. "copy <table> <n>": every table's rows of the organisation, parents first (the identity rows it
  *      needs — organisation, members, their users — as copies; the control plane keeps the originals),
  *      COPY_CHUNKS_PER_STEP keyset chunks per step from the cursor the previous step returned;
- *   4. "verify": the target holds as many rows of every table as the source (the counts are recorded);
- *   5. "flip": org_shards and survey_slugs point at the new shard (one control-plane batch, with the
+ *   5. "verify": the target holds as many rows of every table as the source (the counts are recorded);
+ *   6. "flip": org_shards and survey_slugs point at the new shard (one control-plane batch, with the
  *      progress row), which ends the mark;
- *   6. "delete <table> <n>": the organisation's rows leave the old shard in chunks (its tenant rows;
- *      identity copies only when the old shard is not the control plane); "finish" marks it done.
- * Every step is repeatable: a copy chunk run twice inserts nothing new (ON CONFLICT DO NOTHING), a
- * delete chunk deletes what is left, and progress figures are absolute. A failure before the flip
- * clears the mark and leaves the organisation where it was (its copies in the target are garbage that
- * the next move's copy skips); a failure after it leaves rows in the old shard, recorded as the move's
- * error.
+ *   7. "delete <table> <n>": the organisation's rows leave the old shard in chunks, by the same steps
+ *      as the clear (its tenant rows; identity copies only when the old shard is not the control
+ *      plane); "finish" marks it done.
+ * Every step is repeatable: a copy chunk run twice inserts nothing new (ON CONFLICT DO NOTHING; the
+ * clear made sure nothing older is there), a delete chunk deletes what is left, and progress figures
+ * are absolute. A failure before the flip deletes what the move copied into the target ("clean up
+ * <table> <n>", the clear's steps again), then clears the mark: the organisation stays where it was
+ * and nothing of it is left behind (if the clean-up fails too, the error says rows may be left in the
+ * target, and the next move's clear removes them). A failure after the flip leaves rows in the old
+ * shard, recorded as the move's error.
  */
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { NonRetryableError } from "cloudflare:workflows";
@@ -115,11 +123,36 @@ export function tablesToCopy(tables: MoveTable[], to: number): MoveTable[] {
 }
 
 /**
- * The tables to empty in the old shard, children first: its identity copies too unless it is the
- * control plane (users are kept while another organisation of the shard needs them: deleteUnreferencedUsers).
+ * The tables to empty of the organisation in a shard it does not live in, children first: its identity
+ * copies too unless the shard is the control plane, where they are the originals (users are kept while
+ * another organisation of the shard needs them: deleteUnreferencedUsers).
  */
-function tablesToDelete(tables: MoveTable[], from: number): MoveTable[] {
-  return [...tables].reverse().filter((table) => !(table.mirrored && (from === 0 || table.name === "user")));
+function tablesToDelete(tables: MoveTable[], shard: number): MoveTable[] {
+  return [...tables].reverse().filter((table) => !(table.mirrored && (shard === 0 || table.name === "user")));
+}
+
+/**
+ * Deletes every row of the organisation from a shard it does not live in (tablesToDelete; then the
+ * user copies nobody there needs any more), as Workflow steps of DELETE_CHUNKS_PER_STEP chunks each,
+ * recording the table in the progress row. Used for the old shard after the flip ("delete"), the
+ * target before the copy ("clear") and the target after a failure before the flip ("clean up"):
+ * `label` keeps each use's step names its own.
+ */
+async function emptyShardSteps(step: WorkflowStep, env: AppBindings, params: MoveParams, shard: number, tables: MoveTable[], label: string): Promise<void> {
+  const d1 = shardD1(env, shard);
+  for (const table of tablesToDelete(tables, shard)) {
+    let done = false;
+    for (let n = 0; !done; n++) {
+      done = await step.do(`${label} ${table.name} ${n}`, async () => {
+        for (let chunk = 0; chunk < DELETE_CHUNKS_PER_STEP; chunk++) {
+          if ((await deleteChunk(d1, table, params.organizationId, DELETE_CHUNK_ROWS)) < DELETE_CHUNK_ROWS) return true;
+        }
+        await recordShardMove(env.DB, params.moveId, { currentTable: table.name }).run();
+        return false;
+      });
+    }
+  }
+  if (shard !== 0) await step.do(`${label} unreferenced users`, () => deleteUnreferencedUsers(d1));
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -134,6 +167,7 @@ export class ShardMoveWorkflow extends WorkflowEntrypoint<AppBindings, MoveParam
       const move = { ...params, from };
       await step.sleep("wait out the placement caches", SHARD_MAP_TTL_MS);
 
+      await emptyShardSteps(step, env, params, params.to, tables, "clear");
       const copying = tablesToCopy(tables, params.to);
       let state: CopyState = { after: null, rowsCopied: 0, done: false };
       for (const table of copying) {
@@ -165,28 +199,22 @@ export class ShardMoveWorkflow extends WorkflowEntrypoint<AppBindings, MoveParam
         forgetShardPlacements();
       });
 
-      const old = shardD1(env, from);
-      for (const table of tablesToDelete(tables, from)) {
-        let done = false;
-        for (let n = 0; !done; n++) {
-          done = await step.do(`delete ${table.name} ${n}`, async () => {
-            for (let chunk = 0; chunk < DELETE_CHUNKS_PER_STEP; chunk++) {
-              if ((await deleteChunk(old, table, params.organizationId, DELETE_CHUNK_ROWS)) < DELETE_CHUNK_ROWS) return true;
-            }
-            await recordShardMove(control, params.moveId, { currentTable: table.name }).run();
-            return false;
-          });
-        }
-      }
+      await emptyShardSteps(step, env, params, from, tables, "delete");
 
       return await step.do("finish", async () => {
-        if (from !== 0) await deleteUnreferencedUsers(old);
         await recordShardMove(control, params.moveId, { status: "done", currentTable: null, finishedAt: new Date() }).run();
         const record = await getShardMove(control, params.moveId);
         return { rowsCopied: record?.rowsCopied ?? 0 };
       });
     } catch (error) {
-      await step.do("record the failure", () => this.recordFailure(params, messageOf(error)));
+      let message = messageOf(error);
+      try {
+        const copied = await step.do("look for copies to clean up", () => this.copiesLeftBehind(params));
+        if (copied) await emptyShardSteps(step, env, params, params.to, copied, "clean up");
+      } catch (cleanUp) {
+        message = `${message} (rows of the organisation may be left in shard ${params.to}, which the next move's clear removes: ${messageOf(cleanUp)})`;
+      }
+      await step.do("record the failure", () => this.recordFailure(params, message));
       throw error;
     }
   }
@@ -220,7 +248,22 @@ export class ShardMoveWorkflow extends WorkflowEntrypoint<AppBindings, MoveParam
   }
 
   /**
-   * Before the flip, the mark is cleared and the organisation stays where it was; after it (the map
+   * After a failure: the tables to clean up in the target when the move had copied into it — its mark
+   * is set (it was past "starting") and not yet flipped; null otherwise, above all once the
+   * organisation lives in the target, whose rows are then its only ones. Read from the control plane,
+   * not from how far the run got, since a step can have done its work and still failed.
+   */
+  private async copiesLeftBehind(params: MoveParams): Promise<MoveTable[] | null> {
+    forgetShardPlacements();
+    const placement = await organisationPlacement(this.env, params.organizationId);
+    const record = await getShardMove(this.env.DB, params.moveId);
+    if (!record || record.status === "starting" || placement.movingTo !== params.to || placement.shard === params.to) return null;
+    return movePlan(shardD1(this.env, params.to));
+  }
+
+  /**
+   * Before the flip, the mark is cleared and the organisation stays where it was (the run has already
+   * deleted its copies from the target, or says in `message` that it could not); after it (the map
    * already names the new shard), the old shard's leftover rows are only garbage, recorded in the error.
    */
   private async recordFailure(params: MoveParams, message: string): Promise<void> {

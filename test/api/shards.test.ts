@@ -4,7 +4,9 @@
  * route; afterwards its rows are physically in shard 1 only, the API (staff and public) reads and
  * writes them there, A (shard 0) cannot see them, writes during a move answer 503, the move's progress
  * row ends "done" with its per-table counts, and a move back empties shard 1 again. A move that fails
- * before the flip clears its mark, and a copy step run twice copies nothing twice.
+ * before the flip clears its mark and deletes its copies from the target (into shard 0 without touching
+ * the control plane's identity originals), a move over stale copies a failed clean-up left brings the
+ * current rows, and a copy step run twice copies nothing twice.
  */
 import { createExecutionContext, createMessageBatch, createScheduledController, env, introspectWorkflow, waitOnExecutionContext } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -27,6 +29,8 @@ let a: TestOrg;
 let b: TestOrg;
 let aSurvey: { id: string; slug: string };
 let bSurvey: { id: string; slug: string };
+/** Organisation C, placed in shard 1 when it is created (the placement test). */
+let cOrganizationId: string;
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const OPERATOR_TOKEN = "operator-test-token-0123456789";
 
@@ -46,23 +50,52 @@ async function asOperator(method: "GET" | "POST", path: string, body?: unknown, 
 
 type MoveRecord = { id: string; status: string; fromShard: number; toShard: number; rowsCopied: number; tableCounts: Record<string, number> | null; error: string | null; finishedAt: string | null; location: string };
 
-/** Moves an organisation through the operator route and its Workflow (sleeps disabled); the move's final progress row. */
-async function moveThroughWorkflow(organizationId: string, toShard: number): Promise<MoveRecord> {
+/**
+ * Moves an organisation through the operator route and its Workflow (sleeps disabled); the move's final
+ * progress row. Each step named in `failing` throws "<name> lost" (mockStepError), and the move is then
+ * awaited until its instance errors.
+ */
+async function moveThroughWorkflow(organizationId: string, toShard: number, failing: string[] = []): Promise<MoveRecord> {
   await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
   await introspector.modifyAll(async (m) => {
     await m.disableSleeps();
+    await m.disableRetryDelays();
+    for (const name of failing) await m.mockStepError({ name }, new Error(`${name} lost`));
   });
   const started = await asOperator("POST", `/api/operator/organisations/${organizationId}/move`, { toShard });
   expect(started.status, await started.clone().text()).toBe(202);
   const { location } = (await started.json()) as MoveRecord;
   const [instance] = introspector.get();
-  await instance!.waitForStatus("complete");
+  await instance!.waitForStatus(failing.length > 0 ? "errored" : "complete");
   return (await (await asOperator("GET", location)).json()) as MoveRecord;
 }
 
 async function rows(d1: D1Database, table: string, organizationId: string): Promise<number> {
   const row = await d1.prepare(`SELECT count(*) AS n FROM ${table} WHERE organization_id = ?`).bind(organizationId).first<{ n: number }>();
   return row!.n;
+}
+
+/** The organisation's rows in one shard per table of the move plan, tables without any left out; `which` keeps tenant or identity (mirrored) tables only. */
+async function heldRows(d1: D1Database, organizationId: string, which: "all" | "tenant" | "identity" = "all"): Promise<Record<string, number>> {
+  const held: Record<string, number> = {};
+  for (const table of await movePlan(d1)) {
+    if ((which === "tenant" && table.mirrored) || (which === "identity" && !table.mirrored)) continue;
+    const n = await countRows(d1, table, organizationId);
+    if (n > 0) held[table.name] = n;
+  }
+  return held;
+}
+
+/**
+ * The organisation's identity rows and the tenant rows staff and respondents write, per table: what a
+ * failed move must leave whole where the organisation lives. Derived tables (scores, topics,
+ * suggestions, statistics) are left out: the queue consumer goes on writing them in the background
+ * while a test runs.
+ */
+async function ownRows(d1: D1Database, organizationId: string): Promise<Record<string, number>> {
+  const own = ["organization", "member", "user", "api_keys", "organization_settings", "surveys", "survey_versions", "responses", "complaints"];
+  const held = await heldRows(d1, organizationId);
+  return Object.fromEntries(own.filter((table) => table in held).map((table) => [table, held[table]!]));
 }
 
 async function submitted(slug: string): Promise<string> {
@@ -218,6 +251,7 @@ describe("two shards", () => {
     const spreading = { ...env, NEW_ORGANISATION_SHARDS: "0,1" } as unknown as AppBindings;
     const members = (["owner", "admin", "viewer"] as const).map((role) => ({ email: `${role}@shard-c.test`, name: `${role} of shard-c`, password: "correct horse battery", role }));
     const { organizationId, userIds } = await ensureOrganisation(spreading, db(), { name: "shard-c", slug: "shard-c", timeZone: "UTC", members });
+    cOrganizationId = organizationId;
     // Shard 0 holds A and B, shard 1 nothing: C goes to shard 1, with its identity copies and its own rows there.
     expect(await env.DB.prepare("SELECT shard FROM org_shards WHERE organization_id = ?").bind(organizationId).first("shard")).toBe(1);
     expect(await env.DB_SHARD_1.prepare("SELECT count(*) AS n FROM member WHERE organizationId = ?").bind(organizationId).first("n")).toBe(3);
@@ -310,24 +344,65 @@ describe("two shards", () => {
     expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(aResponses);
     for (const table of tables) expect(await countRows(env.DB_SHARD_1, table, a.organizationId), table.name).toBe(await countRows(env.DB, table, a.organizationId));
   });
-  it("clears the mark when a move fails before the flip: the organisation stays where it was and takes writes again", async () => {
-    await using introspector = await introspectWorkflow(env.SHARD_MOVE_WORKFLOW);
-    await introspector.modifyAll(async (m) => {
-      await m.disableSleeps();
-      await m.disableRetryDelays();
-      await m.mockStepError({ name: "verify" }, new Error("verification lost"));
-    });
-    const started = await asOperator("POST", `/api/operator/organisations/${a.organizationId}/move`, { toShard: 1 });
-    expect(started.status).toBe(202);
-    const { location } = (await started.json()) as MoveRecord;
-    const [instance] = introspector.get();
-    await instance!.waitForStatus("errored");
-    const failed = (await (await asOperator("GET", location)).json()) as MoveRecord;
-    expect(failed).toMatchObject({ status: "failed", error: "verification lost" });
+  it("clears the mark and deletes its copies when a move fails before the flip: the organisation stays where it was, whole, and takes writes again", async () => {
+    const sourceBefore = await ownRows(env.DB, a.organizationId);
+    expect(sourceBefore).toMatchObject({ organization: 1, member: 5, surveys: 1, responses: 4 });
+    const failed = await moveThroughWorkflow(a.organizationId, 1, ["verify"]);
+    expect(failed).toMatchObject({ status: "failed", error: "verify lost" });
+    // The move had copied into shard 1 before verify failed; none of it is left there, identity copies included.
+    expect(failed.rowsCopied).toBeGreaterThan(0);
+    expect(await heldRows(env.DB_SHARD_1, a.organizationId)).toEqual({});
+    expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(0);
+    expect(await rows(env.DB_SHARD_1, "surveys", a.organizationId)).toBe(0);
+    // Its rows in shard 0 (the control plane: identity originals too) are all still there.
+    expect(await ownRows(env.DB, a.organizationId)).toEqual(sourceBefore);
     expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(a.organizationId).first()).toEqual({ shard: 0, moving_to: null });
     forgetShardPlacements();
     expect((await submit(aSurvey.slug, { submissionId: newSubmissionId(), answers: acsiAnswers(), complete: true })).status).toBe(201);
     expect(await rows(env.DB, "responses", a.organizationId)).toBe(5);
   });
 
+  it("deletes the copies of a move into shard 0 that fails before the flip, and never the control plane's identity originals", async () => {
+    const identityBefore = await heldRows(env.DB, cOrganizationId, "identity");
+    expect(identityBefore).toMatchObject({ organization: 1, member: 2, user: 2 });
+    const usersBefore = await env.DB.prepare("SELECT count(*) AS n FROM user").first("n");
+    const sourceBefore = await ownRows(env.DB_SHARD_1, cOrganizationId);
+    expect(sourceBefore).toMatchObject({ organization: 1, member: 2, surveys: 1, responses: 1, complaints: 1 });
+    const failed = await moveThroughWorkflow(cOrganizationId, 0, ["verify"]);
+    expect(failed).toMatchObject({ status: "failed", error: "verify lost", fromShard: 1, toShard: 0 });
+    expect(failed.rowsCopied).toBeGreaterThan(0);
+    expect(await heldRows(env.DB, cOrganizationId, "tenant")).toEqual({});
+    expect(await heldRows(env.DB, cOrganizationId, "identity")).toEqual(identityBefore);
+    expect(await env.DB.prepare("SELECT count(*) AS n FROM user").first("n")).toBe(usersBefore);
+    expect(await ownRows(env.DB_SHARD_1, cOrganizationId)).toEqual(sourceBefore);
+    expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(cOrganizationId).first()).toEqual({ shard: 1, moving_to: null });
+  });
+
+  it("moves the current rows over stale copies a failed move left in the target: updated answers arrive updated, deleted responses do not arrive", async () => {
+    // A failed move whose clean-up fails too leaves copies of A in shard 1, and says so.
+    const failed = await moveThroughWorkflow(a.organizationId, 1, ["verify", "clean up responses 0"]);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/^verify lost \(rows of the organisation may be left in shard 1, which the next move's clear removes: clean up responses 0 lost\)$/);
+    expect(await env.DB.prepare("SELECT shard, moving_to FROM org_shards WHERE organization_id = ?").bind(a.organizationId).first()).toEqual({ shard: 0, moving_to: null });
+    expect(await rows(env.DB_SHARD_1, "responses", a.organizationId)).toBe(5);
+
+    // A goes on living in shard 0: one response is changed, another deleted, a new one arrives.
+    const ids = (await env.DB.prepare("SELECT id FROM responses WHERE organization_id = ? ORDER BY rowid").bind(a.organizationId).all<{ id: string }>()).results.map((r) => r.id);
+    const [changed, deleted] = ids as [string, string];
+    await env.DB.prepare(`UPDATE responses SET answers = json_set(answers, '$.changedAfterTheFailedMove', 'yes') WHERE id = ?`).bind(changed).run();
+    await env.DB.prepare("DELETE FROM responses WHERE id = ?").bind(deleted).run();
+    forgetShardPlacements();
+    await submitted(aSurvey.slug);
+    const current = (await env.DB.prepare("SELECT id, answers FROM responses WHERE organization_id = ? ORDER BY id").bind(a.organizationId).all<{ id: string; answers: string }>()).results;
+    expect(current).toHaveLength(5);
+    expect(JSON.parse(current.find((r) => r.id === changed)!.answers)).toMatchObject({ changedAfterTheFailedMove: "yes" });
+
+    const report = await moveThroughWorkflow(a.organizationId, 1);
+    expect(report).toMatchObject({ status: "done", fromShard: 0, toShard: 1, error: null });
+    expect(report.tableCounts?.responses).toBe(5);
+    const moved = (await env.DB_SHARD_1.prepare("SELECT id, answers FROM responses WHERE organization_id = ? ORDER BY id").bind(a.organizationId).all<{ id: string; answers: string }>()).results;
+    expect(moved).toEqual(current);
+    expect(moved.map((r) => r.id)).not.toContain(deleted);
+    expect(await rows(env.DB, "responses", a.organizationId)).toBe(0);
+  });
 });
