@@ -10,12 +10,12 @@
  * over five validation parts (seeds 101–105), one part being too noisy to choose by.
  */
 import { gzipSync } from "node:zlib";
-import { FEATURE_HASH_BITS, extractFeatures, type FeatureOptions, type FeatureVector } from "../src/domain/text/features";
+import { FEATURE_HASH_BITS, domainAugmented, domainBucket, extractFeatures, type FeatureOptions, type FeatureVector } from "../src/domain/text/features";
 import { createChineseDictionary } from "../src/domain/text/tokens";
 import type { TextLanguage } from "../src/domain/text/language";
 import { deserializeLinearModel, labelProbabilities, linearOutputs, pruneLinearModel, type LinearModel } from "../src/domain/text/linear-model";
 import { DEFAULT_TRAINING_OPTIONS, splitHeldOut, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
-import { loadReferenceSplits, readLexicon } from "./lib/text-data";
+import { loadReferenceSplits, readLexicon, sentimentDomainOf } from "./lib/text-data";
 import { buildChineseWordList, DICTIONARY_WORDS, MODEL_SETTINGS, storedModel, type ModelSetting } from "./train-text";
 
 interface Candidate {
@@ -240,15 +240,6 @@ if (tasks.includes("topics-pair")) {
   }
 }
 
-/** A bucket's domain-specific copy (murmur3's finaliser over bucket and domain), in the model's hash space. */
-function domainBucket(bucket: number, domain: number, hashBits: number): number {
-  let h = Math.imul(bucket ^ Math.imul(domain + 1, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) & ((2 ** hashBits - 1) >>> 0);
-}
-
 /**
  * Idea 2 (Chinese sentiment): domain-augmented features (Daumé III 2007, "frustratingly easy
  * domain adaptation"). Every feature is given twice, as itself and hashed with the text's domain
@@ -261,12 +252,7 @@ function domainBucket(bucket: number, domain: number, hashBits: number): number 
  */
 if (tasks.includes("zh-domain")) {
   const topicOfText = new Map(splits.topicsZh.train.map((row) => [row.text, row.label]));
-  const domainName = (row: LabelledText, scheme: number): string => {
-    if (row.group === "takeaway" || row.group === "hotel") return row.group;
-    const topic = topicOfText.get(row.text);
-    if (topic === undefined) throw new Error(`no topic for a shopping review: ${row.text.slice(0, 20)}`);
-    return topic === "酒店" ? "hotel" : scheme === 3 ? "shopping" : topic;
-  };
+  const domainName = (row: LabelledText, scheme: 3 | 11) => sentimentDomainOf(row, topicOfText, scheme);
   const parts = zhSeeds.map((seed) => {
     const { train, heldOut: validation } = splitHeldOut(splits.sentimentZh.train, 0.2, seed);
     const validationTexts = new Set(validation.map((row) => row.text));
@@ -284,7 +270,7 @@ if (tasks.includes("zh-domain")) {
     domainBuckets?: number;
   }
   const domainVariants: Record<string, DomainChange> = JSON.parse(process.env.DOMAIN_VARIANTS ?? '{"augment, 3 domains": {}}');
-  for (const [name, { scheme = 3, domain = "model", mode = "augment", domainBuckets = 20_000, maxBuckets, hashBits, quantumLevels, zeroQuanta, ...training }] of Object.entries(domainVariants)) {
+  for (const [name, { scheme = 3, domain = "model", mode = "augment", domainBuckets = MODEL_SETTINGS.sentimentDomainsZh.maxBuckets, maxBuckets, hashBits, quantumLevels, zeroQuanta, ...training }] of Object.entries(domainVariants)) {
     const started = performance.now();
     const setting: ModelSetting = {
       training: { ...chosen.training, ...training },
@@ -294,11 +280,11 @@ if (tasks.includes("zh-domain")) {
       zeroQuanta: zeroQuanta ?? chosen.zeroQuanta,
     };
     const domainLabels = [...new Set(parts[0].trainRows.map((row) => domainName(row, scheme)))].sort();
-    const domainSetting: ModelSetting = { training: { epochs: 10, learningRate: 0.2, minDocumentFrequency: 2 }, hashBits: 16, quantumLevels: 11, maxBuckets: domainBuckets };
+    const domainSetting: ModelSetting = { ...MODEL_SETTINGS.sentimentDomainsZh, maxBuckets: domainBuckets };
     const augmented = (row: LabelledText, domainIndex: number, bits: number): FeatureVector => {
-      const general = inSpace(featuresOf(row.text, "zh"), Math.min(bits, FEATURE_BITS)).buckets;
-      const copies = mode === "augment" ? Array.from(general, (bucket) => domainBucket(bucket, domainIndex, bits)) : [domainBucket(0x7fffffff, domainIndex, bits)];
-      return { buckets: Uint32Array.from(new Set([...general, ...copies])).sort() };
+      const general = inSpace(featuresOf(row.text, "zh"), Math.min(bits, FEATURE_BITS));
+      if (mode === "augment") return domainAugmented(general, domainIndex, bits);
+      return { buckets: Uint32Array.from(new Set([...general.buckets, domainBucket(0x7fffffff, domainIndex, bits)])).sort() };
     };
     let sizes = "";
     const domainAccuracies: number[] = [];

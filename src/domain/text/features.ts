@@ -377,6 +377,35 @@ export function collectFeatureHashes(normalized: string, language: TextLanguage,
 
 const sharedSink = new FeatureSink();
 
+/**
+ * A bucket's copy for one domain (domain-augmented features, Daumé III 2007: each feature once as
+ * itself and once per domain, so a model learns what holds everywhere and what holds in one kind
+ * of review): murmur3's finaliser over the bucket and the domain's index, in a `hashBits` space.
+ */
+export function domainBucket(bucket: number, domain: number, hashBits: number): number {
+  let h = Math.imul(bucket ^ Math.imul(domain + 1, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) & ((2 ** hashBits - 1) >>> 0);
+}
+
+/**
+ * The distinct buckets of a text (in a `hashBits` space) and their copies for `domain`, de-duplicated
+ * through `out`: a view of its buffer, valid until its next use.
+ */
+export function withDomainCopies(buckets: ArrayLike<number>, domain: number, hashBits: number, out: FeatureSink): Uint32Array {
+  out.reset();
+  for (let i = 0; i < buckets.length; i++) out.push(buckets[i]);
+  for (let i = 0; i < buckets.length; i++) out.push(domainBucket(buckets[i], domain, hashBits));
+  return out.distinctBuckets(hashBits);
+}
+
+/** A feature vector with its copies for `domain` (training and model selection; scoring uses withDomainCopies). */
+export function domainAugmented(vector: FeatureVector, domain: number, hashBits: number): FeatureVector {
+  return { buckets: withDomainCopies(vector.buckets, domain, hashBits, sharedSink).slice().sort() };
+}
+
 export function extractFeatures(text: string, language: TextLanguage, options: FeatureOptions = {}): FeatureVector {
   collectFeatureHashes(normalizeText(text), language, options, sharedSink);
   return { buckets: sharedSink.distinctBuckets(options.hashBits ?? FEATURE_HASH_BITS).slice().sort() };
