@@ -63,6 +63,11 @@ export interface ModelSetting {
   quantumLevels?: number;
   /** Zero weights of at most this many 127-level quanta and drop buckets left empty (zeroSmallWeights). */
   zeroQuanta?: number;
+  /**
+   * Chinese sentiment only: read domain-augmented features (each bucket also as its copy for the
+   * text's domain, takeaway / hotel / shopping), the domain predicted by the sentimentDomainsZh model.
+   */
+  domainAugmented?: boolean;
 }
 
 /** A fitted model as it is stored: small weights zeroed, quantised to the setting's levels. */
@@ -71,10 +76,8 @@ export function storedModel(model: LinearModel, setting: ModelSetting): Serializ
 }
 
 export const MODEL_SETTINGS: Record<"sentimentZh" | "sentimentDomainsZh" | "sentimentEn" | "topics", ModelSetting> = {
-  // Reads domain-augmented features (seventh pass): each feature as itself and as its copy for the
-  // text's domain, the domain given by the sentimentDomainsZh model.
-  sentimentZh: { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, maxBuckets: 150_000 },
-  /** Takeaway / hotel / shopping review, from the Chinese sentiment training texts' sources. */
+  sentimentZh: { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, maxBuckets: 150_000, domainAugmented: true },
+  /** The domain of a Chinese sentiment text (takeaway / hotel / shopping review), trained on the sentiment texts' sources. */
   sentimentDomainsZh: { training: { epochs: 10, learningRate: 0.2, minDocumentFrequency: 2 }, hashBits: 16, quantumLevels: 11, maxBuckets: 20_000 },
   sentimentEn: { training: { naiveBayesScaling: true, epochs: 5, minDocumentFrequency: 1 }, hashBits: 16 },
   topics: { training: { epochs: 20, learningRate: 0.2, minDocumentFrequency: 1, averageLastEpochs: 10 }, hashBits: 18, quantumLevels: 11 },
@@ -108,21 +111,27 @@ export function trainTextModels(): SerializedTextModelBundle {
   const features: FeatureOptions = { hashBits: FEATURE_HASH_BITS, lexicon, dictionary: createChineseDictionary(chineseWords) };
 
   const sentimentRowsZh = [...splits.sentimentZh.train, ...splits.sentimentZhExtra];
-  // The domain is known for training texts (their source) and predicted by this model at scoring time.
-  const topicOfText = new Map(splits.topicsZh.train.map((row) => [row.text, row.label]));
-  const domainRowsZh = sentimentRowsZh.map((row) => ({ ...row, label: sentimentDomainOf(row, topicOfText) }));
-  const domainLabelsZh = [...new Set(domainRowsZh.map((row) => row.label))].sort();
-  const sentimentDomainsZh = fit(domainRowsZh, domainLabelsZh, "zh", MODEL_SETTINGS.sentimentDomainsZh, features);
-  const sentimentZh = fit(sentimentRowsZh, SENTIMENT_LABELS, "zh", MODEL_SETTINGS.sentimentZh, features, (row) =>
-    domainLabelsZh.indexOf(sentimentDomainOf(row, topicOfText)),
-  );
+  let sentimentZh: LinearModel;
+  let sentimentDomainsZh: LinearModel | null = null;
+  if (MODEL_SETTINGS.sentimentZh.domainAugmented) {
+    // The domain is known for training texts (their source) and predicted by its model at scoring time.
+    const topicOfText = new Map(splits.topicsZh.train.map((row) => [row.text, row.label]));
+    const domainRows = sentimentRowsZh.map((row) => ({ ...row, label: sentimentDomainOf(row, topicOfText) }));
+    const domainLabels = [...new Set(domainRows.map((row) => row.label))].sort();
+    sentimentDomainsZh = fit(domainRows, domainLabels, "zh", MODEL_SETTINGS.sentimentDomainsZh, features);
+    sentimentZh = fit(sentimentRowsZh, SENTIMENT_LABELS, "zh", MODEL_SETTINGS.sentimentZh, features, (row) =>
+      domainLabels.indexOf(sentimentDomainOf(row, topicOfText)),
+    );
+  } else {
+    sentimentZh = fit(sentimentRowsZh, SENTIMENT_LABELS, "zh", MODEL_SETTINGS.sentimentZh, features);
+  }
   const sentimentEn = fit(splits.sentimentEn.train, SENTIMENT_LABELS, "en", MODEL_SETTINGS.sentimentEn, features);
   const topicLabels = [...new Set(splits.topicsZh.train.map((row) => row.label))].sort();
   const topics = fit(splits.topicsZh.train, topicLabels, "zh", MODEL_SETTINGS.topics, features);
 
   const models = {
     sentiment: { zh: storedModel(sentimentZh, MODEL_SETTINGS.sentimentZh), en: storedModel(sentimentEn, MODEL_SETTINGS.sentimentEn) },
-    sentimentDomains: { zh: storedModel(sentimentDomainsZh, MODEL_SETTINGS.sentimentDomainsZh) },
+    ...(sentimentDomainsZh ? { sentimentDomains: { zh: storedModel(sentimentDomainsZh, MODEL_SETTINGS.sentimentDomainsZh) } } : {}),
     topics: storedModel(topics, MODEL_SETTINGS.topics),
     lexicon: [...lexicon],
     chineseWords: chineseWords.join(" "),

@@ -3,7 +3,11 @@
  * training split (never the held-out texts the bench reports). Prints validation accuracy and the
  * kept buckets of each candidate setting; the chosen settings are written into train-text.ts by hand.
  *
- *   npx tsx scripts/tune-text.ts [zh|en|topics]...
+ *   npx tsx scripts/tune-text.ts [zh|en|topics|zh-domain|topics-pair]...
+ *
+ * `zh` scores candidates as train-text fits them (domain-augmented features when the setting says
+ * so; `{"domainAugmented": false}` is the plain model); `zh-domain` and `topics-pair` are the
+ * seventh pass's structural candidates (see their comments below).
  *
  * Chinese tasks: one validation part (20 %, seed 101), or the mean over TUNE_SEEDS parts (seeds
  * 101, 102, …) to tell small differences from the noise of one part. English (1,900 training sentences): the mean
@@ -97,18 +101,18 @@ function report(task: string, candidates: Candidate[], run: (setting: ModelSetti
 }
 
 type Change = Partial<LinearTrainingOptions> & Omit<ModelSetting, "training">;
+/** A setting with a candidate's changes: training options merged, the others replaced (maxBuckets 0 = no cap). */
+const applyChange = (base: ModelSetting, { maxBuckets, hashBits, quantumLevels, zeroQuanta, domainAugmented, ...training }: Change): ModelSetting => ({
+  training: { ...base.training, ...training },
+  maxBuckets: maxBuckets === undefined ? base.maxBuckets : maxBuckets || undefined,
+  hashBits: hashBits ?? base.hashBits,
+  quantumLevels: quantumLevels ?? base.quantumLevels,
+  zeroQuanta: zeroQuanta ?? base.zeroQuanta,
+  domainAugmented: domainAugmented ?? base.domainAugmented,
+});
 const variants = (base: ModelSetting, changes: Record<string, Change>): Candidate[] => [
   ...(process.env.SKIP_CHOSEN ? [] : [{ name: "chosen", setting: base }]),
-  ...Object.entries(changes).map(([name, { maxBuckets, hashBits, quantumLevels, zeroQuanta, ...training }]) => ({
-    name,
-    setting: {
-      training: { ...base.training, ...training },
-      maxBuckets: maxBuckets === undefined ? base.maxBuckets : maxBuckets || undefined,
-      hashBits: hashBits ?? base.hashBits,
-      quantumLevels: quantumLevels ?? base.quantumLevels,
-      zeroQuanta: zeroQuanta ?? base.zeroQuanta,
-    },
-  })),
+  ...Object.entries(changes).map(([name, change]) => ({ name, setting: applyChange(base, change) })),
 ];
 
 const tasks = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ["zh", "topics", "en"];
@@ -118,14 +122,89 @@ const SENTIMENT = ["negative", "positive"];
 const zhSeeds = Array.from({ length: Number(process.env.TUNE_SEEDS ?? 1) }, (_, i) => 101 + i);
 const meanOver = (results: Validation[]): Validation => ({ ...results[0], accuracy: results.reduce((sum, result) => sum + result.accuracy, 0) / results.length });
 
-if (tasks.includes("zh")) {
-  const parts = zhSeeds.map((seed) => {
+const indexOfMax = (values: ArrayLike<number>): number => {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+  return best;
+};
+const perPart = (accuracies: number[], baseline?: number[]) => {
+  const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
+  const line = `mean ${mean.toFixed(4)}  parts ${accuracies.map((a) => a.toFixed(4)).join(" / ")}`;
+  if (!baseline) return line;
+  const baseMean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
+  return `${line}  gain ${((mean - baseMean) * 100).toFixed(2)} (parts ${accuracies.map((a, i) => ((a - baseline[i]) * 100).toFixed(2)).join(" / ")})`;
+};
+
+/** The Chinese sentiment validation parts: training rows (with the shopping reviews) and validation rows. */
+const zhParts = () =>
+  zhSeeds.map((seed) => {
     const { train, heldOut: validation } = splitHeldOut(splits.sentimentZh.train, 0.2, seed);
     const validationTexts = new Set(validation.map((row) => row.text));
     return { trainRows: [...train, ...splits.sentimentZhExtra.filter((row) => !validationTexts.has(row.text))], validation };
   });
+
+/** How a Chinese sentiment candidate gets its domains (see the zh-domain task). */
+interface DomainOptions {
+  scheme: 3 | 11;
+  domain: "model" | "oracle";
+  mode: "augment" | "bias";
+  /** Buckets the domain model keeps (its size). */
+  domainBuckets?: number;
+}
+/** What train-text does for a setting with domainAugmented. */
+const SHIPPED_DOMAINS: DomainOptions = { scheme: 3, domain: "model", mode: "augment" };
+const topicOfText = new Map(splits.topicsZh.train.map((row) => [row.text, row.label]));
+
+interface ZhValidation extends Validation {
+  /** Share of validation texts whose domain the domain model gets right (1 for the oracle). */
+  domainAccuracy?: number;
+  domainGzipKiB?: number;
+}
+
+/** A Chinese sentiment candidate on one part: plain features, or domain-augmented ones as `domains` says. */
+function validateZh(
+  trainRows: readonly LabelledText[],
+  validation: readonly LabelledText[],
+  setting: ModelSetting,
+  domains: DomainOptions | null = setting.domainAugmented ? SHIPPED_DOMAINS : null,
+): ZhValidation {
+  if (!domains) return validate(trainRows, validation, SENTIMENT, "zh", setting);
+  const { scheme, domain, mode } = domains;
+  const domainName = (row: LabelledText) => sentimentDomainOf(row, topicOfText, scheme);
+  const domainLabels = [...new Set(trainRows.map(domainName))].sort();
+  const augmented = (row: LabelledText, domainIndex: number, bits: number): FeatureVector => {
+    const general = inSpace(featuresOf(row.text, "zh"), Math.min(bits, FEATURE_BITS));
+    if (mode === "augment") return domainAugmented(general, domainIndex, bits);
+    return { buckets: Uint32Array.from(new Set([...general.buckets, domainBucket(0x7fffffff, domainIndex, bits)])).sort() };
+  };
+  let predictedDomain = (row: LabelledText) => domainLabels.indexOf(domainName(row));
+  let domainGzipKiB = 0;
+  if (domain === "model") {
+    const domainSetting: ModelSetting = { ...MODEL_SETTINGS.sentimentDomainsZh, maxBuckets: domains.domainBuckets ?? MODEL_SETTINGS.sentimentDomainsZh.maxBuckets };
+    const domainModel = fitShipped(trainRows.map((row) => ({ ...row, label: domainName(row) })), domainLabels, "zh", domainSetting);
+    domainGzipKiB = domainModel.gzipKiB;
+    predictedDomain = (row) => indexOfMax(labelProbabilities(domainModel.shipped, inSpace(featuresOf(row.text, "zh"), domainModel.shipped.hashBits)));
+  }
+  // Training texts get their known domain, validation texts the predicted one (as at scoring time).
+  const trueDomain = new Map(trainRows.map((row) => [row, domainLabels.indexOf(domainName(row))]));
+  const sentiment = fitShipped(trainRows, SENTIMENT, "zh", setting, (row, bits) => augmented(row, trueDomain.get(row)!, bits));
+  const right = validation.filter((row) => {
+    const probabilities = labelProbabilities(sentiment.shipped, augmented(row, predictedDomain(row), sentiment.shipped.hashBits));
+    return SENTIMENT[indexOfMax(probabilities)] === row.label;
+  }).length;
+  return {
+    accuracy: right / validation.length,
+    buckets: sentiment.shipped.table.buckets.length,
+    gzipKiB: sentiment.gzipKiB,
+    domainAccuracy: validation.filter((row) => domainLabels[predictedDomain(row)] === domainName(row)).length / validation.length,
+    domainGzipKiB,
+  };
+}
+
+if (tasks.includes("zh")) {
+  const parts = zhParts();
   report("zh", variants(MODEL_SETTINGS.sentimentZh, JSON.parse(process.env.ZH_VARIANTS ?? "{}")), (setting) =>
-    meanOver(parts.map(({ trainRows, validation }) => validate(trainRows, validation, SENTIMENT, "zh", setting))),
+    meanOver(parts.map(({ trainRows, validation }) => validateZh(trainRows, validation, setting))),
   );
 }
 if (tasks.includes("topics")) {
@@ -144,19 +223,6 @@ if (tasks.includes("en")) {
 
 // Seventh pass (issue 14): two structural candidates, scored here only (the Worker carries neither
 // unless one is adopted). Every figure is validation accuracy on the parts above, per part and mean.
-
-const indexOfMax = (values: ArrayLike<number>): number => {
-  let best = 0;
-  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
-  return best;
-};
-const perPart = (accuracies: number[], baseline?: number[]) => {
-  const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
-  const line = `mean ${mean.toFixed(4)}  parts ${accuracies.map((a) => a.toFixed(4)).join(" / ")}`;
-  if (!baseline) return line;
-  const baseMean = baseline.reduce((a, b) => a + b, 0) / baseline.length;
-  return `${line}  gain ${((mean - baseMean) * 100).toFixed(2)} (parts ${accuracies.map((a, i) => ((a - baseline[i]) * 100).toFixed(2)).join(" / ")})`;
-};
 
 /**
  * Idea 1 (topics): a binary "pair specialist" for the classes the main model confuses most. When
@@ -198,15 +264,9 @@ if (tasks.includes("topics-pair")) {
   }
   const specialistBase: ModelSetting = { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 1 }, hashBits: 16 };
   const pairVariants: Record<string, PairChange> = JSON.parse(process.env.PAIR_VARIANTS ?? '{"pair1 2^16 decide": {}}');
-  for (const [name, { pairs: pairCount = 1, mode = "decide", maxBuckets, hashBits, quantumLevels, zeroQuanta, ...training }] of Object.entries(pairVariants)) {
+  for (const [name, { pairs: pairCount = 1, mode = "decide", ...change }] of Object.entries(pairVariants)) {
     const started = performance.now();
-    const setting: ModelSetting = {
-      training: { ...specialistBase.training, ...training },
-      maxBuckets,
-      hashBits: hashBits ?? specialistBase.hashBits,
-      quantumLevels,
-      zeroQuanta,
-    };
+    const setting = applyChange(specialistBase, change);
     const chosenPairs =
       typeof pairCount === "number"
         ? pairs.slice(0, pairCount)
@@ -251,66 +311,20 @@ if (tasks.includes("topics-pair")) {
  *   DOMAIN_VARIANTS='{"name": {"scheme": 3, "domain": "model", "mode": "augment", "domainBuckets": 20000, ...sentiment change}}'
  */
 if (tasks.includes("zh-domain")) {
-  const topicOfText = new Map(splits.topicsZh.train.map((row) => [row.text, row.label]));
-  const domainName = (row: LabelledText, scheme: 3 | 11) => sentimentDomainOf(row, topicOfText, scheme);
-  const parts = zhSeeds.map((seed) => {
-    const { train, heldOut: validation } = splitHeldOut(splits.sentimentZh.train, 0.2, seed);
-    const validationTexts = new Set(validation.map((row) => row.text));
-    return { trainRows: [...train, ...splits.sentimentZhExtra.filter((row) => !validationTexts.has(row.text))], validation };
-  });
-  const chosen = MODEL_SETTINGS.sentimentZh;
-  const baseline = parts.map(({ trainRows, validation }) => validate(trainRows, validation, SENTIMENT, "zh", chosen).accuracy);
-  console.log(`zh       chosen                         ${perPart(baseline)}`);
-
-  interface DomainChange extends Change {
-    scheme?: 3 | 11;
-    domain?: "model" | "oracle";
-    mode?: "augment" | "bias";
-    /** Buckets the domain model keeps (its size). */
-    domainBuckets?: number;
-  }
-  const domainVariants: Record<string, DomainChange> = JSON.parse(process.env.DOMAIN_VARIANTS ?? '{"augment, 3 domains": {}}');
-  for (const [name, { scheme = 3, domain = "model", mode = "augment", domainBuckets = MODEL_SETTINGS.sentimentDomainsZh.maxBuckets, maxBuckets, hashBits, quantumLevels, zeroQuanta, ...training }] of Object.entries(domainVariants)) {
+  const parts = zhParts();
+  const plain = { ...MODEL_SETTINGS.sentimentZh, domainAugmented: false };
+  const baseline = parts.map(({ trainRows, validation }) => validateZh(trainRows, validation, plain).accuracy);
+  console.log(`zh       plain features                 ${perPart(baseline)}`);
+  const domainVariants: Record<string, Change & Partial<DomainOptions>> = JSON.parse(process.env.DOMAIN_VARIANTS ?? '{"augment, 3 domains": {}}');
+  for (const [name, { scheme = 3, domain = "model", mode = "augment", domainBuckets, ...change }] of Object.entries(domainVariants)) {
     const started = performance.now();
-    const setting: ModelSetting = {
-      training: { ...chosen.training, ...training },
-      maxBuckets: maxBuckets === undefined ? chosen.maxBuckets : maxBuckets || undefined,
-      hashBits: hashBits ?? chosen.hashBits,
-      quantumLevels: quantumLevels ?? chosen.quantumLevels,
-      zeroQuanta: zeroQuanta ?? chosen.zeroQuanta,
-    };
-    const domainLabels = [...new Set(parts[0].trainRows.map((row) => domainName(row, scheme)))].sort();
-    const domainSetting: ModelSetting = { ...MODEL_SETTINGS.sentimentDomainsZh, maxBuckets: domainBuckets };
-    const augmented = (row: LabelledText, domainIndex: number, bits: number): FeatureVector => {
-      const general = inSpace(featuresOf(row.text, "zh"), Math.min(bits, FEATURE_BITS));
-      if (mode === "augment") return domainAugmented(general, domainIndex, bits);
-      return { buckets: Uint32Array.from(new Set([...general.buckets, domainBucket(0x7fffffff, domainIndex, bits)])).sort() };
-    };
-    let sizes = "";
-    const domainAccuracies: number[] = [];
-    const accuracies = parts.map(({ trainRows, validation }, p) => {
-      const domainRows = trainRows.map((row) => ({ ...row, label: domainName(row, scheme) }));
-      let predictedDomain: (row: LabelledText) => number = (row) => domainLabels.indexOf(domainName(row, scheme));
-      let domainGzip = 0;
-      if (domain === "model") {
-        const domainModel = fitShipped(domainRows, domainLabels, "zh", domainSetting);
-        domainGzip = domainModel.gzipKiB;
-        predictedDomain = (row) => indexOfMax(labelProbabilities(domainModel.shipped, inSpace(featuresOf(row.text, "zh"), domainModel.shipped.hashBits)));
-      }
-      domainAccuracies.push(validation.filter((row) => domainLabels[predictedDomain(row)] === domainName(row, scheme)).length / validation.length);
-      const trueDomain = new Map(trainRows.map((row) => [row, domainLabels.indexOf(domainName(row, scheme))]));
-      const sentiment = fitShipped(trainRows, SENTIMENT, "zh", setting, (row, bits) => augmented(row, trueDomain.get(row)!, bits));
-      if (p === 0) sizes = `sentiment ${sentiment.gzipKiB.toFixed(0)} KiB + domain model ${domainGzip.toFixed(0)} KiB gzip (part ${zhSeeds[0]})`;
-      return (
-        validation.filter((row) => {
-          const features = augmented(row, predictedDomain(row), sentiment.shipped.hashBits);
-          return SENTIMENT[indexOfMax(labelProbabilities(sentiment.shipped, features))] === row.label;
-        }).length / validation.length
-      );
-    });
+    const setting = applyChange(plain, change);
+    const results = parts.map(({ trainRows, validation }) => validateZh(trainRows, validation, setting, { scheme, domain, mode, domainBuckets }));
     console.log(
-      `zh       ${name.padEnd(28)} ${perPart(accuracies, baseline)}  domain accuracy ${domainAccuracies.map((a) => a.toFixed(4)).join(" / ")}  ` +
-        `${sizes}  (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+      `zh       ${name.padEnd(28)} ${perPart(results.map((result) => result.accuracy), baseline)}  ` +
+        `domain accuracy ${results.map((result) => result.domainAccuracy!.toFixed(4)).join(" / ")}  ` +
+        `sentiment ${results[0].gzipKiB.toFixed(0)} KiB + domain model ${results[0].domainGzipKiB!.toFixed(0)} KiB gzip (part ${zhSeeds[0]})  ` +
+        `(${((performance.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
 }
