@@ -3,7 +3,7 @@
  * comment, from a bundle of trained linear models (src/domain/text/model/, made by
  * `npm run train:text`). Pure: the same code scores in the Worker, in the CLI and in the bench.
  */
-import { FeatureSink, collectFeatureHashes, hashFeature, withDomainCopies, type FeatureOptions } from "./features";
+import { FeatureSink, collectFeatureHashes, hashFeature, type FeatureOptions } from "./features";
 import { detectLanguage, detectLanguageOfFolded, type TextLanguage } from "./language";
 import { NEGATED_PREFIX, createChineseDictionary, normalizeText, wordsOf } from "./tokens";
 import {
@@ -28,7 +28,7 @@ export interface SerializedTextModelBundle {
   /**
    * Per language, optional: a model of the text's domain (e.g. takeaway / hotel / shopping review)
    * whose most probable label picks the domain copy of every feature that language's sentiment
-   * model reads (domain-augmented features, `withDomainCopies`; the label's index is the domain).
+   * model reads (domain-augmented features, `distinctBucketsWithCopies`; the label's index is the domain).
    */
   sentimentDomains?: Partial<Record<TextLanguage, SerializedLinearModel>>;
   topics: SerializedLinearModel | null;
@@ -153,7 +153,6 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
     }),
   ) as Record<TextLanguage, LanguageScorer>;
   const sink = new FeatureSink();
-  const augmentedSink = new FeatureSink();
   const logits = new Float64Array(
     Math.max(...Object.values(scorers).map((scorer) => Math.max(scorer.packed.outputs, scorer.domains?.outputs ?? 0)), 1 + (topicSource?.outputs ?? 0)),
   );
@@ -185,8 +184,7 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       if (scorer.domains) {
         packedOutputs(scorer.domains, sink.distinctBuckets(scorer.domains.hashBits), logits);
         const domain = scorer.domains.outputs === 1 ? (logits[0] > 0 ? 1 : 0) : indexOfLargest(logits, 0, scorer.domains.outputs);
-        const hashBits = scorer.packed.hashBits;
-        packedOutputs(scorer.packed, withDomainCopies(sink.distinctBuckets(hashBits), domain, hashBits, augmentedSink), logits);
+        packedOutputs(scorer.packed, sink.distinctBucketsWithCopies(scorer.packed.hashBits, domain), logits);
       } else {
         packedOutputs(scorer.packed, sink.distinctBuckets(scorer.packed.hashBits), logits);
       }
