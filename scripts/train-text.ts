@@ -8,7 +8,9 @@
  * Models (hyperparameters chosen on a validation part carved out of the training split, never on
  * the held-out texts the bench reports):
  * - Chinese sentiment: NB-scaled logistic regression on the takeaway/hotel training split plus the
- *   shopping reviews' sentiment labels; buckets in ≥ 3 texts, the 150,000 strongest kept.
+ *   shopping reviews' sentiment labels, over domain-augmented features (each feature also hashed
+ *   with the review's domain: takeaway, hotel or shopping, predicted at scoring time by a small
+ *   softmax model); buckets in ≥ 3 texts, the 150,000 strongest kept.
  * - English sentiment: NB-scaled logistic regression on the Amazon/Yelp/IMDb training split with
  *   VADER lexicon polarity features; every bucket kept (the set is small).
  * - Chinese topics: softmax regression over the ten shopping categories in a 2¹⁸ hash space, every
@@ -18,12 +20,12 @@ import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { TEXT_MODEL_BUNDLE_FORMAT, modelVersionOf, type SerializedTextModelBundle } from "../src/domain/text/engine";
-import { FEATURE_HASH_BITS, extractFeatures, type FeatureOptions } from "../src/domain/text/features";
+import { FEATURE_HASH_BITS, domainAugmented, extractFeatures, type FeatureOptions } from "../src/domain/text/features";
 import { createChineseDictionary, normalizeText, segmentChinese, splitClauses } from "../src/domain/text/tokens";
 import type { TextLanguage } from "../src/domain/text/language";
 import { pruneLinearModel, serializeLinearModel, zeroSmallWeights, type LinearModel, type SerializedLinearModel } from "../src/domain/text/linear-model";
 import { DEFAULT_TRAINING_OPTIONS, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
-import { loadReferenceSplits, readLexicon } from "./lib/text-data";
+import { loadReferenceSplits, readLexicon, sentimentDomainOf } from "./lib/text-data";
 
 export const DEFAULT_MODEL_PATH = fileURLToPath(new URL("../src/domain/text/model/text-model.json", import.meta.url));
 const SENTIMENT_LABELS = ["negative", "positive"];
@@ -61,6 +63,11 @@ export interface ModelSetting {
   quantumLevels?: number;
   /** Zero weights of at most this many 127-level quanta and drop buckets left empty (zeroSmallWeights). */
   zeroQuanta?: number;
+  /**
+   * Chinese sentiment only: read domain-augmented features (each bucket also as its copy for the
+   * text's domain, takeaway / hotel / shopping), the domain predicted by the sentimentDomainsZh model.
+   */
+  domainAugmented?: boolean;
 }
 
 /** A fitted model as it is stored: small weights zeroed, quantised to the setting's levels. */
@@ -68,8 +75,10 @@ export function storedModel(model: LinearModel, setting: ModelSetting): Serializ
   return serializeLinearModel(zeroSmallWeights(model, setting.zeroQuanta ?? 0), setting.quantumLevels);
 }
 
-export const MODEL_SETTINGS: Record<"sentimentZh" | "sentimentEn" | "topics", ModelSetting> = {
-  sentimentZh: { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, maxBuckets: 150_000 },
+export const MODEL_SETTINGS: Record<"sentimentZh" | "sentimentDomainsZh" | "sentimentEn" | "topics", ModelSetting> = {
+  sentimentZh: { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 3 }, maxBuckets: 150_000, domainAugmented: true },
+  /** The domain of a Chinese sentiment text (takeaway / hotel / shopping review), trained on the sentiment texts' sources. */
+  sentimentDomainsZh: { training: { epochs: 10, learningRate: 0.2, minDocumentFrequency: 2 }, hashBits: 16, quantumLevels: 11, maxBuckets: 20_000 },
   sentimentEn: { training: { naiveBayesScaling: true, epochs: 5, minDocumentFrequency: 1 }, hashBits: 16 },
   topics: { training: { epochs: 20, learningRate: 0.2, minDocumentFrequency: 1, averageLastEpochs: 10 }, hashBits: 18, quantumLevels: 11 },
 };
@@ -80,9 +89,14 @@ function fit(
   language: TextLanguage,
   setting: ModelSetting,
   features: FeatureOptions,
+  /** The text's domain, for a model reading domain-augmented features. */
+  domainIndexOf?: (row: LabelledText) => number,
 ): LinearModel {
   const hashBits = setting.hashBits ?? FEATURE_HASH_BITS;
-  const examples = rows.map((row) => ({ features: extractFeatures(row.text, language, { ...features, hashBits }), label: row.label }));
+  const examples = rows.map((row) => {
+    const vector = extractFeatures(row.text, language, { ...features, hashBits });
+    return { features: domainIndexOf ? domainAugmented(vector, domainIndexOf(row), hashBits) : vector, label: row.label };
+  });
   const model = trainLinearModel(examples, labels, language, hashBits, { ...DEFAULT_TRAINING_OPTIONS, ...setting.training });
   return setting.maxBuckets ? pruneLinearModel(model, setting.maxBuckets) : model;
 }
@@ -96,13 +110,28 @@ export function trainTextModels(): SerializedTextModelBundle {
   );
   const features: FeatureOptions = { hashBits: FEATURE_HASH_BITS, lexicon, dictionary: createChineseDictionary(chineseWords) };
 
-  const sentimentZh = fit([...splits.sentimentZh.train, ...splits.sentimentZhExtra], SENTIMENT_LABELS, "zh", MODEL_SETTINGS.sentimentZh, features);
+  const sentimentRowsZh = [...splits.sentimentZh.train, ...splits.sentimentZhExtra];
+  let sentimentZh: LinearModel;
+  let sentimentDomainsZh: LinearModel | null = null;
+  if (MODEL_SETTINGS.sentimentZh.domainAugmented) {
+    // The domain is known for training texts (their source) and predicted by its model at scoring time.
+    const topicOfText = new Map(splits.topicsZh.train.map((row) => [row.text, row.label]));
+    const domainRows = sentimentRowsZh.map((row) => ({ ...row, label: sentimentDomainOf(row, topicOfText) }));
+    const domainLabels = [...new Set(domainRows.map((row) => row.label))].sort();
+    sentimentDomainsZh = fit(domainRows, domainLabels, "zh", MODEL_SETTINGS.sentimentDomainsZh, features);
+    sentimentZh = fit(sentimentRowsZh, SENTIMENT_LABELS, "zh", MODEL_SETTINGS.sentimentZh, features, (row) =>
+      domainLabels.indexOf(sentimentDomainOf(row, topicOfText)),
+    );
+  } else {
+    sentimentZh = fit(sentimentRowsZh, SENTIMENT_LABELS, "zh", MODEL_SETTINGS.sentimentZh, features);
+  }
   const sentimentEn = fit(splits.sentimentEn.train, SENTIMENT_LABELS, "en", MODEL_SETTINGS.sentimentEn, features);
   const topicLabels = [...new Set(splits.topicsZh.train.map((row) => row.label))].sort();
   const topics = fit(splits.topicsZh.train, topicLabels, "zh", MODEL_SETTINGS.topics, features);
 
   const models = {
     sentiment: { zh: storedModel(sentimentZh, MODEL_SETTINGS.sentimentZh), en: storedModel(sentimentEn, MODEL_SETTINGS.sentimentEn) },
+    ...(sentimentDomainsZh ? { sentimentDomains: { zh: storedModel(sentimentDomainsZh, MODEL_SETTINGS.sentimentDomainsZh) } } : {}),
     topics: storedModel(topics, MODEL_SETTINGS.topics),
     lexicon: [...lexicon],
     chineseWords: chineseWords.join(" "),

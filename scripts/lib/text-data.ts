@@ -64,3 +64,16 @@ export function readLexicon(): Map<string, number> {
   const lines = readFileSync(TEXT_DATA_DIR + "vader_lexicon_words.tsv", "utf8").trim().split("\n");
   return new Map(lines.map((line) => line.split("\t")).map(([word, valence]) => [word, Number(valence)]));
 }
+
+/**
+ * The domain of a Chinese sentiment training text, for the domain-augmented sentiment model: its
+ * source (takeaway, hotel) or, for the shopping reviews, "shopping" (three domains) or their
+ * category (eleven); the shopping set's 酒店 reviews are hotel reviews. `topicOfText`: the topic
+ * set's training texts and categories.
+ */
+export function sentimentDomainOf(row: LabelledText, topicOfText: ReadonlyMap<string, string>, domains: 3 | 11 = 3): string {
+  if (row.group === "takeaway" || row.group === "hotel") return row.group;
+  const topic = topicOfText.get(row.text);
+  if (topic === undefined) throw new Error(`no source or topic for a Chinese sentiment text: ${row.text.slice(0, 20)}`);
+  return topic === "酒店" ? "hotel" : domains === 3 ? "shopping" : topic;
+}

@@ -25,6 +25,12 @@ export interface SerializedTextModelBundle {
   /** Changes whenever the weights change; stored next to every score so a re-score can find stale ones. */
   version: string;
   sentiment: Record<TextLanguage, SerializedLinearModel>;
+  /**
+   * Per language, optional: a model of the text's domain (e.g. takeaway / hotel / shopping review)
+   * whose most probable label picks the domain copy of every feature that language's sentiment
+   * model reads (domain-augmented features, `distinctBucketsWithCopies`; the label's index is the domain).
+   */
+  sentimentDomains?: Partial<Record<TextLanguage, SerializedLinearModel>>;
   topics: SerializedLinearModel | null;
   /** English prior polarity, [word, valence] (a feature of the English sentiment model). */
   lexicon: Array<[string, number]>;
@@ -84,10 +90,19 @@ interface TopicSource {
 
 interface LanguageScorer {
   packed: PackedModels;
+  /** The domain model whose choice augments the sentiment model's features, if it reads them. */
+  domains: PackedModels | null;
   /** The topic model's outputs follow the sentiment model's in `packed`. */
   topicsTogether: boolean;
   /** The topic model on its own (another hash space than this language's sentiment model). */
   topicsApart: PackedModels | null;
+}
+
+/** The index (from `from`) of the first of the largest of values[from, from + count). */
+function indexOfLargest(values: ArrayLike<number>, from: number, count: number): number {
+  let best = 0;
+  for (let k = 1; k < count; k++) if (values[from + k] > values[from + best]) best = k;
+  return best;
 }
 
 const round2 = (value: number) => Math.round(value * 100) / 100 + 0;
@@ -125,8 +140,11 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
   const scorers = Object.fromEntries(
     (["zh", "en"] as const).map((language) => {
       const topicApplies = topicSource !== null && (topicSource.language === "mixed" || topicSource.language === language);
-      const together = topicApplies && topicSource.hashBits === sentiment[language].hashBits;
+      const domainModel = bundle.sentimentDomains?.[language];
+      // A sentiment model reading domain copies is packed alone: the topic model reads the plain features.
+      const together = topicApplies && !domainModel && topicSource.hashBits === sentiment[language].hashBits;
       const scorer: LanguageScorer = {
+        domains: domainModel ? packSerializedModels([domainModel]) : null,
         packed: together ? topicSource.pack([sentiment[language]]) : packSerializedModels([sentiment[language]]),
         topicsTogether: together,
         topicsApart: topicApplies && !together ? (topicPackedAlone ??= topicSource.pack([])) : null,
@@ -135,7 +153,9 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
     }),
   ) as Record<TextLanguage, LanguageScorer>;
   const sink = new FeatureSink();
-  const logits = new Float64Array(Math.max(scorers.zh.packed.outputs, scorers.en.packed.outputs, 1 + (topicSource?.outputs ?? 0)));
+  const logits = new Float64Array(
+    Math.max(...Object.values(scorers).map((scorer) => Math.max(scorer.packed.outputs, scorer.domains?.outputs ?? 0)), 1 + (topicSource?.outputs ?? 0)),
+  );
 
   /** The most probable topic from the topic model's logits (from `from` on) and its probability. */
   const topicOf = (from: number): { topic: string; topicConfidence: number } => {
@@ -145,8 +165,7 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       const second = sigmoid(logits[from]);
       return second > 1 - second ? { topic: labels[1], topicConfidence: round2(second) } : { topic: labels[0], topicConfidence: round2(1 - second) };
     }
-    let best = 0;
-    for (let k = 1; k < labels.length; k++) if (logits[from + k] > logits[from + best]) best = k;
+    const best = indexOfLargest(logits, from, labels.length);
     let total = 0;
     for (let k = 0; k < labels.length; k++) total += Math.exp(logits[from + k] - logits[from + best]);
     return { topic: labels[best], topicConfidence: round2(1 / total) };
@@ -162,7 +181,13 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       if (!language) return { language, sentiment: "neutral", score: 0, topic: null, topicConfidence: null };
       const scorer = scorers[language];
       collectFeatureHashes(normalized, language, featureOptions, sink);
-      packedOutputs(scorer.packed, sink.distinctBuckets(scorer.packed.hashBits), logits);
+      if (scorer.domains) {
+        packedOutputs(scorer.domains, sink.distinctBuckets(scorer.domains.hashBits), logits);
+        const domain = scorer.domains.outputs === 1 ? (logits[0] > 0 ? 1 : 0) : indexOfLargest(logits, 0, scorer.domains.outputs);
+        packedOutputs(scorer.packed, sink.distinctBucketsWithCopies(scorer.packed.hashBits, domain), logits);
+      } else {
+        packedOutputs(scorer.packed, sink.distinctBuckets(scorer.packed.hashBits), logits);
+      }
       const score = round2(2 * sigmoid(logits[0]) - 1);
       let topic: { topic: string; topicConfidence: number } | null = null;
       if (scorer.topicsTogether) {

@@ -100,10 +100,21 @@ export class FeatureSink {
   }
   /** The distinct buckets of the pushed hashes in first-seen order: a view of a buffer valid until the next call. */
   distinctBuckets(hashBits: number): Uint32Array {
+    return this.distinctOf(hashBits, -1);
+  }
+  /**
+   * distinctBuckets followed by each one's copy for `domain` (domainBucket), the copies
+   * de-duplicated against the buckets and each other: the features of a domain-augmented model.
+   */
+  distinctBucketsWithCopies(hashBits: number, domain: number): Uint32Array {
+    return this.distinctOf(hashBits, domain);
+  }
+  private distinctOf(hashBits: number, copyDomain: number): Uint32Array {
     const mask = hashBits >= 32 ? 0xffffffff : (1 << hashBits) - 1;
-    if (this.setKeys.length < this.count * 2) {
+    const capacity = copyDomain < 0 ? this.count : this.count * 2;
+    if (this.setKeys.length < capacity * 2) {
       let size = this.setKeys.length;
-      while (size < this.count * 2) size *= 2;
+      while (size < capacity * 2) size *= 2;
       this.setKeys = new Uint32Array(size);
       this.setStamps = new Uint32Array(size);
       this.distinct = new Uint32Array(size);
@@ -115,7 +126,7 @@ export class FeatureSink {
     const { setKeys, setStamps, stamp, distinct, hashes } = this;
     // A bucket is the low bits of a hash: its own low bits spread evenly over the set's slots.
     let setMask = 255;
-    while (setMask + 1 < this.count * 2) setMask = setMask * 2 + 1;
+    while (setMask + 1 < capacity * 2) setMask = setMask * 2 + 1;
     let size = 0;
     for (let i = 0; i < this.count; i++) {
       const bucket = (hashes[i] & mask) >>> 0;
@@ -126,8 +137,30 @@ export class FeatureSink {
       setKeys[slot] = bucket;
       distinct[size++] = bucket;
     }
+    if (copyDomain >= 0) {
+      const domainMix = Math.imul(copyDomain + 1, DOMAIN_MIX);
+      for (let i = 0, buckets = size; i < buckets; i++) {
+        const bucket = (domainCopyHash(distinct[i], domainMix) & mask) >>> 0;
+        let slot = bucket & setMask;
+        while (setStamps[slot] === stamp && setKeys[slot] !== bucket) slot = (slot + 1) & setMask;
+        if (setStamps[slot] === stamp) continue;
+        setStamps[slot] = stamp;
+        setKeys[slot] = bucket;
+        distinct[size++] = bucket;
+      }
+    }
     return distinct.subarray(0, size);
   }
+}
+
+const DOMAIN_MIX = 0x9e3779b1;
+
+/** murmur3's finaliser over a bucket and a mixed domain index (see domainBucket). */
+function domainCopyHash(bucket: number, domainMix: number): number {
+  let h = Math.imul(bucket ^ domainMix, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
 // Chinese ------------------------------------------------------------------------------------
@@ -376,6 +409,22 @@ export function collectFeatureHashes(normalized: string, language: TextLanguage,
 }
 
 const sharedSink = new FeatureSink();
+
+/**
+ * A bucket's copy for one domain (domain-augmented features, Daumé III 2007: each feature once as
+ * itself and once per domain, so a model learns what holds everywhere and what holds in one kind
+ * of review): murmur3's finaliser over the bucket and the domain's index, in a `hashBits` space.
+ */
+export function domainBucket(bucket: number, domain: number, hashBits: number): number {
+  return (domainCopyHash(bucket, Math.imul(domain + 1, DOMAIN_MIX)) & ((2 ** hashBits - 1) >>> 0)) >>> 0;
+}
+
+/** A feature vector (distinct buckets) with their copies for `domain`, as training reads it; scoring uses distinctBucketsWithCopies. */
+export function domainAugmented(vector: FeatureVector, domain: number, hashBits: number): FeatureVector {
+  sharedSink.reset();
+  for (const bucket of vector.buckets) sharedSink.push(bucket);
+  return { buckets: sharedSink.distinctBucketsWithCopies(hashBits, domain).slice().sort() };
+}
 
 export function extractFeatures(text: string, language: TextLanguage, options: FeatureOptions = {}): FeatureVector {
   collectFeatureHashes(normalizeText(text), language, options, sharedSink);

@@ -12,7 +12,7 @@ export {
   NEGATED_PREFIX,
   type ChineseDictionary,
 } from "./tokens";
-export { extractFeatures, hashFeature, FEATURE_HASH_BITS, type FeatureOptions, type FeatureVector, type PolarityLexicon } from "./features";
+export { domainAugmented, domainBucket, extractFeatures, hashFeature, FEATURE_HASH_BITS, type FeatureOptions, type FeatureVector, type PolarityLexicon } from "./features";
 export {
   ModelFormatError,
   deserializeLinearModel,

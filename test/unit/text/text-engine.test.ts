@@ -22,6 +22,8 @@ import {
   createChineseDictionary,
   hashFeature,
   textFeatureOptions,
+  domainAugmented,
+  domainBucket,
 } from "../../../src/domain/text";
 import bundleJson from "../../../src/domain/text/model/text-model.json";
 
@@ -301,5 +303,43 @@ describe("packed scoring", () => {
     const averaged = (seed: number) => serializeLinearModel(trainLinearModel(topicExamples, ["delivery", "stay"], "mixed", FEATURE_HASH_BITS, { ...options, seed, averageLastEpochs: 5 }));
     expect(averaged(3)).toEqual(averaged(3));
     expect(averaged(3).weights).not.toEqual(serializeLinearModel(topicModel).weights);
+  });
+});
+
+describe("domain-augmented Chinese sentiment", () => {
+  const bundle = defaultTextEngineBundle();
+  const featureOptions = textFeatureOptions(bundle);
+  const texts = ["送餐太慢了，饭菜都凉了", "房间很干净，前台服务热情", "手机质量不错，物流很快", "味道一般，分量太少", "酒店位置偏，隔音很差"];
+
+  it("copies a bucket to a different bucket per domain, inside the hash space", () => {
+    const copies = [0, 1, 2].map((domain) => domainBucket(12345, domain, 20));
+    expect(new Set([12345, ...copies]).size).toBe(4);
+    for (const copy of copies) expect(copy).toBeLessThan(2 ** 20);
+    const augmented = domainAugmented({ buckets: Uint32Array.of(3, 7, 12345) }, 1, 20).buckets;
+    expect([...augmented]).toEqual([...new Set([3, 7, 12345, ...[3, 7, 12345].map((b) => domainBucket(b, 1, 20))])].sort((a, b) => a - b));
+  });
+
+  it("predicts a takeaway or hotel review's domain and scores it as the stored models with that domain's copies", () => {
+    const domains = deserializeLinearModel(bundle.sentimentDomains!.zh!);
+    const sentiment = deserializeLinearModel(bundle.sentiment.zh);
+    const domainOf = (text: string) => {
+      const probabilities = labelProbabilities(domains, extractFeatures(text, "zh", { ...featureOptions, hashBits: domains.hashBits }));
+      return probabilities.indexOf(Math.max(...probabilities));
+    };
+    expect(domains.labels[domainOf("送餐太慢了，饭菜都凉了")]).toBe("takeaway");
+    expect(domains.labels[domainOf("房间很干净，前台服务热情")]).toBe("hotel");
+    const engine = createTextEngine(bundle);
+    for (const text of texts) {
+      const features = domainAugmented(extractFeatures(text, "zh", { ...featureOptions, hashBits: sentiment.hashBits }), domainOf(text), sentiment.hashBits);
+      const expected = 2 * labelProbabilities(sentiment, features)[1] - 1;
+      expect(engine.analyze(text).score).toBeCloseTo(expected, 2);
+    }
+  });
+
+  it("reads the domain model: without it the same weights score otherwise", () => {
+    const engine = createTextEngine(bundle);
+    const withoutDomains = createTextEngine({ ...bundle, sentimentDomains: undefined });
+    const differences = texts.map((text) => Math.abs(engine.analyze(text).score - withoutDomains.analyze(text).score));
+    expect(Math.max(...differences)).toBeGreaterThan(0.05);
   });
 });
