@@ -42,7 +42,7 @@ export function createDb(d1: D1Database): Db {
  */
 function sessionClient(session: D1DatabaseSession): D1Database {
   const outside = (what: string) => new Error(`${what} is not available inside a D1 session; use the DB binding.`);
-  return {
+  const client: D1Database = {
     prepare: (query) => session.prepare(query),
     batch: <T = unknown>(statements: D1PreparedStatement[]) => session.batch<T>(statements),
     exec: () => Promise.reject(outside("exec")),
@@ -51,6 +51,15 @@ function sessionClient(session: D1DatabaseSession): D1Database {
     },
     dump: () => Promise.reject(outside("dump")),
   };
+  sessions.set(client, session);
+  return client;
+}
+
+const sessions = new WeakMap<D1Database, D1DatabaseSession>();
+
+/** The bookmark of the D1 session behind a client made here; null for a plain binding (no session). */
+export function sessionBookmarkOf(client: D1Database): string | null {
+  return sessions.get(client)?.getBookmark() ?? null;
 }
 
 /** The database object for one request's D1 session (one per session: a session lives for one request). */

@@ -39,7 +39,7 @@ export const readNearReader: MiddlewareHandler<AppEnv> = async (c, next) => {
   // organisation later starts a new session on that organisation's shard (src/auth/shard-binding.ts).
   bindShard(c, c.get("shard"));
   await next();
-  const latest = reading.session?.getBookmark();
+  const latest = reading.wroteAt ?? reading.session?.getBookmark();
   if (latest && latest !== reading.bookmark) {
     const shard = c.get("shard");
     c.header(BOOKMARK_HEADER, latest);

@@ -17,6 +17,9 @@ import { invitationEventTime } from "../../domain/survey/anonymity";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { statsLogValues } from "../stats-vector";
+import { sessionBookmarkOf } from "../client";
+import { shardOf } from "../shards";
+import { batchInGroup, type PlainStatement } from "../write-groups";
 import { invitationRefusal } from "./invitation-access";
 import type { SurveyRow } from "./surveys";
 
@@ -70,6 +73,12 @@ export type SubmissionOutcome = {
   completedNow: boolean;
   /** Completed now and left with triggers_evaluated_at NULL: the queue consumer has work for it. */
   followUpPending: boolean;
+  /**
+   * The D1 session bookmark just after this response was written, when it was written through a
+   * session — perhaps another request's, which sent it in one group with its own: the caller hands
+   * it to the respondent so their next read sees the write. Absent when nothing was written.
+   */
+  bookmark?: string | null;
 };
 
 /**
@@ -151,16 +160,15 @@ export function nextStatsLogIdSql(surveyIdSql: string, offsetSql = "0"): string 
  * segment cell is read from the response row just written (its segments may come from an invitation
  * the batch resolved itself).
  */
-function statsAppend(d1: D1Database, input: SubmissionInput, responseId: string, nonce: string): D1PreparedStatement {
+function statsAppend(input: SubmissionInput, responseId: string, nonce: string): PlainStatement {
   const row = JSON.stringify(statsLogValues(input.definition, input.answers, input.hidden));
   const day = statsBucketOf(input.definition, {}, input.now).day;
-  return d1
-    .prepare(
-      `INSERT INTO survey_stats_pending (id, organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
+  return {
+    sql: `INSERT INTO survey_stats_pending (id, organization_id, survey_id, version, day, touchpoint, region, tier, response_id, row)
        SELECT ${nextStatsLogIdSql("?2")}, ?1, ?2, ?3, ?4, ${statsCell("r.touchpoint")}, ${statsCell("r.region")}, ${statsCell("r.tier")}, ?5, ?6
        FROM responses AS r WHERE r.id = ?5 AND r.write_nonce = ?7`,
-    )
-    .bind(input.survey.organizationId, input.survey.id, input.version, day, responseId, row, nonce);
+    params: [input.survey.organizationId, input.survey.id, input.version, day, responseId, row, nonce],
+  };
 }
 
 /**
@@ -224,10 +232,13 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
        AND (?23 = 0 OR response_quota IS NULL OR completed_count < response_quota))`;
   const gates = `(?20 = 0 OR EXISTS (SELECT 1 FROM survey_invitations WHERE token_hash = ?21 AND write_nonce = ?22)) AND ${surveyAsRead}`;
   const gateParams = [tokenGated ? 1 : 0, invitation?.tokenHash ?? null, nonce, input.complete ? 1 : 0, survey.id, survey.publishedVersion, survey.updatedAt.getTime(), nowMs];
-  const bindGated = (statement: D1PreparedStatement, own: unknown[], more: unknown[] = []) =>
-    statement.bind(...own, ...Array(19 - own.length).fill(null), ...gateParams, ...more);
+  const gated = (sql: string, own: unknown[], more: unknown[] = []): PlainStatement => ({
+    sql,
+    params: [...own, ...Array(19 - own.length).fill(null), ...gateParams, ...more],
+  });
 
-  const statements: D1PreparedStatement[] = [];
+  // Plain SQL and values, prepared by whichever request sends the group's batch (write-groups.ts).
+  const statements: PlainStatement[] = [];
   if (tokenGated) {
     // A use is only taken for a write that can happen: not for a retry of a stored submissionId
     // (the optimistic insert has not looked), nor for a response another request completed.
@@ -235,12 +246,10 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
       ? "EXISTS (SELECT 1 FROM responses WHERE id = ?4 AND status = 'partial')"
       : "NOT EXISTS (SELECT 1 FROM responses WHERE survey_id = ?24 AND submission_id = ?4)";
     statements.push(
-      bindGated(
-        d1.prepare(
+      gated(
           `UPDATE survey_invitations SET uses_left = uses_left - 1, completed_at = ?5, write_nonce = ?2
            WHERE token_hash = ?21 AND survey_id = ?24 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)
              AND ${responseWritable} AND ${surveyAsRead}`,
-        ),
         [nowMs, nonce, null, existing ? existing.id : input.submissionId, invitationEventTime(now, survey.anonymous)],
       ),
     );
@@ -248,13 +257,11 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
   const writeIndex = statements.length;
   if (existing) {
     statements.push(
-      bindGated(
-        d1.prepare(
+      gated(
           `UPDATE responses SET answers = ?1, status = ?2, current_page = ?3, updated_at = ?4, completed_at = ?5, write_nonce = ?6,
              triggers_evaluated_at = ${markWhenNoFollowUp ? evaluatedUnlessSubscribed(8, 4) : "NULL"}
            WHERE id = ?7 AND status = 'partial' AND ${gates}
            RETURNING triggers_evaluated_at`,
-        ),
         [answersJson, status, input.currentPage, nowMs, input.complete ? nowMs : null, nonce, id, survey.organizationId],
       ),
     );
@@ -285,8 +292,7 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
         ? `CASE WHEN coalesce(${fromInvitation("hidden")}, '{}') IN ('{}', 'null') THEN ${evaluatedUnlessSubscribed(2, 18)} ELSE NULL END`
         : evaluatedUnlessSubscribed(2, 18);
     statements.push(
-      bindGated(
-        d1.prepare(
+      gated(
           `INSERT INTO responses (id, organization_id, survey_id, version, submission_id, invitation_id, resume_hash, language,
              hidden, answers, status, current_page, touchpoint, region, tier, respondent_email, ip, anonymised, write_nonce,
              created_at, updated_at, completed_at, triggers_evaluated_at)
@@ -296,7 +302,6 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
            WHERE ${resolvedInBatch ? `inv.id IS NOT NULL AND ${surveyAsRead}` : gates}
            ON CONFLICT (survey_id, submission_id) DO NOTHING
            RETURNING triggers_evaluated_at`,
-        ),
         [
           id,
           survey.organizationId,
@@ -324,25 +329,26 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
   }
   if (input.complete) {
     statements.push(
-      d1
-        .prepare(
-          `UPDATE surveys SET completed_count = completed_count + 1
+      {
+        sql: `UPDATE surveys SET completed_count = completed_count + 1
            WHERE id = ?1 AND EXISTS (SELECT 1 FROM responses WHERE id = ?2 AND write_nonce = ?3)`,
-        )
-        .bind(survey.id, id, nonce),
-      statsAppend(d1, input, id, nonce),
+        params: [survey.id, id, nonce],
+      },
+      statsAppend(input, id, nonce),
     );
   } else if (invitation) {
-    statements.push(
-      d1.prepare(`UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE token_hash = ?2`).bind(invitationEventTime(now, survey.anonymous), invitation.tokenHash),
-    );
+    statements.push({
+      sql: `UPDATE survey_invitations SET started_at = coalesce(started_at, ?1) WHERE token_hash = ?2`,
+      params: [invitationEventTime(now, survey.anonymous), invitation.tokenHash],
+    });
   }
 
-  const results = await d1.batch<{ triggers_evaluated_at: number | null }>(statements);
+  // Sent with the batches of other submissions to the same database meanwhile (group commit).
+  const { results, bookmark } = await batchInGroup<{ triggers_evaluated_at: number | null }>(String(shardOf(db).shard), d1, statements, () => sessionBookmarkOf(d1));
   const written = results[writeIndex];
   if ((written?.meta.changes ?? 0) > 0) {
     const followUpPending = input.complete && (written?.results[0]?.triggers_evaluated_at ?? null) === null;
-    return { id, status, created: !existing, completedNow: input.complete, followUpPending };
+    return { id, status, created: !existing, completedNow: input.complete, followUpPending, bookmark };
   }
   return explainRefusedWrite(db, input);
 }
