@@ -128,26 +128,19 @@ export class FeatureSink {
     let setMask = 255;
     while (setMask + 1 < capacity * 2) setMask = setMask * 2 + 1;
     let size = 0;
-    for (let i = 0; i < this.count; i++) {
-      const bucket = (hashes[i] & mask) >>> 0;
+    // Adds a bucket to the set unless it is there (open addressing; a slot is taken in this call when its stamp is current).
+    const addDistinct = (bucket: number) => {
       let slot = bucket & setMask;
       while (setStamps[slot] === stamp && setKeys[slot] !== bucket) slot = (slot + 1) & setMask;
-      if (setStamps[slot] === stamp) continue;
+      if (setStamps[slot] === stamp) return;
       setStamps[slot] = stamp;
       setKeys[slot] = bucket;
       distinct[size++] = bucket;
-    }
+    };
+    for (let i = 0; i < this.count; i++) addDistinct((hashes[i] & mask) >>> 0);
     if (copyDomain >= 0) {
       const domainMix = Math.imul(copyDomain + 1, DOMAIN_MIX);
-      for (let i = 0, buckets = size; i < buckets; i++) {
-        const bucket = (domainCopyHash(distinct[i], domainMix) & mask) >>> 0;
-        let slot = bucket & setMask;
-        while (setStamps[slot] === stamp && setKeys[slot] !== bucket) slot = (slot + 1) & setMask;
-        if (setStamps[slot] === stamp) continue;
-        setStamps[slot] = stamp;
-        setKeys[slot] = bucket;
-        distinct[size++] = bucket;
-      }
+      for (let i = 0, buckets = size; i < buckets; i++) addDistinct((domainCopyHash(distinct[i], domainMix) & mask) >>> 0);
     }
     return distinct.subarray(0, size);
   }
