@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { batchInGroup, MAX_GROUP_MEMBERS, writeGroupStats } from "../../src/db/write-groups";
+import { batchInGroup, MAX_GROUP_MEMBERS, WAIT_LIMIT_MS, writeGroupStats } from "../../src/db/write-groups";
 import { BOOKMARK_HEADER } from "../../src/routes/read-near-reader";
 import { bearer, call, createTestOrg, json, type TestOrg } from "./helpers";
 import { acsiAnswers, createPublishedSurvey, newSubmissionId, submit } from "./fixtures";
@@ -61,6 +61,28 @@ describe("batchInGroup against the real D1", () => {
     const keys = (await rows()).map((row) => row.k);
     expect(keys.filter((k) => /^c[0-3]$/.test(k))).toEqual(["c0", "c1", "c3"]);
   });
+
+  it("lets a member whose leader never answers (its request cancelled) write alone after the wait limit, and the line recovers", async () => {
+    // Fault injection: the real D1 behind a client whose batch never returns, as when the leader's request is cancelled mid-call.
+    const lost = Object.assign(Object.create(env.DB) as D1Database, {
+      prepare: (query: string) => env.DB.prepare(query),
+      batch: () => new Promise<never>(() => undefined),
+    });
+    const before = { ...writeGroupStats };
+    void batchInGroup("stalled", lost, [insert("e0")], noBookmark);
+    const started = Date.now();
+    const waiting = await batchInGroup<{ k: string }>("stalled", env.DB, [insert("e1")], noBookmark);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(WAIT_LIMIT_MS);
+    expect(waiting.results[0]!.results).toEqual([{ k: "e1", n: 1 }]);
+    expect(writeGroupStats.alone - before.alone).toBe(1);
+    // The silent leader's line is released: the next caller goes at once, as a leader.
+    const next = await batchInGroup<{ k: string }>("stalled", env.DB, [insert("e2")], noBookmark);
+    expect(next.results[0]!.results).toEqual([{ k: "e2", n: 1 }]);
+    expect(writeGroupStats.batches - before.batches).toBe(1);
+    const keys = (await rows()).map((row) => row.k);
+    expect(keys).toContain("e1");
+    expect(keys).not.toContain("e0");
+  }, 20_000);
 
   it("keeps databases apart: lines of different keys never share a batch", async () => {
     const before = { ...writeGroupStats };
