@@ -9,7 +9,7 @@ import { endpointsSubscribedTo } from "../db/queries/webhooks";
 import { gatedInsert, liveResponseGate } from "../db/queries/complaints-sql";
 import type { ResponseRow } from "../db/queries/responses";
 import { notFound } from "../lib/problem";
-import { loadTaxonomy, requestComplaintScoring, responseHasOpenText, responseTextScoreStatements } from "../db/queries/text-scores";
+import { loadTaxonomy, requestComplaintScoring, responseHasOpenText, responseTextScoreRows, textScoreRowsInsert, type ResponseTextScore } from "../db/queries/text-scores";
 import { compileTaxonomy, type CompiledTaxonomy } from "../domain/text/taxonomy";
 import type { Answers } from "../domain/survey/answers";
 
@@ -54,12 +54,17 @@ export async function writeFollowUpSet(db: Db, env: AppBindings, set: FollowUpSe
     if (!taxonomy) taxonomies.set(organizationId, (taxonomy = loadTaxonomy(db, organizationId, now).then(compileTaxonomy)));
     return taxonomy;
   };
+  const textScores: ResponseTextScore[] = [];
   for (const response of set.responses) {
     const followUp = await responseFollowUp(d1, env, response, set, now, taxonomyOf);
     for (const entry of followUp.outbox) outbox.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
     for (const entry of followUp.complaints) complaintsCreated.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
     statements.push(...followUp.statements);
+    textScores.push(...followUp.textScores);
   }
+  // The set's open answers, scored, in one statement (not one per response).
+  const textScoreInsert = textScoreRowsInsert(d1, textScores);
+  if (textScoreInsert) statements.push(textScoreInsert);
   statements.push(followUpEvaluatedStatement(d1, set.responses.map((response) => response.id), now));
   const results = await d1.batch(statements);
   const written = (entry: OutboxWhenWritten) => (results[entry.whenWritten]?.meta.changes ?? 0) > 0;
@@ -75,7 +80,13 @@ export function handleResponseCompleted(db: Db, env: AppBindings, responseId: st
 /** Outbox rows to hand to the queue if the statement at `whenWritten` wrote a row. */
 type OutboxWhenWritten = { whenWritten: number; ids: string[] };
 
-export type ResponseFollowUp = { statements: D1PreparedStatement[]; outbox: OutboxWhenWritten[]; complaints: OutboxWhenWritten[] };
+export type ResponseFollowUp = {
+  statements: D1PreparedStatement[];
+  /** Its open answers' score rows: the set writes every response's in one statement. */
+  textScores: ResponseTextScore[];
+  outbox: OutboxWhenWritten[];
+  complaints: OutboxWhenWritten[];
+};
 
 /**
  * One response's follow-up as statements for the set's batch, from what the set read (no D1 call).
@@ -92,7 +103,7 @@ export async function responseFollowUp(
   const survey = set.surveys.get(response.surveyId);
   const organization = set.organizations.get(response.organizationId);
   // Nothing to follow up on a response whose survey is gone or not its organisation's: the mark alone.
-  if (!survey || survey.organizationId !== response.organizationId || !organization) return { statements: [], outbox: [], complaints: [] };
+  if (!survey || survey.organizationId !== response.organizationId || !organization) return { statements: [], textScores: [], outbox: [], complaints: [] };
   const definition = set.definitions.get(definitionKey(survey.id, response.version));
   if (!definition) throw notFound(`Version ${response.version} of survey ${survey.id}`);
 
@@ -100,11 +111,9 @@ export async function responseFollowUp(
   const outbox: OutboxWhenWritten[] = [];
   const complaints: OutboxWhenWritten[] = [];
   // Scored in the batch that marks the response: a redelivered message finds it marked.
-  if (responseHasOpenText(definition, response.answers as Answers)) {
-    statements.push(
-      ...responseTextScoreStatements(d1, { response, anonymousSurvey: survey.anonymous, definition, taxonomy: await taxonomyOf(response.organizationId), now }),
-    );
-  }
+  const textScores = responseHasOpenText(definition, response.answers as Answers)
+    ? responseTextScoreRows({ response, anonymousSurvey: survey.anonymous, definition, taxonomy: await taxonomyOf(response.organizationId), now })
+    : [];
   const webhooks = webhookOutboxRows({
     organizationId: response.organizationId,
     endpoints: endpointsSubscribedTo(organization.endpoints, "response.completed"),
@@ -136,7 +145,7 @@ export async function responseFollowUp(
     complaints.push({ whenWritten: statements.length + intake.insertIndex, ids: [intake.id] });
     statements.push(...intake.statements);
   }
-  return { statements, outbox, complaints };
+  return { statements, textScores, outbox, complaints };
 }
 
 /**

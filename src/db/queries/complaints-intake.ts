@@ -51,7 +51,7 @@ import {
   userContacts,
 } from "./complaints";
 import { type AssignmentChoice, chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
-import { ALWAYS, complaintNonceGate, driverValue, type Gate, gatedInsert, liveResponseGate } from "./complaints-sql";
+import { ALWAYS, complaintNonceGate, driverValue, type Gate, gatedInsert, gatedInsertRows, liveResponseGate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 import { pendingComplaintScoreStatement, requestComplaintScoring } from "./text-scores";
@@ -357,9 +357,12 @@ export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, r
   );
 
   const statements: D1PreparedStatement[] = [
-    d1.prepare("INSERT INTO organization_settings (organization_id) VALUES (?) ON CONFLICT DO NOTHING").bind(organizationId),
+    // One upsert: the organisation's first complaint creates its settings row at 1, later ones count on.
     d1
-      .prepare(`UPDATE organization_settings SET complaint_sequence = complaint_sequence + 1 WHERE organization_id = ? AND ${writable}`)
+      .prepare(
+        `INSERT INTO organization_settings (organization_id, complaint_sequence) SELECT ?, 1 WHERE ${writable}
+         ON CONFLICT (organization_id) DO UPDATE SET complaint_sequence = complaint_sequence + 1`,
+      )
       .bind(organizationId, ...writableParams),
     d1
       .prepare(
@@ -371,7 +374,13 @@ export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, r
       .bind(String(year), organizationId, ...columns.map((column) => driverValue(row[column])), ...writableParams),
   ];
   const insertIndex = statements.length - 1;
-  for (const event of events) statements.push(gatedInsert(d1, "complaint_events", eventInsertRow(organizationId, id, event), gate));
+  const eventsInsert = gatedInsertRows(
+    d1,
+    "complaint_events",
+    events.map((event) => eventInsertRow(organizationId, id, event)),
+    gate,
+  );
+  if (eventsInsert) statements.push(eventsInsert);
   statements.push(
     gatedInsert(
       d1,

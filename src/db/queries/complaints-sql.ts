@@ -66,6 +66,46 @@ export function gatedInsert(
   return d1.prepare(sqlText).bind(...params, ...gate.params.map(driverValue));
 }
 
+/** The SELECT list reading `columns` from each element (a JSON array) of `json_each(?) AS j`. */
+const jsonRowColumns = (columns: string[]) => columns.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ");
+
+/**
+ * `INSERT INTO table (cols) SELECT … FROM json_each(?) WHERE <gate>`: several rows of one table under
+ * one gate as a single statement (a statement of a batch has a fixed cost in D1). Every row must have
+ * the same columns. Null when there are none.
+ */
+export function gatedInsertRows(d1: D1Database, table: string, rows: Record<string, unknown>[], gate: Gate = ALWAYS): D1PreparedStatement | null {
+  if (rows.length === 0) return null;
+  const columns = Object.keys(rows[0]!);
+  const values = rows.map((row) => columns.map((column) => driverValue(row[column])));
+  return d1
+    .prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${jsonRowColumns(columns)} FROM json_each(?) AS j WHERE ${gate.sql}`)
+    .bind(JSON.stringify(values), ...gate.params.map(driverValue));
+}
+
+/**
+ * Many rows derived from responses as ONE statement (`INSERT … SELECT … FROM json_each(?)`), each row
+ * gated like `liveResponseGate` on its own response: a set's rows cost one statement instead of one
+ * each (every statement of a batch has a fixed cost in D1, docs/scaling.md), in a single bound value
+ * (D1 allows 100 per statement). Every row must have the same columns. Null when there are none.
+ */
+export function liveResponseRowsInsert(
+  d1: D1Database,
+  table: string,
+  rows: { responseId: string; row: Record<string, unknown> }[],
+  options: { onConflictDoNothing?: boolean } = {},
+): D1PreparedStatement | null {
+  if (rows.length === 0) return null;
+  const columns = Object.keys(rows[0]!.row);
+  const values = rows.map(({ responseId, row }) => [...columns.map((column) => driverValue(row[column])), responseId]);
+  const sqlText =
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${jsonRowColumns(columns)}
+     FROM json_each(?1) AS j
+     WHERE EXISTS (SELECT 1 FROM responses WHERE id = json_extract(j.value, '$[${columns.length}]') AND anonymised = 0)` +
+    (options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
+  return d1.prepare(sqlText).bind(JSON.stringify(values));
+}
+
 /** `UPDATE table SET col = ?, … [, extra] WHERE <where>`. */
 export function updateStatement(
   d1: D1Database,

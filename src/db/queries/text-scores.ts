@@ -32,7 +32,7 @@ import type { FeedloopEvent } from "../../domain/queue-messages";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { loadComplaintContext, publicOrigin } from "./complaints";
-import { gatedInsert, type Gate, liveResponseGate } from "./complaints-sql";
+import { gatedInsert, type Gate, liveResponseGate, liveResponseRowsInsert } from "./complaints-sql";
 import type { TeamRouting } from "./complaints-config";
 import { rerouteOnSuggestionStatements } from "./complaints-reroute";
 import { enqueueOutbox } from "./outbox";
@@ -130,13 +130,18 @@ function scoredColumns(engine: TextEngine, taxonomy: CompiledTaxonomy, text: str
 }
 
 /**
- * The response's open answers, scored, as inserts for the follow-up's own batch (the batch that
- * marks the response evaluated). Nothing for a response without free text.
+ * The response's open answers, scored, as `text_scores` rows for the follow-up's own batch (the batch
+ * that marks the response evaluated); `textScoreRowsInsert` writes a whole set's rows as one
+ * statement. None for a response without free text.
  */
-export function responseTextScoreStatements(
-  d1: D1Database,
-  input: { response: ResponseRow; anonymousSurvey: boolean; definition: Pick<SurveyDefinition, "pages">; taxonomy: CompiledTaxonomy; now: Date; engine?: TextEngine },
-): D1PreparedStatement[] {
+export function responseTextScoreRows(input: {
+  response: ResponseRow;
+  anonymousSurvey: boolean;
+  definition: Pick<SurveyDefinition, "pages">;
+  taxonomy: CompiledTaxonomy;
+  now: Date;
+  engine?: TextEngine;
+}): ResponseTextScore[] {
   const { response, now } = input;
   const answers = response.answers as Answers;
   const texts = openTextAnswers(input.definition, answers);
@@ -144,31 +149,34 @@ export function responseTextScoreStatements(
   const engine = input.engine ?? defaultTextEngine();
   const satisfaction = respondentSatisfaction(input.definition, answers);
   const nonce = randomSecret(12);
-  return texts.map(({ field, text }) =>
-    gatedInsert(
-      d1,
-      "text_scores",
-      {
-        id: newId("txt"),
-        organization_id: response.organizationId,
-        source_kind: "response",
-        source_id: response.id,
-        field,
-        survey_id: response.surveyId,
-        touchpoint: response.touchpoint,
-        region: response.region,
-        tier: response.tier,
-        anonymous: input.anonymousSurvey || response.anonymised,
-        text,
-        submitted_at: response.completedAt ?? response.createdAt,
-        satisfaction,
-        ...scoredColumns(engine, input.taxonomy, text, now, nonce),
-        score_count: 1,
-      },
-      liveResponseGate(response.id),
-      { onConflictDoNothing: true },
-    ),
-  );
+  return texts.map(({ field, text }) => ({
+    responseId: response.id,
+    row: {
+      id: newId("txt"),
+      organization_id: response.organizationId,
+      source_kind: "response",
+      source_id: response.id,
+      field,
+      survey_id: response.surveyId,
+      touchpoint: response.touchpoint,
+      region: response.region,
+      tier: response.tier,
+      anonymous: input.anonymousSurvey || response.anonymised,
+      text,
+      submitted_at: response.completedAt ?? response.createdAt,
+      satisfaction,
+      ...scoredColumns(engine, input.taxonomy, text, now, nonce),
+      score_count: 1,
+    },
+  }));
+}
+
+/** A response's scored open answer as a row to insert, with the response it must still be live for when written. */
+export type ResponseTextScore = { responseId: string; row: Record<string, unknown> };
+
+/** Score rows of responses as one statement, each kept only while its response is unerased; once per (source, field). */
+export function textScoreRowsInsert(d1: D1Database, rows: ResponseTextScore[]): D1PreparedStatement | null {
+  return liveResponseRowsInsert(d1, "text_scores", rows, { onConflictDoNothing: true });
 }
 
 /**
@@ -550,12 +558,18 @@ export async function scoreSurveyOpenAnswers(db: Db, surveyId: string, now: Date
   if (rows.length === 0) return 0;
   const taxonomy = compileTaxonomy(await loadTaxonomy(db, survey.organizationId, now));
   const definitions = new Map<number, SurveyDefinition>();
-  const statements: D1PreparedStatement[] = [];
+  const scored: ResponseTextScore[] = [];
   for (const response of rows) {
     let definition = definitions.get(response.version);
     if (!definition) definitions.set(response.version, (definition = await loadVersionDefinition(db, surveyId, response.version)));
-    statements.push(...responseTextScoreStatements(db.$client, { response, anonymousSurvey: survey.anonymous, definition, taxonomy, now }));
+    scored.push(...responseTextScoreRows({ response, anonymousSurvey: survey.anonymous, definition, taxonomy, now }));
+  }
+  // 200 rows per statement keeps the one bound JSON value far below D1's size limits.
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < scored.length; i += 200) {
+    const statement = textScoreRowsInsert(db.$client, scored.slice(i, i + 200));
+    if (statement) statements.push(statement);
   }
   for (let i = 0; i < statements.length; i += 50) await db.$client.batch(statements.slice(i, i + 50));
-  return statements.length;
+  return scored.length;
 }
