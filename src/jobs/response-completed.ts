@@ -12,6 +12,7 @@ import { notFound } from "../lib/problem";
 import { loadTaxonomy, requestComplaintScoring, responseHasOpenText, responseTextScoreRows, textScoreRowsInsert, type ResponseTextScore } from "../db/queries/text-scores";
 import { compileTaxonomy, type CompiledTaxonomy } from "../domain/text/taxonomy";
 import type { Answers } from "../domain/survey/answers";
+import { ComplaintRowsOfSet } from "../db/queries/complaints-sql";
 
 /**
  * Follow-up work for completed responses: the complaint trigger rules (a matching response becomes
@@ -55,8 +56,9 @@ export async function writeFollowUpSet(db: Db, env: AppBindings, set: FollowUpSe
     return taxonomy;
   };
   const textScores: ResponseTextScore[] = [];
+  const complaintRows = new ComplaintRowsOfSet();
   for (const response of set.responses) {
-    const followUp = await responseFollowUp(d1, env, response, set, now, taxonomyOf);
+    const followUp = await responseFollowUp(d1, env, response, set, now, taxonomyOf, complaintRows);
     for (const entry of followUp.outbox) outbox.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
     for (const entry of followUp.complaints) complaintsCreated.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
     statements.push(...followUp.statements);
@@ -65,6 +67,8 @@ export async function writeFollowUpSet(db: Db, env: AppBindings, set: FollowUpSe
   // The set's open answers, scored, in one statement (not one per response).
   const textScoreInsert = textScoreRowsInsert(d1, textScores);
   if (textScoreInsert) statements.push(textScoreInsert);
+  // The new complaints' audit, notification and pending-score rows, one statement per table, after every complaint INSERT.
+  statements.push(...complaintRows.statements(d1));
   statements.push(followUpEvaluatedStatement(d1, set.responses.map((response) => response.id), now));
   const results = await d1.batch(statements);
   const written = (entry: OutboxWhenWritten) => (results[entry.whenWritten]?.meta.changes ?? 0) > 0;
@@ -99,6 +103,7 @@ export async function responseFollowUp(
   set: FollowUpSet,
   now: Date,
   taxonomyOf: (organizationId: string) => Promise<CompiledTaxonomy>,
+  complaintRows?: ComplaintRowsOfSet,
 ): Promise<ResponseFollowUp> {
   const survey = set.surveys.get(response.surveyId);
   const organization = set.organizations.get(response.organizationId);
@@ -140,7 +145,7 @@ export async function responseFollowUp(
 
   const request = set.complained.has(response.id) ? null : complaintRequestFromResponse(survey, definition, response, now);
   if (request) {
-    const intake = await prepareComplaintIntake(d1, env, request, intakeSourcesOf(organization, set, now));
+    const intake = await prepareComplaintIntake(d1, env, request, intakeSourcesOf(organization, set, now), complaintRows);
     outbox.push({ whenWritten: statements.length + intake.insertIndex, ids: intake.outboxIds });
     complaints.push({ whenWritten: statements.length + intake.insertIndex, ids: [intake.id] });
     statements.push(...intake.statements);

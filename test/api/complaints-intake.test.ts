@@ -359,6 +359,25 @@ describe("a batch of messages is followed up as one set", () => {
     expect(await outbox(complaintHook.id)).toBe(unhappy.length);
     const acknowledgements = await env.DB.prepare("select count(*) as n from outbox where organization_id = ? and event_type = 'complaint.acknowledgement'").bind(setOrg.organizationId).first<{ n: number }>();
     expect(acknowledgements!.n).toBe(4);
+    // The set writes the complaints' audit, notification and pending-score rows one statement per
+    // table: each row still carries its own complaint's reference in place of the placeholder.
+    const references = new Map(
+      (await env.DB.prepare("select id, reference from complaints where organization_id = ?").bind(setOrg.organizationId).all<{ id: string; reference: string }>()).results.map((row) => [row.id, row.reference]),
+    );
+    const audits = (
+      await env.DB.prepare("select target_id, data from audit_log where organization_id = ? and action = 'complaint.created'").bind(setOrg.organizationId).all<{ target_id: string; data: string }>()
+    ).results;
+    expect(audits).toHaveLength(8);
+    for (const audit of audits) expect(JSON.parse(audit.data).reference).toBe(references.get(audit.target_id));
+    const acknowledgementTexts = (
+      await env.DB.prepare("select subject, payload from outbox where organization_id = ? and event_type = 'complaint.acknowledgement'").bind(setOrg.organizationId).all<{ subject: string; payload: string }>()
+    ).results;
+    for (const mail of acknowledgementTexts) {
+      expect(`${mail.subject}${mail.payload}`).not.toContain("@@REFERENCE@@");
+      expect([...references.values()].some((reference) => mail.subject.includes(reference))).toBe(true);
+    }
+    const pendingScores = await env.DB.prepare("select count(*) as n from text_scores where source_kind = 'complaint' and source_id in (select id from complaints where organization_id = ?)").bind(setOrg.organizationId).first<{ n: number }>();
+    expect(pendingScores!.n).toBe(8);
     const pending = await env.DB.prepare(`select count(*) as n from responses where id in (select value from json_each(?)) and triggers_evaluated_at is null`).bind(JSON.stringify(ids)).first<{ n: number }>();
     expect(pending!.n).toBe(0);
 

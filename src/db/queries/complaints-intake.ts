@@ -51,10 +51,10 @@ import {
   userContacts,
 } from "./complaints";
 import { type AssignmentChoice, chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
-import { ALWAYS, complaintNonceGate, driverValue, type Gate, gatedInsert, gatedInsertRows, liveResponseGate } from "./complaints-sql";
+import { ALWAYS, complaintNonceGate, type ComplaintRowsOfSet, driverValue, type Gate, gatedInsert, gatedInsertRows, liveResponseGate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
-import { pendingComplaintScoreStatement, requestComplaintScoring } from "./text-scores";
+import { pendingComplaintScoreRow, requestComplaintScoring } from "./text-scores";
 
 export type IntakeContact = { name: string | null; email: string | null; phone: string | null; anonymous: boolean };
 
@@ -178,7 +178,19 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
  * The intake's statements (see the module comment). The existence check before it is the caller's;
  * the batch's own `NOT EXISTS` gates make a concurrent duplicate write nothing.
  */
-export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, request: IntakeRequest, sources: IntakeSources): Promise<PreparedIntake> {
+/**
+ * `setRows`: when several intakes go in one batch (the follow-up's set), their audit, notification
+ * and pending-score rows are collected there and written as one statement per table after every
+ * complaint INSERT of the batch (each row still gated on its own complaint's nonce), instead of one
+ * statement each.
+ */
+export async function prepareComplaintIntake(
+  d1: D1Database,
+  env: AppBindings,
+  request: IntakeRequest,
+  sources: IntakeSources,
+  setRows?: ComplaintRowsOfSet,
+): Promise<PreparedIntake> {
   const { ctx } = sources;
   const { now, organizationId } = request;
   const id = newId("cmp");
@@ -381,39 +393,37 @@ export async function prepareComplaintIntake(d1: D1Database, env: AppBindings, r
     gate,
   );
   if (eventsInsert) statements.push(eventsInsert);
-  statements.push(
-    gatedInsert(
-      d1,
-      "audit_log",
-      auditInsertRow(
-        organizationId,
-        request.auditActor,
-        { action: "complaint.created", targetType: "complaint", targetId: id, data: { reference: REFERENCE_PLACEHOLDER, source: request.source } },
-        now,
-      ),
-      gate,
-      { templateReference: { complaintId: id, columns: ["data"] } },
-    ),
+  const auditRow = auditInsertRow(
+    organizationId,
+    request.auditActor,
+    { action: "complaint.created", targetType: "complaint", targetId: id, data: { reference: REFERENCE_PLACEHOLDER, source: request.source } },
+    now,
   );
-  for (const item of outbox) {
-    statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
+  const scoreRow = pendingComplaintScoreRow({
+    id,
+    organizationId,
+    subject: complaint.subject,
+    description: complaint.description,
+    touchpoint: complaint.touchpoint,
+    region: request.region ?? null,
+    tier: request.tier ?? null,
+    anonymous,
+    receivedAt: complaint.receivedAt,
+    surveyId: request.sourceSurveyId ?? null,
+  });
+  // Every door's complaint (form, trigger, API, e-mail) waits for its text score and category
+  // suggestion, which the queue consumer computes (docs/text-analytics.md): the pending score row.
+  if (setRows) {
+    setRows.add("audit_log", { complaintId: id, nonce, row: auditRow }, { templated: ["data"] });
+    for (const item of outbox) setRows.add("outbox", { complaintId: id, nonce, row: item }, { templated: ["subject", "payload"], onConflictDoNothing: true });
+    setRows.add("text_scores", { complaintId: id, nonce, row: scoreRow }, { onConflictDoNothing: true });
+  } else {
+    statements.push(gatedInsert(d1, "audit_log", auditRow, gate, { templateReference: { complaintId: id, columns: ["data"] } }));
+    for (const item of outbox) {
+      statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
+    }
+    statements.push(gatedInsert(d1, "text_scores", scoreRow, gate, { onConflictDoNothing: true }));
   }
-  // Every door's complaint (form, trigger, API, e-mail) waits here for its text score and category
-  // suggestion, which the queue consumer computes (docs/text-analytics.md).
-  statements.push(
-    pendingComplaintScoreStatement(d1, gate, {
-      id,
-      organizationId,
-      subject: complaint.subject,
-      description: complaint.description,
-      touchpoint: complaint.touchpoint,
-      region: request.region ?? null,
-      tier: request.tier ?? null,
-      anonymous,
-      receivedAt: complaint.receivedAt,
-      surveyId: request.sourceSurveyId ?? null,
-    }),
-  );
   if (cursorStatements) statements.push(...cursorStatements(gate, d1));
   statements.push(...(request.gatedStatements?.(id, gate, d1) ?? []));
 

@@ -3,6 +3,7 @@
  * if an earlier statement of this batch wrote nonce N", so these write plain SQL with bound
  * parameters (never interpolated values; table and column names come from this code only).
  */
+import { REFERENCE_PLACEHOLDER } from "../../domain/complaints/emails";
 
 /** Value as D1 stores it: Date → epoch ms, boolean → 0/1, objects → JSON text. */
 export function driverValue(value: unknown): string | number | null {
@@ -52,7 +53,7 @@ export function gatedInsert(
   const params: (string | number | null)[] = [];
   for (const column of columns) {
     if (templated.has(column)) {
-      expressions.push("replace(?, '@@REFERENCE@@', coalesce((SELECT reference FROM complaints WHERE id = ?), ''))");
+      expressions.push(`replace(?, '${REFERENCE_PLACEHOLDER}', coalesce((SELECT reference FROM complaints WHERE id = ?), ''))`);
       params.push(driverValue(row[column]), options.templateReference!.complaintId);
     } else {
       expressions.push("?");
@@ -105,6 +106,53 @@ export function liveResponseRowsInsert(
     (options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
   return d1.prepare(sqlText).bind(JSON.stringify(values));
 }
+
+/** A row that a new complaint's intake writes gated on that complaint's own write (its nonce). */
+export type ComplaintGatedRow = { complaintId: string; nonce: string; row: Record<string, unknown> };
+
+/**
+ * The rows of several complaints' intakes for one table — written by their batch after every
+ * complaint INSERT — as one statement instead of one each: each row is kept only if its complaint
+ * was written by that intake (`complaintNonceGate`), and `templated` columns get the complaint's
+ * reference for `@@REFERENCE@@`, as `gatedInsert` does for one row.
+ */
+export class ComplaintRowsOfSet {
+  private readonly tables = new Map<string, { table: string; templated: string[]; onConflictDoNothing: boolean; rows: ComplaintGatedRow[] }>();
+
+  add(table: string, row: ComplaintGatedRow, options: { templated?: string[]; onConflictDoNothing?: boolean } = {}): void {
+    const templated = options.templated ?? [];
+    const onConflictDoNothing = options.onConflictDoNothing ?? false;
+    const key = JSON.stringify([table, Object.keys(row.row), templated, onConflictDoNothing]);
+    let entry = this.tables.get(key);
+    if (!entry) this.tables.set(key, (entry = { table, templated, onConflictDoNothing, rows: [] }));
+    entry.rows.push(row);
+  }
+
+  /** The statements, ≤ ROWS_PER_STATEMENT rows each (one bound JSON value stays far below D1's 2 MB). */
+  statements(d1: D1Database): D1PreparedStatement[] {
+    const out: D1PreparedStatement[] = [];
+    for (const { table, templated, onConflictDoNothing, rows } of this.tables.values()) {
+      const columns = Object.keys(rows[0]!.row);
+      const idAt = columns.length;
+      const expressions = columns.map((column, i) =>
+        templated.includes(column)
+          ? `replace(json_extract(j.value, '$[${i}]'), '${REFERENCE_PLACEHOLDER}', coalesce((SELECT reference FROM complaints WHERE id = json_extract(j.value, '$[${idAt}]')), ''))`
+          : `json_extract(j.value, '$[${i}]')`,
+      );
+      const sqlText =
+        `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${expressions.join(", ")} FROM json_each(?) AS j
+         WHERE EXISTS (SELECT 1 FROM complaints WHERE id = json_extract(j.value, '$[${idAt}]') AND write_nonce = json_extract(j.value, '$[${idAt + 1}]'))` +
+        (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+        const values = rows.slice(i, i + ROWS_PER_STATEMENT).map(({ complaintId, nonce, row }) => [...columns.map((column) => driverValue(row[column])), complaintId, nonce]);
+        out.push(d1.prepare(sqlText).bind(JSON.stringify(values)));
+      }
+    }
+    return out;
+  }
+}
+
+const ROWS_PER_STATEMENT = 25;
 
 /** `UPDATE table SET col = ?, … [, extra] WHERE <where>`. */
 export function updateStatement(

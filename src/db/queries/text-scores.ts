@@ -32,7 +32,7 @@ import type { FeedloopEvent } from "../../domain/queue-messages";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { loadComplaintContext, publicOrigin } from "./complaints";
-import { gatedInsert, type Gate, liveResponseGate, liveResponseRowsInsert } from "./complaints-sql";
+import { gatedInsert, liveResponseRowsInsert } from "./complaints-sql";
 import type { TeamRouting } from "./complaints-config";
 import { rerouteOnSuggestionStatements } from "./complaints-reroute";
 import { enqueueOutbox } from "./outbox";
@@ -179,36 +179,28 @@ export function textScoreRowsInsert(d1: D1Database, rows: ResponseTextScore[]): 
   return liveResponseRowsInsert(d1, "text_scores", rows, { onConflictDoNothing: true });
 }
 
+type PendingComplaint = { id: string; organizationId: string; subject: string; description: string; touchpoint: string | null; region: string | null; tier: string | null; anonymous: boolean; receivedAt: Date; surveyId: string | null };
+
 /**
  * The pending score row of a new complaint, for the intake batch (gated on the complaint's write):
  * the consumer scores it (src/jobs, `text.score`), the cron if the message is lost.
  */
-export function pendingComplaintScoreStatement(
-  d1: D1Database,
-  gate: Gate,
-  complaint: { id: string; organizationId: string; subject: string; description: string; touchpoint: string | null; region: string | null; tier: string | null; anonymous: boolean; receivedAt: Date; surveyId: string | null },
-): D1PreparedStatement {
+export function pendingComplaintScoreRow(complaint: PendingComplaint): Record<string, unknown> {
   const text = (complaint.description.trim() || complaint.subject.trim()).slice(0, MAX_SCORED_TEXT_CHARS);
-  return gatedInsert(
-    d1,
-    "text_scores",
-    {
-      id: newId("txt"),
-      organization_id: complaint.organizationId,
-      source_kind: "complaint",
-      source_id: complaint.id,
-      field: "description",
-      survey_id: complaint.surveyId,
-      touchpoint: complaint.touchpoint,
-      region: complaint.region,
-      tier: complaint.tier,
-      anonymous: complaint.anonymous,
-      text,
-      submitted_at: complaint.receivedAt,
-    },
-    gate,
-    { onConflictDoNothing: true },
-  );
+  return {
+    id: newId("txt"),
+    organization_id: complaint.organizationId,
+    source_kind: "complaint",
+    source_id: complaint.id,
+    field: "description",
+    survey_id: complaint.surveyId,
+    touchpoint: complaint.touchpoint,
+    region: complaint.region,
+    tier: complaint.tier,
+    anonymous: complaint.anonymous,
+    text,
+    submitted_at: complaint.receivedAt,
+  };
 }
 
 /** Asks the consumer to score a new complaint now; a lost send is picked up by the cron. */
