@@ -13,6 +13,10 @@ type Violation = { id: string; impact: string | null; help: string; nodes: { tar
 
 /** The page's current WCAG A/AA violations (axe injected through the debugging protocol, so the page's CSP does not block it). */
 export async function axeViolations(page: Page): Promise<Violation[]> {
+  // A route's own stylesheet is added when its chunk loads, possibly after the element a test waited
+  // for: under load axe could measure the unstyled page (17 px links failing target-size). Every
+  // stylesheet applied first, so the page is checked as people see it.
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].every((link) => link.sheet !== null));
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(axeSource);
   return page.evaluate(async (tags) => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[]; failureSummary?: string }> }> }> } }).axe;
