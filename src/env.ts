@@ -46,13 +46,7 @@ export type AppEnv = {
     /** The data shard `db` points at (src/db/shards.ts); 0 until the organisation is known. */
     shard: number;
     /** Set by read-near-reader.ts: `db` is then a D1 session on the shard, started at the caller's bookmark for it. */
-    readSession?: {
-      bookmarkFor: (shard: number) => string | null;
-      bookmark: string | null;
-      session: D1DatabaseSession | null;
-      /** Set by a write that went through another request's session (group commit): at least as recent as this request's own reads and writes. */
-      wroteAt?: string | null;
-    };
+    readSession?: { bookmarkFor: (shard: number) => string | null; bookmark: string | null; session: D1DatabaseSession | null };
     principal: Principal;
     requestId: string;
   };

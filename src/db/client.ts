@@ -51,15 +51,26 @@ function sessionClient(session: D1DatabaseSession): D1Database {
     },
     dump: () => Promise.reject(outside("dump")),
   };
-  sessions.set(client, session);
+  sessions.set(client, { session, wroteAt: null });
   return client;
 }
 
-const sessions = new WeakMap<D1Database, D1DatabaseSession>();
+/**
+ * `wroteAt`: the bookmark after this request's write when another request's session carried it (group
+ * commit, src/db/write-groups.ts) — this session never saw that write, so its own bookmark is older.
+ */
+const sessions = new WeakMap<D1Database, { session: D1DatabaseSession; wroteAt: string | null }>();
 
-/** The bookmark of the D1 session behind a client made here; null for a plain binding (no session). */
+/** The bookmark to hand the caller for a client made here (null for a plain binding): at least as recent as its reads and writes. */
 export function sessionBookmarkOf(client: D1Database): string | null {
-  return sessions.get(client)?.getBookmark() ?? null;
+  const state = sessions.get(client);
+  return state ? (state.wroteAt ?? state.session.getBookmark()) : null;
+}
+
+/** Records that this client's write was committed at `bookmark` through another request's session. */
+export function noteSessionWrite(client: D1Database, bookmark: string | null): void {
+  const state = sessions.get(client);
+  if (state && bookmark) state.wroteAt = bookmark;
 }
 
 /** The database object for one request's D1 session (one per session: a session lives for one request). */

@@ -6,13 +6,12 @@ import { handlingResultStatements } from "../db/queries/complaints-handling";
 import { chooseAssigneeFrom } from "../db/queries/complaints-config";
 import { enqueueOutbox, webhookOutboxRows } from "../db/queries/outbox";
 import { endpointsSubscribedTo } from "../db/queries/webhooks";
-import { gatedInsert, liveResponseGate } from "../db/queries/complaints-sql";
+import { ComplaintRows, gatedInsert, liveResponseGate } from "../db/queries/complaints-sql";
 import type { ResponseRow } from "../db/queries/responses";
 import { notFound } from "../lib/problem";
 import { loadTaxonomy, requestComplaintScoring, responseHasOpenText, responseTextScoreRows, textScoreRowsInsert, type ResponseTextScore } from "../db/queries/text-scores";
 import { compileTaxonomy, type CompiledTaxonomy } from "../domain/text/taxonomy";
 import type { Answers } from "../domain/survey/answers";
-import { ComplaintRowsOfSet } from "../db/queries/complaints-sql";
 
 /**
  * Follow-up work for completed responses: the complaint trigger rules (a matching response becomes
@@ -56,7 +55,7 @@ export async function writeFollowUpSet(db: Db, env: AppBindings, set: FollowUpSe
     return taxonomy;
   };
   const textScores: ResponseTextScore[] = [];
-  const complaintRows = new ComplaintRowsOfSet();
+  const complaintRows = new ComplaintRows();
   for (const response of set.responses) {
     const followUp = await responseFollowUp(d1, env, response, set, now, taxonomyOf, complaintRows);
     for (const entry of followUp.outbox) outbox.push({ whenWritten: statements.length + entry.whenWritten, ids: entry.ids });
@@ -65,8 +64,7 @@ export async function writeFollowUpSet(db: Db, env: AppBindings, set: FollowUpSe
     textScores.push(...followUp.textScores);
   }
   // The set's open answers, scored, in one statement (not one per response).
-  const textScoreInsert = textScoreRowsInsert(d1, textScores);
-  if (textScoreInsert) statements.push(textScoreInsert);
+  statements.push(...textScoreRowsInsert(d1, textScores));
   // The new complaints' audit, notification and pending-score rows, one statement per table, after every complaint INSERT.
   statements.push(...complaintRows.statements(d1));
   statements.push(followUpEvaluatedStatement(d1, set.responses.map((response) => response.id), now));
@@ -103,7 +101,7 @@ export async function responseFollowUp(
   set: FollowUpSet,
   now: Date,
   taxonomyOf: (organizationId: string) => Promise<CompiledTaxonomy>,
-  complaintRows?: ComplaintRowsOfSet,
+  complaintRows: ComplaintRows,
 ): Promise<ResponseFollowUp> {
   const survey = set.surveys.get(response.surveyId);
   const organization = set.organizations.get(response.organizationId);

@@ -115,9 +115,6 @@ export const publicSurveyRoutes = createRouter()
       );
     }
     const { outcome } = result;
-    // A write sent in another request's group moved that request's session, not this one's.
-    const reading = c.get("readSession");
-    if (reading && outcome.bookmark) reading.wroteAt = outcome.bookmark;
     if (outcome.completedNow) enqueueResponseCompleted(c, outcome, open.survey.id);
     return c.json({ id: outcome.id, status: outcome.status, ...(result.resumeSecret ? { resumeToken: result.resumeSecret } : {}) }, outcome.created ? 201 : 200);
   });

@@ -11,6 +11,7 @@ import type { MiddlewareHandler } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../env";
 import { bindShard } from "../auth/shard-binding";
+import { sessionBookmarkOf } from "../db/client";
 
 export const BOOKMARK_COOKIE = "fl_d1_bookmark";
 export const BOOKMARK_HEADER = "x-d1-bookmark";
@@ -39,7 +40,8 @@ export const readNearReader: MiddlewareHandler<AppEnv> = async (c, next) => {
   // organisation later starts a new session on that organisation's shard (src/auth/shard-binding.ts).
   bindShard(c, c.get("shard"));
   await next();
-  const latest = reading.wroteAt ?? reading.session?.getBookmark();
+  // Through the request's database client: it knows of a write another request's session carried.
+  const latest = reading.session ? sessionBookmarkOf(c.get("db").$client) : null;
   if (latest && latest !== reading.bookmark) {
     const shard = c.get("shard");
     c.header(BOOKMARK_HEADER, latest);

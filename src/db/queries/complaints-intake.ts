@@ -51,7 +51,7 @@ import {
   userContacts,
 } from "./complaints";
 import { type AssignmentChoice, chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
-import { ALWAYS, complaintNonceGate, type ComplaintRowsOfSet, driverValue, type Gate, gatedInsert, gatedInsertRows, liveResponseGate } from "./complaints-sql";
+import { ALWAYS, complaintNonceGate, ComplaintRows, driverValue, type Gate, gatedInsertRows, liveResponseGate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 import { pendingComplaintScoreRow, requestComplaintScoring } from "./text-scores";
@@ -189,7 +189,7 @@ export async function prepareComplaintIntake(
   env: AppBindings,
   request: IntakeRequest,
   sources: IntakeSources,
-  setRows?: ComplaintRowsOfSet,
+  setRows?: ComplaintRows,
 ): Promise<PreparedIntake> {
   const { ctx } = sources;
   const { now, organizationId } = request;
@@ -386,13 +386,7 @@ export async function prepareComplaintIntake(
       .bind(String(year), organizationId, ...columns.map((column) => driverValue(row[column])), ...writableParams),
   ];
   const insertIndex = statements.length - 1;
-  const eventsInsert = gatedInsertRows(
-    d1,
-    "complaint_events",
-    events.map((event) => eventInsertRow(organizationId, id, event)),
-    gate,
-  );
-  if (eventsInsert) statements.push(eventsInsert);
+  statements.push(...gatedInsertRows(d1, "complaint_events", events.map((event) => eventInsertRow(organizationId, id, event)), gate));
   const auditRow = auditInsertRow(
     organizationId,
     request.auditActor,
@@ -413,17 +407,12 @@ export async function prepareComplaintIntake(
   });
   // Every door's complaint (form, trigger, API, e-mail) waits for its text score and category
   // suggestion, which the queue consumer computes (docs/text-analytics.md): the pending score row.
-  if (setRows) {
-    setRows.add("audit_log", { complaintId: id, nonce, row: auditRow }, { templated: ["data"] });
-    for (const item of outbox) setRows.add("outbox", { complaintId: id, nonce, row: item }, { templated: ["subject", "payload"], onConflictDoNothing: true });
-    setRows.add("text_scores", { complaintId: id, nonce, row: scoreRow }, { onConflictDoNothing: true });
-  } else {
-    statements.push(gatedInsert(d1, "audit_log", auditRow, gate, { templateReference: { complaintId: id, columns: ["data"] } }));
-    for (const item of outbox) {
-      statements.push(gatedInsert(d1, "outbox", item, gate, { onConflictDoNothing: true, templateReference: { complaintId: id, columns: ["subject", "payload"] } }));
-    }
-    statements.push(gatedInsert(d1, "text_scores", scoreRow, gate, { onConflictDoNothing: true }));
-  }
+  // In a follow-up set these rows join the set's (one statement per table for the whole set).
+  const rows = setRows ?? new ComplaintRows();
+  rows.add("audit_log", { complaintId: id, nonce, row: auditRow }, { referenceColumns: ["data"] });
+  for (const item of outbox) rows.add("outbox", { complaintId: id, nonce, row: item }, { referenceColumns: ["subject", "payload"], onConflictDoNothing: true });
+  rows.add("text_scores", { complaintId: id, nonce, row: scoreRow }, { onConflictDoNothing: true });
+  if (!setRows) statements.push(...rows.statements(d1));
   if (cursorStatements) statements.push(...cursorStatements(gate, d1));
   statements.push(...(request.gatedStatements?.(id, gate, d1) ?? []));
 

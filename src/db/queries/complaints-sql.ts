@@ -16,18 +16,28 @@ export function driverValue(value: unknown): string | number | null {
 
 export type Gate = { sql: string; params: unknown[] };
 
+/** SQL: the complaint (id, nonce: SQL expressions) was written by this request (its nonce is on it). */
+const complaintWrittenSql = (id: string, nonce: string) => `EXISTS (SELECT 1 FROM complaints WHERE id = ${id} AND write_nonce = ${nonce})`;
+
 /** True when the complaint row was written by this request (its nonce is on it). */
 export function complaintNonceGate(complaintId: string, nonce: string): Gate {
-  return { sql: "EXISTS (SELECT 1 FROM complaints WHERE id = ? AND write_nonce = ?)", params: [complaintId, nonce] };
+  return { sql: complaintWrittenSql("?", "?"), params: [complaintId, nonce] };
 }
+
+/** SQL: the response (id: an SQL expression) is neither deleted nor anonymised. */
+const liveResponseSql = (id: string) => `EXISTS (SELECT 1 FROM responses WHERE id = ${id} AND anonymised = 0)`;
 
 /**
  * True while the response is neither deleted nor anonymised: what the follow-up consumer derives from a
  * response it read (its complaint, text scores, webhook message) must not land after the respondent's erasure.
  */
 export function liveResponseGate(responseId: string): Gate {
-  return { sql: "EXISTS (SELECT 1 FROM responses WHERE id = ? AND anonymised = 0)", params: [responseId] };
+  return { sql: liveResponseSql("?"), params: [responseId] };
 }
+
+/** SQL: `value` with `@@REFERENCE@@` replaced by the reference of the complaint `complaintId` (both SQL expressions). */
+const withComplaintReference = (value: string, complaintId: string) =>
+  `replace(${value}, '${REFERENCE_PLACEHOLDER}', coalesce((SELECT reference FROM complaints WHERE id = ${complaintId}), ''))`;
 
 export const ALWAYS: Gate = { sql: "1 = 1", params: [] };
 
@@ -53,7 +63,7 @@ export function gatedInsert(
   const params: (string | number | null)[] = [];
   for (const column of columns) {
     if (templated.has(column)) {
-      expressions.push(`replace(?, '${REFERENCE_PLACEHOLDER}', coalesce((SELECT reference FROM complaints WHERE id = ?), ''))`);
+      expressions.push(withComplaintReference("?", "?"));
       params.push(driverValue(row[column]), options.templateReference!.complaintId);
     } else {
       expressions.push("?");
@@ -67,92 +77,94 @@ export function gatedInsert(
   return d1.prepare(sqlText).bind(...params, ...gate.params.map(driverValue));
 }
 
-/** The SELECT list reading `columns` from each element (a JSON array) of `json_each(?) AS j`. */
-const jsonRowColumns = (columns: string[]) => columns.map((_, i) => `json_extract(j.value, '$[${i}]')`).join(", ");
+/** Rows per statement of `rowsInsert` (a follow-up set is 50): one bound JSON value stays far below D1's 2 MB per value. */
+const ROWS_PER_STATEMENT = 50;
 
 /**
- * `INSERT INTO table (cols) SELECT … FROM json_each(?) WHERE <gate>`: several rows of one table under
- * one gate as a single statement (a statement of a batch has a fixed cost in D1). Every row must have
- * the same columns. Null when there are none.
+ * Many rows of one table as few statements — `INSERT INTO table (cols) SELECT … FROM json_each(?) AS j
+ * WHERE <gate>`, one bound JSON value per ROWS_PER_STATEMENT rows — since every statement of a D1
+ * batch has a fixed cost (docs/scaling.md, seventh pass) and D1 binds at most 100 values per statement.
+ * Each row carries `keys` that its gate and its reference substitution read (`key(i)` is the SQL of
+ * its i-th key), so every row can be gated on its own response or complaint. All rows have the same
+ * columns; no rows, no statements.
  */
-export function gatedInsertRows(d1: D1Database, table: string, rows: Record<string, unknown>[], gate: Gate = ALWAYS): D1PreparedStatement | null {
-  if (rows.length === 0) return null;
-  const columns = Object.keys(rows[0]!);
-  const values = rows.map((row) => columns.map((column) => driverValue(row[column])));
-  return d1
-    .prepare(`INSERT INTO ${table} (${columns.join(", ")}) SELECT ${jsonRowColumns(columns)} FROM json_each(?) AS j WHERE ${gate.sql}`)
-    .bind(JSON.stringify(values), ...gate.params.map(driverValue));
+function rowsInsert(
+  d1: D1Database,
+  table: string,
+  rows: { row: Record<string, unknown>; keys: unknown[] }[],
+  options: {
+    gate: (key: (i: number) => string) => string;
+    gateParams?: unknown[];
+    /** Text columns in which `@@REFERENCE@@` becomes the reference of the complaint whose id is the row's key 0. */
+    referenceColumns?: string[];
+    onConflictDoNothing?: boolean;
+  },
+): D1PreparedStatement[] {
+  if (rows.length === 0) return [];
+  const columns = Object.keys(rows[0]!.row);
+  const key = (i: number) => `json_extract(j.value, '$[${columns.length + i}]')`;
+  const expressions = columns.map((column, i) => {
+    const value = `json_extract(j.value, '$[${i}]')`;
+    return options.referenceColumns?.includes(column) ? withComplaintReference(value, key(0)) : value;
+  });
+  const sqlText =
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${expressions.join(", ")} FROM json_each(?) AS j WHERE ${options.gate(key)}` +
+    (options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
+  const statements: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const values = rows.slice(i, i + ROWS_PER_STATEMENT).map(({ row, keys }) => [...columns.map((column) => driverValue(row[column])), ...keys]);
+    statements.push(d1.prepare(sqlText).bind(JSON.stringify(values), ...(options.gateParams ?? []).map(driverValue)));
+  }
+  return statements;
 }
 
-/**
- * Many rows derived from responses as ONE statement (`INSERT … SELECT … FROM json_each(?)`), each row
- * gated like `liveResponseGate` on its own response: a set's rows cost one statement instead of one
- * each (every statement of a batch has a fixed cost in D1, docs/scaling.md), in a single bound value
- * (D1 allows 100 per statement). Every row must have the same columns. Null when there are none.
- */
+/** Several rows of one table under one gate (a complaint's timeline events), as `rowsInsert` statements. */
+export function gatedInsertRows(d1: D1Database, table: string, rows: Record<string, unknown>[], gate: Gate = ALWAYS): D1PreparedStatement[] {
+  return rowsInsert(d1, table, rows.map((row) => ({ row, keys: [] })), { gate: () => gate.sql, gateParams: gate.params });
+}
+
+/** Rows derived from responses, each kept only while its own response is unerased (`liveResponseGate` per row). */
 export function liveResponseRowsInsert(
   d1: D1Database,
   table: string,
   rows: { responseId: string; row: Record<string, unknown> }[],
   options: { onConflictDoNothing?: boolean } = {},
-): D1PreparedStatement | null {
-  if (rows.length === 0) return null;
-  const columns = Object.keys(rows[0]!.row);
-  const values = rows.map(({ responseId, row }) => [...columns.map((column) => driverValue(row[column])), responseId]);
-  const sqlText =
-    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${jsonRowColumns(columns)}
-     FROM json_each(?1) AS j
-     WHERE EXISTS (SELECT 1 FROM responses WHERE id = json_extract(j.value, '$[${columns.length}]') AND anonymised = 0)` +
-    (options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
-  return d1.prepare(sqlText).bind(JSON.stringify(values));
+): D1PreparedStatement[] {
+  return rowsInsert(d1, table, rows.map(({ responseId, row }) => ({ row, keys: [responseId] })), { ...options, gate: (key) => liveResponseSql(key(0)) });
 }
 
 /** A row that a new complaint's intake writes gated on that complaint's own write (its nonce). */
 export type ComplaintGatedRow = { complaintId: string; nonce: string; row: Record<string, unknown> };
 
 /**
- * The rows of several complaints' intakes for one table — written by their batch after every
- * complaint INSERT — as one statement instead of one each: each row is kept only if its complaint
- * was written by that intake (`complaintNonceGate`), and `templated` columns get the complaint's
- * reference for `@@REFERENCE@@`, as `gatedInsert` does for one row.
+ * The rows that complaints' intakes write after their complaint INSERTs — audit rows, notifications,
+ * pending text scores — collected per table and written by `rowsInsert`: each row kept only if its
+ * complaint was written by that intake (`complaintNonceGate` per row), `referenceColumns` given the
+ * complaint's reference as `gatedInsert` does. One intake's rows cost one statement per table, a
+ * follow-up set's rows too.
  */
-export class ComplaintRowsOfSet {
-  private readonly tables = new Map<string, { table: string; templated: string[]; onConflictDoNothing: boolean; rows: ComplaintGatedRow[] }>();
+export class ComplaintRows {
+  private readonly tables = new Map<string, { table: string; referenceColumns: string[]; onConflictDoNothing: boolean; rows: ComplaintGatedRow[] }>();
 
-  add(table: string, row: ComplaintGatedRow, options: { templated?: string[]; onConflictDoNothing?: boolean } = {}): void {
-    const templated = options.templated ?? [];
+  add(table: string, row: ComplaintGatedRow, options: { referenceColumns?: string[]; onConflictDoNothing?: boolean } = {}): void {
+    const referenceColumns = options.referenceColumns ?? [];
     const onConflictDoNothing = options.onConflictDoNothing ?? false;
-    const key = JSON.stringify([table, Object.keys(row.row), templated, onConflictDoNothing]);
+    const key = JSON.stringify([table, Object.keys(row.row), referenceColumns, onConflictDoNothing]);
     let entry = this.tables.get(key);
-    if (!entry) this.tables.set(key, (entry = { table, templated, onConflictDoNothing, rows: [] }));
+    if (!entry) this.tables.set(key, (entry = { table, referenceColumns, onConflictDoNothing, rows: [] }));
     entry.rows.push(row);
   }
 
-  /** The statements, ≤ ROWS_PER_STATEMENT rows each (one bound JSON value stays far below D1's 2 MB). */
   statements(d1: D1Database): D1PreparedStatement[] {
-    const out: D1PreparedStatement[] = [];
-    for (const { table, templated, onConflictDoNothing, rows } of this.tables.values()) {
-      const columns = Object.keys(rows[0]!.row);
-      const idAt = columns.length;
-      const expressions = columns.map((column, i) =>
-        templated.includes(column)
-          ? `replace(json_extract(j.value, '$[${i}]'), '${REFERENCE_PLACEHOLDER}', coalesce((SELECT reference FROM complaints WHERE id = json_extract(j.value, '$[${idAt}]')), ''))`
-          : `json_extract(j.value, '$[${i}]')`,
-      );
-      const sqlText =
-        `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${expressions.join(", ")} FROM json_each(?) AS j
-         WHERE EXISTS (SELECT 1 FROM complaints WHERE id = json_extract(j.value, '$[${idAt}]') AND write_nonce = json_extract(j.value, '$[${idAt + 1}]'))` +
-        (onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        const values = rows.slice(i, i + ROWS_PER_STATEMENT).map(({ complaintId, nonce, row }) => [...columns.map((column) => driverValue(row[column])), complaintId, nonce]);
-        out.push(d1.prepare(sqlText).bind(JSON.stringify(values)));
-      }
-    }
-    return out;
+    return [...this.tables.values()].flatMap(({ table, referenceColumns, onConflictDoNothing, rows }) =>
+      rowsInsert(d1, table, rows.map(({ complaintId, nonce, row }) => ({ row, keys: [complaintId, nonce] })), {
+        gate: (key) => complaintWrittenSql(key(0), key(1)),
+        referenceColumns,
+        onConflictDoNothing,
+      }),
+    );
   }
 }
-
-const ROWS_PER_STATEMENT = 25;
 
 /** `UPDATE table SET col = ?, … [, extra] WHERE <where>`. */
 export function updateStatement(

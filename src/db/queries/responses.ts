@@ -17,7 +17,7 @@ import { invitationEventTime } from "../../domain/survey/anonymity";
 import { newId, randomSecret } from "../../lib/ids";
 import { ProblemError } from "../../lib/problem";
 import { statsLogValues } from "../stats-vector";
-import { sessionBookmarkOf } from "../client";
+import { noteSessionWrite, sessionBookmarkOf } from "../client";
 import { shardOf } from "../shards";
 import { batchInGroup, type PlainStatement } from "../write-groups";
 import { invitationRefusal } from "./invitation-access";
@@ -73,12 +73,6 @@ export type SubmissionOutcome = {
   completedNow: boolean;
   /** Completed now and left with triggers_evaluated_at NULL: the queue consumer has work for it. */
   followUpPending: boolean;
-  /**
-   * The D1 session bookmark just after this response was written, when it was written through a
-   * session — perhaps another request's, which sent it in one group with its own: the caller hands
-   * it to the respondent so their next read sees the write. Absent when nothing was written.
-   */
-  bookmark?: string | null;
 };
 
 /**
@@ -345,10 +339,12 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
 
   // Sent with the batches of other submissions to the same database meanwhile (group commit).
   const { results, bookmark } = await batchInGroup<{ triggers_evaluated_at: number | null }>(String(shardOf(db).shard), d1, statements, () => sessionBookmarkOf(d1));
+  // This request's session hands the respondent a bookmark that covers the write, whoever sent it.
+  noteSessionWrite(d1, bookmark);
   const written = results[writeIndex];
   if ((written?.meta.changes ?? 0) > 0) {
     const followUpPending = input.complete && (written?.results[0]?.triggers_evaluated_at ?? null) === null;
-    return { id, status, created: !existing, completedNow: input.complete, followUpPending, bookmark };
+    return { id, status, created: !existing, completedNow: input.complete, followUpPending };
   }
   return explainRefusedWrite(db, input);
 }

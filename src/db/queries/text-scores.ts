@@ -175,7 +175,7 @@ export function responseTextScoreRows(input: {
 export type ResponseTextScore = { responseId: string; row: Record<string, unknown> };
 
 /** Score rows of responses as one statement, each kept only while its response is unerased; once per (source, field). */
-export function textScoreRowsInsert(d1: D1Database, rows: ResponseTextScore[]): D1PreparedStatement | null {
+export function textScoreRowsInsert(d1: D1Database, rows: ResponseTextScore[]): D1PreparedStatement[] {
   return liveResponseRowsInsert(d1, "text_scores", rows, { onConflictDoNothing: true });
 }
 
@@ -556,12 +556,7 @@ export async function scoreSurveyOpenAnswers(db: Db, surveyId: string, now: Date
     if (!definition) definitions.set(response.version, (definition = await loadVersionDefinition(db, surveyId, response.version)));
     scored.push(...responseTextScoreRows({ response, anonymousSurvey: survey.anonymous, definition, taxonomy, now }));
   }
-  // 200 rows per statement keeps the one bound JSON value far below D1's size limits.
-  const statements: D1PreparedStatement[] = [];
-  for (let i = 0; i < scored.length; i += 200) {
-    const statement = textScoreRowsInsert(db.$client, scored.slice(i, i + 200));
-    if (statement) statements.push(statement);
-  }
+  const statements = textScoreRowsInsert(db.$client, scored);
   for (let i = 0; i < statements.length; i += 50) await db.$client.batch(statements.slice(i, i + 50));
   return scored.length;
 }
