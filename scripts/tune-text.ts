@@ -15,11 +15,12 @@
  */
 import { gzipSync } from "node:zlib";
 import { FEATURE_HASH_BITS, domainAugmented, domainBucket, extractFeatures, type FeatureOptions, type FeatureVector } from "../src/domain/text/features";
-import { createChineseDictionary } from "../src/domain/text/tokens";
+import { createChineseDictionary, normalizeText } from "../src/domain/text/tokens";
 import type { TextLanguage } from "../src/domain/text/language";
 import { deserializeLinearModel, labelProbabilities, linearOutputs, pruneLinearModel, type LinearModel } from "../src/domain/text/linear-model";
 import { DEFAULT_TRAINING_OPTIONS, splitHeldOut, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
 import { loadReferenceSplits, readLexicon, sentimentDomainOf } from "./lib/text-data";
+import { trainLinearSvm } from "./lib/linear-svm";
 import { buildChineseWordList, DICTIONARY_WORDS, MODEL_SETTINGS, storedModel, type ModelSetting } from "./train-text";
 
 interface Candidate {
@@ -169,6 +170,19 @@ function validateZh(
   domains: DomainOptions | null = setting.domainAugmented ? SHIPPED_DOMAINS : null,
 ): ZhValidation {
   if (!domains) return validate(trainRows, validation, SENTIMENT, "zh", setting);
+  const { predictSentiment, sentiment, predictedDomain, domainLabels, domainName, domainGzipKiB } = fitDomainSentiment(trainRows, setting, domains);
+  const right = validation.filter((row) => SENTIMENT[predictSentiment(row)] === row.label).length;
+  return {
+    accuracy: right / validation.length,
+    buckets: sentiment.shipped.table.buckets.length,
+    gzipKiB: sentiment.gzipKiB,
+    domainAccuracy: validation.filter((row) => domainLabels[predictedDomain(row)] === domainName(row)).length / validation.length,
+    domainGzipKiB,
+  };
+}
+
+/** A Chinese sentiment model over domain-augmented features (or a domain bias) with its domain model, fitted on `trainRows`. */
+function fitDomainSentiment(trainRows: readonly LabelledText[], setting: ModelSetting, domains: DomainOptions) {
   const { scheme, domain, mode } = domains;
   const domainName = (row: LabelledText) => sentimentDomainOf(row, topicOfText, scheme);
   const domainLabels = [...new Set(trainRows.map(domainName))].sort();
@@ -185,20 +199,12 @@ function validateZh(
     domainGzipKiB = domainModel.gzipKiB;
     predictedDomain = (row) => indexOfMax(labelProbabilities(domainModel.shipped, inSpace(featuresOf(row.text, "zh"), domainModel.shipped.hashBits)));
   }
-  // Training texts get their known domain, validation texts the predicted one (as at scoring time).
+  // Training texts get their known domain, other texts the predicted one (as at scoring time).
   const trueDomain = new Map(trainRows.map((row) => [row, domainLabels.indexOf(domainName(row))]));
   const sentiment = fitShipped(trainRows, SENTIMENT, "zh", setting, (row, bits) => augmented(row, trueDomain.get(row)!, bits));
-  const right = validation.filter((row) => {
-    const probabilities = labelProbabilities(sentiment.shipped, augmented(row, predictedDomain(row), sentiment.shipped.hashBits));
-    return SENTIMENT[indexOfMax(probabilities)] === row.label;
-  }).length;
-  return {
-    accuracy: right / validation.length,
-    buckets: sentiment.shipped.table.buckets.length,
-    gzipKiB: sentiment.gzipKiB,
-    domainAccuracy: validation.filter((row) => domainLabels[predictedDomain(row)] === domainName(row)).length / validation.length,
-    domainGzipKiB,
-  };
+  /** The predicted sentiment's index in SENTIMENT (what the engine's score sign gives). */
+  const predictSentiment = (row: LabelledText) => indexOfMax(labelProbabilities(sentiment.shipped, augmented(row, predictedDomain(row), sentiment.shipped.hashBits)));
+  return { predictSentiment, sentiment, predictedDomain, domainLabels, domainName, domainGzipKiB };
 }
 
 if (tasks.includes("zh")) {
@@ -325,6 +331,130 @@ if (tasks.includes("zh-domain")) {
         `domain accuracy ${results.map((result) => result.domainAccuracy!.toFixed(4)).join(" / ")}  ` +
         `sentiment ${results[0].gzipKiB.toFixed(0)} KiB + domain model ${results[0].domainGzipKiB!.toFixed(0)} KiB gzip (part ${zhSeeds[0]})  ` +
         `(${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  }
+}
+
+/**
+ * Eighth pass (topics): sentiment-augmented topic features, the seventh pass's domain augmentation
+ * turned the other way. Every topic feature is given twice, as itself and as its copy for the
+ * text's sentiment (2 domains: negative / positive; `domainAugmented`), so negative shop comments
+ * naming no product (missing gifts, packing, delivery) get weights of their own. The sentiment is
+ * the topic set's label for training texts; for validation texts it is the label ("oracle", an
+ * upper bound only), or predicted by the bundle's Chinese sentiment model refitted without the
+ * part's validation texts ("bundle": domain-augmented, as train-text fits it), or by a small
+ * NB-SVM model fitted on the part's topic training texts only ("dedicated").
+ *   SENTIMENT_TOPIC_VARIANTS='{"name": {"sentiment": "oracle" | "bundle" | "dedicated", ...topic model change}}'
+ */
+if (tasks.includes("topics-sentiment")) {
+  const labels = [...new Set(splits.topicsZh.train.map((row) => row.label))].sort();
+  const parts = zhSeeds.map((seed) => splitHeldOut(splits.topicsZh.train, 0.2, seed));
+  /** The topic set's sentiment label of a text (every topic row has one). */
+  const sentimentIndexOf = (row: LabelledText & { sentiment?: string }) => {
+    const index = SENTIMENT.indexOf(row.sentiment ?? "");
+    if (index < 0) throw new Error(`a topic row without a sentiment label: ${row.text.slice(0, 20)}`);
+    return index;
+  };
+  const baselineStarted = performance.now();
+  const baselineRuns = parts.map(({ train, heldOut }) => validate(train, heldOut, labels, "zh", MODEL_SETTINGS.topics));
+  const baseline = baselineRuns.map((run) => run.accuracy);
+  console.log(`topics   chosen (plain features)        ${perPart(baseline)}  ${baselineRuns[0].gzipKiB.toFixed(0)} KiB gzip (part ${zhSeeds[0]})  (${((performance.now() - baselineStarted) / 1000).toFixed(0)} s)`);
+
+  type Predictor = (row: LabelledText) => number;
+  const predictorCache = new Map<string, Predictor[]>();
+  const predictorsFor = (kind: "bundle" | "dedicated"): Predictor[] => {
+    const cached = predictorCache.get(kind);
+    if (cached) return cached;
+    const predictors = parts.map(({ train, heldOut }) => {
+      if (kind === "dedicated") {
+        const dedicatedSetting: ModelSetting = { training: { naiveBayesScaling: true, epochs: 6, learningRate: 0.1, minDocumentFrequency: 1 }, hashBits: 18, quantumLevels: 11 };
+        const model = fitShipped(train.map((row) => ({ ...row, label: SENTIMENT[sentimentIndexOf(row)] })), SENTIMENT, "zh", dedicatedSetting);
+        console.log(`         dedicated sentiment model ${model.gzipKiB.toFixed(0)} KiB gzip`);
+        return (row: LabelledText) => indexOfMax(labelProbabilities(model.shipped, inSpace(featuresOf(row.text, "zh"), model.shipped.hashBits)));
+      }
+      // As train-text fits the bundle's sentiment model, but without this part's validation texts
+      // (the bundle's model saw them: the topic set's sentiment labels are among its training rows).
+      const validationTexts = new Set(heldOut.map((row) => normalizeText(row.text)));
+      const trainRows = [...splits.sentimentZh.train, ...splits.sentimentZhExtra].filter((row) => !validationTexts.has(normalizeText(row.text)));
+      return fitDomainSentiment(trainRows, MODEL_SETTINGS.sentimentZh, SHIPPED_DOMAINS).predictSentiment;
+    });
+    predictorCache.set(kind, predictors);
+    return predictors;
+  };
+
+  interface SentimentTopicChange extends Change {
+    sentiment?: "oracle" | "bundle" | "dedicated";
+    /** "augment": the copies; "bias": one sentiment indicator feature instead. */
+    mode?: "augment" | "bias";
+  }
+  const sentimentVariants: Record<string, SentimentTopicChange> = JSON.parse(process.env.SENTIMENT_TOPIC_VARIANTS ?? '{"oracle": {"sentiment": "oracle"}}');
+  for (const [name, { sentiment = "oracle", mode = "augment", ...change }] of Object.entries(sentimentVariants)) {
+    const started = performance.now();
+    const setting = applyChange(MODEL_SETTINGS.topics, change);
+    const predictors: Predictor[] = sentiment === "oracle" ? parts.map(() => sentimentIndexOf) : predictorsFor(sentiment);
+    const withSentiment = (row: LabelledText, sentimentIndex: number, bits: number): FeatureVector => {
+      const general = inSpace(featuresOf(row.text, "zh"), bits);
+      if (mode === "augment") return domainAugmented(general, sentimentIndex, bits);
+      return { buckets: Uint32Array.from(new Set([...general.buckets, domainBucket(0x7fffffff, sentimentIndex, bits)])).sort() };
+    };
+    let gzipKiB = 0;
+    let buckets = 0;
+    const sentimentAccuracies: number[] = [];
+    const accuracies = parts.map(({ train, heldOut }, p) => {
+      const topics = fitShipped(train, labels, "zh", setting, (row, bits) => withSentiment(row, sentimentIndexOf(row), bits));
+      if (p === 0) ({ gzipKiB } = topics), (buckets = topics.shipped.table.buckets.length);
+      let right = 0;
+      let sentimentRight = 0;
+      for (const row of heldOut) {
+        const sentimentIndex = predictors[p](row);
+        if (sentimentIndex === sentimentIndexOf(row)) sentimentRight++;
+        const probabilities = labelProbabilities(topics.shipped, withSentiment(row, sentimentIndex, topics.shipped.hashBits));
+        if (labels[indexOfMax(probabilities)] === row.label) right++;
+      }
+      sentimentAccuracies.push(sentimentRight / heldOut.length);
+      return right / heldOut.length;
+    });
+    console.log(
+      `topics   ${name.padEnd(28)} ${perPart(accuracies, baseline)}  sentiment accuracy ${sentimentAccuracies.map((a) => a.toFixed(4)).join(" / ")}  ` +
+        `buckets ${buckets}  ${gzipKiB.toFixed(0)} KiB gzip (part ${zhSeeds[0]})  (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+    );
+  }
+}
+
+/**
+ * Eighth pass (topics), candidate 3: a linear SVM (L2-regularised squared hinge, one-vs-rest, dual
+ * coordinate descent as LIBLINEAR; scripts/lib/linear-svm.ts) over the topic model's buckets,
+ * stored (quantised) as the chosen model is.
+ *   SVM_VARIANTS='{"name": {"cost": 0.3, "passes": 20, "hashBits": 18, "quantumLevels": 11, "zeroQuanta": 0}}'
+ */
+if (tasks.includes("topics-svm")) {
+  const labels = [...new Set(splits.topicsZh.train.map((row) => row.label))].sort();
+  const parts = zhSeeds.map((seed) => splitHeldOut(splits.topicsZh.train, 0.2, seed));
+  const baseline = parts.map(({ train, heldOut }) => validate(train, heldOut, labels, "zh", MODEL_SETTINGS.topics).accuracy);
+  console.log(`topics   chosen (softmax regression)    ${perPart(baseline)}`);
+  interface SvmChange {
+    cost?: number;
+    passes?: number;
+    hashBits?: number;
+    quantumLevels?: number;
+    zeroQuanta?: number;
+  }
+  const svmVariants: Record<string, SvmChange> = JSON.parse(process.env.SVM_VARIANTS ?? '{"C=0.3": {}}');
+  for (const [name, { cost = 0.3, passes = 20, hashBits = MODEL_SETTINGS.topics.hashBits ?? FEATURE_HASH_BITS, ...stored }] of Object.entries(svmVariants)) {
+    const started = performance.now();
+    const setting: ModelSetting = { ...MODEL_SETTINGS.topics, hashBits, ...stored };
+    let gzipKiB = 0;
+    let buckets = 0;
+    const accuracies = parts.map(({ train, heldOut }, p) => {
+      const examples = train.map((row) => ({ features: inSpace(featuresOf(row.text, "zh"), hashBits), label: row.label }));
+      const serialized = storedModel(trainLinearSvm(examples, labels, "zh", hashBits, { cost, passes, seed: DEFAULT_TRAINING_OPTIONS.seed }), setting);
+      const shipped = deserializeLinearModel(serialized);
+      if (p === 0) (gzipKiB = gzipSync(JSON.stringify(serialized)).length / 1024), (buckets = shipped.table.buckets.length);
+      const right = heldOut.filter((row) => labels[indexOfMax(linearOutputs(shipped, inSpace(featuresOf(row.text, "zh"), hashBits)))] === row.label).length;
+      return right / heldOut.length;
+    });
+    console.log(
+      `topics   ${name.padEnd(28)} ${perPart(accuracies, baseline)}  buckets ${buckets}  ${gzipKiB.toFixed(0)} KiB gzip (part ${zhSeeds[0]})  (${((performance.now() - started) / 1000).toFixed(0)} s)`,
     );
   }
 }
