@@ -458,26 +458,3 @@ if (tasks.includes("topics-svm")) {
     );
   }
 }
-
-/** Eighth pass, temporary: the topic model with another per-text feature value (training's featureNorm), scored alike. */
-if (tasks.includes("topics-norm")) {
-  const labels = [...new Set(splits.topicsZh.train.map((row) => row.label))].sort();
-  const parts = zhSeeds.map((seed) => splitHeldOut(splits.topicsZh.train, 0.2, seed));
-  const baseline = parts.map(({ train, heldOut }) => validate(train, heldOut, labels, "zh", MODEL_SETTINGS.topics).accuracy);
-  console.log(`topics   chosen (1/√n)                  ${perPart(baseline)}`);
-  for (const norm of ["none", "l1"] as const) {
-    const setting = applyChange(MODEL_SETTINGS.topics, { featureNorm: norm });
-    const accuracies = parts.map(({ train, heldOut }) => {
-      const { shipped } = fitShipped(train, labels, "zh", setting);
-      return heldOut.filter((row) => {
-        const vector = inSpace(featuresOf(row.text, "zh"), shipped.hashBits);
-        const n = vector.buckets.length;
-        // linearOutputs multiplies by 1/√n: rescale the feature part to the candidate's value.
-        const factor = n === 0 ? 0 : norm === "none" ? Math.sqrt(n) : 1 / Math.sqrt(n);
-        const outputs = linearOutputs(shipped, vector).map((z, k) => shipped.bias[k] + (z - shipped.bias[k]) * factor);
-        return labels[indexOfMax(outputs)] === row.label;
-      }).length / heldOut.length;
-    });
-    console.log(`topics   feature value ${norm.padEnd(15)} ${perPart(accuracies, baseline)}`);
-  }
-}

@@ -97,8 +97,6 @@ export interface LinearTrainingOptions {
    * weight ("balanced" class weights) instead of the large labels dominating the fit.
    */
   balanceLabels?: boolean;
-  /** Eighth pass, temporary: the per-text feature value, 1/√n (default, "l2"), 1 ("none") or 1/n ("l1"). */
-  featureNorm?: "l2" | "none" | "l1";
 }
 
 export const DEFAULT_TRAINING_OPTIONS: LinearTrainingOptions = {
@@ -177,8 +175,7 @@ export function trainLinearModel(
   const data = examples.map((example) => {
     const rows = Int32Array.from(example.features.buckets, (bucket) => rowOf.get(bucket) ?? -1).filter((row) => row >= 0);
     // Normalised over all of the text's features, as at scoring time (dropped ones included).
-    const n = example.features.buckets.length;
-    const value = n === 0 ? 0 : options.featureNorm === "none" ? 1 : options.featureNorm === "l1" ? 1 / n : 1 / Math.sqrt(n);
+    const value = example.features.buckets.length > 0 ? 1 / Math.sqrt(example.features.buckets.length) : 0;
     return { rows, value, label: labelIndex.get(example.label)! };
   });
 
