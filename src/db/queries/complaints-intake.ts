@@ -51,7 +51,7 @@ import {
   userContacts,
 } from "./complaints";
 import { type AssignmentChoice, chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
-import { ALWAYS, complaintNonceGate, ComplaintRows, driverValue, type Gate, gatedInsertRows, liveResponseGate } from "./complaints-sql";
+import { ALWAYS, complaintNonceGate, ComplaintRows, driverValue, type Gate, liveResponseGate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 import { pendingComplaintScoreRow, requestComplaintScoring } from "./text-scores";
@@ -386,7 +386,6 @@ export async function prepareComplaintIntake(
       .bind(String(year), organizationId, ...columns.map((column) => driverValue(row[column])), ...writableParams),
   ];
   const insertIndex = statements.length - 1;
-  statements.push(...gatedInsertRows(d1, "complaint_events", events.map((event) => eventInsertRow(organizationId, id, event)), gate));
   const auditRow = auditInsertRow(
     organizationId,
     request.auditActor,
@@ -407,8 +406,10 @@ export async function prepareComplaintIntake(
   });
   // Every door's complaint (form, trigger, API, e-mail) waits for its text score and category
   // suggestion, which the queue consumer computes (docs/text-analytics.md): the pending score row.
-  // In a follow-up set these rows join the set's (one statement per table for the whole set).
+  // In a follow-up set these rows, and the timeline events, join the set's (one statement per table
+  // for the whole set).
   const rows = setRows ?? new ComplaintRows();
+  for (const event of events) rows.add("complaint_events", { complaintId: id, nonce, row: eventInsertRow(organizationId, id, event) });
   rows.add("audit_log", { complaintId: id, nonce, row: auditRow }, { referenceColumns: ["data"] });
   for (const item of outbox) rows.add("outbox", { complaintId: id, nonce, row: item }, { referenceColumns: ["subject", "payload"], onConflictDoNothing: true });
   rows.add("text_scores", { complaintId: id, nonce, row: scoreRow }, { onConflictDoNothing: true });

@@ -137,7 +137,7 @@ export function liveResponseRowsInsert(
 export type ComplaintGatedRow = { complaintId: string; nonce: string; row: Record<string, unknown> };
 
 /**
- * The rows that complaints' intakes write after their complaint INSERTs — audit rows, notifications,
+ * The rows that complaints' intakes write after their complaint INSERTs — timeline events, audit rows, notifications,
  * pending text scores — collected per table and written by `rowsInsert`: each row kept only if its
  * complaint was written by that intake (`complaintNonceGate` per row), `referenceColumns` given the
  * complaint's reference as `gatedInsert` does. One intake's rows cost one statement per table, a
