@@ -1,6 +1,7 @@
 import { createTableRelationsHelpers, extractTablesRelationalConfig, type RelationalSchemaConfig, type TablesRelationalConfig } from "drizzle-orm";
 import { DrizzleD1Database, SQLiteD1Session } from "drizzle-orm/d1";
 import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
+import { RelationalQueryBuilder } from "drizzle-orm/sqlite-core/query-builders/query";
 import * as schema from "./schema";
 import type { Db } from "../env";
 
@@ -21,17 +22,45 @@ function relationalSchema(): RelationalSchemaConfig<TablesRelationalConfig> {
 
 // One database object per D1 binding (or session) and isolate.
 const instances = new WeakMap<D1Database, Db>();
+/** Hands drizzle's constructor no tables, so it builds no relational query builders (see createDb). */
+const NO_TABLES: TablesRelationalConfig = {};
 
 export function createDb(d1: D1Database): Db {
   let db = instances.get(d1);
   if (!db) {
-    const session = new SQLiteD1Session(d1, dialect, relationalSchema(), {});
-    const database = new DrizzleD1Database("async", dialect, session, relationalSchema()) as unknown as Db;
+    const relational = relationalSchema();
+    const session = new SQLiteD1Session(d1, dialect, relational, {});
+    // drizzle's constructor makes a relational query builder (`db.query.<table>`) for each of the
+    // schema's ~60 tables: most of what a database object over a request's D1 session costs, and the
+    // public submit path never uses one. Constructed without tables, the schema set back afterwards,
+    // and `query` builds the same builders on its first use.
+    const database = new DrizzleD1Database("async", dialect, session, { ...relational, schema: NO_TABLES }) as unknown as Db;
+    Object.assign(database._, { schema: relational.schema });
+    let query: Db["query"] | undefined;
+    Object.defineProperty(database, "query", { configurable: true, enumerable: true, get: () => (query ??= relationalQueryBuilders(relational, session)) });
     database.$client = d1;
     db = database;
     instances.set(d1, db);
   }
   return db;
+}
+
+/** `db.query`, as drizzle's BaseSQLiteDatabase constructor builds it. */
+function relationalQueryBuilders(relational: RelationalSchemaConfig<TablesRelationalConfig>, session: SQLiteD1Session<Record<string, unknown>, TablesRelationalConfig>): Db["query"] {
+  const builders: Record<string, unknown> = {};
+  for (const [tableName, columns] of Object.entries(relational.schema)) {
+    builders[tableName] = new RelationalQueryBuilder(
+      "async",
+      relational.fullSchema,
+      relational.schema,
+      relational.tableNamesMap,
+      relational.fullSchema[tableName] as never,
+      columns,
+      dialect,
+      session as never,
+    );
+  }
+  return builders as Db["query"];
 }
 
 /**

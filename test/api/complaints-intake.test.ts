@@ -388,6 +388,21 @@ describe("a batch of messages is followed up as one set", () => {
     const count = await env.DB.prepare("select count(*) as n from complaints where organization_id = ?").bind(setOrg.organizationId).first<{ n: number }>();
     expect(count!.n).toBe(8);
     expect(await outbox(responseHook.id)).toBe(ids.length);
+
+    // Timeline events and round-robin cursors are set-wide statements too: every complaint has its
+    // own events, and the stored cursor is the last complaint's (rows written in order), so the next
+    // complaint of the round-robin team goes to the member the set's last one did not.
+    const withEvents = (
+      await env.DB.prepare("select distinct complaint_id from complaint_events where organization_id = ? and type = 'assigned'").bind(setOrg.organizationId).all<{ complaint_id: string }>()
+    ).results.map((row) => row.complaint_id);
+    expect(withEvents.sort()).toEqual([...references.keys()].sort());
+    const lastOfSet = complaints.filter((row) => row.team_id === roundRobin.id).at(-1)!;
+    const next = await store(acsiAnswers({ sat_level: 1 }), "gold");
+    await deliver([{ type: "response.completed", responseId: next }], countingEnv().bindings);
+    const [nextComplaint] = await complaintsFor(next);
+    expect(nextComplaint).toBeDefined();
+    expect([setOrg.userIds.staff, setOrg.userIds.admin]).toContain(nextComplaint!.assignee_id);
+    expect(nextComplaint!.assignee_id).not.toBe(lastOfSet.assignee_id);
   });
 
   it("reads no assignee loads when no complaint of the batch goes to a least-open-load team", async () => {

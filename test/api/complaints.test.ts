@@ -41,6 +41,21 @@ async function createComplaint(org: TestOrg, body: Record<string, unknown> = {},
   return (await res.json()) as Detail;
 }
 
+/**
+ * Waits until the queue consumer has scored every complaint text of `org`: scoring may re-route a
+ * complaint (rules on the suggested category) and so advance a team's round-robin cursor.
+ */
+async function complaintTextsScored(org: TestOrg): Promise<void> {
+  for (let attempt = 0; attempt < 400; attempt++) {
+    const pending = await env.DB.prepare("select count(*) as n from text_scores where organization_id = ? and source_kind = 'complaint' and scored_at is null")
+      .bind(org.organizationId)
+      .first<{ n: number }>();
+    if (pending!.n === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error("complaint texts still unscored after 10 s");
+}
+
 async function transition(org: TestOrg, id: string, body: Record<string, unknown>, key = org.keys.staff) {
   return call(`/api/complaints/${id}/transitions`, json("POST", body, bearer(key)));
 }
@@ -396,7 +411,11 @@ describe("routing rules and teams", () => {
       ),
     );
     expect(saved.status, await saved.clone().text()).toBe(200);
+    // Scoring (background) may re-route this organisation's complaints into the billing team, which
+    // would advance its cursor between the two creates: let it finish first.
+    await complaintTextsScored(a);
     const one = await createComplaint(a, { category: "billing" });
+    await complaintTextsScored(a);
     const two = await createComplaint(a, { category: "other", description: "我要退款" });
     const three = await createComplaint(a, { category: "delivery", subject: "Late", description: "The parcel is late." });
     expect(one.teamId).toBe(billing.id);

@@ -22,7 +22,7 @@ import {
 import { newId } from "../../lib/ids";
 import { notFound, ProblemError, validationProblem, type FieldError } from "../../lib/problem";
 import { auditInsert } from "./audit";
-import type { Gate } from "./complaints-sql";
+import { gatedInsertRows, type Gate } from "./complaints-sql";
 import { clearStoredSlaOutcomes, type OrganizationCondition } from "./complaints";
 
 // ---------------------------------------------------------------------------------------------
@@ -150,7 +150,12 @@ export type AssignmentChoice = {
   reason: AssignmentReason;
   /** Statements to run in the same batch (the round-robin cursor), gated on the complaint write. */
   statements: (gate: Gate, d1: D1Database) => D1PreparedStatement[];
+  /** The round-robin cursor row those statements write (`ROUND_ROBIN_CURSOR_UPSERT`); null when there is none. */
+  cursorRow: Record<string, unknown> | null;
 };
+
+/** How a round-robin team's cursor row is written: the assignment's row replaces the stored cursor. */
+export const ROUND_ROBIN_CURSOR_UPSERT = "(team_id) DO UPDATE SET round_robin_cursor = excluded.round_robin_cursor, updated_at = excluded.updated_at";
 
 /** Open complaints and the last assignment per member, what least-open-load assignment weighs. */
 export type AssigneeLoads = { open: Map<string, number>; lastAssignedAt: Map<string, Date> };
@@ -192,24 +197,18 @@ export function assigneeLoadsFrom(
  * cursor, so the next complaint of the same batch sees it).
  */
 export function chooseAssigneeFrom(organizationId: string, routing: TeamRouting, loads: AssigneeLoads | null, now: Date): AssignmentChoice {
-  const none = { statements: () => [] };
+  const none = { statements: () => [], cursorRow: null };
   if (routing.memberIds.length === 0) return { teamId: routing.teamId, assigneeId: null, reason: routing.strategy, ...none };
   if (routing.strategy === "round_robin") {
     const result = nextRoundRobinAssignee(routing.memberIds.map((id) => ({ id, active: true })), routing.cursor);
     routing.cursor = result.cursor;
+    const cursorRow = { team_id: routing.teamId, organization_id: organizationId, round_robin_cursor: result.cursor, strategy: "round_robin", updated_at: now.getTime() };
     return {
       teamId: routing.teamId,
       assigneeId: result.assigneeId,
       reason: "round_robin",
-      statements: (gate, d1) => [
-        d1
-          .prepare(
-            `INSERT INTO complaint_teams (team_id, organization_id, round_robin_cursor, strategy, updated_at)
-             SELECT ?1, ?2, ?3, 'round_robin', ?4 WHERE ${gate.sql}
-             ON CONFLICT (team_id) DO UPDATE SET round_robin_cursor = excluded.round_robin_cursor, updated_at = excluded.updated_at`,
-          )
-          .bind(routing.teamId, organizationId, result.cursor, now.getTime(), ...(gate.params as (string | number)[])),
-      ],
+      statements: (gate, d1) => gatedInsertRows(d1, "complaint_teams", [cursorRow], gate, { upsert: ROUND_ROBIN_CURSOR_UPSERT }),
+      cursorRow,
     };
   }
   const assigneeId = leastOpenLoadAssignee(

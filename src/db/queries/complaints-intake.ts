@@ -50,8 +50,8 @@ import {
   slaColumns,
   userContacts,
 } from "./complaints";
-import { type AssignmentChoice, chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
-import { ALWAYS, complaintNonceGate, ComplaintRows, driverValue, type Gate, gatedInsertRows, liveResponseGate } from "./complaints-sql";
+import { type AssignmentChoice, chooseAssignee, loadTeams, ROUND_ROBIN_CURSOR_UPSERT, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
+import { ALWAYS, complaintNonceGate, ComplaintRows, driverValue, type Gate, liveResponseGate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH, type WebhookEndpointRef, webhookOutboxRows } from "./outbox";
 import { subscribedEndpoints } from "./webhooks";
 import { pendingComplaintScoreRow, requestComplaintScoring } from "./text-scores";
@@ -227,7 +227,7 @@ export async function prepareComplaintIntake(
   const events: ComplaintTimelineEvent[] = [...opened.events];
 
   // Routing: first matching rule (or the default team), then the team's assignment strategy.
-  let cursorStatements: ((gate: ReturnType<typeof complaintNonceGate>, d1: D1Database) => D1PreparedStatement[]) | null = null;
+  let cursorRow: Record<string, unknown> | null = null;
   if (ctx.routing) {
     const decision = routeComplaint(ctx.routing, complaint);
     const team = (await sources.teams()).find((candidate) => candidate.teamId === decision.teamId);
@@ -250,7 +250,7 @@ export async function prepareComplaintIntake(
       if (assigned.ok) {
         complaint = assigned.complaint;
         events.push(...assigned.events);
-        cursorStatements = choice.statements;
+        cursorRow = choice.cursorRow;
       }
     }
   }
@@ -386,7 +386,6 @@ export async function prepareComplaintIntake(
       .bind(String(year), organizationId, ...columns.map((column) => driverValue(row[column])), ...writableParams),
   ];
   const insertIndex = statements.length - 1;
-  statements.push(...gatedInsertRows(d1, "complaint_events", events.map((event) => eventInsertRow(organizationId, id, event)), gate));
   const auditRow = auditInsertRow(
     organizationId,
     request.auditActor,
@@ -407,13 +406,16 @@ export async function prepareComplaintIntake(
   });
   // Every door's complaint (form, trigger, API, e-mail) waits for its text score and category
   // suggestion, which the queue consumer computes (docs/text-analytics.md): the pending score row.
-  // In a follow-up set these rows join the set's (one statement per table for the whole set).
+  // In a follow-up set these rows, and the timeline events, join the set's (one statement per table
+  // for the whole set).
   const rows = setRows ?? new ComplaintRows();
+  for (const event of events) rows.add("complaint_events", { complaintId: id, nonce, row: eventInsertRow(organizationId, id, event) });
   rows.add("audit_log", { complaintId: id, nonce, row: auditRow }, { referenceColumns: ["data"] });
   for (const item of outbox) rows.add("outbox", { complaintId: id, nonce, row: item }, { referenceColumns: ["subject", "payload"], onConflictDoNothing: true });
   rows.add("text_scores", { complaintId: id, nonce, row: scoreRow }, { onConflictDoNothing: true });
+  // A round-robin team's cursor too: a set's complaints of one team leave the last one's cursor.
+  if (cursorRow) rows.add("complaint_teams", { complaintId: id, nonce, row: cursorRow }, { upsert: ROUND_ROBIN_CURSOR_UPSERT });
   if (!setRows) statements.push(...rows.statements(d1));
-  if (cursorStatements) statements.push(...cursorStatements(gate, d1));
   statements.push(...(request.gatedStatements?.(id, gate, d1) ?? []));
 
   return { id, statusSecret, statements, insertIndex, outboxIds: outbox.map((item) => item.id) };

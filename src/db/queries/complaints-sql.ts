@@ -98,6 +98,11 @@ function rowsInsert(
     /** Text columns in which `@@REFERENCE@@` becomes the reference of the complaint whose id is the row's key 0. */
     referenceColumns?: string[];
     onConflictDoNothing?: boolean;
+    /**
+     * `ON CONFLICT <upsert>` (a conflict target and DO UPDATE): rows are inserted in their order, so of
+     * several rows for one key the last one written stands, as with one statement per row.
+     */
+    upsert?: string;
   },
 ): D1PreparedStatement[] {
   if (rows.length === 0) return [];
@@ -109,7 +114,7 @@ function rowsInsert(
   });
   const sqlText =
     `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${expressions.join(", ")} FROM json_each(?) AS j WHERE ${options.gate(key)}` +
-    (options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
+    (options.upsert ? ` ORDER BY j.key ON CONFLICT ${options.upsert}` : options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "");
   const statements: D1PreparedStatement[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const values = rows.slice(i, i + ROWS_PER_STATEMENT).map(({ row, keys }) => [...columns.map((column) => driverValue(row[column])), ...keys]);
@@ -118,9 +123,15 @@ function rowsInsert(
   return statements;
 }
 
-/** Several rows of one table under one gate (a complaint's timeline events), as `rowsInsert` statements. */
-export function gatedInsertRows(d1: D1Database, table: string, rows: Record<string, unknown>[], gate: Gate = ALWAYS): D1PreparedStatement[] {
-  return rowsInsert(d1, table, rows.map((row) => ({ row, keys: [] })), { gate: () => gate.sql, gateParams: gate.params });
+/** Several rows of one table under one gate, as `rowsInsert` statements. */
+export function gatedInsertRows(
+  d1: D1Database,
+  table: string,
+  rows: Record<string, unknown>[],
+  gate: Gate = ALWAYS,
+  options: { upsert?: string } = {},
+): D1PreparedStatement[] {
+  return rowsInsert(d1, table, rows.map((row) => ({ row, keys: [] })), { ...options, gate: () => gate.sql, gateParams: gate.params });
 }
 
 /** Rows derived from responses, each kept only while its own response is unerased (`liveResponseGate` per row). */
@@ -137,30 +148,31 @@ export function liveResponseRowsInsert(
 export type ComplaintGatedRow = { complaintId: string; nonce: string; row: Record<string, unknown> };
 
 /**
- * The rows that complaints' intakes write after their complaint INSERTs — audit rows, notifications,
+ * The rows that complaints' intakes write after their complaint INSERTs — timeline events, audit rows, notifications,
  * pending text scores — collected per table and written by `rowsInsert`: each row kept only if its
  * complaint was written by that intake (`complaintNonceGate` per row), `referenceColumns` given the
  * complaint's reference as `gatedInsert` does. One intake's rows cost one statement per table, a
  * follow-up set's rows too.
  */
 export class ComplaintRows {
-  private readonly tables = new Map<string, { table: string; referenceColumns: string[]; onConflictDoNothing: boolean; rows: ComplaintGatedRow[] }>();
+  private readonly tables = new Map<string, { table: string; referenceColumns: string[]; onConflictDoNothing: boolean; upsert?: string; rows: ComplaintGatedRow[] }>();
 
-  add(table: string, row: ComplaintGatedRow, options: { referenceColumns?: string[]; onConflictDoNothing?: boolean } = {}): void {
+  add(table: string, row: ComplaintGatedRow, options: { referenceColumns?: string[]; onConflictDoNothing?: boolean; upsert?: string } = {}): void {
     const referenceColumns = options.referenceColumns ?? [];
     const onConflictDoNothing = options.onConflictDoNothing ?? false;
-    const key = JSON.stringify([table, Object.keys(row.row), referenceColumns, onConflictDoNothing]);
+    const key = JSON.stringify([table, Object.keys(row.row), referenceColumns, onConflictDoNothing, options.upsert ?? null]);
     let entry = this.tables.get(key);
-    if (!entry) this.tables.set(key, (entry = { table, referenceColumns, onConflictDoNothing, rows: [] }));
+    if (!entry) this.tables.set(key, (entry = { table, referenceColumns, onConflictDoNothing, upsert: options.upsert, rows: [] }));
     entry.rows.push(row);
   }
 
   statements(d1: D1Database): D1PreparedStatement[] {
-    return [...this.tables.values()].flatMap(({ table, referenceColumns, onConflictDoNothing, rows }) =>
+    return [...this.tables.values()].flatMap(({ table, referenceColumns, onConflictDoNothing, upsert, rows }) =>
       rowsInsert(d1, table, rows.map(({ complaintId, nonce, row }) => ({ row, keys: [complaintId, nonce] })), {
         gate: (key) => complaintWrittenSql(key(0), key(1)),
         referenceColumns,
         onConflictDoNothing,
+        upsert,
       }),
     );
   }

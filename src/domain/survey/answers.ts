@@ -8,8 +8,8 @@
  */
 import { z } from "zod";
 import {
+  answerSlotIndex,
   findPage,
-  listAnswerSlots,
   type AnswerSlot,
   type SurveyDefinition,
 } from "./definition";
@@ -196,17 +196,7 @@ export function validateResponseAnswers(
       normalized: {},
     };
   }
-  const slots = listAnswerSlots(definition);
-  const slotsById = new Map(slots.map((slot) => [slot.id, slot]));
-  const order = new Map(slots.map((slot, index) => [slot.id, index]));
-  const matrixIds = new Map<string, string[]>();
-  for (const page of definition.pages) {
-    for (const item of page.items) {
-      if (item.type === "matrix") matrixIds.set(item.id, item.rows.map((row) => row.id));
-      if (item.type === "kano") matrixIds.set(item.id, [item.functional.id, item.dysfunctional.id]);
-    }
-  }
-  const hiddenFieldIds = new Set(definition.hiddenFields.map((field) => field.id));
+  const { slots, byId: slotsById, order } = answerSlotIndex(definition);
 
   const errors: AnswerError[] = [];
   const typed: Answers = {};
@@ -215,7 +205,7 @@ export function validateResponseAnswers(
   for (const [key, value] of Object.entries(answers)) {
     const slot = slotsById.get(key);
     if (!slot) {
-      errors.push(unknownKeyError(key, matrixIds, hiddenFieldIds));
+      errors.push(unknownKeyError(definition, key));
       continue;
     }
     if (isEmptyAnswer(value)) continue;
@@ -251,24 +241,27 @@ export function validateResponseAnswers(
   return { ok: errors.length === 0, errors, normalized };
 }
 
-function rank(error: AnswerError, order: Map<string, number>): number {
+function rank(error: AnswerError, order: ReadonlyMap<string, number>): number {
   if (error.itemId === null) return -1;
   return order.get(error.itemId) ?? Number.MAX_SAFE_INTEGER;
 }
 
-function unknownKeyError(key: string, matrixIds: Map<string, string[]>, hiddenFieldIds: Set<string>): AnswerError {
-  const rows = matrixIds.get(key);
-  if (rows) {
-    return { itemId: key, code: "wrong_type", message: `${key}: is a matrix; answer each of its rows (${rows.join(", ")}) by row id instead` };
+function unknownKeyError(definition: SurveyDefinition, key: string): AnswerError {
+  for (const page of definition.pages) {
+    for (const item of page.items) {
+      if (item.id !== key) continue;
+      const rows = item.type === "matrix" ? item.rows.map((row) => row.id) : item.type === "kano" ? [item.functional.id, item.dysfunctional.id] : null;
+      if (rows) return { itemId: key, code: "wrong_type", message: `${key}: is a matrix; answer each of its rows (${rows.join(", ")}) by row id instead` };
+    }
   }
-  if (hiddenFieldIds.has(key)) {
+  if (definition.hiddenFields.some((field) => field.id === key)) {
     return { itemId: key, code: "unknown_item", message: `${key}: is a hidden field; it is set from the survey link, not answered` };
   }
   return { itemId: key, code: "unknown_item", message: `${key}: is not an item in this survey` };
 }
 
 function missingRequired(
-  slots: AnswerSlot[],
+  slots: readonly AnswerSlot[],
   visibleItemIds: Set<string>,
   answers: Readonly<Answers>,
   skip: ReadonlySet<string>,

@@ -432,6 +432,43 @@ export type AnswerSlot = {
   bounds?: { min: number; max: number };
 };
 
+/** A definition's answer slots with the lookups the submit path needs on every request. */
+export type AnswerSlotIndex = {
+  slots: readonly AnswerSlot[];
+  byId: ReadonlyMap<string, AnswerSlot>;
+  /** Position in survey order, for sorting errors. */
+  order: ReadonlyMap<string, number>;
+  byItem: ReadonlyMap<SurveyItem, readonly AnswerSlot[]>;
+};
+
+const slotIndexes = new WeakMap<Pick<SurveyDefinition, "pages">, AnswerSlotIndex>();
+
+/**
+ * The slots of `definition` and their lookups, built once per definition object: a published
+ * definition is read once per isolate (the open-survey cache) and answers every submission, and
+ * definitions are never changed in place (the statistics layout cache relies on that too).
+ */
+export function answerSlotIndex(definition: Pick<SurveyDefinition, "pages">): AnswerSlotIndex {
+  let index = slotIndexes.get(definition);
+  if (!index) {
+    const slots = listAnswerSlots(definition);
+    const byItem = new Map<SurveyItem, AnswerSlot[]>();
+    for (const slot of slots) {
+      const list = byItem.get(slot.item);
+      if (list) list.push(slot);
+      else byItem.set(slot.item, [slot]);
+    }
+    index = {
+      slots,
+      byId: new Map(slots.map((slot) => [slot.id, slot])),
+      order: new Map(slots.map((slot, position) => [slot.id, position])),
+      byItem,
+    };
+    slotIndexes.set(definition, index);
+  }
+  return index;
+}
+
 export function listAnswerSlots(definition: Pick<SurveyDefinition, "pages">): AnswerSlot[] {
   const slots: AnswerSlot[] = [];
   let itemOrdinal = 0;

@@ -6,7 +6,7 @@
  * on it (the definition guarantees conditions only look backwards, which makes one pass enough).
  */
 import {
-  listAnswerSlots,
+  answerSlotIndex,
   findPage,
   type AnswerSlot,
   type Condition,
@@ -42,17 +42,11 @@ export type Visibility = {
   visibleItemIds: Set<string>;
   /** Answers restricted to visible answer slots — what conditions and scoring should see. */
   effectiveAnswers: Answers;
-  slots: AnswerSlot[];
+  slots: readonly AnswerSlot[];
 };
 
 export function computeVisibility(definition: SurveyDefinition, answers: Readonly<Answers>): Visibility {
-  const slots = listAnswerSlots(definition);
-  const slotsByItem = new Map<SurveyItem, AnswerSlot[]>();
-  for (const slot of slots) {
-    const list = slotsByItem.get(slot.item) ?? [];
-    list.push(slot);
-    slotsByItem.set(slot.item, list);
-  }
+  const { slots, byItem: slotsByItem } = answerSlotIndex(definition);
   const visibleItemIds = new Set<string>();
   const effectiveAnswers: Answers = {};
   for (const page of definition.pages) {
