@@ -5,6 +5,7 @@ import {
   checkDefinitionSemantics,
   describeDefinitionErrors,
   formatPath,
+  answerSlotIndex,
   listAnswerSlots,
   parseSurveyDefinition,
 } from "../../../src/domain/survey";
@@ -147,6 +148,21 @@ describe("survey definition: valid input", () => {
     expect(gridA?.construct).toBe("perceived_quality");
     expect(gridA?.bounds).toEqual({ min: 1, max: 7 });
     expect(slots.find((slot) => slot.id === "grid_b")?.construct).toBe("custom:speed");
+  });
+
+  it("indexes the answer slots once per definition object, in survey order", () => {
+    const definition = kitchenSink();
+    const index = answerSlotIndex(definition);
+    expect(index.slots.map((slot) => slot.id)).toEqual(listAnswerSlots(definition).map((slot) => slot.id));
+    expect(index.byId.get("grid_b")?.row?.id).toBe("grid_b");
+    expect(index.order.get("comment")).toBe(index.slots.length - 1);
+    const grid = index.byId.get("grid_a")!.item;
+    expect(index.byItem.get(grid)?.map((slot) => slot.id)).toEqual(["grid_a", "grid_b"]);
+    // The same object answers from the cache; an equal but separate definition gets its own index.
+    expect(answerSlotIndex(definition)).toBe(index);
+    const copy = kitchenSink();
+    expect(answerSlotIndex(copy)).not.toBe(index);
+    expect(answerSlotIndex(copy).byId.get("grid_a")!.item).toBe(copy.pages.flatMap((page) => page.items).find((item) => item.id === grid.id));
   });
 });
 
