@@ -35,12 +35,24 @@ async function main() {
   const failures: string[] = [];
   try {
     await applyMigrations(await app.mf.getD1Database("DB", "feedloop"));
-    const call = (method: string, path: string, body?: unknown) =>
+    const send = (method: string, path: string, body?: unknown) =>
       fetch(new URL(path, app.url), {
         method,
         headers: { authorization: `Bearer ${BENCH_API_KEY}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
+    // workerd closes a keep-alive connection after a long streamed answer (the one-request export of
+    // hundreds of MB); the client may pick that socket for its next request and see "other side closed"
+    // before anything reached the Worker. A GET changes nothing, so it is sent again once.
+    const call = async (method: string, path: string, body?: unknown): Promise<Response> => {
+      try {
+        return await send(method, path, body);
+      } catch (error) {
+        const code = (error as { cause?: { code?: string } }).cause?.code;
+        if (method !== "GET" || code !== "UND_ERR_SOCKET") throw error;
+        return send(method, path, body);
+      }
+    };
     const must = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
       const res = await call(method, path, body);
       const text = await res.text();
