@@ -41,7 +41,7 @@ import {
   slaColumns,
   storedSlaOutcomeColumns,
 } from "../db/queries/complaints";
-import { chooseAssignee, loadTeams, type TeamRouting } from "../db/queries/complaints-config";
+import { assignmentCursorStatements, chooseAssignee, loadTeams, type TeamRouting } from "../db/queries/complaints-config";
 import { issueHandlingSurvey, systemPrincipal } from "../db/queries/complaints-handling";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH } from "../db/queries/outbox";
 import { driverValue } from "../db/queries/complaints-sql";
@@ -199,7 +199,7 @@ export async function runSlaSweep(db: Db, env: AppBindings, now: Date): Promise<
               if (assigned.ok) {
                 next = assigned.complaint;
                 events.push(...assigned.events);
-                cursorStatements = choice.statements;
+                cursorStatements = assignmentCursorStatements(choice);
               }
             } else {
               for (const to of new Set(recipientsFor(action.recipient, next, teams, people))) {

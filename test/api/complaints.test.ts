@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { bearer, call, createTestOrg, json, type TestOrg } from "./helpers";
 
 let a: TestOrg;
@@ -46,14 +46,15 @@ async function createComplaint(org: TestOrg, body: Record<string, unknown> = {},
  * complaint (rules on the suggested category) and so advance a team's round-robin cursor.
  */
 async function complaintTextsScored(org: TestOrg): Promise<void> {
-  for (let attempt = 0; attempt < 400; attempt++) {
-    const pending = await env.DB.prepare("select count(*) as n from text_scores where organization_id = ? and source_kind = 'complaint' and scored_at is null")
-      .bind(org.organizationId)
-      .first<{ n: number }>();
-    if (pending!.n === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error("complaint texts still unscored after 10 s");
+  await vi.waitFor(
+    async () => {
+      const pending = await env.DB.prepare("select count(*) as n from text_scores where organization_id = ? and source_kind = 'complaint' and scored_at is null")
+        .bind(org.organizationId)
+        .first<{ n: number }>();
+      expect(pending!.n, "complaint texts still unscored").toBe(0);
+    },
+    { timeout: 10_000, interval: 25 },
+  );
 }
 
 async function transition(org: TestOrg, id: string, body: Record<string, unknown>, key = org.keys.staff) {

@@ -148,14 +148,21 @@ export type AssignmentChoice = {
   teamId: string;
   assigneeId: string | null;
   reason: AssignmentReason;
-  /** Statements to run in the same batch (the round-robin cursor), gated on the complaint write. */
-  statements: (gate: Gate, d1: D1Database) => D1PreparedStatement[];
-  /** The round-robin cursor row those statements write (`ROUND_ROBIN_CURSOR_UPSERT`); null when there is none. */
+  /**
+   * The round-robin team's cursor after this choice, a `complaint_teams` row to write in the complaint's
+   * batch, gated on its write (`ROUND_ROBIN_CURSOR_UPSERT`); null for a strategy without one.
+   */
   cursorRow: Record<string, unknown> | null;
 };
 
 /** How a round-robin team's cursor row is written: the assignment's row replaces the stored cursor. */
 export const ROUND_ROBIN_CURSOR_UPSERT = "(team_id) DO UPDATE SET round_robin_cursor = excluded.round_robin_cursor, updated_at = excluded.updated_at";
+
+/** The statements that store `choice`'s cursor row in a complaint write's batch (none without one). */
+export function assignmentCursorStatements(choice: AssignmentChoice): (gate: Gate, d1: D1Database) => D1PreparedStatement[] {
+  const row = choice.cursorRow;
+  return (gate, d1) => (row ? gatedInsertRows(d1, "complaint_teams", [row], gate, { upsert: ROUND_ROBIN_CURSOR_UPSERT }) : []);
+}
 
 /** Open complaints and the last assignment per member, what least-open-load assignment weighs. */
 export type AssigneeLoads = { open: Map<string, number>; lastAssignedAt: Map<string, Date> };
@@ -197,7 +204,7 @@ export function assigneeLoadsFrom(
  * cursor, so the next complaint of the same batch sees it).
  */
 export function chooseAssigneeFrom(organizationId: string, routing: TeamRouting, loads: AssigneeLoads | null, now: Date): AssignmentChoice {
-  const none = { statements: () => [], cursorRow: null };
+  const none = { cursorRow: null };
   if (routing.memberIds.length === 0) return { teamId: routing.teamId, assigneeId: null, reason: routing.strategy, ...none };
   if (routing.strategy === "round_robin") {
     const result = nextRoundRobinAssignee(routing.memberIds.map((id) => ({ id, active: true })), routing.cursor);
@@ -207,7 +214,6 @@ export function chooseAssigneeFrom(organizationId: string, routing: TeamRouting,
       teamId: routing.teamId,
       assigneeId: result.assigneeId,
       reason: "round_robin",
-      statements: (gate, d1) => gatedInsertRows(d1, "complaint_teams", [cursorRow], gate, { upsert: ROUND_ROBIN_CURSOR_UPSERT }),
       cursorRow,
     };
   }

@@ -11,7 +11,7 @@ import { complaintEvents, complaints } from "../schema";
 import { applyComplaintActivity, routeOnSuggestion } from "../../domain/complaints";
 import { staffNoticeEmail } from "../../domain/complaints/emails";
 import { actorForAudit, complaintWriteStatements, loadComplaintContext, rowToComplaint, userContacts } from "./complaints";
-import { chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
+import { assignmentCursorStatements, chooseAssignee, loadTeams, ROUTING_ACTOR, type TeamRouting } from "./complaints-config";
 import type { Gate } from "./complaints-sql";
 import { emailOutboxRow, type OutboxInsert, STAFF_DESK_COMPLAINT_PATH } from "./outbox";
 
@@ -92,7 +92,7 @@ export async function rerouteOnSuggestionStatements(
       events: assigned.events,
       audit: { actor: actorForAudit(ROUTING_ACTOR), action: "complaint.assigned", data: { ...activity, suggestedCategory: input.suggestedCategory } },
       outbox,
-      extraStatements: choice.statements,
+      extraStatements: assignmentCursorStatements(choice),
       now: input.now,
     },
     input.scoreGate,

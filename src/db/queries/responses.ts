@@ -216,17 +216,17 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
   const resolvedInBatch = invitation !== null && !("id" in invitation);
   if (resolvedInBatch && (existing || !input.complete)) throw new Error("an invitation resolved in the batch needs a fresh completion");
 
-  // Gates shared by the token use and the response write, parameters ?21-?27 bound by both (?20 is unused):
+  // Gates shared by the token use and the response write, parameters ?20-?26 bound by both:
   //  - the token use this batch consumed (when completing with a token);
   //  - the survey still as the caller read it, perhaps from a cache seconds old: not closed, inside its
   //    window, the same published version and settings (every change to a survey bumps updated_at),
   //    and below its quota. A refused gate is explained (and the survey re-read) afterwards.
-  const surveyAsRead = `EXISTS (SELECT 1 FROM surveys WHERE id = ?24 AND status != 'closed' AND published_version = ?25 AND updated_at = ?26
-       AND (opens_at IS NULL OR opens_at <= ?27) AND (closes_at IS NULL OR closes_at > ?27)
-       AND (?23 = 0 OR response_quota IS NULL OR completed_count < response_quota))`;
+  const surveyAsRead = `EXISTS (SELECT 1 FROM surveys WHERE id = ?23 AND status != 'closed' AND published_version = ?24 AND updated_at = ?25
+       AND (opens_at IS NULL OR opens_at <= ?26) AND (closes_at IS NULL OR closes_at > ?26)
+       AND (?22 = 0 OR response_quota IS NULL OR completed_count < response_quota))`;
   // Without a token use to test, the statements carry no token gate (less SQL to compile per statement).
-  const gates = tokenGated ? `EXISTS (SELECT 1 FROM survey_invitations WHERE token_hash = ?21 AND write_nonce = ?22) AND ${surveyAsRead}` : surveyAsRead;
-  const gateParams = [null, invitation?.tokenHash ?? null, nonce, input.complete ? 1 : 0, survey.id, survey.publishedVersion, survey.updatedAt.getTime(), nowMs];
+  const gates = tokenGated ? `EXISTS (SELECT 1 FROM survey_invitations WHERE token_hash = ?20 AND write_nonce = ?21) AND ${surveyAsRead}` : surveyAsRead;
+  const gateParams = [invitation?.tokenHash ?? null, nonce, input.complete ? 1 : 0, survey.id, survey.publishedVersion, survey.updatedAt.getTime(), nowMs];
   const gated = (sql: string, own: unknown[], more: unknown[] = []): PlainStatement => ({
     sql,
     params: [...own, ...Array(19 - own.length).fill(null), ...gateParams, ...more],
@@ -239,11 +239,11 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
     // (the optimistic insert has not looked), nor for a response another request completed.
     const responseWritable = existing
       ? "EXISTS (SELECT 1 FROM responses WHERE id = ?4 AND status = 'partial')"
-      : "NOT EXISTS (SELECT 1 FROM responses WHERE survey_id = ?24 AND submission_id = ?4)";
+      : "NOT EXISTS (SELECT 1 FROM responses WHERE survey_id = ?23 AND submission_id = ?4)";
     statements.push(
       gated(
           `UPDATE survey_invitations SET uses_left = uses_left - 1, completed_at = ?5, write_nonce = ?2
-           WHERE token_hash = ?21 AND survey_id = ?24 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)
+           WHERE token_hash = ?20 AND survey_id = ?23 AND uses_left > 0 AND (valid_until IS NULL OR valid_until > ?1) AND (valid_from IS NULL OR valid_from <= ?1)
              AND ${responseWritable} AND ${surveyAsRead}`,
         [nowMs, nonce, null, existing ? existing.id : input.submissionId, invitationEventTime(now, survey.anonymous)],
       ),
@@ -262,15 +262,15 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
     );
   } else {
     // Columns that come from the invitation: bound values, or read by SQL from the invitation row
-    // this batch's token UPDATE just claimed (token_hash = ?21), joined once as `inv` (one index
+    // this batch's token UPDATE just claimed (token_hash = ?20), joined once as `inv` (one index
     // search, not one per column).
     const fromInvitation = (column: string) => `inv.${column}`;
     const invitationJoin = resolvedInBatch
-      ? "FROM (SELECT 1) LEFT JOIN survey_invitations AS inv ON inv.token_hash = ?21 AND inv.write_nonce = ?22"
+      ? "FROM (SELECT 1) LEFT JOIN survey_invitations AS inv ON inv.token_hash = ?20 AND inv.write_nonce = ?21"
       : "";
     const segmentParams: unknown[] = [];
     const segmentSql = (segment: "touchpoint" | "region" | "tier", param: number) =>
-      resolvedInBatch ? segmentFromInvitationSql(input.definition, segment, input.hidden, segmentParams, 28) : `?${param}`;
+      resolvedInBatch ? segmentFromInvitationSql(input.definition, segment, input.hidden, segmentParams, 27) : `?${param}`;
     const columns = {
       invitationId: resolvedInBatch && !survey.anonymous ? fromInvitation("id") : "?6",
       hidden: resolvedInBatch ? `json_patch(?9, coalesce(${fromInvitation("hidden")}, '{}'))` : "?9",
@@ -292,7 +292,7 @@ export async function saveSubmission(db: Db, input: SubmissionInput): Promise<Su
              hidden, answers, status, current_page, touchpoint, region, tier, respondent_email, ip, anonymised, write_nonce,
              created_at, updated_at, completed_at, triggers_evaluated_at)
            SELECT ?1, ?2, ?3, ?4, ?5, ${columns.invitationId}, ?7, ?8, ${columns.hidden}, ?10, ?11, ?12, ${columns.touchpoint}, ${columns.region}, ${columns.tier},
-             ${columns.email}, ?17, 0, ?22, ?18, ?18, ?19, ${evaluated}
+             ${columns.email}, ?17, 0, ?21, ?18, ?18, ?19, ${evaluated}
            ${invitationJoin}
            WHERE ${resolvedInBatch ? `inv.id IS NOT NULL AND ${surveyAsRead}` : gates}
            ON CONFLICT (survey_id, submission_id) DO NOTHING
