@@ -23,6 +23,7 @@ import {
   serializeLinearModel,
   textFeatureOptions,
   trainLinearModel,
+  withLengthThresholds,
   type SerializedTextModelBundle,
 } from "../src/domain/text";
 import { readCsvColumns } from "./lib/text-data";
@@ -73,16 +74,19 @@ function main(): number {
       const rows = readCsvColumns(options.train);
       const texts = column(rows, options.textColumn, options.train);
       const labels = column(rows, options.labelColumn, options.train);
-      const featureOptions = textFeatureOptions(bundle);
+      // The features the bundle's topic model reads (its length features too, if it has them).
+      const lengthThresholds = bundle.topics?.lengthThresholds;
+      const featureOptions = { ...textFeatureOptions(bundle), lengthThresholds };
       const examples = texts.flatMap((text, index) => {
         const language = detectLanguage(text);
         return language && labels[index] ? [{ features: extractFeatures(text, language, featureOptions), label: labels[index] }] : [];
       });
-      const topicModel = trainLinearModel(examples, [...new Set(examples.map((example) => example.label))].sort(), "mixed", FEATURE_HASH_BITS, {
+      const fitted = trainLinearModel(examples, [...new Set(examples.map((example) => example.label))].sort(), "mixed", FEATURE_HASH_BITS, {
         ...DEFAULT_TRAINING_OPTIONS,
         // A hand-labelled set is small: every feature it has counts.
         minDocumentFrequency: 1,
       });
+      const topicModel = lengthThresholds ? withLengthThresholds(fitted, lengthThresholds) : fitted;
       engine = createTextEngine(bundle, { topicModel });
       if (options.save) {
         const saved: SerializedTextModelBundle = { ...bundle, version: engine.version, topics: serializeLinearModel(topicModel) };

@@ -14,16 +14,17 @@
  * - English sentiment: NB-scaled logistic regression on the Amazon/Yelp/IMDb training split with
  *   VADER lexicon polarity features; every bucket kept (the set is small).
  * - Chinese topics: softmax regression over the ten shopping categories in a 2¹⁸ hash space, every
- *   bucket kept, stored at 11 levels one base64 digit per weight (within the 1 MiB gzip budget).
+ *   bucket kept, stored at 11 levels one base64 digit per weight (within the 1 MiB gzip budget),
+ *   reading the text's length features too (thresholds 1.3× apart, fixed before any run).
  */
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { TEXT_MODEL_BUNDLE_FORMAT, modelVersionOf, type SerializedTextModelBundle } from "../src/domain/text/engine";
-import { FEATURE_HASH_BITS, domainAugmented, extractFeatures, type FeatureOptions } from "../src/domain/text/features";
+import { FEATURE_HASH_BITS, domainAugmented, extractFeatures, geometricLengthThresholds, type FeatureOptions } from "../src/domain/text/features";
 import { createChineseDictionary, normalizeText, segmentChinese, splitClauses } from "../src/domain/text/tokens";
 import type { TextLanguage } from "../src/domain/text/language";
-import { pruneLinearModel, serializeLinearModel, zeroSmallWeights, type LinearModel, type SerializedLinearModel } from "../src/domain/text/linear-model";
+import { pruneLinearModel, serializeLinearModel, withLengthThresholds, zeroSmallWeights, type LinearModel, type SerializedLinearModel } from "../src/domain/text/linear-model";
 import { DEFAULT_TRAINING_OPTIONS, trainLinearModel, type LabelledText, type LinearTrainingOptions } from "../src/domain/text/training";
 import { loadReferenceSplits, readLexicon, sentimentDomainOf } from "./lib/text-data";
 
@@ -68,6 +69,8 @@ export interface ModelSetting {
    * text's domain, takeaway / hotel / shopping), the domain predicted by the sentimentDomainsZh model.
    */
   domainAugmented?: boolean;
+  /** Also read the text's length features at these thresholds (addLengthFeatures); the model records them. */
+  lengthThresholds?: number[];
 }
 
 /** A fitted model as it is stored: small weights zeroed, quantised to the setting's levels. */
@@ -80,7 +83,13 @@ export const MODEL_SETTINGS: Record<"sentimentZh" | "sentimentDomainsZh" | "sent
   /** The domain of a Chinese sentiment text (takeaway / hotel / shopping review), trained on the sentiment texts' sources. */
   sentimentDomainsZh: { training: { epochs: 10, learningRate: 0.2, minDocumentFrequency: 2 }, hashBits: 16, quantumLevels: 11, maxBuckets: 20_000 },
   sentimentEn: { training: { naiveBayesScaling: true, epochs: 5, minDocumentFrequency: 1 }, hashBits: 16 },
-  topics: { training: { epochs: 20, learningRate: 0.2, minDocumentFrequency: 1, averageLastEpochs: 10 }, hashBits: 18, quantumLevels: 11 },
+  topics: {
+    training: { epochs: 20, learningRate: 0.2, minDocumentFrequency: 1, averageLastEpochs: 10 },
+    hashBits: 18,
+    quantumLevels: 11,
+    // Lengths 2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 35, … 485 (ninth pass, docs/text-analytics.md).
+    lengthThresholds: geometricLengthThresholds(1.3, 600),
+  },
 };
 
 function fit(
@@ -93,11 +102,13 @@ function fit(
   domainIndexOf?: (row: LabelledText) => number,
 ): LinearModel {
   const hashBits = setting.hashBits ?? FEATURE_HASH_BITS;
+  const { lengthThresholds } = setting;
   const examples = rows.map((row) => {
-    const vector = extractFeatures(row.text, language, { ...features, hashBits });
+    const vector = extractFeatures(row.text, language, { ...features, hashBits, lengthThresholds });
     return { features: domainIndexOf ? domainAugmented(vector, domainIndexOf(row), hashBits) : vector, label: row.label };
   });
-  const model = trainLinearModel(examples, labels, language, hashBits, { ...DEFAULT_TRAINING_OPTIONS, ...setting.training });
+  const fitted = trainLinearModel(examples, labels, language, hashBits, { ...DEFAULT_TRAINING_OPTIONS, ...setting.training });
+  const model = lengthThresholds ? withLengthThresholds(fitted, lengthThresholds) : fitted;
   return setting.maxBuckets ? pruneLinearModel(model, setting.maxBuckets) : model;
 }
 

@@ -3,7 +3,7 @@
  * comment, from a bundle of trained linear models (src/domain/text/model/, made by
  * `npm run train:text`). Pure: the same code scores in the Worker, in the CLI and in the bench.
  */
-import { FeatureSink, collectFeatureHashes, hashFeature, type FeatureOptions } from "./features";
+import { FeatureSink, addLengthFeatures, collectFeatureHashes, hashFeature, type FeatureOptions } from "./features";
 import { detectLanguage, detectLanguageOfFolded, type TextLanguage } from "./language";
 import { NEGATED_PREFIX, createChineseDictionary, normalizeText, wordsOf } from "./tokens";
 import {
@@ -84,6 +84,8 @@ interface TopicSource {
   labels: string[];
   language: TextLanguage | "mixed";
   hashBits: number;
+  /** Its length features (read after the sentiment model's: only the topic model reads them). */
+  lengthThresholds?: readonly number[];
   outputs: number;
   pack(before: SerializedLinearModel[]): PackedModels;
 }
@@ -141,8 +143,9 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
     (["zh", "en"] as const).map((language) => {
       const topicApplies = topicSource !== null && (topicSource.language === "mixed" || topicSource.language === language);
       const domainModel = bundle.sentimentDomains?.[language];
-      // A sentiment model reading domain copies is packed alone: the topic model reads the plain features.
-      const together = topicApplies && !domainModel && topicSource.hashBits === sentiment[language].hashBits;
+      // A sentiment model reading domain copies is packed alone: the topic model reads the plain
+      // features. So is a topic model reading length features, which the sentiment model does not.
+      const together = topicApplies && !domainModel && !topicSource.lengthThresholds && topicSource.hashBits === sentiment[language].hashBits;
       const scorer: LanguageScorer = {
         domains: domainModel ? packSerializedModels([domainModel]) : null,
         packed: together ? topicSource.pack([sentiment[language]]) : packSerializedModels([sentiment[language]]),
@@ -193,7 +196,8 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       if (scorer.topicsTogether) {
         topic = topicOf(scorer.packed.offsets[1]);
       } else if (scorer.topicsApart) {
-        // The same feature hashes, in the topic model's hash space.
+        // The same feature hashes (and the text's length features if it reads them), in the topic model's hash space.
+        if (topics!.lengthThresholds) addLengthFeatures(normalized.length, language, topics!.lengthThresholds, sink);
         packedOutputs(scorer.topicsApart, sink.distinctBuckets(scorer.topicsApart.hashBits), logits, 1);
         topic = topicOf(1);
       }

@@ -63,7 +63,7 @@ export interface FeatureVector {
 }
 
 /** The kinds of feature; each is a prefix of the hashed string. */
-const KINDS = ["c", "b", "t", "w", "p", "g", "L", "S"] as const;
+const KINDS = ["c", "b", "t", "w", "p", "g", "L", "S", "n"] as const;
 type FeatureKind = (typeof KINDS)[number];
 
 /** FNV state after "<language><kind>" for every kind: each feature continues from its prefix. */
@@ -385,6 +385,32 @@ function addEnglishFeatures(normalized: string, out: FeatureSink, lexicon: Polar
   if (lexicon && total !== 0) out.push(fnvMore(prefixes.S, polarityBand(total)));
 }
 
+/**
+ * Length features: one "length ≥ k" feature for every threshold k the normalised text reaches
+ * (thermometer coding, so a linear model can weigh a step at any of them). Only models trained
+ * with them read them (`lengthThresholds` of a model): the ten-topic model, whose categories'
+ * comments differ in length (docs/text-analytics.md, ninth pass).
+ */
+export function addLengthFeatures(normalizedLength: number, language: TextLanguage, thresholds: readonly number[], out: FeatureSink): void {
+  const prefix = PREFIX_STATES[language].n;
+  for (const threshold of thresholds) if (normalizedLength >= threshold) out.push(fnvStep(prefix, threshold));
+}
+
+/**
+ * Thresholds a ratio apart from 2 up to `max` (each at least one above the last): a scale fixed
+ * before looking at any text, fine where lengths are short and coarse where they are long.
+ */
+export function geometricLengthThresholds(ratio: number, max: number): number[] {
+  const thresholds: number[] = [];
+  for (let length = 2; length <= max; length = Math.max(length + 1, Math.round(length * ratio))) thresholds.push(length);
+  return thresholds;
+}
+
+/** Length thresholds are UTF-16 code-unit counts hashed as one code unit: 1–65535, ascending. */
+export function checkLengthThresholds(thresholds: readonly number[]): boolean {
+  return thresholds.every((threshold, index) => Number.isInteger(threshold) && threshold >= 1 && threshold <= 0xffff && (index === 0 || threshold > thresholds[index - 1]));
+}
+
 /** The hashed features of a text in the given language (its language decides the feature set). */
 export interface FeatureOptions {
   hashBits?: number;
@@ -392,6 +418,8 @@ export interface FeatureOptions {
   lexicon?: PolarityLexicon;
   /** Chinese words by dictionary matching; without it, ICU's segmenter. */
   dictionary?: ChineseDictionary;
+  /** Also the length features at these thresholds (addLengthFeatures), for a model that reads them. */
+  lengthThresholds?: readonly number[];
 }
 
 /** The raw feature hashes of an already normalised text into `out` (after a reset). */
@@ -399,6 +427,7 @@ export function collectFeatureHashes(normalized: string, language: TextLanguage,
   out.reset();
   if (language === "zh") addChineseFeatures(normalized, out, options.dictionary);
   else addEnglishFeatures(normalized, out, options.lexicon);
+  if (options.lengthThresholds) addLengthFeatures(normalized.length, language, options.lengthThresholds, out);
 }
 
 const sharedSink = new FeatureSink();

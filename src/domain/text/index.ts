@@ -12,13 +12,22 @@ export {
   NEGATED_PREFIX,
   type ChineseDictionary,
 } from "./tokens";
-export { domainAugmented, domainBucket, extractFeatures, hashFeature, FEATURE_HASH_BITS, type FeatureOptions, type FeatureVector, type PolarityLexicon } from "./features";
+export {
+  addLengthFeatures,
+  domainAugmented,
+  domainBucket,
+  extractFeatures,
+  geometricLengthThresholds,
+  hashFeature,
+  FEATURE_HASH_BITS,
+  type FeatureOptions, type FeatureVector, type PolarityLexicon } from "./features";
 export {
   ModelFormatError,
   deserializeLinearModel,
   labelProbabilities,
   pruneLinearModel,
   serializeLinearModel,
+  withLengthThresholds,
   zeroSmallWeights,
   type LinearModel,
   type SerializedLinearModel,

@@ -4,7 +4,7 @@
  * for the buckets training kept, quantised to signed bytes with one scale per model, and looked
  * up through an open-addressing table, so memory is a few bytes per kept feature.
  */
-import type { FeatureVector } from "./features";
+import { checkLengthThresholds, type FeatureVector } from "./features";
 import type { TextLanguage } from "./language";
 
 export const LINEAR_MODEL_FORMAT = "feedloop-text-linear/1";
@@ -14,6 +14,8 @@ export interface LinearModel {
   /** Which language's features the model reads; "mixed" extracts per text. */
   language: TextLanguage | "mixed";
   hashBits: number;
+  /** The model also reads the text's length features at these thresholds (addLengthFeatures). */
+  lengthThresholds?: number[];
   /** One output for two labels (logit of labels[1]), else one per label. */
   outputs: number;
   bias: Float64Array;
@@ -89,6 +91,8 @@ export interface SerializedLinearModel {
   labels: string[];
   language: TextLanguage | "mixed";
   hashBits: number;
+  /** As LinearModel's: absent for a model that reads no length features. */
+  lengthThresholds?: number[];
   bias: number[];
   scale: number;
   buckets: string;
@@ -154,6 +158,13 @@ function checkShape(labels: readonly string[], hashBits: number): number {
   return labels.length === 2 ? 1 : labels.length;
 }
 
+function checkModelLengthThresholds(thresholds: unknown): void {
+  if (thresholds === undefined) return;
+  if (!Array.isArray(thresholds) || !checkLengthThresholds(thresholds)) {
+    throw new ModelFormatError("lengthThresholds must be ascending whole numbers from 1 to 65535");
+  }
+}
+
 /** Bucket ids from their base64 LEB128 deltas. */
 function decodeBuckets(base64: string): Uint32Array {
   const varints = base64ToBytes(base64);
@@ -180,6 +191,7 @@ export function createLinearModel(input: {
   labels: string[];
   language: TextLanguage | "mixed";
   hashBits: number;
+  lengthThresholds?: readonly number[];
   bias: ArrayLike<number>;
   buckets: ArrayLike<number>;
   weights: Float32Array;
@@ -188,15 +200,23 @@ export function createLinearModel(input: {
   if (input.bias.length !== outputs || input.weights.length !== input.buckets.length * outputs) {
     throw new ModelFormatError("bias or weights do not match the labels and buckets");
   }
+  checkModelLengthThresholds(input.lengthThresholds);
   return {
     labels: [...input.labels],
     language: input.language,
     hashBits: input.hashBits,
+    ...(input.lengthThresholds ? { lengthThresholds: [...input.lengthThresholds] } : {}),
     outputs,
     bias: Float64Array.from(input.bias),
     weights: input.weights,
     table: buildBucketTable(input.buckets, input.hashBits),
   };
+}
+
+/** The model as reading the text's length features at these thresholds too (its training features had them). */
+export function withLengthThresholds(model: LinearModel, lengthThresholds: readonly number[]): LinearModel {
+  checkModelLengthThresholds(lengthThresholds);
+  return { ...model, lengthThresholds: [...lengthThresholds] };
 }
 
 /**
@@ -230,6 +250,7 @@ export function serializeLinearModel(model: LinearModel, maxQuantum = 127): Seri
     labels: model.labels,
     language: model.language,
     hashBits: model.hashBits,
+    ...(model.lengthThresholds ? { lengthThresholds: [...model.lengthThresholds] } : {}),
     bias: Array.from(model.bias, (b) => Math.round(b * 1e6) / 1e6),
     scale,
     buckets: bytesToBase64(Uint8Array.from(varints)),
@@ -419,6 +440,7 @@ function sourceOfSerialized(serialized: SerializedLinearModel): PackSource {
     throw new ModelFormatError(`not a ${LINEAR_MODEL_FORMAT} model (format: ${String(serialized?.format)})`);
   }
   const outputs = checkShape(serialized.labels, serialized.hashBits);
+  checkModelLengthThresholds(serialized.lengthThresholds);
   const buckets = decodeBuckets(serialized.buckets);
   const quantised = decodeWeights(serialized);
   if (serialized.bias.length !== outputs || quantised.length !== buckets.length * outputs) {

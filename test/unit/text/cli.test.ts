@@ -50,7 +50,12 @@ describe("text CLI", { timeout: 60_000 }, () => {
     expect(trained.lines.map((line) => line.topic)).toEqual(["delivery", "stay", "stay", "delivery"]);
     const reused = runCli("--task", "topic", "--data", comments, "--model", saved);
     expect(reused.lines).toEqual(trained.lines);
-    expect(JSON.parse(readFileSync(saved, "utf8")).version).toMatch(/^text-[0-9a-f]{8}\+[0-9a-f]{8}$/);
+    const savedBundle = JSON.parse(readFileSync(saved, "utf8"));
+    expect(savedBundle.version).toMatch(/^text-[0-9a-f]{8}\+[0-9a-f]{8}$/);
+    // Trained on the features the built-in topic model reads, its length features included.
+    const builtInBundle = JSON.parse(readFileSync(join(ROOT, "src", "domain", "text", "model", "text-model.json"), "utf8"));
+    expect(builtInBundle.topics.lengthThresholds?.length).toBeGreaterThan(0);
+    expect(savedBundle.topics.lengthThresholds).toEqual(builtInBundle.topics.lengthThresholds);
   });
 
   it("exits 2 on bad usage or weights and 1 on a missing column", () => {

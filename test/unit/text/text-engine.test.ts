@@ -24,6 +24,8 @@ import {
   textFeatureOptions,
   domainAugmented,
   domainBucket,
+  geometricLengthThresholds,
+  withLengthThresholds,
 } from "../../../src/domain/text";
 import bundleJson from "../../../src/domain/text/model/text-model.json";
 
@@ -256,6 +258,27 @@ describe("hashed features, as documented strings", () => {
     expect(buckets).not.toContain(bucket("eng<ba"));
   });
 
+  it("adds one length feature per threshold the normalised text reaches, and only when asked", () => {
+    // "好评，很好！ " normalises to 6 code units ("好评,很好!").
+    const plain = [...extractFeatures("好评，很好！ ", "zh", { dictionary }).buckets];
+    const withLength = [...extractFeatures("好评，很好！ ", "zh", { dictionary, lengthThresholds: [2, 5, 6, 7, 40] }).buckets];
+    const lengthBuckets = [2, 5, 6].map((threshold) => bucket("zhn" + String.fromCharCode(threshold)));
+    expect(withLength).toEqual([...new Set([...plain, ...lengthBuckets])].sort((a, b) => a - b));
+    expect(withLength).not.toContain(bucket("zhn" + String.fromCharCode(7)));
+    expect(plain).not.toContain(lengthBuckets[0]);
+    expect([...extractFeatures("Not bad", "en", { lengthThresholds: [7, 8] }).buckets]).toContain(bucket("enn" + String.fromCharCode(7)));
+  });
+
+  it("spaces geometric length thresholds a ratio apart, at least one apart, fixed by the ratio alone", () => {
+    const thresholds = geometricLengthThresholds(1.3, 600);
+    expect(thresholds.slice(0, 11)).toEqual([2, 3, 4, 5, 7, 9, 12, 16, 21, 27, 35]);
+    expect(thresholds.at(-1)).toBeLessThanOrEqual(600);
+    thresholds.slice(1).forEach((threshold, index) => {
+      expect(threshold).toBeGreaterThan(thresholds[index]);
+      expect(threshold).toBeLessThanOrEqual(Math.max(thresholds[index] + 1, Math.round(thresholds[index] * 1.3)));
+    });
+  });
+
   it("returns each bucket once, ascending", () => {
     const buckets = [...extractFeatures("好好好好好，好好好", "zh", { dictionary }).buckets];
     expect(buckets).toEqual([...new Set(buckets)].sort((a, b) => a - b));
@@ -296,6 +319,42 @@ describe("packed scoring", () => {
         expect(analysis.topic).toBe(model.labels[best]);
         expect(analysis.topicConfidence).toBeCloseTo(probabilities[best], 2);
       }
+    }
+  });
+
+  it("scores a topic model that reads length features with them, as labelProbabilities does, and keeps them through JSON", () => {
+    const bundle = defaultTextEngineBundle();
+    const lengthThresholds = geometricLengthThresholds(1.3, 600);
+    const featureOptions = { ...textFeatureOptions(bundle), lengthThresholds };
+    // Labels decided by length alone: the same words, repeated, so only the length features tell the texts apart.
+    const lengthRows = [
+      ["好", "short"], ["好好", "short"], ["ok", "short"], ["ok ok", "short"],
+      ["好".repeat(30), "long"], ["好".repeat(45), "long"], ["ok ".repeat(12), "long"], ["ok ".repeat(16), "long"],
+    ];
+    const examples = lengthRows.map(([text, label]) => ({ features: extractFeatures(text, language(text), featureOptions), label }));
+    const model = withLengthThresholds(trainLinearModel(examples, ["long", "short"], "mixed", FEATURE_HASH_BITS, { ...options, epochs: 30 }), lengthThresholds);
+    const stored = serializeLinearModel(model);
+    expect(stored.lengthThresholds).toEqual(lengthThresholds);
+    const restored = deserializeLinearModel(JSON.parse(JSON.stringify(stored)));
+    expect(restored.lengthThresholds).toEqual(lengthThresholds);
+    const engine = createTextEngine(bundle, { topicModel: model });
+    const unseen = ["好好好", "ok", "好".repeat(38), "ok ".repeat(20)];
+    expect(unseen.map((text) => engine.analyze(text).topic)).toEqual(["short", "short", "long", "long"]);
+    for (const text of [...unseen, ...rows.map(([text]) => text)]) {
+      const probabilities = labelProbabilities(restored, extractFeatures(text, language(text), featureOptions));
+      const best = probabilities.indexOf(Math.max(...probabilities));
+      expect(engine.analyze(text)).toMatchObject({ topic: model.labels[best], topicConfidence: Math.round(probabilities[best] * 100) / 100 });
+    }
+    // The same weights without their length features score otherwise.
+    const blind = createTextEngine(bundle, { topicModel: { ...model, lengthThresholds: undefined } });
+    expect(unseen.some((text) => blind.analyze(text).topicConfidence !== engine.analyze(text).topicConfidence)).toBe(true);
+  });
+
+  it("refuses length thresholds that are not ascending whole numbers in 1–65535", () => {
+    const stored = serializeLinearModel(topicModel);
+    for (const lengthThresholds of [[5, 3], [0, 2], [2.5], [70_000]]) {
+      expect(() => deserializeLinearModel({ ...stored, lengthThresholds })).toThrow(ModelFormatError);
+      expect(() => createTextEngine({ ...defaultTextEngineBundle(), topics: { ...stored, lengthThresholds } })).toThrow(ModelFormatError);
     }
   });
 
