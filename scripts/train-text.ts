@@ -69,7 +69,10 @@ export interface ModelSetting {
    * text's domain, takeaway / hotel / shopping), the domain predicted by the sentimentDomainsZh model.
    */
   domainAugmented?: boolean;
-  /** Also read the text's length features at these thresholds (addLengthFeatures); the model records them. */
+  /**
+   * Also read the text's length features at these thresholds (addLengthFeatures); the model records
+   * them. Topic models only: the engine refuses a sentiment model that reads them.
+   */
   lengthThresholds?: number[];
 }
 

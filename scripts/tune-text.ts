@@ -229,7 +229,7 @@ function fitDomainSentiment(trainRows: readonly LabelledText[], setting: ModelSe
   const domainName = (row: LabelledText) => sentimentDomainOf(row, topicOfText, scheme);
   const domainLabels = [...new Set(trainRows.map(domainName))].sort();
   const augmented = (row: LabelledText, domainIndex: number, bits: number): FeatureVector => {
-    const general = inSpace(featuresOf(row.text, "zh"), Math.min(bits, FEATURE_BITS));
+    const general = settingFeatures(row.text, "zh", Math.min(bits, FEATURE_BITS), setting.lengthThresholds);
     if (mode === "augment") return domainAugmented(general, domainIndex, bits);
     return { buckets: Uint32Array.from(new Set([...general.buckets, domainBucket(0x7fffffff, domainIndex, bits)])).sort() };
   };

@@ -127,6 +127,10 @@ export function createTextEngine(bundle: SerializedTextModelBundle, options: { t
       throw new ModelFormatError('a sentiment model must have the labels ["negative", "positive"]');
     }
   }
+  // Scoring adds length features for the topic model only (after the sentiment models have read the text's features).
+  for (const model of [...Object.values(sentiment), ...Object.values(bundle.sentimentDomains ?? {})]) {
+    if (model?.lengthThresholds) throw new ModelFormatError("only a topic model can read length features (lengthThresholds)");
+  }
   const topicSource: TopicSource | null = options.topicModel
     ? { ...options.topicModel, pack: (others) => packSerializedModels([...others, options.topicModel!]) }
     : bundle.topics

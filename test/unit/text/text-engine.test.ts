@@ -350,12 +350,15 @@ describe("packed scoring", () => {
     expect(unseen.some((text) => blind.analyze(text).topicConfidence !== engine.analyze(text).topicConfidence)).toBe(true);
   });
 
-  it("refuses length thresholds that are not ascending whole numbers in 1–65535", () => {
+  it("refuses length thresholds that are not ascending whole numbers in 1–65535, and on a sentiment model", () => {
     const stored = serializeLinearModel(topicModel);
     for (const lengthThresholds of [[5, 3], [0, 2], [2.5], [70_000]]) {
       expect(() => deserializeLinearModel({ ...stored, lengthThresholds })).toThrow(ModelFormatError);
       expect(() => createTextEngine({ ...defaultTextEngineBundle(), topics: { ...stored, lengthThresholds } })).toThrow(ModelFormatError);
     }
+    // Only the topic model's features get them at scoring time: a sentiment model asking for them is refused, not scored without.
+    const bundle = defaultTextEngineBundle();
+    expect(() => createTextEngine({ ...bundle, sentiment: { ...bundle.sentiment, en: { ...bundle.sentiment.en, lengthThresholds: [2, 3] } } })).toThrow(/only a topic model/);
   });
 
   it("averaging the last passes is deterministic and gives other weights than the last pass", () => {
