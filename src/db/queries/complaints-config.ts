@@ -19,10 +19,11 @@ import {
   nextRoundRobinAssignee,
   type SlaPolicySet,
 } from "../../domain/complaints";
+import { base64Url } from "../../lib/hmac";
 import { newId } from "../../lib/ids";
 import { notFound, ProblemError, validationProblem, type FieldError } from "../../lib/problem";
 import { auditInsert } from "./audit";
-import { gatedInsertRows, type Gate } from "./complaints-sql";
+import { gatedInsert, type Gate } from "./complaints-sql";
 import { clearStoredSlaOutcomes, type OrganizationCondition } from "./complaints";
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +162,7 @@ export const ROUND_ROBIN_CURSOR_UPSERT = "(team_id) DO UPDATE SET round_robin_cu
 /** The statements that store `choice`'s cursor row in a complaint write's batch (none without one). */
 export function assignmentCursorStatements(choice: AssignmentChoice): (gate: Gate, d1: D1Database) => D1PreparedStatement[] {
   const row = choice.cursorRow;
-  return (gate, d1) => (row ? gatedInsertRows(d1, "complaint_teams", [row], gate, { upsert: ROUND_ROBIN_CURSOR_UPSERT }) : []);
+  return (gate, d1) => (row ? [gatedInsert(d1, "complaint_teams", row, gate, { upsert: ROUND_ROBIN_CURSOR_UPSERT })] : []);
 }
 
 /** Open complaints and the last assignment per member, what least-open-load assignment weighs. */
@@ -259,9 +260,7 @@ export async function teamExists(db: Db, organizationId: string, teamId: string)
 /** better-auth's teamMember.membershipKey: base64url(SHA-256(JSON [teamId, userId])), no padding. */
 async function membershipKey(teamId: string, userId: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(JSON.stringify([teamId, userId])));
-  let binary = "";
-  for (const byte of new Uint8Array(digest)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return base64Url(new Uint8Array(digest));
 }
 
 export type TeamInput = { name: string; leadUserId?: string | null; strategy?: AssignmentStrategy; memberIds?: string[] };

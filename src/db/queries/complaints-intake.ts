@@ -177,12 +177,11 @@ export async function createComplaint(db: Db, env: AppBindings, request: IntakeR
 /**
  * The intake's statements (see the module comment). The existence check before it is the caller's;
  * the batch's own `NOT EXISTS` gates make a concurrent duplicate write nothing.
- */
-/**
- * `setRows`: when several intakes go in one batch (the follow-up's set), their audit, notification
- * and pending-score rows are collected there and written as one statement per table after every
- * complaint INSERT of the batch (each row still gated on its own complaint's nonce), instead of one
- * statement each.
+ *
+ * `setRows`: when several intakes go in one batch (the follow-up's set), their timeline, audit,
+ * notification, pending-score and round-robin cursor rows are collected there and written as one
+ * statement per table after every complaint INSERT of the batch (each row still gated on its own
+ * complaint's nonce); without it this intake's statements carry its own.
  */
 export async function prepareComplaintIntake(
   d1: D1Database,

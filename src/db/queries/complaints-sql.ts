@@ -42,39 +42,22 @@ const withComplaintReference = (value: string, complaintId: string) =>
 export const ALWAYS: Gate = { sql: "1 = 1", params: [] };
 
 /**
- * `INSERT INTO table (cols) SELECT ?… WHERE <gate> [ON CONFLICT DO NOTHING]`. Keys of `row` are
- * column names.
+ * `INSERT INTO table (cols) SELECT ?… WHERE <gate> [ON CONFLICT …]`. Keys of `row` are column names.
+ * `upsert`: `ON CONFLICT <upsert>` (a conflict target and DO UPDATE) instead of DO NOTHING.
  */
 export function gatedInsert(
   d1: D1Database,
   table: string,
   row: Record<string, unknown>,
   gate: Gate = ALWAYS,
-  options: {
-    onConflictDoNothing?: boolean;
-    returning?: string;
-    /** Text columns in which `@@REFERENCE@@` is replaced by the complaint's reference (assigned earlier in the batch). */
-    templateReference?: { complaintId: string; columns: string[] };
-  } = {},
+  options: { onConflictDoNothing?: boolean; upsert?: string; returning?: string } = {},
 ): D1PreparedStatement {
   const columns = Object.keys(row);
-  const templated = new Set(options.templateReference?.columns ?? []);
-  const expressions: string[] = [];
-  const params: (string | number | null)[] = [];
-  for (const column of columns) {
-    if (templated.has(column)) {
-      expressions.push(withComplaintReference("?", "?"));
-      params.push(driverValue(row[column]), options.templateReference!.complaintId);
-    } else {
-      expressions.push("?");
-      params.push(driverValue(row[column]));
-    }
-  }
   const sqlText =
-    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${expressions.join(", ")} WHERE ${gate.sql}` +
-    (options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "") +
+    `INSERT INTO ${table} (${columns.join(", ")}) SELECT ${columns.map(() => "?").join(", ")} WHERE ${gate.sql}` +
+    (options.upsert ? ` ON CONFLICT ${options.upsert}` : options.onConflictDoNothing ? " ON CONFLICT DO NOTHING" : "") +
     (options.returning ? ` RETURNING ${options.returning}` : "");
-  return d1.prepare(sqlText).bind(...params, ...gate.params.map(driverValue));
+  return d1.prepare(sqlText).bind(...columns.map((column) => driverValue(row[column])), ...gate.params.map(driverValue));
 }
 
 /** Rows per statement of `rowsInsert` (a follow-up set is 50): one bound JSON value stays far below D1's 2 MB per value. */
@@ -95,7 +78,7 @@ function rowsInsert(
   options: {
     gate: (key: (i: number) => string) => string;
     gateParams?: unknown[];
-    /** Text columns in which `@@REFERENCE@@` becomes the reference of the complaint whose id is the row's key 0. */
+    /** Text columns in which `@@REFERENCE@@` becomes the reference of the complaint whose id is the row's key 0 (`ComplaintRows`). */
     referenceColumns?: string[];
     onConflictDoNothing?: boolean;
     /**
@@ -121,17 +104,6 @@ function rowsInsert(
     statements.push(d1.prepare(sqlText).bind(JSON.stringify(values), ...(options.gateParams ?? []).map(driverValue)));
   }
   return statements;
-}
-
-/** Several rows of one table under one gate, as `rowsInsert` statements. */
-export function gatedInsertRows(
-  d1: D1Database,
-  table: string,
-  rows: Record<string, unknown>[],
-  gate: Gate = ALWAYS,
-  options: { upsert?: string } = {},
-): D1PreparedStatement[] {
-  return rowsInsert(d1, table, rows.map((row) => ({ row, keys: [] })), { ...options, gate: () => gate.sql, gateParams: gate.params });
 }
 
 /** Rows derived from responses, each kept only while its own response is unerased (`liveResponseGate` per row). */
