@@ -6,6 +6,7 @@
  */
 import type { AppBindings } from "../env";
 import { parseEmailPacing } from "../domain/email/pacing";
+import { base64Url, hmacSha256 } from "./hmac";
 
 export type EmailConfig =
   | { configured: true; binding: SendEmail; domain: string; from: string }
@@ -26,12 +27,6 @@ export function emailConfig(env: Pick<AppBindings, "EMAIL_DOMAIN" | "EMAIL_FROM"
   return { configured: true, binding: env.EMAIL, domain, from };
 }
 
-async function hmacBase64Url(secret: string, label: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(label)));
-  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
 function linkSecret(env: Pick<AppBindings, "BETTER_AUTH_SECRET">): string {
   if (!env.BETTER_AUTH_SECRET) throw new Error("BETTER_AUTH_SECRET is required to derive personal links");
   return env.BETTER_AUTH_SECRET;
@@ -42,13 +37,13 @@ function linkSecret(env: Pick<AppBindings, "BETTER_AUTH_SECRET">): string {
  * invitation and its generation (0 for the invitation, n for the n-th re-issued reminder), so the
  * e-mail can render it at send time and the database holds only its SHA-256, as for random tokens.
  */
-export function invitationLinkToken(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, invitationId: string, generation: number): Promise<string> {
-  return hmacBase64Url(linkSecret(env), `feedloop/invitation-link/v1:${invitationId}:${generation}`);
+export async function invitationLinkToken(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, invitationId: string, generation: number): Promise<string> {
+  return base64Url(await hmacSha256(linkSecret(env), `feedloop/invitation-link/v1:${invitationId}:${generation}`));
 }
 
 /** The signature of an unsubscribe link for one address of one organisation. */
-export function unsubscribeSignature(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, organisationId: string, email: string): Promise<string> {
-  return hmacBase64Url(linkSecret(env), `feedloop/unsubscribe/v1:${organisationId}:${email.trim().toLowerCase()}`);
+export async function unsubscribeSignature(env: Pick<AppBindings, "BETTER_AUTH_SECRET">, organisationId: string, email: string): Promise<string> {
+  return base64Url(await hmacSha256(linkSecret(env), `feedloop/unsubscribe/v1:${organisationId}:${email.trim().toLowerCase()}`));
 }
 
 /** The outbox's e-mail pacing (src/domain/email/pacing.ts) from the deployment's vars. */

@@ -1,4 +1,5 @@
 import type { AppBindings } from "../env";
+import { hmacSha256 } from "./hmac";
 
 /**
  * The key of the signed complaint reply addresses (src/domain/email/addresses.ts), shared by the
@@ -10,7 +11,6 @@ import type { AppBindings } from "../env";
 export async function emailThreadSecret(env: Pick<AppBindings, "BETTER_AUTH_SECRET"> & { EMAIL_THREAD_SECRET?: string }): Promise<string> {
   if (env.EMAIL_THREAD_SECRET) return env.EMAIL_THREAD_SECRET;
   if (!env.BETTER_AUTH_SECRET) throw new Error("BETTER_AUTH_SECRET (or EMAIL_THREAD_SECRET) is required to sign complaint reply addresses");
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(env.BETTER_AUTH_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode("feedloop/email-thread/v1")));
+  const mac = await hmacSha256(env.BETTER_AUTH_SECRET, "feedloop/email-thread/v1");
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }

@@ -6,35 +6,14 @@
  * one protocol can be replayed in the other.
  */
 import type { AppBindings } from "../env";
+import { base64Url, hmacSha256 } from "./hmac";
 
 export type LinkPurpose = "complaint-status" | "staff-invitation" | "export-download";
-
-function base64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-// The imported HMAC key per secret, once per isolate: every new complaint derives a link, and the
-// follow-up consumer derives one per complaint of its set.
-// The key itself is cached, not the import's promise: a promise another request settles would resume
-// this request's code in that request's context.
-const signingKeys = new Map<string, CryptoKey>();
-
-async function signingKey(secret: string): Promise<CryptoKey> {
-  const cached = signingKeys.get(secret);
-  if (cached) return cached;
-  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  signingKeys.set(secret, key);
-  return key;
-}
 
 /** 43 url-safe characters (256 bits). */
 export async function linkSecret(env: Pick<AppBindings, "LINK_SIGNING_SECRET">, purpose: LinkPurpose, subject: string): Promise<string> {
   if (!env.LINK_SIGNING_SECRET) throw new Error("LINK_SIGNING_SECRET is required to derive bearer links (npx wrangler secret put LINK_SIGNING_SECRET)");
-  const key = await signingKey(env.LINK_SIGNING_SECRET);
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`feedloop/${purpose}/v1:${subject}`));
-  return base64Url(new Uint8Array(mac));
+  return base64Url(await hmacSha256(env.LINK_SIGNING_SECRET, `feedloop/${purpose}/v1:${subject}`));
 }
 
 /** Equal strings, compared without leaking how long a prefix matched. */
