@@ -86,7 +86,7 @@ function main(): number {
         // A hand-labelled set is small: every feature it has counts.
         minDocumentFrequency: 1,
       });
-      const topicModel = lengthThresholds ? withLengthThresholds(fitted, lengthThresholds) : fitted;
+      const topicModel = withLengthThresholds(fitted, lengthThresholds);
       engine = createTextEngine(bundle, { topicModel });
       if (options.save) {
         const saved: SerializedTextModelBundle = { ...bundle, version: engine.version, topics: serializeLinearModel(topicModel) };

@@ -110,8 +110,7 @@ function fit(
     const vector = extractFeatures(row.text, language, { ...features, hashBits, lengthThresholds });
     return { features: domainIndexOf ? domainAugmented(vector, domainIndexOf(row), hashBits) : vector, label: row.label };
   });
-  const fitted = trainLinearModel(examples, labels, language, hashBits, { ...DEFAULT_TRAINING_OPTIONS, ...setting.training });
-  const model = lengthThresholds ? withLengthThresholds(fitted, lengthThresholds) : fitted;
+  const model = withLengthThresholds(trainLinearModel(examples, labels, language, hashBits, { ...DEFAULT_TRAINING_OPTIONS, ...setting.training }), lengthThresholds);
   return setting.maxBuckets ? pruneLinearModel(model, setting.maxBuckets) : model;
 }
 

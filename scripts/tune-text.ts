@@ -16,8 +16,6 @@
 import { gzipSync } from "node:zlib";
 import {
   FEATURE_HASH_BITS,
-  FeatureSink,
-  addLengthFeatures,
   domainAugmented,
   domainBucket,
   extractFeatures,
@@ -59,10 +57,11 @@ const features: FeatureOptions = {
 };
 
 const featureCache = new Map<string, FeatureVector>();
-function featuresOf(text: string, language: TextLanguage): FeatureVector {
-  const key = language + text;
+/** A text's features in the FEATURE_BITS space (with the length features at `lengthThresholds`, if given), cached. */
+function featuresOf(text: string, language: TextLanguage, lengthThresholds?: readonly number[]): FeatureVector {
+  const key = `${language}${lengthThresholds?.join(",") ?? ""}\u0000${text}`;
   let vector = featureCache.get(key);
-  if (!vector) featureCache.set(key, (vector = extractFeatures(text, language, features)));
+  if (!vector) featureCache.set(key, (vector = extractFeatures(text, language, { ...features, lengthThresholds })));
   return vector;
 }
 
@@ -74,16 +73,9 @@ function inSpace(vector: FeatureVector, hashBits: number): FeatureVector {
   return { buckets: Uint32Array.from(new Set(Array.from(vector.buckets, (bucket) => bucket & mask))).sort() };
 }
 
-const lengthSink = new FeatureSink();
 /** A text's features in a hash space, with its length features when the setting reads them (as train-text extracts them). */
-function settingFeatures(text: string, language: TextLanguage, hashBits: number, lengthThresholds: readonly number[] | undefined): FeatureVector {
-  const vector = inSpace(featuresOf(text, language), hashBits);
-  if (!lengthThresholds || lengthThresholds.length === 0) return vector;
-  lengthSink.reset();
-  for (const bucket of vector.buckets) lengthSink.push(bucket);
-  addLengthFeatures(normalizeText(text).length, language, lengthThresholds, lengthSink);
-  return { buckets: lengthSink.distinctBuckets(hashBits).slice().sort() };
-}
+const settingFeatures = (text: string, language: TextLanguage, hashBits: number, lengthThresholds: readonly number[] | undefined): FeatureVector =>
+  inSpace(featuresOf(text, language, lengthThresholds), hashBits);
 
 /** Fit a candidate on rows whose features `featuresFor` gives, and return it as shipped (quantised to signed bytes) with its stored gzip size. */
 function fitShipped(

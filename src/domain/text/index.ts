@@ -13,14 +13,16 @@ export {
   type ChineseDictionary,
 } from "./tokens";
 export {
-  addLengthFeatures,
   domainAugmented,
   domainBucket,
   extractFeatures,
   geometricLengthThresholds,
   hashFeature,
   FEATURE_HASH_BITS,
-  type FeatureOptions, type FeatureVector, type PolarityLexicon } from "./features";
+  type FeatureOptions,
+  type FeatureVector,
+  type PolarityLexicon,
+} from "./features";
 export {
   ModelFormatError,
   deserializeLinearModel,

@@ -213,8 +213,12 @@ export function createLinearModel(input: {
   };
 }
 
-/** The model as reading the text's length features at these thresholds too (its training features had them). */
-export function withLengthThresholds(model: LinearModel, lengthThresholds: readonly number[]): LinearModel {
+/**
+ * The model as reading the text's length features at these thresholds too (its training features
+ * had them); the model as it is for none (`undefined`).
+ */
+export function withLengthThresholds(model: LinearModel, lengthThresholds: readonly number[] | undefined): LinearModel {
+  if (!lengthThresholds) return model;
   checkModelLengthThresholds(lengthThresholds);
   return { ...model, lengthThresholds: [...lengthThresholds] };
 }
